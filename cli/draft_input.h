@@ -1,0 +1,22 @@
+#pragma once
+// Reading a draft for a command: from a file or "-" (stdin), with its problems.
+#include <string>
+
+#include "draft/model.h"
+
+namespace reel::cli {
+
+struct DraftInput {
+  std::string path;      // as given; "-" for stdin
+  std::string base_dir;  // folder relative media references resolve against
+  draft::LoadResult loaded;
+};
+
+/// Reads and loads a draft. Throws draft::DraftError when it is not a draft at all.
+DraftInput read_draft_input(const std::string& path);
+
+/// Prints the draft's problems to stderr (one "path: severity: message" line each, prefixed
+/// by the file) and returns true when any is an error. Notices print only when `notices`.
+bool report_problems(const DraftInput& input, bool notices);
+
+}  // namespace reel::cli

@@ -1,0 +1,15 @@
+#pragma once
+
+namespace reel::cli {
+
+/// What `reel` returns. Tools may rely on these numbers; docs/cli.md lists them.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitBadInput = 1,   // a bad draft or bad media; or a draft with errors from `validate`
+  kExitUsage = 2,      // wrong flags or arguments
+  kExitCancelled = 3,  // Ctrl-C or SIGTERM
+  kExitInternal = 4,   // a bug or an environment failure: please report it
+  kExitCloud = 5,      // the cloud refused or failed and no fallback was allowed
+};
+
+}  // namespace reel::cli

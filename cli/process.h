@@ -1,0 +1,20 @@
+#pragma once
+// Process-wide set-up and error reporting. Library code never touches process globals
+// (FFmpeg's log callback, curl_global_init, signal handlers): they are set here only.
+#include "cli/commands.h"
+
+namespace reel::cli {
+
+/// Lives for the run of one command: installs process-wide state, undoes it at the end.
+class ProcessSetup {
+ public:
+  ProcessSetup();
+  ~ProcessSetup();
+  ProcessSetup(const ProcessSetup&) = delete;
+  ProcessSetup& operator=(const ProcessSetup&) = delete;
+};
+
+/// Runs a command; an exception becomes one plain sentence on stderr and its exit code.
+int run_reporting_errors(const Runner& run);
+
+}  // namespace reel::cli

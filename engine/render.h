@@ -1,0 +1,62 @@
+#pragma once
+// draft -> video file. The one entry point the CLI and the render node call.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "draft/model.h"
+
+namespace reel::engine {
+
+enum class Preset { Final, Preview };
+
+/// Maps a media reference as written in the draft to a local file path. Throws MediaError
+/// (engine/errors.h) when it cannot. The default resolves relative paths against base_dir,
+/// accepts absolute paths and file:// URLs, and refuses remote URLs (the CLI passes a resolver
+/// that downloads them through cloud/).
+using SourceResolver = std::function<std::string(const std::string& reference)>;
+
+/// Limits checked before any decoding.
+struct MediaLimits {
+  int64_t max_file_bytes = 200ll << 20;
+  int64_t max_pixels = 100'000'000;
+};
+
+struct RenderOptions {
+  Preset preset = Preset::Final;
+  std::optional<int> width, height;           // --size; default from the draft / preset
+  std::optional<draft::Rational> fps;         // --fps
+  std::optional<int> crf;                     // --crf
+  std::optional<std::string> x264_preset;     // --x264-preset
+  std::optional<int64_t> from_ms, to_ms;      // --from/--to: render just this range
+  int threads = 0;                            // compose workers: 0 = all cores, 1 = serial
+  std::string base_dir = ".";                 // the draft's folder
+  SourceResolver resolve_source;              // empty: the default above
+  MediaLimits limits;
+};
+
+struct RenderProgress {
+  int64_t frames_done = 0;
+  int64_t frames_total = 0;
+  double seconds_elapsed = 0;
+};
+using ProgressFn = std::function<void(const RenderProgress&)>;
+
+struct RenderResult {
+  int64_t frames = 0;
+  int width = 0, height = 0;
+  draft::Rational fps;
+  double seconds = 0;
+};
+
+/// Renders `draft` to an MP4 at `out_path`, written under a temporary name and renamed on
+/// success. Throws draft::DraftError / engine errors; on any failure or cancellation no file
+/// is left at out_path. `cancel`, when set, is polled between frames. Thread-safe for distinct
+/// calls; progress is called from the calling thread.
+RenderResult render_to_file(const draft::Draft& draft, const std::string& out_path,
+                            const RenderOptions& options, const ProgressFn& progress = {},
+                            const std::atomic<bool>* cancel = nullptr);
+
+}  // namespace reel::engine

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs the Debian packages reel needs to build, test and run its demo.
+# Idempotent: asks dpkg first and only calls apt-get for what is missing.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # draft, cli, cloud
+  nlohmann-json3-dev libcli11-dev libcpp-httplib-dev libcurl4-openssl-dev
+  # engine: media
+  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libheif-dev
+  # engine: text
+  libfreetype-dev libharfbuzz-dev libfontconfig-dev
+  fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji
+  # the peer in benchmarks/ and a probe for people
+  ffmpeg
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "setup: installing ${#missing[@]} missing Debian packages: ${missing[*]}"
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "setup: run as root or install sudo" >&2; exit 1; }
+  sudo_cmd=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine has no package lists; refresh them when an install cannot find a package.
+if ! "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; then
+  "${sudo_cmd[@]}" apt-get update
+  "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+fi
