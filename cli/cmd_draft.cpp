@@ -1,0 +1,121 @@
+// validate, summary, fmt: the draft's own commands. They need no media or network.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "cli/draft_input.h"
+#include "cli/exit_codes.h"
+#include "draft/parse.h"
+#include "draft/summary.h"
+
+namespace reel::cli {
+
+namespace {
+
+struct DraftArgs {
+  std::string path;
+  bool json = false;
+  bool pretty = false;
+  std::string out;
+};
+
+std::string counts_line(const std::vector<draft::Problem>& problems) {
+  size_t n[3] = {0, 0, 0};
+  for (const auto& p : problems) ++n[static_cast<int>(p.severity)];
+  auto part = [](size_t k, const char* one, const char* many) { return std::to_string(k) + " " + (k == 1 ? one : many); };
+  return part(n[0], "error", "errors") + ", " + part(n[1], "warning", "warnings") + ", " + part(n[2], "notice", "notices");
+}
+
+int run_validate(const DraftArgs& a) {
+  DraftInput in;
+  try {
+    in = read_draft_input(a.path);
+  } catch (const draft::DraftError& e) {
+    if (!a.json) throw;
+    Json list = Json::array();
+    list.push_back({{"path", ""}, {"severity", "error"}, {"message", e.detail()}, {"position", e.where()}});
+    std::cout << list.dump(2) << "\n";
+    return kExitBadInput;
+  }
+  const auto& problems = in.loaded.problems;
+  if (a.json) {
+    Json list = Json::array();
+    for (const auto& p : problems) list.push_back(p.to_json());
+    std::cout << list.dump(2) << "\n";
+  } else {
+    for (const auto& p : problems) std::cout << p.line() << "\n";
+    std::cerr << (a.path == "-" ? "<stdin>" : a.path) << ": " << counts_line(problems) << "\n";
+  }
+  return in.loaded.ok() ? kExitOk : kExitBadInput;
+}
+
+int run_summary(const DraftArgs& a) {
+  DraftInput in = read_draft_input(a.path);
+  if (a.json) std::cout << draft::summary_json(in.loaded.draft).dump(2) << "\n";
+  else std::cout << draft::timeline_summary(in.loaded.draft) << "\n";
+  if (!in.loaded.ok())
+    std::cerr << "reel: note: the draft has errors; `reel validate " << a.path << "` lists them\n";
+  return kExitOk;
+}
+
+// Writes `text` to `path` through a temporary file in the same folder, renamed when complete.
+void write_file_atomically(const std::string& path, const std::string& text) {
+  namespace fs = std::filesystem;
+  fs::path target(path);
+  fs::path tmp = target;
+  tmp += ".reel-" + std::to_string(::getpid()) + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw draft::DraftError(path, "", "cannot write the file; check that the folder exists and is writable");
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw draft::DraftError(path, "", "cannot write the file: " + ec.message());
+  }
+}
+
+int run_fmt(const DraftArgs& a) {
+  DraftInput in = read_draft_input(a.path);
+  std::string text = draft::write_json(in.loaded.draft.json, a.pretty) + "\n";
+  if (a.out.empty() || a.out == "-") std::cout << text;
+  else write_file_atomically(a.out, text);
+  if (!in.loaded.ok())
+    std::cerr << "reel: note: the draft was written as it is, but it has errors; `reel validate` lists them\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_draft_commands(CLI::App& app, Commands& commands) {
+  auto args = std::make_shared<DraftArgs>();
+
+  auto* validate = app.add_subcommand("validate", "Check a draft; print every problem as 'path: severity: message'");
+  validate->add_option("draft", args->path, "the draft JSON file, or - for standard input")->required();
+  validate->add_flag("--json", args->json, "print the problems as a JSON list");
+  validate->footer("Exit status: 0 when the draft has no errors, 1 when it has, 2 on usage errors.");
+  commands.add(validate, [args] { return run_validate(*args); });
+
+  auto* summary = app.add_subcommand("summary", "Print the draft's one-line timeline summary");
+  summary->add_option("draft", args->path, "the draft JSON file, or - for standard input")->required();
+  summary->add_flag("--json", args->json, "print the tracks as data");
+  commands.add(summary, [args] { return run_summary(*args); });
+
+  auto* fmt = app.add_subcommand("fmt", "Read a draft and write it back through the model (lossless)");
+  fmt->add_option("draft", args->path, "the draft JSON file, or - for standard input")->required();
+  fmt->add_option("-o,--output", args->out, "write here (atomically) instead of standard output");
+  fmt->add_flag("--pretty", args->pretty, "indent with two spaces (default: compact, one line)");
+  commands.add(fmt, [args] { return run_fmt(*args); });
+}
+
+}  // namespace reel::cli

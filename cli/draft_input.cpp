@@ -1,0 +1,28 @@
+#include "cli/draft_input.h"
+
+#include <filesystem>
+#include <iostream>
+
+#include "draft/parse.h"
+
+namespace reel::cli {
+
+DraftInput read_draft_input(const std::string& path) {
+  DraftInput in;
+  in.path = path;
+  namespace fs = std::filesystem;
+  in.base_dir = path == "-" ? fs::current_path().string() : fs::absolute(fs::path(path)).parent_path().string();
+  in.loaded = draft::load_draft(draft::read_json_file(path));
+  return in;
+}
+
+bool report_problems(const DraftInput& input, bool notices) {
+  const std::string name = input.path == "-" ? "<stdin>" : input.path;
+  for (const auto& p : input.loaded.problems) {
+    if (p.severity == draft::Severity::Notice && !notices) continue;
+    std::cerr << name << ": " << p.line() << "\n";
+  }
+  return !input.loaded.ok();
+}
+
+}  // namespace reel::cli
