@@ -15,7 +15,10 @@ Json& at_pointer(Draft& draft, const std::string& pointer) {
 Json& segment_json(Draft& draft, size_t track, size_t seg) {
   if (track >= draft.tracks.size() || seg >= draft.tracks[track].segments.size())
     throw std::out_of_range("no segment " + std::to_string(seg) + " on track " + std::to_string(track));
-  return at_pointer(draft, draft.tracks[track].segments[seg].pointer);
+  Json& obj = at_pointer(draft, draft.tracks[track].segments[seg].pointer);
+  if (!obj.is_object())
+    throw std::invalid_argument("the segment at " + draft.tracks[track].segments[seg].pointer + " is not a JSON object");
+  return obj;
 }
 
 // Sets `k` on `obj` in the spelling the object already uses, else the draft's style.

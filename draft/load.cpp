@@ -424,10 +424,14 @@ Track read_track(Loader& L, const Json& v, const std::string& ptr) {
   const Json* sg = find_key(v, Key::Segments);
   std::string sp = L.key_ptr(v, ptr, Key::Segments);
   if (sg && !sg->is_array()) {
-    L.error(sp, "segments must be a list, not " + type_name(*sg));
+    if (known) L.error(sp, "segments must be a list, not " + type_name(*sg));
   } else if (sg) {
+    // Inside a track type reel does not draw nothing is second-guessed: its segments are read
+    // for the summary only, and what they hold is the cloud's business.
+    std::vector<Problem> ignored;
+    Loader quiet(ignored);
     for (size_t i = 0; i < sg->size(); ++i)
-      track.segments.push_back(read_segment(L, (*sg)[i], child(sp, i), track.kind));
+      track.segments.push_back(read_segment(known ? L : quiet, (*sg)[i], child(sp, i), track.kind));
   }
   return track;
 }
@@ -439,7 +443,7 @@ void read_canvas(Loader& L, const Json& m, const std::string& mp, Draft& draft) 
   auto size_at = [&](const Json* v, const char* key) -> std::optional<int> {
     auto d = L.number_at(v, child(mp, key), "a size in pixels");
     if (!d) return std::nullopt;
-    if (*d != std::floor(*d) || *d <= 0 || static_cast<int64_t>(*d) % 2 != 0 || *d > kMaxCanvasSide) {
+    if (*d != std::floor(*d) || *d <= 0 || *d > kMaxCanvasSide || static_cast<int64_t>(*d) % 2 != 0) {
       L.error(child(mp, key), std::string(key) + " must be an even whole number of pixels from 2 to " +
                                   std::to_string(kMaxCanvasSide) + " (H.264 needs even sizes), not " + v->dump());
       return std::nullopt;

@@ -189,6 +189,12 @@ std::optional<std::string> nearest_name(std::string_view given, const std::vecto
     size_t d = edit_distance(given, n);
     if (d < best_d) best_d = d, best = n;
   }
+  // A unique name that starts with what was typed ("slide" -> "slide-up") is the best guess.
+  std::optional<std::string> prefixed;
+  int starts = 0;
+  for (const auto& n : names)
+    if (given.size() >= 3 && n.size() > given.size() && n.compare(0, given.size(), given) == 0) prefixed = n, ++starts;
+  if (starts == 1) return prefixed;
   size_t allowed = std::max<size_t>(2, given.size() / 3);
   if (!best || best_d > allowed || best_d >= given.size()) return std::nullopt;
   return best;

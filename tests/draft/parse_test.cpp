@@ -1,0 +1,133 @@
+// Input that is not a draft at all: one clear error with a position, never a crash or a hang.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+
+#include "draft/parse.h"
+#include "draft_test_util.h"
+
+using namespace reel;
+using namespace reel::draft;
+using namespace reel::draft::test;
+
+namespace {
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const DraftError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+std::string parse_error(const std::string& text) {
+  return error_of([&] { parse_json(text, "d.json"); });
+}
+
+std::filesystem::path temp_file(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() / ("reel-draft-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  return dir / name;
+}
+
+}  // namespace
+
+TEST(Parse, EmptyInputSaysItIsEmpty) {
+  EXPECT_EQ(parse_error(""), "d.json: the draft is empty; a draft is a JSON object such as {\"t\": []}");
+  EXPECT_EQ(parse_error(" \n\t "), "d.json: the draft is empty; a draft is a JSON object such as {\"t\": []}");
+}
+
+TEST(Parse, TruncatedInputGivesThePositionAndSaysSo) {
+  EXPECT_EQ(parse_error("{\"t\": [\n  {\"tt\": 0,"),
+            "d.json:2:12: not valid JSON: syntax error while parsing object key - unexpected end of input; "
+            "expected string literal (the draft looks truncated)");
+}
+
+TEST(Parse, TextThatIsNotJsonGivesLineAndColumn) {
+  EXPECT_EQ(parse_error("hello"), "d.json:1:1: not valid JSON: syntax error while parsing value - invalid literal; last read: 'h'");
+  EXPECT_EQ(parse_error("{\"t\": [],\n \"m\": {\"title\": 'x'}}"),
+            "d.json:2:17: not valid JSON: syntax error while parsing value - invalid literal; last read: '\"title\": ''");
+}
+
+TEST(Parse, InvalidUtf8IsRefusedWithAPrintableMessage) {
+  std::string msg = parse_error("{\"m\": {\"title\": \"caf\xC3\x28\"}}");
+  EXPECT_EQ(msg.rfind("d.json:1:22: not valid JSON: syntax error while parsing value - invalid string: ill-formed UTF-8 byte", 0), 0u) << msg;
+  EXPECT_NE(msg.find("\\xC3"), std::string::npos) << msg;  // shown escaped, not raw
+  EXPECT_EQ(msg.find('\xC3'), std::string::npos);
+}
+
+TEST(Parse, HundredThousandLevelsOfNestingStopAtTheLimit) {
+  std::string deep(100000, '[');
+  deep += std::string(100000, ']');
+  EXPECT_EQ(parse_error(deep),
+            "d.json:1:129: the JSON nests deeper than 128 levels; a draft nests about 6 deep, so this is not a draft");
+  std::string objects;
+  for (int i = 0; i < 100000; ++i) objects += "{\"a\":";
+  EXPECT_EQ(parse_error(objects).rfind("d.json:1:641: the JSON nests deeper than 128 levels", 0), 0u);
+}
+
+TEST(Parse, NumbersTooLargeForADoubleAreRefused) {
+  EXPECT_EQ(parse_error("{\"t\": [], \"d\": 1e400}"),
+            "d.json:1:16: the number 1e400 is too large; numbers in a draft must fit a double");
+}
+
+TEST(Parse, ATwoHundredMegabyteFileIsRefusedBeforeReading) {
+  auto path = temp_file("huge.json");
+  {
+    std::ofstream f(path);
+  }
+  std::filesystem::resize_file(path, 200ull << 20);  // sparse: no 200 MB written to disk
+  EXPECT_EQ(error_of([&] { read_json_file(path.string()); }),
+            path.string() + ": the file is 200 MB; a draft may be at most 16 MB (is this the right file?)");
+  std::filesystem::remove(path);
+}
+
+TEST(Parse, MissingFilesAndFoldersNameThePath) {
+  EXPECT_EQ(error_of([] { read_json_file("/nonexistent/draft.json"); }),
+            "/nonexistent/draft.json: cannot read the draft: No such file or directory; check the path");
+  auto dir = temp_file("folder.json");
+  std::filesystem::create_directories(dir);
+  EXPECT_EQ(error_of([&] { read_json_file(dir.string()); }), dir.string() + ": is a folder; give the draft's .json file");
+}
+
+TEST(Parse, NotAnObjectIsOneErrorAtTheRoot) {
+  for (const char* text : {"[1, 2]", "42", "\"draft\"", "null"}) {
+    LoadResult r = load_text(text);
+    ASSERT_EQ(r.problems.size(), 1u) << text;
+    EXPECT_EQ(r.problems[0].pointer, "");
+    EXPECT_EQ(r.problems[0].line().rfind("/: error: a draft must be a JSON object such as {\"t\": [...]}, not ", 0), 0u);
+  }
+}
+
+// Replaces every value of the seed example in turn by a value of another type; each time
+// load_draft must report an error at that very path (or inside it), and never throw.
+TEST(Parse, TheWrongTypeAtAnyKeyIsAnErrorAtThatPath) {
+  Json seed = parse_json(read_file(seed_path()), "seed");
+  std::vector<std::string> pointers;
+  std::function<void(const Json&, const std::string&)> walk = [&](const Json& v, const std::string& p) {
+    if (!p.empty()) pointers.push_back(p);
+    if (v.is_object())
+      for (auto it = v.begin(); it != v.end(); ++it) walk(it.value(), p + "/" + it.key());
+    if (v.is_array())
+      for (size_t i = 0; i < v.size(); ++i) walk(v[i], p + "/" + std::to_string(i));
+  };
+  walk(seed, "");
+  ASSERT_GT(pointers.size(), 60u);
+  for (const auto& p : pointers) {
+    Json broken = seed;
+    Json& target = broken[Json::json_pointer(p)];
+    Json wrong = target.is_string() ? Json(true) : target.is_number() ? Json("x") : target.is_object() ? Json::array() : Json(7);
+    target = wrong;
+    LoadResult r;
+    ASSERT_NO_THROW(r = load_draft(broken)) << p;
+    bool found = false;
+    for (const auto& prob : r.problems)
+      found = found || (prob.severity == Severity::Error && (prob.pointer == p || prob.pointer.rfind(p + "/", 0) == 0));
+    EXPECT_TRUE(found) << "no error at " << p;
+    EXPECT_EQ(r.draft.json, broken) << p;  // the JSON itself is never changed
+  }
+}
