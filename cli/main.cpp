@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
         return kExitUsage;
       }
     }
-    std::cout << app.help();
+    // app.help() would describe the chosen subcommand ("help" itself): format the app's own.
+    std::cout << app.get_formatter()->make_help(&app, "reel", CLI::AppFormatMode::Normal);
     return app.get_subcommands().empty() && argc > 1 ? kExitUsage : kExitOk;
   }
 

@@ -15,7 +15,7 @@ namespace {
 
 const std::string kSeed = std::string(REEL_ASSETS_DIR) + "/examples/urban-dreams.json";
 
-RunResult reel(const std::vector<std::string>& args, const std::string& input = "") {
+RunResult run_reel(const std::vector<std::string>& args, const std::string& input = "") {
   return run_command(REEL_BINARY, args, input);
 }
 
@@ -28,14 +28,14 @@ std::filesystem::path scratch(const std::string& name) {
 }  // namespace
 
 TEST(CliSummary, PrintsTheSeedExampleLine) {
-  RunResult r = reel({"summary", kSeed});
+  RunResult r = run_reel({"summary", kSeed});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,
             "Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title: \"Urban Dreams\" (0-3s)\n");
 }
 
 TEST(CliSummary, JsonGivesTheTracksAsData) {
-  RunResult r = reel({"summary", "--json", kSeed});
+  RunResult r = run_reel({"summary", "--json", kSeed});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Json j = Json::parse(r.out);
   EXPECT_EQ(j["tracks"].size(), 3u);
@@ -43,7 +43,7 @@ TEST(CliSummary, JsonGivesTheTracksAsData) {
 }
 
 TEST(CliValidate, ACleanDraftExitsZeroAndSaysSo) {
-  RunResult r = reel({"validate", kSeed});
+  RunResult r = run_reel({"validate", kSeed});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err, kSeed + ": 0 errors, 0 warnings, 0 notices\n");
@@ -52,7 +52,7 @@ TEST(CliValidate, ACleanDraftExitsZeroAndSaysSo) {
 TEST(CliValidate, ProblemsArePrintedOnePerLineAndErrorsExitOne) {
   std::string draft = R"({"t": [{"tt": 0, "sg": [{"s": 0, "d": 1000, "src": "a.jpg", "zz": 1},
                                                  {"s": 500, "d": 1000, "src": "b.jpg", "m": {"tr": {"type": "fadee", "d": 300}}}]}]})";
-  RunResult r = reel({"validate", "-"}, draft);
+  RunResult r = run_reel({"validate", "-"}, draft);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out,
             "/t/0/sg/0/zz: notice: unknown key \"zz\" in a segment; reel keeps it as is and does not use it\n"
@@ -63,7 +63,7 @@ TEST(CliValidate, ProblemsArePrintedOnePerLineAndErrorsExitOne) {
 }
 
 TEST(CliValidate, JsonListsTheProblemsAsData) {
-  RunResult r = reel({"validate", "--json", "-"}, R"({"m": {"width": 101, "height": 100}, "t": []})");
+  RunResult r = run_reel({"validate", "--json", "-"}, R"({"m": {"width": 101, "height": 100}, "t": []})");
   EXPECT_EQ(r.exit_code, 1);
   Json j = Json::parse(r.out);
   ASSERT_EQ(j.size(), 1u);
@@ -72,48 +72,48 @@ TEST(CliValidate, JsonListsTheProblemsAsData) {
 }
 
 TEST(CliValidate, TextThatIsNotADraftNamesThePlaceAndExitsOne) {
-  RunResult r = reel({"validate", "-"}, "{\"t\": [\n  {\"tt\": 0,");
+  RunResult r = run_reel({"validate", "-"}, "{\"t\": [\n  {\"tt\": 0,");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "reel: <stdin>:2:12: not valid JSON: syntax error while parsing object key - unexpected end of input; "
                    "expected string literal (the draft looks truncated)\n");
-  RunResult j = reel({"validate", "--json", "-"}, "nope");
+  RunResult j = run_reel({"validate", "--json", "-"}, "nope");
   EXPECT_EQ(j.exit_code, 1);
-  EXPECT_EQ(Json::parse(j.out)[0]["position"], "1:1");
+  EXPECT_EQ(Json::parse(j.out)[0]["position"], "1:2");  // "n" could start null; "o" cannot follow
 }
 
 TEST(CliValidate, AMissingFileIsABadInputNotAUsageError) {
-  RunResult r = reel({"validate", "/nonexistent/d.json"});
+  RunResult r = run_reel({"validate", "/nonexistent/d.json"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "reel: /nonexistent/d.json: cannot read the draft: No such file or directory; check the path\n");
 }
 
 TEST(CliUsage, WrongArgumentsExitTwo) {
-  EXPECT_EQ(reel({"validate"}).exit_code, 2);
-  EXPECT_EQ(reel({"validate", kSeed, "--bogus"}).exit_code, 2);
-  RunResult r = reel({"frobnicate"});
+  EXPECT_EQ(run_reel({"validate"}).exit_code, 2);
+  EXPECT_EQ(run_reel({"validate", kSeed, "--bogus"}).exit_code, 2);
+  RunResult r = run_reel({"frobnicate"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("frobnicate"), std::string::npos) << r.err;
 }
 
 TEST(CliUsage, VersionHelpAndDashH) {
-  RunResult v = reel({"--version"});
+  RunResult v = run_reel({"--version"});
   EXPECT_EQ(v.exit_code, 0);
   EXPECT_EQ(v.out.rfind("reel ", 0), 0u);
-  RunResult h = reel({"help"});
+  RunResult h = run_reel({"help"});
   EXPECT_EQ(h.exit_code, 0);
   for (const char* cmd : {"validate", "summary", "fmt"}) EXPECT_NE(h.out.find(cmd), std::string::npos) << cmd;
-  RunResult hv = reel({"help", "validate"});
+  RunResult hv = run_reel({"help", "validate"});
   EXPECT_EQ(hv.exit_code, 0);
   EXPECT_NE(hv.out.find("--json"), std::string::npos);
   for (const char* cmd : {"validate", "summary", "fmt"}) {
-    RunResult sub = reel({cmd, "-h"});
+    RunResult sub = run_reel({cmd, "-h"});
     EXPECT_EQ(sub.exit_code, 0) << cmd;
     EXPECT_NE(sub.out.find("Usage"), std::string::npos) << cmd;
   }
 }
 
 TEST(CliFmt, CompactOutputIsTheSameValueAndKeyOrder) {
-  RunResult r = reel({"fmt", kSeed});
+  RunResult r = run_reel({"fmt", kSeed});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::ifstream in(kSeed);
   Json original = Json::parse(in);
@@ -123,7 +123,7 @@ TEST(CliFmt, CompactOutputIsTheSameValueAndKeyOrder) {
 TEST(CliFmt, PrettyOutputWritesAtomicallyToAFile) {
   auto out = scratch("pretty.json");
   std::string text = R"({"tracks": [{"track_type": 9, "x": {"y": [1, 2.0]}}], "k": "城市"})";
-  RunResult r = reel({"fmt", "-", "--pretty", "-o", out.string()}, text);
+  RunResult r = run_reel({"fmt", "-", "--pretty", "-o", out.string()}, text);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string written = reel::test::slurp(out);
   EXPECT_EQ(written, Json::parse(text).dump(2) + "\n");
@@ -134,7 +134,7 @@ TEST(CliFmt, PrettyOutputWritesAtomicallyToAFile) {
 TEST(CliFmt, BrokenInputWritesNothing) {
   auto out = scratch("never.json");
   std::filesystem::remove(out);
-  RunResult r = reel({"fmt", "-", "-o", out.string()}, "{\"t\": [");
+  RunResult r = run_reel({"fmt", "-", "-o", out.string()}, "{\"t\": [");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_FALSE(std::filesystem::exists(out));
 }
