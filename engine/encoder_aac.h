@@ -1,0 +1,56 @@
+#pragma once
+// Internal: AAC-LC through libavcodec's native "aac" encoder, 48 kHz stereo, for the MP4.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "engine/av_util.h"
+
+extern "C" {
+#include <libavutil/audio_fifo.h>
+}
+
+namespace reel::engine {
+
+class AudioMix;
+
+/// One AAC encoder. Takes interleaved stereo float at 48 kHz in any amounts, queues them in
+/// an AVAudioFifo and encodes whole frames of frame_size() (1024) samples, de-interleaved to
+/// the encoder's planar float; the last, shorter frame goes out on flush(). Packet timestamps
+/// are in samples (time_base 1/48000), starting at 0; the MP4 muxer records the encoder's
+/// priming so players start at sample 0. Not thread-safe.
+class AacEncoder {
+ public:
+  explicit AacEncoder(int64_t bit_rate = 192'000);
+  const AVCodecContext* context() const { return ctx_.get(); }
+  AVRational time_base() const { return ctx_->time_base; }
+  int frame_size() const { return ctx_->frame_size; }
+  /// Queues `frames` stereo frames and passes every packet that comes out to `sink`; the
+  /// packet is only valid during the call.
+  void encode(const float* interleaved, int64_t frames, const std::function<void(AVPacket*)>& sink);
+  /// Encodes what is still queued and drains the encoder.
+  void flush(const std::function<void(AVPacket*)>& sink);
+  /// Samples per channel given to encode() so far.
+  int64_t samples_in() const { return samples_in_; }
+
+ private:
+  struct FifoFree {
+    void operator()(AVAudioFifo* f) const noexcept { av_audio_fifo_free(f); }
+  };
+  void send(const AVFrame* frame, const std::function<void(AVPacket*)>& sink);
+  void send_from_fifo(int samples, const std::function<void(AVPacket*)>& sink);
+
+  av::CodecContextPtr ctx_;
+  av::PacketPtr pkt_;
+  av::FramePtr frame_;
+  std::unique_ptr<AVAudioFifo, FifoFree> fifo_;
+  int64_t samples_in_ = 0, next_pts_ = 0;
+};
+
+/// Renders all of `mix` (from its current position) into an audio-only AAC .m4a at `path`,
+/// written under a temporary name and renamed when complete: on any error nothing is left
+/// at `path`. For tests and audio previews.
+void write_m4a(AudioMix& mix, const std::string& path);
+
+}  // namespace reel::engine
