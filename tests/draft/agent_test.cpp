@@ -1,0 +1,232 @@
+// The local agent: every instruction kind, in English and Chinese, with the draft checked.
+#include <gtest/gtest.h>
+
+#include "draft/agent.h"
+#include "draft/summary.h"
+#include "draft_test_util.h"
+
+using namespace reel;
+using namespace reel::draft;
+using namespace reel::draft::test;
+
+namespace {
+
+// Five photos of 4 s, background music over all of it at 35%, a title over the first 3 s.
+const char* kBase = R"({"m": {"title": "Trip", "width": 1920, "height": 1080}, "t": [
+  {"tt": 0, "m": {"name": "trip"}, "sg": [
+    {"s": 0, "d": 4000, "src": "p1.jpg"}, {"s": 4000, "d": 4000, "src": "p2.jpg", "m": {"tr": {"type": "fade", "d": 600}}},
+    {"s": 8000, "d": 4000, "src": "p3.jpg", "m": {"tr": {"type": "fade", "d": 600}}},
+    {"s": 12000, "d": 4000, "src": "p4.jpg", "m": {"tr": {"type": "fade", "d": 600}}},
+    {"s": 16000, "d": 4000, "src": "p5.jpg", "m": {"tr": {"type": "fade", "d": 600}}}]},
+  {"tt": 1, "sg": [{"s": 0, "d": 20000, "src": "song.mp3", "m": {"name": "Song", "vol": 0.35}}]},
+  {"tt": 7, "m": {"kind": "title"}, "sg": [{"s": 0, "d": 3000, "m": {"text": "Trip"}}]}]})";
+
+Draft base() { return load_text(kBase).draft; }
+
+std::vector<std::string> sources(const Draft& d) {
+  std::vector<std::string> out;
+  std::vector<const Segment*> segs;
+  for (const auto& s : d.tracks[0].segments) segs.push_back(&s);
+  std::stable_sort(segs.begin(), segs.end(), [](auto* a, auto* b) { return a->start_ms < b->start_ms; });
+  for (auto* s : segs) out.push_back(s->source);
+  return out;
+}
+
+AgentReply say(Draft& d, const std::string& words, const std::vector<std::string>& files = {}) {
+  AgentReply r = apply_instruction(d, words, files);
+  EXPECT_TRUE(load_draft(d.json).ok()) << words << " left errors: " << load_draft(d.json).problems.front().line();
+  return r;
+}
+
+}  // namespace
+
+TEST(Agent, TargetLengthScalesEverythingInStep) {
+  for (const char* words : {"make it 30 seconds", "make it 30s long", "时长30秒"}) {
+    Draft d = base();
+    AgentReply r = say(d, words);
+    EXPECT_TRUE(r.changed) << words;
+    EXPECT_EQ(d.duration_ms(), 30000) << words;
+    EXPECT_EQ(d.tracks[1].segments[0].duration_ms, 30000) << words;  // the music follows
+    EXPECT_EQ(d.tracks[0].segments[4].start_ms, 24000) << words;
+  }
+  Draft d = base();
+  AgentReply r = say(d, "make it shorter");
+  EXPECT_EQ(d.duration_ms(), 15000);
+  EXPECT_EQ(r.message, "The video now lasts 15 s. Timeline: 1. Video: trip (0-20s → 0-15s); 2. BGM: Song (0-20s, 35% → 0-15s, 35%); "
+                       "3. Title: \"Trip\" (0-3s → 0-2.25s)");
+}
+
+TEST(Agent, PerPhotoLengthInBothLanguages) {
+  for (const char* words : {"3 seconds per photo", "每张照片3秒"}) {
+    Draft d = base();
+    say(d, words);
+    for (const auto& s : d.tracks[0].segments) EXPECT_EQ(s.duration_ms, 3000) << words;
+    EXPECT_EQ(d.duration_ms(), 15000) << words;
+    EXPECT_EQ(d.tracks[1].segments[0].duration_ms, 15000) << words;
+  }
+}
+
+TEST(Agent, AspectWords) {
+  struct Case { const char* words; int w, h; };
+  for (Case c : {Case{"make it vertical", 1080, 1920}, Case{"9:16 please", 1080, 1920}, Case{"for TikTok", 1080, 1920},
+                 Case{"for Reels", 1080, 1920}, Case{"YouTube Shorts", 1080, 1920}, Case{"改成竖屏", 1080, 1920},
+                 Case{"make it square", 1080, 1080}, Case{"Instagram 4:5", 1080, 1350}, Case{"back to 16:9", 1920, 1080}}) {
+    Draft d = base();
+    say(d, c.words);
+    EXPECT_EQ(d.canvas.width, c.w) << c.words;
+    EXPECT_EQ(d.canvas.height, c.h) << c.words;
+  }
+  Draft ar = load_text(R"({"t": [{"tt": 0, "sg": [{"s": 0, "d": 1000, "src": "a.jpg"}]}]})").draft;
+  AgentReply r = say(ar, "vertical");
+  EXPECT_EQ(ar.json["m"]["ar"], "9:16");  // a draft without width/height gets m.ar
+  EXPECT_EQ(r.message, "The video is now 9:16 (1080x1920). Timeline: canvas 1920x1080 → 1080x1920");
+}
+
+TEST(Agent, Transitions) {
+  Draft d = base();
+  say(d, "use slide transitions");
+  for (size_t i = 1; i < 5; ++i) {
+    ASSERT_TRUE(d.tracks[0].segments[i].video.transition);
+    EXPECT_EQ(d.tracks[0].segments[i].video.transition->type, TransitionType::SlideLeft);
+    EXPECT_EQ(d.tracks[0].segments[i].video.transition->duration_ms, 600);  // the length is kept
+  }
+  EXPECT_FALSE(d.tracks[0].segments[0].video.transition);  // nothing to come from before the first
+  say(d, "faster fades");
+  EXPECT_EQ(d.tracks[0].segments[1].video.transition->duration_ms, 300);
+  say(d, "no transitions");
+  for (const auto& s : d.tracks[0].segments) EXPECT_FALSE(s.video.transition);
+  say(d, "加转场");
+  EXPECT_EQ(d.tracks[0].segments[2].video.transition->type, TransitionType::Fade);
+  EXPECT_EQ(d.tracks[0].segments[2].video.transition->duration_ms, 500);
+  say(d, "去掉转场");
+  EXPECT_FALSE(d.tracks[0].segments[2].video.transition);
+}
+
+TEST(Agent, Motion) {
+  Draft d = base();
+  say(d, "no Ken Burns");
+  for (const auto& s : d.tracks[0].segments) EXPECT_EQ(s.video.ken_burns.preset, KenBurnsPreset::None);
+  AgentReply r = say(d, "zoom in slowly");
+  for (const auto& s : d.tracks[0].segments) {
+    EXPECT_EQ(s.video.ken_burns.preset, KenBurnsPreset::Explicit);
+    EXPECT_DOUBLE_EQ(s.video.ken_burns.to.zoom, 1.08);
+  }
+  EXPECT_EQ(r.message, "Every photo now zooms in slowly (8%).");
+  say(d, "不要动效");
+  EXPECT_EQ(d.tracks[0].segments[0].video.ken_burns.preset, KenBurnsPreset::None);
+}
+
+TEST(Agent, Pacing) {
+  Draft d = base();
+  say(d, "slower");
+  EXPECT_EQ(d.duration_ms(), 25000);
+  say(d, "faster");
+  EXPECT_EQ(d.duration_ms(), 20000);
+  say(d, "慢一点");
+  EXPECT_EQ(d.duration_ms(), 25000);
+}
+
+TEST(Agent, TitlesAndText) {
+  Draft d = base();
+  AgentReply r = say(d, "add the title 'Summer in Lisbon'");
+  EXPECT_EQ(d.tracks[2].segments[0].text.text, "Summer in Lisbon");
+  EXPECT_EQ(d.title, "Summer in Lisbon");
+  EXPECT_EQ(r.message, "The title now reads \"Summer in Lisbon\". Timeline: 3. Title: \"Trip\" (0-3s) → Title: \"Summer in Lisbon\" (0-3s)");
+  say(d, "标题改为 城市之梦");
+  EXPECT_EQ(d.tracks[2].segments[0].text.text, "城市之梦");
+  say(d, "remove the title");
+  ASSERT_EQ(d.tracks.size(), 2u);
+  say(d, "put 'Shop now' at the end");
+  ASSERT_EQ(d.tracks.size(), 3u);
+  EXPECT_EQ(d.tracks[2].segments[0].text.text, "Shop now");
+  EXPECT_EQ(d.tracks[2].segments[0].start_ms, 17000);
+  EXPECT_EQ(d.tracks[2].segments[0].end_ms(), 20000);
+  Draft none = base();
+  say(none, "remove the title");
+  say(none, "add title \"Salt and Pepper\"");  // "and" inside quotes does not split the instruction
+  EXPECT_EQ(none.tracks.back().segments[0].text.text, "Salt and Pepper");
+  EXPECT_EQ(none.tracks.back().kind_label, "title");
+}
+
+TEST(Agent, Music) {
+  Draft d = base();
+  say(d, "music at 30%");
+  EXPECT_DOUBLE_EQ(d.tracks[1].segments[0].audio.volume, 0.3);
+  say(d, "fade out the music");
+  EXPECT_EQ(d.tracks[1].segments[0].audio.fade_out_ms, 3000);
+  say(d, "no music");
+  ASSERT_EQ(d.tracks.size(), 2u);
+  AgentReply ask = say(d, "add background music");
+  EXPECT_FALSE(ask.changed);
+  EXPECT_EQ(ask.message, "Give me a music file to add (mp3, wav, m4a, ogg, opus or flac), for example with --music song.mp3.");
+  AgentReply added = say(d, "添加背景音乐", {"music/lofi.mp3"});
+  ASSERT_EQ(d.tracks.size(), 3u);
+  const Segment& m = d.tracks[2].segments[0];
+  EXPECT_EQ(m.source, "music/lofi.mp3");
+  EXPECT_EQ(m.duration_ms, 20000);
+  EXPECT_TRUE(m.audio.loop);
+  EXPECT_EQ(added.message, "添加了背景音乐 lofi。时间线：+ 3. BGM: lofi (0-20s, 80%)");
+  say(d, "音乐音量30%");
+  EXPECT_DOUBLE_EQ(d.tracks[2].segments[0].audio.volume, 0.3);
+}
+
+TEST(Agent, Order) {
+  Draft d = base();
+  say(d, "move photo 3 to the start");
+  EXPECT_EQ(sources(d), (std::vector<std::string>{"p3.jpg", "p1.jpg", "p2.jpg", "p4.jpg", "p5.jpg"}));
+  say(d, "reverse the order");
+  EXPECT_EQ(sources(d), (std::vector<std::string>{"p5.jpg", "p4.jpg", "p2.jpg", "p1.jpg", "p3.jpg"}));
+  say(d, "把第2张照片移到结尾");
+  EXPECT_EQ(sources(d), (std::vector<std::string>{"p5.jpg", "p2.jpg", "p1.jpg", "p3.jpg", "p4.jpg"}));
+  AgentReply r = say(d, "move photo 9 to the start");
+  EXPECT_EQ(r.message, "There is no photo 9; the draft has 5.");
+  EXPECT_FALSE(r.changed);
+}
+
+TEST(Agent, Styles) {
+  Draft d = base();
+  AgentReply r = say(d, "turn these photos into a slideshow video with transitions");
+  EXPECT_EQ(d.tracks[0].segments[0].duration_ms, 4000);
+  EXPECT_EQ(d.tracks[0].segments[1].video.transition->type, TransitionType::Fade);
+  EXPECT_EQ(d.tracks[0].segments[1].video.transition->duration_ms, 1000);
+  EXPECT_EQ(d.tracks[0].segments[0].video.ken_burns.preset, KenBurnsPreset::Auto);
+  say(d, "make it a promo");
+  EXPECT_EQ(d.duration_ms(), 12500);
+  EXPECT_EQ(d.tracks[0].segments[3].video.transition->type, TransitionType::SlideLeft);
+  say(d, "做成集锦");
+  EXPECT_EQ(d.tracks[0].segments[0].duration_ms, 2000);
+}
+
+TEST(Agent, SeveralThingsAtOnce) {
+  Draft d = base();
+  AgentReply r = say(d, "make it vertical, 3 seconds per photo and no music");
+  EXPECT_EQ(d.canvas.height, 1920);
+  EXPECT_EQ(d.tracks[0].segments[0].duration_ms, 3000);
+  EXPECT_EQ(d.tracks.size(), 2u);
+  EXPECT_TRUE(r.understood);
+}
+
+TEST(Agent, WhatItDoesNotUnderstandIsSaidWithWhatItCanDo) {
+  Draft d = base();
+  Json before = d.json;
+  AgentReply r = say(d, "make the sky more purple");
+  EXPECT_FALSE(r.understood);
+  EXPECT_FALSE(r.changed);
+  EXPECT_EQ(d.json, before);
+  EXPECT_EQ(r.message.rfind("I did not understand \"make the sky more purple\". I can: make it a slideshow, promo or highlight reel;", 0), 0u)
+      << r.message;
+  AgentReply zh = say(d, "把天空变成紫色");
+  EXPECT_EQ(zh.message.rfind("没听懂“把天空变成紫色”。我能做的：", 0), 0u) << zh.message;
+}
+
+TEST(Agent, EditsKeepEverythingElse) {
+  Draft d = load_text(R"({"x": {"keep": 1}, "m": {"width": 1920, "height": 1080}, "t": [{"tt": 0, "extra": true, "sg": [
+      {"s": 0, "d": 2000, "src": "a.jpg", "m": {"custom": [1, 2]}}, {"s": 2000, "d": 2000, "src": "b.jpg"}]},
+      {"tt": 9, "sg": [{"s": 0, "d": 5}]}]})").draft;
+  say(d, "use wipe transitions");
+  EXPECT_EQ(d.json["x"], Json({{"keep", 1}}));
+  EXPECT_EQ(d.json["t"][0]["extra"], true);
+  EXPECT_EQ(d.json["t"][0]["sg"][0]["m"]["custom"], Json::array({1, 2}));
+  EXPECT_EQ(d.json["t"][1], Json::parse(R"({"tt": 9, "sg": [{"s": 0, "d": 5}]})"));
+  EXPECT_EQ(d.json["t"][0]["sg"][1]["m"]["tr"]["type"], "wipeleft");
+}
