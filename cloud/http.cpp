@@ -132,6 +132,8 @@ long elapsed_ms(std::chrono::steady_clock::time_point since) {
 
 CurlGlobal::CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
 CurlGlobal::~CurlGlobal() { curl_global_cleanup(); }
+void http_global_init() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+void http_global_cleanup() { curl_global_cleanup(); }
 
 struct Http::Handle {
   std::unique_ptr<CURL, EasyDeleter> easy;

@@ -99,6 +99,10 @@ class CurlGlobal {
   CurlGlobal& operator=(const CurlGlobal&) = delete;
 };
 
+/// The same as free functions, for ProcessSetup's constructor and destructor.
+void http_global_init();
+void http_global_cleanup();
+
 /// "http://host:port/path?q" -> "/path" (what logs and messages show of a URL).
 std::string url_path(std::string_view url);
 /// "http://host:port/path" -> "http://host:port".
