@@ -20,13 +20,56 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kFormats = "mp3, wav, m4a, ogg, opus or flac";
+constexpr const char* kFormats = "(mp3, wav, m4a, ogg, opus or flac)";
 
 [[noreturn]] void fail(const AudioSourceRef& ref, std::string problem, std::string advice) {
   throw MediaError({MediaIssue{ref.pointer, ref.reference, std::move(problem), std::move(advice)}});
 }
 
 std::string seconds(int64_t samples48) { return draft::seconds_text(samples48 / 48) + " s"; }
+
+std::string head_bytes(const std::string& path, size_t n) {
+  std::ifstream in(path, std::ios::binary);
+  std::string b(n, '\0');
+  in.read(b.data(), std::streamsize(n));
+  b.resize(size_t(std::max<std::streamsize>(in.gcount(), 0)));
+  return b;
+}
+
+bool has_at(const std::string& head, size_t pos, const char* magic) {
+  const size_t n = std::strlen(magic);
+  return head.size() >= pos + n && head.compare(pos, n, magic) == 0;
+}
+
+/// True when the file starts like an audio container (so a failure to open it means damage,
+/// not a wrong kind of file).
+bool looks_like_audio_container(const std::string& head) {
+  auto at = [&](size_t pos, const char* magic) { return has_at(head, pos, magic); };
+  const auto b0 = head.empty() ? 0 : static_cast<unsigned char>(head[0]);
+  const auto b1 = head.size() < 2 ? 0 : static_cast<unsigned char>(head[1]);
+  return at(0, "OggS") || at(0, "fLaC") || at(0, "ID3") || at(0, "RIFF") || at(4, "ftyp") ||
+         (b0 == 0xFF && (b1 & 0xE0) == 0xE0);  // an MPEG audio frame header
+}
+
+/// For RIFF/WAVE: the data chunk's declared size against the bytes that follow it (libavformat
+/// quietly plays what is there). Returns {declared, present} bytes, or {0, 0}.
+std::pair<int64_t, int64_t> wav_data_sizes(const std::string& path, int64_t file_bytes) {
+  const std::string h = head_bytes(path, 4096);
+  if (!has_at(h, 0, "RIFF") || !has_at(h, 8, "WAVE")) return {0, 0};
+  auto u32 = [&](size_t p) {
+    return int64_t(uint8_t(h[p])) | int64_t(uint8_t(h[p + 1])) << 8 | int64_t(uint8_t(h[p + 2])) << 16 |
+           int64_t(uint8_t(h[p + 3])) << 24;
+  };
+  for (size_t p = 12; p + 8 <= h.size();) {
+    const int64_t size = u32(p + 4);
+    if (h.compare(p, 4, "data") == 0) {
+      if (size == 0 || size == 0xFFFFFFFF) return {0, 0};  // streamed WAV: size unknown
+      return {size, file_bytes - int64_t(p + 8)};
+    }
+    p += 8 + size_t(size + (size & 1));
+  }
+  return {0, 0};
+}
 
 /// True when the first bytes are printable text (ASCII or UTF-8): a text file, an HTML error
 /// page or JSON saved under an audio name. Every audio container starts with binary bytes.
@@ -71,14 +114,23 @@ Opened open_audio(const std::string& path, const AudioSourceRef& ref) {
   AVFormatContext* raw = nullptr;
   int ret = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
   if (ret < 0) {
+    const std::string head = head_bytes(path, 16);
+    if (has_at(head, 4, "ftyp")) {
+      fail(ref, "the file is truncated or damaged: FFmpeg cannot find its index (" + av::error_text(ret) + ")",
+           "download or export it again");
+    }
+    if (looks_like_audio_container(head)) {
+      fail(ref, "the file is truncated or damaged: FFmpeg cannot read it (" + av::error_text(ret) + ")",
+           "download or export it again");
+    }
     fail(ref, "FFmpeg cannot read it as audio (" + av::error_text(ret) + ")",
-         std::string("replace it with a ") + kFormats + " file");
+         std::string("replace it with an audio file ") + kFormats);
   }
   o.fmt.reset(raw);
   ret = avformat_find_stream_info(raw, nullptr);
   if (ret < 0) {
     fail(ref, "FFmpeg cannot read its streams (" + av::error_text(ret) + ")",
-         std::string("export it again as a ") + kFormats + " file");
+         std::string("export it again as an audio file ") + kFormats);
   }
   const AVCodec* codec = nullptr;
   o.stream = av_find_best_stream(raw, AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
@@ -92,7 +144,7 @@ Opened open_audio(const std::string& path, const AudioSourceRef& ref) {
       if (raw->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO) st = raw->streams[i];
     std::string name = st ? avcodec_get_name(st->codecpar->codec_id) : "unknown";
     fail(ref, "its audio codec (" + name + ") cannot be decoded by this FFmpeg",
-         std::string("convert it to a ") + kFormats + " file");
+         std::string("convert it to an audio file ") + kFormats);
   }
   const AVStream* st = raw->streams[o.stream];
   o.dec.reset(avcodec_alloc_context3(codec));
@@ -126,7 +178,7 @@ AudioSourceInfo probe_audio(const std::string& path, const AudioSourceRef& ref, 
   if (looks_like_text(path)) {
     const std::string ext = fs::path(path).extension().string();
     fail(ref, "it is a text file, not audio" + (ext.empty() ? std::string() : " (despite its " + ext + " name)"),
-         std::string("replace it with the real ") + kFormats + " file");
+         std::string("replace it with the audio file itself ") + kFormats);
   }
 
   Opened o = open_audio(path, ref);
@@ -181,7 +233,8 @@ AudioSourceInfo probe_audio(const std::string& path, const AudioSourceRef& ref, 
     }
   }
   if (first_pts == AV_NOPTS_VALUE || end_pts <= first_pts) {
-    fail(ref, "its audio stream is empty (no sound in it)", "export it again or replace it");
+    fail(ref, "no sound can be read from its audio stream (the file is damaged, or holds no audio)",
+         "export it again or replace it");
   }
   if (decoded == 0) {
     fail(ref, "the file is damaged: none of its sound can be decoded", "export it again or replace it");
@@ -196,9 +249,14 @@ AudioSourceInfo probe_audio(const std::string& path, const AudioSourceRef& ref, 
     declared = av_rescale(fmt->duration, kAudioRate, AV_TIME_BASE);
   }
   if (fmt->duration_estimation_method == AVFMT_DURATION_FROM_BITRATE && st->duration == AV_NOPTS_VALUE) declared = 0;
+  // WAV: libavformat quietly plays what is there; the data chunk says what should be.
+  if (auto [declared_bytes, present_bytes] = wav_data_sizes(path, bytes);
+      present_bytes < declared_bytes && st->codecpar->block_align > 0) {
+    declared = av_rescale(declared_bytes / st->codecpar->block_align, kAudioRate, info.sample_rate);
+  }
   const int64_t slack = std::max<int64_t>(kAudioRate / 10, declared / 100);  // 100 ms or 1 %
   if (declared > 0 && have + slack < declared) {
-    fail(ref, "the file is truncated: it holds " + seconds(have) + " of its " + seconds(declared),
+    fail(ref, "the file is truncated or damaged: only " + seconds(have) + " of its " + seconds(declared) + " can be read",
          "download or export it again");
   }
   if (read_error != 0) {
@@ -349,7 +407,7 @@ bool AudioDecoder::fill() {
       decoder_done_ = true;
       continue;
     }
-    if (ret != AVERROR(EAGAIN)) damaged(ret, target_src_);
+    if (ret != AVERROR(EAGAIN)) damaged(ret, last_src_);
     if (input_done_) {  // should not happen: the decoder was flushed and gave EAGAIN
       decoder_done_ = true;
       continue;
@@ -360,19 +418,17 @@ bool AudioDecoder::fill() {
       av::check(avcodec_send_packet(dec_.get(), nullptr), "flushing the audio decoder");
       continue;
     }
-    if (ret < 0) damaged(ret, target_src_);
+    if (ret < 0) damaged(ret, last_src_);
     if (pkt_->stream_index != stream_ ||
         (skip_before_pts_ != INT64_MIN && pkt_->pts != AV_NOPTS_VALUE && pkt_->pts + pkt_->duration < skip_before_pts_)) {
       av_packet_unref(pkt_.get());
       continue;
     }
-    const int64_t at = pkt_->pts;
+    if (pkt_->pts != AV_NOPTS_VALUE)
+      last_src_ = std::max<int64_t>(0, av_rescale_q(pkt_->pts - origin_pts_, tb_, AVRational{1, dec_->sample_rate}));
     ret = avcodec_send_packet(dec_.get(), pkt_.get());
     av_packet_unref(pkt_.get());
-    if (ret < 0 && ret != AVERROR(EAGAIN)) {
-      damaged(ret, at == AV_NOPTS_VALUE ? target_src_
-                                        : av_rescale_q(at - origin_pts_, tb_, AVRational{1, dec_->sample_rate}));
-    }
+    if (ret < 0 && ret != AVERROR(EAGAIN)) damaged(ret, last_src_);
   }
   return true;
 }

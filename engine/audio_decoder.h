@@ -94,6 +94,7 @@ class AudioDecoder {
   std::vector<float> buf_;      // resampled, interleaved
   size_t buf_pos_ = 0;          // frames of buf_ already read
   int64_t next_ = 0;            // the 48 kHz sample the next read() starts at
+  int64_t last_src_ = 0;        // source sample of the last packet sent (for messages)
 };
 
 }  // namespace reel::engine
