@@ -1,6 +1,200 @@
-// render, preview, still, storyboard: the local engine's commands (engine issue).
+// render, preview, still, storyboard: the local engine's commands.
+#include <filesystem>
+#include <iostream>
+#include <regex>
+
 #include "cli/commands.h"
+#include "cli/draft_input.h"
+#include "cli/exit_codes.h"
+#include "cli/progress.h"
+#include "draft/time.h"
+#include "engine/render.h"
 
 namespace reel::cli {
-void add_render_commands(CLI::App&, Commands&) {}
+
+namespace {
+
+struct RenderArgs {
+  std::string draft;
+  std::string out;
+  std::string preset = "final";
+  std::optional<double> from_s, to_s;
+  std::string size;
+  std::string fps;
+  std::optional<int> crf;
+  std::string x264_preset;
+  int threads = 0;
+  std::string progress = "auto";
+  double max_file_mb = 200;
+  double max_megapixels = 100;
+  double at_s = 0;
+};
+
+void add_common(CLI::App* sub, RenderArgs& a) {
+  sub->add_option("draft", a.draft, "the draft JSON file ('-' reads standard input)")->required();
+  sub->add_option("--size", a.size, "output size WIDTHxHEIGHT (even numbers), e.g. 1280x720");
+  sub->add_option("--threads", a.threads, "compose threads: 0 = all cores (default), 1 = serial")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--max-file-mb", a.max_file_mb, "refuse media files larger than this (default 200)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--max-megapixels", a.max_megapixels, "refuse images with more pixels than this (default 100)")
+      ->check(CLI::PositiveNumber);
+}
+
+void add_encode(CLI::App* sub, RenderArgs& a) {
+  sub->add_option("--from", a.from_s, "render from this time, in seconds")->check(CLI::NonNegativeNumber);
+  sub->add_option("--to", a.to_s, "render up to this time, in seconds")->check(CLI::NonNegativeNumber);
+  sub->add_option("--fps", a.fps, "frames per second (30, 29.97, 30000/1001)");
+  sub->add_option("--crf", a.crf, "x264 quality: lower is better and larger (0-51)")->check(CLI::Range(0, 51));
+  sub->add_option("--x264-preset", a.x264_preset, "x264 speed preset")
+      ->check(CLI::IsMember(
+          {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"}));
+  sub->add_option("--progress", a.progress, "progress display: auto (a bar on a terminal), json, none")
+      ->check(CLI::IsMember({"auto", "json", "none"}));
+}
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+engine::RenderOptions options_from(const RenderArgs& a, const DraftInput& in) {
+  engine::RenderOptions o;
+  o.preset = a.preset == "preview" ? engine::Preset::Preview : engine::Preset::Final;
+  if (!a.size.empty()) {
+    std::smatch m;
+    if (!std::regex_match(a.size, m, std::regex(R"((\d{1,5})x(\d{1,5}))")))
+      throw UsageError("--size takes WIDTHxHEIGHT, e.g. 1280x720");
+    int w = std::stoi(m[1]), h = std::stoi(m[2]);
+    if (w < 16 || h < 16 || w > 8192 || h > 8192 || w % 2 || h % 2)
+      throw UsageError("--size needs even numbers from 16 to 8192, e.g. 1280x720");
+    o.width = w;
+    o.height = h;
+  }
+  if (!a.fps.empty()) {
+    auto r = draft::fps_from_text(a.fps);
+    if (!r || r->value() < 1 || r->value() > 240)
+      throw UsageError("--fps takes a rate from 1 to 240, e.g. 30 or 30000/1001");
+    o.fps = *r;
+  }
+  o.crf = a.crf;
+  if (!a.x264_preset.empty()) o.x264_preset = a.x264_preset;
+  if (a.from_s) o.from_ms = int64_t(std::llround(*a.from_s * 1000));
+  if (a.to_s) o.to_ms = int64_t(std::llround(*a.to_s * 1000));
+  if (o.from_ms && o.to_ms && *o.to_ms <= *o.from_ms) throw UsageError("--to must come after --from");
+  o.threads = a.threads;
+  o.base_dir = in.base_dir;
+  o.limits.max_file_bytes = int64_t(a.max_file_mb * 1024 * 1024);
+  o.limits.max_pixels = int64_t(a.max_megapixels * 1e6);
+  o.notice = [](const std::string& msg) { std::cerr << "reel: note: " << msg << "\n"; };
+  return o;
+}
+
+/// Loads the draft; prints its errors and returns nullopt when it cannot be rendered.
+std::optional<DraftInput> load(const std::string& path) {
+  DraftInput in = read_draft_input(path);
+  if (report_problems(in, false)) {
+    std::cerr << "reel: the draft has errors; fix them first (`reel validate " << path << "` lists them)\n";
+    return std::nullopt;
+  }
+  return in;
+}
+
+int run_render(RenderArgs a, bool preview) {
+  try {
+    if (preview) a.preset = "preview";
+    auto in = load(a.draft);
+    if (!in) return kExitBadInput;
+    if (a.out.empty()) {
+      std::filesystem::path p(a.draft == "-" ? "draft" : a.draft);
+      a.out = p.stem().string() + (preview ? ".preview.mp4" : ".mp4");
+    }
+    engine::RenderOptions o = options_from(a, *in);
+    ProgressMode mode = a.progress == "json"   ? ProgressMode::Json
+                        : a.progress == "none" ? ProgressMode::None
+                                               : ProgressMode::Auto;
+    ProgressDisplay display(mode, preview ? "preview" : "render");
+    engine::RenderProgress last;
+    auto result = engine::render_to_file(
+        in->loaded.draft, a.out, o,
+        [&](const engine::RenderProgress& p) {
+          last = p;
+          display.update(p.frames_done, p.frames_total, p.seconds_elapsed);
+        },
+        &interrupted());
+    display.finish(last.frames_done, last.frames_total, last.seconds_elapsed);
+    if (mode != ProgressMode::Json) {
+      char secs[32];
+      std::snprintf(secs, sizeof secs, "%.1f", result.seconds);
+      std::cerr << "reel: wrote " << a.out << " (" << result.width << "x" << result.height << ", " << result.frames
+                << " frames at " << draft::to_string(result.fps) << " fps, " << secs << " s)\n";
+    }
+    return kExitOk;
+  } catch (const UsageError& e) {
+    std::cerr << "reel: " << e.what() << "\n";
+    return kExitUsage;
+  }
+}
+
+int run_still(RenderArgs a) {
+  try {
+    auto in = load(a.draft);
+    if (!in) return kExitBadInput;
+    engine::RenderOptions o = options_from(a, *in);
+    engine::render_still(in->loaded.draft, int64_t(std::llround(a.at_s * 1000)), a.out, o);
+    return kExitOk;
+  } catch (const UsageError& e) {
+    std::cerr << "reel: " << e.what() << "\n";
+    return kExitUsage;
+  }
+}
+
+int run_storyboard(RenderArgs a) {
+  try {
+    auto in = load(a.draft);
+    if (!in) return kExitBadInput;
+    engine::RenderOptions o = options_from(a, *in);
+    engine::render_storyboard(in->loaded.draft, a.out, o);
+    return kExitOk;
+  } catch (const UsageError& e) {
+    std::cerr << "reel: " << e.what() << "\n";
+    return kExitUsage;
+  }
+}
+
+}  // namespace
+
+void add_render_commands(CLI::App& app, Commands& commands) {
+  auto render_args = std::make_shared<RenderArgs>();
+  auto* render = app.add_subcommand("render", "Render a draft to an MP4 (H.264) on this machine");
+  add_common(render, *render_args);
+  add_encode(render, *render_args);
+  render->add_option("-o,--output", render_args->out, "the MP4 to write")->required();
+  render->add_option("--preset", render_args->preset, "final (draft size, x264 veryfast, CRF 20) or preview")
+      ->check(CLI::IsMember({"final", "preview"}));
+  commands.add(render, [render_args] { return run_render(*render_args, false); });
+
+  auto preview_args = std::make_shared<RenderArgs>();
+  auto* preview = app.add_subcommand("preview", "Render a quick preview: long side 960, x264 ultrafast, CRF 28");
+  add_common(preview, *preview_args);
+  add_encode(preview, *preview_args);
+  preview->add_option("-o,--output", preview_args->out, "the MP4 to write (default: DRAFT.preview.mp4 here)");
+  commands.add(preview, [preview_args] { return run_render(*preview_args, true); });
+
+  auto still_args = std::make_shared<RenderArgs>();
+  auto* still = app.add_subcommand("still", "Write the frame shown at a time as a PNG, exactly as the render shows it");
+  add_common(still, *still_args);
+  still->add_option("--at", still_args->at_s, "the time, in seconds")->required()->check(CLI::NonNegativeNumber);
+  still->add_option("-o,--output", still_args->out, "the PNG to write")->required();
+  still->add_option("--preset", still_args->preset, "final or preview (size)")
+      ->check(CLI::IsMember({"final", "preview"}));
+  commands.add(still, [still_args] { return run_still(*still_args); });
+
+  auto board_args = std::make_shared<RenderArgs>();
+  auto* board = app.add_subcommand("storyboard", "Write one picture of the whole timeline as a PNG");
+  add_common(board, *board_args);
+  board->add_option("-o,--output", board_args->out, "the PNG to write")->required();
+  commands.add(board, [board_args] { return run_storyboard(*board_args); });
+}
+
 }  // namespace reel::cli

@@ -1,14 +1,24 @@
 #include "cli/process.h"
 
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/exit_codes.h"
+#include "cli/progress.h"
 #include "draft/problem.h"
+#include "engine/errors.h"
+#include "engine/logging.h"
 
 namespace reel::cli {
 
-ProcessSetup::ProcessSetup() {}
-ProcessSetup::~ProcessSetup() {}
+ProcessSetup::ProcessSetup() {
+  install_interrupt_handlers();
+  engine::route_ffmpeg_log(std::getenv("REEL_FFMPEG_LOG") != nullptr);
+}
+ProcessSetup::~ProcessSetup() {
+  engine::restore_ffmpeg_log();
+  restore_interrupt_handlers();
+}
 
 int run_reporting_errors(const Runner& run) {
   try {
@@ -16,6 +26,12 @@ int run_reporting_errors(const Runner& run) {
   } catch (const draft::DraftError& e) {
     std::cerr << "reel: " << e.what() << "\n";
     return kExitBadInput;
+  } catch (const engine::MediaError& e) {
+    std::cerr << "reel: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const engine::Cancelled&) {
+    std::cerr << "reel: cancelled; no output was written\n";
+    return kExitCancelled;
   } catch (const std::exception& e) {
     std::cerr << "reel: internal error: " << e.what()
               << "\n(this is a bug in reel; please report it with the command you ran)\n";

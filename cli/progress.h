@@ -1,0 +1,35 @@
+#pragma once
+// Progress display for long commands, and the process's interrupt flag (Ctrl-C / SIGTERM).
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace reel::cli {
+
+/// Installs SIGINT/SIGTERM handlers that set interrupted() (a second Ctrl-C exits at once).
+/// Called by ProcessSetup only; restore_interrupt_handlers() undoes it.
+void install_interrupt_handlers();
+void restore_interrupt_handlers();
+/// Set once Ctrl-C or SIGTERM arrived; renders poll it as their cancel flag.
+const std::atomic<bool>& interrupted();
+
+enum class ProgressMode { Auto, Json, None };
+
+/// Shows render progress: a bar with frames, fps and ETA on a terminal (stderr), nothing when
+/// stderr is not a terminal, or one JSON line per second on stdout (--progress json).
+/// Called from one thread.
+class ProgressDisplay {
+ public:
+  ProgressDisplay(ProgressMode mode, std::string label);
+  void update(int64_t done, int64_t total, double seconds);
+  /// Ends the bar's line (and prints a last JSON line).
+  void finish(int64_t done, int64_t total, double seconds);
+
+ private:
+  bool bar_ = false, json_ = false, drawn_ = false;
+  std::string label_;
+  double last_ = -1;
+};
+
+}  // namespace reel::cli

@@ -1,0 +1,34 @@
+#pragma once
+// Internal: the MP4 writer. Streams are added from their encoders (video now; an AAC stream
+// is added the same way when audio lands), packets are interleaved by libavformat, and the
+// index is moved to the front (+faststart) when the file is finished.
+#include <string>
+
+#include "engine/av_util.h"
+
+namespace reel::engine {
+
+/// Writes one MP4 file at `path`. Not thread-safe. Destroying it unfinished closes the file
+/// without a trailer (the caller deletes the partial file).
+class Mp4Muxer {
+ public:
+  explicit Mp4Muxer(const std::string& path);
+  ~Mp4Muxer();
+  Mp4Muxer(const Mp4Muxer&) = delete;
+  Mp4Muxer& operator=(const Mp4Muxer&) = delete;
+
+  /// Adds a stream carrying `encoder`'s output; returns its index. Before start() only.
+  int add_stream(const AVCodecContext* encoder);
+  void start();
+  /// Writes a packet of stream `index` whose timestamps are in `time_base`.
+  void write(AVPacket* packet, int index, AVRational time_base);
+  /// Writes the trailer (and, with +faststart, moves the index to the front) and closes.
+  void finish();
+
+ private:
+  std::string path_;
+  AVFormatContext* ctx_ = nullptr;  // owned; freed in the destructor
+  bool started_ = false, finished_ = false;
+};
+
+}  // namespace reel::engine

@@ -1,0 +1,143 @@
+#include "engine/photo_decoder.h"
+
+#include <libheif/heif.h>
+
+#include <memory>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace reel::engine {
+
+namespace {
+
+/// Applies EXIF orientation 1..8 so the picture is upright.
+cv::Mat apply_orientation(cv::Mat m, int orientation) {
+  cv::Mat out;
+  switch (orientation) {
+    case 2:
+      cv::flip(m, out, 1);
+      return out;
+    case 3:
+      cv::rotate(m, out, cv::ROTATE_180);
+      return out;
+    case 4:
+      cv::flip(m, out, 0);
+      return out;
+    case 5:
+      cv::transpose(m, out);
+      return out;  // mirror + rotate 270 cw == transpose
+    case 6:
+      cv::rotate(m, out, cv::ROTATE_90_CLOCKWISE);
+      return out;
+    case 7:
+      cv::rotate(m, out, cv::ROTATE_90_CLOCKWISE);
+      cv::flip(out, out, 0);
+      return out;
+    case 8:
+      cv::rotate(m, out, cv::ROTATE_90_COUNTERCLOCKWISE);
+      return out;
+    default:
+      return m;
+  }
+}
+
+/// Any depth and channel count to 8-bit BGR; alpha is composited over `bg`.
+cv::Mat to_bgr8(cv::Mat m, draft::Color bg) {
+  if (m.depth() == CV_16U) {
+    cv::Mat t;
+    m.convertTo(t, CV_8U, 1.0 / 257.0);
+    m = t;
+  } else if (m.depth() != CV_8U) {
+    cv::Mat t;
+    m.convertTo(t, CV_8U, m.depth() == CV_32F || m.depth() == CV_64F ? 255.0 : 1.0);
+    m = t;
+  }
+  cv::Mat out;
+  switch (m.channels()) {
+    case 1:
+      cv::cvtColor(m, out, cv::COLOR_GRAY2BGR);
+      return out;
+    case 3:
+      return m;
+    case 2: {  // grey + alpha
+      std::vector<cv::Mat> ch;
+      cv::split(m, ch);
+      cv::Mat bgra;
+      cv::merge(std::vector<cv::Mat>{ch[0], ch[0], ch[0], ch[1]}, bgra);
+      m = bgra;
+      [[fallthrough]];
+    }
+    case 4: {
+      out.create(m.rows, m.cols, CV_8UC3);
+      const int bb = bg.b, bgc = bg.g, br = bg.r;
+      for (int y = 0; y < m.rows; ++y) {
+        const uint8_t* s = m.ptr<uint8_t>(y);
+        uint8_t* d = out.ptr<uint8_t>(y);
+        for (int x = 0; x < m.cols; ++x, s += 4, d += 3) {
+          int a = s[3], ia = 255 - a;
+          d[0] = uint8_t((s[0] * a + bb * ia + 127) / 255);
+          d[1] = uint8_t((s[1] * a + bgc * ia + 127) / 255);
+          d[2] = uint8_t((s[2] * a + br * ia + 127) / 255);
+        }
+      }
+      return out;
+    }
+    default:
+      throw DecodeError("the image has an unusual channel count");
+  }
+}
+
+cv::Mat decode_heif(const std::string& path, draft::Color bg) {
+  std::unique_ptr<heif_context, void (*)(heif_context*)> ctx(heif_context_alloc(), heif_context_free);
+  heif_error err = heif_context_read_from_file(ctx.get(), path.c_str(), nullptr);
+  if (err.code != heif_error_Ok) throw DecodeError(std::string("the HEIF is corrupt (") + err.message + ")");
+  heif_image_handle* raw_handle = nullptr;
+  err = heif_context_get_primary_image_handle(ctx.get(), &raw_handle);
+  if (err.code != heif_error_Ok) throw DecodeError(std::string("the HEIF has no image (") + err.message + ")");
+  std::unique_ptr<heif_image_handle, void (*)(const heif_image_handle*)> handle(raw_handle, heif_image_handle_release);
+  bool alpha = heif_image_handle_has_alpha_channel(handle.get());
+  heif_image* raw_img = nullptr;
+  // Default decoding options apply the container's rotation (irot) and mirror (imir).
+  err = heif_decode_image(handle.get(), &raw_img, heif_colorspace_RGB,
+                          alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB, nullptr);
+  if (err.code != heif_error_Ok) throw DecodeError(std::string("the HEIF image data is corrupt (") + err.message + ")");
+  std::unique_ptr<heif_image, void (*)(const heif_image*)> img(raw_img, heif_image_release);
+  int stride = 0;
+  const uint8_t* data = heif_image_get_plane_readonly(img.get(), heif_channel_interleaved, &stride);
+  int w = heif_image_get_width(img.get(), heif_channel_interleaved);
+  int h = heif_image_get_height(img.get(), heif_channel_interleaved);
+  if (!data || w <= 0 || h <= 0) throw DecodeError("the HEIF image data is corrupt");
+  cv::Mat rgb(h, w, alpha ? CV_8UC4 : CV_8UC3, const_cast<uint8_t*>(data), size_t(stride));
+  cv::Mat bgr;
+  cv::cvtColor(rgb, bgr, alpha ? cv::COLOR_RGBA2BGRA : cv::COLOR_RGB2BGR);
+  return to_bgr8(bgr, bg);
+}
+
+}  // namespace
+
+cv::Mat decode_photo(const std::string& path, const PhotoInfo& info, double min_scale, draft::Color bg) {
+  cv::Mat m;
+  try {
+    if (info.format == PhotoFormat::Heif) return decode_heif(path, bg);
+    int flags = cv::IMREAD_UNCHANGED;  // keeps alpha and 16 bits; ignores EXIF (we apply it)
+    if (info.format == PhotoFormat::Jpeg) {
+      flags = cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION;
+      // DCT-domain downscale: the largest 1/2^k that still gives at least min_scale.
+      if (min_scale <= 1.0 / 8)
+        flags = cv::IMREAD_REDUCED_COLOR_8 | cv::IMREAD_IGNORE_ORIENTATION;
+      else if (min_scale <= 1.0 / 4)
+        flags = cv::IMREAD_REDUCED_COLOR_4 | cv::IMREAD_IGNORE_ORIENTATION;
+      else if (min_scale <= 1.0 / 2)
+        flags = cv::IMREAD_REDUCED_COLOR_2 | cv::IMREAD_IGNORE_ORIENTATION;
+    }
+    m = cv::imread(path, flags);
+  } catch (const cv::Exception& e) {
+    throw DecodeError(std::string("the ") + format_name(info.format) + " image data is corrupt (" + e.err + ")");
+  }
+  if (m.empty())
+    throw DecodeError(std::string("the ") + format_name(info.format) +
+                      " image data is corrupt or truncated (the decoder gave up)");
+  return apply_orientation(to_bgr8(m, bg), info.orientation);
+}
+
+}  // namespace reel::engine

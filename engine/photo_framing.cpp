@@ -1,0 +1,150 @@
+#include "engine/photo_framing.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <opencv2/imgproc.hpp>
+
+#include "engine/errors.h"
+#include "engine/photo_decoder.h"
+
+namespace reel::engine {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+int even_up(double v) { return std::max(2, int(std::ceil(v / 2 - 1e-9)) * 2); }
+
+std::string megabytes(int64_t bytes) {
+  double mb = double(bytes) / (1 << 20);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, mb < 10 ? "%.1f" : "%.0f", mb);
+  return buf;
+}
+
+const char* kReexport = "re-export or re-download the photo, or replace it in the draft";
+
+cv::Mat resize_to(const cv::Mat& m, int w, int h) {
+  if (m.cols == w && m.rows == h) return m;
+  cv::Mat out;
+  bool shrink = w <= m.cols && h <= m.rows;
+  cv::resize(m, out, cv::Size(w, h), 0, 0, shrink ? cv::INTER_AREA : cv::INTER_CUBIC);
+  return out;
+}
+
+/// Places `photo` scaled to fit inside `canvas` (contain), centred.
+void place_contained(const cv::Mat& photo, cv::Mat& canvas) {
+  double c = std::min(double(canvas.cols) / photo.cols, double(canvas.rows) / photo.rows);
+  int w = std::max(1, int(std::lround(photo.cols * c))), h = std::max(1, int(std::lround(photo.rows * c)));
+  w = std::min(w, canvas.cols);
+  h = std::min(h, canvas.rows);
+  cv::Mat scaled = resize_to(photo, w, h);
+  scaled.copyTo(canvas(cv::Rect((canvas.cols - w) / 2, (canvas.rows - h) / 2, w, h)));
+}
+
+}  // namespace
+
+PhotoInfo check_source(const PlanItem& item, const MediaLimits& limits) {
+  auto fail = [&](std::string problem, std::string advice) {
+    throw MediaError({{item.pointer, item.reference, std::move(problem), std::move(advice)}});
+  };
+  std::error_code ec;
+  auto status = fs::status(item.path, ec);
+  if (ec || !fs::exists(status))
+    fail("file not found (looked for " + item.path + ")", "check the path; relative paths start at the draft's folder");
+  if (fs::is_directory(status)) fail("is a folder, not a photo", "point the segment at a photo file");
+  int64_t bytes = int64_t(fs::file_size(item.path, ec));
+  if (ec) fail("cannot be read (" + ec.message() + ")", "check the file's permissions");
+  if (bytes == 0) fail("the file is empty (0 bytes)", "replace it with the photo itself");
+  if (bytes > limits.max_file_bytes)
+    fail("the file is " + megabytes(bytes) + " MB, over the limit of " + megabytes(limits.max_file_bytes) + " MB",
+         "use a smaller export of the photo, or raise the limit with --max-file-mb");
+  PhotoInfo info = probe_photo(item.path);
+  if (info.format == PhotoFormat::Text)
+    fail("not an image: the file holds text, not JPEG, PNG, WebP, BMP, TIFF or HEIC data",
+         "replace it with the photo itself (the file name's extension does not make it one)");
+  if (info.format == PhotoFormat::Gif) fail("GIF is not supported yet", "convert it to PNG or JPEG");
+  if (info.format == PhotoFormat::Unknown && info.defect.rfind("a video clip", 0) == 0)
+    fail(info.defect, "use a photo; clips come in a later version");
+  if (info.format == PhotoFormat::Unknown)
+    fail("unsupported format: not JPEG, PNG, WebP, BMP, TIFF or HEIC", "convert it to JPEG or PNG");
+  if (info.width > 0 && info.height > 0 && info.width * info.height > limits.max_pixels) {
+    char mp[32];
+    std::snprintf(mp, sizeof mp, "%.0f", double(info.width * info.height) / 1e6);
+    fail("the image is " + std::to_string(info.width) + "x" + std::to_string(info.height) + " (" + mp +
+             " megapixels), over the limit of " + std::to_string(limits.max_pixels / 1'000'000) + " megapixels",
+         "scale it down, or raise the limit with --max-megapixels");
+  }
+  if (!info.defect.empty()) fail(info.defect, kReexport);
+  return info;
+}
+
+std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const PlanItem& item) {
+  PhotoInfo info = check_source(item, MediaLimits{INT64_MAX, INT64_MAX});
+  const double s = item.prep_scale;
+  const double W = plan.width * s, H = plan.height * s;
+  const double pw = double(info.display_width()), ph = double(info.display_height());
+  // The smallest scale of the photo that is still needed, for the DCT-domain downscale.
+  double need = 1;
+  switch (item.fit) {
+    case draft::Fit::Cover:
+      need = std::max(W / pw, H / ph);
+      break;
+    case draft::Fit::Contain:
+    case draft::Fit::Blur:
+      need = std::min(W / pw, H / ph);
+      break;
+    case draft::Fit::Stretch:
+      need = std::max(W / pw, H / ph);
+      break;
+  }
+  cv::Mat photo;
+  try {
+    photo = decode_photo(item.path, info, need, plan.background);
+  } catch (const DecodeError& e) {
+    throw MediaError({{item.pointer, item.reference, e.what(), kReexport}});
+  } catch (const cv::Exception& e) {
+    throw MediaError({{item.pointer, item.reference, std::string("cannot be decoded (") + e.err + ")", kReexport}});
+  }
+  cv::Mat framed;
+  const int fw = even_up(W), fh = even_up(H);
+  switch (item.fit) {
+    case draft::Fit::Cover: {
+      double c = std::max(W / photo.cols, H / photo.rows);
+      framed = resize_to(photo, std::max(fw, even_up(photo.cols * c)), std::max(fh, even_up(photo.rows * c)));
+      break;
+    }
+    case draft::Fit::Stretch:
+      framed = resize_to(photo, fw, fh);
+      break;
+    case draft::Fit::Contain: {
+      const auto& bg = plan.background;
+      framed = cv::Mat(fh, fw, CV_8UC3, cv::Scalar(bg.b, bg.g, bg.r));
+      place_contained(photo, framed);
+      break;
+    }
+    case draft::Fit::Blur: {
+      // A blurred, darkened cover of the photo, made small and scaled up (cheap and smooth).
+      double c = std::max(double(fw) / photo.cols, double(fh) / photo.rows);
+      int sw = std::max(1, int(std::lround(photo.cols * c / 16))),
+          sh = std::max(1, int(std::lround(photo.rows * c / 16)));
+      cv::Mat small;
+      cv::resize(photo, small, cv::Size(sw, sh), 0, 0, cv::INTER_AREA);
+      int cw = std::min(sw, std::max(1, fw / 16)), ch = std::min(sh, std::max(1, fh / 16));
+      cv::Mat crop = small(cv::Rect((sw - cw) / 2, (sh - ch) / 2, cw, ch)).clone();
+      cv::GaussianBlur(crop, crop, cv::Size(0, 0), 2.0);
+      crop.convertTo(crop, -1, 0.55, 0);
+      cv::resize(crop, framed, cv::Size(fw, fh), 0, 0, cv::INTER_CUBIC);
+      place_contained(photo, framed);
+      break;
+    }
+  }
+  photo.release();
+  auto out = std::make_shared<PreparedSource>();
+  out->image = bgr_to_yuv(framed.isContinuous() ? framed : framed.clone());
+  out->scale = s;
+  return out;
+}
+
+}  // namespace reel::engine

@@ -1,0 +1,27 @@
+#pragma once
+// Internal: turns a photo file into a prepared source: decoded once at the size it is needed,
+// framed for its fit mode (cover, contain, blur, stretch) at prep_scale times the canvas, and
+// converted once to YUV 4:2:0. Ken Burns then warps from it every frame.
+#include <memory>
+
+#include "engine/photo_probe.h"
+#include "engine/render_plan.h"
+#include "engine/yuv_image.h"
+
+namespace reel::engine {
+
+/// A photo ready to be warped: `image` is the fitted framing at `scale` times the canvas.
+/// Immutable once made; shared between workers through shared_ptr<const PreparedSource>.
+struct PreparedSource {
+  YuvImage image;
+  double scale = 1;
+};
+
+/// Decodes and frames `item`. Throws MediaError (naming the segment) when decoding fails.
+std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const PlanItem& item);
+
+/// Checks one source file against the limits and its header (no decoding). Returns the
+/// probed facts; throws MediaError naming the segment when it cannot be used.
+PhotoInfo check_source(const PlanItem& item, const MediaLimits& limits);
+
+}  // namespace reel::engine

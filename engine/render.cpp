@@ -1,0 +1,181 @@
+// render_to_file, check_sources, render_still, render_storyboard: the engine's entry points.
+#include "engine/render.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "draft/problem.h"
+#include "engine/encoder_h264.h"
+#include "engine/errors.h"
+#include "engine/muxer_mp4.h"
+#include "engine/photo_framing.h"
+#include "engine/pipeline.h"
+#include "engine/png_writer.h"
+#include "engine/render_plan.h"
+#include "engine/source_cache.h"
+
+namespace reel::engine {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void notify(const RenderOptions& o, const Plan& plan) {
+  if (!o.notice) return;
+  for (const auto& n : plan.notices) o.notice(n);
+}
+
+void check_plan_sources(const Plan& plan, const MediaLimits& limits) {
+  std::vector<MediaIssue> issues;
+  for (const PlanItem& it : plan.items) {
+    try {
+      check_source(it, limits);
+    } catch (const MediaError& e) {
+      issues.insert(issues.end(), e.issues().begin(), e.issues().end());
+    }
+  }
+  if (!issues.empty()) throw MediaError(std::move(issues));
+}
+
+/// Deletes the temporary file unless released (RAII: failures and cancels leave nothing).
+class TempFile {
+ public:
+  explicit TempFile(const std::string& final_path) : final_(final_path) {
+    static std::atomic<int> counter{0};
+    fs::path p(final_path);
+    path_ = (p.parent_path() / ("." + p.filename().string() + ".reel-" + std::to_string(getpid()) + "-" +
+                                std::to_string(counter++) + ".tmp"))
+                .string();
+  }
+  ~TempFile() {
+    if (!committed_) {
+      std::error_code ec;
+      fs::remove(path_, ec);
+    }
+  }
+  const std::string& path() const { return path_; }
+  void commit() {
+    std::error_code ec;
+    fs::rename(path_, final_, ec);
+    if (ec) throw EngineError("cannot move the finished video to " + final_ + ": " + ec.message());
+    committed_ = true;
+  }
+
+ private:
+  std::string final_, path_;
+  bool committed_ = false;
+};
+
+int64_t frame_at_ms(const Plan& plan, int64_t ms) {
+  // The frame on screen at `ms`: the last frame whose time is <= ms.
+  __int128 a = __int128(ms) * plan.fps.num, b = __int128(1000) * plan.fps.den;
+  return int64_t(a / b);
+}
+
+H264Settings encoder_settings(const Plan& plan, const RenderOptions& o) {
+  H264Settings s;
+  s.width = plan.width;
+  s.height = plan.height;
+  s.fps = plan.fps;
+  bool preview = o.preset == Preset::Preview;
+  s.crf = o.crf.value_or(preview ? 28 : 20);
+  s.preset = o.x264_preset.value_or(preview ? "ultrafast" : "veryfast");
+  return s;
+}
+
+}  // namespace
+
+void check_sources(const draft::Draft& draft, const RenderOptions& options) {
+  Plan plan = make_plan(draft, options);
+  check_plan_sources(plan, options.limits);
+}
+
+RenderResult render_to_file(const draft::Draft& draft, const std::string& out_path, const RenderOptions& options,
+                            const ProgressFn& progress, const std::atomic<bool>* cancel) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Plan plan = make_plan(draft, options);
+  check_plan_sources(plan, options.limits);
+  if (plan.frame_end <= plan.frame_begin)
+    throw draft::DraftError("draft", "/d",
+                            "there is nothing to render: the draft (or the --from/--to range) has no frames");
+  notify(options, plan);
+
+  H264Encoder encoder(encoder_settings(plan, options));
+  TempFile temp(out_path);
+  RenderResult result;
+  {
+    Mp4Muxer muxer(temp.path());
+    const int video = muxer.add_stream(encoder.context());
+    muxer.start();
+    auto sink = [&](AVPacket* p) { muxer.write(p, video, encoder.time_base()); };
+
+    const int threads = resolve_threads(options.threads);
+    SourceCache cache(plan, int64_t(2 * plan.fps.value()) + 2 * threads + 4, threads > 1);
+    FramePool pool(plan.width, plan.height);
+    RenderProgress pr;
+    pr.frames_total = plan.frame_end - plan.frame_begin;
+    run_pipeline(
+        plan, cache, pool, threads,
+        [&](int64_t n, av::FramePtr f) {
+          f->pts = n - plan.frame_begin;
+          encoder.encode(f.get(), sink);
+          ++pr.frames_done;
+          if (progress) {
+            pr.seconds_elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            progress(pr);
+          }
+        },
+        cancel);
+    encoder.encode(nullptr, sink);
+    if (cancel && cancel->load()) throw Cancelled();
+    muxer.finish();
+  }
+  temp.commit();
+  result.frames = plan.frame_end - plan.frame_begin;
+  result.width = plan.width;
+  result.height = plan.height;
+  result.fps = plan.fps;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return result;
+}
+
+void render_still(const draft::Draft& draft, int64_t at_ms, const std::string& png_path, const RenderOptions& options) {
+  Plan plan = make_plan(draft, options);
+  if (plan.total_frames <= 0)
+    throw draft::DraftError("draft", "/d", "there is nothing to show: the draft has no frames");
+  int64_t n = std::clamp<int64_t>(frame_at_ms(plan, std::max<int64_t>(0, at_ms)), 0, plan.total_frames - 1);
+  // Only the photos on screen at n are checked and decoded.
+  for (const auto& s : plan.state_at(n))
+    for (int i : {s.a, s.b})
+      if (i >= 0) check_source(plan.items[size_t(i)], options.limits);
+  notify(options, plan);
+  SourceCache cache(plan, 0, false);
+  YuvImage frame(plan.width, plan.height);
+  ComposeScratch scratch;
+  compose_frame(plan, n, cache, frame.view(), scratch);
+  write_png(png_path, yuv_to_bgr(frame.view()));
+}
+
+void write_png(const std::string& path, const cv::Mat& bgr) {
+  std::vector<uint8_t> bytes;
+  if (!cv::imencode(".png", bgr, bytes)) throw EngineError("cannot encode the PNG for " + path);
+  TempFile temp(path);
+  {
+    std::FILE* f = std::fopen(temp.path().c_str(), "wb");
+    if (!f) throw EngineError("cannot write " + path + ": " + std::strerror(errno));
+    size_t wrote = std::fwrite(bytes.data(), 1, bytes.size(), f);
+    bool ok = std::fclose(f) == 0 && wrote == bytes.size();
+    if (!ok) throw EngineError("cannot write " + path + ": " + std::strerror(errno));
+  }
+  temp.commit();
+}
+
+}  // namespace reel::engine

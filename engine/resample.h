@@ -1,0 +1,14 @@
+#pragma once
+// Internal: the Ken Burns warp for axis-aligned maps (scale + translation, which is every map
+// the compositor makes). Separable, with exact floating-point source positions (OpenCV's
+// warpAffine rounds them to 1/32 px, which shows as uneven steps in slow moves) and a
+// Catmull-Rom cubic kernel, widened when it shrinks so fine detail does not alias.
+#include "engine/yuv_image.h"
+
+namespace reel::engine {
+
+/// dst(x, y) = src(ax * x + bx, ay * y + by), pixel centres at integers, edges clamped.
+/// Thread-safe (scratch memory is per thread).
+void resample_plane(const PlaneView& src, const PlaneView& dst, double ax, double bx, double ay, double by);
+
+}  // namespace reel::engine

@@ -1,0 +1,107 @@
+#include "engine/source_cache.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace reel::engine {
+
+SourceCache::SourceCache(const Plan& plan, int64_t ahead_frames, bool loader)
+    : plan_(plan), ahead_(ahead_frames), entries_(plan.items.size()) {
+  order_.resize(plan.items.size());
+  std::iota(order_.begin(), order_.end(), 0);
+  std::stable_sort(order_.begin(), order_.end(),
+                   [&](int a, int b) { return plan.items[size_t(a)].first_frame < plan.items[size_t(b)].first_frame; });
+  playhead_ = plan.frame_begin;
+  if (loader && !order_.empty()) loader_ = std::thread([this] { loader_loop(); });
+}
+
+SourceCache::~SourceCache() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (loader_.joinable()) loader_.join();
+}
+
+bool SourceCache::load(int item, std::unique_lock<std::mutex>& lock, std::shared_ptr<const PreparedSource>* out) {
+  Entry& e = entries_[size_t(item)];
+  if (e.loading || e.done) return false;
+  e.loading = true;
+  lock.unlock();
+  std::shared_ptr<const PreparedSource> src;
+  std::exception_ptr err;
+  try {
+    src = prepare_source(plan_, plan_.items[size_t(item)]);
+  } catch (...) {
+    err = std::current_exception();
+  }
+  lock.lock();
+  e.loading = false;
+  e.done = true;
+  e.error = err;
+  // A photo whose frames all passed while it loaded is not kept.
+  if (out) *out = src;
+  if (!err && plan_.items[size_t(item)].end_frame > playhead_) e.source = std::move(src);
+  cv_.notify_all();
+  return true;
+}
+
+std::shared_ptr<const PreparedSource> SourceCache::get(int item) {
+  std::unique_lock lock(mu_);
+  Entry& e = entries_[size_t(item)];
+  std::shared_ptr<const PreparedSource> mine;
+  if (!e.done && !e.loading) load(item, lock, &mine);
+  cv_.wait(lock, [&] { return e.done || stop_; });
+  if (e.error) std::rethrow_exception(e.error);
+  if (mine) return mine;
+  if (!e.source) {
+    // Released (a frame behind the playhead): prepare it again for this caller.
+    e.done = false;
+    load(item, lock, &mine);
+    if (e.error) std::rethrow_exception(e.error);
+    return mine;
+  }
+  return e.source;
+}
+
+void SourceCache::set_playhead(int64_t frame) {
+  std::lock_guard lock(mu_);
+  playhead_ = frame;
+  for (size_t i = 0; i < entries_.size(); ++i)
+    if (plan_.items[i].end_frame <= frame) entries_[i].source.reset();
+  cv_.notify_all();
+}
+
+int SourceCache::held() const {
+  std::lock_guard lock(mu_);
+  int n = 0;
+  for (const auto& e : entries_) n += e.source ? 1 : 0;
+  return n;
+}
+
+void SourceCache::loader_loop() {
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    // Skip photos already handled or entirely behind the playhead.
+    while (next_load_ < order_.size()) {
+      int i = order_[next_load_];
+      const Entry& e = entries_[size_t(i)];
+      if (e.done || e.loading || plan_.items[size_t(i)].end_frame <= playhead_ ||
+          plan_.items[size_t(i)].end_frame <= plan_.frame_begin ||
+          plan_.items[size_t(i)].first_frame >= plan_.frame_end)
+        ++next_load_;
+      else
+        break;
+    }
+    if (next_load_ >= order_.size()) return;
+    int item = order_[next_load_];
+    if (plan_.items[size_t(item)].first_frame > playhead_ + ahead_) {
+      cv_.wait(lock);
+      continue;
+    }
+    load(item, lock, nullptr);
+  }
+}
+
+}  // namespace reel::engine

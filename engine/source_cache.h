@@ -1,0 +1,55 @@
+#pragma once
+// Internal: the bounded cache of prepared sources near the playhead. A loader thread prepares
+// the photos that come next, in timeline order, a little ahead of the frames being composed;
+// photos whose last frame has been encoded are dropped. Memory therefore follows the number
+// of photos on screen around the playhead, not the length of the slideshow.
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "engine/compositor.h"
+
+namespace reel::engine {
+
+/// Thread-safe SourceProvider. get() blocks until the photo is ready (preparing it on the
+/// calling thread when nobody else is) and rethrows the MediaError of a photo that failed.
+class SourceCache final : public SourceProvider {
+ public:
+  /// `ahead_frames`: how far past the playhead the loader prepares photos. `loader`: start the
+  /// background loader thread (false: every photo is prepared by whoever needs it first).
+  SourceCache(const Plan& plan, int64_t ahead_frames, bool loader);
+  ~SourceCache() override;
+  SourceCache(const SourceCache&) = delete;
+  SourceCache& operator=(const SourceCache&) = delete;
+
+  std::shared_ptr<const PreparedSource> get(int item) override;
+  /// Every frame before `frame` is done: photos not visible from there on are released.
+  void set_playhead(int64_t frame);
+  /// Prepared photos held right now (for tests of the memory bound).
+  int held() const;
+
+ private:
+  struct Entry {
+    std::shared_ptr<const PreparedSource> source;
+    std::exception_ptr error;
+    bool loading = false, done = false;
+  };
+  void loader_loop();
+  bool load(int item, std::unique_lock<std::mutex>& lock,
+            std::shared_ptr<const PreparedSource>* out);  // called with lock held
+
+  const Plan& plan_;
+  const int64_t ahead_;
+  std::vector<int> order_;  // item indices by first visible frame
+  mutable std::mutex mu_;   // guards entries_, playhead_, stop_, next_load_
+  std::condition_variable cv_;
+  std::vector<Entry> entries_;
+  int64_t playhead_ = 0;
+  size_t next_load_ = 0;  // position in order_ of the loader
+  bool stop_ = false;
+  std::thread loader_;
+};
+
+}  // namespace reel::engine
