@@ -1,6 +1,598 @@
-// The cloud's commands (cloud issue).
+// The cloud's commands: login, credits, upload, state, pull, export (cloud with local
+// fallback), serve (the render node) and bench (local against cloud). docs/cloud.md.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <thread>
+
 #include "cli/commands.h"
+#include "cli/draft_input.h"
+#include "cli/exit_codes.h"
+#include "cli/progress.h"
+#include "cloud/client.h"
+#include "cloud/draft_media.h"
+#include "cloud/media_cache.h"
+#include "cloud/node_engine.h"
+#include "cloud/node_server.h"
+#include "draft/parse.h"
+#include "draft/summary.h"
+#include "engine/render.h"
 
 namespace reel::cli {
-void add_cloud_commands(CLI::App&, Commands&) {}
+
+namespace {
+
+namespace fs = std::filesystem;
+using cloud::CloudError;
+using cloud::ErrorKind;
+
+/// Flags every cloud command takes.
+struct CloudArgs {
+  std::string api;      // --api
+  std::string skill;    // --skill NAME[@VERSION]
+  std::string project;  // --project DIR (sessions and jobs are per folder)
+  bool verbose = false;
+};
+
+void add_cloud_flags(CLI::App* sub, CloudArgs& a) {
+  sub->add_option("--api", a.api, "backend address (default: REEL_API_URL, else the production backend)");
+  sub->add_option("--skill", a.skill, "attribution: skill NAME or NAME@VERSION (default: config.json, else reel)");
+  sub->add_option("--project", a.project, "project folder: its session and pending jobs (default: the current folder)");
+  sub->add_flag("-v,--verbose", a.verbose, "log each request (method, path, status; never the token)");
+}
+
+int64_t env_ms(const char* name, int64_t fallback) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return fallback;
+  try {
+    return std::stoll(v);
+  } catch (...) {
+    return fallback;
+  }
+}
+
+cloud::ClientOptions client_options(const CloudArgs& a) {
+  cloud::ClientOptions o = cloud::options_from_environment(a.api, a.skill, a.project);
+  if (a.verbose) o.log = [](std::string_view line) { std::cerr << "reel: http: " << line << "\n"; };
+  // Tuning knobs (docs/cloud.md); the defaults follow the protocol page.
+  o.poll.first = std::chrono::milliseconds(env_ms("REEL_POLL_FIRST_MS", o.poll.first.count()));
+  o.poll.longest = std::chrono::milliseconds(env_ms("REEL_POLL_MAX_MS", o.poll.longest.count()));
+  o.retry.rate_limit_wait = std::chrono::milliseconds(env_ms("REEL_RATE_LIMIT_WAIT_MS", o.retry.rate_limit_wait.count()));
+  o.timeouts.connect_ms = static_cast<long>(env_ms("REEL_CONNECT_TIMEOUT_MS", o.timeouts.connect_ms));
+  return o;
+}
+
+std::string mb_text(int64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / (1 << 20));
+  return buf;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+/// Cloud render progress on stderr: a line each time the status changes, or an updating line
+/// on a terminal.
+cloud::RenderProgressFn progress_printer(bool quiet) {
+  auto last = std::make_shared<std::string>();
+  bool tty = isatty(STDERR_FILENO);
+  return [last, tty, quiet](const cloud::RenderStatus& st) {
+    if (quiet) return;
+    std::string line = "cloud render " + st.id + ": " + (st.status_text.empty() ? "?" : st.status_text) + " " +
+                       std::to_string(st.progress) + "%";
+    if (line == *last) return;
+    *last = line;
+    if (tty) std::cerr << "\r" << line << "   " << (st.state == cloud::RenderState::Completed ? "\n" : "") << std::flush;
+    else std::cerr << "reel: " << line << "\n";
+  };
+}
+
+// ---- login, credits ---------------------------------------------------------------------
+
+int run_login(const CloudArgs& a) {
+  cloud::Client c(client_options(a));
+  auto id = c.login();
+  if (id.anonymous)
+    std::cout << "signed in to " << id.api << " as " << (id.user_id.empty() ? "an anonymous user" : id.user_id)
+              << " (anonymous; token cached until " << cloud::format_iso8601(id.expires_at) << ")\n";
+  else
+    std::cout << "signed in to " << id.api << " with NEMO_TOKEN\n";
+  auto cr = c.credits();
+  std::cout << "credits: " << cr.available << " available, " << cr.frozen << " frozen, " << cr.total << " total\n";
+  if (auto s = c.store().load_session(c.options().api, c.options().project))
+    std::cout << "session of " << c.options().project << ": " << s->session_id << "\n";
+  return kExitOk;
+}
+
+int run_credits(const CloudArgs& a, bool json) {
+  cloud::Client c(client_options(a));
+  auto cr = c.credits();
+  if (json)
+    std::cout << Json{{"available", cr.available}, {"frozen", cr.frozen}, {"total", cr.total}}.dump() << "\n";
+  else
+    std::cout << "credits: " << cr.available << " available, " << cr.frozen << " frozen, " << cr.total << " total\n";
+  return kExitOk;
+}
+
+// ---- upload, state, pull ----------------------------------------------------------------
+
+int run_upload(const CloudArgs& a, const std::vector<std::string>& items) {
+  cloud::Client c(client_options(a));
+  std::vector<std::string> files, urls;
+  for (const auto& i : items) (cloud::is_http_url(i) ? urls : files).push_back(i);
+  std::vector<cloud::UploadedFile> done;
+  if (!files.empty()) {
+    auto f = c.upload_files(files);
+    done.insert(done.end(), f.begin(), f.end());
+  }
+  if (!urls.empty()) {
+    auto u = c.upload_urls(urls);
+    done.insert(done.end(), u.begin(), u.end());
+  }
+  for (const auto& f : done) std::cout << f.filename << " -> " << f.cdn_url << "\n";
+  std::cerr << "reel: uploaded " << done.size() << " file(s) to session " << c.session().session_id << "\n";
+  return kExitOk;
+}
+
+/// The session's draft, or null.
+Json session_draft(const Json& state) {
+  auto st = state.find("state");
+  if (st == state.end() || !st->is_object()) return nullptr;
+  auto d = st->find("draft");
+  return d == st->end() ? Json(nullptr) : *d;
+}
+
+int run_state(const CloudArgs& a, bool json) {
+  cloud::Client c(client_options(a));
+  Json st = c.state();
+  if (json) {
+    std::cout << st.dump(2) << "\n";
+    return kExitOk;
+  }
+  Json d = session_draft(st);
+  if (!d.is_object()) {
+    std::cout << "Timeline (0 tracks): the session has no draft yet\n";
+    return kExitOk;
+  }
+  std::cout << draft::timeline_summary(draft::load_draft(d).draft) << "\n";
+  return kExitOk;
+}
+
+int run_pull(const CloudArgs& a, const std::string& out) {
+  cloud::Client c(client_options(a));
+  Json d = session_draft(c.state());
+  if (!d.is_object()) {
+    std::cerr << "reel: the session " << c.session().session_id << " has no draft yet; nothing to pull\n";
+    return kExitBadInput;
+  }
+  if (out == "-") {
+    std::cout << draft::write_json(d, true) << "\n";
+    return kExitOk;
+  }
+  cloud::write_file_atomic(out, draft::write_json(d, true) + "\n", 0644);
+  std::cerr << "reel: wrote the session's draft to " << out << "\n";
+  return kExitOk;
+}
+
+// ---- export -----------------------------------------------------------------------------
+
+struct ExportArgs {
+  CloudArgs cloud;
+  std::string draft;
+  std::string out;
+  bool force_cloud = false, force_local = false, force_auto = false, resume = false, quiet = false;
+  double poll_timeout_s = 600;
+  int threads = 0;
+};
+
+cloud::MediaCacheOptions cache_options(const cloud::ClientOptions& o) {
+  cloud::MediaCacheOptions mc;
+  mc.log = o.log;
+  return mc;
+}
+
+/// The local engine's render of `d`, with remote media through the cache and sandbox paths
+/// through the session's uploads (as known locally: no network call for that).
+engine::RenderResult render_locally(const draft::Draft& d, const std::string& base_dir, const std::string& out,
+                                    const cloud::ClientOptions& co, engine::Preset preset, bool quiet,
+                                    int threads) {
+  cloud::ConfigStore store(co.config_dir);
+  std::map<std::string, std::string> uploads;
+  if (auto s = store.load_session(co.api, co.project)) uploads = store.uploads(co.api, s->session_id);
+  cloud::MediaCache cache(cache_options(co));
+  auto mapper = std::make_shared<cloud::SourceMapper>(cache, base_dir, uploads);
+  engine::RenderOptions ro;
+  ro.preset = preset;
+  ro.base_dir = base_dir;
+  ro.threads = threads;
+  ro.resolve_source = [mapper](const std::string& ref) { return mapper->resolve(ref); };
+  ro.notice = [quiet](const std::string& msg) {
+    if (!quiet) std::cerr << "reel: note: " << msg << "\n";
+  };
+  ProgressDisplay display(quiet ? ProgressMode::None : ProgressMode::Auto, "local render");
+  engine::RenderProgress last;
+  auto r = engine::render_to_file(
+      d, out, ro,
+      [&](const engine::RenderProgress& p) {
+        last = p;
+        display.update(p.frames_done, p.frames_total, p.seconds_elapsed);
+      },
+      &interrupted());
+  display.finish(last.frames_done, last.frames_total, last.seconds_elapsed);
+  return r;
+}
+
+/// Uploads local media, submits, polls, downloads. Throws CloudError.
+cloud::ExportOutcome export_cloud(cloud::Client& c, const draft::Draft& d, const std::string& base_dir,
+                                  const std::string& out, bool quiet) {
+  draft::Draft for_cloud = cloud::draft_for_cloud(c, d, base_dir);
+  return c.export_draft(for_cloud.json, out, progress_printer(quiet), &interrupted());
+}
+
+/// Why the cloud could not export, in a few words for the one-line fallback notice.
+std::string short_reason(const CloudError& e) {
+  switch (e.kind()) {
+    case ErrorKind::Unreachable: return "the backend is unreachable";
+    case ErrorKind::Timeout: return "the backend did not answer in time";
+    case ErrorKind::ExportBlocked: return "export refused on the free plan (HTTP 402)";
+    case ErrorKind::NoCredits: return "no credits left (2001)";
+    case ErrorKind::GaveUp: return "the cloud render took too long";
+    default: return e.what();
+  }
+}
+
+int run_export(ExportArgs a) {
+  if (int n = a.force_cloud + a.force_local + a.force_auto; n > 1) {
+    std::cerr << "reel: choose one of --cloud, --local, --auto\n";
+    return kExitUsage;
+  }
+  cloud::ClientOptions co = client_options(a.cloud);
+  co.poll.give_up = std::chrono::milliseconds(static_cast<int64_t>(a.poll_timeout_s * 1000));
+  auto start = std::chrono::steady_clock::now();
+
+  if (a.resume) {
+    cloud::Client c(co);
+    auto r = c.resume_export(a.out, progress_printer(a.quiet), &interrupted());
+    std::cerr << "reel: wrote " << r.out_path << " (" << mb_text(r.bytes) << ") from the cloud render " << r.job_id
+              << "\n";
+    return kExitOk;
+  }
+  if (a.out.empty()) {
+    std::cerr << "reel: export needs -o OUT.mp4\n";
+    return kExitUsage;
+  }
+
+  // The draft: a file, or the session's draft.
+  draft::Draft d;
+  std::string base_dir;
+  if (!a.draft.empty()) {
+    DraftInput in = read_draft_input(a.draft);
+    if (report_problems(in, false)) {
+      std::cerr << "reel: the draft has errors; fix them first (`reel validate " << a.draft << "` lists them)\n";
+      return kExitBadInput;
+    }
+    d = std::move(in.loaded.draft);
+    base_dir = in.base_dir;
+  } else {
+    if (a.force_local) {
+      std::cerr << "reel: --local needs a DRAFT.json (or `reel pull -o DRAFT.json` first)\n";
+      return kExitUsage;
+    }
+    cloud::Client c(co);
+    Json sd = session_draft(c.state());
+    if (!sd.is_object()) {
+      std::cerr << "reel: the session has no draft yet; give a DRAFT.json to export\n";
+      return kExitBadInput;
+    }
+    d = draft::load_draft(sd).draft;
+    base_dir = co.project;
+  }
+  if (!d.exportable()) {
+    std::cerr << "reel: the draft has no segments; there is nothing to export\n";
+    return kExitBadInput;
+  }
+
+  if (!a.force_local) {
+    cloud::Client c(co);
+    try {
+      auto r = export_cloud(c, d, base_dir, a.out, a.quiet);
+      char secs[32];
+      std::snprintf(secs, sizeof secs, "%.1f", seconds_since(start));
+      std::cerr << "reel: wrote " << a.out << " (" << mb_text(r.bytes) << ") from the cloud render " << r.job_id
+                << " in " << secs << " s\n";
+      return kExitOk;
+    } catch (const CloudError& e) {
+      if (a.force_cloud || e.kind() == ErrorKind::Cancelled) throw;
+      if (e.kind() == ErrorKind::GaveUp) {  // falling back: the cloud job is no longer wanted
+        if (auto job = c.pending_job()) {
+          try {
+            c.cancel_render(job->id);
+          } catch (const CloudError&) {
+          }
+          c.store().remove_job(co.api, co.project);
+        }
+      }
+      std::cerr << "reel: cloud export failed (" << short_reason(e) << "); rendering locally instead\n";
+    }
+  }
+  auto r = render_locally(d, base_dir, a.out, co, engine::Preset::Final, a.quiet, a.threads);
+  char secs[32];
+  std::snprintf(secs, sizeof secs, "%.1f", r.seconds);
+  std::cerr << "reel: wrote " << a.out << " (" << r.width << "x" << r.height << ", " << r.frames
+            << " frames) with the local engine in " << secs << " s\n";
+  return kExitOk;
+}
+
+// ---- serve ------------------------------------------------------------------------------
+
+struct ServeArgs {
+  std::string listen = "127.0.0.1:8790";
+  std::string data;
+  std::string public_url;
+  int workers = 1;
+  int threads = 0;
+  bool allow_local_media = false;
+  double max_upload_mb = 200;
+  double grace_s = 30;
+  bool quiet = false;
+};
+
+std::string default_data_dir() {
+  const char* xdg = std::getenv("XDG_DATA_HOME");
+  if (xdg && *xdg == '/') return std::string(xdg) + "/reel/node";
+  const char* home = std::getenv("HOME");
+  return std::string(home && *home ? home : "/tmp") + "/.local/share/reel/node";
+}
+
+int run_serve(const ServeArgs& a) {
+  cloud::NodeOptions o;
+  auto colon = a.listen.rfind(':');
+  if (colon == std::string::npos) {
+    std::cerr << "reel: --listen takes HOST:PORT, e.g. 127.0.0.1:8790\n";
+    return kExitUsage;
+  }
+  o.host = a.listen.substr(0, colon);
+  if (o.host.size() > 2 && o.host.front() == '[' && o.host.back() == ']') o.host = o.host.substr(1, o.host.size() - 2);
+  try {
+    o.port = std::stoi(a.listen.substr(colon + 1));
+  } catch (...) {
+    o.port = -1;
+  }
+  if (o.port < 0 || o.port > 65535) {
+    std::cerr << "reel: --listen takes HOST:PORT with a port from 0 to 65535\n";
+    return kExitUsage;
+  }
+  o.data_dir = a.data.empty() ? default_data_dir() : a.data;
+  o.public_url = a.public_url;
+  o.workers = std::max(1, a.workers);
+  o.allow_local_media = a.allow_local_media;
+  o.max_upload_bytes = static_cast<int64_t>(a.max_upload_mb * 1024 * 1024);
+  o.render = cloud::engine_render_fn(a.threads);
+  if (!a.quiet)
+    o.log = [](std::string_view line) {
+      std::time_t t = std::time(nullptr);
+      char ts[32];
+      std::strftime(ts, sizeof ts, "%H:%M:%S", std::localtime(&t));
+      std::cerr << ts << " " << line << "\n";
+    };
+  cloud::RenderNode node(o);
+  node.start();
+  std::cout << "reel serve: listening on " << node.base_url() << " (data in " << o.data_dir << ", " << o.workers
+            << " render worker" << (o.workers == 1 ? "" : "s") << (o.allow_local_media ? ", local media allowed" : "")
+            << "); Ctrl-C stops\n"
+            << std::flush;
+  while (!interrupted().load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::cerr << "reel serve: stopping; running renders get " << a.grace_s << " s to finish\n";
+  node.stop(std::chrono::milliseconds(static_cast<int64_t>(a.grace_s * 1000)));
+  return kExitOk;
+}
+
+// ---- bench ------------------------------------------------------------------------------
+
+struct BenchArgs {
+  CloudArgs cloud;
+  std::string draft;
+  int runs = 1;
+  std::string keep;  // --keep DIR: keep the rendered files there
+  bool skip_cloud = false;
+};
+
+/// PSNR (dB, luma+chroma average) between two videos with the ffmpeg tool; nullopt when it
+/// cannot be measured. (engine::psnr_between_files would avoid the subprocess.)
+std::optional<double> psnr_between(const std::string& a, const std::string& b) {
+  auto quote = [](const std::string& s) {
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+  };
+  std::string cmd = "ffmpeg -hide_banner -nostats -i " + quote(a) + " -i " + quote(b) +
+                    " -lavfi '[0:v][1:v]scale2ref[x][y];[x][y]psnr' -f null - 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return std::nullopt;
+  std::string out;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  pclose(p);
+  auto pos = out.rfind("average:");
+  if (pos == std::string::npos) return std::nullopt;
+  std::string v = out.substr(pos + 8, out.find(' ', pos + 8) - pos - 8);
+  if (v == "inf") return 100.0;
+  try {
+    return std::stod(v);
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+int run_bench(const BenchArgs& a) {
+  DraftInput in = read_draft_input(a.draft);
+  if (report_problems(in, false)) {
+    std::cerr << "reel: the draft has errors; fix them first\n";
+    return kExitBadInput;
+  }
+  cloud::ClientOptions co = client_options(a.cloud);
+  std::string dir = a.keep;
+  std::unique_ptr<char, void (*)(char*)> tmp(nullptr, [](char* p) {
+    if (p) {
+      std::error_code ec;
+      fs::remove_all(p, ec);
+      free(p);
+    }
+  });
+  if (dir.empty()) {
+    std::string pattern = (fs::temp_directory_path() / "reel-bench-XXXXXX").string();
+    tmp.reset(strdup(pattern.c_str()));
+    if (!mkdtemp(tmp.get())) throw std::runtime_error("cannot make a temporary folder");
+    dir = tmp.get();
+  }
+  fs::create_directories(dir);
+  struct Row {
+    std::string name;
+    std::vector<double> times;
+    std::string file;
+  };
+  std::vector<Row> rows{{"local preview", {}, dir + "/local-preview.mp4"},
+                        {"local final", {}, dir + "/local-final.mp4"},
+                        {"cloud final", {}, dir + "/cloud-final.mp4"}};
+  std::string cloud_error;
+  for (int run = 0; run < std::max(1, a.runs); ++run) {
+    for (int i = 0; i < 2; ++i) {
+      auto t0 = std::chrono::steady_clock::now();
+      render_locally(in.loaded.draft, in.base_dir, rows[i].file, co, i == 0 ? engine::Preset::Preview : engine::Preset::Final,
+                     true, 0);
+      rows[i].times.push_back(seconds_since(t0));
+    }
+    if (a.skip_cloud || !cloud_error.empty()) continue;
+    try {
+      cloud::Client c(co);
+      auto t0 = std::chrono::steady_clock::now();
+      draft::Draft for_cloud = cloud::draft_for_cloud(c, in.loaded.draft, in.base_dir);
+      c.export_draft(for_cloud.json, rows[2].file, {}, &interrupted());
+      rows[2].times.push_back(seconds_since(t0));
+    } catch (const CloudError& e) {
+      if (e.kind() == ErrorKind::Cancelled) throw;
+      cloud_error = e.what();
+    }
+  }
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0.0 : (v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2);
+  };
+  std::printf("reel bench %s  (%d run%s each; cloud: %s)\n", a.draft.c_str(), std::max(1, a.runs),
+              a.runs == 1 ? "" : "s", co.api.c_str());
+  std::printf("%-15s %5s %10s %10s %10s\n", "render", "runs", "median s", "min s", "max s");
+  for (const auto& r : rows) {
+    if (r.times.empty()) {
+      std::printf("%-15s %5s %10s %10s %10s\n", r.name.c_str(), "0", "-", "-", "-");
+      continue;
+    }
+    std::printf("%-15s %5zu %10.2f %10.2f %10.2f\n", r.name.c_str(), r.times.size(), median(r.times),
+                *std::min_element(r.times.begin(), r.times.end()), *std::max_element(r.times.begin(), r.times.end()));
+  }
+  if (!rows[2].times.empty()) {
+    std::printf("ratio local final / cloud final: %.2f\n", median(rows[1].times) / median(rows[2].times));
+    std::printf("ratio local preview / cloud final: %.2f\n", median(rows[0].times) / median(rows[2].times));
+    if (auto p = psnr_between(rows[1].file, rows[2].file))
+      std::printf("PSNR local final vs cloud final: %.2f dB\n", *p);
+    else
+      std::printf("PSNR local final vs cloud final: n/a (needs the ffmpeg tool)\n");
+  } else {
+    std::printf("cloud: not measured%s%s\n", cloud_error.empty() ? "" : ": ", cloud_error.c_str());
+  }
+  if (!a.keep.empty()) std::printf("files kept in %s\n", dir.c_str());
+  return cloud_error.empty() || a.skip_cloud ? kExitOk : kExitCloud;
+}
+
+}  // namespace
+
+void add_cloud_commands(CLI::App& app, Commands& commands) {
+  {
+    auto args = std::make_shared<CloudArgs>();
+    auto* sub = app.add_subcommand("login", "Sign in (an anonymous token unless NEMO_TOKEN is set); show who and the credits");
+    add_cloud_flags(sub, *args);
+    commands.add(sub, [args] { return run_login(*args); });
+  }
+  {
+    auto args = std::make_shared<CloudArgs>();
+    auto json = std::make_shared<bool>(false);
+    auto* sub = app.add_subcommand("credits", "Show the account's credits");
+    add_cloud_flags(sub, *args);
+    sub->add_flag("--json", *json, "print the balance as JSON");
+    commands.add(sub, [args, json] { return run_credits(*args, *json); });
+  }
+  {
+    auto args = std::make_shared<CloudArgs>();
+    auto items = std::make_shared<std::vector<std::string>>();
+    auto* sub = app.add_subcommand("upload", "Upload photos, clips, sounds or http(s) URLs into the project's session");
+    add_cloud_flags(sub, *args);
+    sub->add_option("files", *items, "files or http(s) URLs")->required();
+    commands.add(sub, [args, items] { return run_upload(*args, *items); });
+  }
+  {
+    auto args = std::make_shared<CloudArgs>();
+    auto json = std::make_shared<bool>(false);
+    auto* sub = app.add_subcommand("state", "Show the session's timeline summary (--json: the whole state)");
+    add_cloud_flags(sub, *args);
+    sub->add_flag("--json", *json, "print the session state as JSON");
+    commands.add(sub, [args, json] { return run_state(*args, *json); });
+  }
+  {
+    auto args = std::make_shared<CloudArgs>();
+    auto out = std::make_shared<std::string>();
+    auto* sub = app.add_subcommand("pull", "Write the session's draft to a file");
+    add_cloud_flags(sub, *args);
+    sub->add_option("-o,--output", *out, "where to write the draft ('-' for standard output)")->required();
+    commands.add(sub, [args, out] { return run_pull(*args, *out); });
+  }
+  {
+    auto a = std::make_shared<ExportArgs>();
+    auto* sub = app.add_subcommand("export", "Export the final MP4: through the cloud, falling back to the local engine");
+    add_cloud_flags(sub, a->cloud);
+    sub->add_option("draft", a->draft, "the draft JSON (default: the session's draft)");
+    sub->add_option("-o,--output", a->out, "the MP4 to write");
+    sub->add_flag("--cloud", a->force_cloud, "the cloud only: fail when it cannot export");
+    sub->add_flag("--local", a->force_local, "the local engine only");
+    sub->add_flag("--auto", a->force_auto, "the cloud, else the local engine (the default)");
+    sub->add_flag("--resume", a->resume, "download the cloud render an earlier export left running");
+    sub->add_option("--poll-timeout", a->poll_timeout_s, "give up waiting for the cloud after this many seconds (600)")
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--threads", a->threads, "local render threads: 0 = all cores")->check(CLI::NonNegativeNumber);
+    sub->add_flag("-q,--quiet", a->quiet, "no progress display");
+    commands.add(sub, [a] { return run_export(*a); });
+  }
+  {
+    auto a = std::make_shared<ServeArgs>();
+    auto* sub = app.add_subcommand("serve", "Run a render node that speaks the backend's protocol");
+    sub->add_option("--listen", a->listen, "HOST:PORT to listen on (default 127.0.0.1:8790; port 0 picks one)");
+    sub->add_option("--data", a->data, "folder for tokens, sessions, uploads and renders (default ~/.local/share/reel/node)");
+    sub->add_option("--workers", a->workers, "renders at the same time (default 1)")->check(CLI::PositiveNumber);
+    sub->add_option("--threads", a->threads, "compose threads per render: 0 = all cores")->check(CLI::NonNegativeNumber);
+    sub->add_option("--public-url", a->public_url, "base of the file URLs it hands out (default http://HOST:PORT)");
+    sub->add_option("--max-upload-mb", a->max_upload_mb, "largest upload accepted (default 200)")->check(CLI::PositiveNumber);
+    sub->add_option("--grace", a->grace_s, "seconds running renders get to finish on Ctrl-C/SIGTERM (default 30)")
+        ->check(CLI::NonNegativeNumber);
+    sub->add_flag("--allow-local-media", a->allow_local_media,
+                  "trusted box only: let drafts name files on this machine and private addresses");
+    sub->add_flag("-q,--quiet", a->quiet, "no request log");
+    commands.add(sub, [a] { return run_serve(*a); });
+  }
+  {
+    auto a = std::make_shared<BenchArgs>();
+    auto* sub = app.add_subcommand("bench", "Time local (preview, final) against cloud renders of a draft; PSNR between them");
+    add_cloud_flags(sub, a->cloud);
+    sub->add_option("draft", a->draft, "the draft JSON")->required();
+    sub->add_option("--runs", a->runs, "runs of each render (default 1)")->check(CLI::PositiveNumber);
+    sub->add_option("--keep", a->keep, "keep the rendered files in this folder");
+    sub->add_flag("--no-cloud", a->skip_cloud, "local renders only");
+    commands.add(sub, [a] { return run_bench(*a); });
+  }
+}
+
 }  // namespace reel::cli

@@ -5,6 +5,8 @@
 
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
+#include "cloud/errors.h"
+#include "cloud/http.h"
 #include "draft/problem.h"
 #include "engine/errors.h"
 #include "engine/logging.h"
@@ -12,12 +14,14 @@
 namespace reel::cli {
 
 ProcessSetup::ProcessSetup() {
+  cloud::http_global_init();
   install_interrupt_handlers();
   engine::route_ffmpeg_log(std::getenv("REEL_FFMPEG_LOG") != nullptr);
 }
 ProcessSetup::~ProcessSetup() {
   engine::restore_ffmpeg_log();
   restore_interrupt_handlers();
+  cloud::http_global_cleanup();
 }
 
 int run_reporting_errors(const Runner& run) {
@@ -32,6 +36,15 @@ int run_reporting_errors(const Runner& run) {
   } catch (const engine::Cancelled&) {
     std::cerr << "reel: cancelled; no output was written\n";
     return kExitCancelled;
+  } catch (const cloud::CloudError& e) {
+    std::cerr << "reel: " << e.what() << "\n";
+    switch (e.kind()) {
+      case cloud::ErrorKind::Cancelled: return kExitCancelled;
+      case cloud::ErrorKind::LocalFile:
+      case cloud::ErrorKind::UnsupportedType:
+      case cloud::ErrorKind::TooLarge: return kExitBadInput;
+      default: return kExitCloud;
+    }
   } catch (const std::exception& e) {
     std::cerr << "reel: internal error: " << e.what()
               << "\n(this is a bug in reel; please report it with the command you ran)\n";
