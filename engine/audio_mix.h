@@ -25,7 +25,7 @@ class TruePeakLimiter;
 ///
 /// Per segment: `in` offset, linear volume, quarter-sine fades in and out, `loop` (else
 /// silence after the source ends), then tracks summed at unity in float, `duck` tracks lowered
-/// 12 dB while a voice track is loud, and a -1 dBTP look-ahead limiter on the sum.
+/// 12 dB while a voice track is loud, and a -2 dBTP look-ahead limiter on the sum.
 ///
 /// Not thread-safe: one thread calls render() (the muxing thread of the pipeline).
 class AudioMix {
@@ -60,7 +60,7 @@ class AudioMix {
   /// The gains the mix uses, exposed for tests and the docs.
   static double fade_gain(double progress);      // quarter sine, 0 -> 0, 1 -> 1
   static constexpr double kDuckDb = -12.0;
-  static constexpr double kCeilingDbtp = -1.0;
+  static constexpr double kCeilingDbtp = -2.0;  // room for AAC overshoot (docs/audio.md)
 
  private:
   struct Clip;

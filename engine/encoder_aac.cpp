@@ -8,6 +8,7 @@
 
 extern "C" {
 #include <libavutil/channel_layout.h>
+#include <libavutil/opt.h>
 }
 
 #include "engine/audio_mix.h"
@@ -30,6 +31,11 @@ AacEncoder::AacEncoder(int64_t bit_rate) : pkt_(av::alloc_packet()), frame_(av::
   c->profile = FF_PROFILE_AAC_LOW;
   c->time_base = AVRational{1, AudioMix::kRate};
   c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;  // MP4 keeps the AudioSpecificConfig in esds
+  // At 192 kb/s there are bits enough to code noise-like bands as they are: perceptual noise
+  // substitution would rebuild them at the decoder as new noise, with new peaks past the
+  // limiter's ceiling (pink noise limited to -2 dBTP decodes at +0.1 dBFS with it, -1.1
+  // without).
+  av::check(av_opt_set_int(c->priv_data, "aac_pns", 0, 0), "AAC noise substitution");
   av::check(avcodec_open2(c, codec, nullptr), "opening the AAC encoder");
   fifo_.reset(av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, 2, c->frame_size * 4));
   if (!fifo_) throw std::bad_alloc();
