@@ -1,7 +1,6 @@
 #include "engine/audio_decoder.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -97,13 +96,8 @@ bool seeks_exactly(const char* demuxer) {
   return false;
 }
 
-struct CloseInput {
-  void operator()(AVFormatContext* p) const noexcept { avformat_close_input(&p); }
-};
-using InputPtr = std::unique_ptr<AVFormatContext, CloseInput>;
-
 struct Opened {
-  InputPtr fmt;
+  AudioDecoder::InputPtr fmt;
   av::CodecContextPtr dec;
   int stream = -1;
 };
@@ -275,7 +269,7 @@ AudioSourceInfo probe_audio(const std::string& path, const AudioSourceRef& ref, 
 AudioDecoder::AudioDecoder(const std::string& path, const AudioSourceRef& ref, const AudioSourceInfo& info)
     : path_(path), ref_(ref), info_(info), pkt_(av::alloc_packet()), frame_(av::alloc_frame()) {
   Opened o = open_audio(path, ref);
-  fmt_.reset(o.fmt.release());
+  fmt_ = std::move(o.fmt);
   dec_ = std::move(o.dec);
   stream_ = o.stream;
   tb_ = fmt_->streams[stream_]->time_base;

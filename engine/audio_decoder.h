@@ -52,6 +52,13 @@ AudioSourceInfo probe_audio(const std::string& path, const AudioSourceRef& ref,
 /// Not thread-safe; one decoder per segment in play.
 class AudioDecoder {
  public:
+  /// Owners of the demuxer and resampler (input contexts close with avformat_close_input).
+  struct CloseInput {
+    void operator()(AVFormatContext* p) const noexcept { avformat_close_input(&p); }
+  };
+  using InputPtr = std::unique_ptr<AVFormatContext, CloseInput>;
+  using SwrPtr = std::unique_ptr<SwrContext, av::FreeP<swr_free>>;
+
   AudioDecoder(const std::string& path, const AudioSourceRef& ref, const AudioSourceInfo& info);
   ~AudioDecoder();
   AudioDecoder(const AudioDecoder&) = delete;
@@ -65,12 +72,6 @@ class AudioDecoder {
   int64_t read(float* out, int64_t frames);
 
  private:
-  struct CloseInput {
-    void operator()(AVFormatContext* p) const noexcept { avformat_close_input(&p); }
-  };
-  using InputPtr = std::unique_ptr<AVFormatContext, CloseInput>;
-  using SwrPtr = std::unique_ptr<SwrContext, av::FreeP<swr_free>>;
-
   bool fill();  // decodes until resampled output is buffered; false at the end
   void take_frame(const AVFrame* f);
   void reset_resampler();

@@ -14,6 +14,7 @@ namespace reel::engine {
 namespace {
 
 constexpr int64_t kBlock = 1024;  // frames mixed at a time
+static_assert(AudioMix::kRate == kAudioRate && AudioMix::kChannels == kAudioChannels);
 constexpr int64_t kPerMs = AudioMix::kRate / 1000;
 constexpr double kPi = 3.14159265358979323846;
 
@@ -137,10 +138,9 @@ AudioMix::AudioMix(const draft::Draft& draft, const SourceResolver& resolve, dra
   }
   if (!issues.empty()) throw MediaError(std::move(issues));
 
-  mix_buf_.resize(kBlock * kChannels);
   key_buf_.resize(kBlock * kChannels);
   clip_buf_.resize(kBlock * kChannels);
-  lane_buf_.resize(kBlock);  // the duck gain of each frame of a block
+  duck_gain_.resize(kBlock);
   seek(0);
 }
 
@@ -187,11 +187,11 @@ void AudioMix::premix(float* out, int64_t from, int64_t frames) {
     for (auto& lane : lanes_)
       if (lane->key)
         for (Clip& c : lane->clips) play_clip(c, key_buf_.data(), at, n, nullptr);
-    duck_gains(key_buf_.data(), n, lane_buf_.data());
+    duck_gains(key_buf_.data(), n, duck_gain_.data());
     for (int64_t i = 0; i < n * kChannels; ++i) mix[i] = key_buf_[size_t(i)];
     for (auto& lane : lanes_)
       if (!lane->key)
-        for (Clip& c : lane->clips) play_clip(c, mix, at, n, lane_buf_.data());
+        for (Clip& c : lane->clips) play_clip(c, mix, at, n, duck_gain_.data());
     done += n;
   }
 }

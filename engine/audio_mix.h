@@ -75,7 +75,8 @@ class AudioMix {
   int64_t total_ = 0;
   int64_t pos_ = 0;         // next output sample
   int64_t premix_pos_ = 0;  // next sample into the limiter (pos_ + its latency)
-  std::vector<float> lane_buf_, key_buf_, clip_buf_, mix_buf_;
+  std::vector<float> key_buf_, clip_buf_;  // one block, interleaved
+  std::vector<float> duck_gain_;           // one block, a gain per frame
   double duck_db_ = 0, key_env_ = 0;  // ducking state, carried across blocks
   int64_t duck_hold_ = 0;
   std::vector<std::string> notices_;

@@ -30,6 +30,7 @@ TEST(AudioMix, MusicAt35PercentIsMinus9Point12DbBelowTheSource) {
     const double level = rms_db(pcm, 24000, 168000) - source;
     EXPECT_NEAR(level, 20 * std::log10(0.35), 0.5);  // -9.12 dB
     EXPECT_NEAR(level, -9.12, 0.05) << "measured " << level;
+    std::cout << "[ measured ] 35%: " << level << " dB against the source\n";
   }
 }
 
@@ -68,6 +69,7 @@ TEST(AudioMix, AToneLandsOnTheExactSample) {
     auto d = audio_draft(3000, 30, Json::array({audio_track(c.file, 1234, 1500, {}, 1500)}));
     auto pcm = render_all(d, dir.file(""));
     EXPECT_NEAR(double(onset(pcm, 0.25f)), 83232.0, c.slack);
+    std::cout << "[ measured ] onset " << c.file << ": " << onset(pcm, 0.25f) - 83232 << " samples off\n";
   }
 }
 
@@ -123,6 +125,9 @@ TEST(AudioMix, MusicDucksAbout12DbWhileTheVoiceIsLoudAndComesBack) {
   const double mid_release = music_at(5500);
   EXPECT_LT(mid_release, -1.0);
   EXPECT_GT(mid_release, -11.0);
+  std::cout << "[ measured ] duck: music " << music_at(1500) << " dB before, " << music_at(2200) << " / "
+            << music_at(4000) << " dB under the voice, " << mid_release << " dB 500 ms after, " << music_at(7000)
+            << " dB 2 s after\n";
   // The voice itself is never ducked.
   EXPECT_NEAR(tone_db(pcm, 3000, 3000 * kMs, 4000 * kMs), -10.0, 0.05);
 }
