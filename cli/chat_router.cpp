@@ -1,0 +1,99 @@
+#include "cli/chat_router.h"
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+namespace reel::cli {
+
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool has(const std::string& text, std::initializer_list<const char*> words) {
+  for (const char* w : words)
+    if (text.find(w) != std::string::npos) return true;
+  return false;
+}
+
+// A whole word: "exit" but not "exiting".
+bool has_word(const std::string& text, std::initializer_list<const char*> words) {
+  for (const char* w : words) {
+    std::string word(w);
+    for (size_t at = text.find(word); at != std::string::npos; at = text.find(word, at + 1)) {
+      bool left = at == 0 || !std::isalnum(static_cast<unsigned char>(text[at - 1]));
+      size_t end = at + word.size();
+      bool right = end >= text.size() || !std::isalnum(static_cast<unsigned char>(text[end]));
+      if (left && right) return true;
+    }
+  }
+  return false;
+}
+
+bool is_media_file(const std::string& word) {
+  std::string w = lower(word);
+  auto dot = w.rfind('.');
+  if (dot == std::string::npos || dot == 0) return false;
+  std::string ext = w.substr(dot + 1);
+  for (const char* e : {"jpg", "jpeg", "png", "webp", "heic", "heif", "gif", "bmp", "tif", "tiff", "mp4", "mov", "avi",
+                        "webm", "mkv", "mp3", "wav", "m4a", "aac", "ogg", "opus", "flac"})
+    if (ext == e) return true;
+  return false;
+}
+
+}  // namespace
+
+const char* to_string(ChatRoute r) {
+  switch (r) {
+    case ChatRoute::Export: return "export";
+    case ChatRoute::Credits: return "credits";
+    case ChatRoute::State: return "state";
+    case ChatRoute::Upload: return "upload";
+    case ChatRoute::Preview: return "preview";
+    case ChatRoute::Help: return "help";
+    case ChatRoute::Quit: return "quit";
+    case ChatRoute::Agent: return "agent";
+  }
+  return "agent";
+}
+
+RoutedLine route_line(const std::string& line) {
+  RoutedLine out;
+  std::string text = lower(line);
+  std::istringstream words(line);
+  for (std::string w; words >> w;) {
+    while (!w.empty() && std::string(",;\"'").find(w.back()) != std::string::npos) w.pop_back();
+    if (is_media_file(w)) out.files.push_back(w);
+  }
+  std::string trimmed = text;
+  while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back()))) trimmed.pop_back();
+  if (trimmed == "quit" || trimmed == "exit" || trimmed == "bye" || trimmed == "/quit" || trimmed == "退出") out.route = ChatRoute::Quit;
+  else if (trimmed == "help" || trimmed == "?" || trimmed == "/help" || trimmed == "帮助") out.route = ChatRoute::Help;
+  else if (has_word(text, {"export", "download"}) || has(text, {"send me the video", "导出", "下载"})) out.route = ChatRoute::Export;
+  else if (has_word(text, {"credits", "credit", "balance"}) || has(text, {"积分", "余额"})) out.route = ChatRoute::Credits;
+  else if (has_word(text, {"status"}) || has(text, {"show tracks", "show the tracks", "状态", "show timeline", "show the timeline"}))
+    out.route = ChatRoute::State;
+  else if (has_word(text, {"upload"}) || has(text, {"上传"})) out.route = ChatRoute::Upload;
+  else if (has_word(text, {"preview"}) || has(text, {"预览"})) out.route = ChatRoute::Preview;
+  else if (!out.files.empty() && out.files.size() * 2 >= static_cast<size_t>(std::count(line.begin(), line.end(), ' ') + 1))
+    out.route = ChatRoute::Upload;  // the line is (mostly) file names: they are being given
+  return out;
+}
+
+GuiAction gui_action(const std::string& backend_text) {
+  std::string t = lower(backend_text);
+  if (has(t, {"preview in timeline", "preview in the timeline", "preview it in the timeline", "check the timeline"}))
+    return GuiAction::ShowTimeline;
+  if (has(t, {"export button", "click export", "click \"export\"", "click [export]", "click the export", "press export",
+              "tap export", "hit export"}))
+    return GuiAction::Export;
+  if (has(t, {"open the", "open [", "panel"}) && has(t, {"panel", "tab", "settings", "sidebar"})) return GuiAction::ReadState;
+  if (has(t, {"drag", "drop it", "drop the", "drop your"})) return GuiAction::SendAsEdit;
+  if (has(t, {"click ", "click [", "tap ", "press the"})) return GuiAction::SendAsEdit;
+  return GuiAction::None;
+}
+
+}  // namespace reel::cli
