@@ -89,8 +89,7 @@ bool looks_like_text(const std::string& path) {
 /// Containers whose seek lands on an exact, known sample (their timestamps are sample
 /// counts). mp3 and raw ADTS seek by byte position estimates, so they are read from the start.
 bool seeks_exactly(const char* demuxer) {
-  for (const char* name : {"wav", "w64", "flac", "ogg", "mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "aiff",
-                           "caf"}) {
+  for (const char* name : {"wav", "w64", "flac", "ogg", "mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "aiff", "caf"}) {
     if (std::strcmp(demuxer, name) == 0) return true;
   }
   return false;
@@ -147,7 +146,8 @@ Opened open_audio(const std::string& path, const AudioSourceRef& ref) {
   o.dec->pkt_timebase = st->time_base;
   ret = avcodec_open2(o.dec.get(), codec, nullptr);
   if (ret < 0 || o.dec->sample_rate <= 0 || o.dec->ch_layout.nb_channels <= 0) {
-    fail(ref, "its audio stream cannot be opened (" + (ret < 0 ? av::error_text(ret) : "no sample rate or channels") + ")",
+    fail(ref,
+         "its audio stream cannot be opened (" + (ret < 0 ? av::error_text(ret) : "no sample rate or channels") + ")",
          "export it again or replace it");
   }
   return o;
@@ -250,7 +250,8 @@ AudioSourceInfo probe_audio(const std::string& path, const AudioSourceRef& ref, 
   }
   const int64_t slack = std::max<int64_t>(kAudioRate / 10, declared / 100);  // 100 ms or 1 %
   if (declared > 0 && have + slack < declared) {
-    fail(ref, "the file is truncated or damaged: only " + seconds(have) + " of its " + seconds(declared) + " can be read",
+    fail(ref,
+         "the file is truncated or damaged: only " + seconds(have) + " of its " + seconds(declared) + " can be read",
          "download or export it again");
   }
   if (read_error != 0) {
@@ -351,6 +352,9 @@ void AudioDecoder::take_frame(const AVFrame* f) {
     const int64_t drop = target_src_ - start_src;
     if (drop >= count) return;
     if (drop > 0) offset = static_cast<int>(drop);
+    // The stream itself starts later than the target (a timestamp gap in the file): the file
+    // is silent there, so the gap is kept rather than closed up.
+    if (drop < 0) av::check(swr_inject_silence(swr_.get(), static_cast<int>(-drop)), "keeping a gap in the audio");
     started_ = true;
   }
   const uint8_t* planes[AV_NUM_DATA_POINTERS] = {};
@@ -413,8 +417,8 @@ bool AudioDecoder::fill() {
       continue;
     }
     if (ret < 0) damaged(ret, last_src_);
-    if (pkt_->stream_index != stream_ ||
-        (skip_before_pts_ != INT64_MIN && pkt_->pts != AV_NOPTS_VALUE && pkt_->pts + pkt_->duration < skip_before_pts_)) {
+    if (pkt_->stream_index != stream_ || (skip_before_pts_ != INT64_MIN && pkt_->pts != AV_NOPTS_VALUE &&
+                                          pkt_->pts + pkt_->duration < skip_before_pts_)) {
       av_packet_unref(pkt_.get());
       continue;
     }
@@ -437,7 +441,8 @@ int64_t AudioDecoder::read(float* out, int64_t frames) {
       continue;
     }
     const size_t n = std::min<size_t>(avail, size_t(frames - done));
-    std::memcpy(out + done * kAudioChannels, buf_.data() + buf_pos_ * kAudioChannels, n * kAudioChannels * sizeof(float));
+    std::memcpy(out + done * kAudioChannels, buf_.data() + buf_pos_ * kAudioChannels,
+                n * kAudioChannels * sizeof(float));
     buf_pos_ += n;
     done += n;
   }

@@ -29,21 +29,20 @@ struct AudioSourceRef {
 
 /// What the up-front probe learned about a source. Plain data.
 struct AudioSourceInfo {
-  int64_t length = 0;      // samples at 48 kHz the source really holds (from its packets)
-  int sample_rate = 0;     // the source's own rate
-  int channels = 0;        // the source's own channel count
-  std::string codec;       // "mp3", "aac", ...
-  std::string container;   // libavformat's demuxer name
-  bool exact_seek = false; // the container seeks to exact sample positions
-  int64_t origin_pts = 0;  // internal: the stream timestamp of source sample 0
+  int64_t length = 0;       // samples at 48 kHz the source really holds (from its packets)
+  int sample_rate = 0;      // the source's own rate
+  int channels = 0;         // the source's own channel count
+  std::string codec;        // "mp3", "aac", ...
+  std::string container;    // libavformat's demuxer name
+  bool exact_seek = false;  // the container seeks to exact sample positions
+  int64_t origin_pts = 0;   // internal: the stream timestamp of source sample 0
 };
 
 /// Checks `path` without decoding more than its first frames: it exists, is not empty, is
 /// within `limits`, is audio (not text or an image), has a decodable audio stream with sound
 /// in it, and is complete (its packets reach the length its header declares). Throws
 /// MediaError with one issue naming `ref` when it is not usable.
-AudioSourceInfo probe_audio(const std::string& path, const AudioSourceRef& ref,
-                            const MediaLimits& limits = {});
+AudioSourceInfo probe_audio(const std::string& path, const AudioSourceRef& ref, const MediaLimits& limits = {});
 
 /// Streams one source as 48 kHz stereo float interleaved. seek() is sample-exact: it seeks
 /// the container before the target (or reads from the start where seeking is approximate,
@@ -87,15 +86,15 @@ class AudioDecoder {
   av::FramePtr frame_;
   int stream_ = -1;
   AVRational tb_{1, 1};
-  int64_t origin_pts_ = 0;      // pts of the first decoded sample, in tb_
-  int64_t target_src_ = 0;      // first source sample (own rate) to keep after a seek
-  int64_t skip_before_pts_ = 0; // packets ending before this are dropped undecoded
-  bool started_ = false;        // a sample at or after target_src_ has been kept
+  int64_t origin_pts_ = 0;       // pts of the first decoded sample, in tb_
+  int64_t target_src_ = 0;       // first source sample (own rate) to keep after a seek
+  int64_t skip_before_pts_ = 0;  // packets ending before this are dropped undecoded
+  bool started_ = false;         // a sample at or after target_src_ has been kept
   bool input_done_ = false, decoder_done_ = false, swr_drained_ = false;
-  std::vector<float> buf_;      // resampled, interleaved
-  size_t buf_pos_ = 0;          // frames of buf_ already read
-  int64_t next_ = 0;            // the 48 kHz sample the next read() starts at
-  int64_t last_src_ = 0;        // source sample of the last packet sent (for messages)
+  std::vector<float> buf_;  // resampled, interleaved
+  size_t buf_pos_ = 0;      // frames of buf_ already read
+  int64_t next_ = 0;        // the 48 kHz sample the next read() starts at
+  int64_t last_src_ = 0;    // source sample of the last packet sent (for messages)
 };
 
 }  // namespace reel::engine

@@ -86,9 +86,7 @@ void TruePeakLimiter::process(float* io, int64_t frames) {
     // (required_ keeps the gain of each segment k -> k+1).
     const int64_t k = m - half;
     required_[size_t(k & kMask)] = static_cast<float>(quiet ? 1.0 : required_gain(k));
-    auto r_of = [&](int64_t i) {
-      return std::min(required_[size_t(i & kMask)], required_[size_t((i - 1) & kMask)]);
-    };
+    auto r_of = [&](int64_t i) { return std::min(required_[size_t(i & kMask)], required_[size_t((i - 1) & kMask)]); };
     const float r = r_of(k);
 
     // Sliding minimum of r over [k-L+1, k]: a monotonic deque of indices.

@@ -41,11 +41,11 @@ class TruePeakLimiter {
   std::vector<float> required_;   // r[n]
   std::vector<int64_t> min_idx_;  // monotonic deque of indices (sliding minimum of r)
   int64_t min_head_ = 0, min_tail_ = 0;
-  std::vector<float> env_;        // e[n] for the moving average
+  std::vector<float> env_;  // e[n] for the moving average
   double env_sum_ = 0;
   double env_last_ = 1;
-  int64_t count_ = 0;             // input samples seen
-  float recent_peak_ = 0;         // sample peak of the previous block, for the fast path
+  int64_t count_ = 0;      // input samples seen
+  float recent_peak_ = 0;  // sample peak of the previous block, for the fast path
   double min_gain_ = 1;
 };
 

@@ -58,7 +58,7 @@ class AudioMix {
   const std::vector<std::string>& notices() const { return notices_; }
 
   /// The gains the mix uses, exposed for tests and the docs.
-  static double fade_gain(double progress);      // quarter sine, 0 -> 0, 1 -> 1
+  static double fade_gain(double progress);  // quarter sine, 0 -> 0, 1 -> 1
   static constexpr double kDuckDb = -12.0;
   static constexpr double kCeilingDbtp = -2.0;  // room for AAC overshoot (docs/audio.md)
 
@@ -73,11 +73,11 @@ class AudioMix {
   std::vector<std::unique_ptr<Lane>> lanes_;
   std::unique_ptr<TruePeakLimiter> limiter_;
   int64_t total_ = 0;
-  int64_t pos_ = 0;         // next output sample
-  int64_t premix_pos_ = 0;  // next sample into the limiter (pos_ + its latency)
+  int64_t pos_ = 0;                        // next output sample
+  int64_t premix_pos_ = 0;                 // next sample into the limiter (pos_ + its latency)
   std::vector<float> key_buf_, clip_buf_;  // one block, interleaved
   std::vector<float> duck_gain_;           // one block, a gain per frame
-  double duck_db_ = 0, key_env_ = 0;  // ducking state, carried across blocks
+  double duck_db_ = 0, key_env_ = 0;       // ducking state, carried across blocks
   int64_t duck_hold_ = 0;
   std::vector<std::string> notices_;
 };

@@ -68,10 +68,17 @@ void put(AVFrame* f, AVSampleFormat fmt, int i, int ch, int channels, double v) 
   const int idx = planar ? i : i * channels + ch;
   uint8_t* base = planar ? f->extended_data[ch] : f->extended_data[0];
   switch (av_get_packed_sample_fmt(fmt)) {
-    case AV_SAMPLE_FMT_S16: reinterpret_cast<int16_t*>(base)[idx] = int16_t(std::lrint(v * 32767.0)); break;
-    case AV_SAMPLE_FMT_S32: reinterpret_cast<int32_t*>(base)[idx] = int32_t(std::llrint(v * 2147483647.0)); break;
-    case AV_SAMPLE_FMT_FLT: reinterpret_cast<float*>(base)[idx] = float(v); break;
-    default: throw std::runtime_error("unexpected sample format");
+    case AV_SAMPLE_FMT_S16:
+      reinterpret_cast<int16_t*>(base)[idx] = int16_t(std::lrint(v * 32767.0));
+      break;
+    case AV_SAMPLE_FMT_S32:
+      reinterpret_cast<int32_t*>(base)[idx] = int32_t(std::llrint(v * 2147483647.0));
+      break;
+    case AV_SAMPLE_FMT_FLT:
+      reinterpret_cast<float*>(base)[idx] = float(v);
+      break;
+    default:
+      throw std::runtime_error("unexpected sample format");
   }
 }
 

@@ -12,9 +12,7 @@
 namespace reel::test {
 namespace {
 
-void write_bytes(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
+void write_bytes(const std::string& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
 
 std::string read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -40,7 +38,8 @@ void scramble_from(const std::string& path, size_t from) {
 
 std::vector<std::string> issue_lines(const draft::Draft& d, const AudioTempDir& dir) {
   try {
-    engine::AudioMix mix(d, [&dir](const std::string& r) { return dir.file(r); }, d.canvas.fps);
+    engine::AudioMix mix(
+        d, [&dir](const std::string& r) { return dir.file(r); }, d.canvas.fps);
   } catch (const engine::MediaError& e) {
     std::vector<std::string> lines;
     for (const auto& i : e.issues()) lines.push_back(i.line());
@@ -97,9 +96,11 @@ TEST_F(BadAudio, TruncatedFilesSayHowMuchIsThere) {
     EXPECT_TRUE(line.ends_with(kAgain)) << line;
   }
   EXPECT_EQ(only_issue("cut.wav"), std::string("/t/0/sg/0: cut.wav: the file is truncated or damaged: only 0.999 s "
-                                               "of its 2 s can be read") + kAgain);
+                                               "of its 2 s can be read") +
+                                       kAgain);
   EXPECT_EQ(only_issue("cut.m4a"), std::string("/t/0/sg/0: cut.m4a: the file is truncated or damaged: FFmpeg cannot "
-                                               "find its index (Invalid data found when processing input)") + kAgain);
+                                               "find its index (Invalid data found when processing input)") +
+                                       kAgain);
 }
 
 TEST_F(BadAudio, CorruptDataIsDamageNotSilence) {
@@ -161,7 +162,8 @@ TEST_F(BadAudio, DamageFoundMidRenderStopsItAndLeavesNoFile) {
   for (size_t i = b.size() / 2; i < b.size() / 2 + 3000; ++i) b[i] = char(i * 7919 >> 3);
   write_bytes(dir.file("song.m4a"), b);
   auto d = audio_draft(2000, 30, Json::array({audio_track("song.m4a", 0, 2000)}));
-  engine::AudioMix mix(d, [this](const std::string& r) { return dir.file(r); }, d.canvas.fps);  // the probe passes
+  engine::AudioMix mix(
+      d, [this](const std::string& r) { return dir.file(r); }, d.canvas.fps);  // the probe passes
   const std::string out = dir.file("out.m4a");
   try {
     engine::write_m4a(mix, out);

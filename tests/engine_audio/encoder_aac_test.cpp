@@ -99,8 +99,8 @@ TEST(AacEncoder, ALimitedLoudMixStaysUnderFullScaleAfterEncoding) {
   write_audio(dir.file("a.wav"), 48000, 2, 4 * 48000,
               [&](int64_t i, int ch) { return std::clamp(noise[size_t(i) * 2 + size_t(ch)], -1.0, 1.0); });
   write_audio(dir.file("b.wav"), 48000, 2, 4 * 48000, sine(60, -3, 48000));
-  auto d = audio_draft(4000, 30,
-                       Json::array({audio_track("a.wav", 0, 4000, {{"vol", 3.0}, {"fi", 5}}), audio_track("b.wav", 0, 4000)}));
+  auto d = audio_draft(
+      4000, 30, Json::array({audio_track("a.wav", 0, 4000, {{"vol", 3.0}, {"fi", 5}}), audio_track("b.wav", 0, 4000)}));
   engine::AudioMix mix(d, in_dir(dir), d.canvas.fps);
   engine::write_m4a(mix, dir.file("loud.m4a"));
   auto pcm = decode_48k(dir.file("loud.m4a"));

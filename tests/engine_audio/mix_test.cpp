@@ -37,8 +37,7 @@ TEST(AudioMix, MusicAt35PercentIsMinus9Point12DbBelowTheSource) {
 TEST(AudioMix, FadesFollowTheQuarterSine) {
   AudioTempDir dir;
   write_audio(dir.file("tone.wav"), 48000, 2, 4 * 48000, sine(1000, -6, 48000));
-  auto d = audio_draft(
-      4000, 30, Json::array({audio_track("tone.wav", 0, 4000, {{"fi", 1000}, {"fo", 1000}})}));
+  auto d = audio_draft(4000, 30, Json::array({audio_track("tone.wav", 0, 4000, {{"fi", 1000}, {"fo", 1000}})}));
   auto pcm = render_all(d, dir.file(""));
   EXPECT_LT(std::fabs(pcm[0]), 1e-6) << "the fade-in starts from silence";
   for (double x : {0.1, 0.25, 0.5, 0.75, 0.9}) {
@@ -80,10 +79,10 @@ TEST(AudioMix, LoudTracksNeverClip) {
   // A quarter of the sample rate at 45 degrees: samples at 0.707, the wave between at 1.0,
   // the classic inter-sample over.
   write_audio(dir.file("c.wav"), 48000, 2, 2 * 48000, sine(12000, -3.5, 48000, 0, M_PI / 4));
-  auto d = audio_draft(2000, 30,
-                       Json::array({audio_track("a.wav", 0, 2000, {{"vol", 1.0}}),
-                                    audio_track("b.flac", 0, 2000, {{"vol", "200%"}}),
-                                    audio_track("c.wav", 1000, 1000, {{"vol", 4.0}})}));
+  auto d = audio_draft(
+      2000, 30,
+      Json::array({audio_track("a.wav", 0, 2000, {{"vol", 1.0}}), audio_track("b.flac", 0, 2000, {{"vol", "200%"}}),
+                   audio_track("c.wav", 1000, 1000, {{"vol", 4.0}})}));
   auto pcm = render_all(d, dir.file(""));
   const double ceiling_db = engine::AudioMix::kCeilingDbtp;
   EXPECT_LE(db(peak(pcm)), ceiling_db + 1e-5) << "sample peak " << db(peak(pcm)) << " dBFS";
@@ -185,9 +184,9 @@ TEST(AudioMix, NoDriftOverATenMinuteRenderAt2997) {
   // A looped 1 s bed under the whole render and a marker at 9:59.
   write_audio(dir.file("bed.flac"), 44100, 2, 44100, sine(200, -26, 44100));
   write_audio(dir.file("marker.wav"), 48000, 2, 48000, sine(1000, -6, 48000, 0, M_PI / 2));
-  auto d = audio_draft(600000, 29.97,
-                       Json::array({audio_track("bed.flac", 0, 600000, {{"loop", true}}),
-                                    audio_track("marker.wav", 599000, 1000)}));
+  auto d = audio_draft(
+      600000, 29.97,
+      Json::array({audio_track("bed.flac", 0, 600000, {{"loop", true}}), audio_track("marker.wav", 599000, 1000)}));
   engine::AudioMix mix(d, in_dir(dir), d.canvas.fps);
   // 17982 frames of 1001/30000 s; the audio ends where frame 17982 would start.
   const int64_t frames = draft::frame_count(600000, d.canvas.fps);
@@ -229,6 +228,33 @@ TEST(AudioMix, ADraftWithoutAudioHasNoAudioStream) {
   engine::AudioMix mix(d, {}, d.canvas.fps);
   EXPECT_TRUE(mix.empty());
   EXPECT_EQ(mix.total_samples(), 48000);
+}
+
+}  // namespace
+}  // namespace reel::test
+
+namespace reel::test {
+namespace {
+
+TEST(AudioMix, ManyShortSegmentsOfOneFilePlayEachOnItsSample) {
+  AudioTempDir dir;
+  // 300 segments of 100 ms, each starting the same 1 s source at a different `in`.
+  write_audio(dir.file("tick.flac"), 44100, 2, 44100, sine(1000, -6, 44100));
+  Json segs = Json::array();
+  for (int i = 0; i < 300; ++i) {
+    segs.push_back({{"s", i * 100},
+                    {"d", 100},
+                    {"src", "tick.flac"},
+                    {"in", (i * 37) % 800},
+                    {"m", {{"vol", i % 2 ? 1.0 : 0.5}}}});
+  }
+  auto d = audio_draft(30000, 30, Json::array({{{"tt", 1}, {"sg", segs}}}));
+  auto pcm = render_all(d, dir.file(""));
+  for (int i = 0; i < 300; i += 7) {
+    SCOPED_TRACE(i);
+    const int64_t at = int64_t(i) * 100 * 48;
+    EXPECT_NEAR(tone_db(pcm, 1000, at + 240, at + 4560), i % 2 ? -6.0 : -6.0 + db(0.5), 0.1);
+  }
 }
 
 }  // namespace
