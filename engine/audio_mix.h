@@ -27,6 +27,10 @@ class TruePeakLimiter;
 /// silence after the source ends), then tracks summed at unity in float, `duck` tracks lowered
 /// 12 dB while a voice track is loud, and a -2 dBTP look-ahead limiter on the sum.
 ///
+/// Clips' own sound (to come) is one more lane of the same kind: a video segment with a clip
+/// source, its `in`, `vol` and `mute`, played like an audio segment and marked as a key lane,
+/// so it ducks the music as a voice does.
+///
 /// Not thread-safe: one thread calls render() (the muxing thread of the pipeline).
 class AudioMix {
  public:

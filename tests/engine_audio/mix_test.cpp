@@ -23,7 +23,7 @@ TEST(AudioMix, MusicAt35PercentIsMinus9Point12DbBelowTheSource) {
   AudioTempDir dir;
   write_audio(dir.file("music.flac"), 44100, 2, 4 * 44100, sine(1000, -6, 44100));
   const double source = rms_db(decode_48k(dir.file("music.flac")), 24000, 168000);
-  for (const Json vol : {Json("35%"), Json(0.35)}) {
+  for (const Json& vol : {Json("35%"), Json(0.35)}) {
     SCOPED_TRACE(vol.dump());
     auto d = audio_draft(4000, 30, Json::array({audio_track("music.flac", 0, 4000, {{"vol", vol}})}));
     auto pcm = render_all(d, dir.file(""));
