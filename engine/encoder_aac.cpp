@@ -92,6 +92,24 @@ void AacEncoder::send(const AVFrame* frame, const std::function<void(AVPacket*)>
   }
 }
 
+AudioStreamWriter::AudioStreamWriter(AudioMix& mix, Mp4Muxer& mux)
+    : mix_(mix), mux_(mux), stream_(mux.add_stream(enc_.context())), block_(size_t(4096) * AudioMix::kChannels) {}
+
+void AudioStreamWriter::write_until(int64_t sample) {
+  auto sink = [this](AVPacket* p) { mux_.write(p, stream_, enc_.time_base()); };
+  while (mix_.position() < std::min(sample, mix_.total_samples())) {
+    const int64_t want = std::min<int64_t>(4096, sample - mix_.position());
+    const int64_t got = mix_.render(block_.data(), want);
+    if (got == 0) break;
+    enc_.encode(block_.data(), got, sink);
+  }
+}
+
+void AudioStreamWriter::finish() {
+  write_until(mix_.total_samples());
+  enc_.flush([this](AVPacket* p) { mux_.write(p, stream_, enc_.time_base()); });
+}
+
 void write_m4a(AudioMix& mix, const std::string& path) {
   namespace fs = std::filesystem;
   static std::atomic<int> counter{0};
@@ -107,18 +125,10 @@ void write_m4a(AudioMix& mix, const std::string& path) {
     }
   } guard{tmp};
   {
-    AacEncoder enc;
     Mp4Muxer mux(tmp.string());
-    const int stream = mux.add_stream(enc.context());
+    AudioStreamWriter audio(mix, mux);
     mux.start();
-    auto sink = [&](AVPacket* p) { mux.write(p, stream, enc.time_base()); };
-    std::vector<float> block(size_t(8192) * AudioMix::kChannels);
-    for (;;) {
-      const int64_t n = mix.render(block.data(), 8192);
-      if (n == 0) break;
-      enc.encode(block.data(), n, sink);
-    }
-    enc.flush(sink);
+    audio.finish();
     mux.finish();
   }
   std::error_code ec;

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/av_util.h"
 
@@ -46,6 +47,29 @@ class AacEncoder {
   av::FramePtr frame_;
   std::unique_ptr<AVAudioFifo, FifoFree> fifo_;
   int64_t samples_in_ = 0, next_pts_ = 0;
+};
+
+class Mp4Muxer;
+
+/// The audio stream of an MP4: adds an AAC stream to `mux` (construct it before
+/// mux.start()), then renders `mix` through an AacEncoder into it as far as asked, so the
+/// pipeline interleaves audio with the frames it writes. Holds references; both must outlive
+/// it. Not thread-safe: call it from the thread that writes the video packets.
+class AudioStreamWriter {
+ public:
+  AudioStreamWriter(AudioMix& mix, Mp4Muxer& mux);
+  /// Renders and encodes the mix up to (not including) `sample`, clamped to its end. After
+  /// video frame n, pass samples_before_frame(n + 1, fps, 48000).
+  void write_until(int64_t sample);
+  /// Renders what is left of the mix and drains the encoder; then mux.finish().
+  void finish();
+
+ private:
+  AudioMix& mix_;
+  Mp4Muxer& mux_;
+  AacEncoder enc_;
+  int stream_ = -1;
+  std::vector<float> block_;
 };
 
 /// Renders all of `mix` (from its current position) into an audio-only AAC .m4a at `path`,

@@ -115,3 +115,59 @@ TEST(AacEncoder, ALimitedLoudMixStaysUnderFullScaleAfterEncoding) {
 
 }  // namespace
 }  // namespace reel::test
+
+#include "draft/time.h"
+#include "engine/encoder_h264.h"
+#include "engine/muxer_mp4.h"
+
+namespace reel::test {
+namespace {
+
+TEST(AudioStreamWriter, AudioAndVideoEndTogetherInAnMp4) {
+  AudioTempDir dir;
+  write_audio(dir.file("bed.flac"), 44100, 2, 44100, sine(440, -12, 44100));
+  auto d = audio_draft(10000, 29.97, Json::array({audio_track("bed.flac", 0, 10000, {{"loop", true}})}));
+  const draft::Rational fps = d.canvas.fps;
+  engine::AudioMix mix(
+      d, [&dir](const std::string& r) { return dir.file(r); }, fps);
+  const std::string path = dir.file("av.mp4");
+  const int64_t frames = draft::frame_count(d.duration_ms(), fps);
+  {
+    engine::H264Settings s;
+    s.width = s.height = 64;
+    s.fps = fps;
+    s.preset = "ultrafast";
+    engine::H264Encoder video(s);
+    engine::Mp4Muxer mux(path);
+    const int v = mux.add_stream(video.context());
+    engine::AudioStreamWriter audio(mix, mux);
+    mux.start();
+    engine::FramePool pool(64, 64);
+    auto sink = [&](AVPacket* p) { mux.write(p, v, video.time_base()); };
+    for (int64_t n = 0; n < frames; ++n) {
+      auto f = pool.get();
+      for (int p = 0; p < 3; ++p)
+        for (int y = 0; y < (p ? 32 : 64); ++y) std::memset(f->data[p] + y * f->linesize[p], 128, p ? 32 : 64);
+      f->pts = n;
+      video.encode(f.get(), sink);
+      audio.write_until(draft::samples_before_frame(n + 1, fps, 48000));  // interleaved per frame
+    }
+    video.encode(nullptr, sink);
+    audio.finish();
+    mux.finish();
+  }
+  AVFormatContext* fmt = nullptr;
+  ASSERT_EQ(avformat_open_input(&fmt, path.c_str(), nullptr, nullptr), 0);
+  ASSERT_GE(avformat_find_stream_info(fmt, nullptr), 0);
+  ASSERT_EQ(fmt->nb_streams, 2u);
+  double seconds[2] = {0, 0};
+  for (unsigned i = 0; i < 2; ++i) seconds[i] = double(fmt->streams[i]->duration) * av_q2d(fmt->streams[i]->time_base);
+  avformat_close_input(&fmt);
+  EXPECT_NEAR(seconds[0], 300 * 1001 / 30000.0, 1e-6) << "video";
+  EXPECT_NEAR(seconds[1], seconds[0], 1024 / 48000.0) << "audio within one AAC frame of the video";
+  EXPECT_NEAR(double(decode_48k(path).size() / 2), 480480.0, 1024.0);
+  std::cout << "[ measured ] mp4: video " << seconds[0] << " s, audio " << seconds[1] << " s\n";
+}
+
+}  // namespace
+}  // namespace reel::test
