@@ -1,10 +1,14 @@
 #include "engine/photo_decoder.h"
 
 #include <libheif/heif.h>
+#include <webp/decode.h>
 
+#include <algorithm>
+#include <fstream>
 #include <memory>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <vector>
 
 namespace reel::engine {
 
@@ -113,12 +117,46 @@ cv::Mat decode_heif(const std::string& path, draft::Color bg) {
   return to_bgr8(bgr, bg);
 }
 
+/// WebP through libwebp, scaled while decoding when smaller than the original.
+cv::Mat decode_webp(const std::string& path, cv::Size want, draft::Color bg) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<uint8_t> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  WebPDecoderConfig config;
+  if (!WebPInitDecoderConfig(&config)) throw DecodeError("the WebP decoder cannot start");
+  if (WebPGetFeatures(data.data(), data.size(), &config.input) != VP8_STATUS_OK)
+    throw DecodeError("the WebP image data is corrupt or truncated (the decoder gave up)");
+  const bool alpha = config.input.has_alpha;
+  int w = config.input.width, h = config.input.height;
+  if (want.width > 0 && want.height > 0 && want.width < w && want.height < h) {
+    config.options.use_scaling = 1;
+    config.options.scaled_width = want.width;
+    config.options.scaled_height = want.height;
+    w = want.width;
+    h = want.height;
+  }
+  cv::Mat m(h, w, alpha ? CV_8UC4 : CV_8UC3);
+  config.output.colorspace = alpha ? MODE_BGRA : MODE_BGR;
+  config.output.is_external_memory = 1;
+  config.output.u.RGBA.rgba = m.data;
+  config.output.u.RGBA.stride = int(m.step[0]);
+  config.output.u.RGBA.size = m.total() * m.elemSize();
+  VP8StatusCode st = WebPDecode(data.data(), data.size(), &config);
+  WebPFreeDecBuffer(&config.output);
+  if (st != VP8_STATUS_OK) throw DecodeError("the WebP image data is corrupt or truncated (the decoder gave up)");
+  return to_bgr8(m, bg);
+}
+
 }  // namespace
 
-cv::Mat decode_photo(const std::string& path, const PhotoInfo& info, double min_scale, draft::Color bg) {
+cv::Mat decode_photo(const std::string& path, const PhotoInfo& info, cv::Size want, draft::Color bg) {
+  const double min_scale = want.width > 0 && want.height > 0
+                               ? std::max(double(want.width) / double(info.display_width()),
+                                          double(want.height) / double(info.display_height()))
+                               : 1.0;
   cv::Mat m;
   try {
     if (info.format == PhotoFormat::Heif) return decode_heif(path, bg);
+    if (info.format == PhotoFormat::Webp) return decode_webp(path, want, bg);
     int flags = cv::IMREAD_UNCHANGED;  // keeps alpha and 16 bits; ignores EXIF (we apply it)
     if (info.format == PhotoFormat::Jpeg) {
       flags = cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION;

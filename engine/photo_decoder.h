@@ -9,10 +9,11 @@
 
 namespace reel::engine {
 
-/// Decodes `path` (already probed into `info`). `min_scale` is the smallest scale of the
-/// displayed photo that is still needed (<= 1 lets JPEG decode at 1/2, 1/4 or 1/8 size in the
-/// DCT domain). Throws MediaError-ready std::runtime_error text via DecodeError on failure.
-cv::Mat decode_photo(const std::string& path, const PhotoInfo& info, double min_scale, draft::Color background);
+/// Decodes `path` (already probed into `info`). `want` is the displayed size the caller will
+/// use: JPEG decodes at the smallest 1/2, 1/4 or 1/8 DCT-domain size that is still at least
+/// that big, WebP scales while it decodes (never holding the full-size picture); the result
+/// may still need a final resize. Throws DecodeError on failure.
+cv::Mat decode_photo(const std::string& path, const PhotoInfo& info, cv::Size want, draft::Color background);
 
 /// Decoding failed: `what()` says why in plain words ("the PNG data is corrupt").
 class DecodeError : public std::runtime_error {

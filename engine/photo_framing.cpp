@@ -85,36 +85,37 @@ std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const Pla
   const double s = item.prep_scale;
   const double W = plan.width * s, H = plan.height * s;
   const double pw = double(info.display_width()), ph = double(info.display_height());
-  // The smallest scale of the photo that is still needed, for the DCT-domain downscale.
-  double need = 1;
+  const int fw = even_up(W), fh = even_up(H);
+  // The size each fit needs the photo at, so decoders can scale while decoding.
+  const double cover = std::max(W / pw, H / ph), contain = std::min(W / pw, H / ph);
+  const cv::Size cover_size(std::max(fw, even_up(pw * cover)), std::max(fh, even_up(ph * cover)));
+  const cv::Size contain_size(std::max(1, int(std::lround(pw * contain))), std::max(1, int(std::lround(ph * contain))));
+  cv::Size want;
   switch (item.fit) {
     case draft::Fit::Cover:
-      need = std::max(W / pw, H / ph);
+      want = cover_size;
       break;
     case draft::Fit::Contain:
     case draft::Fit::Blur:
-      need = std::min(W / pw, H / ph);
+      want = contain_size;
       break;
     case draft::Fit::Stretch:
-      need = std::max(W / pw, H / ph);
+      want = cv::Size(fw, fh);
       break;
   }
   cv::Mat photo;
   try {
-    photo = decode_photo(item.path, info, need, plan.background);
+    photo = decode_photo(item.path, info, want, plan.background);
   } catch (const DecodeError& e) {
     throw MediaError({{item.pointer, item.reference, e.what(), kReexport}});
   } catch (const cv::Exception& e) {
     throw MediaError({{item.pointer, item.reference, std::string("cannot be decoded (") + e.err + ")", kReexport}});
   }
   cv::Mat framed;
-  const int fw = even_up(W), fh = even_up(H);
   switch (item.fit) {
-    case draft::Fit::Cover: {
-      double c = std::max(W / photo.cols, H / photo.rows);
-      framed = resize_to(photo, std::max(fw, even_up(photo.cols * c)), std::max(fh, even_up(photo.rows * c)));
+    case draft::Fit::Cover:
+      framed = resize_to(photo, cover_size.width, cover_size.height);
       break;
-    }
     case draft::Fit::Stretch:
       framed = resize_to(photo, fw, fh);
       break;

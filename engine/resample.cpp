@@ -1,5 +1,7 @@
 #include "engine/resample.h"
 
+#include <immintrin.h>
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -16,99 +18,155 @@ inline double cubic(double x) {
   return 0;
 }
 
-/// Filter taps along one axis: for output i, source indices start[i] .. start[i] + taps - 1
-/// (already clamped to the plane, so edges repeat) with weights summing to 1.
+/// Filter taps along one axis: for output i, source indices index[i*taps + k] (clamped to the
+/// plane, so edges repeat) with weights summing to 1.
 struct AxisFilter {
   int taps = 0;
-  std::vector<int> index;     // n * taps, clamped
-  std::vector<float> weight;  // n * taps
-  int lo = 0, hi = 0;         // the source range touched
+  std::vector<int> index;
+  std::vector<float> weight;
+  int lo = 0, hi = 0;  // the source range touched
 };
 
+/// Ken Burns shrinks by at most 1/1.5 per axis in practice (zoom paths over a source prepared
+/// at the largest zoom): up to that, the plain 4-tap kernel is used (cheap, and the slight
+/// aliasing is below what the encoder keeps); beyond, it is widened to antialias.
+constexpr double kWidenAbove = 1.5;
+
 void make_filter(AxisFilter& f, int n, int src_n, double a, double b) {
-  const double support = 2.0 * std::max(1.0, std::abs(a));  // widen when shrinking
-  const double scale = std::max(1.0, std::abs(a));
+  const double scale = std::abs(a) > kWidenAbove ? std::abs(a) : 1.0;
+  const double support = 2.0 * scale;
   f.taps = int(std::ceil(support)) * 2;
   f.index.resize(size_t(n) * size_t(f.taps));
   f.weight.resize(size_t(n) * size_t(f.taps));
   f.lo = src_n;
   f.hi = -1;
+  std::vector<double> tmp(size_t(f.taps));
   for (int i = 0; i < n; ++i) {
     double c = a * i + b;
     int first = int(std::floor(c - support)) + 1;
     double sum = 0;
     int* idx = &f.index[size_t(i) * size_t(f.taps)];
     float* w = &f.weight[size_t(i) * size_t(f.taps)];
-    double tmp[64];
     for (int k = 0; k < f.taps; ++k) {
-      tmp[k] = cubic((first + k - c) / scale);
-      sum += tmp[k];
+      tmp[size_t(k)] = cubic((first + k - c) / scale);
+      sum += tmp[size_t(k)];
       idx[k] = std::clamp(first + k, 0, src_n - 1);
       f.lo = std::min(f.lo, idx[k]);
       f.hi = std::max(f.hi, idx[k]);
     }
-    for (int k = 0; k < f.taps; ++k) w[k] = float(tmp[k] / sum);
+    for (int k = 0; k < f.taps; ++k) w[k] = float(tmp[size_t(k)] / sum);
   }
 }
 
-constexpr int kStrip = 32;  // output rows per strip: the filtered source rows stay in cache
+// The two inner loops, compiled for AVX2 as well as the baseline and picked at run time.
+#define REEL_CLONES __attribute__((target_clones("avx2", "default")))
+
+/// out[x] = sum_k w[k] * rows[k][x] for x in [0, n): contiguous, vectorises.
+REEL_CLONES void vertical(const uint8_t* const* rows, const float* w, int taps, int n, float* out) {
+  const uint8_t* r0 = rows[0];
+  const float w0 = w[0];
+  for (int x = 0; x < n; ++x) out[x] = w0 * float(r0[x]);
+  for (int k = 1; k < taps; ++k) {
+    const uint8_t* rk = rows[k];
+    const float wk = w[k];
+    for (int x = 0; x < n; ++x) out[x] += wk * float(rk[x]);
+  }
+}
+
+/// dst[x] = sum_k w[k][x] * in[start[x] + k], rounded and clamped to 8 bits. Taps are
+/// consecutive source pixels (the row is padded, so no clamping here); the weights are kept
+/// per tap (structure of arrays). The AVX2 version gathers 8 outputs at a time.
+void horizontal4_scalar(const float* in, const int* start, const float* w0, const float* w1, const float* w2,
+                        const float* w3, int from, int n, uint8_t* dst) {
+  for (int x = from; x < n; ++x) {
+    const float* p = in + start[x];
+    int v = int(w0[x] * p[0] + w1[x] * p[1] + w2[x] * p[2] + w3[x] * p[3] + 0.5f);  // (-1, 0) -> 0
+    v = v < 0 ? 0 : v;
+    v = v > 255 ? 255 : v;
+    dst[x] = uint8_t(v);
+  }
+}
+
+__attribute__((target("avx2,fma"))) void horizontal4_avx2(const float* in, const int* start, const float* w0,
+                                                          const float* w1, const float* w2, const float* w3, int n,
+                                                          uint8_t* dst) {
+  const __m256 half = _mm256_set1_ps(0.5f);
+  int x = 0;
+  for (; x + 8 <= n; x += 8) {
+    __m256i s = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(start + x));
+    __m256 v = _mm256_fmadd_ps(_mm256_loadu_ps(w0 + x), _mm256_i32gather_ps(in, s, 4), half);
+    v = _mm256_fmadd_ps(_mm256_loadu_ps(w1 + x), _mm256_i32gather_ps(in + 1, s, 4), v);
+    v = _mm256_fmadd_ps(_mm256_loadu_ps(w2 + x), _mm256_i32gather_ps(in + 2, s, 4), v);
+    v = _mm256_fmadd_ps(_mm256_loadu_ps(w3 + x), _mm256_i32gather_ps(in + 3, s, 4), v);
+    __m256i i = _mm256_cvttps_epi32(v);
+    __m128i w16 = _mm_packs_epi32(_mm256_castsi256_si128(i), _mm256_extracti128_si256(i, 1));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(dst + x), _mm_packus_epi16(w16, w16));
+  }
+  horizontal4_scalar(in, start, w0, w1, w2, w3, x, n, dst);
+}
+
+void horizontal4(const float* in, const int* start, const float* w0, const float* w1, const float* w2, const float* w3,
+                 int n, uint8_t* dst) {
+  static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (avx2)
+    horizontal4_avx2(in, start, w0, w1, w2, w3, n, dst);
+  else
+    horizontal4_scalar(in, start, w0, w1, w2, w3, 0, n, dst);
+}
+
+void horizontal(const float* in, const int* idx, const float* wt, int taps, int n, uint8_t* dst) {
+  for (int x = 0; x < n; ++x, idx += taps, wt += taps) {
+    float v = 0.5f;
+    for (int k = 0; k < taps; ++k) v += wt[k] * in[idx[k]];
+    dst[x] = uint8_t(v < 0.f ? 0.f : (v > 255.f ? 255.f : v));
+  }
+}
 
 }  // namespace
 
 void resample_plane(const PlaneView& src, const PlaneView& dst, double ax, double bx, double ay, double by) {
   thread_local AxisFilter fx, fy;
-  thread_local std::vector<float> rows;  // horizontally filtered source rows of one strip
+  thread_local std::vector<float> row, w4;
+  thread_local std::vector<int> start, hidx;
   make_filter(fx, dst.width, src.width, ax, bx);
   make_filter(fy, dst.height, src.height, ay, by);
-  const int W = dst.width, tx = fx.taps, ty = fy.taps;
-  for (int y0 = 0; y0 < dst.height; y0 += kStrip) {
-    const int y1 = std::min(dst.height, y0 + kStrip);
-    // Source rows this strip needs.
-    int lo = src.height, hi = -1;
-    for (int y = y0; y < y1; ++y)
-      for (int k = 0; k < ty; ++k) {
-        int r = fy.index[size_t(y) * size_t(ty) + size_t(k)];
-        lo = std::min(lo, r);
-        hi = std::max(hi, r);
-      }
-    rows.resize(size_t(hi - lo + 1) * size_t(W));
-    for (int r = lo; r <= hi; ++r) {
-      const uint8_t* s = src.row(r);
-      float* o = &rows[size_t(r - lo) * size_t(W)];
-      const int* idx = fx.index.data();
-      const float* w = fx.weight.data();
-      if (tx == 4) {
-        for (int x = 0; x < W; ++x, idx += 4, w += 4)
-          o[x] = w[0] * s[idx[0]] + w[1] * s[idx[1]] + w[2] * s[idx[2]] + w[3] * s[idx[3]];
-      } else {
-        for (int x = 0; x < W; ++x, idx += tx, w += tx) {
-          float acc = 0;
-          for (int k = 0; k < tx; ++k) acc += w[k] * s[idx[k]];
-          o[x] = acc;
-        }
-      }
+  // Vertical first (over the source columns the row needs, contiguous), then horizontal on
+  // that one filtered row: no intermediate picture, and both loops vectorise.
+  const int W = dst.width;
+  const bool four = fx.taps == 4;
+  // Unclamped 4-tap windows may reach 2 pixels past either edge: pad the row by 2 and fill
+  // the pads with the edge values (the same as clamping).
+  const int x0 = fx.lo, span = fx.hi - fx.lo + 1, pad = 2;
+  row.resize(size_t(span + 2 * pad));
+  float* body = row.data() + pad;
+  if (four) {
+    start.resize(size_t(W));
+    w4.resize(size_t(W) * 4);
+    for (int x = 0; x < W; ++x) {
+      double c = ax * x + bx;
+      start[size_t(x)] = int(std::floor(c - 2.0)) + 1 - x0 + pad;
+      for (int k = 0; k < 4; ++k) w4[size_t(k) * size_t(W) + size_t(x)] = fx.weight[size_t(x) * 4 + size_t(k)];
     }
-    // Vertical pass: a weighted sum of whole rows (vectorises).
-    thread_local std::vector<float> acc;
-    acc.resize(size_t(W));
-    for (int y = y0; y < y1; ++y) {
-      const int* idx = &fy.index[size_t(y) * size_t(ty)];
-      const float* w = &fy.weight[size_t(y) * size_t(ty)];
-      float* a = acc.data();
-      const float* r0 = &rows[size_t(idx[0] - lo) * size_t(W)];
-      const float w0 = w[0];
-      for (int x = 0; x < W; ++x) a[x] = w0 * r0[x];
-      for (int k = 1; k < ty; ++k) {
-        const float* rk = &rows[size_t(idx[k] - lo) * size_t(W)];
-        const float wk = w[k];
-        for (int x = 0; x < W; ++x) a[x] += wk * rk[x];
+  } else {
+    hidx.resize(fx.index.size());
+    for (size_t i = 0; i < fx.index.size(); ++i) hidx[i] = fx.index[i] - x0;
+  }
+  const uint8_t* rows[64];
+  for (int y = 0; y < dst.height; ++y) {
+    const int* iy = &fy.index[size_t(y) * size_t(fy.taps)];
+    for (int k = 0; k < fy.taps; ++k) rows[k] = src.row(iy[k]) + x0;
+    vertical(rows, &fy.weight[size_t(y) * size_t(fy.taps)], fy.taps, span, body);
+    if (four) {
+      // Pads: what clamping would read.
+      float* r = row.data();
+      const int first_src = x0, last_src = fx.hi;
+      for (int i = 0; i < pad; ++i) {
+        r[i] = first_src == 0 ? body[0] : r[i];
+        r[pad + span + i] = last_src == src.width - 1 ? body[span - 1] : r[pad + span + i];
       }
-      uint8_t* d = dst.row(y);
-      for (int x = 0; x < W; ++x) {
-        float v = a[x] + 0.5f;
-        v = v < 0.f ? 0.f : (v > 255.f ? 255.f : v);
-        d[x] = uint8_t(v);
-      }
+      horizontal4(r, start.data(), &w4[0], &w4[size_t(W)], &w4[2 * size_t(W)], &w4[3 * size_t(W)], W, dst.row(y));
+    } else {
+      horizontal(body, hidx.data(), fx.weight.data(), fx.taps, W, dst.row(y));
     }
   }
 }

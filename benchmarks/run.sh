@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# End-to-end benchmark of the local engine against the encode floor and the ffmpeg CLI peer.
+#
+# The slideshow: 10 real photos (9 of GNOME's 4096x4096 WebP wallpapers, fetched at run time
+# from Debian's gnome-backgrounds package, and one of them upscaled to a 26-megapixel JPEG),
+# 3 s each, 0.5 s fade transitions centred on the cuts, Ken Burns zoom 1.0 -> 1.15, a title,
+# 1920x1080 at 30 fps. Measured, each with /usr/bin/time -v (wall, user+sys CPU, peak RSS):
+#   reel final      reel render (x264 veryfast, CRF 20)
+#   floor final     reel_bench floor: the same frames, already made (raw yuv420p on disk,
+#                   read from the page cache), through the same encoder and MP4 writer
+#   reel preview    reel preview (960x540, x264 ultrafast, CRF 28) and its floor
+#   ffmpeg peer     ffmpeg -filter_complex zoompan + xfade + drawtext, same timing and x264
+#                   settings (final and preview)
+#   100 photos      reel final and preview on a 100-photo slideshow (the 10 photos cycled):
+#                   peak memory must stay where it is for 10.
+# Photos are never committed: they land in benchmarks/photos/ (ignored), results in
+# benchmarks/out/ (ignored). Usage: bash benchmarks/run.sh [BUILD_DIR]   (default build/release)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+build=${1:-build/release}
+[[ $build == /* ]] || build=$root/$build
+reel=$build/reel
+bench=$build/benchmarks/reel_bench
+photos=$root/benchmarks/photos
+out=$root/benchmarks/out
+mkdir -p "$photos" "$out"
+[[ -x $reel && -x $bench ]] || { echo "bench: build first (make build): need $reel and $bench" >&2; exit 1; }
+command -v /usr/bin/time >/dev/null || { echo "bench: /usr/bin/time missing (make setup installs it)" >&2; exit 1; }
+
+# --- photos ---------------------------------------------------------------------------------
+names=(adwaita-d adwaita-l grid-d licorice-d pixels-d pixels-l symbolic-d truchet-d wood-l)
+if [[ ! -f $photos/.complete ]]; then
+  echo "bench: fetching photos from Debian's gnome-backgrounds package"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download gnome-backgrounds >/dev/null 2>&1)
+  dpkg-deb -x "$tmp"/gnome-backgrounds_*.deb "$tmp/x"
+  for n in "${names[@]}"; do cp "$tmp/x/usr/share/backgrounds/gnome/$n.webp" "$photos/"; done
+  # None is 20 megapixels: upscale one to 5120x5120 (26 MP) and store it as a camera would.
+  ffmpeg -v error -y -i "$tmp/x/usr/share/backgrounds/gnome/wood-d.webp" -vf scale=5120:5120:flags=lanczos \
+    -q:v 2 "$photos/wood-d-26mp.jpg"
+  cp "$tmp/x/usr/share/doc/gnome-backgrounds/copyright" "$photos/COPYRIGHT"
+  rm -rf "$tmp"
+  touch "$photos/.complete"
+fi
+files=()
+for n in "${names[@]}"; do files+=("$n.webp"); done
+files+=("wood-d-26mp.jpg")
+
+# --- drafts ---------------------------------------------------------------------------------
+make_draft() {  # count, output
+  local count=$1 f=$2 i s
+  {
+    printf '{"m": {"title": "Benchmark", "width": 1920, "height": 1080, "fps": 30},\n "t": [\n'
+    printf '  {"tt": 0, "sg": [\n'
+    for ((i = 0; i < count; i++)); do
+      s=$((i * 3000))
+      printf '   {"s": %d, "d": 3000, "src": "%s/%s", "m": {"fit": "cover", ' "$s" "$photos" "${files[i % 10]}"
+      printf '"kb": {"from": {"x": 0.5, "y": 0.5, "z": 1.0}, "to": {"x": 0.5, "y": 0.5, "z": 1.15}, "ease": "linear"}'
+      ((i > 0)) && printf ', "tr": {"type": "fade", "d": 500}'
+      printf '}}%s\n' "$( ((i + 1 < count)) && echo , )"
+    done
+    printf '  ]},\n'
+    printf '  {"tt": 7, "m": {"kind": "title"}, "sg": [{"s": 0, "d": 3000, "m": {"text": "Benchmark Slideshow",\n'
+    printf '    "style": {"pos": "center", "size": 0.08, "color": "#FFFFFF"}}}]}\n ]\n}\n'
+  } >"$f"
+}
+make_draft 10 "$out/show10.json"
+make_draft 100 "$out/show100.json"
+
+# --- measuring ------------------------------------------------------------------------------
+results=$out/results.tsv
+printf 'run\twall_s\tcpu_s\trss_mb\n' >"$results"
+measure() {  # name, command...
+  local name=$1
+  shift
+  /usr/bin/time -v -o "$out/$name.time" "$@" >"$out/$name.log" 2>&1 || { echo "bench: $name failed:"; tail -5 "$out/$name.log"; exit 1; }
+  awk -v name="$name" -F': ' '
+    /Elapsed \(wall clock\)/ { n = split($2, p, ":"); wall = (n == 3) ? p[1] * 3600 + p[2] * 60 + p[3] : p[1] * 60 + p[2] }
+    /User time/ { user = $2 } /System time/ { sys = $2 } /Maximum resident/ { rss = $2 / 1024 }
+    END { printf "%s\t%.2f\t%.2f\t%.0f\n", name, wall, user + sys, rss }' "$out/$name.time" | tee -a "$results"
+}
+
+font=/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf
+peer_script() {  # count, width, height, x264 preset, crf, output -> a script running ffmpeg
+  local count=$1 w=$2 h=$3 preset=$4 crf=$5 o=$6 i inputs=() graph="" last="[v0]" off
+  for ((i = 0; i < count; i++)); do
+    inputs+=(-i "$photos/${files[i % 10]}")
+    # Clips overlap by 0.25 s on each side of a cut: 3.25 s first/last, 3.5 s between.
+    local frames=$(( (i == 0 || i == count - 1) ? 98 : 105 ))
+    graph+="[$i:v]scale=${w}:${h}:force_original_aspect_ratio=increase,crop=${w}:${h},setsar=1,"
+    graph+="zoompan=z='1+0.15*on/($frames-1)':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=$frames:s=${w}x${h}:fps=30,"
+    graph+="format=yuv420p[v$i];"
+  done
+  for ((i = 1; i < count; i++)); do
+    off=$(awk -v k=$i 'BEGIN { printf "%.3f", 3 * k - 0.25 }')
+    graph+="${last}[v$i]xfade=transition=fade:duration=0.5:offset=$off[x$i];"
+    last="[x$i]"
+  done
+  graph+="${last}drawtext=fontfile=$font:text='Benchmark Slideshow':fontcolor=white:fontsize=$((h * 8 / 100)):"
+  graph+="x=(w-text_w)/2:y=(h-text_h)/2:enable='lt(t,3)'[out]"
+  local cmd=(ffmpeg -v error -y "${inputs[@]}" -filter_complex "$graph" -map '[out]' -frames:v $((count * 90))
+    -c:v libx264 -preset "$preset" -crf "$crf" -pix_fmt yuv420p -colorspace bt709 -color_primaries bt709
+    -color_trc bt709 -movflags +faststart "$o")
+  printf '%q ' "${cmd[@]}"
+  echo
+}
+
+echo "bench: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs"
+for preset in final preview; do
+  if [[ $preset == final ]]; then size=(1920 1080); x264=(veryfast 20); else size=(960 540); x264=(ultrafast 28); fi
+  measure "reel_$preset" "$reel" render "$out/show10.json" -o "$out/reel_$preset.mp4" --preset "$preset"
+  "$bench" frames "$out/show10.json" "$out/frames_$preset.yuv" "$preset" >"$out/frames_$preset.txt"
+  read -r fw fh fnum fden fcount _ <"$out/frames_$preset.txt"
+  cat "$out/frames_$preset.yuv" >/dev/null  # into the page cache: the floor reads memory, not disk
+  measure "floor_$preset" "$bench" floor "$out/frames_$preset.yuv" "$fw" "$fh" "$fnum" "$fden" \
+    "$out/floor_$preset.mp4" "${x264[@]}"
+  rm -f "$out/frames_$preset.yuv"
+  peer_script 10 "${size[@]}" "${x264[@]}" "$out/ffmpeg_$preset.mp4" >"$out/ffmpeg_$preset.sh"
+  measure "ffmpeg_$preset" bash "$out/ffmpeg_$preset.sh"
+done
+measure reel_final_100 "$reel" render "$out/show100.json" -o "$out/reel_final_100.mp4"
+measure reel_preview_100 "$reel" render "$out/show100.json" -o "$out/reel_preview_100.mp4" --preset preview
+
+# --- report ---------------------------------------------------------------------------------
+awk -F'\t' 'NR > 1 { w[$1] = $2; c[$1] = $3; r[$1] = $4 }
+  END {
+    printf "\n%-18s %8s %8s %8s\n", "run", "wall s", "cpu s", "rss MB"
+    for (k in w) order[++n] = k
+    split("reel_final floor_final ffmpeg_final reel_preview floor_preview ffmpeg_preview reel_final_100 reel_preview_100", names, " ")
+    for (i = 1; i <= 8; i++) { k = names[i]; if (k in w) printf "%-18s %8.2f %8.2f %8.0f\n", k, w[k], c[k], r[k] }
+    printf "\nratios to the encode floor (target: final 1.2, preview 1.3, memory 1.3)\n"
+    printf "%-18s %8s %8s %8s\n", "", "wall", "cpu", "rss"
+    for (i = 1; i <= 2; i++) {
+      p = (i == 1) ? "final" : "preview"
+      printf "%-18s %8.2f %8.2f %8.2f\n", "reel " p, w["reel_" p] / w["floor_" p], c["reel_" p] / c["floor_" p], r["reel_" p] / r["floor_" p]
+      printf "%-18s %8.2f %8.2f %8.2f\n", "ffmpeg " p, w["ffmpeg_" p] / w["floor_" p], c["ffmpeg_" p] / c["floor_" p], r["ffmpeg_" p] / r["floor_" p]
+    }
+    printf "%-18s %8s %8s %8.2f\n", "reel final 100/10", "", "", r["reel_final_100"] / r["reel_final"]
+    printf "%-18s %8s %8s %8.2f\n", "reel prev. 100/10", "", "", r["reel_preview_100"] / r["reel_preview"]
+  }' "$results" | tee "$out/report.txt"
+echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg) after the runs; details in $out"
