@@ -102,7 +102,8 @@ struct Opened {
 };
 
 /// Opens the container and the decoder of its best audio stream; the messages say why not.
-Opened open_audio(const std::string& path, const AudioSourceRef& ref) {
+/// With `may_be_silent`, a file with no audio stream gives an empty Opened.
+Opened open_audio(const std::string& path, const AudioSourceRef& ref, bool may_be_silent = false) {
   Opened o;
   AVFormatContext* raw = nullptr;
   int ret = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
@@ -127,6 +128,7 @@ Opened open_audio(const std::string& path, const AudioSourceRef& ref) {
   }
   const AVCodec* codec = nullptr;
   o.stream = av_find_best_stream(raw, AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
+  if (o.stream == AVERROR_STREAM_NOT_FOUND && may_be_silent) return Opened{};
   if (o.stream == AVERROR_STREAM_NOT_FOUND) {
     fail(ref, "it has no audio stream (a silent video or a picture)",
          "choose a file with sound in it, or remove the segment");
@@ -155,7 +157,8 @@ Opened open_audio(const std::string& path, const AudioSourceRef& ref) {
 
 }  // namespace
 
-AudioSourceInfo probe_audio(const std::string& path, const AudioSourceRef& ref, const MediaLimits& limits) {
+AudioSourceInfo probe_audio(const std::string& path, const AudioSourceRef& ref, const MediaLimits& limits,
+                            bool may_be_silent) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) {
     fail(ref, "the file does not exist", "check the path (a relative path is read from the draft's folder)");
@@ -175,7 +178,8 @@ AudioSourceInfo probe_audio(const std::string& path, const AudioSourceRef& ref, 
          std::string("replace it with the audio file itself ") + kFormats);
   }
 
-  Opened o = open_audio(path, ref);
+  Opened o = open_audio(path, ref, may_be_silent);
+  if (!o.fmt) return AudioSourceInfo{};  // a clip without sound
   AVFormatContext* fmt = o.fmt.get();
   const AVStream* st = fmt->streams[o.stream];
   const AVRational tb = st->time_base;

@@ -41,8 +41,10 @@ struct AudioSourceInfo {
 /// Checks `path` without decoding more than its first frames: it exists, is not empty, is
 /// within `limits`, is audio (not text or an image), has a decodable audio stream with sound
 /// in it, and is complete (its packets reach the length its header declares). Throws
-/// MediaError with one issue naming `ref` when it is not usable.
-AudioSourceInfo probe_audio(const std::string& path, const AudioSourceRef& ref, const MediaLimits& limits = {});
+/// MediaError with one issue naming `ref` when it is not usable. With `may_be_silent` (a
+/// video clip), a file without an audio stream is fine: the info has length 0.
+AudioSourceInfo probe_audio(const std::string& path, const AudioSourceRef& ref, const MediaLimits& limits = {},
+                            bool may_be_silent = false);
 
 /// Streams one source as 48 kHz stereo float interleaved. seek() is sample-exact: it seeks
 /// the container before the target (or reads from the start where seeking is approximate,

@@ -41,13 +41,9 @@ struct AudioMix::Clip {
   float volume = 1;
   int64_t fade_in = 0, fade_out = 0;
   bool loop = false, duck = false;
+  bool key = false;                       // its level ducks the others
   std::unique_ptr<AudioDecoder> decoder;  // open only while the segment plays
   int64_t next = -1;                      // timeline sample the decoder delivers next
-};
-
-struct AudioMix::Lane {
-  std::vector<Clip> clips;
-  bool key = false;  // a voice track: its level ducks the others; never ducked itself
 };
 
 double AudioMix::fade_gain(double x) {
@@ -55,11 +51,43 @@ double AudioMix::fade_gain(double x) {
   return std::sin(0.5 * kPi * x);
 }
 
+std::vector<AudioPlacement> audio_placements(const draft::Draft& draft) {
+  std::vector<AudioPlacement> out;
+  for (const draft::Track& track : draft.tracks) {
+    if (track.kind != draft::TrackKind::Audio) continue;
+    std::string kind = track.kind_label;
+    std::transform(kind.begin(), kind.end(), kind.begin(), [](unsigned char c) { return std::tolower(c); });
+    for (const draft::Segment& seg : track.segments) {
+      if (seg.source.empty()) continue;  // the draft's validation reports it
+      AudioPlacement p;
+      p.pointer = seg.pointer;
+      p.reference = seg.source;
+      p.start_ms = seg.start_ms;
+      p.duration_ms = seg.duration_ms;
+      p.in_ms = seg.source_in_ms;
+      p.volume = seg.audio.volume;
+      p.fade_in_ms = seg.audio.fade_in_ms;
+      p.fade_out_ms = seg.audio.fade_out_ms;
+      p.loop = seg.audio.loop;
+      p.duck = seg.audio.duck;
+      p.key = kind == "voice";
+      out.push_back(std::move(p));
+    }
+  }
+  return out;
+}
+
+int64_t AudioMix::total_samples_for(const draft::Draft& draft, draft::Rational fps) {
+  return draft::samples_before_frame(draft::frame_count(draft.duration_ms(), fps), fps, kRate);
+}
+
 AudioMix::AudioMix(const draft::Draft& draft, const SourceResolver& resolve, draft::Rational fps,
                    const MediaLimits& limits)
-    : limiter_(std::make_unique<TruePeakLimiter>(kCeilingDbtp)) {
-  total_ = draft::samples_before_frame(draft::frame_count(draft.duration_ms(), fps), fps, kRate);
+    : AudioMix(audio_placements(draft), total_samples_for(draft, fps), resolve, limits) {}
 
+AudioMix::AudioMix(const std::vector<AudioPlacement>& sounds, int64_t total_samples, const SourceResolver& resolve,
+                   const MediaLimits& limits)
+    : limiter_(std::make_unique<TruePeakLimiter>(kCeilingDbtp)), total_(total_samples) {
   struct Probed {
     std::optional<AudioSourceInfo> info;
     std::vector<MediaIssue> issues;
@@ -74,68 +102,62 @@ AudioMix::AudioMix(const draft::Draft& draft, const SourceResolver& resolve, dra
     }
   };
 
-  for (const draft::Track& track : draft.tracks) {
-    if (track.kind != draft::TrackKind::Audio) continue;
-    auto lane = std::make_unique<Lane>();
-    std::string kind = track.kind_label;
-    std::transform(kind.begin(), kind.end(), kind.begin(), [](unsigned char c) { return std::tolower(c); });
-    lane->key = kind == "voice";
-    for (const draft::Segment& seg : track.segments) {
-      if (seg.source.empty()) continue;  // the draft's validation reports it
-      AudioSourceRef ref{seg.pointer, seg.source};
-      std::string path = seg.source;
-      try {
-        if (resolve) path = resolve(seg.source);
-      } catch (const MediaError& e) {
-        add_issues(e.issues(), ref);
-        continue;
-      }
-      auto [it, fresh] = probed.try_emplace(path);
-      if (fresh) {
-        try {
-          it->second.info = probe_audio(path, ref, limits);
-        } catch (const MediaError& e) {
-          it->second.issues = e.issues();
-        }
-      }
-      if (!it->second.info) {
-        add_issues(it->second.issues, ref);
-        continue;
-      }
-      Clip c;
-      c.ref = ref;
-      c.path = path;
-      c.info = *it->second.info;
-      c.in = seg.source_in_ms * kPerMs;
-      c.start = seg.start_ms * kPerMs;
-      c.segment_end = seg.end_ms() * kPerMs;
-      c.end = std::min(c.segment_end, total_);
-      c.volume = static_cast<float>(seg.audio.volume);
-      c.fade_in = seg.audio.fade_in_ms * kPerMs;
-      c.fade_out = seg.audio.fade_out_ms * kPerMs;
-      c.loop = seg.audio.loop;
-      c.duck = seg.audio.duck && !lane->key;
-      if (c.in >= c.info.length) {
-        issues.push_back({ref.pointer, ref.reference,
-                          "the segment starts " + secs(c.in) + " into the file (in), but the file is only " +
-                              secs(c.info.length) + " long",
-                          "set in below " + secs(c.info.length) + " or choose a longer file"});
-        continue;
-      }
-      const int64_t plays = c.info.length - c.in;
-      if (!c.loop && plays + kPerMs < c.segment_end - c.start) {
-        notices_.push_back(ref.pointer + ": " + ref.reference + " ends " + secs(c.segment_end - c.start - plays) +
-                           " before its segment does: silence after it (set loop to repeat it)");
-      }
-      if (c.start >= c.end) {
-        notices_.push_back(ref.pointer + ": " + ref.reference + " starts after the video ends (" + secs(total_) +
-                           "): not heard");
-        continue;
-      }
-      lane->clips.push_back(std::move(c));
+  for (const AudioPlacement& p : sounds) {
+    AudioSourceRef ref{p.pointer, p.reference};
+    std::string path = p.reference;
+    try {
+      if (resolve) path = resolve(p.reference);
+    } catch (const MediaError& e) {
+      add_issues(e.issues(), ref);
+      continue;
     }
-    if (!lane->clips.empty()) lanes_.push_back(std::move(lane));
+    auto [it, fresh] = probed.try_emplace(path);
+    if (fresh) {
+      try {
+        it->second.info = probe_audio(path, ref, limits, p.may_be_silent);
+      } catch (const MediaError& e) {
+        it->second.issues = e.issues();
+      }
+    }
+    if (!it->second.info) {
+      add_issues(it->second.issues, ref);
+      continue;
+    }
+    if (it->second.info->length == 0) continue;  // a clip without sound (may_be_silent)
+    auto c = std::make_unique<Clip>();
+    c->ref = ref;
+    c->path = path;
+    c->info = *it->second.info;
+    c->in = p.in_ms * kPerMs;
+    c->start = p.start_ms * kPerMs;
+    c->segment_end = (p.start_ms + p.duration_ms) * kPerMs;
+    c->end = std::min(c->segment_end, total_);
+    c->volume = static_cast<float>(p.volume);
+    c->fade_in = p.fade_in_ms * kPerMs;
+    c->fade_out = p.fade_out_ms * kPerMs;
+    c->loop = p.loop;
+    c->key = p.key;
+    c->duck = p.duck && !p.key;
+    if (c->in >= c->info.length) {
+      issues.push_back({ref.pointer, ref.reference,
+                        "the segment starts " + secs(c->in) + " into the file (in), but the file is only " +
+                            secs(c->info.length) + " long",
+                        "set in below " + secs(c->info.length) + " or choose a longer file"});
+      continue;
+    }
+    const int64_t plays = c->info.length - c->in;
+    if (!c->loop && plays + kPerMs < c->segment_end - c->start) {
+      notices_.push_back(ref.pointer + ": " + ref.reference + " ends " + secs(c->segment_end - c->start - plays) +
+                         " before its segment does: silence after it (set loop to repeat it)");
+    }
+    if (c->start >= c->end) {
+      notices_.push_back(ref.pointer + ": " + ref.reference + " starts after the video ends (" + secs(total_) +
+                         "): not heard");
+      continue;
+    }
+    clips_.push_back(std::move(c));
   }
+  std::stable_partition(clips_.begin(), clips_.end(), [](const auto& c) { return c->key; });
   if (!issues.empty()) throw MediaError(std::move(issues));
 
   key_buf_.resize(kBlock * kChannels);
@@ -148,8 +170,7 @@ AudioMix::~AudioMix() = default;
 
 void AudioMix::seek(int64_t sample) {
   pos_ = std::clamp<int64_t>(sample, 0, total_);
-  for (auto& lane : lanes_)
-    for (Clip& c : lane->clips) c.next = -1;
+  for (auto& c : clips_) c->next = -1;
   duck_db_ = 0;
   key_env_ = 0;
   duck_hold_ = 0;
@@ -184,14 +205,12 @@ void AudioMix::premix(float* out, int64_t from, int64_t frames) {
     std::fill(mix, mix + n * kChannels, 0.0f);
     std::fill(key_buf_.begin(), key_buf_.begin() + n * kChannels, 0.0f);
     // Voices first: their sum is the key that ducks the others.
-    for (auto& lane : lanes_)
-      if (lane->key)
-        for (Clip& c : lane->clips) play_clip(c, key_buf_.data(), at, n, nullptr);
+    for (auto& c : clips_)
+      if (c->key) play_clip(*c, key_buf_.data(), at, n, nullptr);
     duck_gains(key_buf_.data(), n, duck_gain_.data());
     for (int64_t i = 0; i < n * kChannels; ++i) mix[i] = key_buf_[size_t(i)];
-    for (auto& lane : lanes_)
-      if (!lane->key)
-        for (Clip& c : lane->clips) play_clip(c, mix, at, n, duck_gain_.data());
+    for (auto& c : clips_)
+      if (!c->key) play_clip(*c, mix, at, n, duck_gain_.data());
     done += n;
   }
 }

@@ -14,6 +14,24 @@ namespace reel::engine {
 class AudioDecoder;
 class TruePeakLimiter;
 
+/// One sound on the timeline as the mix plays it: an audio segment, or a clip's own sound.
+/// Plain data; times in the draft's milliseconds.
+struct AudioPlacement {
+  std::string pointer;    // JSON pointer of the segment, for messages ("/t/1/sg/0")
+  std::string reference;  // the media reference as written in the draft
+  int64_t start_ms = 0, duration_ms = 0, in_ms = 0;
+  double volume = 1.0;  // linear
+  int64_t fade_in_ms = 0, fade_out_ms = 0;
+  bool loop = false;           // repeat from in_ms to fill the segment
+  bool duck = false;           // lowered while a key sound is loud
+  bool key = false;            // a voice or a clip's sound: ducks the others, is never ducked
+  bool may_be_silent = false;  // a clip: a file with no audio stream plays nothing, no error
+};
+
+/// The placements of a draft's audio tracks (tt 1), in draft order; a track whose m.kind is
+/// "voice" gives key placements.
+std::vector<AudioPlacement> audio_placements(const draft::Draft& draft);
+
 /// The mix of a draft's audio tracks (tt 1), rendered block by block, sample-exact against
 /// the video: output sample i is at i / 48000 s, segment [s, s+d) ms covers samples
 /// [48 s, 48 (s+d)), and the mix is total_samples() long, ending exactly where frame
@@ -27,9 +45,9 @@ class TruePeakLimiter;
 /// silence after the source ends), then tracks summed at unity in float, `duck` tracks lowered
 /// 12 dB while a voice track is loud, and a -2 dBTP look-ahead limiter on the sum.
 ///
-/// Clips' own sound (to come) is one more lane of the same kind: a video segment with a clip
-/// source, its `in`, `vol` and `mute`, played like an audio segment and marked as a key lane,
-/// so it ducks the music as a voice does.
+/// Clips' own sound (to come): build AudioPlacements for the clip segments (their `in`,
+/// `vol`, `key = true`, `may_be_silent = true`; none when muted), append them to
+/// audio_placements(draft) and use the second constructor.
 ///
 /// Not thread-safe: one thread calls render() (the muxing thread of the pipeline).
 class AudioMix {
@@ -41,14 +59,18 @@ class AudioMix {
   /// the reference is the path). `fps` is the render's frame rate (the draft's or --fps).
   AudioMix(const draft::Draft& draft, const SourceResolver& resolve, draft::Rational fps,
            const MediaLimits& limits = {});
+  /// The mix of any placements, `total_samples` long (see total_samples_for()).
+  AudioMix(const std::vector<AudioPlacement>& sounds, int64_t total_samples, const SourceResolver& resolve,
+           const MediaLimits& limits = {});
   ~AudioMix();
   AudioMix(const AudioMix&) = delete;
   AudioMix& operator=(const AudioMix&) = delete;
 
   /// No audio segment at all: the video gets no audio stream.
-  bool empty() const { return lanes_.empty(); }
+  bool empty() const { return clips_.empty(); }
   /// Samples per channel of the whole render: samples_before_frame(frame_count(d), fps, 48k).
   int64_t total_samples() const { return total_; }
+  static int64_t total_samples_for(const draft::Draft& draft, draft::Rational fps);
   /// The next sample render() writes.
   int64_t position() const { return pos_; }
   /// Moves to `sample` (for --from renders): the next render() starts there, exactly.
@@ -68,13 +90,12 @@ class AudioMix {
 
  private:
   struct Clip;
-  struct Lane;
   void premix(float* out, int64_t from, int64_t frames);  // before the limiter
   // Adds segment `c`'s share of [from, from + frames) into `out`; `duck`: per-frame gains.
   void play_clip(Clip& c, float* out, int64_t from, int64_t frames, const float* duck);
   void duck_gains(const float* key, int64_t frames, float* gains);  // key: the voices
 
-  std::vector<std::unique_ptr<Lane>> lanes_;
+  std::vector<std::unique_ptr<Clip>> clips_;  // key clips first (their sum ducks the others)
   std::unique_ptr<TruePeakLimiter> limiter_;
   int64_t total_ = 0;
   int64_t pos_ = 0;                        // next output sample

@@ -259,3 +259,43 @@ TEST(AudioMix, ManyShortSegmentsOfOneFilePlayEachOnItsSample) {
 
 }  // namespace
 }  // namespace reel::test
+
+namespace reel::test {
+namespace {
+
+TEST(AudioMix, AClipsSoundDucksTheMusicAndASilentClipIsNoError) {
+  AudioTempDir dir;
+  write_audio(dir.file("music.wav"), 48000, 2, 6 * 48000, sine(1000, -6, 48000));
+  write_audio(dir.file("clip.m4a"), 48000, 2, 2 * 48000, sine(3000, -10, 48000));
+  write_silent_video(dir.file("silent.mkv"));
+  auto d = audio_draft(6000, 30, Json::array({audio_track("music.wav", 0, 6000, {{"duck", true}})}));
+  std::vector<engine::AudioPlacement> sounds = engine::audio_placements(d);
+  ASSERT_EQ(sounds.size(), 1u);
+  EXPECT_TRUE(sounds[0].duck);
+  EXPECT_FALSE(sounds[0].key);
+  // What the clips of a video track will add: their own sound, as key placements.
+  engine::AudioPlacement clip;
+  clip.pointer = "/t/0/sg/1";
+  clip.reference = "clip.m4a";
+  clip.start_ms = 2000;
+  clip.duration_ms = 2000;
+  clip.key = clip.may_be_silent = true;
+  sounds.push_back(clip);
+  clip.pointer = "/t/0/sg/2";
+  clip.reference = "silent.mkv";
+  clip.start_ms = 4000;
+  sounds.push_back(clip);
+  engine::AudioMix mix(sounds, engine::AudioMix::total_samples_for(d, d.canvas.fps), in_dir(dir));
+  std::vector<float> pcm(size_t(mix.total_samples()) * 2);
+  ASSERT_EQ(mix.render(pcm.data(), mix.total_samples()), 6 * 48000);
+  EXPECT_NEAR(tone_db(pcm, 1000, 1000 * kMs, 1500 * kMs), -6.0, 0.05);
+  EXPECT_NEAR(tone_db(pcm, 1000, 3000 * kMs, 3500 * kMs), -18.0, 0.5) << "ducked under the clip's sound";
+  EXPECT_NEAR(tone_db(pcm, 3000, 3000 * kMs, 3500 * kMs), -10.0, 0.05) << "the clip's sound itself";
+  EXPECT_NEAR(tone_db(pcm, 1000, 5500 * kMs, 5900 * kMs), -6.0, 0.05) << "back up; the silent clip adds nothing";
+  // On an audio track, the same silent file is an error.
+  auto bad = audio_draft(6000, 30, Json::array({audio_track("silent.mkv", 0, 1000)}));
+  EXPECT_THROW(engine::AudioMix(bad, in_dir(dir), bad.canvas.fps), engine::MediaError);
+}
+
+}  // namespace
+}  // namespace reel::test
