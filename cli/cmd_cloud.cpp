@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -423,7 +425,7 @@ std::optional<double> psnr_between(const std::string& a, const std::string& b) {
   auto pos = out.rfind("average:");
   if (pos == std::string::npos) return std::nullopt;
   std::string v = out.substr(pos + 8, out.find(' ', pos + 8) - pos - 8);
-  if (v == "inf") return 100.0;
+  if (v == "inf") return std::numeric_limits<double>::infinity();
   try {
     return std::stod(v);
   } catch (...) {
@@ -499,7 +501,9 @@ int run_bench(const BenchArgs& a) {
   if (!rows[2].times.empty()) {
     std::printf("ratio local final / cloud final: %.2f\n", median(rows[1].times) / median(rows[2].times));
     std::printf("ratio local preview / cloud final: %.2f\n", median(rows[0].times) / median(rows[2].times));
-    if (auto p = psnr_between(rows[1].file, rows[2].file))
+    if (auto p = psnr_between(rows[1].file, rows[2].file); p && std::isinf(*p))
+      std::printf("PSNR local final vs cloud final: inf (identical frames)\n");
+    else if (p)
       std::printf("PSNR local final vs cloud final: %.2f dB\n", *p);
     else
       std::printf("PSNR local final vs cloud final: n/a (needs the ffmpeg tool)\n");

@@ -96,6 +96,8 @@ ClientOptions options_from_environment(const std::string& api_flag, const std::s
     o.skill_name = s->value("name", o.skill_name);
     o.skill_version = s->value("version", o.skill_version);
   }
+  if (auto m = settings.find("max_upload_mb"); m != settings.end() && m->is_number() && m->get<double>() > 0)
+    o.max_upload_bytes = static_cast<int64_t>(m->get<double>() * 1024 * 1024);
   if (settings.contains("register_url") && settings["register_url"].is_string())
     o.register_url = settings["register_url"].get<std::string>();
   if (!skill_flag.empty()) {  // NAME or NAME@VERSION
