@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <iostream>
 
 #include "draft/time.h"
@@ -193,7 +194,16 @@ TEST(AudioMix, NoDriftOverATenMinuteRenderAt2997) {
   EXPECT_EQ(frames, 17982);
   EXPECT_EQ(mix.total_samples(), int64_t(17982ll * 48000 * 1001 / 30000));
   EXPECT_EQ(mix.total_samples(), 28799971);
-  // Render it all, keeping only the last two seconds (memory stays bounded).
+  // Render it all, keeping only the last two seconds: the mix's own memory stays bounded.
+  auto resident_mb = [] {
+    long pages = 0, resident = 0;
+    if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+      if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+      std::fclose(f);
+    }
+    return double(resident) * 4096.0 / (1 << 20);
+  };
+  const double before_mb = resident_mb();
   std::vector<float> block(size_t(48000) * 2), tail;
   const int64_t keep_from = mix.total_samples() - 2 * 48000;
   int64_t at = 0;
@@ -203,6 +213,9 @@ TEST(AudioMix, NoDriftOverATenMinuteRenderAt2997) {
     at += n;
   }
   EXPECT_EQ(at, mix.total_samples());
+  EXPECT_LT(resident_mb() - before_mb, 16.0) << "ten minutes of audio would be 220 MB";
+  std::cout << "[ measured ] 10 min at 29.97: " << at << " samples, resident memory +" << resident_mb() - before_mb
+            << " MB\n";
   EXPECT_EQ(keep_from + onset(tail, 0.4f), 599000 * kMs) << "the marker at 9:59.000";
   EXPECT_NEAR(tone_db(tail, 200, 0, 48000), -26, 0.2) << "the looped bed still plays";
 }
