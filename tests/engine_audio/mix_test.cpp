@@ -213,7 +213,9 @@ TEST(AudioMix, NoDriftOverATenMinuteRenderAt2997) {
     at += n;
   }
   EXPECT_EQ(at, mix.total_samples());
+#ifndef __SANITIZE_ADDRESS__  // ASan's quarantine keeps freed memory resident
   EXPECT_LT(resident_mb() - before_mb, 16.0) << "ten minutes of audio would be 220 MB";
+#endif
   std::cout << "[ measured ] 10 min at 29.97: " << at << " samples, resident memory +" << resident_mb() - before_mb
             << " MB\n";
   EXPECT_EQ(keep_from + onset(tail, 0.4f), 599000 * kMs) << "the marker at 9:59.000";
