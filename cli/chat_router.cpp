@@ -1,5 +1,7 @@
 #include "cli/chat_router.h"
 
+#include "draft/words.h"
+
 #include <algorithm>
 #include <cctype>
 #include <sstream>
@@ -8,33 +10,12 @@ namespace reel::cli {
 
 namespace {
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-bool has(const std::string& text, std::initializer_list<const char*> words) {
-  for (const char* w : words)
-    if (text.find(w) != std::string::npos) return true;
-  return false;
-}
-
-// A whole word: "exit" but not "exiting".
-bool has_word(const std::string& text, std::initializer_list<const char*> words) {
-  for (const char* w : words) {
-    std::string word(w);
-    for (size_t at = text.find(word); at != std::string::npos; at = text.find(word, at + 1)) {
-      bool left = at == 0 || !std::isalnum(static_cast<unsigned char>(text[at - 1]));
-      size_t end = at + word.size();
-      bool right = end >= text.size() || !std::isalnum(static_cast<unsigned char>(text[end]));
-      if (left && right) return true;
-    }
-  }
-  return false;
-}
+using draft::has_any;
+using draft::has_any_word;
+using draft::lower_ascii;
 
 bool is_media_file(const std::string& word) {
-  std::string w = lower(word);
+  std::string w = lower_ascii(word);
   auto dot = w.rfind('.');
   if (dot == std::string::npos || dot == 0) return false;
   std::string ext = w.substr(dot + 1);
@@ -62,7 +43,7 @@ const char* to_string(ChatRoute r) {
 
 RoutedLine route_line(const std::string& line) {
   RoutedLine out;
-  std::string text = lower(line);
+  std::string text = lower_ascii(line);
   std::istringstream words(line);
   for (std::string w; words >> w;) {
     while (!w.empty() && std::string(",;\"'").find(w.back()) != std::string::npos) w.pop_back();
@@ -72,27 +53,27 @@ RoutedLine route_line(const std::string& line) {
   while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back()))) trimmed.pop_back();
   if (trimmed == "quit" || trimmed == "exit" || trimmed == "bye" || trimmed == "/quit" || trimmed == "退出") out.route = ChatRoute::Quit;
   else if (trimmed == "help" || trimmed == "?" || trimmed == "/help" || trimmed == "帮助") out.route = ChatRoute::Help;
-  else if (has_word(text, {"export", "download"}) || has(text, {"send me the video", "导出", "下载"})) out.route = ChatRoute::Export;
-  else if (has_word(text, {"credits", "credit", "balance"}) || has(text, {"积分", "余额"})) out.route = ChatRoute::Credits;
-  else if (has_word(text, {"status"}) || has(text, {"show tracks", "show the tracks", "状态", "show timeline", "show the timeline"}))
+  else if (has_any_word(text, {"export", "download"}) || has_any(text, {"send me the video", "导出", "下载"})) out.route = ChatRoute::Export;
+  else if (has_any_word(text, {"credits", "credit", "balance"}) || has_any(text, {"积分", "余额"})) out.route = ChatRoute::Credits;
+  else if (has_any_word(text, {"status"}) || has_any(text, {"show tracks", "show the tracks", "状态", "show timeline", "show the timeline"}))
     out.route = ChatRoute::State;
-  else if (has_word(text, {"upload"}) || has(text, {"上传"})) out.route = ChatRoute::Upload;
-  else if (has_word(text, {"preview"}) || has(text, {"预览"})) out.route = ChatRoute::Preview;
+  else if (has_any_word(text, {"upload"}) || has_any(text, {"上传"})) out.route = ChatRoute::Upload;
+  else if (has_any_word(text, {"preview"}) || has_any(text, {"预览"})) out.route = ChatRoute::Preview;
   else if (!out.files.empty() && out.files.size() * 2 >= static_cast<size_t>(std::count(line.begin(), line.end(), ' ') + 1))
     out.route = ChatRoute::Upload;  // the line is (mostly) file names: they are being given
   return out;
 }
 
 GuiAction gui_action(const std::string& backend_text) {
-  std::string t = lower(backend_text);
-  if (has(t, {"preview in timeline", "preview in the timeline", "preview it in the timeline", "check the timeline"}))
+  std::string t = lower_ascii(backend_text);
+  if (has_any(t, {"preview in timeline", "preview in the timeline", "preview it in the timeline", "check the timeline"}))
     return GuiAction::ShowTimeline;
-  if (has(t, {"export button", "click export", "click \"export\"", "click [export]", "click the export", "press export",
+  if (has_any(t, {"export button", "click export", "click \"export\"", "click [export]", "click the export", "press export",
               "tap export", "hit export"}))
     return GuiAction::Export;
-  if (has(t, {"open the", "open [", "panel"}) && has(t, {"panel", "tab", "settings", "sidebar"})) return GuiAction::ReadState;
-  if (has(t, {"drag", "drop it", "drop the", "drop your"})) return GuiAction::SendAsEdit;
-  if (has(t, {"click ", "click [", "tap ", "press the"})) return GuiAction::SendAsEdit;
+  if (has_any(t, {"open the", "open [", "panel"}) && has_any(t, {"panel", "tab", "settings", "sidebar"})) return GuiAction::ReadState;
+  if (has_any(t, {"drag", "drop it", "drop the", "drop your"})) return GuiAction::SendAsEdit;
+  if (has_any(t, {"click ", "click [", "tap ", "press the"})) return GuiAction::SendAsEdit;
   return GuiAction::None;
 }
 

@@ -16,6 +16,7 @@
 #include "draft/names.h"
 #include "draft/styles.h"
 #include "draft/summary.h"
+#include "draft/words.h"
 
 namespace reel::draft {
 
@@ -27,11 +28,6 @@ bool has_cjk(const std::string& s) {
   for (unsigned char c : s)
     if (c >= 0xE3 && c <= 0xE9) return true;  // lead bytes of the CJK blocks in UTF-8
   return false;
-}
-
-std::string lower_ascii(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 std::string trim(std::string s) {
@@ -49,24 +45,9 @@ struct Clause {
   std::string raw;     // as written, quotes included
   bool chinese = false;
 
-  bool has(std::initializer_list<const char*> words) const {
-    for (const char* w : words)
-      if (text.find(w) != std::string::npos) return true;
-    return false;
-  }
+  bool has(std::initializer_list<const char*> words) const { return has_any(text, words); }
   // Whole English word (so "no" does not match "now").
-  bool has_word(std::initializer_list<const char*> words) const {
-    for (const char* w : words) {
-      std::string word(w);
-      for (size_t at = text.find(word); at != std::string::npos; at = text.find(word, at + 1)) {
-        bool left = at == 0 || !std::isalnum(static_cast<unsigned char>(text[at - 1]));
-        size_t end = at + word.size();
-        bool right = end >= text.size() || !std::isalnum(static_cast<unsigned char>(text[end]));
-        if (left && right) return true;
-      }
-    }
-    return false;
-  }
+  bool has_word(std::initializer_list<const char*> words) const { return has_any_word(text, words); }
   // The text after the first of `markers` (as written), trimmed; empty when none is there.
   std::string after(std::initializer_list<const char*> markers) const {
     for (const char* m : markers) {
