@@ -156,12 +156,29 @@ struct RenderNode::Impl {
     return true;
   }
 
-  std::optional<Json> json_body(const httplib::Request& req, httplib::Response& res, bool proxy) {
-    if (static_cast<int64_t>(req.body.size()) > opt.max_json_bytes) {
+  /// Reads a request body of at most `cap` bytes; empty when it is longer (then stops reading).
+  static std::optional<std::string> read_body(const httplib::ContentReader& reader, int64_t cap) {
+    std::string body;
+    bool over = false;
+    reader([&](const char* d, size_t n) {
+      if (static_cast<int64_t>(body.size() + n) > cap) {
+        over = true;
+        return false;
+      }
+      body.append(d, n);
+      return true;
+    });
+    if (over) return std::nullopt;
+    return body;
+  }
+
+  std::optional<Json> json_body(const httplib::ContentReader& reader, httplib::Response& res, bool proxy) {
+    auto text = read_body(reader, opt.max_json_bytes);
+    if (!text) {
       proxy ? proxy_fail(res, 413, "request body too large") : fail(res, 413, 413, "request body too large");
       return std::nullopt;
     }
-    Json j = Json::parse(req.body, nullptr, false);
+    Json j = Json::parse(*text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
       proxy ? proxy_fail(res, 400, "the body is not a JSON object") : fail(res, 400, 400, "the body is not a JSON object");
       return std::nullopt;
@@ -224,7 +241,8 @@ struct RenderNode::Impl {
 void RenderNode::Impl::routes() {
   auto& s = server;
 
-  s.Post("/api/auth/anonymous-token", [this](const httplib::Request& req, httplib::Response& res) {
+  s.Post("/api/auth/anonymous-token", [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    if (!read_body(reader, 64 * 1024)) return fail(res, 413, 413, "request body too large");
     std::string cid = req.get_header_value("X-Client-Id");
     if (cid.empty() || cid.size() > 100) return fail(res, 400, 400, "the X-Client-Id header is required");
     std::lock_guard lock(mutex);
@@ -246,11 +264,11 @@ void RenderNode::Impl::routes() {
                  {"credits", t.credits}});
   });
 
-  s.Post("/api/tasks/me/with-session/nemo_agent", [this](const httplib::Request& req, httplib::Response& res) {
+  s.Post("/api/tasks/me/with-session/nemo_agent", [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    auto body = json_body(reader, res, false);  // read first: an unread body would spoil the connection
+    if (!body) return;
     std::string user = user_of(req, res);
     if (user.empty()) return;
-    auto body = json_body(req, res, false);
-    if (!body) return;
     std::lock_guard lock(mutex);
     std::string sid = random_session_id();
     while (records.sessions.count(sid)) sid = random_session_id();
@@ -304,11 +322,19 @@ void RenderNode::Impl::routes() {
   s.Post(R"(/api/upload-video/nemo_agent/me/(\d+))",
          [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
            std::string user = user_of(req, res);
-           if (user.empty()) return;
            const std::string sid = req.matches[1];
-           {
+           bool known = false;
+           if (!user.empty()) {
              std::lock_guard lock(mutex);
-             if (!session_locked(sid, user)) return fail(res, 404, 1002, "session not found");
+             known = session_locked(sid, user) != nullptr;
+           }
+           if (!known) {  // drain the body (capped by the payload limit) so the connection stays sane
+             if (req.is_multipart_form_data())
+               reader([](const httplib::MultipartFormData&) { return true; }, [](const char*, size_t) { return true; });
+             else
+               reader([](const char*, size_t) { return true; });
+             if (!user.empty()) fail(res, 404, 1002, "session not found");
+             return;
            }
            const std::string dir = opt.data_dir + "/files/" + sid;
            std::error_code ec;
@@ -445,13 +471,13 @@ void RenderNode::Impl::routes() {
            ok(res, Json{{"files", files}, {"session_state_applied", true}});
          });
 
-  s.Post("/api/render/proxy/lambda", [this](const httplib::Request& req, httplib::Response& res) {
+  s.Post("/api/render/proxy/lambda", [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    auto body = json_body(reader, res, true);
+    if (!body) return;
     std::string user = user_of(req, res);
     if (user.empty()) return;
     if (!has_attribution(req))
       return proxy_fail(res, 402, "export needs the X-Skill-Source, X-Skill-Version and X-Skill-Platform headers");
-    auto body = json_body(req, res, true);
-    if (!body) return;
     std::string id = body->value("id", std::string());
     static const std::regex id_re("[A-Za-z0-9_.-]{1,100}");
     if (!std::regex_match(id, id_re)) return proxy_fail(res, 400, "the render id must be 1-100 letters, digits, _ . -");
@@ -511,7 +537,8 @@ void RenderNode::Impl::routes() {
     proxy_ok(res, job_json(it->second));
   });
 
-  s.Post(R"(/api/render/proxy/lambda/([A-Za-z0-9_.-]+)/cancel)", [this](const httplib::Request& req, httplib::Response& res) {
+  s.Post(R"(/api/render/proxy/lambda/([A-Za-z0-9_.-]+)/cancel)", [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    if (!read_body(reader, 64 * 1024)) return proxy_fail(res, 413, "request body too large");
     std::string user = user_of(req, res);
     if (user.empty()) return;
     std::lock_guard lock(mutex);
@@ -569,11 +596,11 @@ void RenderNode::Impl::routes() {
     serve_file(res, path, "application/octet-stream");
   });
 
-  s.Post("/run_sse", [this](const httplib::Request& req, httplib::Response& res) {
+  s.Post("/run_sse", [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    auto body = json_body(reader, res, false);
+    if (!body) return;
     std::string user = user_of(req, res);
     if (user.empty()) return;
-    auto body = json_body(req, res, false);
-    if (!body) return;
     std::string sid = body->value("session_id", std::string());
     {
       std::lock_guard lock(mutex);

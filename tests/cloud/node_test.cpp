@@ -345,3 +345,21 @@ TEST_F(Node, OversizedJsonBodiesAreRefused) {
   big["m"]["padding"] = std::string(5000, 'p');
   EXPECT_EQ(error_kind([&] { c.submit_render(big); }), ErrorKind::Refused);
 }
+
+TEST_F(Node, ARefusedRequestsUnreadBodyDoesNotConfuseTheNextOnTheSameConnection) {
+  Client c(client_options());
+  c.login();
+  std::string token = ConfigStore(dir.sub("config")).load_token(node->base_url())->token;
+  Headers bad = attribution();
+  bad.emplace_back("Authorization", "Bearer nmv_usr_wrong");
+  bad.emplace_back("Content-Type", "application/json");
+  Headers good = attribution();
+  good.emplace_back("Authorization", "Bearer " + token);
+  for (int i = 0; i < 3; ++i) {
+    auto refused = raw("POST", "/api/render/proxy/lambda", bad, Json{{"pad", std::string(20000, 'x')}}.dump());
+    EXPECT_EQ(Json::parse(refused.body)["code"], 1001);
+    auto ok = raw("GET", "/api/credits/balance/simple", good);  // the same curl handle: the same connection
+    ASSERT_EQ(ok.status, 200) << ok.body;
+    EXPECT_EQ(Json::parse(ok.body)["data"]["available"], 100);
+  }
+}
