@@ -15,6 +15,7 @@
 #                   peak memory must stay where it is for 10.
 # Photos are never committed: they land in benchmarks/photos/ (ignored), results in
 # benchmarks/out/ (ignored). Usage: bash benchmarks/run.sh [BUILD_DIR]   (default build/release)
+# BENCH_PEER=0 skips the ffmpeg peer, BENCH_100=0 the 100-photo runs (for quick iterations).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -116,11 +117,15 @@ for preset in final preview; do
   measure "floor_$preset" "$bench" floor "$out/frames_$preset.yuv" "$fw" "$fh" "$fnum" "$fden" \
     "$out/floor_$preset.mp4" "${x264[@]}"
   rm -f "$out/frames_$preset.yuv"
-  peer_script 10 "${size[@]}" "${x264[@]}" "$out/ffmpeg_$preset.mp4" >"$out/ffmpeg_$preset.sh"
-  measure "ffmpeg_$preset" bash "$out/ffmpeg_$preset.sh"
+  if [[ ${BENCH_PEER:-1} == 1 ]]; then
+    peer_script 10 "${size[@]}" "${x264[@]}" "$out/ffmpeg_$preset.mp4" >"$out/ffmpeg_$preset.sh"
+    measure "ffmpeg_$preset" bash "$out/ffmpeg_$preset.sh"
+  fi
 done
-measure reel_final_100 "$reel" render "$out/show100.json" -o "$out/reel_final_100.mp4"
-measure reel_preview_100 "$reel" render "$out/show100.json" -o "$out/reel_preview_100.mp4" --preset preview
+if [[ ${BENCH_100:-1} == 1 ]]; then
+  measure reel_final_100 "$reel" render "$out/show100.json" -o "$out/reel_final_100.mp4"
+  measure reel_preview_100 "$reel" render "$out/show100.json" -o "$out/reel_preview_100.mp4" --preset preview
+fi
 
 # --- report ---------------------------------------------------------------------------------
 awk -F'\t' 'NR > 1 { w[$1] = $2; c[$1] = $3; r[$1] = $4 }

@@ -3,6 +3,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "engine/resample.h"
+#include "engine/text_overlay.h"
 #include "engine/transition.h"
 
 namespace reel::engine {
@@ -35,7 +36,8 @@ Affine layer_affine(const Plan& plan, int item, int64_t n, const PreparedSource&
 
 }  // namespace
 
-void compose_frame(const Plan& plan, int64_t n, SourceProvider& sources, const YuvView& out, ComposeScratch& scratch) {
+void compose_frame(const Plan& plan, int64_t n, SourceProvider& sources, const YuvView& out, ComposeScratch& scratch,
+                   TextLayer* text) {
   std::vector<TrackState> states = plan.state_at(n);
   // Every photo layer covers the whole canvas, so the background only shows when the bottom
   // track is empty at n or fades in from nothing.
@@ -58,6 +60,7 @@ void compose_frame(const Plan& plan, int64_t n, SourceProvider& sources, const Y
     warp_into(*b, layer_affine(plan, s.b, n, *b, incoming_motion(s.type, s.progress, plan.width, plan.height)), in);
     apply_transition(s.type, s.progress, out, in, black, white);
   }
+  if (text && !text->empty()) text->draw(n, out);
 }
 
 }  // namespace reel::engine

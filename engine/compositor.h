@@ -11,6 +11,8 @@
 
 namespace reel::engine {
 
+class TextLayer;
+
 /// Hands out prepared sources by plan item index. Implementations must be thread-safe; the
 /// returned source stays valid while the shared_ptr is held.
 class SourceProvider {
@@ -27,7 +29,9 @@ struct ComposeScratch {
 /// Warps `src` through the luma map `m` into every plane of `out` (bilinear, edges clamped).
 void warp_into(const PreparedSource& src, const Affine& m, const YuvView& out);
 
-/// Composes frame `n` of `plan` into `out` (plan.width x plan.height).
-void compose_frame(const Plan& plan, int64_t n, SourceProvider& sources, const YuvView& out, ComposeScratch& scratch);
+/// Composes frame `n` of `plan` into `out` (plan.width x plan.height), then draws `text`
+/// (the draft's text tracks, on top of every video track) when given.
+void compose_frame(const Plan& plan, int64_t n, SourceProvider& sources, const YuvView& out, ComposeScratch& scratch,
+                   TextLayer* text = nullptr);
 
 }  // namespace reel::engine

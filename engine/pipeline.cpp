@@ -28,12 +28,13 @@ namespace {
 bool cancelled(const std::atomic<bool>* c) { return c && c->load(std::memory_order_relaxed); }
 
 void run_serial(const Plan& plan, SourceCache& cache, FramePool& pool,
-                const std::function<void(int64_t, av::FramePtr)>& consume, const std::atomic<bool>* cancel) {
+                const std::function<void(int64_t, av::FramePtr)>& consume, const std::atomic<bool>* cancel,
+                TextLayer* text) {
   ComposeScratch scratch;
   for (int64_t n = plan.frame_begin; n < plan.frame_end; ++n) {
     if (cancelled(cancel)) throw Cancelled();
     av::FramePtr f = pool.get();
-    compose_frame(plan, n, cache, view_of(f.get()), scratch);
+    compose_frame(plan, n, cache, view_of(f.get()), scratch, text);
     consume(n, std::move(f));
     cache.set_playhead(n + 1);
   }
@@ -42,9 +43,10 @@ void run_serial(const Plan& plan, SourceCache& cache, FramePool& pool,
 }  // namespace
 
 void run_pipeline(const Plan& plan, SourceCache& cache, FramePool& pool, int threads,
-                  const std::function<void(int64_t, av::FramePtr)>& consume, const std::atomic<bool>* cancel) {
+                  const std::function<void(int64_t, av::FramePtr)>& consume, const std::atomic<bool>* cancel,
+                  TextLayer* text) {
   threads = resolve_threads(threads);
-  if (threads == 1) return run_serial(plan, cache, pool, consume, cancel);
+  if (threads == 1) return run_serial(plan, cache, pool, consume, cancel, text);
 
   const int64_t window = threads * 2 + 2;
   std::mutex mu;  // guards next_claim, next_out, ready, failure, stop
@@ -66,7 +68,7 @@ void run_pipeline(const Plan& plan, SourceCache& cache, FramePool& pool, int thr
       }
       try {
         av::FramePtr f = pool.get();
-        compose_frame(plan, n, cache, view_of(f.get()), scratch);
+        compose_frame(plan, n, cache, view_of(f.get()), scratch, text);
         std::lock_guard lock(mu);
         ready.emplace(n, std::move(f));
       } catch (...) {

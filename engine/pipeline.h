@@ -16,8 +16,10 @@ int resolve_threads(int threads);
 /// Composes frames [plan.frame_begin, plan.frame_end) and calls `consume(n, frame)` for each,
 /// in order, on the calling thread. threads == 1 composes on the calling thread itself.
 /// Throws Cancelled when *cancel becomes true; rethrows the first worker exception.
+/// `text`, when given, is drawn on every frame (see compose_frame).
 void run_pipeline(const Plan& plan, SourceCache& cache, FramePool& pool, int threads,
-                  const std::function<void(int64_t, av::FramePtr)>& consume, const std::atomic<bool>* cancel);
+                  const std::function<void(int64_t, av::FramePtr)>& consume, const std::atomic<bool>* cancel,
+                  TextLayer* text = nullptr);
 
 /// The YUV view of a yuv420p AVFrame's planes.
 YuvView view_of(const AVFrame* f);

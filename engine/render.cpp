@@ -21,6 +21,7 @@
 #include "engine/png_writer.h"
 #include "engine/render_plan.h"
 #include "engine/source_cache.h"
+#include "engine/text_overlay.h"
 
 namespace reel::engine {
 
@@ -118,8 +119,12 @@ RenderResult render_to_file(const draft::Draft& draft, const std::string& out_pa
     auto sink = [&](AVPacket* p) { muxer.write(p, video, encoder.time_base()); };
 
     const int threads = resolve_threads(options.threads);
-    SourceCache cache(plan, int64_t(2 * plan.fps.value()) + 2 * threads + 4, threads > 1);
+    // Preview decodes dominate (photos far larger than the canvas): two loaders there; one for
+    // final, where memory is the tighter budget.
+    const int loaders = threads > 1 ? (options.preset == Preset::Preview ? 2 : 1) : 0;
+    SourceCache cache(plan, int64_t(3 * plan.fps.value()) + 2 * threads + 4, loaders);
     FramePool pool(plan.width, plan.height);
+    TextLayer text(draft, plan.width, plan.height, plan.fps, options.base_dir);
     RenderProgress pr;
     pr.frames_total = plan.frame_end - plan.frame_begin;
     run_pipeline(
@@ -133,7 +138,7 @@ RenderResult render_to_file(const draft::Draft& draft, const std::string& out_pa
             progress(pr);
           }
         },
-        cancel);
+        cancel, &text);
     encoder.encode(nullptr, sink);
     if (cancel && cancel->load()) throw Cancelled();
     muxer.finish();
@@ -157,10 +162,11 @@ void render_still(const draft::Draft& draft, int64_t at_ms, const std::string& p
     for (int i : {s.a, s.b})
       if (i >= 0) check_source(plan.items[size_t(i)], options.limits);
   notify(options, plan);
-  SourceCache cache(plan, 0, false);
+  SourceCache cache(plan, 0, 0);
   YuvImage frame(plan.width, plan.height);
   ComposeScratch scratch;
-  compose_frame(plan, n, cache, frame.view(), scratch);
+  TextLayer text(draft, plan.width, plan.height, plan.fps, options.base_dir);
+  compose_frame(plan, n, cache, frame.view(), scratch, &text);
   write_png(png_path, yuv_to_bgr(frame.view()));
 }
 

@@ -87,17 +87,44 @@ void horizontal4_scalar(const float* in, const int* start, const float* w0, cons
   }
 }
 
+/// Element r[j] (0..15) of the 16 floats lo:hi, for each lane j.
+__attribute__((target("avx2,fma"))) inline __m256 pick16(__m256 lo, __m256 hi, __m256i r, __m256i seven) {
+  __m256 a = _mm256_permutevar8x32_ps(lo, r), b = _mm256_permutevar8x32_ps(hi, r);
+  return _mm256_blendv_ps(a, b, _mm256_castsi256_ps(_mm256_cmpgt_epi32(r, seven)));
+}
+
 __attribute__((target("avx2,fma"))) void horizontal4_avx2(const float* in, const int* start, const float* w0,
                                                           const float* w1, const float* w2, const float* w3, int n,
                                                           uint8_t* dst) {
   const __m256 half = _mm256_set1_ps(0.5f);
+  const __m256i seven = _mm256_set1_epi32(7), one = _mm256_set1_epi32(1);
   int x = 0;
   for (; x + 8 <= n; x += 8) {
     __m256i s = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(start + x));
-    __m256 v = _mm256_fmadd_ps(_mm256_loadu_ps(w0 + x), _mm256_i32gather_ps(in, s, 4), half);
-    v = _mm256_fmadd_ps(_mm256_loadu_ps(w1 + x), _mm256_i32gather_ps(in + 1, s, 4), v);
-    v = _mm256_fmadd_ps(_mm256_loadu_ps(w2 + x), _mm256_i32gather_ps(in + 2, s, 4), v);
-    v = _mm256_fmadd_ps(_mm256_loadu_ps(w3 + x), _mm256_i32gather_ps(in + 3, s, 4), v);
+    const int base = start[x];
+    __m256 p0, p1, p2, p3;
+    if (start[x + 7] - base + 3 < 16) {
+      // The 8 windows lie in 16 consecutive floats (a scale near 1, as in Ken Burns): two
+      // loads and in-register permutes instead of four gathers.
+      const __m256 lo = _mm256_loadu_ps(in + base), hi = _mm256_loadu_ps(in + base + 8);
+      __m256i rel = _mm256_sub_epi32(s, _mm256_set1_epi32(base));
+      p0 = pick16(lo, hi, rel, seven);
+      rel = _mm256_add_epi32(rel, one);
+      p1 = pick16(lo, hi, rel, seven);
+      rel = _mm256_add_epi32(rel, one);
+      p2 = pick16(lo, hi, rel, seven);
+      rel = _mm256_add_epi32(rel, one);
+      p3 = pick16(lo, hi, rel, seven);
+    } else {
+      p0 = _mm256_i32gather_ps(in, s, 4);
+      p1 = _mm256_i32gather_ps(in + 1, s, 4);
+      p2 = _mm256_i32gather_ps(in + 2, s, 4);
+      p3 = _mm256_i32gather_ps(in + 3, s, 4);
+    }
+    __m256 v = _mm256_fmadd_ps(_mm256_loadu_ps(w0 + x), p0, half);
+    v = _mm256_fmadd_ps(_mm256_loadu_ps(w1 + x), p1, v);
+    v = _mm256_fmadd_ps(_mm256_loadu_ps(w2 + x), p2, v);
+    v = _mm256_fmadd_ps(_mm256_loadu_ps(w3 + x), p3, v);
     __m256i i = _mm256_cvttps_epi32(v);
     __m128i w16 = _mm_packs_epi32(_mm256_castsi256_si128(i), _mm256_extracti128_si256(i, 1));
     _mm_storel_epi64(reinterpret_cast<__m128i*>(dst + x), _mm_packus_epi16(w16, w16));
@@ -137,7 +164,7 @@ void resample_plane(const PlaneView& src, const PlaneView& dst, double ax, doubl
   // Unclamped 4-tap windows may reach 2 pixels past either edge: pad the row by 2 and fill
   // the pads with the edge values (the same as clamping).
   const int x0 = fx.lo, span = fx.hi - fx.lo + 1, pad = 2;
-  row.resize(size_t(span + 2 * pad));
+  row.resize(size_t(span + 2 * pad + 16));  // + 16: the AVX2 pass loads 16 floats at a time
   float* body = row.data() + pad;
   if (four) {
     start.resize(size_t(W));

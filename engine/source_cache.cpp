@@ -5,14 +5,15 @@
 
 namespace reel::engine {
 
-SourceCache::SourceCache(const Plan& plan, int64_t ahead_frames, bool loader)
+SourceCache::SourceCache(const Plan& plan, int64_t ahead_frames, int loaders)
     : plan_(plan), ahead_(ahead_frames), entries_(plan.items.size()) {
   order_.resize(plan.items.size());
   std::iota(order_.begin(), order_.end(), 0);
   std::stable_sort(order_.begin(), order_.end(),
                    [&](int a, int b) { return plan.items[size_t(a)].first_frame < plan.items[size_t(b)].first_frame; });
   playhead_ = plan.frame_begin;
-  if (loader && !order_.empty()) loader_ = std::thread([this] { loader_loop(); });
+  if (!order_.empty())
+    for (int i = 0; i < loaders; ++i) loaders_.emplace_back([this] { loader_loop(); });
 }
 
 SourceCache::~SourceCache() {
@@ -21,7 +22,7 @@ SourceCache::~SourceCache() {
     stop_ = true;
   }
   cv_.notify_all();
-  if (loader_.joinable()) loader_.join();
+  for (auto& t : loaders_) t.join();
 }
 
 bool SourceCache::load(int item, std::unique_lock<std::mutex>& lock, std::shared_ptr<const PreparedSource>* out) {

@@ -1,5 +1,5 @@
 #pragma once
-// Internal: the bounded cache of prepared sources near the playhead. A loader thread prepares
+// Internal: the bounded cache of prepared sources near the playhead. Loader threads prepare
 // the photos that come next, in timeline order, a little ahead of the frames being composed;
 // photos whose last frame has been encoded are dropped. Memory therefore follows the number
 // of photos on screen around the playhead, not the length of the slideshow.
@@ -17,9 +17,9 @@ namespace reel::engine {
 /// calling thread when nobody else is) and rethrows the MediaError of a photo that failed.
 class SourceCache final : public SourceProvider {
  public:
-  /// `ahead_frames`: how far past the playhead the loader prepares photos. `loader`: start the
-  /// background loader thread (false: every photo is prepared by whoever needs it first).
-  SourceCache(const Plan& plan, int64_t ahead_frames, bool loader);
+  /// `ahead_frames`: how far past the playhead the loaders prepare photos. `loaders`: how many
+  /// background loader threads (0: every photo is prepared by whoever needs it first).
+  SourceCache(const Plan& plan, int64_t ahead_frames, int loaders);
   ~SourceCache() override;
   SourceCache(const SourceCache&) = delete;
   SourceCache& operator=(const SourceCache&) = delete;
@@ -49,7 +49,7 @@ class SourceCache final : public SourceProvider {
   int64_t playhead_ = 0;
   size_t next_load_ = 0;  // position in order_ of the loader
   bool stop_ = false;
-  std::thread loader_;
+  std::vector<std::thread> loaders_;
 };
 
 }  // namespace reel::engine

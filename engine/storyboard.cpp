@@ -8,6 +8,7 @@
 #include "engine/png_writer.h"
 #include "engine/render.h"
 #include "engine/source_cache.h"
+#include "engine/text_overlay.h"
 
 namespace reel::engine {
 
@@ -81,16 +82,17 @@ void render_storyboard(const draft::Draft& draft, const std::string& png_path, c
                 draft::to_string(draft.canvas.fps).c_str(), secs(total_ms).c_str(), plan.items.size());
   text(board, head + info, margin, margin + 18, 0.6, kInk, 1);
 
-  SourceCache cache(plan, 0, false);
+  SourceCache cache(plan, 0, 0);
   ComposeScratch scratch;
   YuvImage frame(tw, th);
+  TextLayer text_layer(draft, tw, th, plan.fps, options.base_dir);
   for (size_t i = 0; i < plan.items.size(); ++i) {
     const PlanItem& it = plan.items[i];
     int col = int(i) % cols, row = int(i) / cols;
     int x = margin + col * (tw + gap), y = margin + 40 + row * (cell_h + gap);
     int64_t mid_us = (it.start_us + it.end_us) / 2;
     int64_t n = std::clamp<int64_t>(plan.first_frame_at_us(mid_us), 0, std::max<int64_t>(0, plan.total_frames - 1));
-    compose_frame(plan, n, cache, frame.view(), scratch);
+    compose_frame(plan, n, cache, frame.view(), scratch, &text_layer);
     cv::Mat bgr = yuv_to_bgr(frame.view());
     bgr.copyTo(board(cv::Rect(x, y, tw, th)));
     cv::rectangle(board, cv::Rect(x - 1, y - 1, tw + 2, th + 2), kDim, 1);
@@ -104,7 +106,10 @@ void render_storyboard(const draft::Draft& draft, const std::string& png_path, c
     else
       sub = "<- cut";
     std::string file = it.reference.substr(it.reference.find_last_of('/') + 1);
-    text(board, sub + "   " + file, x, y + th + 38, 0.4, it.tr_type != draft::TransitionType::None ? kAccent : kDim);
+    std::string caption = sub + "   " + file;
+    const size_t fits = size_t(std::max(8, tw / 8));  // Hershey simplex at 0.4: about 8 px a character
+    if (caption.size() > fits) caption = caption.substr(0, fits - 2) + "..";
+    text(board, caption, x, y + th + 38, 0.4, it.tr_type != draft::TransitionType::None ? kAccent : kDim);
   }
 
   // Time axis and one lane per track.
@@ -138,10 +143,20 @@ void render_storyboard(const draft::Draft& draft, const std::string& png_path, c
     for (size_t k = 0; k < tr.segments.size(); ++k) {
       const draft::Segment& s = tr.segments[k];
       int x0 = xpos(s.start_ms), x1 = std::max(x0 + 2, xpos(s.end_ms()));
-      cv::rectangle(board, cv::Rect(x0, ly + 2, x1 - x0 - 1, lane_h - 4), lane_colour[kind], cv::FILLED);
-      std::string name = kind == 2 ? "\"" + s.text.text + "\"" : !s.name.empty() ? s.name : std::to_string(k + 1);
+      // Neighbouring segments alternate in shade so each one reads as a block.
+      cv::Scalar shade = k % 2 ? lane_colour[kind] * 0.75 : lane_colour[kind];
+      cv::rectangle(board, cv::Rect(x0, ly + 2, std::max(1, x1 - x0 - 1), lane_h - 4), shade, cv::FILLED);
+      std::string file = s.source.substr(s.source.find_last_of('/') + 1);
+      std::string name = kind == 2         ? "\"" + s.text.text + "\""
+                         : !s.name.empty() ? s.name
+                         : !file.empty()   ? file
+                                           : std::to_string(k + 1);
       int room = (x1 - x0 - 6) / 8;
-      if (room > 0) text(board, name.substr(0, size_t(room)), x0 + 4, ly + 20, 0.38);
+      int label_x = x0 + 4;
+      if (kind == 0 && s.video.transition && s.video.transition->type != draft::TransitionType::None)
+        label_x += std::max(2, int(double(s.video.transition->duration_ms) / 2 / double(total_ms) * bar_w));
+      room = (x1 - label_x - 2) / 8;
+      if (room > 0) text(board, name.substr(0, size_t(room)), label_x, ly + 20, 0.38);
       if (kind == 0 && s.video.transition && s.video.transition->type != draft::TransitionType::None) {
         int cx = xpos(s.start_ms);
         int half = std::max(2, int(double(s.video.transition->duration_ms) / 2 / double(total_ms) * bar_w));

@@ -42,7 +42,7 @@ LayerMotion incoming_motion(TransitionType t, double p, int w, int h) {
 
 namespace {
 
-inline int alpha256(double a) { return int(std::lround(std::clamp(a, 0.0, 1.0) * 256)); }
+inline int alpha256(double a) { return int(std::clamp(a, 0.0, 1.0) * 256 + 0.5); }
 
 /// out = out + (in - out) * alpha / 256, alpha constant.
 void blend_const(const PlaneView& out, const PlaneView& in, int alpha) {
@@ -152,7 +152,7 @@ void apply_transition(TransitionType t, double p, const YuvView& out, const YuvV
         bool open = t == TransitionType::CircleOpen;
         double r = open ? p * R : (1 - p) * R;
         blend_mask(o, b, sub, [&](double x, double y) {
-          double d = std::hypot(x + 0.5 - cx, y + 0.5 - cy);
+          double dx = x + 0.5 - cx, dy = y + 0.5 - cy, d = std::sqrt(dx * dx + dy * dy);
           return open ? r - d + 0.5 : d - r + 0.5;
         });
         break;
@@ -163,7 +163,7 @@ void apply_transition(TransitionType t, double p, const YuvView& out, const YuvV
           double dx = x + 0.5 - cx, dy = y + 0.5 - cy;
           double a = std::atan2(dx, -dy);  // 0 at twelve o'clock, clockwise
           if (a < 0) a += 2 * M_PI;
-          return (sweep - a) * std::max(1.0, std::hypot(dx, dy)) + 0.5;
+          return (sweep - a) * std::max(1.0, std::sqrt(dx * dx + dy * dy)) + 0.5;
         });
         break;
       }

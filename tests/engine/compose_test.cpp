@@ -161,7 +161,7 @@ TEST(Transition, EveryTypeStartsAtTheOutgoingEndsAtTheIncomingAndMixesBetween) {
 
 /// Composes every frame of a plan through the pipeline and returns its planes (Y, U, V).
 std::vector<std::vector<cv::Mat>> compose_all(const engine::Plan& plan, int threads, int* max_held = nullptr) {
-  engine::SourceCache cache(plan, 8, threads > 1);
+  engine::SourceCache cache(plan, 8, threads > 1 ? 2 : 0);
   engine::FramePool pool(plan.width, plan.height);
   std::vector<std::vector<cv::Mat>> frames;
   engine::run_pipeline(
