@@ -282,8 +282,16 @@ DownloadResult Http::download(const std::string& url, const Headers& headers,
   set_common(e, timeouts_, errbuf);
   curl_easy_setopt(e, CURLOPT_URL, url.c_str());
   curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, follow_redirects_ ? 1L : 0L);
   curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+  SlistPtr pins = make_headers({});
+  for (const auto& r : resolve_) {
+    curl_slist* next = curl_slist_append(pins.get(), r.c_str());
+    if (!next) throw std::bad_alloc();
+    pins.release();
+    pins.reset(next);
+  }
+  if (pins) curl_easy_setopt(e, CURLOPT_RESOLVE, pins.get());
   curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, nullptr);  // byte ranges of the file itself
   if (existing > 0) curl_easy_setopt(e, CURLOPT_RESUME_FROM_LARGE, static_cast<curl_off_t>(existing));
   SlistPtr list = make_headers(headers);
@@ -295,6 +303,7 @@ DownloadResult Http::download(const std::string& url, const Headers& headers,
   auto start = std::chrono::steady_clock::now();
   CURLcode rc = curl_easy_perform(e);
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, nullptr);
+  curl_easy_setopt(e, CURLOPT_RESOLVE, nullptr);
   long status = 0;
   curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
   bool flushed = std::fflush(file.get()) == 0;

@@ -79,6 +79,13 @@ class Http {
   DownloadResult download(const std::string& url, const Headers& headers, const std::string& dest,
                           int64_t max_bytes = 0);
 
+  /// Whether downloads follow redirects (default yes). The render node says no: a redirect
+  /// could lead a vetted public URL to a private address.
+  void set_follow_redirects(bool follow) { follow_redirects_ = follow; }
+  /// curl's CURLOPT_RESOLVE entries ("host:port:address") for the following transfers: pins a
+  /// host to the addresses that were vetted, so a second DNS answer cannot differ.
+  void set_resolve(std::vector<std::string> entries) { resolve_ = std::move(entries); }
+
   const HttpTimeouts& timeouts() const { return timeouts_; }
   void set_timeouts(const HttpTimeouts& t) { timeouts_ = t; }
 
@@ -87,6 +94,8 @@ class Http {
   std::unique_ptr<Handle> handle_;
   HttpTimeouts timeouts_;
   LogFn log_;
+  bool follow_redirects_ = true;
+  std::vector<std::string> resolve_;
 };
 
 /// curl's process-wide set-up for the lifetime of the object. Created once per process by

@@ -70,6 +70,8 @@ std::string MediaCache::fetch(const std::string& url) {
   fs::create_directories(options_.dir, ec);
   if (ec) throw CloudError(ErrorKind::LocalFile, "cannot create the media cache " + options_.dir + ": " + ec.message());
   Http http(options_.timeouts, options_.log);
+  http.set_follow_redirects(options_.follow_redirects);
+  if (options_.vet) http.set_resolve(options_.vet(url));
   for (int attempt = 1;; ++attempt) {
     try {
       http.download(url, {}, path, options_.max_file_bytes);

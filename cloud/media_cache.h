@@ -4,6 +4,8 @@
 // cache (least recently used files go first). A partial download lives under a ".part" name
 // and never counts as done. Thread-safe: the engine may resolve sources from several threads.
 #include <cstdint>
+#include <functional>
+#include <vector>
 #include <map>
 #include <mutex>
 #include <string>
@@ -18,6 +20,10 @@ struct MediaCacheOptions {
   int64_t max_total_bytes = 4ll << 30;     // the whole cache
   HttpTimeouts timeouts{10'000, 30, 1, 0};
   int attempts = 3;                        // tries of one download (resumed)
+  bool follow_redirects = true;
+  /// When set, called before each download: throws CloudError to refuse the URL, or returns
+  /// CURLOPT_RESOLVE pins ("host:port:address") for it. The render node vets addresses here.
+  std::function<std::vector<std::string>(const std::string& url)> vet;
   LogFn log;
 };
 

@@ -42,7 +42,7 @@ bool is_non_public_address(const std::string& ip) {
   return true;  // not an address at all: not trusted
 }
 
-std::string check_public_url(const std::string& url) {
+std::string check_public_url(const std::string& url, std::vector<std::string>* pins) {
   std::string scheme = url_scheme(url);
   if (scheme != "http" && scheme != "https") return url + ": only http(s) URLs can be fetched";
   std::string host = url_host(url);
@@ -56,6 +56,11 @@ std::string check_public_url(const std::string& url) {
   if (getaddrinfo(host.c_str(), nullptr, &hints, &res) != 0 || !res)
     return "media host " + host + " does not resolve";
   std::unique_ptr<addrinfo, void (*)(addrinfo*)> guard(res, freeaddrinfo);
+  std::string origin = url_origin(url);
+  std::string port = scheme == "https" ? "443" : "80";
+  if (auto c = origin.rfind(':'); c != std::string::npos && c > scheme.size() + 2 && origin.back() != ']')
+    port = origin.substr(c + 1);
+  std::vector<std::string> found;
   for (addrinfo* p = res; p; p = p->ai_next) {
     char buf[INET6_ADDRSTRLEN] = {0};
     if (p->ai_family == AF_INET)
@@ -68,7 +73,10 @@ std::string check_public_url(const std::string& url) {
       return "media at " + host + " (" + buf +
              ") is refused: loopback and private-range addresses are not fetched (start the node "
              "with --allow-local-media on a trusted box)";
+    std::string addr = p->ai_family == AF_INET6 ? "[" + std::string(buf) + "]" : std::string(buf);
+    found.push_back(host + ":" + port + ":" + addr);
   }
+  if (pins) *pins = std::move(found);
   return {};
 }
 

@@ -3,6 +3,7 @@
 // addresses. A path on the node's disk, file://, a loopback or private-range address is refused
 // unless the node was started with --allow-local-media.
 #include <string>
+#include <vector>
 
 namespace reel::cloud {
 
@@ -11,7 +12,8 @@ namespace reel::cloud {
 bool is_non_public_address(const std::string& ip);
 
 /// Resolves the URL's host and returns an error sentence when any of its addresses is
-/// non-public (or it does not resolve); empty when the URL is fine to fetch.
-std::string check_public_url(const std::string& url);
+/// non-public (or it does not resolve); empty when the URL is fine to fetch. `pins`, when
+/// given, receives "host:port:address" entries to fetch it with (CURLOPT_RESOLVE).
+std::string check_public_url(const std::string& url, std::vector<std::string>* pins = nullptr);
 
 }  // namespace reel::cloud

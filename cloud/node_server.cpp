@@ -421,10 +421,13 @@ void RenderNode::Impl::routes() {
              if (too_big || !j.is_object() || !j.contains("urls") || !j["urls"].is_array())
                return fail(res, 400, 400, "send multipart field `files`, or JSON {\"urls\": [...], \"source_type\": \"url\"}");
              Http http(HttpTimeouts{10'000, 30, 1, 0});
+             http.set_follow_redirects(false);
              for (const auto& u : j["urls"]) {
                if (!u.is_string()) continue;
                std::string url = u.get<std::string>();
-               std::string why = opt.allow_local_media ? std::string() : check_public_url(url);
+               std::vector<std::string> pins;
+               std::string why = opt.allow_local_media ? std::string() : check_public_url(url, &pins);
+               http.set_resolve(pins);
                if (why.empty() && !is_http_url(url)) why = url + ": only http(s) URLs";
                if (!why.empty()) return fail(res, 400, 400, why);
                std::string name = fs::path(url_path(url)).filename().string();
@@ -727,6 +730,14 @@ int RenderNode::start() {
   MediaCacheOptions mc;
   mc.dir = m.opt.data_dir + "/cache";
   mc.max_file_bytes = m.opt.max_upload_bytes;
+  mc.follow_redirects = false;  // a redirect could lead a vetted public URL to a private address
+  if (!m.opt.allow_local_media)
+    mc.vet = [](const std::string& url) {
+      std::vector<std::string> pins;
+      std::string why = check_public_url(url, &pins);
+      if (!why.empty()) throw CloudError(ErrorKind::Refused, why);
+      return pins;
+    };
   m.cache = std::make_unique<MediaCache>(mc);
 
   const int threads = std::max(2, m.opt.http_threads);

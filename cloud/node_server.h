@@ -37,7 +37,6 @@ struct NodeOptions {
   int64_t max_upload_bytes = 200ll << 20;  // per file; a request carries at most this + 1 MB
   int tokens_per_client = 3;           // new anonymous tokens per client id per 7 days
   std::chrono::seconds token_lifetime{7 * 24 * 3600};
-  std::chrono::milliseconds heartbeat{10'000};
   NodeRenderFn render;                 // required to render
   LogFn log;                           // access and job log; never contains a token
 };

@@ -247,6 +247,7 @@ void FakeBackend::routes() {
     if (!authorized(req, res)) return;
     serve_video(req, res);
   });
+  s.Get("/redirect", [this](const httplib::Request&, httplib::Response& res) { res.set_redirect(url() + "/cdn/x.jpg"); });
   s.Get(R"(/cdn/missing.mp4)", [](const httplib::Request&, httplib::Response& res) {
     reply(res, 404, Json{{"error", "gone"}});
   });

@@ -93,3 +93,25 @@ TEST_F(Cache, MapsEveryKindOfReference) {
   EXPECT_THROW(m.resolve("/mnt/userdata/s1/missing.jpg"), CloudError);
   EXPECT_THROW(m.resolve("ftp://host/a.jpg"), CloudError);
 }
+
+TEST_F(Cache, TheNodesCacheFollowsNoRedirects) {
+  auto o = options();
+  o.follow_redirects = false;
+  MediaCache cache(o);
+  EXPECT_THROW(cache.fetch(server.url() + "/redirect"), CloudError);
+  EXPECT_FALSE(fs::exists(cache.path_for(server.url() + "/redirect")));
+  MediaCache following(options());
+  EXPECT_EQ(read_bytes(following.fetch(server.url() + "/redirect")), "bytes of x.jpg");
+}
+
+TEST_F(Cache, AVetterCanRefuseAUrlOrPinItsAddress) {
+  auto o = options();
+  std::string port = server.url().substr(server.url().rfind(':') + 1);
+  o.vet = [&](const std::string& url) -> std::vector<std::string> {
+    if (url.find("refuse") != std::string::npos) throw CloudError(ErrorKind::Refused, "refused: private");
+    return {"media.example.test:" + port + ":127.0.0.1"};  // the vetted address, pinned
+  };
+  MediaCache cache(o);
+  EXPECT_THROW(cache.fetch("http://media.example.test:" + port + "/cdn/refuse.jpg"), CloudError);
+  EXPECT_EQ(read_bytes(cache.fetch("http://media.example.test:" + port + "/cdn/pinned.jpg")), "bytes of pinned.jpg");
+}
