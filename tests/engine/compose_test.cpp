@@ -1,6 +1,7 @@
 // The compositor through stills and the pipeline: orientation, fits, alpha, transitions,
 // determinism across thread counts, and the bounded source cache.
 #include <gtest/gtest.h>
+#include <jpeglib.h>
 #include <libheif/heif.h>
 
 #include <opencv2/imgcodecs.hpp>
@@ -111,6 +112,46 @@ TEST(Photos, GreyscaleSixteenBitAndAlphaPhotosComposeCorrectly) {
   cv::Mat a = still(dir, j, 2500);
   expect_colour(patch(a, 30, 45), {255, 0, 0}, 6, "transparent half shows the background");
   expect_colour(patch(a, 130, 45), {0, 0, 255}, 6, "opaque half");
+}
+
+/// Writes a CMYK JPEG the way Photoshop does (Adobe marker, inverted ink values) through
+/// libjpeg itself: four flat quadrants of known colour.
+void write_cmyk_jpeg(const std::string& path, int w, int h) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  jpeg_compress_struct c{};
+  jpeg_error_mgr err{};
+  c.err = jpeg_std_error(&err);
+  jpeg_create_compress(&c);
+  jpeg_stdio_dest(&c, f);
+  c.image_width = JDIMENSION(w);
+  c.image_height = JDIMENSION(h);
+  c.input_components = 4;
+  c.in_color_space = JCS_CMYK;
+  jpeg_set_defaults(&c);
+  jpeg_set_quality(&c, 95, TRUE);
+  jpeg_start_compress(&c, TRUE);
+  std::vector<uint8_t> row(size_t(w) * 4);
+  while (c.next_scanline < c.image_height) {
+    int y = int(c.next_scanline);
+    for (int x = 0; x < w; ++x) {
+      // Inks (C, M, Y, K) 0..255: red, green, blue, white quadrants as in quadrant_photo.
+      int q = (y >= h / 2) * 2 + (x >= w / 2);
+      const uint8_t inks[4][4] = {{0, 255, 255, 0}, {255, 0, 255, 0}, {255, 255, 0, 0}, {0, 0, 0, 0}};
+      for (int k = 0; k < 4; ++k) row[size_t(x) * 4 + size_t(k)] = uint8_t(255 - inks[q][k]);  // Adobe: inverted
+    }
+    JSAMPROW r = row.data();
+    jpeg_write_scanlines(&c, &r, 1);
+  }
+  jpeg_finish_compress(&c);
+  jpeg_destroy_compress(&c);
+  std::fclose(f);
+}
+
+TEST(Photos, CmykJpegShowsItsColours) {
+  TempDir dir;
+  write_cmyk_jpeg(dir.file("cmyk.jpg"), 320, 180);
+  Json j = slideshow_json(320, 180, 25, {"cmyk.jpg"}, 1000, {{"kb", "none"}});
+  expect_quadrants(still(dir, j, 500), "CMYK");
 }
 
 TEST(Fit, ContainLetterboxesOnBackgroundBlurFillsAndStretchFills) {
