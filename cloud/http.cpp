@@ -197,6 +197,7 @@ HttpResponse Http::send(const HttpRequest& req) {
   CURLcode rc = curl_easy_perform(e);
   // Nothing of the request's headers or body outlives the call in the handle.
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, nullptr);
+  if (mime) curl_easy_setopt(e, CURLOPT_MIMEPOST, nullptr);
   if (rc != CURLE_OK) {
     if (log_)
       log_(req.method + " " + url_path(req.url) + " -> failed: " + curl_easy_strerror(rc));
