@@ -23,6 +23,7 @@ class Commands {
 
 void add_draft_commands(CLI::App& app, Commands& commands);   // validate, summary, fmt
 void add_render_commands(CLI::App& app, Commands& commands);  // render, preview, still, storyboard
+void add_make_commands(CLI::App& app, Commands& commands);    // make
 void add_cloud_commands(CLI::App& app, Commands& commands);   // login, credits, ..., export, serve, bench
 
 }  // namespace reel::cli

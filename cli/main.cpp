@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   Commands commands;
   add_draft_commands(app, commands);
   add_render_commands(app, commands);
+  add_make_commands(app, commands);
   add_cloud_commands(app, commands);
 
   auto* help = app.add_subcommand("help", "Show the commands, or one command's options");

@@ -12,7 +12,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libcpp-httplib-dev libcurl4-openssl-dev
   # engine: media
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
-  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libheif-dev libwebp-dev
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libheif-dev libexif-dev libwebp-dev
   # engine: text
   libfreetype-dev libharfbuzz-dev libfontconfig-dev
   fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji

@@ -1,0 +1,152 @@
+// reel make: photos or clips (and music) -> a draft in one of three styles -> an MP4.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <regex>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/progress.h"
+#include "draft/make.h"
+#include "draft/parse.h"
+#include "draft/summary.h"
+#include "engine/beat_detect.h"
+#include "engine/errors.h"
+#include "engine/media_info.h"
+#include "engine/render.h"
+
+namespace reel::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct MakeArgs {
+  std::vector<std::string> media;
+  std::string music, style = "slideshow", prompt, title, aspect = "16:9", duration, out = "video.mp4", draft_out;
+  bool preview = false;
+  std::string progress = "auto";
+};
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// "30s", "30", "1m30s", "1.5m", "90s" -> ms.
+int64_t parse_duration(const std::string& text) {
+  std::smatch m;
+  if (std::regex_match(text, m, std::regex(R"((\d+(?:\.\d+)?)\s*s?)"))) return std::llround(std::stod(m[1]) * 1000);
+  if (std::regex_match(text, m, std::regex(R"((\d+(?:\.\d+)?)\s*m(?:in)?(?:\s*(\d+(?:\.\d+)?)\s*s)?)")))
+    return std::llround(std::stod(m[1]) * 60000 + (m[2].matched ? std::stod(m[2]) * 1000 : 0));
+  throw UsageError("--duration takes a length such as 30s, 45 or 1m30s, not \"" + text + "\"");
+}
+
+// How a file is named in the draft: relative to the folder the draft is written to.
+std::string reference_for(const std::string& path, const fs::path& draft_dir) {
+  std::error_code ec;
+  fs::path rel = fs::relative(fs::absolute(path), draft_dir, ec);
+  return ec || rel.empty() ? fs::absolute(path).string() : rel.generic_string();
+}
+
+void write_text_atomically(const std::string& path, const std::string& text) {
+  fs::path tmp = fs::path(path).concat(".reel-" + std::to_string(::getpid()) + ".tmp");
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) {
+      fs::remove(tmp);
+      throw UsageError("cannot write " + path + "; check that its folder exists and is writable");
+    }
+  }
+  fs::rename(tmp, path);
+}
+
+int run_make(const MakeArgs& a) {
+  try {
+    draft::MakeRequest req;
+    auto style = draft::style_from_name(a.style);
+    if (!style) throw UsageError("--style is slideshow, promo or highlight");
+    req.style = *style;
+    req.aspect = a.aspect;
+    req.title = a.title;
+    req.prompt = a.prompt;
+    if (!a.duration.empty()) req.duration_ms = parse_duration(a.duration);
+
+    const fs::path draft_dir = a.draft_out.empty() ? fs::current_path() : fs::absolute(a.draft_out).parent_path();
+    std::vector<engine::MediaIssue> issues;
+    for (const auto& path : a.media) {
+      try {
+        req.media.push_back(engine::describe_media(path, reference_for(path, draft_dir)));
+      } catch (const engine::MediaError& e) {
+        issues.insert(issues.end(), e.issues().begin(), e.issues().end());
+      }
+    }
+    if (!a.music.empty()) {
+      try {
+        engine::BeatAnalysis beats = engine::detect_beats(a.music, a.music);
+        req.music = reference_for(a.music, draft_dir);
+        req.music_ms = beats.length_ms;
+        req.beats_ms = beats.beats_ms;
+      } catch (const engine::MediaError& e) {
+        issues.insert(issues.end(), e.issues().begin(), e.issues().end());
+      }
+    }
+    if (!issues.empty()) throw engine::MediaError(std::move(issues));
+
+    Json json;
+    try {
+      json = draft::make_draft(req);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+    draft::LoadResult loaded = draft::load_draft(json);
+    if (!a.draft_out.empty()) write_text_atomically(a.draft_out, draft::write_json(json, true) + "\n");
+    std::cerr << "reel: " << draft::timeline_summary(loaded.draft) << "\n";
+
+    engine::RenderOptions o;
+    o.preset = a.preview ? engine::Preset::Preview : engine::Preset::Final;
+    o.base_dir = draft_dir.string();
+    o.notice = [](const std::string& msg) { std::cerr << "reel: note: " << msg << "\n"; };
+    ProgressMode mode = a.progress == "json" ? ProgressMode::Json : a.progress == "none" ? ProgressMode::None : ProgressMode::Auto;
+    ProgressDisplay display(mode, "make");
+    engine::RenderProgress last;
+    auto result = engine::render_to_file(
+        loaded.draft, a.out, o,
+        [&](const engine::RenderProgress& p) {
+          last = p;
+          display.update(p.frames_done, p.frames_total, p.seconds_elapsed);
+        },
+        &interrupted());
+    display.finish(last.frames_done, last.frames_total, last.seconds_elapsed);
+    std::cerr << "reel: wrote " << a.out << " (" << result.width << "x" << result.height << ", "
+              << draft::seconds_text(loaded.draft.duration_ms()) << " s)"
+              << (a.draft_out.empty() ? "" : "; the draft is in " + a.draft_out) << "\n";
+    return kExitOk;
+  } catch (const UsageError& e) {
+    std::cerr << "reel: " << e.what() << "\n";
+    return kExitUsage;
+  }
+}
+
+}  // namespace
+
+void add_make_commands(CLI::App& app, Commands& commands) {
+  auto a = std::make_shared<MakeArgs>();
+  auto* sub = app.add_subcommand("make", "Make a video from photos or clips (and music) in one of three styles");
+  sub->add_option("media", a->media, "photos or clips, in any order (capture time orders them)")->required();
+  sub->add_option("--music", a->music, "background music (mp3, wav, m4a, ogg, opus, flac)");
+  sub->add_option("--style", a->style, "slideshow (calm, 4 s a photo), promo (30 s, text, logo end card), highlight (fast, cut on the beat)")
+      ->check(CLI::IsMember({"slideshow", "promo", "highlight"}));
+  sub->add_option("--prompt", a->prompt, "words for the text overlays");
+  sub->add_option("--title", a->title, "a title at the start");
+  sub->add_option("--aspect", a->aspect, "16:9, 9:16, 1:1 or 4:5")->check(CLI::IsMember({"16:9", "9:16", "1:1", "4:5"}));
+  sub->add_option("--duration", a->duration, "the video's length, e.g. 30s or 1m30s");
+  sub->add_option("-o,--output", a->out, "the MP4 to write (default video.mp4)");
+  sub->add_option("--draft-out", a->draft_out, "also write the draft here, to edit, preview and export later");
+  sub->add_flag("--preview", a->preview, "render with the preview preset (fast, long side 960)");
+  sub->add_option("--progress", a->progress, "progress display: auto, json, none")->check(CLI::IsMember({"auto", "json", "none"}));
+  commands.add(sub, [a] { return run_make(*a); });
+}
+
+}  // namespace reel::cli

@@ -1,0 +1,134 @@
+#include "engine/media_info.h"
+
+#include <libexif/exif-data.h>
+#include <libheif/heif.h>
+
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+
+#include "draft/summary.h"
+#include "engine/clip_decoder.h"
+#include "engine/errors.h"
+#include "engine/photo_probe.h"
+
+extern "C" {
+#include <libavformat/avformat.h>
+}
+
+namespace reel::engine {
+
+namespace {
+
+std::optional<int64_t> exif_capture_time(ExifData* exif) {
+  if (!exif) return std::nullopt;
+  std::optional<int64_t> out;
+  for (ExifTag tag : {EXIF_TAG_DATE_TIME_ORIGINAL, EXIF_TAG_DATE_TIME_DIGITIZED, EXIF_TAG_DATE_TIME}) {
+    ExifEntry* e = exif_data_get_entry(exif, tag);
+    if (!e) continue;
+    char buf[64] = {0};
+    exif_entry_get_value(e, buf, sizeof buf);
+    if ((out = parse_capture_time(buf))) break;
+  }
+  exif_data_unref(exif);
+  return out;
+}
+
+// EXIF of a HEIF file: libheif hands out the block behind a 4-byte offset to its TIFF header.
+std::optional<int64_t> heif_capture_time(const std::string& path) {
+  heif_context* ctx = heif_context_alloc();
+  std::optional<int64_t> out;
+  heif_image_handle* handle = nullptr;
+  if (heif_context_read_from_file(ctx, path.c_str(), nullptr).code == heif_error_Ok &&
+      heif_context_get_primary_image_handle(ctx, &handle).code == heif_error_Ok) {
+    heif_item_id id;
+    if (heif_image_handle_get_list_of_metadata_block_IDs(handle, "Exif", &id, 1) == 1) {
+      size_t size = heif_image_handle_get_metadata_size(handle, id);
+      std::vector<uint8_t> data(size);
+      if (size > 4 && heif_image_handle_get_metadata(handle, id, data.data()).code == heif_error_Ok) {
+        uint32_t skip = (uint32_t(data[0]) << 24) | (uint32_t(data[1]) << 16) | (uint32_t(data[2]) << 8) | data[3];
+        if (4 + skip < size) out = exif_capture_time(exif_data_new_from_data(data.data() + 4 + skip, unsigned(size - 4 - skip)));
+      }
+    }
+    heif_image_handle_release(handle);
+  }
+  heif_context_free(ctx);
+  return out;
+}
+
+// PNG: colour type 4 or 6 (grey or colour with alpha), or a tRNS chunk before the data.
+bool png_has_alpha(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<unsigned char> head(4096);
+  in.read(reinterpret_cast<char*>(head.data()), std::streamsize(head.size()));
+  head.resize(size_t(in.gcount()));
+  if (head.size() < 33) return false;
+  if (head[25] == 4 || head[25] == 6) return true;
+  for (size_t i = 33; i + 8 <= head.size();) {
+    uint32_t len = (uint32_t(head[i]) << 24) | (uint32_t(head[i + 1]) << 16) | (uint32_t(head[i + 2]) << 8) | head[i + 3];
+    std::string type(reinterpret_cast<const char*>(&head[i + 4]), 4);
+    if (type == "tRNS") return true;
+    if (type == "IDAT") return false;
+    i += 12 + len;
+  }
+  return false;
+}
+
+std::optional<int64_t> clip_capture_time(const std::string& path) {
+  AVFormatContext* fmt = nullptr;
+  if (avformat_open_input(&fmt, path.c_str(), nullptr, nullptr) < 0) return std::nullopt;
+  std::optional<int64_t> out;
+  if (AVDictionaryEntry* e = av_dict_get(fmt->metadata, "creation_time", nullptr, 0)) out = parse_capture_time(e->value);
+  avformat_close_input(&fmt);
+  return out;
+}
+
+}  // namespace
+
+std::optional<int64_t> parse_capture_time(const std::string& text) {
+  int y, mo, d, h, mi, s;
+  if (std::sscanf(text.c_str(), "%4d%*[:-]%2d%*[:-]%2d%*[ T]%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6) return std::nullopt;
+  if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = s;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+draft::MediaItem describe_media(const std::string& path, const std::string& reference, const MediaLimits& limits) {
+  draft::MediaItem item;
+  item.reference = reference;
+  if (draft::looks_like_clip(reference)) {
+    ClipInfo clip = probe_clip(path, "", reference, limits);
+    item.is_clip = true;
+    item.width = clip.width;
+    item.height = clip.height;
+    item.clip_ms = clip.duration_us / 1000;
+    item.captured_at = clip_capture_time(path);
+    return item;
+  }
+  PhotoInfo info;
+  try {
+    info = probe_photo(path);
+  } catch (const std::exception&) {
+    throw MediaError({MediaIssue{"", reference, "the file does not exist or cannot be opened", "check the path"}});
+  }
+  if (!info.defect.empty()) throw MediaError({MediaIssue{"", reference, info.defect, "replace it with a JPEG, PNG, WebP or HEIC photo"}});
+  if (info.display_width() * info.display_height() > limits.max_pixels)
+    throw MediaError({MediaIssue{"", reference,
+                                 "is " + std::to_string(info.display_width()) + "x" + std::to_string(info.display_height()) +
+                                     ", more than the limit of " + std::to_string(limits.max_pixels / 1000000) + " megapixels",
+                                 "scale it down, or raise the limit with --max-pixels"}});
+  item.width = static_cast<int>(info.display_width());
+  item.height = static_cast<int>(info.display_height());
+  if (info.format == PhotoFormat::Heif) item.captured_at = heif_capture_time(path);
+  else if (info.format == PhotoFormat::Jpeg || info.format == PhotoFormat::Tiff) item.captured_at = exif_capture_time(exif_data_new_from_file(path.c_str()));
+  item.has_alpha = info.format == PhotoFormat::Png && png_has_alpha(path);
+  return item;
+}
+
+}  // namespace reel::engine

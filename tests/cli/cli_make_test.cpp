@@ -1,0 +1,164 @@
+// `reel make` end to end on media the test makes: photos (OpenCV), a click track (WAV).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "draft/json.h"
+#include "support/run_command.h"
+
+extern "C" {
+#include <libavformat/avformat.h>
+}
+
+using reel::Json;
+using reel::test::RunResult;
+using reel::test::run_command;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path dir() {
+  static fs::path d = [] {
+    fs::path p = fs::temp_directory_path() / ("reel-make-test-" + std::to_string(::getpid()));
+    fs::create_directories(p);
+    return p;
+  }();
+  return d;
+}
+
+std::string photo(const std::string& name, int w, int h, int hue) {
+  cv::Mat hsv(h, w, CV_8UC3, cv::Scalar(hue, 200, 200)), bgr;
+  cv::cvtColor(hsv, bgr, cv::COLOR_HSV2BGR);
+  cv::circle(bgr, {w / 2, h / 2}, std::min(w, h) / 4, cv::Scalar(255, 255, 255), -1);
+  std::string path = (dir() / name).string();
+  cv::imwrite(path, bgr);
+  return path;
+}
+
+// 16-bit PCM WAV, mono 48 kHz: a 2 kHz click every 500 ms from `first_ms`, over silence.
+std::string click_track(const std::string& name, double seconds, int first_ms) {
+  const int rate = 48000;
+  std::vector<int16_t> s(size_t(seconds * rate), 0);
+  for (int at = first_ms; at < seconds * 1000; at += 500)
+    for (int k = 0; k < 1200; ++k) {
+      size_t i = size_t(at) * rate / 1000 + k;
+      if (i < s.size()) s[i] = int16_t(20000 * std::exp(-k / 200.0) * std::sin(2 * M_PI * 2000 * k / rate));
+    }
+  std::string path = (dir() / name).string();
+  std::ofstream f(path, std::ios::binary);
+  auto u32 = [&](uint32_t v) { f.write(reinterpret_cast<char*>(&v), 4); };
+  auto u16 = [&](uint16_t v) { f.write(reinterpret_cast<char*>(&v), 2); };
+  f.write("RIFF", 4), u32(36 + uint32_t(s.size() * 2)), f.write("WAVEfmt ", 8), u32(16), u16(1), u16(1), u32(rate),
+      u32(rate * 2), u16(2), u16(16), f.write("data", 4), u32(uint32_t(s.size() * 2));
+  f.write(reinterpret_cast<char*>(s.data()), std::streamsize(s.size() * 2));
+  return path;
+}
+
+struct Probe {
+  double seconds = 0;
+  int width = 0, height = 0;
+  bool audio = false;
+};
+
+Probe probe(const std::string& path) {
+  Probe p;
+  AVFormatContext* fmt = nullptr;
+  if (avformat_open_input(&fmt, path.c_str(), nullptr, nullptr) < 0) return p;
+  avformat_find_stream_info(fmt, nullptr);
+  p.seconds = fmt->duration / double(AV_TIME_BASE);
+  for (unsigned i = 0; i < fmt->nb_streams; ++i) {
+    auto* par = fmt->streams[i]->codecpar;
+    if (par->codec_type == AVMEDIA_TYPE_VIDEO) p.width = par->width, p.height = par->height;
+    if (par->codec_type == AVMEDIA_TYPE_AUDIO) p.audio = true;
+  }
+  avformat_close_input(&fmt);
+  return p;
+}
+
+RunResult make(std::vector<std::string> args) {
+  args.insert(args.begin(), "make");
+  args.push_back("--progress");
+  args.push_back("none");
+  return run_command(REEL_BINARY, args);
+}
+
+Json read_json(const fs::path& p) {
+  std::ifstream in(p);
+  return Json::parse(in);
+}
+
+}  // namespace
+
+TEST(CliMake, SlideshowOfFivePhotosWithMusic) {
+  std::vector<std::string> args;
+  for (int i = 0; i < 5; ++i) args.push_back(photo("s" + std::to_string(i) + ".jpg", 800, 600, i * 30));
+  std::string out = (dir() / "slideshow.mp4").string(), draft = (dir() / "slideshow.json").string();
+  args.insert(args.end(), {"--music", click_track("calm.wav", 8, 100), "--title", "Lisbon", "--preview", "-o", out, "--draft-out", draft});
+  RunResult r = make(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Probe p = probe(out);
+  EXPECT_NEAR(p.seconds, 20.0, 0.05);
+  EXPECT_EQ(p.width, 960);
+  EXPECT_EQ(p.height, 540);
+  Json d = read_json(draft);
+  EXPECT_EQ(d["t"][0]["sg"].size(), 5u);
+  EXPECT_EQ(d["t"][0]["sg"][1]["m"]["tr"]["type"], "fade");
+  EXPECT_EQ(d["t"][1]["sg"][0]["src"], "calm.wav");  // relative to the draft's folder
+  EXPECT_EQ(d["t"][1]["sg"][0]["m"]["loop"], true);  // 8 s of music for 20 s of video
+  EXPECT_NE(r.err.find("Timeline (3 tracks): 1. Video: slideshow (0-20s) 2. BGM: Calm (0-20s, 80%) 3. Title: \"Lisbon\" (0-3s)"),
+            std::string::npos) << r.err;
+}
+
+TEST(CliMake, VerticalPromoWithALogoEndCard) {
+  std::vector<std::string> args = {photo("shoe.jpg", 800, 600, 10), photo("bag.jpg", 600, 800, 90), photo("logo.png", 400, 400, 150)};
+  std::string out = (dir() / "promo.mp4").string(), draft = (dir() / "promo.json").string();
+  args.insert(args.end(), {"--style", "promo", "--aspect", "9:16", "--duration", "6s", "--prompt", "Shop now", "--preview",
+                           "-o", out, "--draft-out", draft});
+  RunResult r = make(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Probe p = probe(out);
+  EXPECT_NEAR(p.seconds, 6.0, 0.05);
+  EXPECT_EQ(p.width, 540);
+  EXPECT_EQ(p.height, 960);
+  Json d = read_json(draft);
+  EXPECT_EQ(d["t"][0]["sg"][2]["src"], "logo.png");
+  EXPECT_EQ(d["t"][0]["sg"][2]["m"]["fit"], "contain");
+  EXPECT_EQ(d["t"][1]["sg"][0]["m"]["text"], "Shop now");
+}
+
+TEST(CliMake, HighlightCutsLandWithinAFrameOfTheBeats) {
+  std::vector<std::string> args;
+  for (int i = 0; i < 7; ++i) args.push_back(photo("h" + std::to_string(i) + ".jpg", 640, 480, i * 20));
+  std::string out = (dir() / "highlight.mp4").string(), draft = (dir() / "highlight.json").string();
+  args.insert(args.end(), {"--style", "highlight", "--music", click_track("beat.wav", 20, 250), "--duration", "9s",
+                           "--preview", "-o", out, "--draft-out", draft});
+  RunResult r = make(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Json d = read_json(draft);
+  const Json& segs = d["t"][0]["sg"];
+  ASSERT_EQ(segs.size(), 7u);
+  for (size_t i = 1; i < segs.size(); ++i) {
+    int64_t cut = segs[i]["s"].get<int64_t>();
+    int64_t off = (cut - 250) % 500;
+    EXPECT_LE(std::min(off, 500 - off), 33) << "cut " << i << " at " << cut << " ms";
+  }
+  EXPECT_NEAR(probe(out).seconds, 9.0, 0.05);
+}
+
+TEST(CliMake, BadInputsAreNamedAndNothingIsWritten) {
+  std::string out = (dir() / "never.mp4").string();
+  fs::path text = dir() / "notes.jpg";
+  std::ofstream(text) << "not a photo";
+  RunResult r = make({photo("ok.jpg", 400, 300, 0), text.string(), (dir() / "missing.jpg").string(), "-o", out});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("notes.jpg"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("missing.jpg"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+  RunResult d = make({photo("ok2.jpg", 400, 300, 0), "--duration", "soon", "-o", out});
+  EXPECT_EQ(d.exit_code, 2);
+  EXPECT_EQ(d.err, "reel: --duration takes a length such as 30s, 45 or 1m30s, not \"soon\"\n");
+}
