@@ -13,6 +13,8 @@
 #                   settings (final and preview)
 #   100 photos      reel final and preview on a 100-photo slideshow (the 10 photos cycled):
 #                   peak memory must stay where it is for 10.
+#   jpeg variant    reel on the same slideshow with the WebPs re-encoded as JPEG (camera-style
+#                   files, which decode at 1/2..1/8 size in the DCT domain), against the same floor
 # Photos are never committed: they land in benchmarks/photos/ (ignored), results in
 # benchmarks/out/ (ignored). Usage: bash benchmarks/run.sh [BUILD_DIR]   (default build/release)
 # BENCH_PEER=0 skips the ffmpeg peer, BENCH_100=0 the 100-photo runs (for quick iterations).
@@ -47,16 +49,22 @@ fi
 files=()
 for n in "${names[@]}"; do files+=("$n.webp"); done
 files+=("wood-d-26mp.jpg")
+# The same pictures as JPEG (quality 92), for the preview's decode cost on camera-style files.
+for n in "${names[@]}"; do
+  [[ -f $photos/$n.jpg ]] || ffmpeg -v error -y -i "$photos/$n.webp" -q:v 2 "$photos/$n.jpg"
+done
 
 # --- drafts ---------------------------------------------------------------------------------
-make_draft() {  # count, output
-  local count=$1 f=$2 i s
+make_draft() {  # count, output [jpeg]
+  local count=$1 f=$2 jpeg=${3:-} i s src
   {
     printf '{"m": {"title": "Benchmark", "width": 1920, "height": 1080, "fps": 30},\n "t": [\n'
     printf '  {"tt": 0, "sg": [\n'
     for ((i = 0; i < count; i++)); do
       s=$((i * 3000))
-      printf '   {"s": %d, "d": 3000, "src": "%s/%s", "m": {"fit": "cover", ' "$s" "$photos" "${files[i % 10]}"
+      src=${files[i % 10]}
+      [[ -n $jpeg ]] && src=${src%.webp}.jpg
+      printf '   {"s": %d, "d": 3000, "src": "%s/%s", "m": {"fit": "cover", ' "$s" "$photos" "$src"
       printf '"kb": {"from": {"x": 0.5, "y": 0.5, "z": 1.0}, "to": {"x": 0.5, "y": 0.5, "z": 1.15}, "ease": "linear"}'
       ((i > 0)) && printf ', "tr": {"type": "fade", "d": 500}'
       printf '}}%s\n' "$( ((i + 1 < count)) && echo , )"
@@ -68,6 +76,7 @@ make_draft() {  # count, output
 }
 make_draft 10 "$out/show10.json"
 make_draft 100 "$out/show100.json"
+make_draft 10 "$out/show10-jpeg.json" jpeg
 
 # --- measuring ------------------------------------------------------------------------------
 results=$out/results.tsv
@@ -117,6 +126,7 @@ for preset in final preview; do
   measure "floor_$preset" "$bench" floor "$out/frames_$preset.yuv" "$fw" "$fh" "$fnum" "$fden" \
     "$out/floor_$preset.mp4" "${x264[@]}"
   rm -f "$out/frames_$preset.yuv"
+  measure "reel_${preset}_jpeg" "$reel" render "$out/show10-jpeg.json" -o "$out/reel_${preset}_jpeg.mp4" --preset "$preset"
   if [[ ${BENCH_PEER:-1} == 1 ]]; then
     peer_script 10 "${size[@]}" "${x264[@]}" "$out/ffmpeg_$preset.mp4" >"$out/ffmpeg_$preset.sh"
     measure "ffmpeg_$preset" bash "$out/ffmpeg_$preset.sh"
@@ -132,16 +142,19 @@ awk -F'\t' 'NR > 1 { w[$1] = $2; c[$1] = $3; r[$1] = $4 }
   END {
     printf "\n%-18s %8s %8s %8s\n", "run", "wall s", "cpu s", "rss MB"
     for (k in w) order[++n] = k
-    split("reel_final floor_final ffmpeg_final reel_preview floor_preview ffmpeg_preview reel_final_100 reel_preview_100", names, " ")
-    for (i = 1; i <= 8; i++) { k = names[i]; if (k in w) printf "%-18s %8.2f %8.2f %8.0f\n", k, w[k], c[k], r[k] }
+    split("reel_final reel_final_jpeg floor_final ffmpeg_final reel_preview reel_preview_jpeg floor_preview ffmpeg_preview reel_final_100 reel_preview_100", names, " ")
+    for (i = 1; i <= 10; i++) { k = names[i]; if (k in w) printf "%-18s %8.2f %8.2f %8.0f\n", k, w[k], c[k], r[k] }
     printf "\nratios to the encode floor (target: final 1.2, preview 1.3, memory 1.3)\n"
     printf "%-18s %8s %8s %8s\n", "", "wall", "cpu", "rss"
     for (i = 1; i <= 2; i++) {
       p = (i == 1) ? "final" : "preview"
       printf "%-18s %8.2f %8.2f %8.2f\n", "reel " p, w["reel_" p] / w["floor_" p], c["reel_" p] / c["floor_" p], r["reel_" p] / r["floor_" p]
-      printf "%-18s %8.2f %8.2f %8.2f\n", "ffmpeg " p, w["ffmpeg_" p] / w["floor_" p], c["ffmpeg_" p] / c["floor_" p], r["ffmpeg_" p] / r["floor_" p]
+      printf "%-18s %8.2f %8.2f %8.2f\n", "reel " p " (jpeg)", w["reel_" p "_jpeg"] / w["floor_" p], c["reel_" p "_jpeg"] / c["floor_" p], r["reel_" p "_jpeg"] / r["floor_" p]
+      if ("ffmpeg_" p in w) printf "%-18s %8.2f %8.2f %8.2f\n", "ffmpeg " p, w["ffmpeg_" p] / w["floor_" p], c["ffmpeg_" p] / c["floor_" p], r["ffmpeg_" p] / r["floor_" p]
     }
-    printf "%-18s %8s %8s %8.2f\n", "reel final 100/10", "", "", r["reel_final_100"] / r["reel_final"]
-    printf "%-18s %8s %8s %8.2f\n", "reel prev. 100/10", "", "", r["reel_preview_100"] / r["reel_preview"]
+    if ("reel_final_100" in r) {
+      printf "%-18s %8s %8s %8.2f\n", "reel final 100/10", "", "", r["reel_final_100"] / r["reel_final"]
+      printf "%-18s %8s %8s %8.2f\n", "reel prev. 100/10", "", "", r["reel_preview_100"] / r["reel_preview"]
+    }
   }' "$results" | tee "$out/report.txt"
 echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg) after the runs; details in $out"

@@ -160,7 +160,7 @@ void resample_plane(const PlaneView& src, const PlaneView& dst, double ax, doubl
   // Vertical first (over the source columns the row needs, contiguous), then horizontal on
   // that one filtered row: no intermediate picture, and both loops vectorise.
   const int W = dst.width;
-  const bool four = fx.taps == 4;
+  bool four = fx.taps == 4;
   // Unclamped 4-tap windows may reach 2 pixels past either edge: pad the row by 2 and fill
   // the pads with the edge values (the same as clamping).
   const int x0 = fx.lo, span = fx.hi - fx.lo + 1, pad = 2;
@@ -173,12 +173,18 @@ void resample_plane(const PlaneView& src, const PlaneView& dst, double ax, doubl
       double c = ax * x + bx;
       start[size_t(x)] = int(std::floor(c - 2.0)) + 1 - x0 + pad;
       for (int k = 0; k < 4; ++k) w4[size_t(k) * size_t(W) + size_t(x)] = fx.weight[size_t(x) * 4 + size_t(k)];
+      // A map reaching more than 2 px past an edge (slides move a picture right off the
+      // canvas) needs real clamping: the general path below.
+      if (start[size_t(x)] < 0 || start[size_t(x)] + 4 > span + 2 * pad) four = false;
     }
-  } else {
+  }
+  if (!four) {
     hidx.resize(fx.index.size());
     for (size_t i = 0; i < fx.index.size(); ++i) hidx[i] = fx.index[i] - x0;
   }
-  const uint8_t* rows[64];
+  thread_local std::vector<const uint8_t*> rowp;
+  rowp.resize(size_t(fy.taps));
+  const uint8_t** rows = rowp.data();
   for (int y = 0; y < dst.height; ++y) {
     const int* iy = &fy.index[size_t(y) * size_t(fy.taps)];
     for (int k = 0; k < fy.taps; ++k) rows[k] = src.row(iy[k]) + x0;
