@@ -31,7 +31,8 @@ int frames(const std::string& draft_path, const std::string& out, const std::str
   o.base_dir = std::filesystem::absolute(draft_path).parent_path().string();
   engine::Plan plan = engine::make_plan(loaded.draft, o);
   int threads = engine::resolve_threads(0);
-  engine::SourceCache cache(plan, int64_t(3 * plan.fps.value()) + 2 * threads + 4,
+  engine::SourceCache cache(plan,
+                            int64_t((o.preset == engine::Preset::Preview ? 3 : 2) * plan.fps.value()) + 2 * threads + 4,
                             threads > 1 ? (o.preset == engine::Preset::Preview ? 2 : 1) : 0);
   engine::FramePool pool(plan.width, plan.height);
   std::FILE* f = out == "-" ? nullptr : std::fopen(out.c_str(), "wb");

@@ -63,7 +63,7 @@ make_draft() {  # count, output [jpeg]
     for ((i = 0; i < count; i++)); do
       s=$((i * 3000))
       src=${files[i % 10]}
-      [[ -n $jpeg ]] && src=${src%.webp}.jpg
+      [[ -n $jpeg && $src == *.webp ]] && src=${src%.webp}.jpg
       printf '   {"s": %d, "d": 3000, "src": "%s/%s", "m": {"fit": "cover", ' "$s" "$photos" "$src"
       printf '"kb": {"from": {"x": 0.5, "y": 0.5, "z": 1.0}, "to": {"x": 0.5, "y": 0.5, "z": 1.15}, "ease": "linear"}'
       ((i > 0)) && printf ', "tr": {"type": "fade", "d": 500}'

@@ -27,8 +27,10 @@ void warp_into(const PreparedSource& src, const Affine& m, const YuvView& out) {
 namespace {
 
 Affine layer_affine(const Plan& plan, int item, int64_t n, const PreparedSource& src, const LayerMotion& motion) {
-  Affine m = ken_burns_affine(plan.focus_at(item, n), src.scale, src.image.width(), src.image.height(), plan.width,
-                              plan.height);
+  Affine m =
+      ken_burns_affine(plan.focus_at(item, n), src.scale, src.full_width, src.full_height, plan.width, plan.height);
+  m[2] -= src.offset_x;  // the prepared image holds only the reachable part of the framing
+  m[5] -= src.offset_y;
   if (motion.scale != 1 || motion.dx != 0 || motion.dy != 0)
     m = with_dst_transform(m, motion.scale, plan.width / 2.0 - 0.5, plan.height / 2.0 - 0.5, motion.dx, motion.dy);
   return m;

@@ -6,6 +6,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "engine/errors.h"
+#include "engine/ken_burns.h"
 #include "engine/photo_decoder.h"
 
 namespace reel::engine {
@@ -143,7 +144,28 @@ std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const Pla
   }
   photo.release();
   auto out = std::make_shared<PreparedSource>();
-  out->image = bgr_to_yuv(framed.isContinuous() ? framed : framed.clone());
+  // Keep only what the Ken Burns path can show (plus the warp's filter support): a square
+  // photo covering a 16:9 canvas is nearly half unused, and memory is what bounds the cache.
+  double x0 = framed.cols, y0 = framed.rows, x1 = 0, y1 = 0;
+  for (int i = 0; i <= 32; ++i) {
+    Affine m = ken_burns_affine(item.kb.at(i / 32.0), s, framed.cols, framed.rows, plan.width, plan.height);
+    x0 = std::min(x0, m[2]);
+    y0 = std::min(y0, m[5]);
+    x1 = std::max(x1, m[0] * (plan.width - 1) + m[2]);
+    y1 = std::max(y1, m[4] * (plan.height - 1) + m[5]);
+  }
+  const double margin = 2.0 * std::max(1.0, s) + 2;
+  int cx0 = std::clamp(int(std::floor(x0 - margin)) & ~1, 0, framed.cols - 2);
+  int cy0 = std::clamp(int(std::floor(y0 - margin)) & ~1, 0, framed.rows - 2);
+  int cx1 = std::clamp(int(std::ceil(x1 + margin)) + 1, cx0 + 2, framed.cols);
+  int cy1 = std::clamp(int(std::ceil(y1 + margin)) + 1, cy0 + 2, framed.rows);
+  cx1 = std::min(framed.cols, cx0 + ((cx1 - cx0 + 1) & ~1));
+  cy1 = std::min(framed.rows, cy0 + ((cy1 - cy0 + 1) & ~1));
+  out->full_width = framed.cols;
+  out->full_height = framed.rows;
+  out->offset_x = cx0;
+  out->offset_y = cy0;
+  out->image = bgr_to_yuv(framed(cv::Rect(cx0, cy0, cx1 - cx0, cy1 - cy0)));
   out->scale = s;
   return out;
 }

@@ -13,8 +13,10 @@ namespace reel::engine {
 /// A photo ready to be warped: `image` is the fitted framing at `scale` times the canvas.
 /// Immutable once made; shared between workers through shared_ptr<const PreparedSource>.
 struct PreparedSource {
-  YuvImage image;
+  YuvImage image;  // the part of the framing the Ken Burns path can reach
   double scale = 1;
+  int full_width = 0, full_height = 0;  // the whole framing, which focus points refer to
+  int offset_x = 0, offset_y = 0;       // where `image` sits in it
 };
 
 /// Decodes and frames `item`. Throws MediaError (naming the segment) when decoding fails.

@@ -42,7 +42,7 @@ av::SwsPtr make_sws(int w, int h, AVPixelFormat from, AVPixelFormat to) {
 }  // namespace
 
 YuvImage bgr_to_yuv(const cv::Mat& bgr) {
-  CV_Assert(bgr.type() == CV_8UC3 && bgr.cols % 2 == 0 && bgr.rows % 2 == 0);
+  CV_Assert(bgr.type() == CV_8UC3 && bgr.cols % 2 == 0 && bgr.rows % 2 == 0);  // any row stride
   YuvImage out(bgr.cols, bgr.rows);
   YuvView v = out.view();
   auto sws = make_sws(bgr.cols, bgr.rows, AV_PIX_FMT_BGR24, AV_PIX_FMT_YUV420P);
