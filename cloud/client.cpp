@@ -593,4 +593,112 @@ ExportOutcome Client::resume_export(const std::string& out, const RenderProgress
   return r;
 }
 
+AgentTurn Client::send_message(const std::string& message, const AgentCallbacks& cb,
+                                const AgentStreamOptions& limits, const std::atomic<bool>* cancel) {
+  bool renewed = false, new_session_tried = false;
+  std::string sid = session().session_id;
+  for (;;) {
+    HttpRequest req;
+    req.method = "POST";
+    req.url = options_.api + "/run_sse";
+    req.headers = base_headers();
+    for (auto& [name, value] : req.headers)
+      if (name == "Accept") value = "text/event-stream";
+    req.headers.emplace_back("Authorization", "Bearer " + token());
+    req.headers.emplace_back("Content-Type", "application/json");
+    req.body = agent_request_body(sid, message);
+    req.request_ms = static_cast<long>(limits.turn_limit.count());
+
+    AgentTurn turn;
+    AgentTurnReader reader;
+    SseParser parser;
+    std::optional<CloudError> agent_error;
+    auto last_text = steady_clock::now();
+    auto handle = [&](const std::vector<SseEvent>& events) {
+      for (const SseEvent& e : events)
+        for (const AgentEvent& a : reader.read(e)) {
+          switch (a.kind) {
+            case AgentEvent::Kind::Text:
+              last_text = steady_clock::now();
+              if (cb.on_text) cb.on_text(a.text);
+              break;
+            case AgentEvent::Kind::ToolCall:
+            case AgentEvent::Kind::ToolResult: {
+              bool result = a.kind == AgentEvent::Kind::ToolResult;
+              ++(result ? turn.tool_results : turn.tool_calls);
+              if (cb.on_tool) cb.on_tool(a.text, result);
+              break;
+            }
+            case AgentEvent::Kind::KeepAlive: ++turn.keep_alives; break;
+            case AgentEvent::Kind::Error:
+              if (!agent_error) {
+                ErrorContext ctx = context("talking to the agent");
+                agent_error = a.code != 0 ? error_for_code(a.code, a.text, 200, ctx)
+                                          : CloudError(ErrorKind::AgentError, "the agent reported an error: " + a.text);
+              }
+              return false;
+            case AgentEvent::Kind::Other: break;
+          }
+        }
+      return true;
+    };
+    auto on_data = [&](std::string_view chunk) { return handle(parser.feed(chunk)); };
+    auto on_tick = [&] {
+      if (cancel && cancel->load()) return false;
+      if (steady_clock::now() - last_text >= limits.still_working_every) {
+        last_text = steady_clock::now();
+        if (cb.on_still_working) cb.on_still_working();
+      }
+      return true;
+    };
+    HttpTimeouts t = http_.timeouts();
+    HttpTimeouts stream_t = t;
+    stream_t.low_speed_bytes = 1;
+    stream_t.low_speed_seconds = std::max<long>(1, static_cast<long>(limits.stall.count()));
+    http_.set_timeouts(stream_t);
+    bool sent = false;
+    HttpResponse res;
+    try {
+      res = http_.stream(req, on_data, on_tick, &sent);
+      http_.set_timeouts(t);
+    } catch (const CloudError& e) {
+      http_.set_timeouts(t);
+      if (agent_error) throw CloudError(agent_error->kind(), scrub(agent_error->what()), 0, agent_error->backend_code());
+      if (e.kind() == ErrorKind::Cancelled)
+        throw CloudError(ErrorKind::Cancelled, "stopped waiting for the agent; your message was sent once and was not re-sent");
+      if (!sent || e.kind() == ErrorKind::Unreachable)
+        throw CloudError(e.kind(), scrub(std::string(e.what()) + "; your message was not sent"));
+      throw CloudError(ErrorKind::StreamDropped,
+                       scrub(std::string("the connection dropped (") + e.what() +
+                             "); your message was sent once and was not re-sent — say `status` to see the timeline"));
+    }
+    if (res.status < 200 || res.status >= 300) {
+      try {
+        unwrap_answer(res.status, res.body, context("sending the message to the agent"));
+        throw error_for_status(res.status, res.body.substr(0, 200), context("sending the message to the agent"));
+      } catch (const CloudError& e) {
+        // Refused before the agent ran: the message has not been acted on, so one more try is safe.
+        if (e.kind() == ErrorKind::BadToken && !renewed && options_.env_token.empty()) {
+          renewed = true;
+          store_.forget_token(options_.api);
+          token_.clear();
+          fetch_anonymous_token();
+          continue;
+        }
+        if (e.kind() == ErrorKind::SessionNotFound && !new_session_tried) {
+          new_session_tried = true;
+          if (options_.log) options_.log("session not found (1002): starting a new one");
+          sid = new_session().session_id;
+          continue;
+        }
+        throw CloudError(e.kind(), scrub(e.what()), e.http_status(), e.backend_code());
+      }
+    }
+    handle(parser.finish());
+    if (agent_error) throw CloudError(agent_error->kind(), scrub(agent_error->what()), 0, agent_error->backend_code());
+    turn.text = reader.text();
+    return turn;
+  }
+}
+
 }  // namespace reel::cloud

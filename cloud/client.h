@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cloud/agent_stream.h"
 #include "cloud/config.h"
 #include "cloud/errors.h"
 #include "cloud/http.h"
@@ -128,6 +129,13 @@ class Client {
   ExportOutcome resume_export(const std::string& out, const RenderProgressFn& progress = {},
                               const std::atomic<bool>* cancel = nullptr);
   std::optional<JobRecord> pending_job() const;
+
+  /// Sends one message to the agent (POST /run_sse in the current session) and streams the
+  /// answer to `callbacks` until the server closes the stream. Never sent twice: only a
+  /// refusal that came before the agent ran (1001 token, 1002 session) is tried once more; a
+  /// stream that breaks afterwards throws StreamDropped, an error event AgentError.
+  AgentTurn send_message(const std::string& message, const AgentCallbacks& callbacks,
+                         const AgentStreamOptions& limits = {}, const std::atomic<bool>* cancel = nullptr);
 
   /// Replaces every occurrence of the token in `text` (defence in depth for messages).
   std::string scrub(std::string text) const;

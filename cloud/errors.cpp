@@ -23,6 +23,8 @@ const char* to_string(ErrorKind kind) {
     case ErrorKind::Refused: return "refused";
     case ErrorKind::Cancelled: return "cancelled";
     case ErrorKind::LocalFile: return "local-file";
+    case ErrorKind::StreamDropped: return "stream-dropped";
+    case ErrorKind::AgentError: return "agent-error";
   }
   return "unknown";
 }

@@ -27,6 +27,8 @@ enum class ErrorKind {
   Refused,          // any other refusal (other codes, other 4xx)
   Cancelled,        // cancelled by the person
   LocalFile,        // a local file could not be read or written
+  StreamDropped,    // an agent stream broke after the message went out (never re-sent)
+  AgentError,       // the agent's stream carried an error event
 };
 
 const char* to_string(ErrorKind kind);

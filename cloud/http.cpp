@@ -216,6 +216,86 @@ HttpResponse Http::send(const HttpRequest& req) {
 }
 
 namespace {
+struct StreamSink {
+  CURL* easy;
+  const std::function<bool(std::string_view)>* on_data;
+  const std::function<bool()>* on_tick;
+  std::string* error_body;
+  bool started = false, to_callback = true, stopped = false;
+};
+
+size_t on_stream(char* data, size_t size, size_t n, void* user) {
+  auto* s = static_cast<StreamSink*>(user);
+  size_t len = size * n;
+  if (!s->started) {
+    s->started = true;
+    long status = 0;
+    curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
+    s->to_callback = status >= 200 && status < 300;
+  }
+  if (!s->to_callback) {
+    if (s->error_body->size() < 64 * 1024) s->error_body->append(data, std::min<size_t>(len, 64 * 1024));
+    return len;
+  }
+  if (*s->on_data && !(*s->on_data)(std::string_view(data, len))) {
+    s->stopped = true;
+    return 0;
+  }
+  return len;
+}
+
+int on_stream_tick(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* s = static_cast<StreamSink*>(user);
+  if (*s->on_tick && !(*s->on_tick)()) {
+    s->stopped = true;
+    return 1;  // aborts the transfer
+  }
+  return 0;
+}
+}  // namespace
+
+HttpResponse Http::stream(const HttpRequest& req, const std::function<bool(std::string_view)>& on_data,
+                          const std::function<bool()>& on_tick, bool* request_sent) {
+  CURL* e = handle_->easy.get();
+  curl_easy_reset(e);
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  set_common(e, timeouts_, errbuf);
+  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, nullptr);  // events as they come, no decoder buffering
+  long limit = req.request_ms >= 0 ? req.request_ms : timeouts_.request_ms;
+  if (limit > 0) curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, limit);
+  curl_easy_setopt(e, CURLOPT_URL, req.url.c_str());
+  curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+  curl_easy_setopt(e, CURLOPT_POSTFIELDS, req.body.data());
+  SlistPtr list = make_headers(req.headers);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, list.get());
+
+  HttpResponse res;
+  StreamSink sink{e, &on_data, &on_tick, &res.body};
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, &res.headers);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_stream);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_stream_tick);
+  curl_easy_setopt(e, CURLOPT_XFERINFODATA, &sink);
+  curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+
+  auto start = std::chrono::steady_clock::now();
+  CURLcode rc = curl_easy_perform(e);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, nullptr);
+  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &res.status);
+  long request_bytes = 0;
+  curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &request_bytes);
+  if (request_sent) *request_sent = request_bytes > 0 || res.status != 0;
+  if (log_)
+    log_(req.method + " " + url_path(req.url) + " (stream) -> " +
+         (rc == CURLE_OK ? std::to_string(res.status) : std::string("failed: ") + curl_easy_strerror(rc)) + " (" +
+         std::to_string(elapsed_ms(start)) + " ms)");
+  if (sink.stopped) throw CloudError(ErrorKind::Cancelled, "stopped while " + url_path(req.url) + " was streaming");
+  if (rc != CURLE_OK) throw transport_error(rc, errbuf, req.url);
+  return res;
+}
+
+namespace {
 struct FileSink {
   CURL* easy;
   std::FILE* file;

@@ -72,6 +72,15 @@ class Http {
   /// CloudError for transport failures only.
   HttpResponse send(const HttpRequest& request);
 
+  /// Sends a request whose answer is a stream (SSE): each piece of a 2xx body goes to
+  /// `on_data` as it arrives (not kept); `on_tick` is called about once a second while the
+  /// transfer runs, data or not. Either returning false stops the transfer (CloudError
+  /// Cancelled). A non-2xx answer's body is kept in the returned response instead (up to
+  /// 64 kB). `request_sent` says, even on failure, whether the request went out. Transport failures throw CloudError as send() does; the stall limit is the
+  /// low-speed limit of the timeouts. Never retried here.
+  HttpResponse stream(const HttpRequest& request, const std::function<bool(std::string_view)>& on_data,
+                      const std::function<bool()>& on_tick = {}, bool* request_sent = nullptr);
+
   /// Downloads `url` to `dest`: bytes go to `dest + ".part"`, which survives a failure and is
   /// continued with a Range request next time; on success the part file is renamed to `dest`.
   /// Throws CloudError on transport failure, an HTTP error status, or when more than

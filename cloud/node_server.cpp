@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <numeric>
+#include <random>
 #include <regex>
 #include <mutex>
 #include <thread>
@@ -21,6 +22,9 @@
 #include "cloud/node_store.h"
 #include "cloud/sse.h"
 #include "cloud/wire.h"
+#include "draft/agent.h"
+#include "draft/make.h"
+#include "draft/summary.h"
 
 namespace reel::cloud {
 namespace fs = std::filesystem;
@@ -103,6 +107,12 @@ void serve_file(httplib::Response& res, const std::string& path, const std::stri
                              if (got <= 0) return false;
                              return sink.write(buf, static_cast<size_t>(got));
                            });
+}
+
+const char* mr_style_name(const std::string& lower_words) {
+  if (lower_words.find("promo") != std::string::npos) return "promo";
+  if (lower_words.find("highlight") != std::string::npos) return "highlight reel";
+  return "slideshow";
 }
 
 }  // namespace
@@ -232,6 +242,16 @@ struct RenderNode::Impl {
     d["error"] = j.error.empty() ? Json(nullptr) : Json(j.error);
     return d;
   }
+
+  /// One turn of the node's agent on a session (under `mutex`).
+  struct AgentOutcome {
+    bool changed = false, made = false, no_text = false;
+    std::string reply, summary;
+  };
+  AgentOutcome agent_turn(NodeSession& ns, const std::string& message);
+  std::vector<std::string> agent_events(const AgentOutcome& turn, const std::string& message);
+  std::mt19937 rng{std::random_device{}()};  // guarded by mutex
+  double coin() { return std::uniform_real_distribution<double>(0, 1)(rng); }
 
   void routes();
   void worker();
@@ -605,26 +625,27 @@ void RenderNode::Impl::routes() {
     std::string user = user_of(req, res);
     if (user.empty()) return;
     std::string sid = body->value("session_id", std::string());
+    std::string message;
+    if (auto m = body->find("new_message"); m != body->end() && m->is_object())
+      if (auto parts = m->find("parts"); parts != m->end() && parts->is_array())
+        for (const auto& p : *parts)
+          if (p.is_object() && p.contains("text") && p["text"].is_string()) message += p["text"].get<std::string>();
+    if (message.empty()) return fail(res, 400, 400, "new_message.parts[].text is required");
+    AgentOutcome turn;
     {
       std::lock_guard lock(mutex);
-      if (!session_locked(sid, user)) return fail(res, 404, 1002, "session not found");
+      NodeSession* ns = session_locked(sid, user);
+      if (!ns) return fail(res, 404, 1002, "session not found");
+      turn = agent_turn(*ns, message);
+      if (turn.changed) save_locked();
     }
-    std::string text =
-        "This render node can render and export only: it has no editing agent yet. Send a draft "
-        "with `reel export --cloud`, or edit the draft locally and export it.";
-    std::string inv = "e-" + make_uuid();
-    auto events = std::make_shared<std::vector<std::string>>();
-    events->push_back(sse_format(Json{{"type", "heartbeat"}}));
-    events->push_back(sse_format(Json{{"content", {{"role", "model"}, {"parts", Json::array({Json{{"text", text}}})}}},
-                                      {"author", "nemo_agent"},
-                                      {"partial", false},
-                                      {"id", make_uuid()},
-                                      {"invocationId", inv},
-                                      {"timestamp", static_cast<double>(now_ms()) / 1000.0}}));
-    events->push_back(sse_format(Json{{"type", "heartbeat"}}));
+    log("agent turn in session " + sid + (turn.changed ? ": the draft changed" : ": no change"));
+    auto events = std::make_shared<std::vector<std::string>>(agent_events(turn, message));
     res.set_header("Cache-Control", "no-cache");
-    res.set_chunked_content_provider("text/event-stream", [events, i = size_t{0}](size_t, httplib::DataSink& sink) mutable {
+    const int pause = std::max(0, opt.agent_pause_ms);
+    res.set_chunked_content_provider("text/event-stream", [events, pause, i = size_t{0}](size_t, httplib::DataSink& sink) mutable {
       if (i < events->size()) {
+        if (i > 0 && pause > 0) std::this_thread::sleep_for(milliseconds(pause));
         const std::string& e = (*events)[i++];
         return sink.write(e.data(), e.size());
       }
@@ -632,6 +653,107 @@ void RenderNode::Impl::routes() {
       return true;
     });
   });
+}
+
+/// The node's agent: the local editing agent (draft/agent.h) applied to the session's draft.
+/// A session with uploads and no draft yet first gets one made from its photos and clips, in
+/// the style the words ask for. Locked by the caller.
+RenderNode::Impl::AgentOutcome RenderNode::Impl::agent_turn(NodeSession& ns, const std::string& message) {
+  AgentOutcome out;
+  draft::Draft d = draft::load_draft(ns.draft.is_object() ? ns.draft : Json::object()).draft;
+  std::vector<std::string> named;  // uploaded files the words name (music to add, ...)
+  const std::string lower_message = [&] {
+    std::string l = message;
+    std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
+    return l;
+  }();
+  for (const auto& f : ns.files) {
+    std::string name = f.info.filename;
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (!name.empty() && lower_message.find(name) != std::string::npos) named.push_back(f.info.cdn_url);
+  }
+  if (!d.exportable()) {
+    draft::MakeRequest mr;
+    for (const auto& f : ns.files) {
+      if (f.info.file_type == "audio") continue;
+      draft::MediaItem m;
+      m.reference = f.info.cdn_url;
+      m.width = f.info.width;
+      m.height = f.info.height;
+      m.is_clip = f.info.file_type == "video";
+      m.clip_ms = static_cast<int64_t>(f.info.duration * 1000);
+      mr.media.push_back(m);
+    }
+    if (!mr.media.empty()) {
+      if (lower_message.find("promo") != std::string::npos) mr.style = draft::Style::Promo;
+      else if (lower_message.find("highlight") != std::string::npos) mr.style = draft::Style::Highlight;
+      try {
+        d = draft::load_draft(draft::make_draft(mr)).draft;
+        out.made = true;
+      } catch (const std::exception& e) {
+        log(std::string("agent: cannot make a draft from the uploads: ") + e.what());
+      }
+    }
+  }
+  draft::AgentReply reply = draft::apply_instruction(d, message, named);
+  out.changed = out.made || reply.changed;
+  if (out.made) {
+    out.reply = "Made a " + std::string(mr_style_name(lower_message)) + " from the session's uploaded photos and clips.";
+    if (reply.understood) out.reply += " " + reply.message;
+    if (!reply.changed) out.reply += " " + draft::timeline_summary(d);
+  } else {
+    out.reply = reply.message;
+  }
+  if (out.reply.empty()) out.reply = draft::agent_capabilities(message);
+  if (out.changed) ns.draft = d.json;
+  out.summary = draft::timeline_summary(d);
+  out.no_text = out.changed && (opt.no_text_turns == NoTextTurns::Always ||
+                                (opt.no_text_turns == NoTextTurns::Random && coin() < opt.no_text_share));
+  return out;
+}
+
+std::vector<std::string> RenderNode::Impl::agent_events(const AgentOutcome& turn, const std::string& message) {
+  const std::string inv = "e-" + make_uuid();
+  auto adk = [&](Json parts, bool partial) {
+    return sse_format(Json{{"content", {{"role", "model"}, {"parts", std::move(parts)}}},
+                           {"author", "nemo_agent"},
+                           {"partial", partial},
+                           {"id", make_uuid()},
+                           {"invocationId", inv},
+                           {"timestamp", static_cast<double>(now_ms()) / 1000.0}});
+  };
+  std::vector<std::string> ev;
+  ev.push_back(sse_format(Json{{"type", "heartbeat"}}));
+  if (turn.changed) {
+    std::string call_id = "call_" + random_hex(12);
+    ev.push_back(adk(Json::array({Json{{"functionCall",
+                                        {{"id", call_id}, {"name", "edit_multitrack"}, {"args", {{"instruction", message}}}}}}}),
+                     false));
+    ev.push_back(sse_format(Json{{"type", "heartbeat"}}));
+    ev.push_back(adk(Json::array({Json{{"functionResponse",
+                                        {{"id", call_id}, {"name", "edit_multitrack"}, {"response", {{"summary", turn.summary}}}}}}}),
+                     false));
+  }
+  if (!turn.no_text) {
+    // The reply in a few partial chunks (split at spaces, never inside a UTF-8 character),
+    // then the whole text once more as the final event, as ADK streams it.
+    const std::string& text = turn.reply;
+    const size_t pieces = 3, step = std::max<size_t>(1, text.size() / pieces);
+    size_t at = 0;
+    while (at < text.size()) {
+      size_t cut = std::min(text.size(), at + step);
+      while (cut < text.size() && text[cut] != ' ' && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) ++cut;
+      if (cut < text.size()) {
+        size_t space = text.find(' ', cut);
+        cut = space == std::string::npos ? text.size() : space + 1;
+      }
+      ev.push_back(adk(Json::array({Json{{"text", text.substr(at, cut - at)}}}), true));
+      at = cut;
+    }
+    ev.push_back(adk(Json::array({Json{{"text", text}}}), false));
+  }
+  ev.push_back(sse_format(Json{{"type", "heartbeat"}}));
+  return ev;
 }
 
 void RenderNode::Impl::worker() {

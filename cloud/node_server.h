@@ -23,6 +23,10 @@ using NodeRenderFn = std::function<void(const draft::Draft& draft, const std::st
                                         const std::function<void(int)>& progress,
                                         const std::atomic<bool>& cancel)>;
 
+/// Whether the node's agent ends an editing turn with no text (the real backend does so in
+/// about 30% of editing turns): Random for that share, Always / Never for tests.
+enum class NoTextTurns { Random, Always, Never };
+
 struct NodeOptions {
   std::string host = "127.0.0.1";
   int port = 8790;                     // 0: any free port (tests)
@@ -37,6 +41,9 @@ struct NodeOptions {
   int64_t max_upload_bytes = 200ll << 20;  // per file; a request carries at most this + 1 MB
   int tokens_per_client = 3;           // new anonymous tokens per client id per 7 days
   std::chrono::seconds token_lifetime{7 * 24 * 3600};
+  NoTextTurns no_text_turns = NoTextTurns::Random;
+  double no_text_share = 0.3;          // with Random: the share of editing turns without text
+  int agent_pause_ms = 40;             // between streamed events, so they arrive as a stream
   NodeRenderFn render;                 // required to render
   LogFn log;                           // access and job log; never contains a token
 };
