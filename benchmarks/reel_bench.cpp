@@ -5,6 +5,8 @@
 //                                                          the encode floor: encode frames that
 //                                                          are already made, with the render's
 //                                                          own encoder and MP4 writer
+#include <malloc.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -32,7 +34,7 @@ int frames(const std::string& draft_path, const std::string& out, const std::str
   engine::Plan plan = engine::make_plan(loaded.draft, o);
   int threads = engine::resolve_threads(0);
   engine::SourceCache cache(plan,
-                            int64_t((o.preset == engine::Preset::Preview ? 3 : 2) * plan.fps.value()) + 2 * threads + 4,
+                            int64_t((o.preset == engine::Preset::Preview ? 8 : 2) * plan.fps.value()) + 2 * threads + 4,
                             threads > 1 ? (o.preset == engine::Preset::Preview ? 2 : 1) : 0);
   engine::FramePool pool(plan.width, plan.height);
   std::FILE* f = out == "-" ? nullptr : std::fopen(out.c_str(), "wb");
@@ -91,6 +93,7 @@ int floor(const std::string& in, int w, int h, int64_t num, int64_t den, const s
 }  // namespace
 
 int main(int argc, char** argv) {
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);  // the same allocator set-up as reel (cli/process.cpp)
   try {
     std::string cmd = argc > 1 ? argv[1] : "";
     if (cmd == "frames" && argc >= 4) return frames(argv[2], argv[3], argc > 4 ? argv[4] : "final");

@@ -1,5 +1,7 @@
 #include "cli/process.h"
 
+#include <malloc.h>
+
 #include <cstdlib>
 #include <iostream>
 
@@ -17,6 +19,10 @@ ProcessSetup::ProcessSetup() {
   cloud::http_global_init();
   install_interrupt_handlers();
   engine::route_ffmpeg_log(std::getenv("REEL_FFMPEG_LOG") != nullptr);
+  // Large buffers (decoded photos, frames) go straight to mmap and back to the system when
+  // freed; glibc's default raises that threshold after the first free, after which freed
+  // photos stay in the heap and peak memory creeps up (measured: 15-18 MB on a preview).
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 }
 ProcessSetup::~ProcessSetup() {
   engine::restore_ffmpeg_log();

@@ -117,13 +117,16 @@ cv::Mat decode_heif(const std::string& path, draft::Color bg) {
   return to_bgr8(bgr, bg);
 }
 
-/// WebP through libwebp, scaled while decoding when smaller than the original.
+/// WebP through libwebp, scaled while decoding when smaller than the original, fed from the
+/// file in 256 kB pieces (the compressed file is never held whole either).
 cv::Mat decode_webp(const std::string& path, cv::Size want, draft::Color bg) {
   std::ifstream in(path, std::ios::binary);
-  std::vector<uint8_t> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> head(64 * 1024);
+  in.read(reinterpret_cast<char*>(head.data()), std::streamsize(head.size()));
+  head.resize(size_t(in.gcount()));
   WebPDecoderConfig config;
   if (!WebPInitDecoderConfig(&config)) throw DecodeError("the WebP decoder cannot start");
-  if (WebPGetFeatures(data.data(), data.size(), &config.input) != VP8_STATUS_OK)
+  if (WebPGetFeatures(head.data(), head.size(), &config.input) != VP8_STATUS_OK)
     throw DecodeError("the WebP image data is corrupt or truncated (the decoder gave up)");
   const bool alpha = config.input.has_alpha;
   int w = config.input.width, h = config.input.height;
@@ -146,7 +149,16 @@ cv::Mat decode_webp(const std::string& path, cv::Size want, draft::Color bg) {
   config.output.u.RGBA.rgba = m.data;
   config.output.u.RGBA.stride = int(m.step[0]);
   config.output.u.RGBA.size = m.total() * m.elemSize();
-  VP8StatusCode st = WebPDecode(data.data(), data.size(), &config);
+  std::unique_ptr<WebPIDecoder, void (*)(WebPIDecoder*)> idec(WebPIDecode(nullptr, 0, &config), WebPIDelete);
+  if (!idec) throw DecodeError("the WebP decoder cannot start");
+  VP8StatusCode st = WebPIAppend(idec.get(), head.data(), head.size());
+  std::vector<uint8_t> piece(256 * 1024);
+  while (st == VP8_STATUS_SUSPENDED && in) {
+    in.read(reinterpret_cast<char*>(piece.data()), std::streamsize(piece.size()));
+    if (in.gcount() <= 0) break;
+    st = WebPIAppend(idec.get(), piece.data(), size_t(in.gcount()));
+  }
+  idec.reset();
   WebPFreeDecBuffer(&config.output);
   if (st != VP8_STATUS_OK) throw DecodeError("the WebP image data is corrupt or truncated (the decoder gave up)");
   return to_bgr8(m, bg);
@@ -166,12 +178,16 @@ cv::Mat decode_photo(const std::string& path, const PhotoInfo& info, cv::Size wa
     int flags = cv::IMREAD_UNCHANGED;  // keeps alpha and 16 bits; ignores EXIF (we apply it)
     if (info.format == PhotoFormat::Jpeg) {
       flags = cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION;
-      // DCT-domain downscale: the largest 1/2^k that still gives at least min_scale.
-      if (min_scale <= 1.0 / 8)
+      // DCT-domain downscale: the largest 1/2^k that still gives about min_scale. "About": up
+      // to 15% short is accepted (the prepared source is made for the deepest zoom, which
+      // then shows 87% of the pixels it was made for; the full-size decode it saves is the
+      // largest allocation of a render).
+      const double need = min_scale * 0.85;
+      if (need <= 1.0 / 8)
         flags = cv::IMREAD_REDUCED_COLOR_8 | cv::IMREAD_IGNORE_ORIENTATION;
-      else if (min_scale <= 1.0 / 4)
+      else if (need <= 1.0 / 4)
         flags = cv::IMREAD_REDUCED_COLOR_4 | cv::IMREAD_IGNORE_ORIENTATION;
-      else if (min_scale <= 1.0 / 2)
+      else if (need <= 1.0 / 2)
         flags = cv::IMREAD_REDUCED_COLOR_2 | cv::IMREAD_IGNORE_ORIENTATION;
     }
     m = cv::imread(path, flags);

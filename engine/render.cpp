@@ -122,7 +122,8 @@ RenderResult render_to_file(const draft::Draft& draft, const std::string& out_pa
     // Preview decodes dominate (photos far larger than the canvas): two loaders there; one for
     // final, where memory is the tighter budget.
     const int loaders = threads > 1 ? (options.preset == Preset::Preview ? 2 : 1) : 0;
-    const double ahead_s = options.preset == Preset::Preview ? 3 : 2;
+    // Preview: far enough ahead for both loaders to have a photo each (its photos are small).
+    const double ahead_s = options.preset == Preset::Preview ? 8 : 2;
     SourceCache cache(plan, int64_t(ahead_s * plan.fps.value()) + 2 * threads + 4, loaders);
     FramePool pool(plan.width, plan.height);
     TextLayer text(draft, plan.width, plan.height, plan.fps, options.base_dir);
