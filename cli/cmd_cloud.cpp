@@ -13,6 +13,7 @@
 #include <memory>
 #include <thread>
 
+#include "cli/cloud_flows.h"
 #include "cli/commands.h"
 #include "cli/draft_input.h"
 #include "cli/exit_codes.h"
@@ -33,68 +34,6 @@ namespace {
 namespace fs = std::filesystem;
 using cloud::CloudError;
 using cloud::ErrorKind;
-
-/// Flags every cloud command takes.
-struct CloudArgs {
-  std::string api;      // --api
-  std::string skill;    // --skill NAME[@VERSION]
-  std::string project;  // --project DIR (sessions and jobs are per folder)
-  bool verbose = false;
-};
-
-void add_cloud_flags(CLI::App* sub, CloudArgs& a) {
-  sub->add_option("--api", a.api, "backend address (default: REEL_API_URL, else the production backend)");
-  sub->add_option("--skill", a.skill, "attribution: skill NAME or NAME@VERSION (default: config.json, else reel)");
-  sub->add_option("--project", a.project, "project folder: its session and pending jobs (default: the current folder)");
-  sub->add_flag("-v,--verbose", a.verbose, "log each request (method, path, status; never the token)");
-}
-
-int64_t env_ms(const char* name, int64_t fallback) {
-  const char* v = std::getenv(name);
-  if (!v || !*v) return fallback;
-  try {
-    return std::stoll(v);
-  } catch (...) {
-    return fallback;
-  }
-}
-
-cloud::ClientOptions client_options(const CloudArgs& a) {
-  cloud::ClientOptions o = cloud::options_from_environment(a.api, a.skill, a.project);
-  if (a.verbose) o.log = [](std::string_view line) { std::cerr << "reel: http: " << line << "\n"; };
-  // Tuning knobs (docs/cloud.md); the defaults follow the protocol page.
-  o.poll.first = std::chrono::milliseconds(env_ms("REEL_POLL_FIRST_MS", o.poll.first.count()));
-  o.poll.longest = std::chrono::milliseconds(env_ms("REEL_POLL_MAX_MS", o.poll.longest.count()));
-  o.retry.rate_limit_wait = std::chrono::milliseconds(env_ms("REEL_RATE_LIMIT_WAIT_MS", o.retry.rate_limit_wait.count()));
-  o.timeouts.connect_ms = static_cast<long>(env_ms("REEL_CONNECT_TIMEOUT_MS", o.timeouts.connect_ms));
-  return o;
-}
-
-std::string mb_text(int64_t bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / (1 << 20));
-  return buf;
-}
-
-double seconds_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
-/// Cloud render progress on stderr: a line each time the status changes, or an updating line
-/// on a terminal.
-cloud::RenderProgressFn progress_printer(bool quiet) {
-  auto last = std::make_shared<std::string>();
-  bool tty = isatty(STDERR_FILENO);
-  return [last, tty, quiet](const cloud::RenderStatus& st) {
-    if (quiet) return;
-    std::string line = "cloud render " + st.id + ": " + (st.status_text.empty() ? "?" : st.status_text) + " " +
-                       std::to_string(st.progress) + "%";
-    if (line == *last) return;
-    *last = line;
-    if (tty) std::cerr << "\r" << line << "   " << (st.state == cloud::RenderState::Completed ? "\n" : "") << std::flush;
-    else std::cerr << "reel: " << line << "\n";
-  };
-}
 
 // ---- login, credits ---------------------------------------------------------------------
 
@@ -143,14 +82,6 @@ int run_upload(const CloudArgs& a, const std::vector<std::string>& items) {
   return kExitOk;
 }
 
-/// The session's draft, or null.
-Json session_draft(const Json& state) {
-  auto st = state.find("state");
-  if (st == state.end() || !st->is_object()) return nullptr;
-  auto d = st->find("draft");
-  return d == st->end() ? Json(nullptr) : *d;
-}
-
 int run_state(const CloudArgs& a, bool json) {
   cloud::Client c(client_options(a));
   Json st = c.state();
@@ -194,62 +125,6 @@ struct ExportArgs {
   int threads = 0;
 };
 
-cloud::MediaCacheOptions cache_options(const cloud::ClientOptions& o) {
-  cloud::MediaCacheOptions mc;
-  mc.log = o.log;
-  return mc;
-}
-
-/// The local engine's render of `d`, with remote media through the cache and sandbox paths
-/// through the session's uploads (as known locally: no network call for that).
-engine::RenderResult render_locally(const draft::Draft& d, const std::string& base_dir, const std::string& out,
-                                    const cloud::ClientOptions& co, engine::Preset preset, bool quiet,
-                                    int threads) {
-  cloud::ConfigStore store(co.config_dir);
-  std::map<std::string, std::string> uploads;
-  if (auto s = store.load_session(co.api, co.project)) uploads = store.uploads(co.api, s->session_id);
-  cloud::MediaCache cache(cache_options(co));
-  auto mapper = std::make_shared<cloud::SourceMapper>(cache, base_dir, uploads);
-  engine::RenderOptions ro;
-  ro.preset = preset;
-  ro.base_dir = base_dir;
-  ro.threads = threads;
-  ro.resolve_source = [mapper](const std::string& ref) { return mapper->resolve(ref); };
-  ro.notice = [quiet](const std::string& msg) {
-    if (!quiet) std::cerr << "reel: note: " << msg << "\n";
-  };
-  ProgressDisplay display(quiet ? ProgressMode::None : ProgressMode::Auto, "local render");
-  engine::RenderProgress last;
-  auto r = engine::render_to_file(
-      d, out, ro,
-      [&](const engine::RenderProgress& p) {
-        last = p;
-        display.update(p.frames_done, p.frames_total, p.seconds_elapsed);
-      },
-      &interrupted());
-  display.finish(last.frames_done, last.frames_total, last.seconds_elapsed);
-  return r;
-}
-
-/// Uploads local media, submits, polls, downloads. Throws CloudError.
-cloud::ExportOutcome export_cloud(cloud::Client& c, const draft::Draft& d, const std::string& base_dir,
-                                  const std::string& out, bool quiet) {
-  draft::Draft for_cloud = cloud::draft_for_cloud(c, d, base_dir);
-  return c.export_draft(for_cloud.json, out, progress_printer(quiet), &interrupted());
-}
-
-/// Why the cloud could not export, in a few words for the one-line fallback notice.
-std::string short_reason(const CloudError& e) {
-  switch (e.kind()) {
-    case ErrorKind::Unreachable: return "the backend is unreachable";
-    case ErrorKind::Timeout: return "the backend did not answer in time";
-    case ErrorKind::ExportBlocked: return "export refused on the free plan (HTTP 402)";
-    case ErrorKind::NoCredits: return "no credits left (2001)";
-    case ErrorKind::GaveUp: return "the cloud render took too long";
-    default: return e.what();
-  }
-}
-
 int run_export(ExportArgs a) {
   if (int n = a.force_cloud + a.force_local + a.force_auto; n > 1) {
     std::cerr << "reel: choose one of --cloud, --local, --auto\n";
@@ -257,7 +132,6 @@ int run_export(ExportArgs a) {
   }
   cloud::ClientOptions co = client_options(a.cloud);
   co.poll.give_up = std::chrono::milliseconds(static_cast<int64_t>(a.poll_timeout_s * 1000));
-  auto start = std::chrono::steady_clock::now();
 
   if (a.resume) {
     cloud::Client c(co);
@@ -301,35 +175,9 @@ int run_export(ExportArgs a) {
     return kExitBadInput;
   }
 
-  if (!a.force_local) {
-    cloud::Client c(co);
-    try {
-      auto r = export_cloud(c, d, base_dir, a.out, a.quiet);
-      char secs[32];
-      std::snprintf(secs, sizeof secs, "%.1f", seconds_since(start));
-      std::cerr << "reel: wrote " << a.out << " (" << mb_text(r.bytes) << ") from the cloud render " << r.job_id
-                << " in " << secs << " s\n";
-      return kExitOk;
-    } catch (const CloudError& e) {
-      if (a.force_cloud || e.kind() == ErrorKind::Cancelled) throw;
-      if (e.kind() == ErrorKind::GaveUp) {  // falling back: the cloud job is no longer wanted
-        if (auto job = c.pending_job()) {
-          try {
-            c.cancel_render(job->id);
-          } catch (const CloudError&) {
-          }
-          c.store().remove_job(co.api, co.project);
-        }
-      }
-      std::cerr << "reel: cloud export failed (" << short_reason(e) << "); rendering locally instead\n";
-    }
-  }
-  auto r = render_locally(d, base_dir, a.out, co, engine::Preset::Final, a.quiet, a.threads);
-  char secs[32];
-  std::snprintf(secs, sizeof secs, "%.1f", r.seconds);
-  std::cerr << "reel: wrote " << a.out << " (" << r.width << "x" << r.height << ", " << r.frames
-            << " frames) with the local engine in " << secs << " s\n";
-  return kExitOk;
+  return export_with_fallback(co, d, base_dir, a.out,
+                              a.force_cloud ? ExportMode::Cloud : a.force_local ? ExportMode::Local : ExportMode::Auto,
+                              a.quiet, a.threads);
 }
 
 // ---- serve ------------------------------------------------------------------------------
@@ -341,6 +189,7 @@ struct ServeArgs {
   int workers = 1;
   int threads = 0;
   bool allow_local_media = false;
+  std::string no_text_turns = "random";
   double max_upload_mb = 200;
   double grace_s = 30;
   bool quiet = false;
@@ -375,6 +224,9 @@ int run_serve(const ServeArgs& a) {
   o.public_url = a.public_url;
   o.workers = std::max(1, a.workers);
   o.allow_local_media = a.allow_local_media;
+  o.no_text_turns = a.no_text_turns == "always" ? cloud::NoTextTurns::Always
+                    : a.no_text_turns == "never" ? cloud::NoTextTurns::Never
+                                                 : cloud::NoTextTurns::Random;
   o.max_upload_bytes = static_cast<int64_t>(a.max_upload_mb * 1024 * 1024);
   o.render = cloud::engine_render_fn(a.threads);
   if (!a.quiet)
@@ -584,6 +436,10 @@ void add_cloud_commands(CLI::App& app, Commands& commands) {
         ->check(CLI::NonNegativeNumber);
     sub->add_flag("--allow-local-media", a->allow_local_media,
                   "trusted box only: let drafts name files on this machine and private addresses");
+    sub->add_option("--no-text-turns", a->no_text_turns,
+                    "editing turns of the node's agent that end with no text: random (about 30%, as the backend), "
+                    "always, never")
+        ->check(CLI::IsMember({"random", "always", "never"}));
     sub->add_flag("-q,--quiet", a->quiet, "no request log");
     commands.add(sub, [a] { return run_serve(*a); });
   }

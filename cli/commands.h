@@ -25,5 +25,6 @@ void add_draft_commands(CLI::App& app, Commands& commands);   // validate, summa
 void add_render_commands(CLI::App& app, Commands& commands);  // render, preview, still, storyboard
 void add_make_commands(CLI::App& app, Commands& commands);    // make
 void add_cloud_commands(CLI::App& app, Commands& commands);   // login, credits, ..., export, serve, bench
+void add_chat_commands(CLI::App& app, Commands& commands);    // chat
 
 }  // namespace reel::cli

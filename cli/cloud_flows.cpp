@@ -1,0 +1,176 @@
+// Shared by cmd_cloud.cpp and cmd_chat.cpp (see cloud_flows.h).
+#include "cli/cloud_flows.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include "cli/progress.h"
+#include "cloud/draft_media.h"
+#include "cloud/media_cache.h"
+
+namespace reel::cli {
+
+using cloud::CloudError;
+using cloud::ErrorKind;
+
+namespace {
+
+cloud::MediaCacheOptions cache_options(const cloud::ClientOptions& o) {
+  cloud::MediaCacheOptions mc;
+  mc.log = o.log;
+  return mc;
+}
+
+}  // namespace
+
+void add_cloud_flags(CLI::App* sub, CloudArgs& a) {
+  sub->add_option("--api", a.api, "backend address (default: REEL_API_URL, else the production backend)");
+  sub->add_option("--skill", a.skill, "attribution: skill NAME or NAME@VERSION (default: config.json, else reel)");
+  sub->add_option("--project", a.project, "project folder: its session and pending jobs (default: the current folder)");
+  sub->add_flag("-v,--verbose", a.verbose, "log each request (method, path, status; never the token)");
+}
+
+int64_t env_ms(const char* name, int64_t fallback) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return fallback;
+  try {
+    return std::stoll(v);
+  } catch (...) {
+    return fallback;
+  }
+}
+
+cloud::ClientOptions client_options(const CloudArgs& a) {
+  cloud::ClientOptions o = cloud::options_from_environment(a.api, a.skill, a.project);
+  if (a.verbose) o.log = [](std::string_view line) { std::cerr << "reel: http: " << line << "\n"; };
+  // Tuning knobs (docs/cloud.md); the defaults follow the protocol page.
+  o.poll.first = std::chrono::milliseconds(env_ms("REEL_POLL_FIRST_MS", o.poll.first.count()));
+  o.poll.longest = std::chrono::milliseconds(env_ms("REEL_POLL_MAX_MS", o.poll.longest.count()));
+  o.retry.rate_limit_wait = std::chrono::milliseconds(env_ms("REEL_RATE_LIMIT_WAIT_MS", o.retry.rate_limit_wait.count()));
+  o.timeouts.connect_ms = static_cast<long>(env_ms("REEL_CONNECT_TIMEOUT_MS", o.timeouts.connect_ms));
+  return o;
+}
+
+std::string mb_text(int64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / (1 << 20));
+  return buf;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+/// Cloud render progress on stderr: a line each time the status changes, or an updating line
+/// on a terminal.
+cloud::RenderProgressFn progress_printer(bool quiet) {
+  auto last = std::make_shared<std::string>();
+  bool tty = isatty(STDERR_FILENO);
+  return [last, tty, quiet](const cloud::RenderStatus& st) {
+    if (quiet) return;
+    std::string line = "cloud render " + st.id + ": " + (st.status_text.empty() ? "?" : st.status_text) + " " +
+                       std::to_string(st.progress) + "%";
+    if (line == *last) return;
+    *last = line;
+    if (tty) std::cerr << "\r" << line << "   " << (st.state == cloud::RenderState::Completed ? "\n" : "") << std::flush;
+    else std::cerr << "reel: " << line << "\n";
+  };
+}
+
+Json session_draft(const Json& state) {
+  auto st = state.find("state");
+  if (st == state.end() || !st->is_object()) return nullptr;
+  auto d = st->find("draft");
+  return d == st->end() ? Json(nullptr) : *d;
+}
+
+
+/// The local engine's render of `d`, with remote media through the cache and sandbox paths
+/// through the session's uploads (as known locally: no network call for that).
+engine::RenderResult render_locally(const draft::Draft& d, const std::string& base_dir, const std::string& out,
+                                    const cloud::ClientOptions& co, engine::Preset preset, bool quiet,
+                                    int threads) {
+  cloud::ConfigStore store(co.config_dir);
+  std::map<std::string, std::string> uploads;
+  if (auto s = store.load_session(co.api, co.project)) uploads = store.uploads(co.api, s->session_id);
+  cloud::MediaCache cache(cache_options(co));
+  auto mapper = std::make_shared<cloud::SourceMapper>(cache, base_dir, uploads);
+  engine::RenderOptions ro;
+  ro.preset = preset;
+  ro.base_dir = base_dir;
+  ro.threads = threads;
+  ro.resolve_source = [mapper](const std::string& ref) { return mapper->resolve(ref); };
+  ro.notice = [quiet](const std::string& msg) {
+    if (!quiet) std::cerr << "reel: note: " << msg << "\n";
+  };
+  ProgressDisplay display(quiet ? ProgressMode::None : ProgressMode::Auto, "local render");
+  engine::RenderProgress last;
+  auto r = engine::render_to_file(
+      d, out, ro,
+      [&](const engine::RenderProgress& p) {
+        last = p;
+        display.update(p.frames_done, p.frames_total, p.seconds_elapsed);
+      },
+      &interrupted());
+  display.finish(last.frames_done, last.frames_total, last.seconds_elapsed);
+  return r;
+}
+
+/// Uploads local media, submits, polls, downloads. Throws CloudError.
+static cloud::ExportOutcome export_cloud(cloud::Client& c, const draft::Draft& d, const std::string& base_dir,
+                                  const std::string& out, bool quiet) {
+  draft::Draft for_cloud = cloud::draft_for_cloud(c, d, base_dir);
+  return c.export_draft(for_cloud.json, out, progress_printer(quiet), &interrupted());
+}
+
+/// Why the cloud could not export, in a few words for the one-line fallback notice.
+static std::string short_reason(const CloudError& e) {
+  switch (e.kind()) {
+    case ErrorKind::Unreachable: return "the backend is unreachable";
+    case ErrorKind::Timeout: return "the backend did not answer in time";
+    case ErrorKind::ExportBlocked: return "export refused on the free plan (HTTP 402)";
+    case ErrorKind::NoCredits: return "no credits left (2001)";
+    case ErrorKind::GaveUp: return "the cloud render took too long";
+    default: return e.what();
+  }
+}
+
+int export_with_fallback(const cloud::ClientOptions& co, const draft::Draft& d, const std::string& base_dir,
+                         const std::string& out, ExportMode mode, bool quiet, int threads) {
+  auto start = std::chrono::steady_clock::now();
+  if (mode != ExportMode::Local) {
+    cloud::Client c(co);
+    try {
+      auto r = export_cloud(c, d, base_dir, out, quiet);
+      char secs[32];
+      std::snprintf(secs, sizeof secs, "%.1f", seconds_since(start));
+      std::cerr << "reel: wrote " << out << " (" << mb_text(r.bytes) << ") from the cloud render " << r.job_id
+                << " in " << secs << " s\n";
+      return 0;
+    } catch (const CloudError& e) {
+      if (mode == ExportMode::Cloud || e.kind() == ErrorKind::Cancelled) throw;
+      if (e.kind() == ErrorKind::GaveUp) {  // falling back: the cloud job is no longer wanted
+        if (auto job = c.pending_job()) {
+          try {
+            c.cancel_render(job->id);
+          } catch (const CloudError&) {
+          }
+          c.store().remove_job(co.api, co.project);
+        }
+      }
+      std::cerr << "reel: cloud export failed (" << short_reason(e) << "); rendering locally instead\n";
+    }
+  }
+  auto r = render_locally(d, base_dir, out, co, engine::Preset::Final, quiet, threads);
+  char secs[32];
+  std::snprintf(secs, sizeof secs, "%.1f", r.seconds);
+  std::cerr << "reel: wrote " << out << " (" << r.width << "x" << r.height << ", " << r.frames
+            << " frames) with the local engine in " << secs << " s\n";
+  return 0;
+}
+
+}  // namespace reel::cli

@@ -1,0 +1,54 @@
+#pragma once
+// What the cloud commands and `reel chat` share: the cloud flags and client options, the
+// session's draft, local renders that read remote and uploaded media, and the export that
+// goes through the cloud and falls back to the local engine.
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cloud/client.h"
+#include "draft/model.h"
+#include "engine/render.h"
+
+namespace reel::cli {
+
+/// Flags every cloud command takes.
+struct CloudArgs {
+  std::string api;      // --api
+  std::string skill;    // --skill NAME[@VERSION]
+  std::string project;  // --project DIR (sessions and jobs are per folder)
+  bool verbose = false;
+};
+
+void add_cloud_flags(CLI::App* sub, CloudArgs& a);
+
+/// A number of milliseconds from the environment, or `fallback`.
+int64_t env_ms(const char* name, int64_t fallback);
+
+/// Client options from the flags, the environment and config.json (with the REEL_* tuning knobs).
+cloud::ClientOptions client_options(const CloudArgs& a);
+
+std::string mb_text(int64_t bytes);
+double seconds_since(std::chrono::steady_clock::time_point t);
+
+/// Cloud render progress on stderr (nothing when `quiet`).
+cloud::RenderProgressFn progress_printer(bool quiet);
+
+/// The draft in a state answer (`data` of the state call), or null when the session has none.
+Json session_draft(const Json& state);
+
+/// The local engine's render of `d`: remote media through the cache, sandbox paths through the
+/// session's uploads as known locally (no network call for that).
+engine::RenderResult render_locally(const draft::Draft& d, const std::string& base_dir, const std::string& out,
+                                    const cloud::ClientOptions& co, engine::Preset preset, bool quiet, int threads);
+
+enum class ExportMode { Auto, Cloud, Local };
+
+/// Exports `d` to `out`: through the cloud (uploading local media first), falling back to the
+/// local engine in Auto mode; says what it wrote on stderr. Throws CloudError in Cloud mode.
+int export_with_fallback(const cloud::ClientOptions& co, const draft::Draft& d, const std::string& base_dir,
+                         const std::string& out, ExportMode mode, bool quiet, int threads);
+
+}  // namespace reel::cli
