@@ -613,7 +613,8 @@ AgentTurn Client::send_message(const std::string& message, const AgentCallbacks&
     AgentTurnReader reader;
     SseParser parser;
     std::optional<CloudError> agent_error;
-    auto last_text = steady_clock::now();
+    auto last_text = steady_clock::now(), last_byte = last_text;
+    bool stalled = false;
     auto handle = [&](const std::vector<SseEvent>& events) {
       for (const SseEvent& e : events)
         for (const AgentEvent& a : reader.read(e)) {
@@ -642,9 +643,16 @@ AgentTurn Client::send_message(const std::string& message, const AgentCallbacks&
         }
       return true;
     };
-    auto on_data = [&](std::string_view chunk) { return handle(parser.feed(chunk)); };
+    auto on_data = [&](std::string_view chunk) {
+      last_byte = steady_clock::now();
+      return handle(parser.feed(chunk));
+    };
     auto on_tick = [&] {
       if (cancel && cancel->load()) return false;
+      if (steady_clock::now() - last_byte >= limits.stall) {  // not even a keep-alive: gone
+        stalled = true;
+        return false;
+      }
       if (steady_clock::now() - last_text >= limits.still_working_every) {
         last_text = steady_clock::now();
         if (cb.on_still_working) cb.on_still_working();
@@ -654,7 +662,9 @@ AgentTurn Client::send_message(const std::string& message, const AgentCallbacks&
     HttpTimeouts t = http_.timeouts();
     HttpTimeouts stream_t = t;
     stream_t.low_speed_bytes = 1;
-    stream_t.low_speed_seconds = std::max<long>(1, static_cast<long>(limits.stall.count()));
+    // The stall limit is kept by on_tick (curl's own averages speed over several seconds);
+    // curl's low-speed limit stays as a backstop.
+    stream_t.low_speed_seconds = static_cast<long>(limits.stall.count()) + 10;
     http_.set_timeouts(stream_t);
     bool sent = false;
     HttpResponse res;
@@ -664,6 +674,11 @@ AgentTurn Client::send_message(const std::string& message, const AgentCallbacks&
     } catch (const CloudError& e) {
       http_.set_timeouts(t);
       if (agent_error) throw CloudError(agent_error->kind(), scrub(agent_error->what()), 0, agent_error->backend_code());
+      if (stalled)
+        throw CloudError(ErrorKind::StreamDropped,
+                         "the connection went silent for " + std::to_string(limits.stall.count()) +
+                             " s (not even a keep-alive); your message was sent once and was not re-sent — say "
+                             "`status` to see the timeline");
       if (e.kind() == ErrorKind::Cancelled)
         throw CloudError(ErrorKind::Cancelled, "stopped waiting for the agent; your message was sent once and was not re-sent");
       if (!sent || e.kind() == ErrorKind::Unreachable)

@@ -78,6 +78,24 @@ std::map<std::string, std::string> FakeBackend::last_range_headers() const {
   return ranges_;
 }
 
+void FakeBackend::script_sse(std::vector<SseStep> steps, bool drop) {
+  std::lock_guard lock(mutex_);
+  sse_steps_ = std::move(steps);
+  sse_drop_ = drop;
+}
+std::vector<std::string> FakeBackend::sse_bodies() const {
+  std::lock_guard lock(mutex_);
+  return sse_bodies_;
+}
+void FakeBackend::set_state_draft(const Json& draft) {
+  std::lock_guard lock(mutex_);
+  state_draft_ = draft;
+}
+void FakeBackend::set_state_draft_after_sse(const Json& draft) {
+  std::lock_guard lock(mutex_);
+  state_after_sse_ = draft;
+}
+
 bool FakeBackend::authorized(const httplib::Request& req, httplib::Response& res) {
   std::string auth = req.get_header_value("Authorization");
   std::string token = auth.rfind("Bearer ", 0) == 0 ? auth.substr(7) : "";
@@ -144,8 +162,13 @@ void FakeBackend::routes() {
   s.Get(R"(/api/state/nemo_agent/me/(\d+)/latest)", [this](const httplib::Request& req, httplib::Response& res) {
     if (!authorized(req, res)) return;
     if (take(state_1002)) return env_fail(res, 404, 1002, "session not found");
+    Json draft;
+    {
+      std::lock_guard lock(mutex_);
+      draft = state_draft_;
+    }
     env_ok(res, Json{{"session_id", req.matches[1].str()},
-                     {"state", Json{{"draft", Json{{"t", Json::array()}}},
+                     {"state", Json{{"draft", draft},
                                     {"video_infos", Json::array({Json{{"filename", "beach.jpg"},
                                                                       {"cdn_url", url() + "/cdn/beach.jpg"}}})}}}});
   });
@@ -247,6 +270,32 @@ void FakeBackend::routes() {
     if (!authorized(req, res)) return;
     serve_video(req, res);
   });
+  s.Post("/run_sse", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!authorized(req, res)) return;
+    ++run_sse_calls;
+    std::vector<SseStep> steps;
+    bool drop;
+    {
+      std::lock_guard lock(mutex_);
+      steps = sse_steps_;
+      drop = sse_drop_;
+      sse_bodies_.push_back(req.body);
+      if (!state_after_sse_.is_null()) state_draft_ = state_after_sse_;
+    }
+    auto shared = std::make_shared<std::vector<SseStep>>(std::move(steps));
+    res.set_chunked_content_provider("text/event-stream", [this, shared, drop, i = size_t{0}](size_t, httplib::DataSink& sink) mutable {
+      if (i < shared->size()) {
+        const SseStep& st = (*shared)[i++];
+        auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(st.pause_ms);
+        while (!stopping_ && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        return st.bytes.empty() || sink.write(st.bytes.data(), st.bytes.size());
+      }
+      if (drop) return false;  // the connection drops: the chunked body never ends
+      sink.done();
+      return true;
+    });
+  });
+
   s.Get("/redirect", [this](const httplib::Request&, httplib::Response& res) { res.set_redirect(url() + "/cdn/x.jpg"); });
   s.Get(R"(/cdn/missing.mp4)", [](const httplib::Request&, httplib::Response& res) {
     reply(res, 404, Json{{"error", "gone"}});

@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "draft/json.h"
+
 namespace reel::cloud::testing {
 
 struct RecordedRequest {
@@ -50,6 +52,19 @@ class FakeBackend {
   std::string fail_text;                // non-empty: renders end failed with this error
   std::string video;                    // the rendered file's bytes
 
+  /// /run_sse: the answer is these pieces written in order, each after its pause; with
+  /// `sse_drop` the connection then drops (no end of the chunked body). A turn that should
+  /// change the session sets `state_draft_after_sse`: the state reads it from then on.
+  struct SseStep {
+    std::string bytes;
+    int pause_ms = 0;
+  };
+  void script_sse(std::vector<SseStep> steps, bool drop = false);
+  void set_state_draft(const Json& draft);
+  void set_state_draft_after_sse(const Json& draft);
+  std::atomic<int> run_sse_calls{0};
+  std::vector<std::string> sse_bodies() const;  // the /run_sse request bodies, in order
+
   // What happened.
   std::atomic<int> token_calls{0}, submit_calls{0}, poll_calls{0}, download_calls{0}, cancel_calls{0},
       session_calls{0}, upload_calls{0};
@@ -76,6 +91,11 @@ class FakeBackend {
   std::vector<std::string> issued_, client_ids_, submitted_;
   std::map<std::string, int> polls_;  // id -> polls so far
   std::map<std::string, std::string> ranges_;
+  std::vector<SseStep> sse_steps_;
+  bool sse_drop_ = false;
+  std::vector<std::string> sse_bodies_;
+  Json state_draft_ = Json{{"t", Json::array()}};
+  Json state_after_sse_;
   int sessions_ = 0;
 };
 
