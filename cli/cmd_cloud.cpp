@@ -190,6 +190,7 @@ struct ServeArgs {
   int threads = 0;
   bool allow_local_media = false;
   std::string no_text_turns = "random";
+  int agent_pause_ms = 40;
   double max_upload_mb = 200;
   double grace_s = 30;
   bool quiet = false;
@@ -227,6 +228,7 @@ int run_serve(const ServeArgs& a) {
   o.no_text_turns = a.no_text_turns == "always" ? cloud::NoTextTurns::Always
                     : a.no_text_turns == "never" ? cloud::NoTextTurns::Never
                                                  : cloud::NoTextTurns::Random;
+  o.agent_pause_ms = a.agent_pause_ms;
   o.max_upload_bytes = static_cast<int64_t>(a.max_upload_mb * 1024 * 1024);
   o.render = cloud::engine_render_fn(a.threads);
   if (!a.quiet)
@@ -440,6 +442,8 @@ void add_cloud_commands(CLI::App& app, Commands& commands) {
                     "editing turns of the node's agent that end with no text: random (about 30%, as the backend), "
                     "always, never")
         ->check(CLI::IsMember({"random", "always", "never"}));
+    sub->add_option("--agent-pause-ms", a->agent_pause_ms, "pause between the agent's streamed events (default 40)")
+        ->check(CLI::NonNegativeNumber);
     sub->add_flag("-q,--quiet", a->quiet, "no request log");
     commands.add(sub, [a] { return run_serve(*a); });
   }

@@ -1,6 +1,7 @@
 // End-to-end (label e2e): the render node with the real engine, and the reel binary against
 // it — exports of local photos, the --auto fallback, --resume, a clean SIGTERM, and the token
-// absent from every output and log of a session.
+// absent from every output and log of a session; `reel chat` offline, against `reel serve`
+// and against the fault server.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -17,7 +18,9 @@
 #include "cloud/draft_media.h"
 #include "cloud/node_engine.h"
 #include "cloud/node_server.h"
+#include "cloud/sse.h"
 #include "draft/model.h"
+#include "fake_backend.h"
 #include "test_util.h"
 
 extern char** environ;
@@ -101,6 +104,34 @@ struct CloudE2E : ::testing::Test {
            " XDG_CACHE_HOME=" + quote(dir.sub("cache")) + " REEL_POLL_FIRST_MS=200 REEL_POLL_MAX_MS=500 ";
   }
   std::string reel() const { return std::string(REEL_BINARY); }
+
+  /// Starts `reel serve --listen 127.0.0.1:0 ARGS...`; returns its pid and address (pid 0
+  /// and what it printed when it did not start).
+  std::pair<pid_t, std::string> spawn_serve(const std::vector<std::string>& extra) {
+    int pipefd[2];
+    if (pipe(pipefd) != 0) return {0, "pipe failed"};
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+    posix_spawn_file_actions_addclose(&fa, pipefd[0]);
+    std::string bin = REEL_BINARY;
+    std::vector<std::string> args{bin, "serve", "--listen", "127.0.0.1:0"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    int rc = posix_spawn(&pid, bin.c_str(), &fa, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(pipefd[1]);
+    std::string line;
+    char ch;
+    while (rc == 0 && read(pipefd[0], &ch, 1) == 1 && ch != '\n') line += ch;
+    close(pipefd[0]);
+    auto p = line.find("http://");
+    if (rc != 0 || p == std::string::npos) return {0, line};
+    return {pid, line.substr(p, line.find(' ', p) - p)};
+  }
 };
 
 }  // namespace
@@ -200,27 +231,8 @@ TEST_F(CloudE2E, ServeStopsOnSigtermAndMarksARunningRenderFailed) {
   node.reset();
   // A longer render so SIGTERM arrives while it runs.
   std::string data = dir.sub("served");
-  int pipefd[2];
-  ASSERT_EQ(pipe(pipefd), 0);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
-  posix_spawn_file_actions_addclose(&fa, pipefd[0]);
-  std::string bin = REEL_BINARY;
-  std::vector<std::string> args{bin, "serve", "--listen", "127.0.0.1:0", "--data", data, "--grace", "0", "-q"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, bin.c_str(), &fa, nullptr, argv.data(), environ), 0);
-  close(pipefd[1]);
-  std::string line;
-  char ch;
-  while (read(pipefd[0], &ch, 1) == 1 && ch != '\n') line += ch;
-  close(pipefd[0]);
-  auto p = line.find("http://");
-  ASSERT_NE(p, std::string::npos) << line;
-  std::string url = line.substr(p, line.find(' ', p) - p);
+  auto [pid, url] = spawn_serve({"--data", data, "--grace", "0", "-q"});
+  ASSERT_GT(pid, 0) << url;
 
   ClientOptions o = fast_options(url, dir.sub("config"), project());
   Client c(o);
@@ -241,4 +253,124 @@ TEST_F(CloudE2E, ServeStopsOnSigtermAndMarksARunningRenderFailed) {
   Json records = Json::parse(read_bytes(data + "/node.json"));
   EXPECT_EQ(records["jobs"][id]["status"], "failed");
   EXPECT_NE(records["jobs"][id]["error"].get<std::string>().find("stopped"), std::string::npos);
+}
+
+// ---- reel chat ------------------------------------------------------------------------------
+
+namespace {
+
+struct ChatE2E : CloudE2E {
+  /// Runs `reel chat ARGS` in the project with `lines` piped in; stdout and stderr in `out`.
+  int chat(const std::string& args, const std::string& lines, std::string* out, const std::string& env_vars = "") {
+    write_bytes(dir.sub("chat-input.txt"), lines);
+    return sh(env() + env_vars + " " + quote(reel()) + " chat " + args + " < " + quote(dir.sub("chat-input.txt")), out);
+  }
+  /// The drafts of the node's sessions (there is one per test).
+  Json served_draft(const std::string& data) {
+    Json records = Json::parse(read_bytes(data + "/node.json"));
+    for (auto& [sid, s] : records["sessions"].items()) return s["draft"];
+    return nullptr;
+  }
+  void stop(pid_t pid) {
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+  }
+};
+
+bool has(const std::string& out, const std::string& what) { return out.find(what) != std::string::npos; }
+
+}  // namespace
+
+TEST_F(ChatE2E, OfflineItRoutesEveryKindOfLineAndEditsTheDraftFileLosslessly) {
+  std::string out;
+  int rc = chat("--local --draft draft.json",
+                "status\nmake it vertical\nadd the title 'Summer in Lisbon'\nfrobnicate the glorp\n状态\ncredits\n"
+                "upload photos/01.jpg\nhelp\npreview\nexport final.mp4\nquit\nmake it square\n",
+                &out);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_TRUE(has(out, "local agent on draft.json")) << out;
+  EXPECT_TRUE(has(out, "Timeline (2 tracks): 1. Video: photos (0-3s)")) << out;
+  EXPECT_TRUE(has(out, "agent: The video is now 9:16")) << out;
+  EXPECT_TRUE(has(out, "\"Summer in Lisbon\"")) << out;
+  EXPECT_TRUE(has(out, "I did not understand \"frobnicate the glorp\". I can:")) << out;
+  EXPECT_TRUE(has(out, "offline: credits belong to the cloud account")) << out;
+  EXPECT_TRUE(has(out, "offline: nothing to upload")) << out;
+  EXPECT_TRUE(has(out, "status / show tracks")) << out;
+  EXPECT_TRUE(has(out, "preview: " + project() + "/draft.preview.mp4")) << out;
+  EXPECT_TRUE(has(out, "exported: " + project() + "/final.mp4")) << out;
+  EXPECT_FALSE(has(out, "make it square")) << "nothing after quit is read";
+  Probe p = probe(project() + "/final.mp4");
+  EXPECT_LT(p.width, p.height);
+  EXPECT_NEAR(p.duration, 3.0, 0.1);
+  Probe pv = probe(project() + "/draft.preview.mp4");
+  EXPECT_LT(pv.width, pv.height);
+  // The draft file: the edits, and everything the agent did not touch as it was.
+  Json d = Json::parse(read_bytes(project() + "/draft.json"));
+  EXPECT_LT(d["m"]["width"].get<int>(), d["m"]["height"].get<int>());
+  EXPECT_EQ(d["x-keep"], Json::parse(R"({"a": [1, 2]})"));
+  EXPECT_EQ(d["t"][0]["sg"][2]["m"]["future-key"], true);
+  EXPECT_EQ(d["t"][0]["sg"][0]["src"], "photos/01.jpg");
+  EXPECT_TRUE(has(d.dump(), "Summer in Lisbon"));
+}
+
+TEST_F(ChatE2E, OfflineWithoutADraftItSaysHowToMakeOne) {
+  std::string out;
+  EXPECT_EQ(chat("--local", "status\n", &out), 2) << out;
+  EXPECT_TRUE(has(out, "--draft-out DRAFT.json")) << out;
+}
+
+TEST_F(ChatE2E, AgainstServeTheAgentsTextStreamsAndTheEditsLandInTheSession) {
+  std::string data = dir.sub("served");
+  auto [pid, url] = spawn_serve({"--data", data, "-q", "--grace", "0", "--no-text-turns", "never"});
+  ASSERT_GT(pid, 0) << url;
+  std::string out;
+  int rc = chat("--api " + url,
+                "upload photos/01.jpg photos/02.jpg photos/03.jpg\nturn these photos into a slideshow with transitions\n"
+                "make it vertical\nshow tracks\ncredits\n",
+                &out);
+  stop(pid);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_TRUE(has(out, "connected to " + url)) << out;
+  EXPECT_TRUE(has(out, "uploaded 3 file(s): 01.jpg 02.jpg 03.jpg")) << out;
+  EXPECT_TRUE(has(out, "  … edit_multitrack\nnemo: Made a slideshow")) << out;
+  EXPECT_TRUE(has(out, "nemo: The video is now 9:16 (1080x1920). Timeline: canvas 1920x1080 → 1080x1920")) << out;
+  EXPECT_TRUE(has(out, "Timeline (1 track): 1. Video: slideshow")) << out;
+  EXPECT_TRUE(has(out, "credits: 100 available")) << out;
+  Json d = served_draft(data);
+  EXPECT_EQ(d["m"]["width"], 1080);
+  EXPECT_EQ(d["m"]["height"], 1920);
+  EXPECT_EQ(d["t"][0]["sg"].size(), 3u);
+}
+
+TEST_F(ChatE2E, AgainstServeATurnWithNoTextEndsWithWhatChangedAndLongWaitsSayStillWorking) {
+  std::string data = dir.sub("served");
+  auto [pid, url] = spawn_serve({"--data", data, "-q", "--grace", "0", "--no-text-turns", "always", "--agent-pause-ms", "300"});
+  ASSERT_GT(pid, 0) << url;
+  std::string out;
+  int rc = chat("--api " + url, "upload photos/01.jpg photos/02.jpg photos/03.jpg\nmake a slideshow\nmake it square\n", &out,
+                "REEL_STILL_WORKING_MS=250");
+  stop(pid);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_TRUE(has(out, "Still working…")) << out;
+  EXPECT_TRUE(has(out, "nemo: (no reply; the timeline changed) canvas 1920x1080 → 1080x1080")) << out;
+  EXPECT_EQ(served_draft(data)["m"]["height"], 1080);
+}
+
+TEST_F(ChatE2E, TheBackendsGuiWordsBecomeActionsAndADroppedStreamIsNotSentAgain) {
+  FakeBackend backend;
+  backend.script_sse({{sse_format(Json{{"content", {{"role", "model"}, {"parts", Json::array({Json{{"text", "Done! Open the settings panel to check."}}})}}},
+                                       {"partial", false}}),
+                       0}});
+  std::string out;
+  ASSERT_EQ(chat("--api " + backend.url() + " -m 'tidy it up'", "", &out), 0) << out;
+  EXPECT_TRUE(has(out, "nemo: Done! Open the settings panel to check.\n(there is no panel here: the session state says)\n"
+                       "Timeline (0 tracks)"))
+      << out;
+
+  backend.script_sse({{sse_format(Json{{"type", "text"}, {"text", "Working on it"}}), 0}}, /*drop=*/true);
+  EXPECT_EQ(chat("--api " + backend.url() + " -m 'make it vertical'", "", &out), 5) << out;
+  EXPECT_TRUE(has(out, "nemo: Working on it\n")) << out;
+  EXPECT_TRUE(has(out, "your message was sent once and was not re-sent — say `status` to see the timeline")) << out;
+  EXPECT_EQ(backend.run_sse_calls.load(), 2) << "one POST per message, never a second";
 }
