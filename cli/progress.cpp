@@ -37,8 +37,9 @@ ProgressDisplay::ProgressDisplay(ProgressMode mode, std::string label) : label_(
 
 void ProgressDisplay::update(int64_t done, int64_t total, double seconds) {
   if (json_) {
-    if (seconds - last_ < 1.0 && done < total) return;
+    if ((seconds - last_ < 1.0 && done < total) || done == json_done_) return;
     last_ = seconds;
+    json_done_ = done;
     double fps = seconds > 0 ? double(done) / seconds : 0;
     double eta = fps > 0 ? double(total - done) / fps : 0;
     std::printf("{\"frames\":%lld,\"total\":%lld,\"fps\":%.1f,\"elapsed\":%.2f,\"eta\":%.1f}\n", (long long)done,

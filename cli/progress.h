@@ -30,6 +30,7 @@ class ProgressDisplay {
   bool bar_ = false, json_ = false, drawn_ = false;
   std::string label_;
   double last_ = -1;
+  int64_t json_done_ = -1;  // frames in the last JSON line (never print the same line twice)
 };
 
 }  // namespace reel::cli

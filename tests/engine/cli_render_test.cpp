@@ -257,6 +257,7 @@ TEST(RenderCommand, ProgressJsonPrintsJsonLines) {
   Json j = Json::parse(last);
   EXPECT_EQ(j["frames"], 25);
   EXPECT_EQ(j["total"], 25);
+  EXPECT_EQ(r.out.find("\"frames\":25,"), r.out.rfind("\"frames\":25,")) << "the last line once: " << r.out;
 }
 
 TEST(RenderCommand, StillAndStoryboardWritePngs) {
