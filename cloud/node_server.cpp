@@ -248,7 +248,7 @@ struct RenderNode::Impl {
     bool changed = false, made = false, no_text = false;
     std::string reply, summary;
   };
-  AgentOutcome agent_turn(NodeSession& ns, const std::string& message);
+  AgentOutcome agent_turn(const std::string& sid, NodeSession& ns, const std::string& message);
   std::vector<std::string> agent_events(const AgentOutcome& turn, const std::string& message);
   std::mt19937 rng{std::random_device{}()};  // guarded by mutex
   double coin() { return std::uniform_real_distribution<double>(0, 1)(rng); }
@@ -636,7 +636,7 @@ void RenderNode::Impl::routes() {
       std::lock_guard lock(mutex);
       NodeSession* ns = session_locked(sid, user);
       if (!ns) return fail(res, 404, 1002, "session not found");
-      turn = agent_turn(*ns, message);
+      turn = agent_turn(sid, *ns, message);
       if (turn.changed) save_locked();
     }
     log("agent turn in session " + sid + (turn.changed ? ": the draft changed" : ": no change"));
@@ -658,7 +658,8 @@ void RenderNode::Impl::routes() {
 /// The node's agent: the local editing agent (draft/agent.h) applied to the session's draft.
 /// A session with uploads and no draft yet first gets one made from its photos and clips, in
 /// the style the words ask for. Locked by the caller.
-RenderNode::Impl::AgentOutcome RenderNode::Impl::agent_turn(NodeSession& ns, const std::string& message) {
+RenderNode::Impl::AgentOutcome RenderNode::Impl::agent_turn(const std::string& sid, NodeSession& ns,
+                                                             const std::string& message) {
   AgentOutcome out;
   draft::Draft d = draft::load_draft(ns.draft.is_object() ? ns.draft : Json::object()).draft;
   std::vector<std::string> named;  // uploaded files the words name (music to add, ...)
@@ -670,7 +671,10 @@ RenderNode::Impl::AgentOutcome RenderNode::Impl::agent_turn(NodeSession& ns, con
   for (const auto& f : ns.files) {
     std::string name = f.info.filename;
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (!name.empty() && lower_message.find(name) != std::string::npos) named.push_back(f.info.cdn_url);
+    // By sandbox path: the draft then names the file as the person did ("song", not the
+    // stored "<random>-song"), and the node and clients resolve it through the uploads.
+    if (!name.empty() && lower_message.find(name) != std::string::npos)
+      named.push_back("/mnt/userdata/" + sid + "/" + f.info.filename);
   }
   if (!d.exportable()) {
     draft::MakeRequest mr;

@@ -381,8 +381,8 @@ Said handle_music(Turn& t, const Clause& c) {
     if (is_audio_file(f)) file = f;
   if (file.empty() && !c.quoted.empty() && is_audio_file(c.quoted)) file = c.quoted;
   if (file.empty())
-    return t.tr(c, "give me a music file to add (mp3, wav, m4a, ogg, opus or flac), for example with --music song.mp3",
-                "请给一个音乐文件（mp3、wav、m4a、ogg、opus 或 flac），例如 --music song.mp3");
+    return t.tr(c, "name a music file to add (mp3, wav, m4a, ogg, opus or flac), for example \"add background music song.mp3\"",
+                "请给一个音乐文件（mp3、wav、m4a、ogg、opus 或 flac），例如“添加背景音乐 song.mp3”");
   int64_t total = d.duration_ms();
   if (total <= 0) return t.tr(c, "the draft is empty; add photos before music", "草稿是空的，请先添加照片");
   if (!music.empty()) {

@@ -282,6 +282,15 @@ TEST_F(NodeAgent, EditsLandInTheSessionStateWhileTextStreamsAndToolsShow) {
   EXPECT_EQ(v.canvas.width, 1080);
   EXPECT_EQ(v.canvas.height, 1920);
   EXPECT_EQ(v.tracks[0].segments.size(), 3u);
+
+  // An uploaded file the words name goes in by its sandbox path, named as the person named it.
+  write_bytes(dir.sub("project/song.mp3"), random_bytes(3000, 7));
+  c.upload_files({dir.sub("project/song.mp3")});
+  turn = c.send_message("add background music song.mp3", {});
+  EXPECT_NE(turn.text.find("BGM: song"), std::string::npos) << turn.text;
+  draft::Draft m = state_draft(c);
+  ASSERT_EQ(m.tracks.size(), 2u);
+  EXPECT_EQ(m.tracks[1].segments.at(0).source, "/mnt/userdata/" + c.session().session_id + "/song.mp3");
 }
 
 TEST_F(NodeAgent, ATurnItDoesNotUnderstandSaysWhatItCanDoAndChangesNothing) {

@@ -158,7 +158,8 @@ TEST(Agent, Music) {
   ASSERT_EQ(d.tracks.size(), 2u);
   AgentReply ask = say(d, "add background music");
   EXPECT_FALSE(ask.changed);
-  EXPECT_EQ(ask.message, "Give me a music file to add (mp3, wav, m4a, ogg, opus or flac), for example with --music song.mp3.");
+  // The hint is in words the agent's callers (reel chat, the node) take, not a flag of reel make.
+  EXPECT_EQ(ask.message, "Name a music file to add (mp3, wav, m4a, ogg, opus or flac), for example \"add background music song.mp3\".");
   AgentReply added = say(d, "添加背景音乐", {"music/lofi.mp3"});
   ASSERT_EQ(d.tracks.size(), 3u);
   const Segment& m = d.tracks[2].segments[0];
