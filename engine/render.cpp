@@ -9,10 +9,15 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "draft/problem.h"
+#include "draft/time.h"
+#include "engine/audio_mix.h"
+#include "engine/encoder_aac.h"
 #include "engine/encoder_h264.h"
 #include "engine/errors.h"
 #include "engine/muxer_mp4.h"
@@ -92,11 +97,25 @@ H264Settings encoder_settings(const Plan& plan, const RenderOptions& o) {
   return s;
 }
 
+// The sound of frames [frame_begin, frame_end): every audio source is opened and checked here,
+// before anything is encoded, and one MediaError lists all the bad ones.
+std::unique_ptr<AudioMix> make_audio(const draft::Draft& draft, const Plan& plan, const RenderOptions& o) {
+  SourceResolver resolve = o.resolve_source;
+  if (!resolve) resolve = [&o](const std::string& ref) { return default_resolve(ref, o.base_dir); };
+  const int64_t end = draft::samples_before_frame(plan.frame_end, plan.fps, AudioMix::kRate);
+  auto mix = std::make_unique<AudioMix>(audio_placements(draft), end, resolve, o.limits);
+  mix->seek(draft::samples_before_frame(plan.frame_begin, plan.fps, AudioMix::kRate));
+  if (o.notice)
+    for (const auto& n : mix->notices()) o.notice(n);
+  return mix;
+}
+
 }  // namespace
 
 void check_sources(const draft::Draft& draft, const RenderOptions& options) {
   Plan plan = make_plan(draft, options);
   check_plan_sources(plan, options.limits);
+  make_audio(draft, plan, options);
 }
 
 RenderResult render_to_file(const draft::Draft& draft, const std::string& out_path, const RenderOptions& options,
@@ -108,6 +127,7 @@ RenderResult render_to_file(const draft::Draft& draft, const std::string& out_pa
     throw draft::DraftError("draft", "/d",
                             "there is nothing to render: the draft (or the --from/--to range) has no frames");
   notify(options, plan);
+  std::unique_ptr<AudioMix> mix = make_audio(draft, plan, options);
 
   H264Encoder encoder(encoder_settings(plan, options));
   TempFile temp(out_path);
@@ -115,6 +135,9 @@ RenderResult render_to_file(const draft::Draft& draft, const std::string& out_pa
   {
     Mp4Muxer muxer(temp.path());
     const int video = muxer.add_stream(encoder.context());
+    // A draft with no sound gives a file with no audio stream.
+    std::optional<AudioStreamWriter> audio;
+    if (!mix->empty()) audio.emplace(*mix, muxer);
     muxer.start();
     auto sink = [&](AVPacket* p) { muxer.write(p, video, encoder.time_base()); };
 
@@ -134,6 +157,8 @@ RenderResult render_to_file(const draft::Draft& draft, const std::string& out_pa
         [&](int64_t n, av::FramePtr f) {
           f->pts = n - plan.frame_begin;
           encoder.encode(f.get(), sink);
+          // The sound up to the next frame, so the muxer interleaves the two as they come.
+          if (audio) audio->write_until(draft::samples_before_frame(n + 1, plan.fps, AudioMix::kRate));
           ++pr.frames_done;
           if (progress) {
             pr.seconds_elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -143,6 +168,7 @@ RenderResult render_to_file(const draft::Draft& draft, const std::string& out_pa
         cancel, &text);
     encoder.encode(nullptr, sink);
     if (cancel && cancel->load()) throw Cancelled();
+    if (audio) audio->finish();
     muxer.finish();
   }
   temp.commit();

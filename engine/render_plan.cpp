@@ -101,12 +101,9 @@ Plan make_plan(const draft::Draft& d, const RenderOptions& o) {
         std::clamp<int64_t>(draft::first_frame_at_or_after(*o.to_ms, plan.fps), plan.frame_begin, plan.total_frames);
 
   std::vector<MediaIssue> issues;
-  int audio_segments = 0, other_tracks = 0;
+  int other_tracks = 0;
   for (const draft::Track& track : d.tracks) {
-    if (track.kind == draft::TrackKind::Audio) {
-      audio_segments += int(track.segments.size());
-      continue;
-    }
+    if (track.kind == draft::TrackKind::Audio) continue;  // mixed by AudioMix
     if (track.kind == draft::TrackKind::Text) continue;  // drawn over the picture by TextLayer
     if (track.kind != draft::TrackKind::Video) {
       ++other_tracks;
@@ -168,9 +165,6 @@ Plan make_plan(const draft::Draft& d, const RenderOptions& o) {
     }
   }
   if (!issues.empty()) throw MediaError(std::move(issues));
-  if (audio_segments > 0)
-    plan.notices.push_back("audio is not rendered yet: the video has no sound (" + std::to_string(audio_segments) +
-                           " audio segment" + (audio_segments == 1 ? "" : "s") + " left out)");
   if (other_tracks > 0)
     plan.notices.push_back(std::to_string(other_tracks) + " track" + (other_tracks == 1 ? "" : "s") +
                            " of unknown type left out");

@@ -9,6 +9,7 @@
 
 #include "draft/json.h"
 #include "support/run_command.h"
+#include "support/wav_writer.h"
 
 extern "C" {
 #include <libavformat/avformat.h>
@@ -49,12 +50,7 @@ std::string click_track(const std::string& name, double seconds, int first_ms) {
       if (i < s.size()) s[i] = int16_t(20000 * std::exp(-k / 200.0) * std::sin(2 * M_PI * 2000 * k / rate));
     }
   std::string path = (dir() / name).string();
-  std::ofstream f(path, std::ios::binary);
-  auto u32 = [&](uint32_t v) { f.write(reinterpret_cast<char*>(&v), 4); };
-  auto u16 = [&](uint16_t v) { f.write(reinterpret_cast<char*>(&v), 2); };
-  f.write("RIFF", 4), u32(36 + uint32_t(s.size() * 2)), f.write("WAVEfmt ", 8), u32(16), u16(1), u16(1), u32(rate),
-      u32(rate * 2), u16(2), u16(16), f.write("data", 4), u32(uint32_t(s.size() * 2));
-  f.write(reinterpret_cast<char*>(s.data()), std::streamsize(s.size() * 2));
+  reel::test::write_wav(path, s, rate);
   return path;
 }
 
@@ -104,6 +100,7 @@ TEST(CliMake, SlideshowOfFivePhotosWithMusic) {
   EXPECT_NEAR(p.seconds, 20.0, 0.05);
   EXPECT_EQ(p.width, 960);
   EXPECT_EQ(p.height, 540);
+  EXPECT_TRUE(p.audio) << "the music is in the video";
   Json d = read_json(draft);
   EXPECT_EQ(d["t"][0]["sg"].size(), 5u);
   EXPECT_EQ(d["t"][0]["sg"][1]["m"]["tr"]["type"], "fade");
@@ -124,6 +121,7 @@ TEST(CliMake, VerticalPromoWithALogoEndCard) {
   EXPECT_NEAR(p.seconds, 6.0, 0.05);
   EXPECT_EQ(p.width, 540);
   EXPECT_EQ(p.height, 960);
+  EXPECT_FALSE(p.audio) << "no music given: no audio stream";
   Json d = read_json(draft);
   EXPECT_EQ(d["t"][0]["sg"][2]["src"], "logo.png");
   EXPECT_EQ(d["t"][0]["sg"][2]["m"]["fit"], "contain");

@@ -181,6 +181,7 @@ VideoProbe probe_video(const std::string& path) {
   p.color_trc = st->codecpar->color_trc;
   p.colorspace = st->codecpar->color_space;
   p.color_range = st->codecpar->color_range;
+  p.has_audio = av_find_best_stream(in.ctx, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0) >= 0;
   AVPacket* pkt = av_packet_alloc();
   while (av_read_frame(in.ctx, pkt) >= 0) {
     if (pkt->stream_index == vs) ++p.frames;

@@ -52,6 +52,7 @@ struct VideoProbe {
   double duration = 0;  // seconds, from the container
   std::string codec, pix_fmt;
   int color_primaries = 0, color_trc = 0, colorspace = 0, color_range = 0;
+  bool has_audio = false;
 };
 VideoProbe probe_video(const std::string& path);
 /// Every decoded frame as planes of a yuv420p picture: [0] Y, [1] U, [2] V.
