@@ -44,6 +44,8 @@ Json session_draft(const Json& state);
 engine::RenderResult render_locally(const draft::Draft& d, const std::string& base_dir, const std::string& out,
                                     const cloud::ClientOptions& co, engine::Preset preset, bool quiet, int threads);
 
+/// Where an export renders: the cloud with the local engine as fallback, the cloud only, or
+/// this machine only.
 enum class ExportMode { Auto, Cloud, Local };
 
 /// Exports `d` to `out`: through the cloud (uploading local media first), falling back to the

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -166,17 +165,23 @@ class Chat {
 
   // ---- the timeline ----------------------------------------------------------------------
 
-  /// The session's draft (connected) or the draft file's; an empty draft when there is none.
-  draft::Draft current_draft() {
+  /// The timeline being edited and the folder its relative media references resolve against.
+  struct Current {
+    draft::Draft draft;
+    std::string base_dir;
+  };
+  /// The session's draft (connected; the --draft file when the session has none yet) or the
+  /// draft file's; an empty draft when there is none.
+  Current current() {
     if (client_) {
       Json d = session_draft(client_->state());
-      if (d.is_object()) return draft::load_draft(d).draft;
-      if (draft_) return draft_->loaded.draft;
-      return draft::load_draft(Json::object()).draft;
+      if (d.is_object()) return {draft::load_draft(d).draft, co_.project};
+      if (draft_) return {draft_->loaded.draft, draft_->base_dir};
+      return {draft::load_draft(Json::object()).draft, co_.project};
     }
-    return draft_->loaded.draft;
+    return {draft_->loaded.draft, draft_->base_dir};
   }
-  std::string base_dir() const { return client_ || !draft_ ? co_.project : draft_->base_dir; }
+  draft::Draft current_draft() { return current().draft; }
 
   void show_timeline() { std::cout << draft::timeline_summary(current_draft()) << "\n"; }
 
@@ -294,13 +299,13 @@ class Chat {
   std::string stem() const { return a_.draft.empty() ? std::string("reel-chat") : fs::path(a_.draft).stem().string(); }
 
   void preview() {
-    draft::Draft d = current_draft();
-    if (!d.exportable()) {
+    Current c = current();
+    if (!c.draft.exportable()) {
       std::cout << "nothing to preview yet: the timeline is empty\n";
       return;
     }
     std::string out = stem() + ".preview.mp4";
-    auto r = render_locally(d, base_dir(), out, co_, engine::Preset::Preview, !isatty(STDERR_FILENO), 0);
+    auto r = render_locally(c.draft, c.base_dir, out, co_, engine::Preset::Preview, !isatty(STDERR_FILENO), 0);
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.1f", r.seconds);
     std::cout << "preview: " << fs::absolute(out).string() << " (" << r.width << "x" << r.height << ", " << r.frames
@@ -313,13 +318,13 @@ class Chat {
     for (std::string w; words >> w;)
       if (w.size() > 4 && w.compare(w.size() - 4, 4, ".mp4") == 0) out = w;
     if (out.empty()) out = stem() + ".mp4";
-    draft::Draft d = current_draft();
-    if (!d.exportable()) {
+    Current c = current();
+    if (!c.draft.exportable()) {
       std::cout << "nothing to export yet: the timeline is empty\n";
       return;
     }
-    std::string base = client_ && !session_draft(client_->state()).is_object() && draft_ ? draft_->base_dir : base_dir();
-    export_with_fallback(co_, d, base, out, client_ ? ExportMode::Auto : ExportMode::Local, !isatty(STDERR_FILENO), 0);
+    export_with_fallback(co_, c.draft, c.base_dir, out, client_ ? ExportMode::Auto : ExportMode::Local,
+                         !isatty(STDERR_FILENO), 0);
     std::cout << "exported: " << fs::absolute(out).string() << "\n";
   }
 

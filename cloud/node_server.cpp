@@ -746,11 +746,9 @@ std::vector<std::string> RenderNode::Impl::agent_events(const AgentOutcome& turn
     size_t at = 0;
     while (at < text.size()) {
       size_t cut = std::min(text.size(), at + step);
-      while (cut < text.size() && text[cut] != ' ' && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) ++cut;
-      if (cut < text.size()) {
-        size_t space = text.find(' ', cut);
-        cut = space == std::string::npos ? text.size() : space + 1;
-      }
+      while (cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) ++cut;  // whole characters
+      if (size_t space = text.find(' ', cut); cut < text.size() && space != std::string::npos && space - cut < step)
+        cut = space + 1;  // and whole words where there are spaces
       ev.push_back(adk(Json::array({Json{{"text", text.substr(at, cut - at)}}}), true));
       at = cut;
     }
