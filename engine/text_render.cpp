@@ -2,6 +2,7 @@
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
+#include <fribidi.h>
 #include <hb.h>
 
 #include <algorithm>
@@ -27,10 +28,6 @@ struct Line {
   double width = 0;
 };
 
-bool is_rtl_char(char32_t c) {
-  return (c >= 0x0590 && c <= 0x08FF) || (c >= 0xFB1D && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF);
-}
-bool is_strong_ltr(char32_t c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= 0x00C0 && c < 0x0590) || c >= 0x3000; }
 // Characters that belong to the one before them: marks, joiners, variation selectors, skin tones.
 bool attaches_to_previous(char32_t c) {
   return (c >= 0x0300 && c <= 0x036F) || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0x1F3FB && c <= 0x1F3FF) ||
@@ -46,20 +43,38 @@ class Layout {
  public:
   Layout(FontLibrary& fonts, FontFace* primary, int px) : fonts_(fonts), primary_(primary), px_(px) {}
 
-  // Shapes code points [a, b) of `cps` into glyphs in visual order, left to right.
-  std::vector<Glyph> shape(const std::u32string& cps, const std::vector<FontFace*>& faces, size_t a, size_t b, bool rtl,
+  // Shapes code points [a, b) of `cps` into glyphs in visual order, left to right: runs of one
+  // font and one bidi level, each shaped in its own direction, then put in display order by
+  // the Unicode bidi algorithm's rule L2 (levels from fribidi, see add_paragraph).
+  std::vector<Glyph> shape(const std::u32string& cps, const std::vector<FontFace*>& faces, size_t a, size_t b,
                            double* width) {
     struct Run {
       size_t a, b;
+      int level;
     };
     std::vector<Run> runs;
     for (size_t i = a; i < b;) {
       size_t j = i + 1;
-      while (j < b && faces[j] == faces[i]) ++j;
-      runs.push_back({i, j});
+      while (j < b && faces[j] == faces[i] && levels_[j] == levels_[i]) ++j;
+      runs.push_back({i, j, levels_[i]});
       i = j;
     }
-    if (rtl) std::reverse(runs.begin(), runs.end());
+    int top = 0, lowest_odd = 255;
+    for (const Run& r : runs) {
+      top = std::max(top, r.level);
+      if (r.level % 2) lowest_odd = std::min(lowest_odd, r.level);
+    }
+    for (int level = top; level >= lowest_odd && level > 0; --level)
+      for (size_t i = 0; i < runs.size();) {
+        if (runs[i].level < level) {
+          ++i;
+          continue;
+        }
+        size_t j = i;
+        while (j < runs.size() && runs[j].level >= level) ++j;
+        std::reverse(runs.begin() + static_cast<long>(i), runs.begin() + static_cast<long>(j));
+        i = j;
+      }
     std::vector<Glyph> out;
     double pen = 0;
     hb_buffer_t* buf = hb_buffer_create();
@@ -69,7 +84,8 @@ class Layout {
       hb_buffer_clear_contents(buf);
       hb_buffer_add_codepoints(buf, reinterpret_cast<const uint32_t*>(cps.data()), static_cast<int>(cps.size()),
                                static_cast<unsigned>(r.a), static_cast<int>(r.b - r.a));
-      hb_buffer_guess_segment_properties(buf);
+      hb_buffer_set_direction(buf, r.level % 2 ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
+      hb_buffer_guess_segment_properties(buf);  // script and language; the direction stays
       hb_shape(face->hb, buf, nullptr, 0);
       unsigned n = 0;
       hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buf, &n);
@@ -95,10 +111,22 @@ class Layout {
   // Greedy wrapping of one paragraph at `max_width` pixels; each line shaped on its own.
   void add_paragraph(const std::u32string& cps, size_t a, size_t b, double max_width, std::vector<Line>& lines) {
     std::vector<FontFace*> faces(cps.size(), primary_);
-    bool rtl = false, decided = false;
-    for (size_t i = a; i < b; ++i) {
+    for (size_t i = a; i < b; ++i)
       faces[i] = (i > a && attaches_to_previous(cps[i])) ? faces[i - 1] : fonts_.face_for(cps[i], primary_);
-      if (!decided && (is_rtl_char(cps[i]) || is_strong_ltr(cps[i]))) rtl = is_rtl_char(cps[i]), decided = true;
+    // Bidi embedding levels of the paragraph; its base direction comes from its first strong
+    // character (Arabic first: right to left).
+    levels_.assign(cps.size(), 0);
+    if (b > a) {
+      const int n = static_cast<int>(b - a);
+      const auto* text = reinterpret_cast<const FriBidiChar*>(cps.data() + a);
+      std::vector<FriBidiCharType> types(n);
+      std::vector<FriBidiBracketType> brackets(n);
+      std::vector<FriBidiLevel> levels(n);
+      fribidi_get_bidi_types(text, n, types.data());
+      fribidi_get_bracket_types(text, n, types.data(), brackets.data());
+      FriBidiParType base = FRIBIDI_PAR_ON;
+      if (fribidi_get_par_embedding_levels_ex(types.data(), brackets.data(), n, &base, levels.data()) > 0)
+        for (int i = 0; i < n; ++i) levels_[a + i] = levels[i];
     }
     if (a == b) {
       lines.push_back({});
@@ -106,7 +134,7 @@ class Layout {
     }
     // Advance of each code point, measured from one shaping of the whole paragraph.
     double total = 0;
-    std::vector<Glyph> all = shape(cps, faces, a, b, rtl, &total);
+    std::vector<Glyph> all = shape(cps, faces, a, b, &total);
     std::vector<double> advance(cps.size(), 0);
     for (const Glyph& g : all) advance[g.cluster] += g.advance;
     size_t start = a;
@@ -129,7 +157,7 @@ class Layout {
       size_t trimmed = end;
       while (trimmed > start && cps[trimmed - 1] == U' ') --trimmed;
       Line line;
-      line.glyphs = shape(cps, faces, start, trimmed, rtl, &line.width);
+      line.glyphs = shape(cps, faces, start, trimmed, &line.width);
       lines.push_back(std::move(line));
       start = end;
     }
@@ -139,6 +167,7 @@ class Layout {
   FontLibrary& fonts_;
   FontFace* primary_;
   int px_;
+  std::vector<int> levels_;  // bidi level of each code point of the paragraph being laid out
 };
 
 // dst = src + dst * (1 - src.alpha), premultiplied float BGRA.

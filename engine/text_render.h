@@ -1,6 +1,7 @@
 #pragma once
-// Internal: text segments to pictures. Shapes with HarfBuzz (any script; right-to-left lines
-// laid out right to left), falls back per character to a font that has it (CJK, emoji),
+// Internal: text segments to pictures. Shapes with HarfBuzz (any script), orders mixed
+// left-to-right and right-to-left text by the Unicode bidi algorithm (fribidi), falls back per
+// character to a font that has it (CJK, emoji),
 // wraps at max_width, and rasterises with FreeType into a premultiplied BGRA block with the
 // style's box, shadow, stroke and fill. Thread-safe (one mutex; text changes rarely per frame).
 #include <mutex>

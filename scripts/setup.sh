@@ -14,7 +14,7 @@ packages=(
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libheif-dev libexif-dev libwebp-dev
   # engine: text
-  libfreetype-dev libharfbuzz-dev libfontconfig-dev
+  libfreetype-dev libharfbuzz-dev libfontconfig-dev libfribidi-dev
   fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji
   # the peer in benchmarks/ and a probe for people; /usr/bin/time -v for the benchmark
   ffmpeg time

@@ -123,6 +123,17 @@ TEST(TextRender, ArabicIsLaidOutRightToLeft) {
   EXPECT_GT(one.x + one.width / 2, whole.x + whole.width * 3 / 4);
 }
 
+TEST(TextRender, ArabicInsideALatinLineStillReadsRightToLeft) {
+  TextRenderer r;
+  draft::TextProps p = text("abc مرحبا", 0.15);
+  cv::Rect whole = ink_box(alpha_of(r.render(p, 640, 360)));
+  cv::Rect latin = ink_box(alpha_of(r.render(p, 640, 360, 3)));       // "abc"
+  cv::Rect first_arabic = ink_box(alpha_of(r.render(p, 640, 360, 5)));  // "abc" and the first Arabic letter
+  // The Latin word starts the line; the Arabic word's first letter ends it (at its right).
+  EXPECT_LT(latin.x - whole.x, 4);
+  EXPECT_GT(first_arabic.x + first_arabic.width, whole.x + whole.width - 6);
+}
+
 TEST(TextRender, LongTextWrapsAtMaxWidthAndLineBreaksAreKept) {
   TextRenderer r;
   draft::TextProps p = text("the quick brown fox jumps over the lazy dog again and again", 0.08);
