@@ -108,9 +108,8 @@ TEST(RenderBadInput, CorruptWebpDataFailsAtDecodeWithTheSameKindOfMessage) {
   expect_refused(c, "bad.webp", "the WebP image data is corrupt or truncated (the decoder gave up)" + kRedo);
 }
 
-TEST(RenderBadInput, TruncatedHeic) {
-  if (!heif_have_encoder_for_format(heif_compression_HEVC)) GTEST_SKIP() << "libheif has no HEVC encoder here";
-  BadInputCase c;
+/// A small HEIC written through libheif's HEVC encoder.
+void write_heic(const std::string& path) {
   cv::Mat m = detailed_photo(256, 160, 6), rgb;
   cv::cvtColor(m, rgb, cv::COLOR_BGR2RGB);
   heif_context* ctx = heif_context_alloc();
@@ -123,14 +122,35 @@ TEST(RenderBadInput, TruncatedHeic) {
   uint8_t* p = heif_image_get_plane(img, heif_channel_interleaved, &stride);
   for (int y = 0; y < rgb.rows; ++y) std::memcpy(p + y * stride, rgb.ptr(y), size_t(rgb.cols) * 3);
   heif_context_encode_image(ctx, img, enc, nullptr, nullptr);
-  heif_context_write_to_file(ctx, c.dir.file("x.heic").c_str());
+  heif_context_write_to_file(ctx, path.c_str());
   heif_image_release(img);
   heif_encoder_release(enc);
   heif_context_free(ctx);
+}
+
+TEST(RenderBadInput, TruncatedHeic) {
+  if (!heif_have_encoder_for_format(heif_compression_HEVC)) GTEST_SKIP() << "libheif has no HEVC encoder here";
+  BadInputCase c;
+  write_heic(c.dir.file("x.heic"));
   auto b = bytes_of(c.dir.file("x.heic"));
   b.resize(b.size() * 2 / 3);
   write_bytes(c.dir.file("cut.heic"), b);
   expect_refused(c, "cut.heic", "the HEIF is truncated (the file ends before the image does)" + kRedo);
+}
+
+TEST(RenderBadInput, CorruptHeicIsRefusedWithItsSegmentAndNoFile) {
+  if (!heif_have_encoder_for_format(heif_compression_HEVC)) GTEST_SKIP() << "libheif has no HEVC encoder here";
+  BadInputCase c;
+  write_heic(c.dir.file("x.heic"));
+  auto b = bytes_of(c.dir.file("x.heic"));
+  // Damage the metadata box (item locations and properties) after ftyp.
+  for (size_t i = 40; i < std::min<size_t>(b.size(), 200); ++i) b[i] = uint8_t(0xA5 ^ i);
+  write_bytes(c.dir.file("bad.heic"), b);
+  RunResult r = c.run("bad.heic");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.err.rfind("reel: /t/0/sg/1: bad.heic: the HEIF ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find(kRedo), std::string::npos) << r.err;
+  EXPECT_FALSE(c.output_left());
 }
 
 TEST(RenderBadInput, TextFileNamedJpg) {
