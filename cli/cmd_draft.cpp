@@ -9,6 +9,7 @@
 #include "cli/draft_input.h"
 #include "cli/exit_codes.h"
 #include "draft/parse.h"
+#include "draft/subtitles.h"
 #include "draft/summary.h"
 
 namespace reel::cli {
@@ -95,6 +96,20 @@ int run_fmt(const DraftArgs& a) {
   return kExitOk;
 }
 
+int run_captions(const DraftArgs& a) {
+  DraftInput in = read_draft_input(a.path);
+  std::vector<draft::Cue> cues = draft::captions_of(in.loaded.draft);
+  if (cues.empty()) {
+    std::cerr << "reel: " << a.path << ": the draft has no text segments to write as captions\n";
+    return kExitBadInput;
+  }
+  bool vtt = a.out.size() > 4 && a.out.compare(a.out.size() - 4, 4, ".vtt") == 0;
+  std::string text = vtt ? draft::write_vtt(cues) : draft::write_srt(cues);
+  if (a.out.empty() || a.out == "-") std::cout << text;
+  else write_file_atomically(a.out, text);
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_draft_commands(CLI::App& app, Commands& commands) {
@@ -116,6 +131,11 @@ void add_draft_commands(CLI::App& app, Commands& commands) {
   fmt->add_option("-o,--output", args->out, "write here (atomically) instead of standard output");
   fmt->add_flag("--pretty", args->pretty, "indent with two spaces (default: compact, one line)");
   commands.add(fmt, [args] { return run_fmt(*args); });
+
+  auto* captions = app.add_subcommand("captions", "Write the draft's captions (its text tracks) as SubRip or WebVTT");
+  captions->add_option("draft", args->path, "the draft JSON file, or - for standard input")->required();
+  captions->add_option("-o,--output", args->out, "OUT.srt or OUT.vtt (by extension; default: SubRip on standard output)");
+  commands.add(captions, [args] { return run_captions(*args); });
 }
 
 }  // namespace reel::cli

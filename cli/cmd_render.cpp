@@ -1,5 +1,6 @@
 // render, preview, still, storyboard: the local engine's commands.
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <regex>
 
@@ -7,6 +8,7 @@
 #include "cli/draft_input.h"
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
+#include "draft/subtitles.h"
 #include "draft/time.h"
 #include "engine/render.h"
 
@@ -28,9 +30,11 @@ struct RenderArgs {
   double max_file_mb = 200;
   double max_megapixels = 100;
   double at_s = 0;
+  std::string subtitles;
 };
 
 void add_common(CLI::App* sub, RenderArgs& a) {
+  sub->add_option("--subtitles", a.subtitles, "add a caption track from a SubRip (.srt) or WebVTT (.vtt) file");
   sub->add_option("draft", a.draft, "the draft JSON file ('-' reads standard input)")->required();
   sub->add_option("--size", a.size, "output size WIDTHxHEIGHT (even numbers), e.g. 1280x720");
   sub->add_option("--threads", a.threads, "compose threads: 0 = all cores (default), 1 = serial")
@@ -100,11 +104,22 @@ std::optional<DraftInput> load(const std::string& path) {
   return in;
 }
 
+// The cues of an .srt or .vtt file as one more text track of the draft being rendered (the
+// draft file itself is not changed).
+void add_subtitles(DraftInput& in, const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw draft::DraftError(path, "", "cannot read the subtitles file; check the path");
+  std::string text((std::istreambuf_iterator<char>(f)), {});
+  if (text.size() > (8u << 20)) throw draft::DraftError(path, "", "is larger than 8 MB; is this a subtitles file?");
+  draft::add_subtitle_track(in.loaded.draft, draft::parse_subtitles(text, path));
+}
+
 int run_render(RenderArgs a, bool preview) {
   try {
     if (preview) a.preset = "preview";
     auto in = load(a.draft);
     if (!in) return kExitBadInput;
+    if (!a.subtitles.empty()) add_subtitles(*in, a.subtitles);
     if (a.out.empty()) {
       std::filesystem::path p(a.draft == "-" ? "draft" : a.draft);
       a.out = p.stem().string() + (preview ? ".preview.mp4" : ".mp4");
@@ -140,6 +155,7 @@ int run_still(RenderArgs a) {
   try {
     auto in = load(a.draft);
     if (!in) return kExitBadInput;
+    if (!a.subtitles.empty()) add_subtitles(*in, a.subtitles);
     engine::RenderOptions o = options_from(a, *in);
     engine::render_still(in->loaded.draft, int64_t(std::llround(a.at_s * 1000)), a.out, o);
     return kExitOk;
@@ -153,6 +169,7 @@ int run_storyboard(RenderArgs a) {
   try {
     auto in = load(a.draft);
     if (!in) return kExitBadInput;
+    if (!a.subtitles.empty()) add_subtitles(*in, a.subtitles);
     engine::RenderOptions o = options_from(a, *in);
     engine::render_storyboard(in->loaded.draft, a.out, o);
     return kExitOk;

@@ -138,3 +138,18 @@ TEST(CliFmt, BrokenInputWritesNothing) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_FALSE(std::filesystem::exists(out));
 }
+
+TEST(CliCaptions, WritesTheTextTrackAsSubRipOrWebVtt) {
+  std::string draft = R"({"t": [{"tt": 7, "m": {"kind": "caption"}, "sg": [{"s": 1000, "d": 1500, "m": {"text": "第一天 · 海边"}},
+                                                                       {"s": 3000, "d": 1000, "m": {"text": "Day two"}}]}]})";
+  RunResult srt = run_reel({"captions", "-"}, draft);
+  ASSERT_EQ(srt.exit_code, 0) << srt.err;
+  EXPECT_EQ(srt.out, "1\n00:00:01,000 --> 00:00:02,500\n第一天 · 海边\n\n2\n00:00:03,000 --> 00:00:04,000\nDay two\n\n");
+  auto vtt = scratch("captions.vtt");
+  RunResult v = run_reel({"captions", "-", "-o", vtt.string()}, draft);
+  ASSERT_EQ(v.exit_code, 0) << v.err;
+  EXPECT_EQ(reel::test::slurp(vtt).rfind("WEBVTT\n\n00:00:01.000 --> 00:00:02.500\n", 0), 0u);
+  RunResult none = run_reel({"captions", "-"}, R"({"t": []})");
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_EQ(none.err, "reel: -: the draft has no text segments to write as captions\n");
+}

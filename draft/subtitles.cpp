@@ -1,0 +1,123 @@
+#include "draft/subtitles.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <regex>
+
+#include "draft/edit.h"
+#include "draft/keys.h"
+#include "draft/words.h"
+
+namespace reel::draft {
+
+namespace {
+
+// "00:01:02,345", "00:01:02.345" or (WebVTT) "01:02.345" -> ms; -1 when malformed.
+int64_t timestamp_ms(const std::string& t) {
+  static const std::regex full(R"((\d+):([0-5]\d):([0-5]\d)[,.](\d{3}))"), short_form(R"(([0-5]\d):([0-5]\d)[,.](\d{3}))");
+  std::smatch m;
+  if (std::regex_match(t, m, full))
+    return ((std::stoll(m[1]) * 60 + std::stoll(m[2])) * 60 + std::stoll(m[3])) * 1000 + std::stoll(m[4]);
+  if (std::regex_match(t, m, short_form)) return (std::stoll(m[1]) * 60 + std::stoll(m[2])) * 1000 + std::stoll(m[3]);
+  return -1;
+}
+
+std::string without_tags(std::string s) {
+  static const std::regex tags(R"(<[^>]*>|\{\\[^}]*\})");
+  return std::regex_replace(s, tags, "");
+}
+
+std::string stamp(int64_t ms, char sep) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld%c%03lld", static_cast<long long>(ms / 3600000),
+                static_cast<long long>(ms / 60000 % 60), static_cast<long long>(ms / 1000 % 60), sep,
+                static_cast<long long>(ms % 1000));
+  return buf;
+}
+
+}  // namespace
+
+std::vector<Cue> parse_subtitles(std::string_view text, std::string_view origin) {
+  std::vector<std::string> lines;
+  std::string cur;
+  for (char c : text) {
+    if (c == '\n') lines.push_back(cur), cur.clear();
+    else if (c != '\r') cur += c;
+  }
+  lines.push_back(cur);
+  if (!lines.empty() && lines[0].rfind("\xEF\xBB\xBF", 0) == 0) lines[0] = lines[0].substr(3);  // a BOM
+  const bool vtt = !lines.empty() && lines[0].rfind("WEBVTT", 0) == 0;
+  static const std::regex timing(R"(^\s*(\S+)\s+-->\s+(\S+).*$)");
+  std::vector<Cue> cues;
+  for (size_t i = vtt ? 1 : 0; i < lines.size(); ++i) {
+    std::smatch m;
+    if (!std::regex_match(lines[i], m, timing)) continue;  // numbers, NOTE and STYLE blocks, blank lines
+    int64_t a = timestamp_ms(m[1]), b = timestamp_ms(m[2]);
+    if (a < 0 || b < 0 || b <= a)
+      throw DraftError(std::string(origin), std::to_string(i + 1),
+                       "the cue timing \"" + lines[i] + "\" is not start --> end (such as 00:00:01,000 --> 00:00:03,500) with the end after the start");
+    Cue cue{a, b, ""};
+    size_t j = i + 1;
+    for (; j < lines.size() && !lines[j].empty(); ++j) cue.text += (cue.text.empty() ? "" : "\n") + without_tags(lines[j]);
+    i = j;  // the blank line that ends the cue
+    if (!cue.text.empty()) cues.push_back(std::move(cue));
+  }
+  if (cues.empty())
+    throw DraftError(std::string(origin), "", "holds no subtitle cues; give a .srt or .vtt file with lines such as 00:00:01,000 --> 00:00:03,500");
+  std::stable_sort(cues.begin(), cues.end(), [](const Cue& x, const Cue& y) { return x.start_ms < y.start_ms; });
+  return cues;
+}
+
+std::string write_srt(const std::vector<Cue>& cues) {
+  std::string out;
+  for (size_t i = 0; i < cues.size(); ++i)
+    out += std::to_string(i + 1) + "\n" + stamp(cues[i].start_ms, ',') + " --> " + stamp(cues[i].end_ms, ',') + "\n" +
+           cues[i].text + "\n\n";
+  return out;
+}
+
+std::string write_vtt(const std::vector<Cue>& cues) {
+  std::string out = "WEBVTT\n\n";
+  for (const Cue& c : cues) out += stamp(c.start_ms, '.') + " --> " + stamp(c.end_ms, '.') + "\n" + c.text + "\n\n";
+  return out;
+}
+
+std::vector<Cue> captions_of(const Draft& draft) {
+  auto is_caption = [](const Track& t) {
+    std::string k = lower_ascii(t.kind_label);
+    return k == "subtitle" || k == "caption";
+  };
+  bool any_caption = std::any_of(draft.tracks.begin(), draft.tracks.end(),
+                                 [&](const Track& t) { return t.kind == TrackKind::Text && is_caption(t); });
+  std::vector<Cue> cues;
+  for (const Track& t : draft.tracks) {
+    if (t.kind != TrackKind::Text || (any_caption && !is_caption(t))) continue;
+    for (const Segment& s : t.segments)
+      if (!s.text.text.empty() && s.duration_ms > 0) cues.push_back({s.start_ms, s.end_ms(), s.text.text});
+  }
+  std::stable_sort(cues.begin(), cues.end(), [](const Cue& x, const Cue& y) { return x.start_ms < y.start_ms; });
+  return cues;
+}
+
+void add_subtitle_track(Draft& draft, const std::vector<Cue>& cues) {
+  Json track;
+  track[key_name(draft, Key::TrackType)] = 7;
+  track[key_name(draft, Key::Metadata)] = {{"kind", "subtitle"}};
+  Json segments = Json::array();
+  int64_t last_end = 0;
+  for (const Cue& c : cues) {
+    // Cues that overlap (allowed in SRT) are trimmed to the next one's start on one track.
+    int64_t start = std::max(c.start_ms, last_end);
+    if (c.end_ms <= start) continue;
+    Json seg;
+    seg[key_name(draft, Key::Start)] = start;
+    seg[key_name(draft, Key::Duration)] = c.end_ms - start;
+    seg[key_name(draft, Key::Metadata)] = {{"text", c.text}, {"style", {{"pos", "bottom"}, {"size", 0.05}, {"box", "#00000099"}}}};
+    segments.push_back(std::move(seg));
+    last_end = c.end_ms;
+  }
+  track[key_name(draft, Key::Segments)] = std::move(segments);
+  add_track(draft, std::move(track));
+}
+
+}  // namespace reel::draft
