@@ -231,3 +231,27 @@ TEST(Agent, EditsKeepEverythingElse) {
   EXPECT_EQ(d.json["t"][1], Json::parse(R"({"tt": 9, "sg": [{"s": 0, "d": 5}]})"));
   EXPECT_EQ(d.json["t"][0]["sg"][1]["m"]["tr"]["type"], "wipeleft");
 }
+
+TEST(Agent, EveryKindInChineseToo) {
+  Draft d = base();
+  say(d, "用滑动转场");
+  EXPECT_EQ(d.tracks[0].segments[1].video.transition->type, TransitionType::SlideLeft);
+  say(d, "转场快一点");
+  EXPECT_EQ(d.tracks[0].segments[1].video.transition->duration_ms, 300);
+  say(d, "缓慢推近");
+  EXPECT_DOUBLE_EQ(d.tracks[0].segments[0].video.ken_burns.to.zoom, 1.08);
+  say(d, "音乐淡出");
+  EXPECT_EQ(d.tracks[1].segments[0].audio.fade_out_ms, 3000);
+  say(d, "在结尾加上“立即购买”");
+  EXPECT_EQ(d.tracks.back().segments[0].text.text, "立即购买");
+  EXPECT_EQ(d.tracks.back().segments[0].end_ms(), 20000);
+  say(d, "倒序");
+  EXPECT_EQ(sources(d).front(), "p5.jpg");
+  say(d, "去掉标题");
+  for (const auto& t : d.tracks) EXPECT_NE(t.kind_label, "title");
+  say(d, "不要音乐");
+  for (const auto& t : d.tracks) EXPECT_NE(t.kind, TrackKind::Audio);
+  AgentReply r = say(d, "改成宣传片");
+  EXPECT_EQ(d.duration_ms(), 12500);
+  EXPECT_EQ(r.message.rfind("改成了宣传片（每张 2.5 秒，slideleft 转场）。时间线：", 0), 0u) << r.message;
+}
