@@ -47,18 +47,18 @@ void compose_frame(const Plan& plan, int64_t n, SourceProvider& sources, const Y
   const Yuv black = to_yuv709(0, 0, 0), white = to_yuv709(255, 255, 255);
   for (const TrackState& s : states) {
     if (!s.transition) {
-      auto src = sources.get(s.b);
+      auto src = sources.get(s.b, n);
       warp_into(*src, layer_affine(plan, s.b, n, *src, {}), out);
       continue;
     }
     if (s.a >= 0) {
-      auto a = sources.get(s.a);
+      auto a = sources.get(s.a, n);
       warp_into(*a, layer_affine(plan, s.a, n, *a, outgoing_motion(s.type, s.progress, plan.width, plan.height)), out);
     }
     if (scratch.incoming.width() != plan.width || scratch.incoming.height() != plan.height)
       scratch.incoming = YuvImage(plan.width, plan.height);
     YuvView in = scratch.incoming.view();
-    auto b = sources.get(s.b);
+    auto b = sources.get(s.b, n);
     warp_into(*b, layer_affine(plan, s.b, n, *b, incoming_motion(s.type, s.progress, plan.width, plan.height)), in);
     apply_transition(s.type, s.progress, out, in, black, white);
   }

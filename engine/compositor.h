@@ -13,12 +13,13 @@ namespace reel::engine {
 
 class TextLayer;
 
-/// Hands out prepared sources by plan item index. Implementations must be thread-safe; the
-/// returned source stays valid while the shared_ptr is held.
+/// Hands out prepared sources by plan item index and frame (a photo is the same at every frame;
+/// a clip shows its picture of that frame). Implementations must be thread-safe; the returned
+/// source stays valid while the shared_ptr is held.
 class SourceProvider {
  public:
   virtual ~SourceProvider() = default;
-  virtual std::shared_ptr<const PreparedSource> get(int item) = 0;
+  virtual std::shared_ptr<const PreparedSource> get(int item, int64_t frame) = 0;
 };
 
 /// A worker's reusable scratch memory (one per thread).

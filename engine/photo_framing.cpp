@@ -44,6 +44,24 @@ void place_contained(const cv::Mat& photo, cv::Mat& canvas) {
   scaled.copyTo(canvas(cv::Rect((canvas.cols - w) / 2, (canvas.rows - h) / 2, w, h)));
 }
 
+/// The framing's size (fw x fh) and the picture's size when covering or contained in it.
+struct FitSizes {
+  int fw = 0, fh = 0;
+  cv::Size cover, contain;
+};
+
+FitSizes fit_sizes(const Plan& plan, const PlanItem& item, cv::Size shown) {
+  const double W = plan.width * item.prep_scale, H = plan.height * item.prep_scale;
+  const double pw = double(shown.width), ph = double(shown.height);
+  FitSizes z;
+  z.fw = even_up(W);
+  z.fh = even_up(H);
+  const double cover = std::max(W / pw, H / ph), contain = std::min(W / pw, H / ph);
+  z.cover = cv::Size(std::max(z.fw, even_up(pw * cover)), std::max(z.fh, even_up(ph * cover)));
+  z.contain = cv::Size(std::max(1, int(std::lround(pw * contain))), std::max(1, int(std::lround(ph * contain))));
+  return z;
+}
+
 }  // namespace
 
 PhotoInfo check_source(const PlanItem& item, const MediaLimits& limits) {
@@ -67,7 +85,7 @@ PhotoInfo check_source(const PlanItem& item, const MediaLimits& limits) {
          "replace it with the photo itself (the file name's extension does not make it one)");
   if (info.format == PhotoFormat::Gif) fail("GIF is not supported yet", "convert it to PNG or JPEG");
   if (info.format == PhotoFormat::Unknown && info.defect.rfind("a video clip", 0) == 0)
-    fail(info.defect, "use a photo; clips come in a later version");
+    fail(info.defect, "give the file its video extension (.mp4, .mov, .webm, ...) so it is read as a clip");
   if (info.format == PhotoFormat::Unknown)
     fail("unsupported format: not JPEG, PNG, WebP, BMP, TIFF or HEIC", "convert it to JPEG or PNG");
   if (info.width > 0 && info.height > 0 && info.width * info.height > limits.max_pixels) {
@@ -81,27 +99,36 @@ PhotoInfo check_source(const PlanItem& item, const MediaLimits& limits) {
   return info;
 }
 
+void check_item(PlanItem& item, const MediaLimits& limits) {
+  if (!item.is_clip) {
+    check_source(item, limits);
+    return;
+  }
+  item.clip = probe_clip(item.path, item.pointer, item.reference, limits);
+  if (item.in_us >= item.clip.duration_us) {
+    char len[32];
+    std::snprintf(len, sizeof len, "%.3g", double(item.clip.duration_us) / 1e6);
+    throw MediaError({{item.pointer, item.reference, std::string("`in` is past the end of the clip (") + len + " s long)",
+                       "set `in` inside the clip, or trim the segment"}});
+  }
+}
+
 std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const PlanItem& item) {
   PhotoInfo info = check_source(item, MediaLimits{INT64_MAX, INT64_MAX});
-  const double s = item.prep_scale;
-  const double W = plan.width * s, H = plan.height * s;
-  const double pw = double(info.display_width()), ph = double(info.display_height());
-  const int fw = even_up(W), fh = even_up(H);
-  // The size each fit needs the photo at, so decoders can scale while decoding.
-  const double cover = std::max(W / pw, H / ph), contain = std::min(W / pw, H / ph);
-  const cv::Size cover_size(std::max(fw, even_up(pw * cover)), std::max(fh, even_up(ph * cover)));
-  const cv::Size contain_size(std::max(1, int(std::lround(pw * contain))), std::max(1, int(std::lround(ph * contain))));
+  const cv::Size shown(info.display_width(), info.display_height());
+  // The size the fit needs the photo at, so decoders can scale while decoding.
+  const FitSizes z = fit_sizes(plan, item, shown);
   cv::Size want;
   switch (item.fit) {
     case draft::Fit::Cover:
-      want = cover_size;
+      want = z.cover;
       break;
     case draft::Fit::Contain:
     case draft::Fit::Blur:
-      want = contain_size;
+      want = z.contain;
       break;
     case draft::Fit::Stretch:
-      want = cv::Size(fw, fh);
+      want = cv::Size(z.fw, z.fh);
       break;
   }
   cv::Mat photo;
@@ -112,6 +139,16 @@ std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const Pla
   } catch (const cv::Exception& e) {
     throw MediaError({{item.pointer, item.reference, std::string("cannot be decoded (") + e.err + ")", kReexport}});
   }
+  return frame_picture(plan, item, std::move(photo), shown);
+}
+
+std::shared_ptr<const PreparedSource> frame_picture(const Plan& plan, const PlanItem& item, cv::Mat photo,
+                                                    cv::Size shown) {
+  if (shown.width <= 0 || shown.height <= 0) shown = photo.size();
+  const double s = item.prep_scale;
+  const FitSizes z = fit_sizes(plan, item, shown);
+  const int fw = z.fw, fh = z.fh;
+  const cv::Size cover_size = z.cover;
   cv::Mat framed;
   switch (item.fit) {
     case draft::Fit::Cover:

@@ -22,8 +22,19 @@ struct PreparedSource {
 /// Decodes and frames `item`. Throws MediaError (naming the segment) when decoding fails.
 std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const PlanItem& item);
 
+/// Frames one upright BGR picture (a decoded photo, or a clip's picture) for `item`'s fit
+/// mode at prep_scale times the canvas, keeping the part its Ken Burns path can reach.
+/// `shown`: the source's full size when `picture` was decoded smaller (empty: its own size).
+std::shared_ptr<const PreparedSource> frame_picture(const Plan& plan, const PlanItem& item, cv::Mat picture,
+                                                    cv::Size shown = {});
+
 /// Checks one source file against the limits and its header (no decoding). Returns the
 /// probed facts; throws MediaError naming the segment when it cannot be used.
 PhotoInfo check_source(const PlanItem& item, const MediaLimits& limits);
+
+/// Checks one plan item up front: a photo through check_source; a clip through probe_clip,
+/// whose facts it stores in item.clip, and its `in` against the clip's length. Throws
+/// MediaError naming the segment.
+void check_item(PlanItem& item, const MediaLimits& limits);
 
 }  // namespace reel::engine

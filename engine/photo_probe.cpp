@@ -301,7 +301,7 @@ PhotoInfo probe_photo(const std::string& path) {
     info.format = PhotoFormat::Gif;
     info.defect = "GIF is not supported yet";
   } else if (starts("ftyp", 4) || starts("\x1a\x45\xdf\xa3")) {
-    info.defect = "a video clip: clips are not rendered yet, only photos";
+    info.defect = "a video clip named like a photo";
   } else if (looks_like_text(b)) {
     info.format = PhotoFormat::Text;
     info.defect = "not an image: the file holds text";

@@ -15,6 +15,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "draft/problem.h"
+#include "draft/summary.h"
 #include "draft/time.h"
 #include "engine/audio_mix.h"
 #include "engine/encoder_aac.h"
@@ -39,11 +40,12 @@ void notify(const RenderOptions& o, const Plan& plan) {
   for (const auto& n : plan.notices) o.notice(n);
 }
 
-void check_plan_sources(const Plan& plan, const MediaLimits& limits) {
+// Photos and clips alike, every bad one reported at once; clips keep their probed facts.
+void check_plan_sources(Plan& plan, const MediaLimits& limits) {
   std::vector<MediaIssue> issues;
-  for (const PlanItem& it : plan.items) {
+  for (PlanItem& it : plan.items) {
     try {
-      check_source(it, limits);
+      check_item(it, limits);
     } catch (const MediaError& e) {
       issues.insert(issues.end(), e.issues().begin(), e.issues().end());
     }
@@ -97,13 +99,36 @@ H264Settings encoder_settings(const Plan& plan, const RenderOptions& o) {
   return s;
 }
 
+// `music` plus the own sound of every clip segment of the video tracks: a key sound (it ducks
+// the music that ducks), silent when the clip has no audio stream, none when muted.
+std::vector<AudioPlacement> clip_sound_placements(const draft::Draft& draft, std::vector<AudioPlacement> music) {
+  for (const draft::Track& track : draft.tracks) {
+    if (track.kind != draft::TrackKind::Video) continue;
+    for (const draft::Segment& seg : track.segments) {
+      if (seg.source.empty() || !draft::looks_like_clip(seg.source) || seg.video.mute) continue;
+      AudioPlacement p;
+      p.pointer = seg.pointer;
+      p.reference = seg.source;
+      p.start_ms = seg.start_ms;
+      p.duration_ms = seg.duration_ms;
+      p.in_ms = seg.source_in_ms;
+      p.volume = seg.video.volume;
+      p.loop = seg.video.loop;
+      p.key = true;
+      p.may_be_silent = true;
+      music.push_back(std::move(p));
+    }
+  }
+  return music;
+}
+
 // The sound of frames [frame_begin, frame_end): every audio source is opened and checked here,
 // before anything is encoded, and one MediaError lists all the bad ones.
 std::unique_ptr<AudioMix> make_audio(const draft::Draft& draft, const Plan& plan, const RenderOptions& o) {
   SourceResolver resolve = o.resolve_source;
   if (!resolve) resolve = [&o](const std::string& ref) { return default_resolve(ref, o.base_dir); };
   const int64_t end = draft::samples_before_frame(plan.frame_end, plan.fps, AudioMix::kRate);
-  auto mix = std::make_unique<AudioMix>(audio_placements(draft), end, resolve, o.limits);
+  auto mix = std::make_unique<AudioMix>(clip_sound_placements(draft, audio_placements(draft)), end, resolve, o.limits);
   mix->seek(draft::samples_before_frame(plan.frame_begin, plan.fps, AudioMix::kRate));
   if (o.notice)
     for (const auto& n : mix->notices()) o.notice(n);
@@ -147,7 +172,8 @@ RenderResult render_to_file(const draft::Draft& draft, const std::string& out_pa
     const int loaders = threads > 1 ? (options.preset == Preset::Preview ? 2 : 1) : 0;
     // Preview: far enough ahead for both loaders to have a photo each (its photos are small).
     const double ahead_s = options.preset == Preset::Preview ? 8 : 2;
-    SourceCache cache(plan, int64_t(ahead_s * plan.fps.value()) + 2 * threads + 4, loaders);
+    // Each clip keeps the pipeline's window of frames in flight (see run_pipeline) prepared.
+    SourceCache cache(plan, int64_t(ahead_s * plan.fps.value()) + 2 * threads + 4, loaders, 2 * threads + 4);
     FramePool pool(plan.width, plan.height);
     TextLayer text(draft, plan.width, plan.height, plan.fps, options.base_dir);
     RenderProgress pr;
@@ -188,7 +214,7 @@ void render_still(const draft::Draft& draft, int64_t at_ms, const std::string& p
   // Only the photos on screen at n are checked and decoded.
   for (const auto& s : plan.state_at(n))
     for (int i : {s.a, s.b})
-      if (i >= 0) check_source(plan.items[size_t(i)], options.limits);
+      if (i >= 0) check_item(plan.items[size_t(i)], options.limits);
   notify(options, plan);
   SourceCache cache(plan, 0, 0);
   YuvImage frame(plan.width, plan.height);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 
+#include "draft/summary.h"
 #include "draft/time.h"
 #include "engine/errors.h"
 
@@ -28,6 +29,15 @@ draft::FocusPoint Plan::focus_at(int item, int64_t n) const {
   double span = double(it.vis_end_us - it.vis_start_us);
   double u = span > 0 ? (frame_time_us(n) - double(it.vis_start_us)) / span : 0;
   return it.kb.at(std::clamp(u, 0.0, 1.0));
+}
+
+int64_t Plan::clip_time_us(int item, int64_t n) const {
+  const PlanItem& it = items[size_t(item)];
+  // frame_time_us is exact as a double for any realistic n; round to the microsecond.
+  int64_t t = it.in_us + int64_t(std::llround(frame_time_us(n))) - it.start_us;
+  const int64_t dur = it.clip.duration_us;
+  if (it.loop && dur > it.in_us && t >= dur) t = it.in_us + (t - it.in_us) % (dur - it.in_us);
+  return std::max<int64_t>(0, t);
 }
 
 std::vector<TrackState> Plan::state_at(int64_t n) const {
@@ -128,6 +138,9 @@ Plan make_plan(const draft::Draft& d, const RenderOptions& o) {
         issues.push_back({s.pointer, s.source, e.what(), ""});
       }
       it.fit = s.video.fit;
+      it.is_clip = draft::looks_like_clip(s.source);
+      it.loop = s.video.loop;
+      it.in_us = s.source_in_ms * 1000;
       uint64_t seed = std::hash<std::string>{}(s.source) ^ (uint64_t(k) * 0x9E3779B97F4A7C15ull);
       it.kb = resolve_ken_burns(s.video.ken_burns, seed, &previous_auto);
       double zmax = std::max(1.0, it.kb.max_zoom()), zmin = std::max(1.0, it.kb.min_zoom());

@@ -7,13 +7,14 @@
 #include <vector>
 
 #include "draft/model.h"
+#include "engine/clip_decoder.h"
 #include "engine/ken_burns.h"
 #include "engine/render.h"
 #include "engine/yuv_image.h"
 
 namespace reel::engine {
 
-/// One photo segment of a video track, with its timing resolved to the frame clock.
+/// One photo or clip segment of a video track, with its timing resolved to the frame clock.
 struct PlanItem {
   std::string pointer;    // the segment's JSON pointer, for messages
   std::string reference;  // the source as written in the draft
@@ -31,6 +32,11 @@ struct PlanItem {
   int prev = -1;                           // the outgoing item of that transition; -1: from what lies below
   int next = -1;                           // the item that transitions out of this one, -1 none
   int64_t first_frame = 0, end_frame = 0;  // visible frames [first, end)
+  // A video clip or animated GIF (by the source's extension) rather than a photo.
+  bool is_clip = false;
+  bool loop = false;      // a clip shorter than its segment repeats from `in` instead of holding
+  int64_t in_us = 0;      // the clip's source time at the segment's start
+  ClipInfo clip;          // filled in by check_item (the up-front probe)
 };
 
 /// What one video track shows at a frame: `b` alone, or a transition from `a` (or from the
@@ -63,6 +69,11 @@ struct Plan {
   /// What each video track shows at frame n (bottom track first); tracks showing nothing at
   /// n are left out.
   std::vector<TrackState> state_at(int64_t n) const;
+  /// The source time (us after the clip's first picture) that clip `item` shows at frame n:
+  /// in + (frame time - segment start), exact from the frame clock. Before the clip's material
+  /// it is clamped to 0 (the first picture is held); past its end it loops back to `in` when
+  /// the segment loops, else the decoder holds the last picture.
+  int64_t clip_time_us(int item, int64_t n) const;
 };
 
 /// Compiles a draft. Resolves every source through options.resolve_source (or the default

@@ -5,8 +5,11 @@
 
 namespace reel::engine {
 
-SourceCache::SourceCache(const Plan& plan, int64_t ahead_frames, int loaders)
-    : plan_(plan), ahead_(ahead_frames), entries_(plan.items.size()) {
+SourceCache::SourceCache(const Plan& plan, int64_t ahead_frames, int loaders, int clip_window)
+    : plan_(plan), ahead_(ahead_frames), entries_(plan.items.size()), clip_window_(std::max(2, clip_window)) {
+  clips_.resize(plan.items.size());
+  for (size_t i = 0; i < plan.items.size(); ++i)
+    if (plan.items[i].is_clip) clips_[i] = std::make_unique<ClipState>();
   order_.resize(plan.items.size());
   std::iota(order_.begin(), order_.end(), 0);
   std::stable_sort(order_.begin(), order_.end(),
@@ -48,7 +51,34 @@ bool SourceCache::load(int item, std::unique_lock<std::mutex>& lock, std::shared
   return true;
 }
 
-std::shared_ptr<const PreparedSource> SourceCache::get(int item) {
+std::shared_ptr<const PreparedSource> SourceCache::get_clip(int item, int64_t frame) {
+  const PlanItem& it = plan_.items[size_t(item)];
+  ClipState& c = *clips_[size_t(item)];
+  std::lock_guard lock(c.mu);
+  if (auto found = c.recent.find(frame); found != c.recent.end()) return found->second;
+  if (!c.decoder) {
+    ClipInfo info = it.clip.duration_us > 0 ? it.clip : probe_clip(it.path, it.pointer, it.reference);
+    c.decoder = std::make_unique<ClipDecoder>(it.path, it.pointer, it.reference, info);
+  }
+  // Within the window ahead: prepare every frame on the way, so the frames other workers are
+  // about to ask for are there and the decoder only ever moves forward. Otherwise (the first
+  // frame, or a jump) just this one; the decoder seeks.
+  int64_t from = frame;
+  if (c.last_frame >= 0 && frame > c.last_frame && frame - c.last_frame <= clip_window_) from = c.last_frame + 1;
+  std::shared_ptr<const PreparedSource> out;
+  for (int64_t f = from; f <= frame; ++f) {
+    if (auto done = c.recent.find(f); done != c.recent.end())
+      out = done->second;
+    else
+      out = c.recent[f] = frame_picture(plan_, it, c.decoder->picture_at(plan_.clip_time_us(item, f)));
+  }
+  c.last_frame = frame;
+  while (c.recent.size() > size_t(clip_window_)) c.recent.erase(c.recent.begin());
+  return out;
+}
+
+std::shared_ptr<const PreparedSource> SourceCache::get(int item, int64_t frame) {
+  if (clips_[size_t(item)]) return get_clip(item, frame);
   std::unique_lock lock(mu_);
   Entry& e = entries_[size_t(item)];
   std::shared_ptr<const PreparedSource> mine;
@@ -71,6 +101,18 @@ void SourceCache::set_playhead(int64_t frame) {
   playhead_ = frame;
   for (size_t i = 0; i < entries_.size(); ++i)
     if (plan_.items[i].end_frame <= frame) entries_[i].source.reset();
+  for (size_t i = 0; i < clips_.size(); ++i) {
+    if (!clips_[i]) continue;
+    ClipState& c = *clips_[i];
+    std::lock_guard clip_lock(c.mu);
+    if (plan_.items[i].end_frame <= frame) {
+      c.decoder.reset();
+      c.recent.clear();
+      c.last_frame = -1;
+    } else {
+      c.recent.erase(c.recent.begin(), c.recent.lower_bound(frame));
+    }
+  }
   cv_.notify_all();
 }
 
@@ -88,7 +130,7 @@ void SourceCache::loader_loop() {
     while (next_load_ < order_.size()) {
       int i = order_[next_load_];
       const Entry& e = entries_[size_t(i)];
-      if (e.done || e.loading || plan_.items[size_t(i)].end_frame <= playhead_ ||
+      if (e.done || e.loading || plan_.items[size_t(i)].is_clip || plan_.items[size_t(i)].end_frame <= playhead_ ||
           plan_.items[size_t(i)].end_frame <= plan_.frame_begin ||
           plan_.items[size_t(i)].first_frame >= plan_.frame_end)
         ++next_load_;

@@ -3,8 +3,14 @@
 // the photos that come next, in timeline order, a little ahead of the frames being composed;
 // photos whose last frame has been encoded are dropped. Memory therefore follows the number
 // of photos on screen around the playhead, not the length of the slideshow.
+// Clips are decoded on demand instead: one ClipDecoder per clip behind its own mutex (decoding
+// is sequential), which prepares every frame from the last one it made up to the one asked
+// for and keeps the few most recent, so workers asking out of order within the pipeline's
+// window never make it seek back.
 #include <condition_variable>
 #include <exception>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -19,12 +25,14 @@ class SourceCache final : public SourceProvider {
  public:
   /// `ahead_frames`: how far past the playhead the loaders prepare photos. `loaders`: how many
   /// background loader threads (0: every photo is prepared by whoever needs it first).
-  SourceCache(const Plan& plan, int64_t ahead_frames, int loaders);
+  /// `clip_window`: how many prepared pictures each clip keeps (at least the pipeline's window
+  /// of frames in flight).
+  SourceCache(const Plan& plan, int64_t ahead_frames, int loaders, int clip_window = 8);
   ~SourceCache() override;
   SourceCache(const SourceCache&) = delete;
   SourceCache& operator=(const SourceCache&) = delete;
 
-  std::shared_ptr<const PreparedSource> get(int item) override;
+  std::shared_ptr<const PreparedSource> get(int item, int64_t frame) override;
   /// Every frame before `frame` is done: photos not visible from there on are released.
   void set_playhead(int64_t frame);
   /// Prepared photos held right now (for tests of the memory bound).
@@ -36,6 +44,14 @@ class SourceCache final : public SourceProvider {
     std::exception_ptr error;
     bool loading = false, done = false;
   };
+  /// One clip's decoder and its recently prepared pictures, by frame.
+  struct ClipState {
+    std::mutex mu;  // guards everything below; never held while taking mu_
+    std::unique_ptr<ClipDecoder> decoder;
+    std::map<int64_t, std::shared_ptr<const PreparedSource>> recent;
+    int64_t last_frame = -1;  // the frame the decoder prepared last
+  };
+  std::shared_ptr<const PreparedSource> get_clip(int item, int64_t frame);
   void loader_loop();
   bool load(int item, std::unique_lock<std::mutex>& lock,
             std::shared_ptr<const PreparedSource>* out);  // called with lock held
@@ -50,6 +66,8 @@ class SourceCache final : public SourceProvider {
   size_t next_load_ = 0;  // position in order_ of the loader
   bool stop_ = false;
   std::vector<std::thread> loaders_;
+  const int clip_window_;
+  std::vector<std::unique_ptr<ClipState>> clips_;  // by item; null for photos
 };
 
 }  // namespace reel::engine

@@ -62,7 +62,7 @@ void render_storyboard(const draft::Draft& draft, const std::string& png_path, c
   thumb.from_ms.reset();
   thumb.to_ms.reset();
   Plan plan = make_plan(draft, thumb);
-  for (const PlanItem& it : plan.items) check_source(it, options.limits);
+  for (PlanItem& it : plan.items) check_item(it, options.limits);
   if (options.notice)
     for (const auto& n : plan.notices) options.notice(n);
 
