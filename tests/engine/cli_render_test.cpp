@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "media_fixtures.h"
+#include "support/clip_writer.h"
 #include "support/run_command.h"
 #include "support/wav_writer.h"
 
@@ -222,6 +223,46 @@ TEST(RenderBadInput, EveryBadSourceIsListedAtOnce) {
   EXPECT_NE(r.err.find("/t/0/sg/0: a.jpg: file not found"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("/t/0/sg/1: empty.png: the file is empty"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir.file("out.mp4")));
+}
+
+TEST(RenderBadInput, BadClipsAreListedAtOnceWithExitOneAndNoFile) {
+  TempDir dir;
+  std::vector<int64_t> ten;
+  for (int i = 0; i < 10; ++i) ten.push_back(i * 40);
+  write_clip(dir.path() / "short.mp4", 64, 48, ten);            // 0.4 s: `in` 900 is past its end
+  write_clip(dir.path() / "still.gif", 64, 48, {0}, 0, "gif");  // a GIF with one frame
+  std::ofstream(dir.file("notes.mp4")) << "this is text, not a video\n";
+  write_clip(dir.path() / "whole.mp4", 64, 48, ten);
+  std::vector<uint8_t> cut = bytes_of(dir.file("whole.mp4"));
+  cut.resize(cut.size() / 2);
+  write_bytes(dir.file("cut.mp4"), cut);
+  Json j = slideshow_json(160, 90, 25, {"short.mp4", "still.gif", "notes.mp4", "cut.mp4"}, 500);
+  j["t"][0]["sg"][0]["in"] = 900;
+  std::ofstream(dir.file("draft.json")) << j.dump();
+  RunResult r = run_command(REEL_BINARY, {"render", "draft.json", "-o", "out.mp4"}, "", dir.path().string());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("/t/0/sg/0: short.mp4: `in` is past the end of the clip (0.4 s long)"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("/t/0/sg/1: still.gif: is a GIF with a single frame"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/t/0/sg/2: notes.mp4: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/t/0/sg/3: cut.mp4: "), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir.file("out.mp4")));
+}
+
+TEST(RenderCommand, RendersAClipBesideAPhoto) {
+  TempDir dir;
+  std::vector<int64_t> pts;
+  for (int i = 0; i < 25; ++i) pts.push_back(i * 40);
+  write_clip(dir.path() / "clip.mov", 160, 120, pts, 0, "libx264", 440);
+  write_image(dir.file("p.jpg"), detailed_photo(320, 180, 3));
+  Json j = slideshow_json(160, 90, 25, {"p.jpg", "clip.mov"}, 500);
+  j["t"][0]["sg"][1]["m"] = {{"tr", {{"type", "fade"}, {"d", 200}}}, {"fit", "blur"}};
+  std::ofstream(dir.file("draft.json")) << j.dump();
+  RunResult r = run_command(REEL_BINARY, {"render", "draft.json", "-o", "out.mp4"}, "", dir.path().string());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  VideoProbe p = probe_video(dir.file("out.mp4"));
+  EXPECT_EQ(p.frames, 25);
+  EXPECT_TRUE(p.has_audio);  // the clip's own sound
 }
 
 struct GoodCase {

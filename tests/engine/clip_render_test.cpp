@@ -159,5 +159,19 @@ TEST(ClipRender, InPastTheEndOfTheClipIsReportedWithTheSegment) {
   EXPECT_FALSE(fs::exists(dir.file("out.mp4")));
 }
 
+TEST(ClipRender, ClipsOwnSoundIsInTheOutputUnlessMuted) {
+  TempDir dir;
+  write_clip(dir.path() / "talk.mp4", 160, 120, every(40, 25), 0, "libx264", 440);
+  for (bool mute : {false, true}) {
+    Json meta = Json::object();
+    if (mute) meta["mute"] = true;
+    Json j = draft_of(160, 120, 25, Json::array({clip_segment(0, 1000, "talk.mp4", 0, meta)}));
+    engine::render_to_file(load(j), dir.file("out.mp4"), opts(dir, 2));
+    VideoProbe p = probe_video(dir.file("out.mp4"));
+    EXPECT_EQ(p.frames, 25);
+    EXPECT_EQ(p.has_audio, !mute) << (mute ? "muted" : "with sound");
+  }
+}
+
 }  // namespace
 }  // namespace reel::test

@@ -3,6 +3,7 @@
 // name, "gif" for an animated GIF), every picture's brightness encoding its number.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <string>
@@ -25,9 +26,10 @@ inline int level(int i) { return 30 + (i * 12) % 200; }
 
 // Writes a clip of `pts_ms.size()` pictures of w x h, picture i shown from pts_ms[i]; the left
 // half is level(i), the right half white so a rotation can be seen. `rotation`: clockwise
-// quarter turns a player should apply (stored in the display matrix).
+// quarter turns a player should apply (stored in the display matrix). `tone_hz` > 0 adds an
+// AAC sound track: a sine at that frequency, half scale, as long as the pictures.
 inline void write_clip(const std::filesystem::path& path, int w, int h, const std::vector<int64_t>& pts_ms, int rotation = 0,
-                const char* codec_name = "libx264") {
+                const char* codec_name = "libx264", double tone_hz = 0) {
   av_log_set_level(AV_LOG_ERROR);  // the test's own encoder need not print its settings
   AVFormatContext* fmt = nullptr;
   av::check(avformat_alloc_output_context2(&fmt, nullptr, nullptr, path.c_str()), "output");
@@ -50,6 +52,23 @@ inline void write_clip(const std::filesystem::path& path, int w, int h, const st
     av_display_rotation_set(m, rotation);  // as a phone writes it: players turn it clockwise
   }
   av::check(avio_open(&fmt->pb, path.c_str(), AVIO_FLAG_WRITE), "avio");
+  av::CodecContextPtr aenc;
+  AVStream* ast = nullptr;
+  if (tone_hz > 0) {
+    const AVCodec* aac = avcodec_find_encoder(AV_CODEC_ID_AAC);
+    ASSERT_NE(aac, nullptr);
+    aenc.reset(avcodec_alloc_context3(aac));
+    aenc->sample_rate = 48000;
+    aenc->sample_fmt = AV_SAMPLE_FMT_FLTP;
+    aenc->ch_layout = AV_CHANNEL_LAYOUT_MONO;
+    aenc->bit_rate = 128000;
+    aenc->time_base = AVRational{1, 48000};
+    if (fmt->oformat->flags & AVFMT_GLOBALHEADER) aenc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+    av::check(avcodec_open2(aenc.get(), aac, nullptr), "open aac");
+    ast = avformat_new_stream(fmt, nullptr);
+    avcodec_parameters_from_context(ast->codecpar, aenc.get());
+    ast->time_base = aenc->time_base;
+  }
   av::check(avformat_write_header(fmt, nullptr), "header");
   av::PacketPtr pkt = av::alloc_packet();
   // Every packet lasts until the next picture (the last one as long as the one before it), as
@@ -90,6 +109,31 @@ inline void write_clip(const std::filesystem::path& path, int w, int h, const st
   }
   avcodec_send_frame(enc.get(), nullptr);
   drain();
+  if (aenc) {
+    const int64_t samples = (pts_ms.back() + duration_of(pts_ms.back())) * 48;
+    auto drain_audio = [&] {
+      while (avcodec_receive_packet(aenc.get(), pkt.get()) == 0) {
+        av_packet_rescale_ts(pkt.get(), aenc->time_base, ast->time_base);
+        pkt->stream_index = ast->index;
+        av_interleaved_write_frame(fmt, pkt.get());
+      }
+    };
+    for (int64_t at = 0; at < samples; at += aenc->frame_size) {
+      av::FramePtr f = av::alloc_frame();
+      f->nb_samples = int(std::min<int64_t>(aenc->frame_size, samples - at));
+      f->format = aenc->sample_fmt;
+      f->sample_rate = 48000;
+      av_channel_layout_copy(&f->ch_layout, &aenc->ch_layout);
+      av_frame_get_buffer(f.get(), 0);
+      auto* d = reinterpret_cast<float*>(f->data[0]);
+      for (int i = 0; i < f->nb_samples; ++i) d[i] = float(0.5 * std::sin(2 * M_PI * tone_hz * double(at + i) / 48000));
+      f->pts = at;
+      avcodec_send_frame(aenc.get(), f.get());
+      drain_audio();
+    }
+    avcodec_send_frame(aenc.get(), nullptr);
+    drain_audio();
+  }
   av_write_trailer(fmt);
   avio_closep(&fmt->pb);
   avformat_free_context(fmt);
