@@ -54,26 +54,37 @@ bool SourceCache::load(int item, std::unique_lock<std::mutex>& lock, std::shared
 std::shared_ptr<const PreparedSource> SourceCache::get_clip(int item, int64_t frame) {
   const PlanItem& it = plan_.items[size_t(item)];
   ClipState& c = *clips_[size_t(item)];
+  cv::Mat picture;
+  {
+    std::lock_guard lock(c.mu);
+    if (auto found = c.recent.find(frame); found != c.recent.end()) {
+      if (found->second.prepared) return found->second.prepared;
+      picture = found->second.picture;
+    } else {
+      if (!c.decoder) {
+        ClipInfo info = it.clip.duration_us > 0 ? it.clip : probe_clip(it.path, it.pointer, it.reference);
+        c.decoder = std::make_unique<ClipDecoder>(it.path, it.pointer, it.reference, info);
+      }
+      // Within the window ahead: decode the picture of every frame on the way, so the frames
+      // other workers are about to ask for are there and the decoder only ever moves forward.
+      // Otherwise (the first frame, or a jump) just this one; the decoder seeks.
+      int64_t from = frame;
+      if (c.last_frame >= 0 && frame > c.last_frame && frame - c.last_frame <= clip_window_) from = c.last_frame + 1;
+      for (int64_t f = from; f <= frame; ++f)
+        if (!c.recent.count(f)) c.recent[f].picture = c.decoder->picture_at(plan_.clip_time_us(item, f)).clone();
+      c.last_frame = frame;
+      picture = c.recent[frame].picture;
+      while (c.recent.size() > size_t(clip_window_)) c.recent.erase(c.recent.begin());
+    }
+  }
+  // Framing runs outside the lock, on the worker that needs the frame, in parallel with the
+  // others (two workers asking for the same frame at once both frame it, identically).
+  std::shared_ptr<const PreparedSource> out = frame_picture(plan_, it, picture);
   std::lock_guard lock(c.mu);
-  if (auto found = c.recent.find(frame); found != c.recent.end()) return found->second;
-  if (!c.decoder) {
-    ClipInfo info = it.clip.duration_us > 0 ? it.clip : probe_clip(it.path, it.pointer, it.reference);
-    c.decoder = std::make_unique<ClipDecoder>(it.path, it.pointer, it.reference, info);
+  if (auto found = c.recent.find(frame); found != c.recent.end()) {
+    found->second.prepared = out;
+    found->second.picture.release();
   }
-  // Within the window ahead: prepare every frame on the way, so the frames other workers are
-  // about to ask for are there and the decoder only ever moves forward. Otherwise (the first
-  // frame, or a jump) just this one; the decoder seeks.
-  int64_t from = frame;
-  if (c.last_frame >= 0 && frame > c.last_frame && frame - c.last_frame <= clip_window_) from = c.last_frame + 1;
-  std::shared_ptr<const PreparedSource> out;
-  for (int64_t f = from; f <= frame; ++f) {
-    if (auto done = c.recent.find(f); done != c.recent.end())
-      out = done->second;
-    else
-      out = c.recent[f] = frame_picture(plan_, it, c.decoder->picture_at(plan_.clip_time_us(item, f)));
-  }
-  c.last_frame = frame;
-  while (c.recent.size() > size_t(clip_window_)) c.recent.erase(c.recent.begin());
   return out;
 }
 

@@ -4,9 +4,9 @@
 // photos whose last frame has been encoded are dropped. Memory therefore follows the number
 // of photos on screen around the playhead, not the length of the slideshow.
 // Clips are decoded on demand instead: one ClipDecoder per clip behind its own mutex (decoding
-// is sequential), which prepares every frame from the last one it made up to the one asked
-// for and keeps the few most recent, so workers asking out of order within the pipeline's
-// window never make it seek back.
+// is sequential), which decodes the picture of every frame from the last one it made up to
+// the one asked for and keeps the few most recent, so workers asking out of order within the
+// pipeline's window never make it seek back; each worker frames its own frame's picture.
 #include <condition_variable>
 #include <exception>
 #include <map>
@@ -44,11 +44,16 @@ class SourceCache final : public SourceProvider {
     std::exception_ptr error;
     bool loading = false, done = false;
   };
-  /// One clip's decoder and its recently prepared pictures, by frame.
+  /// A clip's frame: its decoded picture until a worker has framed it, then the prepared one.
+  struct ClipFrame {
+    cv::Mat picture;
+    std::shared_ptr<const PreparedSource> prepared;
+  };
+  /// One clip's decoder and its recent frames.
   struct ClipState {
     std::mutex mu;  // guards everything below; never held while taking mu_
     std::unique_ptr<ClipDecoder> decoder;
-    std::map<int64_t, std::shared_ptr<const PreparedSource>> recent;
+    std::map<int64_t, ClipFrame> recent;
     int64_t last_frame = -1;  // the frame the decoder prepared last
   };
   std::shared_ptr<const PreparedSource> get_clip(int item, int64_t frame);
