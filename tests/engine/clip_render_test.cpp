@@ -159,6 +159,17 @@ TEST(ClipRender, InPastTheEndOfTheClipIsReportedWithTheSegment) {
   EXPECT_FALSE(fs::exists(dir.file("out.mp4")));
 }
 
+TEST(ClipRender, AnimatedGifPlaysAtItsOwnDelays) {
+  TempDir dir;
+  write_clip(dir.path() / "anim.gif", 64, 48, every(100, 6), 0, "gif");  // 10 pictures a second
+  Json j = draft_of(64, 48, 25, Json::array({clip_segment(0, 600, "anim.gif")}));
+  engine::render_to_file(load(j), dir.file("out.mp4"), opts(dir, 2));
+  auto luma = region_luma(dir.file("out.mp4"), cv::Rect(4, 4, 24, 40));
+  ASSERT_EQ(luma.size(), 15u);
+  for (int n = 0; n < 15; ++n)  // grey k in full range is 16 + k * 219 / 255 in limited-range luma
+    EXPECT_NEAR(luma[size_t(n)], 16 + level(n * 40 / 100) * 219.0 / 255, 4) << "frame " << n;
+}
+
 TEST(ClipRender, ClipsOwnSoundIsInTheOutputUnlessMuted) {
   TempDir dir;
   write_clip(dir.path() / "talk.mp4", 160, 120, every(40, 25), 0, "libx264", 440);
