@@ -43,6 +43,9 @@ class ClipDecoder {
   /// whose time is <= t. Before the start: the first; past the end: the last. Calls with
   /// growing times decode forward; a jump back or far ahead seeks.
   const cv::Mat& picture_at(int64_t t_us);
+  /// The time of the picture picture_at returned last (us after the first): equal times mean
+  /// the same picture.
+  int64_t shown_time_us() const { return shown_us_; }
 
  private:
   struct CloseInput {

@@ -1,6 +1,7 @@
 #include "engine/source_cache.h"
 
 #include <algorithm>
+#include <iterator>
 #include <numeric>
 
 namespace reel::engine {
@@ -70,10 +71,27 @@ std::shared_ptr<const PreparedSource> SourceCache::get_clip(int item, int64_t fr
       // Otherwise (the first frame, or a jump) just this one; the decoder seeks.
       int64_t from = frame;
       if (c.last_frame >= 0 && frame > c.last_frame && frame - c.last_frame <= clip_window_) from = c.last_frame + 1;
-      for (int64_t f = from; f <= frame; ++f)
-        if (!c.recent.count(f)) c.recent[f].picture = c.decoder->picture_at(plan_.clip_time_us(item, f)).clone();
+      for (int64_t f = from; f <= frame; ++f) {
+        if (c.recent.count(f)) continue;
+        const cv::Mat& shown = c.decoder->picture_at(plan_.clip_time_us(item, f));
+        ClipFrame& slot = c.recent[f];
+        slot.picture_us = c.decoder->shown_time_us();
+        // A picture already held for an earlier frame is shared, not copied again.
+        auto before = c.recent.find(f);
+        if (before != c.recent.begin() && std::prev(before)->second.picture_us == slot.picture_us &&
+            std::prev(before)->first == f - 1) {
+          slot.picture = std::prev(before)->second.picture;
+          slot.prepared = std::prev(before)->second.prepared;
+        }
+        if (!slot.prepared && slot.picture.empty()) slot.picture = shown.clone();
+      }
       c.last_frame = frame;
       picture = c.recent[frame].picture;
+      if (auto& prepared = c.recent[frame].prepared) {
+        std::shared_ptr<const PreparedSource> out = prepared;
+        while (c.recent.size() > size_t(clip_window_)) c.recent.erase(c.recent.begin());
+        return out;
+      }
       while (c.recent.size() > size_t(clip_window_)) c.recent.erase(c.recent.begin());
     }
   }
@@ -81,10 +99,13 @@ std::shared_ptr<const PreparedSource> SourceCache::get_clip(int item, int64_t fr
   // others (two workers asking for the same frame at once both frame it, identically).
   std::shared_ptr<const PreparedSource> out = frame_picture(plan_, it, picture);
   std::lock_guard lock(c.mu);
-  if (auto found = c.recent.find(frame); found != c.recent.end()) {
-    found->second.prepared = out;
-    found->second.picture.release();
-  }
+  // Every held frame of the same picture takes the prepared one (a held last picture is
+  // framed once, not once per frame).
+  for (auto& [f, slot] : c.recent)  // the held picture keeps its buffer, so data identifies it
+    if (!slot.prepared && slot.picture.data == picture.data) {
+      slot.prepared = out;
+      slot.picture.release();
+    }
   return out;
 }
 

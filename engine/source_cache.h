@@ -46,6 +46,7 @@ class SourceCache final : public SourceProvider {
   };
   /// A clip's frame: its decoded picture until a worker has framed it, then the prepared one.
   struct ClipFrame {
+    int64_t picture_us = 0;  // which picture (the same one repeats at lower clip rates, or held)
     cv::Mat picture;
     std::shared_ptr<const PreparedSource> prepared;
   };
