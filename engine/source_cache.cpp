@@ -133,17 +133,16 @@ void SourceCache::set_playhead(int64_t frame) {
   playhead_ = frame;
   for (size_t i = 0; i < entries_.size(); ++i)
     if (plan_.items[i].end_frame <= frame) entries_[i].source.reset();
+  // A finished clip's decoder and pictures go (its workers are done with it, so this never
+  // waits on a decode); a playing clip's window bounds its pictures by itself.
   for (size_t i = 0; i < clips_.size(); ++i) {
-    if (!clips_[i]) continue;
+    if (!clips_[i] || clips_[i]->finished || plan_.items[i].end_frame > frame) continue;
     ClipState& c = *clips_[i];
     std::lock_guard clip_lock(c.mu);
-    if (plan_.items[i].end_frame <= frame) {
-      c.decoder.reset();
-      c.recent.clear();
-      c.last_frame = -1;
-    } else {
-      c.recent.erase(c.recent.begin(), c.recent.lower_bound(frame));
-    }
+    c.decoder.reset();
+    c.recent.clear();
+    c.last_frame = -1;
+    c.finished = true;
   }
   cv_.notify_all();
 }

@@ -56,6 +56,7 @@ class SourceCache final : public SourceProvider {
     std::unique_ptr<ClipDecoder> decoder;
     std::map<int64_t, ClipFrame> recent;
     int64_t last_frame = -1;  // the frame the decoder prepared last
+    bool finished = false;    // released behind the playhead (guarded by SourceCache::mu_)
   };
   std::shared_ptr<const PreparedSource> get_clip(int item, int64_t frame);
   void loader_loop();
