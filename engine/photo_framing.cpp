@@ -106,9 +106,12 @@ void check_item(PlanItem& item, const MediaLimits& limits) {
   }
   item.clip = probe_clip(item.path, item.pointer, item.reference, limits);
   if (item.in_us >= item.clip.duration_us) {
-    char len[32];
-    std::snprintf(len, sizeof len, "%.3g", double(item.clip.duration_us) / 1e6);
-    throw MediaError({{item.pointer, item.reference, std::string("`in` is past the end of the clip (") + len + " s long)",
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", double(item.clip.duration_us) / 1e6);
+    std::string len = buf;  // 0.40 -> 0.4, 12.00 -> 12
+    while (len.back() == '0') len.pop_back();
+    if (len.back() == '.') len.pop_back();
+    throw MediaError({{item.pointer, item.reference, "`in` is past the end of the clip (" + len + " s long)",
                        "set `in` inside the clip, or trim the segment"}});
   }
 }
