@@ -141,7 +141,9 @@ Plan make_plan(const draft::Draft& d, const RenderOptions& o) {
       it.is_clip = draft::looks_like_clip(s.source);
       it.loop = s.video.loop;
       it.in_us = s.source_in_ms * 1000;
-      uint64_t seed = std::hash<std::string>{}(s.source) ^ (uint64_t(k) * 0x9E3779B97F4A7C15ull);
+      // Seeded by the segment's place in the draft, not its source: the cloud gets the same draft
+      // with cdn_urls for sources and must pick the same moves.
+      uint64_t seed = std::hash<std::string>{}(s.pointer) ^ (uint64_t(k) * 0x9E3779B97F4A7C15ull);
       it.kb = resolve_ken_burns(s.video.ken_burns, seed, &previous_auto);
       double zmax = std::max(1.0, it.kb.max_zoom()), zmin = std::max(1.0, it.kb.min_zoom());
       it.prep_scale = std::min({zmax, 2 * zmin, 2.0});

@@ -266,6 +266,24 @@ TEST(KenBurns, AutoNeverRepeatsTheSameMoveTwiceInARow) {
   EXPECT_GT(distinct_moves, 20);
 }
 
+TEST(KenBurns, AutoPicksTheSameMovesWhenTheSourcesAreReplacedByUrls) {
+  // The cloud renders the same draft with cdn_urls for its sources: the moves must not change.
+  TempDir dir;
+  std::vector<std::string> local, remote;
+  for (int i = 0; i < 8; ++i) {
+    local.push_back("p" + std::to_string(i) + ".jpg");
+    remote.push_back("https://cdn.example/u/" + std::to_string(1000 + i) + ".jpg");
+  }
+  engine::RenderOptions o = opts(dir);
+  o.resolve_source = [&](const std::string&) { return dir.file("any.jpg"); };
+  engine::Plan a = engine::make_plan(load(slideshow_json(160, 90, 25, local, 1000, {{"kb", "auto"}})), o);
+  engine::Plan b = engine::make_plan(load(slideshow_json(160, 90, 25, remote, 1000, {{"kb", "auto"}})), o);
+  ASSERT_EQ(a.items.size(), b.items.size());
+  for (size_t i = 0; i < a.items.size(); ++i) {
+    EXPECT_TRUE(a.items[i].kb.from == b.items[i].kb.from && a.items[i].kb.to == b.items[i].kb.to) << "item " << i;
+  }
+}
+
 TEST(Still, IsExactlyTheFrameTheRenderComposes) {
   TempDir dir;
   write_image(dir.file("a.jpg"), detailed_photo(400, 300, 60));
