@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "draft/summary.h"
 #include "draft/time.h"
 #include "engine/audio_decoder.h"
 #include "engine/audio_limiter.h"
@@ -51,6 +52,21 @@ double AudioMix::fade_gain(double x) {
   return std::sin(0.5 * kPi * x);
 }
 
+namespace {
+
+// What every placement takes from its segment: where it is and where its sound starts.
+AudioPlacement placement_of(const draft::Segment& seg) {
+  AudioPlacement p;
+  p.pointer = seg.pointer;
+  p.reference = seg.source;
+  p.start_ms = seg.start_ms;
+  p.duration_ms = seg.duration_ms;
+  p.in_ms = seg.source_in_ms;
+  return p;
+}
+
+}  // namespace
+
 std::vector<AudioPlacement> audio_placements(const draft::Draft& draft) {
   std::vector<AudioPlacement> out;
   for (const draft::Track& track : draft.tracks) {
@@ -59,18 +75,30 @@ std::vector<AudioPlacement> audio_placements(const draft::Draft& draft) {
     std::transform(kind.begin(), kind.end(), kind.begin(), [](unsigned char c) { return std::tolower(c); });
     for (const draft::Segment& seg : track.segments) {
       if (seg.source.empty()) continue;  // the draft's validation reports it
-      AudioPlacement p;
-      p.pointer = seg.pointer;
-      p.reference = seg.source;
-      p.start_ms = seg.start_ms;
-      p.duration_ms = seg.duration_ms;
-      p.in_ms = seg.source_in_ms;
+      AudioPlacement p = placement_of(seg);
       p.volume = seg.audio.volume;
       p.fade_in_ms = seg.audio.fade_in_ms;
       p.fade_out_ms = seg.audio.fade_out_ms;
       p.loop = seg.audio.loop;
       p.duck = seg.audio.duck;
       p.key = kind == "voice";
+      out.push_back(std::move(p));
+    }
+  }
+  return out;
+}
+
+std::vector<AudioPlacement> sound_placements(const draft::Draft& draft) {
+  std::vector<AudioPlacement> out = audio_placements(draft);
+  for (const draft::Track& track : draft.tracks) {
+    if (track.kind != draft::TrackKind::Video) continue;
+    for (const draft::Segment& seg : track.segments) {
+      if (seg.source.empty() || !draft::looks_like_clip(seg.source) || seg.video.mute) continue;
+      AudioPlacement p = placement_of(seg);
+      p.volume = seg.video.volume;
+      p.loop = seg.video.loop;
+      p.key = true;            // it ducks the music that ducks
+      p.may_be_silent = true;  // a clip without a sound track plays nothing, no error
       out.push_back(std::move(p));
     }
   }

@@ -32,6 +32,11 @@ struct AudioPlacement {
 /// "voice" gives key placements.
 std::vector<AudioPlacement> audio_placements(const draft::Draft& draft);
 
+/// Everything a render hears: audio_placements(draft), then the own sound of every clip
+/// segment of the video tracks (`in`, `vol`, `loop`; a key sound that ducks `duck` music;
+/// silent, not an error, when the clip has no sound track; none when muted).
+std::vector<AudioPlacement> sound_placements(const draft::Draft& draft);
+
 /// The mix of a draft's audio tracks (tt 1), rendered block by block, sample-exact against
 /// the video: output sample i is at i / 48000 s, segment [s, s+d) ms covers samples
 /// [48 s, 48 (s+d)), and the mix is total_samples() long, ending exactly where frame
@@ -44,10 +49,6 @@ std::vector<AudioPlacement> audio_placements(const draft::Draft& draft);
 /// Per segment: `in` offset, linear volume, quarter-sine fades in and out, `loop` (else
 /// silence after the source ends), then tracks summed at unity in float, `duck` tracks lowered
 /// 12 dB while a voice track is loud, and a -2 dBTP look-ahead limiter on the sum.
-///
-/// Clips' own sound (to come): build AudioPlacements for the clip segments (their `in`,
-/// `vol`, `key = true`, `may_be_silent = true`; none when muted), append them to
-/// audio_placements(draft) and use the second constructor.
 ///
 /// Not thread-safe: one thread calls render() (the muxing thread of the pipeline).
 class AudioMix {

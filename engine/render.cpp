@@ -15,7 +15,6 @@
 #include <opencv2/imgproc.hpp>
 
 #include "draft/problem.h"
-#include "draft/summary.h"
 #include "draft/time.h"
 #include "engine/audio_mix.h"
 #include "engine/encoder_aac.h"
@@ -99,36 +98,13 @@ H264Settings encoder_settings(const Plan& plan, const RenderOptions& o) {
   return s;
 }
 
-// `music` plus the own sound of every clip segment of the video tracks: a key sound (it ducks
-// the music that ducks), silent when the clip has no audio stream, none when muted.
-std::vector<AudioPlacement> clip_sound_placements(const draft::Draft& draft, std::vector<AudioPlacement> music) {
-  for (const draft::Track& track : draft.tracks) {
-    if (track.kind != draft::TrackKind::Video) continue;
-    for (const draft::Segment& seg : track.segments) {
-      if (seg.source.empty() || !draft::looks_like_clip(seg.source) || seg.video.mute) continue;
-      AudioPlacement p;
-      p.pointer = seg.pointer;
-      p.reference = seg.source;
-      p.start_ms = seg.start_ms;
-      p.duration_ms = seg.duration_ms;
-      p.in_ms = seg.source_in_ms;
-      p.volume = seg.video.volume;
-      p.loop = seg.video.loop;
-      p.key = true;
-      p.may_be_silent = true;
-      music.push_back(std::move(p));
-    }
-  }
-  return music;
-}
-
 // The sound of frames [frame_begin, frame_end): every audio source is opened and checked here,
 // before anything is encoded, and one MediaError lists all the bad ones.
 std::unique_ptr<AudioMix> make_audio(const draft::Draft& draft, const Plan& plan, const RenderOptions& o) {
   SourceResolver resolve = o.resolve_source;
   if (!resolve) resolve = [&o](const std::string& ref) { return default_resolve(ref, o.base_dir); };
   const int64_t end = draft::samples_before_frame(plan.frame_end, plan.fps, AudioMix::kRate);
-  auto mix = std::make_unique<AudioMix>(clip_sound_placements(draft, audio_placements(draft)), end, resolve, o.limits);
+  auto mix = std::make_unique<AudioMix>(sound_placements(draft), end, resolve, o.limits);
   mix->seek(draft::samples_before_frame(plan.frame_begin, plan.fps, AudioMix::kRate));
   if (o.notice)
     for (const auto& n : mix->notices()) o.notice(n);
