@@ -5,14 +5,21 @@
 //                                                          the encode floor: encode frames that
 //                                                          are already made, with the render's
 //                                                          own encoder and MP4 writer
+//   reel_bench warp [W H [N]]                              time the Ken Burns warp alone: N
+//                                                          frames (Y + U + V) from a detailed
+//                                                          1.15x source, one thread
 #include <malloc.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "draft/parse.h"
 #include "engine/encoder_h264.h"
@@ -20,6 +27,7 @@
 #include "engine/pipeline.h"
 #include "engine/render.h"
 #include "engine/render_plan.h"
+#include "engine/resample.h"
 #include "engine/source_cache.h"
 
 using namespace reel;
@@ -90,6 +98,64 @@ int floor(const std::string& in, int w, int h, int64_t num, int64_t den, const s
   return 0;
 }
 
+/// An owned 8-bit plane with detail at every scale: noise, fine stripes, edges and gradients.
+struct Plane {
+  std::vector<uint8_t> px;
+  engine::PlaneView view;
+  Plane(int w, int h, unsigned seed) : px(size_t(w) * size_t(h)) {
+    view = {px.data(), w, w, h};
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int> noise(-12, 12);
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        double v = 128 + 60 * std::sin(x * 0.37 + y * 0.011) * std::cos(y * 0.23) + 0.02 * (x - y);
+        v += ((x / 37 + y / 29) % 2) ? 25 : -25;  // hard edges
+        v += noise(rng);
+        px[size_t(y) * size_t(w) + size_t(x)] = uint8_t(std::clamp(v, 0.0, 255.0));
+      }
+  }
+};
+
+/// Times resample_plane on one frame's three planes for `n` frames of each kind of map the
+/// compositor makes: Ken Burns (scale 0.85..1, sub-pixel offsets, inside the source), a slide
+/// (the map reaches off the source: clamping) and a zoom out beyond 1.5x (the widened kernel).
+int warp(int w, int h, int n) {
+  const double z = 1.15;
+  const int sw = int(std::lround(w * z)) & ~1, sh = int(std::lround(h * z)) & ~1;
+  Plane src[3] = {Plane(sw, sh, 1), Plane(sw / 2, sh / 2, 2), Plane(sw / 2, sh / 2, 3)};
+  Plane dst[3] = {Plane(w, h, 4), Plane(w / 2, h / 2, 5), Plane(w / 2, h / 2, 6)};
+  auto frame = [&](double a, double bx, double by) {
+    engine::resample_plane(src[0].view, dst[0].view, a, bx, a, by);
+    for (int p = 1; p < 3; ++p)  // chroma: the same map in half-size coordinates (as chroma_affine)
+      engine::resample_plane(src[p].view, dst[p].view, a, (0.5 * a + bx - 0.5) / 2, a, (0.5 * a + by - 0.5) / 2);
+  };
+  struct Kind {
+    const char* name;
+    double a0, a1, reach;  // scale range; `reach`: how far past the source the offsets go (px)
+  };
+  const Kind kinds[] = {{"kenburns", 0.85, 1.0, 0}, {"slide", 0.87, 0.87, 0.6 * w}, {"zoomout", 1.8, 1.8, 0}};
+  unsigned sum = 0;
+  for (const Kind& k : kinds) {
+    auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < n; ++i) {
+      double t = n > 1 ? double(i) / (n - 1) : 0;
+      double a = k.a0 + (k.a1 - k.a0) * t;
+      // Offsets: anywhere the canvas stays inside the source, plus `reach` to the left, with
+      // an irrational-ish step so the sub-pixel phases vary.
+      double room_x = sw - 1 - a * (w - 1), room_y = sh - 1 - a * (h - 1);
+      double bx = std::fmod(i * 7.318, std::max(room_x, 1.0)) - k.reach * t;
+      double by = std::fmod(i * 3.141, std::max(room_y, 1.0));
+      if (room_x < 0) bx = room_x / 2 - k.reach * t;  // zoomed out: centred, edges clamped
+      if (room_y < 0) by = room_y / 2;
+      frame(a, bx, by);
+      sum += dst[0].px[size_t(i) % dst[0].px.size()];
+    }
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / n;
+    std::printf("warp %-8s %dx%d from %dx%d: %.3f ms/frame (%d frames)\n", k.name, w, h, sw, sh, ms, n);
+  }
+  return sum == 0xffffffffu;  // keeps the work observable
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -97,6 +163,9 @@ int main(int argc, char** argv) {
   try {
     std::string cmd = argc > 1 ? argv[1] : "";
     if (cmd == "frames" && argc >= 4) return frames(argv[2], argv[3], argc > 4 ? argv[4] : "final");
+    if (cmd == "warp")
+      return warp(argc > 3 ? std::stoi(argv[2]) : 1920, argc > 3 ? std::stoi(argv[3]) : 1080,
+                  argc > 4 ? std::stoi(argv[4]) : 200);
     if (cmd == "floor" && argc >= 10)
       return floor(argv[2], std::stoi(argv[3]), std::stoi(argv[4]), std::stoll(argv[5]), std::stoll(argv[6]), argv[7],
                    argv[8], std::stoi(argv[9]));
@@ -105,6 +174,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cerr << "usage: reel_bench frames DRAFT OUT.yuv [final|preview]\n"
+               "       reel_bench warp [W H [N]]\n"
                "       reel_bench floor IN.yuv W H FPS_NUM FPS_DEN OUT.mp4 X264_PRESET CRF\n";
   return 2;
 }

@@ -3,12 +3,21 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 namespace reel::engine {
 
 namespace {
+
+std::atomic<bool> force_portable{false};
+
+bool use_avx2() {
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  return avx2 && !force_portable.load(std::memory_order_relaxed);
+}
 
 /// Catmull-Rom (Keys, a = -0.5): interpolating, linear phase, mild sharpening.
 inline double cubic(double x) {
@@ -18,190 +27,328 @@ inline double cubic(double x) {
   return 0;
 }
 
-/// Filter taps along one axis: for output i, source indices index[i*taps + k] (clamped to the
-/// plane, so edges repeat) with weights summing to 1.
-struct AxisFilter {
-  int taps = 0;
-  std::vector<int> index;
-  std::vector<float> weight;
-  int lo = 0, hi = 0;  // the source range touched
-};
-
 /// Ken Burns shrinks by at most 1/1.5 per axis in practice (zoom paths over a source prepared
 /// at the largest zoom): up to that, the plain 4-tap kernel is used (cheap, and the slight
 /// aliasing is below what the encoder keeps); beyond, it is widened to antialias.
 constexpr double kWidenAbove = 1.5;
 
-void make_filter(AxisFilter& f, int n, int src_n, double a, double b) {
+/// Filter taps along one axis: output i reads source first[i] + k (k < taps, unclamped) with
+/// fixed-point weight w[i * taps + k]. The weights come from the exact (double) position and
+/// are rounded so they sum to exactly 1 << bits: flat areas stay exactly flat.
+struct Axis {
+  int taps = 0;
+  std::vector<int> first;
+  std::vector<int32_t> w;
+  int lo = 0, hi = 0;  // unclamped source range touched
+};
+
+void make_axis(Axis& f, int n, double a, double b, int bits) {
   const double scale = std::abs(a) > kWidenAbove ? std::abs(a) : 1.0;
   const double support = 2.0 * scale;
   f.taps = int(std::ceil(support)) * 2;
-  f.index.resize(size_t(n) * size_t(f.taps));
-  f.weight.resize(size_t(n) * size_t(f.taps));
-  f.lo = src_n;
-  f.hi = -1;
+  f.first.resize(size_t(n));
+  f.w.resize(size_t(n) * size_t(f.taps));
+  f.lo = INT32_MAX;
+  f.hi = INT32_MIN;
+  const double one = double(1 << bits);
   std::vector<double> tmp(size_t(f.taps));
   for (int i = 0; i < n; ++i) {
-    double c = a * i + b;
-    int first = int(std::floor(c - support)) + 1;
+    const double c = a * i + b;
+    const int first = int(std::floor(c - support)) + 1;
     double sum = 0;
-    int* idx = &f.index[size_t(i) * size_t(f.taps)];
-    float* w = &f.weight[size_t(i) * size_t(f.taps)];
+    int big = 0;
     for (int k = 0; k < f.taps; ++k) {
       tmp[size_t(k)] = cubic((first + k - c) / scale);
       sum += tmp[size_t(k)];
-      idx[k] = std::clamp(first + k, 0, src_n - 1);
-      f.lo = std::min(f.lo, idx[k]);
-      f.hi = std::max(f.hi, idx[k]);
+      if (tmp[size_t(k)] > tmp[size_t(big)]) big = k;
     }
-    for (int k = 0; k < f.taps; ++k) w[k] = float(tmp[size_t(k)] / sum);
+    int32_t* w = &f.w[size_t(i) * size_t(f.taps)];
+    int32_t total = 0;
+    for (int k = 0; k < f.taps; ++k) total += w[k] = int32_t(std::lround(tmp[size_t(k)] / sum * one));
+    w[big] += (1 << bits) - total;  // the rounding residue goes where it matters least
+    f.first[size_t(i)] = first;
+    f.lo = std::min(f.lo, first);
+    f.hi = std::max(f.hi, first + f.taps - 1);
   }
 }
 
-// The two inner loops, compiled for AVX2 as well as the baseline and picked at run time.
-#define REEL_CLONES __attribute__((target_clones("avx2", "default")))
+// ---- The 4-tap path (every Ken Burns map): 16-bit fixed point.
+// Q14 weights fit int16 (for pmaddwd / pmulhrsw); the intermediate row holds the vertical
+// result in int16 with 6 fractional bits (at most 255 * 1.125 * 64 = 18360, so no overflow).
+// Worst-case error against exact arithmetic is about 0.1 of an 8-bit step.
+constexpr int kWBits = 14, kMidBits = 6, kHShift = kWBits + kMidBits;
 
-/// out[x] = sum_k w[k] * rows[k][x] for x in [0, n): contiguous, vectorises.
-REEL_CLONES void vertical(const uint8_t* const* rows, const float* w, int taps, int n, float* out) {
+/// mid[x] = sum_k round(w[k] * (rows[k][x] << 7) / 2^15) — exactly what pmulhrsw computes.
+void vertical4_portable(const uint8_t* const* rows, const int16_t* w, int from, int n, int16_t* mid) {
+  for (int x = from; x < n; ++x) {
+    int v = 0;
+    for (int k = 0; k < 4; ++k) v += ((int(rows[k][x]) << 7) * w[k] + (1 << 14)) >> 15;
+    mid[x] = int16_t(v);
+  }
+}
+
+__attribute__((target("avx2"))) inline __m256i tap16(const uint8_t* r, __m256i w) {
+  __m256i p = _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r)));
+  return _mm256_mulhrs_epi16(_mm256_slli_epi16(p, 7), w);
+}
+
+__attribute__((target("avx2"))) inline void vertical16(const uint8_t* const* r, const __m256i* w, int x,
+                                                       int16_t* mid) {
+  __m256i v = _mm256_add_epi16(_mm256_add_epi16(tap16(r[0] + x, w[0]), tap16(r[1] + x, w[1])),
+                               _mm256_add_epi16(tap16(r[2] + x, w[2]), tap16(r[3] + x, w[3])));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(mid + x), v);
+}
+
+__attribute__((target("avx2"))) void vertical4_avx2(const uint8_t* const* rows, const int16_t* w, int n,
+                                                    int16_t* mid) {
+  const __m256i wv[4] = {_mm256_set1_epi16(w[0]), _mm256_set1_epi16(w[1]), _mm256_set1_epi16(w[2]),
+                         _mm256_set1_epi16(w[3])};
+  int x = 0;
+  for (; x + 16 <= n; x += 16) vertical16(rows, wv, x, mid);
+  if (x < n) {
+    if (n >= 16)
+      vertical16(rows, wv, n - 16, mid);  // the last 16 again, overlapping: same values, no over-read
+    else
+      vertical4_portable(rows, w, x, n, mid);
+  }
+}
+
+/// dst[x] = clamp(round(sum_k w[k][x] * mid[s[x] + k] / 2^20)).
+void horizontal4_portable(const int16_t* mid, const int* s, const int16_t* w, int from, int n, uint8_t* dst) {
+  for (int x = from; x < n; ++x) {
+    const int16_t* p = mid + s[x];
+    const int16_t* wx = w + size_t(x) * 4;
+    int acc = wx[0] * p[0] + wx[1] * p[1] + wx[2] * p[2] + wx[3] * p[3];
+    int v = (acc + (1 << (kHShift - 1))) >> kHShift;
+    dst[x] = uint8_t(v < 0 ? 0 : (v > 255 ? 255 : v));
+  }
+}
+
+/// The AVX2 horizontal pass makes 32 outputs per step, in four blocks of 8: block j's low lane
+/// holds outputs 4j..4j+3 of the step, its high lane 16+4j..16+4j+3, which is the order the
+/// two packs (32 -> 16 -> 8 bits, per lane) put back in sequence without a permute.
+struct alignas(32) HBlock {
+  uint8_t mask[32];     // per lane, byte offsets of taps 0-1 of each output in its 16-byte window
+  int32_t w01[8];       // (w0, w1) int16 pairs for pmaddwd
+  int32_t w23[8];       // (w2, w3)
+  int32_t s[8];         // the outputs' first taps in mid (for gathers)
+  int32_t base[2];      // per lane, where its 16-byte window starts in mid
+};
+
+/// Outputs x of a step starting at x0: block j, lane l, position q.
+inline int step_x(int x0, int j, int l, int q) { return x0 + (j + 4 * l) * 4 + q; }
+
+/// Builds the blocks for all steps (the last one overlaps the one before when the width is not
+/// a multiple of 32). Returns whether every lane's 4 windows fit in 8 int16 (scale up to 4/3):
+/// then the windows are two loads and shuffles, else gathers.
+bool make_hblocks(std::vector<HBlock>& blocks, int W, const int* s, const int16_t* w) {
+  const int steps = (W + 31) / 32;
+  blocks.resize(size_t(steps) * 4);
+  bool fits = true;
+  for (int c = 0; c < steps; ++c) {
+    const int x0 = std::min(c * 32, W - 32);
+    for (int j = 0; j < 4; ++j) {
+      HBlock& b = blocks[size_t(c) * 4 + size_t(j)];
+      for (int l = 0; l < 2; ++l) {
+        int base = INT32_MAX, top = INT32_MIN;
+        for (int q = 0; q < 4; ++q) {
+          base = std::min(base, s[step_x(x0, j, l, q)]);
+          top = std::max(top, s[step_x(x0, j, l, q)]);
+        }
+        fits = fits && top - base <= 4;
+        b.base[l] = base;
+        for (int q = 0; q < 4; ++q) {
+          const int x = step_x(x0, j, l, q), i = l * 4 + q;
+          const int r = std::min(s[x] - base, 4);  // (clamped: unused when it does not fit)
+          for (int k = 0; k < 4; ++k) b.mask[i * 4 + k] = uint8_t(2 * r + k);
+          const int16_t* wx = w + size_t(x) * 4;
+          b.w01[i] = int32_t(uint32_t(uint16_t(wx[0])) | uint32_t(uint16_t(wx[1])) << 16);
+          b.w23[i] = int32_t(uint32_t(uint16_t(wx[2])) | uint32_t(uint16_t(wx[3])) << 16);
+          b.s[i] = s[x];
+        }
+      }
+    }
+  }
+  return fits;
+}
+
+template <bool kShuffle>
+__attribute__((target("avx2"))) void horizontal4_avx2(const int16_t* mid, const HBlock* blocks, int W,
+                                                      uint8_t* dst) {
+  const __m256i four = _mm256_set1_epi8(4), round = _mm256_set1_epi32(1 << (kHShift - 1));
+  const int steps = (W + 31) / 32;
+  for (int c = 0; c < steps; ++c, blocks += 4) {
+    __m256i acc[4];
+    for (int j = 0; j < 4; ++j) {
+      const HBlock& b = blocks[j];
+      __m256i t01, t23;
+      if constexpr (kShuffle) {
+        const __m256i win =
+            _mm256_loadu2_m128i(reinterpret_cast<const __m128i*>(mid + b.base[1]),
+                                reinterpret_cast<const __m128i*>(mid + b.base[0]));
+        const __m256i m = _mm256_load_si256(reinterpret_cast<const __m256i*>(b.mask));
+        t01 = _mm256_shuffle_epi8(win, m);
+        t23 = _mm256_shuffle_epi8(win, _mm256_add_epi8(m, four));
+      } else {
+        const __m256i s = _mm256_load_si256(reinterpret_cast<const __m256i*>(b.s));
+        t01 = _mm256_i32gather_epi32(reinterpret_cast<const int*>(mid), s, 2);
+        t23 = _mm256_i32gather_epi32(reinterpret_cast<const int*>(mid + 2), s, 2);
+      }
+      __m256i v = _mm256_add_epi32(_mm256_madd_epi16(t01, _mm256_load_si256(reinterpret_cast<const __m256i*>(b.w01))),
+                                   _mm256_madd_epi16(t23, _mm256_load_si256(reinterpret_cast<const __m256i*>(b.w23))));
+      acc[j] = _mm256_srai_epi32(_mm256_add_epi32(v, round), kHShift);
+    }
+    const __m256i lo = _mm256_packs_epi32(acc[0], acc[1]), hi = _mm256_packs_epi32(acc[2], acc[3]);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + std::min(c * 32, W - 32)), _mm256_packus_epi16(lo, hi));
+  }
+}
+
+void resample4(const PlaneView& src, const PlaneView& dst, double ax, double bx, double ay, double by) {
+  thread_local Axis fx, fy;
+  thread_local std::vector<int> s;
+  thread_local std::vector<int16_t> wx, wy, mid;
+  thread_local std::vector<HBlock> blocks;
+  const int W = dst.width, H = dst.height, sw = src.width, sh = src.height;
+  make_axis(fx, W, ax, bx, kWBits);
+  make_axis(fy, H, ay, by, kWBits);
+  // Horizontal taps index an intermediate row over the unclamped range [fx.lo, fx.hi]; the
+  // columns off the source repeat the edge column, which is what clamping would read.
+  const int len = fx.hi - fx.lo + 1;
+  mid.assign(size_t(len) + 16, 0);  // + 16: the AVX2 pass loads 8 int16 from a window start
+  s.resize(size_t(W));
+  wx.resize(size_t(W) * 4);
+  wy.resize(size_t(H) * 4);
+  for (int x = 0; x < W; ++x) s[size_t(x)] = fx.first[size_t(x)] - fx.lo;
+  for (size_t i = 0; i < wx.size(); ++i) wx[i] = int16_t(fx.w[i]);
+  for (size_t i = 0; i < wy.size(); ++i) wy[i] = int16_t(fy.w[i]);
+  const bool avx2 = use_avx2(), havx2 = avx2 && W >= 32;
+  const bool shuffle = havx2 && make_hblocks(blocks, W, s.data(), wx.data());
+  // Source columns computed: [cl, ch]; when the whole range is off one side that is the one
+  // edge column, computed at its own place (`at`) and spread over the row.
+  const int cl = std::clamp(fx.lo, 0, sw - 1), ch = std::clamp(fx.hi, 0, sw - 1);
+  const bool outside = fx.hi < 0 || fx.lo > sw - 1;
+  const int at = outside ? 0 : cl - fx.lo, n = ch - cl + 1;
+  const uint8_t* rows[4];
+  for (int y = 0; y < H; ++y) {
+    for (int k = 0; k < 4; ++k) rows[k] = src.row(std::clamp(fy.first[size_t(y)] + k, 0, sh - 1)) + cl;
+    const int16_t* w = &wy[size_t(y) * 4];
+    if (avx2)
+      vertical4_avx2(rows, w, n, mid.data() + at);
+    else
+      vertical4_portable(rows, w, 0, n, mid.data() + at);
+    std::fill(mid.begin(), mid.begin() + at, mid[size_t(at)]);
+    std::fill(mid.begin() + at + n, mid.begin() + len, mid[size_t(at + n - 1)]);
+    uint8_t* out = dst.row(y);
+    if (shuffle)
+      horizontal4_avx2<true>(mid.data(), blocks.data(), W, out);
+    else if (havx2)
+      horizontal4_avx2<false>(mid.data(), blocks.data(), W, out);
+    else
+      horizontal4_portable(mid.data(), s.data(), wx.data(), 0, W, out);
+  }
+}
+
+// ---- The general path (a widened kernel on either axis): 32-bit integers. Vertical Q16
+// weights summed exactly, then rounded to a Q7 intermediate; Q15 horizontal weights. The
+// error stays small however many taps there are, and integer sums are the same bits however
+// the compiler vectorises them.
+constexpr int kGVBits = 16, kGMidBits = 7, kGHBits = 15, kGHShift = kGMidBits + kGHBits;
+
+/// mid[x] = round(sum_k w[k] * rows[k][x] / 2^9): |sum| <= 255 * 1.25 * 2^16 fits int32.
+__attribute__((always_inline)) inline void vertical_general(const uint8_t* const* rows, const int32_t* w, int taps,
+                                                            int n, int32_t* mid) {
   const uint8_t* r0 = rows[0];
-  const float w0 = w[0];
-  for (int x = 0; x < n; ++x) out[x] = w0 * float(r0[x]);
+  for (int x = 0; x < n; ++x) mid[x] = w[0] * int32_t(r0[x]);
   for (int k = 1; k < taps; ++k) {
     const uint8_t* rk = rows[k];
-    const float wk = w[k];
-    for (int x = 0; x < n; ++x) out[x] += wk * float(rk[x]);
+    const int32_t wk = w[k];
+    for (int x = 0; x < n; ++x) mid[x] += wk * int32_t(rk[x]);
+  }
+  constexpr int shift = kGVBits - kGMidBits;
+  for (int x = 0; x < n; ++x) mid[x] = (mid[x] + (1 << (shift - 1))) >> shift;
+}
+
+/// dst[x] = clamp(round(sum_k w[x][k] * mid[s[x] + k] / 2^22)); |sum| <= 1.25 * 36720 * 2^15
+/// fits int32. kTaps > 0: the tap count known at compile time (the loop unrolls).
+template <int kTaps>
+__attribute__((always_inline)) inline void horizontal_general(const int32_t* mid, const int* s, const int32_t* w,
+                                                              int taps, int n, uint8_t* dst) {
+  if constexpr (kTaps > 0) taps = kTaps;
+  for (int x = 0; x < n; ++x, w += taps) {
+    const int32_t* p = mid + s[x];
+    int32_t acc = 1 << (kGHShift - 1);
+    for (int k = 0; k < taps; ++k) acc += w[k] * p[k];
+    const int32_t v = acc >> kGHShift;
+    dst[x] = uint8_t(v < 0 ? 0 : (v > 255 ? 255 : v));
   }
 }
 
-/// dst[x] = sum_k w[k][x] * in[start[x] + k], rounded and clamped to 8 bits. Taps are
-/// consecutive source pixels (the row is padded, so no clamping here); the weights are kept
-/// per tap (structure of arrays). The AVX2 version gathers 8 outputs at a time.
-void horizontal4_scalar(const float* in, const int* start, const float* w0, const float* w1, const float* w2,
-                        const float* w3, int from, int n, uint8_t* dst) {
-  for (int x = from; x < n; ++x) {
-    const float* p = in + start[x];
-    int v = int(w0[x] * p[0] + w1[x] * p[1] + w2[x] * p[2] + w3[x] * p[3] + 0.5f);  // (-1, 0) -> 0
-    v = v < 0 ? 0 : v;
-    v = v > 255 ? 255 : v;
-    dst[x] = uint8_t(v);
-  }
-}
+struct GeneralJob {
+  const PlaneView *src, *dst;
+  const Axis *fx, *fy;
+  const int* s;     // per output, its first tap in mid
+  int32_t* mid;     // the intermediate row over fx's unclamped range
+  int at, n, cl;    // source columns [cl, cl + n) go to mid[at, at + n); the rest repeats edges
+  const uint8_t** rows;
+};
 
-/// Element r[j] (0..15) of the 16 floats lo:hi, for each lane j.
-__attribute__((target("avx2,fma"))) inline __m256 pick16(__m256 lo, __m256 hi, __m256i r, __m256i seven) {
-  __m256 a = _mm256_permutevar8x32_ps(lo, r), b = _mm256_permutevar8x32_ps(hi, r);
-  return _mm256_blendv_ps(a, b, _mm256_castsi256_ps(_mm256_cmpgt_epi32(r, seven)));
-}
-
-__attribute__((target("avx2,fma"))) void horizontal4_avx2(const float* in, const int* start, const float* w0,
-                                                          const float* w1, const float* w2, const float* w3, int n,
-                                                          uint8_t* dst) {
-  const __m256 half = _mm256_set1_ps(0.5f);
-  const __m256i seven = _mm256_set1_epi32(7), one = _mm256_set1_epi32(1);
-  int x = 0;
-  for (; x + 8 <= n; x += 8) {
-    __m256i s = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(start + x));
-    const int base = start[x];
-    __m256 p0, p1, p2, p3;
-    if (start[x + 7] - base + 3 < 16) {
-      // The 8 windows lie in 16 consecutive floats (a scale near 1, as in Ken Burns): two
-      // loads and in-register permutes instead of four gathers.
-      const __m256 lo = _mm256_loadu_ps(in + base), hi = _mm256_loadu_ps(in + base + 8);
-      __m256i rel = _mm256_sub_epi32(s, _mm256_set1_epi32(base));
-      p0 = pick16(lo, hi, rel, seven);
-      rel = _mm256_add_epi32(rel, one);
-      p1 = pick16(lo, hi, rel, seven);
-      rel = _mm256_add_epi32(rel, one);
-      p2 = pick16(lo, hi, rel, seven);
-      rel = _mm256_add_epi32(rel, one);
-      p3 = pick16(lo, hi, rel, seven);
-    } else {
-      p0 = _mm256_i32gather_ps(in, s, 4);
-      p1 = _mm256_i32gather_ps(in + 1, s, 4);
-      p2 = _mm256_i32gather_ps(in + 2, s, 4);
-      p3 = _mm256_i32gather_ps(in + 3, s, 4);
+/// The rows of the general path; compiled twice below (integer code: the AVX2 build only runs
+/// it wider, with the same results).
+__attribute__((always_inline)) inline void general_rows(const GeneralJob& j) {
+  const Axis &fx = *j.fx, &fy = *j.fy;
+  const int W = j.dst->width, len = fx.hi - fx.lo + 1;
+  for (int y = 0; y < j.dst->height; ++y) {
+    for (int k = 0; k < fy.taps; ++k)
+      j.rows[k] = j.src->row(std::clamp(fy.first[size_t(y)] + k, 0, j.src->height - 1)) + j.cl;
+    vertical_general(j.rows, &fy.w[size_t(y) * size_t(fy.taps)], fy.taps, j.n, j.mid + j.at);
+    std::fill(j.mid, j.mid + j.at, j.mid[j.at]);
+    std::fill(j.mid + j.at + j.n, j.mid + len, j.mid[j.at + j.n - 1]);
+    uint8_t* out = j.dst->row(y);
+    switch (fx.taps) {
+      case 6: horizontal_general<6>(j.mid, j.s, fx.w.data(), 6, W, out); break;
+      case 8: horizontal_general<8>(j.mid, j.s, fx.w.data(), 8, W, out); break;
+      case 10: horizontal_general<10>(j.mid, j.s, fx.w.data(), 10, W, out); break;
+      default: horizontal_general<0>(j.mid, j.s, fx.w.data(), fx.taps, W, out); break;
     }
-    __m256 v = _mm256_fmadd_ps(_mm256_loadu_ps(w0 + x), p0, half);
-    v = _mm256_fmadd_ps(_mm256_loadu_ps(w1 + x), p1, v);
-    v = _mm256_fmadd_ps(_mm256_loadu_ps(w2 + x), p2, v);
-    v = _mm256_fmadd_ps(_mm256_loadu_ps(w3 + x), p3, v);
-    __m256i i = _mm256_cvttps_epi32(v);
-    __m128i w16 = _mm_packs_epi32(_mm256_castsi256_si128(i), _mm256_extracti128_si256(i, 1));
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(dst + x), _mm_packus_epi16(w16, w16));
   }
-  horizontal4_scalar(in, start, w0, w1, w2, w3, x, n, dst);
 }
 
-void horizontal4(const float* in, const int* start, const float* w0, const float* w1, const float* w2, const float* w3,
-                 int n, uint8_t* dst) {
-  static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if (avx2)
-    horizontal4_avx2(in, start, w0, w1, w2, w3, n, dst);
+void general_rows_portable(const GeneralJob& j) { general_rows(j); }
+__attribute__((target("avx2"))) void general_rows_avx2(const GeneralJob& j) { general_rows(j); }
+
+void resample_general(const PlaneView& src, const PlaneView& dst, double ax, double bx, double ay, double by) {
+  thread_local Axis fx, fy;
+  thread_local std::vector<int32_t> mid;
+  thread_local std::vector<int> s;
+  thread_local std::vector<const uint8_t*> rows;
+  const int W = dst.width, sw = src.width;
+  make_axis(fx, W, ax, bx, kGHBits);
+  make_axis(fy, dst.height, ay, by, kGVBits);
+  // As in resample4: an intermediate row over the unclamped range, edges repeated.
+  mid.resize(size_t(fx.hi - fx.lo + 1));
+  s.resize(size_t(W));
+  for (int x = 0; x < W; ++x) s[size_t(x)] = fx.first[size_t(x)] - fx.lo;
+  rows.resize(size_t(fy.taps));
+  const int cl = std::clamp(fx.lo, 0, sw - 1), ch = std::clamp(fx.hi, 0, sw - 1);
+  const bool outside = fx.hi < 0 || fx.lo > sw - 1;
+  const GeneralJob job{&src, &dst, &fx, &fy, s.data(), mid.data(), outside ? 0 : cl - fx.lo, ch - cl + 1, cl,
+                       rows.data()};
+  if (use_avx2())
+    general_rows_avx2(job);
   else
-    horizontal4_scalar(in, start, w0, w1, w2, w3, 0, n, dst);
-}
-
-void horizontal(const float* in, const int* idx, const float* wt, int taps, int n, uint8_t* dst) {
-  for (int x = 0; x < n; ++x, idx += taps, wt += taps) {
-    float v = 0.5f;
-    for (int k = 0; k < taps; ++k) v += wt[k] * in[idx[k]];
-    dst[x] = uint8_t(v < 0.f ? 0.f : (v > 255.f ? 255.f : v));
-  }
+    general_rows_portable(job);
 }
 
 }  // namespace
 
 void resample_plane(const PlaneView& src, const PlaneView& dst, double ax, double bx, double ay, double by) {
-  thread_local AxisFilter fx, fy;
-  thread_local std::vector<float> row, w4;
-  thread_local std::vector<int> start, hidx;
-  make_filter(fx, dst.width, src.width, ax, bx);
-  make_filter(fy, dst.height, src.height, ay, by);
-  // Vertical first (over the source columns the row needs, contiguous), then horizontal on
-  // that one filtered row: no intermediate picture, and both loops vectorise.
-  const int W = dst.width;
-  bool four = fx.taps == 4;
-  // Unclamped 4-tap windows may reach 2 pixels past either edge: pad the row by 2 and fill
-  // the pads with the edge values (the same as clamping).
-  const int x0 = fx.lo, span = fx.hi - fx.lo + 1, pad = 2;
-  row.resize(size_t(span + 2 * pad + 16));  // + 16: the AVX2 pass loads 16 floats at a time
-  float* body = row.data() + pad;
-  if (four) {
-    start.resize(size_t(W));
-    w4.resize(size_t(W) * 4);
-    for (int x = 0; x < W; ++x) {
-      double c = ax * x + bx;
-      start[size_t(x)] = int(std::floor(c - 2.0)) + 1 - x0 + pad;
-      for (int k = 0; k < 4; ++k) w4[size_t(k) * size_t(W) + size_t(x)] = fx.weight[size_t(x) * 4 + size_t(k)];
-      // A map reaching more than 2 px past an edge (slides move a picture right off the
-      // canvas) needs real clamping: the general path below.
-      if (start[size_t(x)] < 0 || start[size_t(x)] + 4 > span + 2 * pad) four = false;
-    }
-  }
-  if (!four) {
-    hidx.resize(fx.index.size());
-    for (size_t i = 0; i < fx.index.size(); ++i) hidx[i] = fx.index[i] - x0;
-  }
-  thread_local std::vector<const uint8_t*> rowp;
-  rowp.resize(size_t(fy.taps));
-  const uint8_t** rows = rowp.data();
-  for (int y = 0; y < dst.height; ++y) {
-    const int* iy = &fy.index[size_t(y) * size_t(fy.taps)];
-    for (int k = 0; k < fy.taps; ++k) rows[k] = src.row(iy[k]) + x0;
-    vertical(rows, &fy.weight[size_t(y) * size_t(fy.taps)], fy.taps, span, body);
-    if (four) {
-      // Pads: what clamping would read.
-      float* r = row.data();
-      const int first_src = x0, last_src = fx.hi;
-      for (int i = 0; i < pad; ++i) {
-        r[i] = first_src == 0 ? body[0] : r[i];
-        r[pad + span + i] = last_src == src.width - 1 ? body[span - 1] : r[pad + span + i];
-      }
-      horizontal4(r, start.data(), &w4[0], &w4[size_t(W)], &w4[2 * size_t(W)], &w4[3 * size_t(W)], W, dst.row(y));
-    } else {
-      horizontal(body, hidx.data(), fx.weight.data(), fx.taps, W, dst.row(y));
-    }
-  }
+  if (dst.width <= 0 || dst.height <= 0) return;
+  if (std::abs(ax) > kWidenAbove || std::abs(ay) > kWidenAbove)
+    resample_general(src, dst, ax, bx, ay, by);
+  else
+    resample4(src, dst, ax, bx, ay, by);
 }
+
+void resample_force_portable_for_tests(bool on) { force_portable.store(on, std::memory_order_relaxed); }
 
 }  // namespace reel::engine
