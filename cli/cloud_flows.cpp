@@ -8,6 +8,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/cmd_cache.h"
 #include "cli/progress.h"
 #include "cloud/draft_media.h"
 #include "cloud/media_cache.h"
@@ -103,6 +104,7 @@ engine::RenderResult render_locally(const draft::Draft& d, const std::string& ba
   ro.preset = preset;
   ro.base_dir = base_dir;
   ro.threads = threads;
+  ro.proxy_dir = proxy_dir();
   ro.resolve_source = [mapper](const std::string& ref) { return mapper->resolve(ref); };
   ro.notice = [quiet](const std::string& msg) {
     if (!quiet) std::cerr << "reel: note: " << msg << "\n";

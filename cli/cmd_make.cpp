@@ -4,6 +4,7 @@
 #include <iostream>
 #include <regex>
 
+#include "cli/cmd_cache.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
@@ -107,6 +108,7 @@ int run_make(const MakeArgs& a) {
     engine::RenderOptions o;
     o.preset = a.preview ? engine::Preset::Preview : engine::Preset::Final;
     o.base_dir = draft_dir.string();
+    o.proxy_dir = proxy_dir();
     o.notice = [](const std::string& msg) { std::cerr << "reel: note: " << msg << "\n"; };
     ProgressMode mode = a.progress == "json" ? ProgressMode::Json : a.progress == "none" ? ProgressMode::None : ProgressMode::Auto;
     ProgressDisplay display(mode, "make");

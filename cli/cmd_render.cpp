@@ -4,6 +4,7 @@
 #include <iostream>
 #include <regex>
 
+#include "cli/cmd_cache.h"
 #include "cli/commands.h"
 #include "cli/draft_input.h"
 #include "cli/exit_codes.h"
@@ -31,6 +32,7 @@ struct RenderArgs {
   double max_megapixels = 100;
   double at_s = 0;
   std::string subtitles;
+  bool no_cache = false;
 };
 
 void add_common(CLI::App* sub, RenderArgs& a) {
@@ -43,6 +45,9 @@ void add_common(CLI::App* sub, RenderArgs& a) {
       ->check(CLI::PositiveNumber);
   sub->add_option("--max-megapixels", a.max_megapixels, "refuse images with more pixels than this (default 100)")
       ->check(CLI::PositiveNumber);
+  sub->add_flag("--no-cache", a.no_cache,
+                "decode every photo afresh and keep no proxies (large photos are otherwise kept, decoded "
+                "and framed, in the cache folder for the next render; see `reel cache`)");
 }
 
 void add_encode(CLI::App* sub, RenderArgs& a) {
@@ -91,6 +96,7 @@ engine::RenderOptions options_from(const RenderArgs& a, const DraftInput& in) {
   o.limits.max_file_bytes = int64_t(a.max_file_mb * 1024 * 1024);
   o.limits.max_pixels = int64_t(a.max_megapixels * 1e6);
   o.notice = [](const std::string& msg) { std::cerr << "reel: note: " << msg << "\n"; };
+  o.proxy_dir = proxy_dir(a.no_cache);
   return o;
 }
 

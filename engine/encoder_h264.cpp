@@ -51,7 +51,8 @@ FramePool::FramePool(int width, int height) : width_(width), height_(height) {
   offset_[1] = size_t(linesize_[0]) * size_t(height);
   offset_[2] = offset_[1] + size_t(linesize_[1]) * size_t(height / 2);
   size_t total = offset_[2] + size_t(linesize_[2]) * size_t(height / 2) + 64;
-  pool_.reset(av_buffer_pool_init(total, nullptr));
+  // Zeroed once: the padding right of each row is never drawn, and x264 reads some of it.
+  pool_.reset(av_buffer_pool_init(total, av_buffer_allocz));
   if (!pool_) throw std::bad_alloc();
 }
 

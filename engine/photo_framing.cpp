@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <opencv2/imgproc.hpp>
 
 #include "engine/errors.h"
 #include "engine/ken_burns.h"
 #include "engine/photo_decoder.h"
+#include "engine/proxy_cache.h"
 
 namespace reel::engine {
 
@@ -116,46 +119,15 @@ void check_item(PlanItem& item, const MediaLimits& limits) {
   }
 }
 
-std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const PlanItem& item) {
-  PhotoInfo info = check_source(item, MediaLimits{INT64_MAX, INT64_MAX});
-  const cv::Size shown(info.display_width(), info.display_height());
-  // The size the fit needs the photo at, so decoders can scale while decoding.
-  const FitSizes z = fit_sizes(plan, item, shown);
-  cv::Size want;
-  switch (item.fit) {
-    case draft::Fit::Cover:
-      want = z.cover;
-      break;
-    case draft::Fit::Contain:
-    case draft::Fit::Blur:
-      want = z.contain;
-      break;
-    case draft::Fit::Stretch:
-      want = cv::Size(z.fw, z.fh);
-      break;
-  }
-  cv::Mat photo;
-  try {
-    photo = decode_photo(item.path, info, want, plan.background);
-  } catch (const DecodeError& e) {
-    throw MediaError({{item.pointer, item.reference, e.what(), kReexport}});
-  } catch (const cv::Exception& e) {
-    throw MediaError({{item.pointer, item.reference, std::string("cannot be decoded (") + e.err + ")", kReexport}});
-  }
-  return frame_picture(plan, item, std::move(photo), shown);
-}
+namespace {
 
-std::shared_ptr<const PreparedSource> frame_picture(const Plan& plan, const PlanItem& item, cv::Mat photo,
-                                                    cv::Size shown) {
-  if (shown.width <= 0 || shown.height <= 0) shown = photo.size();
-  const double s = item.prep_scale;
-  const FitSizes z = fit_sizes(plan, item, shown);
+/// The picture framed for `item`'s fit mode at prep_scale times the canvas (8-bit BGR).
+cv::Mat frame_bgr(const Plan& plan, const PlanItem& item, cv::Mat photo, const FitSizes& z) {
   const int fw = z.fw, fh = z.fh;
-  const cv::Size cover_size = z.cover;
   cv::Mat framed;
   switch (item.fit) {
     case draft::Fit::Cover:
-      framed = resize_to(photo, cover_size.width, cover_size.height);
+      framed = resize_to(photo, z.cover.width, z.cover.height);
       break;
     case draft::Fit::Stretch:
       framed = resize_to(photo, fw, fh);
@@ -182,32 +154,96 @@ std::shared_ptr<const PreparedSource> frame_picture(const Plan& plan, const Plan
       break;
     }
   }
-  photo.release();
-  auto out = std::make_shared<PreparedSource>();
-  // Keep only what the Ken Burns path can show (plus the warp's filter support): a square
-  // photo covering a 16:9 canvas is nearly half unused, and memory is what bounds the cache.
-  double x0 = framed.cols, y0 = framed.rows, x1 = 0, y1 = 0;
+  return framed;
+}
+
+/// Keeps only what the Ken Burns path can show of the framed picture (plus the warp's filter
+/// support): a square photo covering a 16:9 canvas is nearly half unused, and memory is what
+/// bounds the source cache.
+std::shared_ptr<const PreparedSource> keep_reachable(const Plan& plan, const PlanItem& item, const YuvImage& framed) {
+  const double s = item.prep_scale;
+  const int cols = framed.width(), rows = framed.height();
+  double x0 = cols, y0 = rows, x1 = 0, y1 = 0;
   for (int i = 0; i <= 32; ++i) {
-    Affine m = ken_burns_affine(item.kb.at(i / 32.0), s, framed.cols, framed.rows, plan.width, plan.height);
+    Affine m = ken_burns_affine(item.kb.at(i / 32.0), s, cols, rows, plan.width, plan.height);
     x0 = std::min(x0, m[2]);
     y0 = std::min(y0, m[5]);
     x1 = std::max(x1, m[0] * (plan.width - 1) + m[2]);
     y1 = std::max(y1, m[4] * (plan.height - 1) + m[5]);
   }
   const double margin = 2.0 * std::max(1.0, s) + 2;
-  int cx0 = std::clamp(int(std::floor(x0 - margin)) & ~1, 0, framed.cols - 2);
-  int cy0 = std::clamp(int(std::floor(y0 - margin)) & ~1, 0, framed.rows - 2);
-  int cx1 = std::clamp(int(std::ceil(x1 + margin)) + 1, cx0 + 2, framed.cols);
-  int cy1 = std::clamp(int(std::ceil(y1 + margin)) + 1, cy0 + 2, framed.rows);
-  cx1 = std::min(framed.cols, cx0 + ((cx1 - cx0 + 1) & ~1));
-  cy1 = std::min(framed.rows, cy0 + ((cy1 - cy0 + 1) & ~1));
-  out->full_width = framed.cols;
-  out->full_height = framed.rows;
+  int cx0 = std::clamp(int(std::floor(x0 - margin)) & ~1, 0, cols - 2);
+  int cy0 = std::clamp(int(std::floor(y0 - margin)) & ~1, 0, rows - 2);
+  int cx1 = std::clamp(int(std::ceil(x1 + margin)) + 1, cx0 + 2, cols);
+  int cy1 = std::clamp(int(std::ceil(y1 + margin)) + 1, cy0 + 2, rows);
+  cx1 = std::min(cols, cx0 + ((cx1 - cx0 + 1) & ~1));
+  cy1 = std::min(rows, cy0 + ((cy1 - cy0 + 1) & ~1));
+  auto out = std::make_shared<PreparedSource>();
+  out->full_width = cols;
+  out->full_height = rows;
   out->offset_x = cx0;
   out->offset_y = cy0;
-  out->image = bgr_to_yuv(framed(cv::Rect(cx0, cy0, cx1 - cx0, cy1 - cy0)));
+  out->image = copy_region(framed, cx0, cy0, cx1 - cx0, cy1 - cy0);
   out->scale = s;
   return out;
+}
+
+/// The proxy key of `item`'s framed picture: the file's identity and everything the framing
+/// depends on. Empty when a proxy is not worth it (a photo not much larger than its framing
+/// decodes about as fast as its proxy reads) or the file cannot be identified.
+std::string proxy_key(const PlanItem& item, const PhotoInfo& info, const Plan& plan, const FitSizes& z,
+                      cv::Size want) {
+  if (int64_t(info.width) * info.height < 2 * int64_t(want.width) * want.height) return {};
+  std::string id = ProxyCache::file_identity(item.path);
+  if (id.empty()) return {};
+  char facts[160];
+  std::snprintf(facts, sizeof facts, "|fit=%d|want=%dx%d|frame=%dx%d|bg=%02x%02x%02x", int(item.fit), want.width,
+                want.height, z.fw, z.fh, plan.background.r, plan.background.g, plan.background.b);
+  // The version changes whenever decoding or framing would make different pixels.
+  return "reel-proxy-1|" + id + facts;
+}
+
+}  // namespace
+
+std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const PlanItem& item,
+                                                     const ProxyCache* proxies) {
+  PhotoInfo info = check_source(item, MediaLimits{INT64_MAX, INT64_MAX});
+  const cv::Size shown(info.display_width(), info.display_height());
+  // The size the fit needs the photo at, so decoders can scale while decoding.
+  const FitSizes z = fit_sizes(plan, item, shown);
+  cv::Size want;
+  switch (item.fit) {
+    case draft::Fit::Cover:
+      want = z.cover;
+      break;
+    case draft::Fit::Contain:
+    case draft::Fit::Blur:
+      want = z.contain;
+      break;
+    case draft::Fit::Stretch:
+      want = cv::Size(z.fw, z.fh);
+      break;
+  }
+  const std::string key = proxies ? proxy_key(item, info, plan, z, want) : std::string();
+  if (!key.empty())
+    if (std::optional<YuvImage> framed = proxies->load(key)) return keep_reachable(plan, item, *framed);
+  cv::Mat photo;
+  try {
+    photo = decode_photo(item.path, info, want, plan.background);
+  } catch (const DecodeError& e) {
+    throw MediaError({{item.pointer, item.reference, e.what(), kReexport}});
+  } catch (const cv::Exception& e) {
+    throw MediaError({{item.pointer, item.reference, std::string("cannot be decoded (") + e.err + ")", kReexport}});
+  }
+  YuvImage framed = bgr_to_yuv(frame_bgr(plan, item, std::move(photo), z));
+  if (!key.empty()) proxies->store(key, framed);
+  return keep_reachable(plan, item, framed);
+}
+
+std::shared_ptr<const PreparedSource> frame_picture(const Plan& plan, const PlanItem& item, cv::Mat photo,
+                                                    cv::Size shown) {
+  if (shown.width <= 0 || shown.height <= 0) shown = photo.size();
+  return keep_reachable(plan, item, bgr_to_yuv(frame_bgr(plan, item, std::move(photo), fit_sizes(plan, item, shown))));
 }
 
 }  // namespace reel::engine

@@ -19,8 +19,13 @@ struct PreparedSource {
   int offset_x = 0, offset_y = 0;       // where `image` sits in it
 };
 
+class ProxyCache;
+
 /// Decodes and frames `item`. Throws MediaError (naming the segment) when decoding fails.
-std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const PlanItem& item);
+/// With `proxies`, a large photo's framed picture is read from there when it was made before,
+/// and stored there when it is made.
+std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const PlanItem& item,
+                                                     const ProxyCache* proxies = nullptr);
 
 /// Frames one upright BGR picture (a decoded photo, or a clip's picture) for `item`'s fit
 /// mode at prep_scale times the canvas, keeping the part its Ken Burns path can reach.

@@ -24,6 +24,7 @@
 #include "engine/photo_framing.h"
 #include "engine/pipeline.h"
 #include "engine/png_writer.h"
+#include "engine/proxy_cache.h"
 #include "engine/render_plan.h"
 #include "engine/source_cache.h"
 #include "engine/text_overlay.h"
@@ -149,7 +150,9 @@ RenderResult render_to_file(const draft::Draft& draft, const std::string& out_pa
     // Preview: far enough ahead for both loaders to have a photo each (its photos are small).
     const double ahead_s = options.preset == Preset::Preview ? 8 : 2;
     // Each clip keeps the pipeline's window of frames in flight (see run_pipeline) prepared.
-    SourceCache cache(plan, int64_t(ahead_s * plan.fps.value()) + 2 * threads + 4, loaders, 2 * threads + 4);
+    std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
+    SourceCache cache(plan, int64_t(ahead_s * plan.fps.value()) + 2 * threads + 4, loaders, 2 * threads + 4,
+                      proxies.get());
     FramePool pool(plan.width, plan.height);
     TextLayer text(draft, plan.width, plan.height, plan.fps, options.base_dir);
     RenderProgress pr;
@@ -172,6 +175,10 @@ RenderResult render_to_file(const draft::Draft& draft, const std::string& out_pa
     if (cancel && cancel->load()) throw Cancelled();
     if (audio) audio->finish();
     muxer.finish();
+    if (proxies) {
+      result.proxies_read = proxies->hits();
+      result.proxies_written = proxies->stores();
+    }
   }
   temp.commit();
   result.frames = plan.frame_end - plan.frame_begin;
@@ -192,7 +199,8 @@ void render_still(const draft::Draft& draft, int64_t at_ms, const std::string& p
     for (int i : {s.a, s.b})
       if (i >= 0) check_item(plan.items[size_t(i)], options.limits);
   notify(options, plan);
-  SourceCache cache(plan, 0, 0);
+  std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
+  SourceCache cache(plan, 0, 0, 8, proxies.get());
   YuvImage frame(plan.width, plan.height);
   ComposeScratch scratch;
   TextLayer text(draft, plan.width, plan.height, plan.fps, options.base_dir);

@@ -41,6 +41,10 @@ struct RenderOptions {
   SourceResolver resolve_source;           // empty: the default above
   MediaLimits limits;
   NoticeFn notice;  // empty: notices are dropped
+  /// A folder where large photos, once decoded and framed, are kept for the next render of
+  /// them (the same pixels, without decoding again); empty: none kept. Bounded by size, least
+  /// recently used first; a damaged entry is decoded again.
+  std::string proxy_dir;
 };
 
 /// Where a render is; passed to the progress callback after each encoded frame.
@@ -57,6 +61,7 @@ struct RenderResult {
   int width = 0, height = 0;
   draft::Rational fps;
   double seconds = 0;
+  int proxies_read = 0, proxies_written = 0;  // photos read from / kept in proxy_dir
 };
 
 /// Renders `draft` to an MP4 at `out_path`, written under a temporary name and renamed on

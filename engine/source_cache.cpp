@@ -6,8 +6,9 @@
 
 namespace reel::engine {
 
-SourceCache::SourceCache(const Plan& plan, int64_t ahead_frames, int loaders, int clip_window)
-    : plan_(plan), ahead_(ahead_frames), entries_(plan.items.size()), clip_window_(std::max(2, clip_window)) {
+SourceCache::SourceCache(const Plan& plan, int64_t ahead_frames, int loaders, int clip_window,
+                         const ProxyCache* proxies)
+    : plan_(plan), proxies_(proxies), ahead_(ahead_frames), entries_(plan.items.size()), clip_window_(std::max(2, clip_window)) {
   clips_.resize(plan.items.size());
   for (size_t i = 0; i < plan.items.size(); ++i)
     if (plan.items[i].is_clip) clips_[i] = std::make_unique<ClipState>();
@@ -37,7 +38,7 @@ bool SourceCache::load(int item, std::unique_lock<std::mutex>& lock, std::shared
   std::shared_ptr<const PreparedSource> src;
   std::exception_ptr err;
   try {
-    src = prepare_source(plan_, plan_.items[size_t(item)]);
+    src = prepare_source(plan_, plan_.items[size_t(item)], proxies_);
   } catch (...) {
     err = std::current_exception();
   }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "engine/compositor.h"
+#include "engine/proxy_cache.h"
 
 namespace reel::engine {
 
@@ -26,8 +27,10 @@ class SourceCache final : public SourceProvider {
   /// `ahead_frames`: how far past the playhead the loaders prepare photos. `loaders`: how many
   /// background loader threads (0: every photo is prepared by whoever needs it first).
   /// `clip_window`: how many prepared pictures each clip keeps (at least the pipeline's window
-  /// of frames in flight).
-  SourceCache(const Plan& plan, int64_t ahead_frames, int loaders, int clip_window = 8);
+  /// of frames in flight). `proxies`, when given, keeps large photos' framed pictures between
+  /// renders (see proxy_cache.h); it must outlive the cache.
+  SourceCache(const Plan& plan, int64_t ahead_frames, int loaders, int clip_window = 8,
+              const ProxyCache* proxies = nullptr);
   ~SourceCache() override;
   SourceCache(const SourceCache&) = delete;
   SourceCache& operator=(const SourceCache&) = delete;
@@ -64,6 +67,7 @@ class SourceCache final : public SourceProvider {
             std::shared_ptr<const PreparedSource>* out);  // called with lock held
 
   const Plan& plan_;
+  const ProxyCache* proxies_;
   const int64_t ahead_;
   std::vector<int> order_;  // item indices by first visible frame
   mutable std::mutex mu_;   // guards entries_, playhead_, stop_, next_load_

@@ -82,7 +82,8 @@ void render_storyboard(const draft::Draft& draft, const std::string& png_path, c
                 draft::to_string(draft.canvas.fps).c_str(), secs(total_ms).c_str(), plan.items.size());
   text(board, head + info, margin, margin + 18, 0.6, kInk, 1);
 
-  SourceCache cache(plan, 0, 0);
+  std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
+  SourceCache cache(plan, 0, 0, 8, proxies.get());
   ComposeScratch scratch;
   YuvImage frame(tw, th);
   TextLayer text_layer(draft, tw, th, plan.fps, options.base_dir);

@@ -65,6 +65,17 @@ cv::Mat yuv_to_bgr(const YuvView& v) {
   return out;
 }
 
+YuvImage copy_region(const YuvImage& from, int x, int y, int w, int h) {
+  YuvImage out(w, h);
+  const YuvView src = from.view(), dst = out.view();
+  for (int p = 0; p < 3; ++p) {
+    const int sx = p ? x / 2 : x, sy = p ? y / 2 : y;
+    for (int r = 0; r < dst.plane[p].height; ++r)
+      std::memcpy(dst.plane[p].row(r), src.plane[p].row(sy + r) + sx, size_t(dst.plane[p].width));
+  }
+  return out;
+}
+
 void fill(const YuvView& v, Yuv c) {
   const uint8_t val[3] = {c.y, c.u, c.v};
   for (int p = 0; p < 3; ++p)

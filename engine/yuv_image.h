@@ -49,6 +49,9 @@ YuvImage bgr_to_yuv(const cv::Mat& bgr);
 /// YUV 4:2:0 BT.709 limited range -> 8-bit BGR, through swscale.
 cv::Mat yuv_to_bgr(const YuvView& yuv);
 
+/// A copy of the region (x, y, w, h) of `from`; all four even.
+YuvImage copy_region(const YuvImage& from, int x, int y, int w, int h);
+
 void fill(const YuvView& v, Yuv c);
 void copy(const YuvView& from, const YuvView& to);
 

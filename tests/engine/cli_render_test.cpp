@@ -372,5 +372,46 @@ TEST(RenderCommand, InterruptStopsCleanlyWithExitThreeAndNoFile) {
     EXPECT_EQ(e.path().filename().string().find("out.mp4"), std::string::npos) << e.path();
 }
 
+TEST(RenderCommand, KeepsProxiesInTheCacheFolderAndCacheShowsAndClearsThem) {
+  TempDir dir;
+  write_image(dir.file("a.png"), detailed_photo(1600, 1200, 5));
+  write_image(dir.file("b.jpg"), detailed_photo(1200, 1600, 6));
+  std::ofstream(dir.file("draft.json")) << slideshow_json(320, 180, 25, {"a.png", "b.jpg"}, 500).dump();
+  const std::string cache = dir.file("cache");
+  auto reel = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"XDG_CACHE_HOME=" + cache, REEL_BINARY});
+    return run_command("/usr/bin/env", args, "", dir.path().string());
+  };
+  const std::string proxies = cache + "/reel/proxies", media = cache + "/reel/media";
+  RunResult r = reel({"cache"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "proxies: " + proxies + " - 0 files, 0.0 MB; photos decoded and framed by earlier renders (made again when needed)\n"
+                   "media: " + media + " - 0 files, 0.0 MB; sources downloaded for local renders (downloaded again when needed)\n");
+
+  ASSERT_EQ(reel({"render", "draft.json", "-o", "fresh.mp4", "--no-cache"}).exit_code, 0);
+  EXPECT_FALSE(fs::exists(proxies)) << "--no-cache keeps nothing";
+  r = reel({"render", "draft.json", "-o", "out.mp4"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto count = [&] {
+    int files = 0;
+    for (auto& e : fs::directory_iterator(proxies)) files += e.path().extension() == ".proxy";
+    return files;
+  };
+  EXPECT_EQ(count(), 2);
+  r = reel({"preview", "draft.json", "-o", "quick.mp4", "--size", "160x90"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(count(), 4) << "two photos, framed for the render's size and for the preview's";
+  r = reel({"cache"});
+  EXPECT_EQ(r.out.rfind("proxies: " + proxies + " - 4 files, ", 0), 0u) << r.out;
+
+  r = reel({"cache", "--clear"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("proxies: removed 4 files, ", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("media: removed 0 files, 0.0 MB from " + media + "\n"), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::is_empty(proxies));
+  // What the renders made does not depend on the cache.
+  EXPECT_EQ(probe_video(dir.file("out.mp4")).frames, probe_video(dir.file("fresh.mp4")).frames);
+}
+
 }  // namespace
 }  // namespace reel::test

@@ -1,0 +1,76 @@
+// cache: what reel keeps in its cache folder (photo proxies, downloaded media), and clearing it.
+#include "cli/cmd_cache.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cloud/config.h"
+
+namespace reel::cli {
+
+namespace fs = std::filesystem;
+
+std::string proxy_dir(bool disabled) { return disabled ? std::string() : cloud::default_cache_dir() + "/proxies"; }
+
+namespace {
+
+struct Usage {
+  int files = 0;
+  int64_t bytes = 0;
+};
+
+Usage usage_of(const fs::path& dir) {
+  Usage u;
+  std::error_code ec;
+  for (const auto& de : fs::directory_iterator(dir, ec)) {
+    if (!de.is_regular_file(ec)) continue;
+    ++u.files;
+    u.bytes += int64_t(de.file_size(ec));
+  }
+  return u;
+}
+
+std::string describe(const Usage& u) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%d file%s, %.1f MB", u.files, u.files == 1 ? "" : "s", double(u.bytes) / (1 << 20));
+  return buf;
+}
+
+int run_cache(bool clear) {
+  const fs::path root = cloud::default_cache_dir();
+  const std::pair<const char*, const char*> parts[] = {
+      {"proxies", "photos decoded and framed by earlier renders (made again when needed)"},
+      {"media", "sources downloaded for local renders (downloaded again when needed)"},
+  };
+  int failed = 0;
+  for (const auto& [name, what] : parts) {
+    const fs::path dir = root / name;
+    Usage before = usage_of(dir);
+    if (!clear) {
+      std::cout << name << ": " << dir.string() << " - " << describe(before) << "; " << what << "\n";
+      continue;
+    }
+    std::error_code ec;
+    for (const auto& de : fs::directory_iterator(dir, ec))
+      if (de.is_regular_file(ec) && !fs::remove(de.path(), ec)) {
+        std::cerr << "reel: cannot remove " << de.path().string() << ": " << ec.message() << "\n";
+        ++failed;
+      }
+    std::cout << name << ": removed " << describe(before) << " from " << dir.string() << "\n";
+  }
+  return failed ? kExitBadInput : kExitOk;
+}
+
+}  // namespace
+
+void add_cache_commands(CLI::App& app, Commands& commands) {
+  auto clear = std::make_shared<bool>(false);
+  auto* cache = app.add_subcommand("cache", "Show what reel keeps in its cache folder, or clear it");
+  cache->add_flag("--clear", *clear, "remove the photo proxies and the downloaded media");
+  commands.add(cache, [clear] { return run_cache(*clear); });
+}
+
+}  // namespace reel::cli
