@@ -43,7 +43,7 @@ struct Axis {
 };
 
 void make_axis(Axis& f, int n, double a, double b, int bits) {
-  const double scale = std::abs(a) > kWidenAbove ? std::abs(a) : 1.0;
+  const double scale = std::abs(a) > kWidenAbove ? std::abs(a) : 1.0, inv = 1.0 / scale;
   const double support = 2.0 * scale;
   f.taps = int(std::ceil(support)) * 2;
   f.first.resize(size_t(n));
@@ -51,20 +51,43 @@ void make_axis(Axis& f, int n, double a, double b, int bits) {
   f.lo = INT32_MAX;
   f.hi = INT32_MIN;
   const double one = double(1 << bits);
-  std::vector<double> tmp(size_t(f.taps));
+  if (f.taps == 4) {
+    // The common case, in closed form: c = first + 1 + t, taps at distances 1+t, t, 1-t, 2-t.
+    for (int i = 0; i < n; ++i) {
+      const double c = a * i + b, fl = std::floor(c), t = c - fl;
+      const double w[4] = {((-0.5 * t + 1) * t - 0.5) * t, (1.5 * t - 2.5) * t * t + 1,
+                           ((-1.5 * t + 2) * t + 0.5) * t, (0.5 * t - 0.5) * t * t};
+      int32_t* q = &f.w[size_t(i) * 4];
+      int32_t total = 0;
+      for (int k = 0; k < 4; ++k) total += q[k] = int32_t(w[k] * one + (0.5 + 262144.0)) - 262144;
+      q[t < 0.5 ? 1 : 2] += (1 << bits) - total;  // the rounding residue goes to the largest
+      const int first = int(fl) - 1;
+      f.first[size_t(i)] = first;
+      f.lo = std::min(f.lo, first);
+      f.hi = std::max(f.hi, first + 3);
+    }
+    return;
+  }
+  thread_local std::vector<double> tmp;
+  tmp.resize(size_t(f.taps));
   for (int i = 0; i < n; ++i) {
     const double c = a * i + b;
     const int first = int(std::floor(c - support)) + 1;
     double sum = 0;
     int big = 0;
     for (int k = 0; k < f.taps; ++k) {
-      tmp[size_t(k)] = cubic((first + k - c) / scale);
+      tmp[size_t(k)] = cubic((first + k - c) * inv);
       sum += tmp[size_t(k)];
       if (tmp[size_t(k)] > tmp[size_t(big)]) big = k;
     }
+    const double norm = one / sum;
     int32_t* w = &f.w[size_t(i) * size_t(f.taps)];
     int32_t total = 0;
-    for (int k = 0; k < f.taps; ++k) total += w[k] = int32_t(std::lround(tmp[size_t(k)] / sum * one));
+    for (int k = 0; k < f.taps; ++k) {
+      // Round to nearest without a libm call: |weight| < 2^17, so the shifted value is positive.
+      w[k] = int32_t(tmp[size_t(k)] * norm + (0.5 + 262144.0)) - 262144;
+      total += w[k];
+    }
     w[big] += (1 << bits) - total;  // the rounding residue goes where it matters least
     f.first[size_t(i)] = first;
     f.lo = std::min(f.lo, first);
@@ -78,36 +101,56 @@ void make_axis(Axis& f, int n, double a, double b, int bits) {
 // Worst-case error against exact arithmetic is about 0.1 of an 8-bit step.
 constexpr int kWBits = 14, kMidBits = 6, kHShift = kWBits + kMidBits;
 
-/// mid[x] = sum_k round(w[k] * (rows[k][x] << 7) / 2^15) — exactly what pmulhrsw computes.
-void vertical4_portable(const uint8_t* const* rows, const int16_t* w, int from, int n, int16_t* mid) {
+/// Source rows are widened once to int16 << 7 (pmulhrsw's input scale) and kept while the
+/// next few output rows use them: every source row serves about 4 output rows. The + 64 (half
+/// a step) makes the vertical result come out + 1/2, since its weights sum to exactly 1: the
+/// horizontal pass then rounds with a plain shift.
+void widen_portable(const uint8_t* row, int from, int n, int16_t* out) {
+  for (int x = from; x < n; ++x) out[x] = int16_t(row[x] << 7 | 64);
+}
+
+__attribute__((target("avx2"))) void widen_avx2(const uint8_t* row, int n, int16_t* out) {
+  const __m256i half = _mm256_set1_epi16(64);
+  auto sixteen = [row, out, half](int x) __attribute__((target("avx2"))) {
+    const __m256i p = _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + x)));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + x), _mm256_or_si256(_mm256_slli_epi16(p, 7), half));
+  };
+  int x = 0;
+  for (; x + 16 <= n; x += 16) sixteen(x);
+  if (x < n) {
+    if (n >= 16)
+      sixteen(n - 16);  // the last 16 again, overlapping: same values, no over-read
+    else
+      widen_portable(row, x, n, out);
+  }
+}
+
+/// mid[x] = sum_k round(w[k] * rows[k][x] / 2^15), exactly what pmulhrsw computes.
+void vertical4_portable(const int16_t* const* rows, const int16_t* w, int from, int n, int16_t* mid) {
   for (int x = from; x < n; ++x) {
     int v = 0;
-    for (int k = 0; k < 4; ++k) v += ((int(rows[k][x]) << 7) * w[k] + (1 << 14)) >> 15;
+    for (int k = 0; k < 4; ++k) v += (rows[k][x] * w[k] + (1 << 14)) >> 15;
     mid[x] = int16_t(v);
   }
 }
 
-__attribute__((target("avx2"))) inline __m256i tap16(const uint8_t* r, __m256i w) {
-  __m256i p = _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r)));
-  return _mm256_mulhrs_epi16(_mm256_slli_epi16(p, 7), w);
-}
-
-__attribute__((target("avx2"))) inline void vertical16(const uint8_t* const* r, const __m256i* w, int x,
-                                                       int16_t* mid) {
-  __m256i v = _mm256_add_epi16(_mm256_add_epi16(tap16(r[0] + x, w[0]), tap16(r[1] + x, w[1])),
-                               _mm256_add_epi16(tap16(r[2] + x, w[2]), tap16(r[3] + x, w[3])));
-  _mm256_storeu_si256(reinterpret_cast<__m256i*>(mid + x), v);
-}
-
-__attribute__((target("avx2"))) void vertical4_avx2(const uint8_t* const* rows, const int16_t* w, int n,
+__attribute__((target("avx2"))) void vertical4_avx2(const int16_t* const* rows, const int16_t* w, int n,
                                                     int16_t* mid) {
-  const __m256i wv[4] = {_mm256_set1_epi16(w[0]), _mm256_set1_epi16(w[1]), _mm256_set1_epi16(w[2]),
-                         _mm256_set1_epi16(w[3])};
+  const __m256i w0 = _mm256_set1_epi16(w[0]), w1 = _mm256_set1_epi16(w[1]), w2 = _mm256_set1_epi16(w[2]),
+                w3 = _mm256_set1_epi16(w[3]);
+  const int16_t *r0 = rows[0], *r1 = rows[1], *r2 = rows[2], *r3 = rows[3];
+  auto sixteen = [&](int x) __attribute__((target("avx2"))) {
+    auto tap = [x](const int16_t* r, __m256i wk) __attribute__((target("avx2"))) {
+      return _mm256_mulhrs_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(r + x)), wk);
+    };
+    const __m256i v = _mm256_add_epi16(_mm256_add_epi16(tap(r0, w0), tap(r1, w1)), _mm256_add_epi16(tap(r2, w2), tap(r3, w3)));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(mid + x), v);
+  };
   int x = 0;
-  for (; x + 16 <= n; x += 16) vertical16(rows, wv, x, mid);
+  for (; x + 16 <= n; x += 16) sixteen(x);
   if (x < n) {
     if (n >= 16)
-      vertical16(rows, wv, n - 16, mid);  // the last 16 again, overlapping: same values, no over-read
+      sixteen(n - 16);
     else
       vertical4_portable(rows, w, x, n, mid);
   }
@@ -119,7 +162,7 @@ void horizontal4_portable(const int16_t* mid, const int* s, const int16_t* w, in
     const int16_t* p = mid + s[x];
     const int16_t* wx = w + size_t(x) * 4;
     int acc = wx[0] * p[0] + wx[1] * p[1] + wx[2] * p[2] + wx[3] * p[3];
-    int v = (acc + (1 << (kHShift - 1))) >> kHShift;
+    int v = acc >> kHShift;  // (mid holds + 1/2: this rounds)
     dst[x] = uint8_t(v < 0 ? 0 : (v > 255 ? 255 : v));
   }
 }
@@ -128,11 +171,15 @@ void horizontal4_portable(const int16_t* mid, const int* s, const int16_t* w, in
 /// holds outputs 4j..4j+3 of the step, its high lane 16+4j..16+4j+3, which is the order the
 /// two packs (32 -> 16 -> 8 bits, per lane) put back in sequence without a permute.
 struct alignas(32) HBlock {
-  uint8_t mask[32];     // per lane, byte offsets of taps 0-1 of each output in its 16-byte window
-  int32_t w01[8];       // (w0, w1) int16 pairs for pmaddwd
-  int32_t w23[8];       // (w2, w3)
-  int32_t s[8];         // the outputs' first taps in mid (for gathers)
-  int32_t base[2];      // per lane, where its 16-byte window starts in mid
+  uint8_t mask[32];  // per lane, byte offsets of taps 0-1 of each output in its 16-byte window
+  int32_t w01[8];    // (w0, w1) int16 pairs for pmaddwd
+  int32_t w23[8];    // (w2, w3)
+};
+
+struct HTables {
+  std::vector<HBlock> blocks;
+  std::vector<int32_t> base;  // per block and lane, where its 16-byte window starts in mid
+  std::vector<int32_t> s;     // per block, the 8 outputs' first taps in mid (for gathers)
 };
 
 /// Outputs x of a step starting at x0: block j, lane l, position q.
@@ -141,14 +188,17 @@ inline int step_x(int x0, int j, int l, int q) { return x0 + (j + 4 * l) * 4 + q
 /// Builds the blocks for all steps (the last one overlaps the one before when the width is not
 /// a multiple of 32). Returns whether every lane's 4 windows fit in 8 int16 (scale up to 4/3):
 /// then the windows are two loads and shuffles, else gathers.
-bool make_hblocks(std::vector<HBlock>& blocks, int W, const int* s, const int16_t* w) {
+bool make_htables(HTables& t, int W, const int* s, const int16_t* w) {
   const int steps = (W + 31) / 32;
-  blocks.resize(size_t(steps) * 4);
+  t.blocks.resize(size_t(steps) * 4);
+  t.base.resize(size_t(steps) * 8);
+  t.s.resize(size_t(steps) * 32);
   bool fits = true;
   for (int c = 0; c < steps; ++c) {
     const int x0 = std::min(c * 32, W - 32);
     for (int j = 0; j < 4; ++j) {
-      HBlock& b = blocks[size_t(c) * 4 + size_t(j)];
+      const size_t bi = size_t(c) * 4 + size_t(j);
+      HBlock& b = t.blocks[bi];
       for (int l = 0; l < 2; ++l) {
         int base = INT32_MAX, top = INT32_MIN;
         for (int q = 0; q < 4; ++q) {
@@ -156,7 +206,7 @@ bool make_hblocks(std::vector<HBlock>& blocks, int W, const int* s, const int16_
           top = std::max(top, s[step_x(x0, j, l, q)]);
         }
         fits = fits && top - base <= 4;
-        b.base[l] = base;
+        t.base[bi * 2 + size_t(l)] = base;
         for (int q = 0; q < 4; ++q) {
           const int x = step_x(x0, j, l, q), i = l * 4 + q;
           const int r = std::min(s[x] - base, 4);  // (clamped: unused when it does not fit)
@@ -164,7 +214,7 @@ bool make_hblocks(std::vector<HBlock>& blocks, int W, const int* s, const int16_
           const int16_t* wx = w + size_t(x) * 4;
           b.w01[i] = int32_t(uint32_t(uint16_t(wx[0])) | uint32_t(uint16_t(wx[1])) << 16);
           b.w23[i] = int32_t(uint32_t(uint16_t(wx[2])) | uint32_t(uint16_t(wx[3])) << 16);
-          b.s[i] = s[x];
+          t.s[bi * 8 + size_t(i)] = s[x];
         }
       }
     }
@@ -172,49 +222,70 @@ bool make_hblocks(std::vector<HBlock>& blocks, int W, const int* s, const int16_
   return fits;
 }
 
-template <bool kShuffle>
-__attribute__((target("avx2"))) void horizontal4_avx2(const int16_t* mid, const HBlock* blocks, int W,
-                                                      uint8_t* dst) {
-  const __m256i four = _mm256_set1_epi8(4), round = _mm256_set1_epi32(1 << (kHShift - 1));
+/// kRows rows at once (the same tables for every row: loaded once for all of them).
+template <bool kShuffle, int kRows>
+__attribute__((target("avx2"))) void horizontal4_avx2(const int16_t* const* mid, const HTables& t, int W,
+                                                      uint8_t* const* dst) {
+  const __m256i four = _mm256_set1_epi8(4);
   const int steps = (W + 31) / 32;
-  for (int c = 0; c < steps; ++c, blocks += 4) {
-    __m256i acc[4];
-    for (int j = 0; j < 4; ++j) {
-      const HBlock& b = blocks[j];
-      __m256i t01, t23;
+  const HBlock* blocks = t.blocks.data();
+  const int32_t* base = t.base.data();
+  const int32_t* gs = t.s.data();
+  for (int c = 0; c < steps; ++c) {
+    __m256i acc[kRows][4];
+    for (int j = 0; j < 4; ++j, ++blocks, base += 2, gs += 8) {
+      const HBlock& b = *blocks;
+      const __m256i w01 = _mm256_load_si256(reinterpret_cast<const __m256i*>(b.w01));
+      const __m256i w23 = _mm256_load_si256(reinterpret_cast<const __m256i*>(b.w23));
+      __m256i m01, m23, s;
       if constexpr (kShuffle) {
-        const __m256i win =
-            _mm256_loadu2_m128i(reinterpret_cast<const __m128i*>(mid + b.base[1]),
-                                reinterpret_cast<const __m128i*>(mid + b.base[0]));
-        const __m256i m = _mm256_load_si256(reinterpret_cast<const __m256i*>(b.mask));
-        t01 = _mm256_shuffle_epi8(win, m);
-        t23 = _mm256_shuffle_epi8(win, _mm256_add_epi8(m, four));
+        m01 = _mm256_load_si256(reinterpret_cast<const __m256i*>(b.mask));
+        m23 = _mm256_add_epi8(m01, four);
       } else {
-        const __m256i s = _mm256_load_si256(reinterpret_cast<const __m256i*>(b.s));
-        t01 = _mm256_i32gather_epi32(reinterpret_cast<const int*>(mid), s, 2);
-        t23 = _mm256_i32gather_epi32(reinterpret_cast<const int*>(mid + 2), s, 2);
+        s = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(gs));
       }
-      __m256i v = _mm256_add_epi32(_mm256_madd_epi16(t01, _mm256_load_si256(reinterpret_cast<const __m256i*>(b.w01))),
-                                   _mm256_madd_epi16(t23, _mm256_load_si256(reinterpret_cast<const __m256i*>(b.w23))));
-      acc[j] = _mm256_srai_epi32(_mm256_add_epi32(v, round), kHShift);
+      for (int r = 0; r < kRows; ++r) {
+        __m256i t01, t23;
+        if constexpr (kShuffle) {
+          const __m256i win = _mm256_loadu2_m128i(reinterpret_cast<const __m128i*>(mid[r] + base[1]),
+                                                  reinterpret_cast<const __m128i*>(mid[r] + base[0]));
+          t01 = _mm256_shuffle_epi8(win, m01);
+          t23 = _mm256_shuffle_epi8(win, m23);
+        } else {
+          t01 = _mm256_i32gather_epi32(reinterpret_cast<const int*>(mid[r]), s, 2);
+          t23 = _mm256_i32gather_epi32(reinterpret_cast<const int*>(mid[r] + 2), s, 2);
+        }
+        const __m256i v = _mm256_add_epi32(_mm256_madd_epi16(t01, w01), _mm256_madd_epi16(t23, w23));
+        acc[r][j] = _mm256_srai_epi32(v, kHShift);
+      }
     }
-    const __m256i lo = _mm256_packs_epi32(acc[0], acc[1]), hi = _mm256_packs_epi32(acc[2], acc[3]);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + std::min(c * 32, W - 32)), _mm256_packus_epi16(lo, hi));
+    for (int r = 0; r < kRows; ++r) {
+      const __m256i lo = _mm256_packs_epi32(acc[r][0], acc[r][1]), hi = _mm256_packs_epi32(acc[r][2], acc[r][3]);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst[r] + std::min(c * 32, W - 32)), _mm256_packus_epi16(lo, hi));
+    }
   }
+}
+
+constexpr int kBand = 2;
+
+/// n elements of v's storage from a 64-byte boundary (whole cache lines for the AVX2 rows).
+int16_t* aligned64(std::vector<int16_t>& v, size_t n) {
+  v.resize(n + 32);
+  return reinterpret_cast<int16_t*>((reinterpret_cast<uintptr_t>(v.data()) + 63) & ~uintptr_t(63));
 }
 
 void resample4(const PlaneView& src, const PlaneView& dst, double ax, double bx, double ay, double by) {
   thread_local Axis fx, fy;
   thread_local std::vector<int> s;
-  thread_local std::vector<int16_t> wx, wy, mid;
-  thread_local std::vector<HBlock> blocks;
+  thread_local std::vector<int16_t> wx, wy, mids, widened;
+  thread_local HTables tables;
   const int W = dst.width, H = dst.height, sw = src.width, sh = src.height;
   make_axis(fx, W, ax, bx, kWBits);
   make_axis(fy, H, ay, by, kWBits);
   // Horizontal taps index an intermediate row over the unclamped range [fx.lo, fx.hi]; the
   // columns off the source repeat the edge column, which is what clamping would read.
-  const int len = fx.hi - fx.lo + 1;
-  mid.assign(size_t(len) + 16, 0);  // + 16: the AVX2 pass loads 8 int16 from a window start
+  const int len = fx.hi - fx.lo + 1, stride = (len + 16 + 31) & ~31;  // + 16: AVX2 reads 8 int16 from a window start
+  int16_t* const mid0 = aligned64(mids, size_t(stride) * kBand);
   s.resize(size_t(W));
   wx.resize(size_t(W) * 4);
   wy.resize(size_t(H) * 4);
@@ -222,29 +293,59 @@ void resample4(const PlaneView& src, const PlaneView& dst, double ax, double bx,
   for (size_t i = 0; i < wx.size(); ++i) wx[i] = int16_t(fx.w[i]);
   for (size_t i = 0; i < wy.size(); ++i) wy[i] = int16_t(fy.w[i]);
   const bool avx2 = use_avx2(), havx2 = avx2 && W >= 32;
-  const bool shuffle = havx2 && make_hblocks(blocks, W, s.data(), wx.data());
+  const bool shuffle = havx2 && make_htables(tables, W, s.data(), wx.data());
   // Source columns computed: [cl, ch]; when the whole range is off one side that is the one
   // edge column, computed at its own place (`at`) and spread over the row.
   const int cl = std::clamp(fx.lo, 0, sw - 1), ch = std::clamp(fx.hi, 0, sw - 1);
   const bool outside = fx.hi < 0 || fx.lo > sw - 1;
   const int at = outside ? 0 : cl - fx.lo, n = ch - cl + 1;
-  const uint8_t* rows[4];
-  for (int y = 0; y < H; ++y) {
-    for (int k = 0; k < 4; ++k) rows[k] = src.row(std::clamp(fy.first[size_t(y)] + k, 0, sh - 1)) + cl;
-    const int16_t* w = &wy[size_t(y) * 4];
-    if (avx2)
-      vertical4_avx2(rows, w, n, mid.data() + at);
-    else
-      vertical4_portable(rows, w, 0, n, mid.data() + at);
-    std::fill(mid.begin(), mid.begin() + at, mid[size_t(at)]);
-    std::fill(mid.begin() + at + n, mid.begin() + len, mid[size_t(at + n - 1)]);
-    uint8_t* out = dst.row(y);
-    if (shuffle)
-      horizontal4_avx2<true>(mid.data(), blocks.data(), W, out);
+  // The widened source rows: slot = row % 8 (an output band reads at most 6 consecutive rows).
+  constexpr int kSlots = 8;
+  const int wstride = (n + 31) & ~31;
+  int16_t* const widened0 = aligned64(widened, size_t(wstride) * kSlots);
+  int tag[kSlots];
+  std::fill(tag, tag + kSlots, -1);
+  auto source_row = [&](int sy) {
+    sy = std::clamp(sy, 0, sh - 1);
+    int16_t* out = widened0 + size_t(sy % kSlots) * size_t(wstride);
+    if (tag[sy % kSlots] != sy) {
+      if (avx2)
+        widen_avx2(src.row(sy) + cl, n, out);
+      else
+        widen_portable(src.row(sy) + cl, 0, n, out);
+      tag[sy % kSlots] = sy;
+    }
+    return static_cast<const int16_t*>(out);
+  };
+  int16_t* mid[kBand];
+  uint8_t* out[kBand];
+  for (int r = 0; r < kBand; ++r) mid[r] = mid0 + size_t(r) * size_t(stride);
+  // kBand rows at a time: the horizontal pass then reads its tables once for all of them.
+  for (int y = 0; y < H; y += kBand) {
+    const int rows_now = std::min(kBand, H - y);
+    for (int r = 0; r < rows_now; ++r) {
+      out[r] = dst.row(y + r);
+      const int16_t* rows[4];
+      for (int k = 0; k < 4; ++k) rows[k] = source_row(fy.first[size_t(y + r)] + k);
+      const int16_t* w = &wy[size_t(y + r) * 4];
+      int16_t* m = mid[r];
+      if (avx2)
+        vertical4_avx2(rows, w, n, m + at);
+      else
+        vertical4_portable(rows, w, 0, n, m + at);
+      std::fill(m, m + at, m[at]);
+      std::fill(m + at + n, m + len, m[at + n - 1]);
+    }
+    if (shuffle && rows_now == kBand)
+      horizontal4_avx2<true, kBand>(mid, tables, W, out);
+    else if (shuffle)
+      for (int r = 0; r < rows_now; ++r) horizontal4_avx2<true, 1>(mid + r, tables, W, out + r);
+    else if (havx2 && rows_now == kBand)
+      horizontal4_avx2<false, kBand>(mid, tables, W, out);
     else if (havx2)
-      horizontal4_avx2<false>(mid.data(), blocks.data(), W, out);
+      for (int r = 0; r < rows_now; ++r) horizontal4_avx2<false, 1>(mid + r, tables, W, out + r);
     else
-      horizontal4_portable(mid.data(), s.data(), wx.data(), 0, W, out);
+      for (int r = 0; r < rows_now; ++r) horizontal4_portable(mid[r], s.data(), wx.data(), 0, W, out[r]);
   }
 }
 
