@@ -55,8 +55,8 @@ void make_axis(Axis& f, int n, double a, double b, int bits) {
     // The common case, in closed form: c = first + 1 + t, taps at distances 1+t, t, 1-t, 2-t.
     for (int i = 0; i < n; ++i) {
       const double c = a * i + b, fl = std::floor(c), t = c - fl;
-      const double w[4] = {((-0.5 * t + 1) * t - 0.5) * t, (1.5 * t - 2.5) * t * t + 1,
-                           ((-1.5 * t + 2) * t + 0.5) * t, (0.5 * t - 0.5) * t * t};
+      const double w[4] = {((-0.5 * t + 1) * t - 0.5) * t, (1.5 * t - 2.5) * t * t + 1, ((-1.5 * t + 2) * t + 0.5) * t,
+                           (0.5 * t - 0.5) * t * t};
       int32_t* q = &f.w[size_t(i) * 4];
       int32_t total = 0;
       for (int k = 0; k < 4; ++k) total += q[k] = int32_t(w[k] * one + (0.5 + 262144.0)) - 262144;
@@ -97,8 +97,8 @@ void make_axis(Axis& f, int n, double a, double b, int bits) {
 
 // ---- The 4-tap path (every Ken Burns map): 16-bit fixed point.
 // Q14 weights fit int16 (for pmaddwd / pmulhrsw); the intermediate row holds the vertical
-// result in int16 with 6 fractional bits (at most 255 * 1.125 * 64 = 18360, so no overflow).
-// Worst-case error against exact arithmetic is about 0.1 of an 8-bit step.
+// result + 1/2 in int16 with 6 fractional bits (at most 255 * 1.125 * 64 + 32 = 18392: no
+// overflow). The error against exact arithmetic stays well under 0.1 of an 8-bit step.
 constexpr int kWBits = 14, kMidBits = 6, kHShift = kWBits + kMidBits;
 
 /// Source rows are widened once to int16 << 7 (pmulhrsw's input scale) and kept while the
@@ -109,17 +109,18 @@ void widen_portable(const uint8_t* row, int from, int n, int16_t* out) {
   for (int x = from; x < n; ++x) out[x] = int16_t(row[x] << 7 | 64);
 }
 
+__attribute__((target("avx2"))) inline void widen16(const uint8_t* row, int x, int16_t* out) {
+  const __m256i p = _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + x)));
+  const __m256i v = _mm256_or_si256(_mm256_slli_epi16(p, 7), _mm256_set1_epi16(64));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + x), v);
+}
+
 __attribute__((target("avx2"))) void widen_avx2(const uint8_t* row, int n, int16_t* out) {
-  const __m256i half = _mm256_set1_epi16(64);
-  auto sixteen = [row, out, half](int x) __attribute__((target("avx2"))) {
-    const __m256i p = _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + x)));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + x), _mm256_or_si256(_mm256_slli_epi16(p, 7), half));
-  };
   int x = 0;
-  for (; x + 16 <= n; x += 16) sixteen(x);
+  for (; x + 16 <= n; x += 16) widen16(row, x, out);
   if (x < n) {
     if (n >= 16)
-      sixteen(n - 16);  // the last 16 again, overlapping: same values, no over-read
+      widen16(row, n - 16, out);  // the last 16 again, overlapping: same values, no over-read
     else
       widen_portable(row, x, n, out);
   }
@@ -134,23 +135,24 @@ void vertical4_portable(const int16_t* const* rows, const int16_t* w, int from, 
   }
 }
 
-__attribute__((target("avx2"))) void vertical4_avx2(const int16_t* const* rows, const int16_t* w, int n,
-                                                    int16_t* mid) {
-  const __m256i w0 = _mm256_set1_epi16(w[0]), w1 = _mm256_set1_epi16(w[1]), w2 = _mm256_set1_epi16(w[2]),
-                w3 = _mm256_set1_epi16(w[3]);
-  const int16_t *r0 = rows[0], *r1 = rows[1], *r2 = rows[2], *r3 = rows[3];
-  auto sixteen = [&](int x) __attribute__((target("avx2"))) {
-    auto tap = [x](const int16_t* r, __m256i wk) __attribute__((target("avx2"))) {
-      return _mm256_mulhrs_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(r + x)), wk);
-    };
-    const __m256i v = _mm256_add_epi16(_mm256_add_epi16(tap(r0, w0), tap(r1, w1)), _mm256_add_epi16(tap(r2, w2), tap(r3, w3)));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(mid + x), v);
-  };
+__attribute__((target("avx2"))) inline void vertical16(const int16_t* const* rows, const __m256i* w, int x,
+                                                       int16_t* mid) {
+  __m256i t[4];
+  for (int k = 0; k < 4; ++k)
+    t[k] = _mm256_mulhrs_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows[k] + x)), w[k]);
+  const __m256i v = _mm256_add_epi16(_mm256_add_epi16(t[0], t[1]), _mm256_add_epi16(t[2], t[3]));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(mid + x), v);
+}
+
+__attribute__((target("avx2"))) void vertical4_avx2(const int16_t* const* rows, const int16_t* w, int n, int16_t* mid) {
+  const __m256i wv[4] = {_mm256_set1_epi16(w[0]), _mm256_set1_epi16(w[1]), _mm256_set1_epi16(w[2]),
+                         _mm256_set1_epi16(w[3])};
+  const int16_t* r[4] = {rows[0], rows[1], rows[2], rows[3]};
   int x = 0;
-  for (; x + 16 <= n; x += 16) sixteen(x);
+  for (; x + 16 <= n; x += 16) vertical16(r, wv, x, mid);
   if (x < n) {
     if (n >= 16)
-      sixteen(n - 16);
+      vertical16(r, wv, n - 16, mid);
     else
       vertical4_portable(rows, w, x, n, mid);
   }
@@ -385,12 +387,12 @@ __attribute__((always_inline)) inline void horizontal_general(const int32_t* mid
 }
 
 struct GeneralJob {
-  const PlaneView *src, *dst;
-  const Axis *fx, *fy;
-  const int* s;     // per output, its first tap in mid
-  int32_t* mid;     // the intermediate row over fx's unclamped range
-  int at, n, cl;    // source columns [cl, cl + n) go to mid[at, at + n); the rest repeats edges
-  const uint8_t** rows;
+  const PlaneView *src = nullptr, *dst = nullptr;
+  const Axis *fx = nullptr, *fy = nullptr;
+  const int* s = nullptr;     // per output, its first tap in mid
+  int32_t* mid = nullptr;     // the intermediate row over fx's unclamped range
+  int at = 0, n = 0, cl = 0;  // source columns [cl, cl + n) go to mid[at, at + n); the rest repeats edges
+  const uint8_t** rows = nullptr;
 };
 
 /// The rows of the general path; compiled twice below (integer code: the AVX2 build only runs
@@ -405,12 +407,17 @@ __attribute__((always_inline)) inline void general_rows(const GeneralJob& j) {
     std::fill(j.mid, j.mid + j.at, j.mid[j.at]);
     std::fill(j.mid + j.at + j.n, j.mid + len, j.mid[j.at + j.n - 1]);
     uint8_t* out = j.dst->row(y);
-    switch (fx.taps) {
-      case 6: horizontal_general<6>(j.mid, j.s, fx.w.data(), 6, W, out); break;
-      case 8: horizontal_general<8>(j.mid, j.s, fx.w.data(), 8, W, out); break;
-      case 10: horizontal_general<10>(j.mid, j.s, fx.w.data(), 10, W, out); break;
-      default: horizontal_general<0>(j.mid, j.s, fx.w.data(), fx.taps, W, out); break;
-    }
+    const int32_t* w = fx.w.data();
+    if (fx.taps == 4)
+      horizontal_general<4>(j.mid, j.s, w, 4, W, out);
+    else if (fx.taps == 6)
+      horizontal_general<6>(j.mid, j.s, w, 6, W, out);
+    else if (fx.taps == 8)
+      horizontal_general<8>(j.mid, j.s, w, 8, W, out);
+    else if (fx.taps == 10)
+      horizontal_general<10>(j.mid, j.s, w, 10, W, out);
+    else
+      horizontal_general<0>(j.mid, j.s, w, fx.taps, W, out);
   }
 }
 
@@ -432,8 +439,17 @@ void resample_general(const PlaneView& src, const PlaneView& dst, double ax, dou
   rows.resize(size_t(fy.taps));
   const int cl = std::clamp(fx.lo, 0, sw - 1), ch = std::clamp(fx.hi, 0, sw - 1);
   const bool outside = fx.hi < 0 || fx.lo > sw - 1;
-  const GeneralJob job{&src, &dst, &fx, &fy, s.data(), mid.data(), outside ? 0 : cl - fx.lo, ch - cl + 1, cl,
-                       rows.data()};
+  GeneralJob job;
+  job.src = &src;
+  job.dst = &dst;
+  job.fx = &fx;
+  job.fy = &fy;
+  job.s = s.data();
+  job.mid = mid.data();
+  job.at = outside ? 0 : cl - fx.lo;
+  job.n = ch - cl + 1;
+  job.cl = cl;
+  job.rows = rows.data();
   if (use_avx2())
     general_rows_avx2(job);
   else

@@ -37,9 +37,15 @@ Plane random_plane(int w, int h, std::mt19937& rng) {
     for (int x = 0; x < w; ++x) {
       int v = 0;
       switch (pick(rng)) {
-        case 0: v = any(rng); break;
-        case 1: v = ((x / 3 + y / 2) & 1) ? 255 : 0; break;
-        default: v = int(127.5 + 127.5 * std::sin(x * 0.3) * std::cos(y * 0.21)); break;
+        case 0:
+          v = any(rng);
+          break;
+        case 1:
+          v = ((x / 3 + y / 2) & 1) ? 255 : 0;
+          break;
+        default:
+          v = int(127.5 + 127.5 * std::sin(x * 0.3) * std::cos(y * 0.21));
+          break;
       }
       p.view.row(y)[x] = uint8_t(v);
     }
@@ -106,13 +112,17 @@ std::pair<Plane, Plane> both(const Plane& src, int w, int h, double ax, double b
 TEST(Resample, RandomMapsStayWithinOneOfTheExactResultAndBothPathsAgree) {
   std::mt19937 rng(20240611);
   std::uniform_real_distribution<double> scale(0.5, 2.5), unit(0, 1);
-  std::uniform_int_distribution<int> size(8, 150);
-  double worst = 0, sum = 0;
+  std::uniform_int_distribution<int> size(8, 150), tiny(1, 4);
+  double worst[2] = {0, 0}, sum = 0;  // [0]: 4-tap maps (both scales <= 1.5), [1]: widened
   long count = 0;
-  for (int round = 0; round < 120; ++round) {
-    const int sw = size(rng), sh = size(rng), w = size(rng) + (round % 3 == 0 ? 40 : 0), h = size(rng) / 2 + 1;
+  for (int round = 0; round < 150; ++round) {
+    const bool small = round % 10 == 9;  // sources of a few pixels
+    const int sw = small ? tiny(rng) : size(rng), sh = small ? tiny(rng) : size(rng);
+    const int w = size(rng) + (round % 3 == 0 ? 40 : 0), h = size(rng) / 2 + 1;
     const Plane src = random_plane(sw, sh, rng);
-    const double ax = scale(rng), ay = scale(rng);
+    double ax = scale(rng), ay = scale(rng);
+    if (round % 7 == 6) ax = -ax;  // mirrored: not made by the compositor, but allowed
+    const int kind = std::abs(ax) > 1.5 || std::abs(ay) > 1.5;
     // Offsets from well past the left/top edge to well past the right/bottom one.
     const double bx = (unit(rng) * 1.6 - 0.3) * sw - ax * w * unit(rng) * 0.5;
     const double by = (unit(rng) * 1.6 - 0.3) * sh - ay * h * unit(rng) * 0.5;
@@ -123,23 +133,26 @@ TEST(Resample, RandomMapsStayWithinOneOfTheExactResultAndBothPathsAgree) {
       for (int x = 0; x < w; ++x) {
         const double e = std::clamp(exact[size_t(y) * size_t(w) + size_t(x)], 0.0, 255.0);
         const double d = std::abs(fast.at(x, y) - e);
-        worst = std::max(worst, d);
+        worst[kind] = std::max(worst[kind], d);
         sum += d;
         ++count;
         if (std::abs(fast.at(x, y) - std::lround(e)) > 1 && ++bad <= 3)
-          ADD_FAILURE() << "map " << ax << " " << bx << " " << ay << " " << by << " (" << sw << "x" << sh << " -> "
-                        << w << "x" << h << ") at " << x << "," << y << ": " << int(fast.at(x, y)) << " vs exact " << e;
+          ADD_FAILURE() << "map " << ax << " " << bx << " " << ay << " " << by << " (" << sw << "x" << sh << " -> " << w
+                        << "x" << h << ") at " << x << "," << y << ": " << int(fast.at(x, y)) << " vs exact " << e;
       }
     EXPECT_TRUE(fast.same_pixels(portable))
         << "AVX2 and portable differ: map " << ax << " " << bx << " " << ay << " " << by;
   }
   const double mean = sum / double(count);
-  // Rounding alone contributes 0.25 on average; the fixed point adds very little.
-  EXPECT_LT(worst, 0.75);
+  // Rounding alone is up to 0.5 (0.25 on average, less here where values clamp); the fixed
+  // point adds little.
+  EXPECT_LT(std::max(worst[0], worst[1]), 0.75);
   EXPECT_LT(mean, 0.27);
-  RecordProperty("worst_abs_diff_from_exact", std::to_string(worst));
+  RecordProperty("worst_abs_diff_from_exact_4tap", std::to_string(worst[0]));
+  RecordProperty("worst_abs_diff_from_exact_widened", std::to_string(worst[1]));
   RecordProperty("mean_abs_diff_from_exact", std::to_string(mean));
-  std::printf("vs exact: worst %.4f, mean %.4f (%ld samples)\n", worst, mean, count);
+  std::printf("vs exact: worst %.4f (4 taps), %.4f (widened), mean %.4f (%ld samples)\n", worst[0], worst[1], mean,
+              count);
 }
 
 TEST(Resample, KenBurnsMapsGiveTheSameBitsOnBothPaths) {
@@ -153,8 +166,8 @@ TEST(Resample, KenBurnsMapsGiveTheSameBitsOnBothPaths) {
     for (int i = 0; i < 12; ++i) {
       const double a = 0.85 + 0.15 * unit(rng);
       double bx = unit(rng) * (sw - 1 - a * (w - 1)), by = unit(rng) * (sh - 1 - a * (h - 1));
-      if (i == 10) bx -= 0.7 * w;  // slide: the left part reads off the source
-      double az = i == 11 ? 1.3 : a;  // near the top of the 4-tap range: windows need gathers
+      if (i == 10) bx -= 0.7 * w;      // slide: the left part reads off the source
+      double az = i == 11 ? 1.45 : a;  // near the top of the 4-tap range: windows need gathers
       auto [fast, portable] = both(src, w, h, az, bx, a, by);
       EXPECT_TRUE(fast.same_pixels(portable)) << "w " << w << " map " << az << " " << bx << " " << a << " " << by;
     }
