@@ -1,9 +1,16 @@
 #include "engine/photo_decoder.h"
 
+#include <cstdio>
+
+#include <jpeglib.h>  // after <cstdio>: it uses FILE without including it
 #include <libheif/heif.h>
+#include <png.h>
 #include <webp/decode.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <csetjmp>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <opencv2/imgcodecs.hpp>
@@ -164,6 +171,183 @@ cv::Mat decode_webp(const std::string& path, cv::Size want, draft::Color bg) {
   return to_bgr8(m, bg);
 }
 
+/// JPEG and PNG go straight to libjpeg(-turbo) and libpng, not through cv::imread: the first
+/// imread of a process builds OpenCV's whole codec list, GDAL's decoder included, which
+/// registers every GDAL driver (about 10 MB of peak RSS that a render never uses).
+///
+/// Both libraries report errors by calling a function that must not return. Ours longjmp back
+/// to a setjmp in one of the small "step" functions below. Those steps hold no object with a
+/// destructor (only the reader structs passed in, which live in the caller), so the jump skips
+/// no C++ clean-up; the callers own the buffers and the reader, whose destructor releases the
+/// library state and the FILE* on every path.
+
+/// libjpeg's error manager plus the way back and the message.
+struct JpegErrors {
+  jpeg_error_mgr mgr;  // first: libjpeg hands back a pointer to it
+  std::jmp_buf back;
+  char message[JMSG_LENGTH_MAX];
+};
+
+void jpeg_fail(j_common_ptr c) {
+  auto* e = reinterpret_cast<JpegErrors*>(c->err);
+  (*c->err->format_message)(c, e->message);
+  std::longjmp(e->back, 1);
+}
+
+/// Warnings (level -1: corrupt entropy data, premature end of the scan) are counted, never
+/// printed: the picture renders with what decoded, as a photo viewer shows it. Trace messages
+/// (level >= 0) are dropped.
+void jpeg_note(j_common_ptr c, int level) {
+  if (level < 0) ++c->err->num_warnings;
+}
+
+struct JpegReader {
+  JpegErrors errors{};
+  jpeg_decompress_struct cinfo{};
+  std::FILE* file = nullptr;
+  JpegReader() = default;
+  JpegReader(const JpegReader&) = delete;
+  JpegReader& operator=(const JpegReader&) = delete;
+  ~JpegReader() {
+    jpeg_destroy_decompress(&cinfo);  // safe on a zeroed or half-made struct (it checks mem)
+    if (file) std::fclose(file);
+  }
+};
+
+/// Step 1: headers, output colour space and DCT scale, start. False when libjpeg gave up.
+bool jpeg_begin(JpegReader& r, unsigned denom) {
+  r.cinfo.err = jpeg_std_error(&r.errors.mgr);
+  r.errors.mgr.error_exit = jpeg_fail;
+  r.errors.mgr.emit_message = jpeg_note;
+  if (setjmp(r.errors.back)) return false;
+  jpeg_create_decompress(&r.cinfo);
+  jpeg_stdio_src(&r.cinfo, r.file);
+  jpeg_read_header(&r.cinfo, TRUE);
+  // Grey and YCbCr/RGB come out as BGR directly; CMYK and YCCK as CMYK, converted per row.
+  r.cinfo.out_color_space = r.cinfo.num_components == 4 ? JCS_CMYK : JCS_EXT_BGR;
+  r.cinfo.scale_num = 1;
+  r.cinfo.scale_denom = denom;
+  jpeg_start_decompress(&r.cinfo);
+  return true;
+}
+
+/// Adobe CMYK (what Photoshop writes and OpenCV assumed for every 4-channel JPEG) stores
+/// inverted inks: a stored value v is 255 - ink, so a channel is about v * k / 255. The exact
+/// integer form is the one OpenCV used, so such photos keep their colours to the unit.
+void cmyk_row_to_bgr(const uint8_t* cmyk, uint8_t* bgr, JDIMENSION width) {
+  for (JDIMENSION x = 0; x < width; ++x, cmyk += 4, bgr += 3) {
+    const int k = cmyk[3];
+    bgr[0] = uint8_t(k - (((255 - cmyk[2]) * k) >> 8));
+    bgr[1] = uint8_t(k - (((255 - cmyk[1]) * k) >> 8));
+    bgr[2] = uint8_t(k - (((255 - cmyk[0]) * k) >> 8));
+  }
+}
+
+/// Step 2: every scanline into `out` (rows `step` apart), through `cmyk_row` when the output
+/// is CMYK. False when libjpeg gave up.
+bool jpeg_rows(JpegReader& r, uint8_t* out, size_t step, uint8_t* cmyk_row) {
+  if (setjmp(r.errors.back)) return false;
+  while (r.cinfo.output_scanline < r.cinfo.output_height) {
+    uint8_t* dst = out + size_t(r.cinfo.output_scanline) * step;
+    JSAMPROW row = cmyk_row ? cmyk_row : dst;
+    if (jpeg_read_scanlines(&r.cinfo, &row, 1) != 1) {
+      // Only a suspending data source stops like this; the stdio one pads instead.
+      std::snprintf(r.errors.message, sizeof r.errors.message, "the decoder stopped early");
+      return false;
+    }
+    if (cmyk_row) cmyk_row_to_bgr(cmyk_row, dst, r.cinfo.output_width);
+  }
+  // No jpeg_finish_decompress: every pixel is out, and what follows the image data (a stray
+  // marker, junk before EOI) cannot change it; jpeg_destroy_decompress releases the rest.
+  return true;
+}
+
+/// JPEG at 1/denom of its stored size (denom 1, 2, 4 or 8), BGR, not yet oriented.
+cv::Mat decode_jpeg(const std::string& path, unsigned denom) {
+  JpegReader r;
+  r.file = std::fopen(path.c_str(), "rb");
+  if (!r.file) throw DecodeError(std::string("cannot be opened (") + std::strerror(errno) + ")");
+  auto corrupt = [&] { return DecodeError(std::string("the JPEG image data is corrupt (") + r.errors.message + ")"); };
+  if (!jpeg_begin(r, denom)) throw corrupt();
+  cv::Mat m(int(r.cinfo.output_height), int(r.cinfo.output_width), CV_8UC3);
+  std::vector<uint8_t> cmyk(r.cinfo.out_color_space == JCS_CMYK ? size_t(r.cinfo.output_width) * 4 : 0);
+  if (!jpeg_rows(r, m.data, m.step[0], cmyk.empty() ? nullptr : cmyk.data())) throw corrupt();
+  return m;
+}
+
+struct PngReader {
+  png_structp png = nullptr;
+  png_infop info = nullptr;
+  std::FILE* file = nullptr;
+  char message[200] = {};
+  PngReader() = default;
+  PngReader(const PngReader&) = delete;
+  PngReader& operator=(const PngReader&) = delete;
+  ~PngReader() {
+    if (png) png_destroy_read_struct(&png, &info, nullptr);
+    if (file) std::fclose(file);
+  }
+};
+
+void png_fail(png_structp png, png_const_charp msg) {
+  auto* r = static_cast<PngReader*>(png_get_error_ptr(png));
+  std::snprintf(r->message, sizeof r->message, "%s", msg);
+  png_longjmp(png, 1);
+}
+
+/// libpng warns about damaged ancillary chunks (text, colour profiles) it then ignores; they
+/// do not change the pixels, so they are not worth a line on stderr.
+void png_note(png_structp, png_const_charp) {}
+
+/// Step 1: header and transforms to 8-bit grey, grey+alpha, BGR or BGRA. False when libpng
+/// gave up.
+bool png_begin(PngReader& r) {
+  if (setjmp(png_jmpbuf(r.png))) return false;
+  png_init_io(r.png, r.file);
+  png_read_info(r.png, r.info);
+  const int type = png_get_color_type(r.png, r.info), depth = png_get_bit_depth(r.png, r.info);
+  if (type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(r.png);
+  if (type == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(r.png);
+  if (png_get_valid(r.png, r.info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(r.png);
+  // 16 -> 8 bits rounded (v / 257 to the nearest), which is what to_bgr8 did with the
+  // 16-bit picture OpenCV returned, without holding that picture.
+  if (depth == 16) png_set_scale_16(r.png);
+  if (type & PNG_COLOR_MASK_COLOR) png_set_bgr(r.png);
+  png_set_interlace_handling(r.png);  // Adam7: png_read_image runs the passes
+  png_read_update_info(r.png, r.info);
+  return true;
+}
+
+/// Step 2: the whole picture into `rows`. False when libpng gave up. No png_read_end, as
+/// for JPEG: the chunks after the image data cannot change a pixel.
+bool png_rows(PngReader& r, png_bytepp rows) {
+  if (setjmp(png_jmpbuf(r.png))) return false;
+  png_read_image(r.png, rows);
+  return true;
+}
+
+/// PNG at full size (PNG has no reduced decode), 8-bit with 1 to 4 channels (BGR order).
+cv::Mat decode_png(const std::string& path) {
+  PngReader r;
+  r.file = std::fopen(path.c_str(), "rb");
+  if (!r.file) throw DecodeError(std::string("cannot be opened (") + std::strerror(errno) + ")");
+  r.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &r, png_fail, png_note);
+  if (r.png) r.info = png_create_info_struct(r.png);
+  if (!r.png || !r.info) throw DecodeError("the PNG decoder cannot start");
+  auto corrupt = [&] { return DecodeError(std::string("the PNG image data is corrupt (") + r.message + ")"); };
+  if (!png_begin(r)) throw corrupt();
+  const int channels = png_get_channels(r.png, r.info);
+  const size_t rowbytes = png_get_rowbytes(r.png, r.info);
+  cv::Mat m(int(png_get_image_height(r.png, r.info)), int(png_get_image_width(r.png, r.info)),
+            CV_MAKETYPE(CV_8U, channels));
+  if (png_get_bit_depth(r.png, r.info) != 8 || rowbytes != size_t(m.cols) * size_t(channels))
+    throw DecodeError("the PNG has an unusual pixel layout");
+  std::vector<png_bytep> rows(size_t(m.rows));
+  for (int y = 0; y < m.rows; ++y) rows[size_t(y)] = m.ptr(y);
+  if (!png_rows(r, rows.data())) throw corrupt();
+  return m;
+}
+
 }  // namespace
 
 cv::Mat decode_photo(const std::string& path, const PhotoInfo& info, cv::Size want, draft::Color bg) {
@@ -175,22 +359,19 @@ cv::Mat decode_photo(const std::string& path, const PhotoInfo& info, cv::Size wa
   try {
     if (info.format == PhotoFormat::Heif) return decode_heif(path, bg);
     if (info.format == PhotoFormat::Webp) return decode_webp(path, want, bg);
-    int flags = cv::IMREAD_UNCHANGED;  // keeps alpha and 16 bits; ignores EXIF (we apply it)
     if (info.format == PhotoFormat::Jpeg) {
-      flags = cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION;
       // DCT-domain downscale: the largest 1/2^k that still gives about min_scale. "About": up
       // to 15% short is accepted (the prepared source is made for the deepest zoom, which
       // then shows 87% of the pixels it was made for; the full-size decode it saves is the
       // largest allocation of a render).
       const double need = min_scale * 0.85;
-      if (need <= 1.0 / 8)
-        flags = cv::IMREAD_REDUCED_COLOR_8 | cv::IMREAD_IGNORE_ORIENTATION;
-      else if (need <= 1.0 / 4)
-        flags = cv::IMREAD_REDUCED_COLOR_4 | cv::IMREAD_IGNORE_ORIENTATION;
-      else if (need <= 1.0 / 2)
-        flags = cv::IMREAD_REDUCED_COLOR_2 | cv::IMREAD_IGNORE_ORIENTATION;
+      const unsigned denom = need <= 1.0 / 8 ? 8 : need <= 1.0 / 4 ? 4 : need <= 1.0 / 2 ? 2 : 1;
+      m = decode_jpeg(path, denom);
+    } else if (info.format == PhotoFormat::Png) {
+      m = decode_png(path);
+    } else {
+      m = cv::imread(path, cv::IMREAD_UNCHANGED);  // BMP, TIFF (rare): keeps alpha and 16 bits; EXIF is ours
     }
-    m = cv::imread(path, flags);
   } catch (const cv::Exception& e) {
     throw DecodeError(std::string("the ") + format_name(info.format) + " image data is corrupt (" + e.err + ")");
   }
