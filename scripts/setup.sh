@@ -13,7 +13,7 @@ packages=(
   # engine: media
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libheif-dev libexif-dev libwebp-dev
-  libjpeg-dev  # the engine tests write CMYK JPEGs through libjpeg
+  libjpeg-dev libpng-dev  # photo decoding (JPEG, PNG: not through imgcodecs); the tests write fixtures with both
   # engine: text
   libfreetype-dev libharfbuzz-dev libfontconfig-dev libfribidi-dev
   fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji
