@@ -16,21 +16,39 @@ namespace {
 
 using engine::RenderOptions;
 
-RenderOptions opts(const TempDir& dir, const std::string& proxies) {
-  RenderOptions o;
-  o.base_dir = dir.path().string();
-  o.proxy_dir = proxies;
-  return o;
-}
+/// Two photos far larger than the 320x180 canvas (so they are worth a proxy) in a fresh
+/// folder, a draft showing them with a zoom and a fade (2 s), and where proxies go.
+struct LargePhotos {
+  TempDir dir;
+  std::string proxies = dir.file("proxies");
 
-/// Two photos far larger than the 320x180 canvas (so they are worth a proxy), with a zoom
-/// and a fade, 2 s.
-Json large_photos_draft() {
-  Json j = slideshow_json(320, 180, 25, {"a.png", "b.jpg"}, 1000);
-  j["t"][0]["sg"][0]["m"] = {{"kb", "in"}};
-  j["t"][0]["sg"][1]["m"] = {{"kb", "left"}, {"tr", {{"type", "fade"}, {"d", 400}}}};
-  return j;
-}
+  explicit LargePhotos(uint32_t seed, int width = 1600, int height = 1200) {
+    write_image(dir.file("a.png"), detailed_photo(width, height, seed));
+    write_image(dir.file("b.jpg"), detailed_photo(height, width, seed + 1));
+  }
+  static draft::Draft draft() {
+    Json j = slideshow_json(320, 180, 25, {"a.png", "b.jpg"}, 1000);
+    j["t"][0]["sg"][0]["m"] = {{"kb", "in"}};
+    j["t"][0]["sg"][1]["m"] = {{"kb", "left"}, {"tr", {{"type", "fade"}, {"d", 400}}}};
+    return load(j);
+  }
+  /// Options keeping proxies in `folder` ("" keeps none).
+  RenderOptions opts(const std::string& folder) const {
+    RenderOptions o;
+    o.base_dir = dir.path().string();
+    o.proxy_dir = folder;
+    return o;
+  }
+  engine::RenderResult render(const std::string& name, const std::string& folder, int crf = 20) const {
+    RenderOptions o = opts(folder);
+    o.crf = crf;
+    return engine::render_to_file(draft(), dir.file(name), o);
+  }
+  cv::Mat still(const std::string& name, const std::string& folder, int64_t ms = 1000) const {
+    engine::render_still(draft(), ms, dir.file(name), opts(folder));
+    return cv::imread(dir.file(name));
+  }
+};
 
 std::vector<fs::path> proxy_files(const std::string& dir) {
   std::vector<fs::path> out;
@@ -52,69 +70,54 @@ std::vector<std::string> frames_of(const std::string& path) {
 }
 
 TEST(Proxies, SecondRenderReadsThemAndShowsTheSamePictures) {
-  TempDir dir;
-  write_image(dir.file("a.png"), detailed_photo(1600, 1200, 11));
-  write_image(dir.file("b.jpg"), detailed_photo(1200, 1600, 12));
-  const std::string proxies = dir.file("proxies");
-  // Lossless, so the decoded frames are the composed ones.
-  auto lossless = [&](const std::string& proxy_dir) {
-    RenderOptions o = opts(dir, proxy_dir);
-    o.crf = 0;
-    return o;
-  };
-  auto plain = engine::render_to_file(load(large_photos_draft()), dir.file("plain.mp4"), lossless(""));
+  LargePhotos c(11);
+  // Lossless (CRF 0), so the decoded frames are the composed ones.
+  auto plain = c.render("plain.mp4", "", 0);
   EXPECT_EQ(plain.proxies_read + plain.proxies_written, 0);
-  EXPECT_FALSE(fs::exists(proxies));
+  EXPECT_FALSE(fs::exists(c.proxies));
 
-  auto first = engine::render_to_file(load(large_photos_draft()), dir.file("first.mp4"), lossless(proxies));
+  auto first = c.render("first.mp4", c.proxies, 0);
   EXPECT_EQ(first.proxies_read, 0);
   EXPECT_EQ(first.proxies_written, 2);
-  ASSERT_EQ(proxy_files(proxies).size(), 2u);
-  auto second = engine::render_to_file(load(large_photos_draft()), dir.file("second.mp4"), lossless(proxies));
+  ASSERT_EQ(proxy_files(c.proxies).size(), 2u);
+  auto second = c.render("second.mp4", c.proxies, 0);
   EXPECT_EQ(second.proxies_read, 2);
   EXPECT_EQ(second.proxies_written, 0);
 
-  const auto a = frames_of(dir.file("plain.mp4")), b = frames_of(dir.file("first.mp4")),
-             c = frames_of(dir.file("second.mp4"));
+  const auto a = frames_of(c.dir.file("plain.mp4")), b = frames_of(c.dir.file("first.mp4")),
+             d = frames_of(c.dir.file("second.mp4"));
   ASSERT_EQ(a.size(), 50u);
   ASSERT_EQ(b.size(), 50u);
-  ASSERT_EQ(c.size(), 50u);
+  ASSERT_EQ(d.size(), 50u);
   for (size_t i = 0; i < a.size(); ++i) {
     EXPECT_TRUE(a[i] == b[i]) << "frame " << i << " of a render that stores proxies differs from one without";
-    EXPECT_TRUE(a[i] == c[i]) << "frame " << i << " of a render from proxies differs from one without";
+    EXPECT_TRUE(a[i] == d[i]) << "frame " << i << " of a render from proxies differs from one without";
   }
 }
 
 TEST(Proxies, StillAndStoryboardUseThemToo) {
-  TempDir dir;
-  write_image(dir.file("a.png"), detailed_photo(1600, 1200, 13));
-  write_image(dir.file("b.jpg"), detailed_photo(1200, 1600, 14));
-  const std::string proxies = dir.file("proxies");
-  engine::render_still(load(large_photos_draft()), 1000, dir.file("plain.png"), opts(dir, ""));
-  engine::render_still(load(large_photos_draft()), 1000, dir.file("cold.png"), opts(dir, proxies));
-  const size_t kept = proxy_files(proxies).size();
+  LargePhotos c(13);
+  cv::Mat plain = c.still("plain.png", ""), cold = c.still("cold.png", c.proxies);
+  const size_t kept = proxy_files(c.proxies).size();
   EXPECT_EQ(kept, 2u);  // the fade's midpoint shows both photos
-  engine::render_still(load(large_photos_draft()), 1000, dir.file("warm.png"), opts(dir, proxies));
-  EXPECT_EQ(proxy_files(proxies).size(), kept);
-  cv::Mat plain = cv::imread(dir.file("plain.png")), warm = cv::imread(dir.file("warm.png"));
+  cv::Mat warm = c.still("warm.png", c.proxies);
+  EXPECT_EQ(proxy_files(c.proxies).size(), kept);
   ASSERT_FALSE(plain.empty());
-  EXPECT_EQ(cv::norm(plain, cv::imread(dir.file("cold.png")), cv::NORM_INF), 0);
+  EXPECT_EQ(cv::norm(plain, cold, cv::NORM_INF), 0);
   EXPECT_EQ(cv::norm(plain, warm, cv::NORM_INF), 0);
-  engine::render_storyboard(load(large_photos_draft()), dir.file("board.png"), opts(dir, proxies));
-  EXPECT_GT(proxy_files(proxies).size(), kept);  // thumbnails are framed at their own size
+  engine::render_storyboard(c.draft(), c.dir.file("board.png"), c.opts(c.proxies));
+  EXPECT_GT(proxy_files(c.proxies).size(), kept);  // thumbnails are framed at their own size
 }
 
 TEST(Proxies, AChangedPhotoIsDecodedAgain) {
-  TempDir dir;
-  write_image(dir.file("a.png"), flat_photo(1600, 1200, {0, 0, 255}));
-  write_image(dir.file("b.jpg"), detailed_photo(1200, 1600, 15));
-  const std::string proxies = dir.file("proxies");
-  Json j = large_photos_draft();
-  engine::render_still(load(j), 200, dir.file("red.png"), opts(dir, proxies));
+  LargePhotos c(15);
+  write_image(c.dir.file("a.png"), flat_photo(1600, 1200, {0, 0, 255}));
+  cv::Scalar red = cv::mean(c.still("red.png", c.proxies, 200));
+  ASSERT_EQ(proxy_files(c.proxies).size(), 1u);
   // Same name, same size, written at once: only the content differs.
-  write_image(dir.file("a.png"), flat_photo(1600, 1200, {255, 0, 0}));
-  engine::render_still(load(j), 200, dir.file("blue.png"), opts(dir, proxies));
-  cv::Scalar red = cv::mean(cv::imread(dir.file("red.png"))), blue = cv::mean(cv::imread(dir.file("blue.png")));
+  write_image(c.dir.file("a.png"), flat_photo(1600, 1200, {255, 0, 0}));
+  cv::Scalar blue = cv::mean(c.still("blue.png", c.proxies, 200));
+  EXPECT_EQ(proxy_files(c.proxies).size(), 2u) << "the new content has its own entry";
   EXPECT_GT(red[2], 200);
   EXPECT_LT(red[0], 40);
   EXPECT_GT(blue[0], 200) << "the proxy of the old photo was shown";
@@ -122,50 +125,41 @@ TEST(Proxies, AChangedPhotoIsDecodedAgain) {
 }
 
 TEST(Proxies, ADamagedEntryIsMadeAgainNotShown) {
-  TempDir dir;
-  write_image(dir.file("a.png"), detailed_photo(1600, 1200, 16));
-  write_image(dir.file("b.jpg"), detailed_photo(1200, 1600, 17));
-  const std::string proxies = dir.file("proxies");
-  engine::render_still(load(large_photos_draft()), 1000, dir.file("plain.png"), opts(dir, ""));
-  engine::render_still(load(large_photos_draft()), 1000, dir.file("cold.png"), opts(dir, proxies));
-  auto files = proxy_files(proxies);
+  LargePhotos c(16);
+  cv::Mat plain = c.still("plain.png", "");
+  c.still("cold.png", c.proxies);
+  auto files = proxy_files(c.proxies);
   ASSERT_EQ(files.size(), 2u);
   {  // one flipped byte in the middle of the pixels of the first, the second cut short
     std::fstream f(files[0], std::ios::in | std::ios::out | std::ios::binary);
     f.seekg(std::streamoff(fs::file_size(files[0]) / 2));
-    char c = 0;
-    f.read(&c, 1);
+    char ch = 0;
+    f.read(&ch, 1);
     f.seekp(std::streamoff(fs::file_size(files[0]) / 2));
-    c = char(c ^ 0x40);
-    f.write(&c, 1);
+    ch = char(ch ^ 0x40);
+    f.write(&ch, 1);
   }
   fs::resize_file(files[1], fs::file_size(files[1]) - 100);
-  auto result = engine::render_to_file(load(large_photos_draft()), dir.file("out.mp4"), opts(dir, proxies));
+  auto result = c.render("out.mp4", c.proxies);
   EXPECT_EQ(result.proxies_read, 0);
   EXPECT_EQ(result.proxies_written, 2);
-  engine::render_still(load(large_photos_draft()), 1000, dir.file("again.png"), opts(dir, proxies));
-  EXPECT_EQ(cv::norm(cv::imread(dir.file("plain.png")), cv::imread(dir.file("again.png")), cv::NORM_INF), 0);
+  EXPECT_EQ(cv::norm(plain, c.still("again.png", c.proxies), cv::NORM_INF), 0);
 }
 
 TEST(Proxies, SmallPhotosAreNotKept) {
-  TempDir dir;
-  write_image(dir.file("a.png"), detailed_photo(400, 240, 18));
-  write_image(dir.file("b.jpg"), detailed_photo(360, 200, 19));
-  const std::string proxies = dir.file("proxies");
-  auto result = engine::render_to_file(load(large_photos_draft()), dir.file("out.mp4"), opts(dir, proxies));
+  LargePhotos c(18, 400, 240);
+  auto result = c.render("out.mp4", c.proxies);
   EXPECT_EQ(result.proxies_written, 0);
-  EXPECT_TRUE(proxy_files(proxies).empty());
+  EXPECT_TRUE(proxy_files(c.proxies).empty());
 }
 
 TEST(Proxies, AFolderThatCannotBeWrittenDoesNotStopTheRender) {
-  TempDir dir;
-  write_image(dir.file("a.png"), detailed_photo(1600, 1200, 20));
-  write_image(dir.file("b.jpg"), detailed_photo(1200, 1600, 21));
-  std::ofstream(dir.file("a-file")) << "not a folder";
-  auto result = engine::render_to_file(load(large_photos_draft()), dir.file("out.mp4"), opts(dir, dir.file("a-file/proxies")));
+  LargePhotos c(20);
+  std::ofstream(c.dir.file("a-file")) << "not a folder";
+  auto result = c.render("out.mp4", c.dir.file("a-file/proxies"));
   EXPECT_EQ(result.frames, 50);
   EXPECT_EQ(result.proxies_written, 0);
-  EXPECT_TRUE(fs::exists(dir.file("out.mp4")));
+  EXPECT_TRUE(fs::exists(c.dir.file("out.mp4")));
 }
 
 TEST(Proxies, TheFolderStaysWithinItsBudgetDroppingTheLeastRecentlyUsed) {
