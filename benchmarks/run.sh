@@ -5,7 +5,9 @@
 # from Debian's gnome-backgrounds package, and one of them upscaled to a 26-megapixel JPEG),
 # 3 s each, 0.5 s fade transitions centred on the cuts, Ken Burns zoom 1.0 -> 1.15, a title,
 # 1920x1080 at 30 fps. Measured, each with /usr/bin/time -v (wall, user+sys CPU, peak RSS):
-#   reel final      reel render (x264 veryfast, CRF 20)
+#   reel final      reel render (x264 veryfast, CRF 20), the first time: every photo decoded
+#   reel final warm the same render again: the photos' proxies (see docs/engine.md) are read
+#                   back instead of decoded, as in every render of an edited draft after the first
 #   floor final     reel_bench floor: the same frames, already made (raw yuv420p on disk,
 #                   read from the page cache), through the same encoder and MP4 writer
 #   reel preview    reel preview (960x540, x264 ultrafast, CRF 28) and its floor
@@ -79,6 +81,8 @@ make_draft 100 "$out/show100.json"
 make_draft 10 "$out/show10-jpeg.json" jpeg
 
 # --- measuring ------------------------------------------------------------------------------
+# reel keeps photo proxies in its cache folder: this run's own, emptied before each first render.
+export XDG_CACHE_HOME=$out/cache
 results=$out/results.tsv
 printf 'run\twall_s\tcpu_s\trss_mb\n' >"$results"
 measure() {  # name, command...
@@ -119,7 +123,9 @@ peer_script() {  # count, width, height, x264 preset, crf, output -> a script ru
 echo "bench: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs"
 for preset in final preview; do
   if [[ $preset == final ]]; then size=(1920 1080); x264=(veryfast 20); else size=(960 540); x264=(ultrafast 28); fi
+  rm -rf "$XDG_CACHE_HOME"
   measure "reel_$preset" "$reel" render "$out/show10.json" -o "$out/reel_$preset.mp4" --preset "$preset"
+  measure "reel_${preset}_warm" "$reel" render "$out/show10.json" -o "$out/reel_${preset}_warm.mp4" --preset "$preset"
   "$bench" frames "$out/show10.json" "$out/frames_$preset.yuv" "$preset" >"$out/frames_$preset.txt"
   read -r fw fh fnum fden fcount _ <"$out/frames_$preset.txt"
   cat "$out/frames_$preset.yuv" >/dev/null  # into the page cache: the floor reads memory, not disk
@@ -132,29 +138,34 @@ for preset in final preview; do
     measure "ffmpeg_$preset" bash "$out/ffmpeg_$preset.sh"
   fi
 done
+proxy_mb=$(du -sm "$XDG_CACHE_HOME" | cut -f1)
 if [[ ${BENCH_100:-1} == 1 ]]; then
+  rm -rf "$XDG_CACHE_HOME"  # first renders: the memory bound is about decoding
   measure reel_final_100 "$reel" render "$out/show100.json" -o "$out/reel_final_100.mp4"
+  rm -rf "$XDG_CACHE_HOME"
   measure reel_preview_100 "$reel" render "$out/show100.json" -o "$out/reel_preview_100.mp4" --preset preview
 fi
 
 # --- report ---------------------------------------------------------------------------------
-awk -F'\t' 'NR > 1 { w[$1] = $2; c[$1] = $3; r[$1] = $4 }
+awk -F'\t' -v proxy_mb="$proxy_mb" 'NR > 1 { w[$1] = $2; c[$1] = $3; r[$1] = $4 }
   END {
-    printf "\n%-18s %8s %8s %8s\n", "run", "wall s", "cpu s", "rss MB"
-    for (k in w) order[++n] = k
-    split("reel_final reel_final_jpeg floor_final ffmpeg_final reel_preview reel_preview_jpeg floor_preview ffmpeg_preview reel_final_100 reel_preview_100", names, " ")
-    for (i = 1; i <= 10; i++) { k = names[i]; if (k in w) printf "%-18s %8.2f %8.2f %8.0f\n", k, w[k], c[k], r[k] }
-    printf "\nratios to the encode floor (target: final 1.2, preview 1.3, memory 1.3)\n"
-    printf "%-18s %8s %8s %8s\n", "", "wall", "cpu", "rss"
+    split("final preview", presets, " ")
+    printf "\n%-34s %8s %8s %8s %22s\n", "run", "wall s", "cpu s", "rss MB", "to floor: wall/cpu/rss"
     for (i = 1; i <= 2; i++) {
-      p = (i == 1) ? "final" : "preview"
-      printf "%-18s %8.2f %8.2f %8.2f\n", "reel " p, w["reel_" p] / w["floor_" p], c["reel_" p] / c["floor_" p], r["reel_" p] / r["floor_" p]
-      printf "%-18s %8.2f %8.2f %8.2f\n", "reel " p " (jpeg)", w["reel_" p "_jpeg"] / w["floor_" p], c["reel_" p "_jpeg"] / c["floor_" p], r["reel_" p "_jpeg"] / r["floor_" p]
-      if ("ffmpeg_" p in w) printf "%-18s %8.2f %8.2f %8.2f\n", "ffmpeg " p, w["ffmpeg_" p] / w["floor_" p], c["ffmpeg_" p] / c["floor_" p], r["ffmpeg_" p] / r["floor_" p]
+      p = presets[i]
+      n = split("floor_" p " reel_" p " reel_" p "_warm reel_" p "_jpeg ffmpeg_" p, runs, " ")
+      split("floor (encode only)|reel, first render|reel, again (proxies)|reel, first render, JPEG photos|ffmpeg CLI peer", labels, "|")
+      for (k = 1; k <= n; k++) {
+        key = runs[k]
+        if (!(key in w)) continue
+        ratio = (k == 1) ? "" : sprintf("%.2f / %.2f / %.2f", w[key] / w["floor_" p], c[key] / c["floor_" p], r[key] / r["floor_" p])
+        printf "%-34s %8.2f %8.2f %8.0f %22s\n", p " " labels[k], w[key], c[key], r[key], ratio
+      }
     }
+    printf "\ntargets: final 1.2, preview 1.3, memory 1.3 of the floor; proxies kept: %s MB\n", proxy_mb
     if ("reel_final_100" in r) {
-      printf "%-18s %8s %8s %8.2f\n", "reel final 100/10", "", "", r["reel_final_100"] / r["reel_final"]
-      printf "%-18s %8s %8s %8.2f\n", "reel prev. 100/10", "", "", r["reel_preview_100"] / r["reel_preview"]
+      printf "%-34s %8.2f %8.2f %8.0f %22s\n", "final, 100 photos", w["reel_final_100"], c["reel_final_100"], r["reel_final_100"], sprintf("rss %.2f of 10 photos", r["reel_final_100"] / r["reel_final"])
+      printf "%-34s %8.2f %8.2f %8.0f %22s\n", "preview, 100 photos", w["reel_preview_100"], c["reel_preview_100"], r["reel_preview_100"], sprintf("rss %.2f of 10 photos", r["reel_preview_100"] / r["reel_preview"])
     }
   }' "$results" | tee "$out/report.txt"
 echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg) after the runs; details in $out"
