@@ -104,7 +104,7 @@ PhotoInfo check_source(const PlanItem& item, const MediaLimits& limits) {
 
 void check_item(PlanItem& item, const MediaLimits& limits) {
   if (!item.is_clip) {
-    check_source(item, limits);
+    item.photo = check_source(item, limits);
     return;
   }
   item.clip = probe_clip(item.path, item.pointer, item.reference, limits);
@@ -154,15 +154,15 @@ cv::Mat frame_bgr(const Plan& plan, const PlanItem& item, cv::Mat photo, const F
       break;
     }
   }
+  photo.release();  // now, not when the caller's expression ends: the decode is the largest buffer
   return framed;
 }
 
-/// Keeps only what the Ken Burns path can show of the framed picture (plus the warp's filter
-/// support): a square photo covering a 16:9 canvas is nearly half unused, and memory is what
-/// bounds the source cache.
-std::shared_ptr<const PreparedSource> keep_reachable(const Plan& plan, const PlanItem& item, const YuvImage& framed) {
+/// The part of a framed picture (cols x rows) the Ken Burns path can show, plus the warp's
+/// filter support: a square photo covering a 16:9 canvas is nearly half unused, and memory is
+/// what bounds the source cache.
+Region reachable_region(const Plan& plan, const PlanItem& item, int cols, int rows) {
   const double s = item.prep_scale;
-  const int cols = framed.width(), rows = framed.height();
   double x0 = cols, y0 = rows, x1 = 0, y1 = 0;
   for (int i = 0; i <= 32; ++i) {
     Affine m = ken_burns_affine(item.kb.at(i / 32.0), s, cols, rows, plan.width, plan.height);
@@ -178,14 +178,24 @@ std::shared_ptr<const PreparedSource> keep_reachable(const Plan& plan, const Pla
   int cy1 = std::clamp(int(std::ceil(y1 + margin)) + 1, cy0 + 2, rows);
   cx1 = std::min(cols, cx0 + ((cx1 - cx0 + 1) & ~1));
   cy1 = std::min(rows, cy0 + ((cy1 - cy0 + 1) & ~1));
+  return {cx0, cy0, cx1 - cx0, cy1 - cy0};
+}
+
+/// The prepared source made of `part`, the region `r` of a framed picture cols x rows.
+std::shared_ptr<const PreparedSource> prepared_from(const PlanItem& item, int cols, int rows, Region r, YuvImage part) {
   auto out = std::make_shared<PreparedSource>();
   out->full_width = cols;
   out->full_height = rows;
-  out->offset_x = cx0;
-  out->offset_y = cy0;
-  out->image = copy_region(framed, cx0, cy0, cx1 - cx0, cy1 - cy0);
-  out->scale = s;
+  out->offset_x = r.x;
+  out->offset_y = r.y;
+  out->image = std::move(part);
+  out->scale = item.prep_scale;
   return out;
+}
+
+std::shared_ptr<const PreparedSource> keep_reachable(const Plan& plan, const PlanItem& item, const YuvImage& framed) {
+  const Region r = reachable_region(plan, item, framed.width(), framed.height());
+  return prepared_from(item, framed.width(), framed.height(), r, copy_region(framed, r.x, r.y, r.width, r.height));
 }
 
 /// The proxy key of `item`'s framed picture: the file's identity and everything the framing
@@ -207,7 +217,10 @@ std::string proxy_key(const PlanItem& item, const PhotoInfo& info, const Plan& p
 
 std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const PlanItem& item,
                                                      const ProxyCache* proxies) {
-  PhotoInfo info = check_source(item, MediaLimits{INT64_MAX, INT64_MAX});
+  // Checked up front (render_to_file, render_still): the probe reads a whole file (JPEG
+  // markers, PNG checksums), not to be done again in the middle of a render.
+  const PhotoInfo info =
+      item.photo.format != PhotoFormat::Unknown ? item.photo : check_source(item, MediaLimits{INT64_MAX, INT64_MAX});
   const cv::Size shown(info.display_width(), info.display_height());
   // The size the fit needs the photo at, so decoders can scale while decoding.
   const FitSizes z = fit_sizes(plan, item, shown);
@@ -225,8 +238,17 @@ std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const Pla
       break;
   }
   const std::string key = proxies ? proxy_key(item, info, plan, z, want) : std::string();
-  if (!key.empty())
-    if (std::optional<YuvImage> framed = proxies->load(key)) return keep_reachable(plan, item, *framed);
+  if (!key.empty()) {
+    int cols = 0, rows = 0;
+    Region part;
+    auto reachable = [&](int w, int h) {
+      cols = w;
+      rows = h;
+      return part = reachable_region(plan, item, w, h);
+    };
+    if (std::optional<YuvImage> image = proxies->load(key, reachable))
+      return prepared_from(item, cols, rows, part, std::move(*image));
+  }
   cv::Mat photo;
   try {
     photo = decode_photo(item.path, info, want, plan.background);
@@ -235,7 +257,11 @@ std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const Pla
   } catch (const cv::Exception& e) {
     throw MediaError({{item.pointer, item.reference, std::string("cannot be decoded (") + e.err + ")", kReexport}});
   }
-  YuvImage framed = bgr_to_yuv(frame_bgr(plan, item, std::move(photo), z));
+  YuvImage framed;
+  {
+    const cv::Mat bgr = frame_bgr(plan, item, std::move(photo), z);
+    framed = bgr_to_yuv(bgr);
+  }
   if (!key.empty()) proxies->store(key, framed);
   return keep_reachable(plan, item, framed);
 }

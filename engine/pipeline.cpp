@@ -48,7 +48,8 @@ void run_pipeline(const Plan& plan, SourceCache& cache, FramePool& pool, int thr
   threads = resolve_threads(threads);
   if (threads == 1) return run_serial(plan, cache, pool, consume, cancel, text);
 
-  const int64_t window = threads * 2 + 2;
+  // One frame per worker, plus two done out of order: each 1080p frame is 3 MB.
+  const int64_t window = threads + 2;
   std::mutex mu;  // guards next_claim, next_out, ready, failure, stop
   std::condition_variable cv_work, cv_out;
   int64_t next_claim = plan.frame_begin, next_out = plan.frame_begin;

@@ -101,7 +101,7 @@ std::string ProxyCache::path_for(const std::string& key) const {
   return (fs::path(dir_) / (hex(hash_string(key)) + ".proxy")).string();
 }
 
-std::optional<YuvImage> ProxyCache::load(const std::string& key) const {
+std::optional<YuvImage> ProxyCache::load(const std::string& key, const RegionFn& region) const {
   const std::string path = path_for(key);
   File f(std::fopen(path.c_str(), "rb"));
   if (!f.f) return std::nullopt;
@@ -113,13 +113,24 @@ std::optional<YuvImage> ProxyCache::load(const std::string& key) const {
   if (std::fread(stored.data(), 1, stored.size(), f.f) != stored.size() || stored != key) return std::nullopt;
   if (h.width <= 0 || h.height <= 0 || h.width % 2 || h.height % 2 || h.width > 65536 || h.height > 65536)
     return std::nullopt;
-  YuvImage image(h.width, h.height);
+  const Region r = region ? region(h.width, h.height) : Region{0, 0, h.width, h.height};
+  if (r.x < 0 || r.y < 0 || r.width <= 0 || r.height <= 0 || r.x + r.width > h.width || r.y + r.height > h.height ||
+      (r.x | r.y | r.width | r.height) % 2)
+    return std::nullopt;
+  YuvImage image(r.width, r.height);
+  const std::vector<PlaneView> planes = planes_of(image);
+  std::vector<uint8_t> row(size_t(h.width));
   uint64_t sum = 0xcbf29ce484222325ull;
-  for (const PlaneView& p : planes_of(image))
-    for (int y = 0; y < p.height; ++y) {
-      if (std::fread(p.row(y), 1, size_t(p.width), f.f) != size_t(p.width)) return std::nullopt;
-      sum = hash_bytes(p.row(y), size_t(p.width), sum);
+  for (int p = 0; p < 3; ++p) {
+    const int shift = p ? 1 : 0, stored_w = h.width >> shift, stored_h = h.height >> shift;
+    const int x0 = r.x >> shift, y0 = r.y >> shift;
+    for (int y = 0; y < stored_h; ++y) {
+      if (std::fread(row.data(), 1, size_t(stored_w), f.f) != size_t(stored_w)) return std::nullopt;
+      sum = hash_bytes(row.data(), size_t(stored_w), sum);
+      if (y >= y0 && y < y0 + planes[size_t(p)].height)
+        std::memcpy(planes[size_t(p)].row(y - y0), row.data() + x0, size_t(planes[size_t(p)].width));
     }
+  }
   if (sum != h.checksum || std::fgetc(f.f) != EOF) return std::nullopt;
   ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0);  // recently used: trimmed last
   ++hits_;

@@ -11,6 +11,7 @@
 // budget, least recently used entries first.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,8 +21,16 @@
 
 namespace reel::engine {
 
+/// A part of a picture, in luma pixels (all four even).
+struct Region {
+  int x = 0, y = 0, width = 0, height = 0;
+};
+
 class ProxyCache {
  public:
+  /// Given a stored picture's size, the part of it a reader wants.
+  using RegionFn = std::function<Region(int width, int height)>;
+
   /// `dir` is created on the first store. `max_bytes`: the folder's budget.
   explicit ProxyCache(std::string dir, int64_t max_bytes = kDefaultMaxBytes);
 
@@ -32,8 +41,9 @@ class ProxyCache {
   /// as fine as the kernel's tick). Empty when the file cannot be read.
   static std::string file_identity(const std::string& path);
 
-  /// The picture stored under `key`, or nothing. Thread-safe.
-  std::optional<YuvImage> load(const std::string& key) const;
+  /// The picture stored under `key`, or nothing. With `region`, only that part of it is kept
+  /// (the whole picture is read and checked, but never held). Thread-safe.
+  std::optional<YuvImage> load(const std::string& key, const RegionFn& region = {}) const;
   /// Stores `image` under `key` (best effort), then trims the folder. Thread-safe.
   void store(const std::string& key, const YuvImage& image) const;
 

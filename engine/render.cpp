@@ -148,7 +148,7 @@ RenderResult render_to_file(const draft::Draft& draft, const std::string& out_pa
     // final, where memory is the tighter budget.
     const int loaders = threads > 1 ? (options.preset == Preset::Preview ? 2 : 1) : 0;
     // Preview: far enough ahead for both loaders to have a photo each (its photos are small).
-    const double ahead_s = options.preset == Preset::Preview ? 8 : 2;
+    const double ahead_s = options.preset == Preset::Preview ? 6 : 2;
     // Each clip keeps the pipeline's window of frames in flight (see run_pipeline) prepared.
     std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
     SourceCache cache(plan, int64_t(ahead_s * plan.fps.value()) + 2 * threads + 4, loaders, 2 * threads + 4,

@@ -9,6 +9,7 @@
 #include "draft/model.h"
 #include "engine/clip_decoder.h"
 #include "engine/ken_burns.h"
+#include "engine/photo_probe.h"
 #include "engine/render.h"
 #include "engine/yuv_image.h"
 
@@ -37,6 +38,7 @@ struct PlanItem {
   bool loop = false;      // a clip shorter than its segment repeats from `in` instead of holding
   int64_t in_us = 0;      // the clip's source time at the segment's start
   ClipInfo clip;          // filled in by check_item (the up-front probe)
+  PhotoInfo photo;        // the same for a photo: its header facts, so preparing it reads no header again
 };
 
 /// What one video track shows at a frame: `b` alone, or a transition from `a` (or from the

@@ -193,6 +193,28 @@ TEST(Proxies, TheFolderStaysWithinItsBudgetDroppingTheLeastRecentlyUsed) {
   EXPECT_EQ(back->width(), 200);
   EXPECT_EQ(back->height(), 100);
   EXPECT_EQ(back->view().plane[2].row(49)[99], 110);
+  // A part of it, read without holding the rest.
+  engine::YuvImage marked(200, 100);
+  engine::fill(marked.view(), {90, 100, 110});
+  marked.view().plane[0].row(40)[60] = 7;   // luma (60, 40)
+  marked.view().plane[1].row(20)[30] = 8;   // chroma of the same place
+  cache.store("marked", marked);
+  int seen_w = 0, seen_h = 0;
+  auto part = cache.load("marked", [&](int w, int h) {
+    seen_w = w;
+    seen_h = h;
+    return engine::Region{60, 40, 20, 10};
+  });
+  ASSERT_TRUE(part);
+  EXPECT_EQ(seen_w, 200);
+  EXPECT_EQ(seen_h, 100);
+  EXPECT_EQ(part->width(), 20);
+  EXPECT_EQ(part->height(), 10);
+  EXPECT_EQ(part->view().plane[0].row(0)[0], 7);
+  EXPECT_EQ(part->view().plane[0].row(0)[1], 90);
+  EXPECT_EQ(part->view().plane[1].row(0)[0], 8);
+  EXPECT_FALSE(cache.load("marked", [](int, int) { return engine::Region{1, 0, 20, 10}; })) << "odd regions are refused";
+  EXPECT_FALSE(cache.load("marked", [](int, int) { return engine::Region{190, 0, 20, 10}; })) << "past the edge";
   EXPECT_FALSE(cache.load("five"));
 }
 
