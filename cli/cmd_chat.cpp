@@ -347,7 +347,7 @@ void add_chat_commands(CLI::App& app, Commands& commands) {
   sub->add_flag("--local", a->local, "the local agent on --draft only, even when a backend answers");
   sub->add_option("-m,--message", a->message, "send one message (or command) and exit");
   sub->add_option("-o,--output", a->out, "where `export` writes (default DRAFT.mp4, or reel-chat.mp4)");
-  commands.add(sub, [a] { return Chat(*a).run(); });
+  commands.add(sub, [a] { return Chat(*a).run(); }, Needs::Network);
 }
 
 }  // namespace reel::cli

@@ -375,7 +375,7 @@ void add_cloud_commands(CLI::App& app, Commands& commands) {
     auto args = std::make_shared<CloudArgs>();
     auto* sub = app.add_subcommand("login", "Sign in (an anonymous token unless NEMO_TOKEN is set); show who and the credits");
     add_cloud_flags(sub, *args);
-    commands.add(sub, [args] { return run_login(*args); });
+    commands.add(sub, [args] { return run_login(*args); }, Needs::Network);
   }
   {
     auto args = std::make_shared<CloudArgs>();
@@ -383,7 +383,7 @@ void add_cloud_commands(CLI::App& app, Commands& commands) {
     auto* sub = app.add_subcommand("credits", "Show the account's credits");
     add_cloud_flags(sub, *args);
     sub->add_flag("--json", *json, "print the balance as JSON");
-    commands.add(sub, [args, json] { return run_credits(*args, *json); });
+    commands.add(sub, [args, json] { return run_credits(*args, *json); }, Needs::Network);
   }
   {
     auto args = std::make_shared<CloudArgs>();
@@ -391,7 +391,7 @@ void add_cloud_commands(CLI::App& app, Commands& commands) {
     auto* sub = app.add_subcommand("upload", "Upload photos, clips, sounds or http(s) URLs into the project's session");
     add_cloud_flags(sub, *args);
     sub->add_option("files", *items, "files or http(s) URLs")->required();
-    commands.add(sub, [args, items] { return run_upload(*args, *items); });
+    commands.add(sub, [args, items] { return run_upload(*args, *items); }, Needs::Network);
   }
   {
     auto args = std::make_shared<CloudArgs>();
@@ -399,7 +399,7 @@ void add_cloud_commands(CLI::App& app, Commands& commands) {
     auto* sub = app.add_subcommand("state", "Show the session's timeline summary (--json: the whole state)");
     add_cloud_flags(sub, *args);
     sub->add_flag("--json", *json, "print the session state as JSON");
-    commands.add(sub, [args, json] { return run_state(*args, *json); });
+    commands.add(sub, [args, json] { return run_state(*args, *json); }, Needs::Network);
   }
   {
     auto args = std::make_shared<CloudArgs>();
@@ -407,7 +407,7 @@ void add_cloud_commands(CLI::App& app, Commands& commands) {
     auto* sub = app.add_subcommand("pull", "Write the session's draft to a file");
     add_cloud_flags(sub, *args);
     sub->add_option("-o,--output", *out, "where to write the draft ('-' for standard output)")->required();
-    commands.add(sub, [args, out] { return run_pull(*args, *out); });
+    commands.add(sub, [args, out] { return run_pull(*args, *out); }, Needs::Network);
   }
   {
     auto a = std::make_shared<ExportArgs>();
@@ -423,7 +423,7 @@ void add_cloud_commands(CLI::App& app, Commands& commands) {
         ->check(CLI::PositiveNumber);
     sub->add_option("--threads", a->threads, "local render threads: 0 = all cores")->check(CLI::NonNegativeNumber);
     sub->add_flag("-q,--quiet", a->quiet, "no progress display");
-    commands.add(sub, [a] { return run_export(*a); });
+    commands.add(sub, [a] { return run_export(*a); }, Needs::Network);
   }
   {
     auto a = std::make_shared<ServeArgs>();
@@ -445,7 +445,7 @@ void add_cloud_commands(CLI::App& app, Commands& commands) {
     sub->add_option("--agent-pause-ms", a->agent_pause_ms, "pause between the agent's streamed events (default 40)")
         ->check(CLI::NonNegativeNumber);
     sub->add_flag("-q,--quiet", a->quiet, "no request log");
-    commands.add(sub, [a] { return run_serve(*a); });
+    commands.add(sub, [a] { return run_serve(*a); }, Needs::Network);
   }
   {
     auto a = std::make_shared<BenchArgs>();
@@ -455,7 +455,7 @@ void add_cloud_commands(CLI::App& app, Commands& commands) {
     sub->add_option("--runs", a->runs, "runs of each render (default 1)")->check(CLI::PositiveNumber);
     sub->add_option("--keep", a->keep, "keep the rendered files in this folder");
     sub->add_flag("--no-cloud", a->skip_cloud, "local renders only");
-    commands.add(sub, [a] { return run_bench(*a); });
+    commands.add(sub, [a] { return run_bench(*a); }, Needs::Network);
   }
 }
 

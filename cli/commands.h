@@ -10,15 +10,22 @@ namespace reel::cli {
 
 using Runner = std::function<int()>;
 
+/// What a command needs of the process besides the basics (see ProcessSetup).
+enum class Needs { Local, Network };
+
 class Commands {
  public:
   /// Runs `run` when `sub` is the subcommand given on the command line.
-  void add(CLI::App* sub, Runner run) { runners_[sub] = std::move(run); }
-  /// The runner of the chosen subcommand, or nullptr.
-  const Runner* chosen(const CLI::App& app) const;
+  void add(CLI::App* sub, Runner run, Needs needs = Needs::Local) { runners_[sub] = {std::move(run), needs}; }
+  struct Entry {
+    Runner run;
+    Needs needs = Needs::Local;
+  };
+  /// The chosen subcommand's entry, or nullptr.
+  const Entry* chosen(const CLI::App& app) const;
 
  private:
-  std::map<const CLI::App*, Runner> runners_;
+  std::map<const CLI::App*, Entry> runners_;
 };
 
 void add_draft_commands(CLI::App& app, Commands& commands);   // validate, summary, fmt

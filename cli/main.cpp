@@ -9,7 +9,7 @@
 
 namespace reel::cli {
 
-const Runner* Commands::chosen(const CLI::App& app) const {
+const Commands::Entry* Commands::chosen(const CLI::App& app) const {
   for (const CLI::App* sub : app.get_subcommands()) {
     auto it = runners_.find(sub);
     if (it != runners_.end()) return &it->second;
@@ -60,11 +60,11 @@ int main(int argc, char** argv) {
     return app.get_subcommands().empty() && argc > 1 ? kExitUsage : kExitOk;
   }
 
-  ProcessSetup process;  // logging routes, network globals: set here only
-  const Runner* run = commands.chosen(app);
-  if (!run) {
+  const Commands::Entry* chosen = commands.chosen(app);
+  if (!chosen) {
     std::cout << app.help();
     return kExitUsage;
   }
-  return run_reporting_errors(*run);
+  ProcessSetup process(chosen->needs);  // logging routes, network globals: set here only
+  return run_reporting_errors(chosen->run);
 }

@@ -15,8 +15,8 @@
 
 namespace reel::cli {
 
-ProcessSetup::ProcessSetup() {
-  cloud::http_global_init();
+ProcessSetup::ProcessSetup(Needs needs) : network_(needs == Needs::Network) {
+  if (network_) cloud::http_global_init();
   install_interrupt_handlers();
   engine::route_ffmpeg_log(std::getenv("REEL_FFMPEG_LOG") != nullptr);
   // Large buffers (decoded photos, frames) go straight to mmap and back to the system when
@@ -27,7 +27,7 @@ ProcessSetup::ProcessSetup() {
 ProcessSetup::~ProcessSetup() {
   engine::restore_ffmpeg_log();
   restore_interrupt_handlers();
-  cloud::http_global_cleanup();
+  if (network_) cloud::http_global_cleanup();
 }
 
 int run_reporting_errors(const Runner& run) {

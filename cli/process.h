@@ -8,10 +8,15 @@ namespace reel::cli {
 /// Lives for the run of one command: installs process-wide state, undoes it at the end.
 class ProcessSetup {
  public:
-  ProcessSetup();
+  /// Needs::Network also starts libcurl (and with it OpenSSL: 2 MB and a few ms that local
+  /// commands, renders included, do without).
+  explicit ProcessSetup(Needs needs);
   ~ProcessSetup();
   ProcessSetup(const ProcessSetup&) = delete;
   ProcessSetup& operator=(const ProcessSetup&) = delete;
+
+ private:
+  bool network_;
 };
 
 /// Runs a command; an exception becomes one plain sentence on stderr and its exit code.
