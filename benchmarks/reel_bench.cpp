@@ -170,7 +170,7 @@ int warp(int w, int h, int n, const std::string& only) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  mallopt(M_MMAP_THRESHOLD, 256 * 1024);  // the same allocator set-up as reel (cli/process.cpp)
+  mallopt(M_MMAP_THRESHOLD, 64 * 1024);  // the same allocator set-up as reel (cli/process.cpp)
   try {
     std::string cmd = argc > 1 ? argv[1] : "";
     if (cmd == "frames" && argc >= 4) return frames(argv[2], argv[3], argc > 4 ? argv[4] : "final");

@@ -22,7 +22,8 @@ ProcessSetup::ProcessSetup(Needs needs) : network_(needs == Needs::Network) {
   // Large buffers (decoded photos, frames) go straight to mmap and back to the system when
   // freed; glibc's default raises that threshold after the first free, after which freed
   // photos stay in the heap and peak memory creeps up (measured: 15-18 MB on a preview).
-  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+  // 64 kB rather than 256 kB: a decoder's row buffers go back as well (1-2 MB of a preview).
+  mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 }
 ProcessSetup::~ProcessSetup() {
   engine::restore_ffmpeg_log();

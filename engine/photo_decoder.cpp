@@ -201,8 +201,22 @@ void jpeg_note(j_common_ptr c, int level) {
   if (level < 0) ++c->err->num_warnings;
 }
 
+/// A progressive JPEG's scans are all read when decoding starts, each over the whole picture:
+/// a crafted file with thousands of (repeated) scans would keep libjpeg busy for minutes.
+/// Real photos have about 10; past kMaxJpegScans the decode stops with a message.
+constexpr int kMaxJpegScans = 256;
+
+void jpeg_progress(j_common_ptr c) {
+  if (!c->is_decompressor) return;
+  if (reinterpret_cast<j_decompress_ptr>(c)->input_scan_number <= kMaxJpegScans) return;
+  auto* e = reinterpret_cast<JpegErrors*>(c->err);
+  std::snprintf(e->message, sizeof e->message, "more than %d progressive scans", kMaxJpegScans);
+  std::longjmp(e->back, 1);
+}
+
 struct JpegReader {
   JpegErrors errors{};
+  jpeg_progress_mgr progress{};
   jpeg_decompress_struct cinfo{};
   std::FILE* file = nullptr;
   JpegReader() = default;
@@ -221,6 +235,8 @@ bool jpeg_begin(JpegReader& r, unsigned denom) {
   r.errors.mgr.emit_message = jpeg_note;
   if (setjmp(r.errors.back)) return false;
   jpeg_create_decompress(&r.cinfo);
+  r.progress.progress_monitor = jpeg_progress;
+  r.cinfo.progress = &r.progress;
   jpeg_stdio_src(&r.cinfo, r.file);
   jpeg_read_header(&r.cinfo, TRUE);
   // Grey and YCbCr/RGB come out as BGR directly; CMYK and YCCK as CMYK, converted per row.

@@ -121,17 +121,17 @@ void check_item(PlanItem& item, const MediaLimits& limits) {
 
 namespace {
 
-/// The picture framed for `item`'s fit mode at prep_scale times the canvas (8-bit BGR).
-cv::Mat frame_bgr(const Plan& plan, const PlanItem& item, cv::Mat photo, const FitSizes& z) {
+/// The picture framed for `item`'s fit mode at prep_scale times the canvas, in YUV 4:2:0.
+/// Cover and stretch are one scaling: done by swscale in the same pass as the conversion
+/// (no framed BGR copy next to the decoded photo: the largest transient of a render).
+YuvImage frame_yuv(const Plan& plan, const PlanItem& item, cv::Mat photo, const FitSizes& z) {
   const int fw = z.fw, fh = z.fh;
   cv::Mat framed;
   switch (item.fit) {
     case draft::Fit::Cover:
-      framed = resize_to(photo, z.cover.width, z.cover.height);
-      break;
+      return bgr_to_yuv(photo, z.cover.width, z.cover.height);
     case draft::Fit::Stretch:
-      framed = resize_to(photo, fw, fh);
-      break;
+      return bgr_to_yuv(photo, fw, fh);
     case draft::Fit::Contain: {
       const auto& bg = plan.background;
       framed = cv::Mat(fh, fw, CV_8UC3, cv::Scalar(bg.b, bg.g, bg.r));
@@ -155,7 +155,7 @@ cv::Mat frame_bgr(const Plan& plan, const PlanItem& item, cv::Mat photo, const F
     }
   }
   photo.release();  // now, not when the caller's expression ends: the decode is the largest buffer
-  return framed;
+  return bgr_to_yuv(framed);
 }
 
 /// The part of a framed picture (cols x rows) the Ken Burns path can show, plus the warp's
@@ -257,11 +257,7 @@ std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const Pla
   } catch (const cv::Exception& e) {
     throw MediaError({{item.pointer, item.reference, std::string("cannot be decoded (") + e.err + ")", kReexport}});
   }
-  YuvImage framed;
-  {
-    const cv::Mat bgr = frame_bgr(plan, item, std::move(photo), z);
-    framed = bgr_to_yuv(bgr);
-  }
+  const YuvImage framed = frame_yuv(plan, item, std::move(photo), z);
   if (!key.empty()) proxies->store(key, framed);
   return keep_reachable(plan, item, framed);
 }
@@ -269,7 +265,7 @@ std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const Pla
 std::shared_ptr<const PreparedSource> frame_picture(const Plan& plan, const PlanItem& item, cv::Mat photo,
                                                     cv::Size shown) {
   if (shown.width <= 0 || shown.height <= 0) shown = photo.size();
-  return keep_reachable(plan, item, bgr_to_yuv(frame_bgr(plan, item, std::move(photo), fit_sizes(plan, item, shown))));
+  return keep_reachable(plan, item, frame_yuv(plan, item, std::move(photo), fit_sizes(plan, item, shown)));
 }
 
 }  // namespace reel::engine

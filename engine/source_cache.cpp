@@ -155,6 +155,13 @@ int SourceCache::held() const {
   return n;
 }
 
+int SourceCache::waiting_ahead() const {
+  int n = 0;
+  for (size_t i = 0; i < entries_.size(); ++i)
+    if ((entries_[i].source || entries_[i].loading) && plan_.items[i].first_frame > playhead_) ++n;
+  return n;
+}
+
 void SourceCache::loader_loop() {
   std::unique_lock lock(mu_);
   while (!stop_) {
@@ -171,7 +178,7 @@ void SourceCache::loader_loop() {
     }
     if (next_load_ >= order_.size()) return;
     int item = order_[next_load_];
-    if (plan_.items[size_t(item)].first_frame > playhead_ + ahead_) {
+    if (plan_.items[size_t(item)].first_frame > playhead_ + ahead_ || waiting_ahead() >= int(loaders_.size())) {
       cv_.wait(lock);
       continue;
     }

@@ -63,6 +63,9 @@ class SourceCache final : public SourceProvider {
   };
   std::shared_ptr<const PreparedSource> get_clip(int item, int64_t frame);
   void loader_loop();
+  /// Photos prepared (or being prepared) that are not on screen yet; guarded by mu_. The
+  /// loaders keep at most one each, however far `ahead_` reaches.
+  int waiting_ahead() const;
   bool load(int item, std::unique_lock<std::mutex>& lock,
             std::shared_ptr<const PreparedSource>* out);  // called with lock held
 

@@ -29,9 +29,14 @@ Yuv to_yuv709(uint8_t r8, uint8_t g8, uint8_t b8) {
 }
 
 namespace {
-av::SwsPtr make_sws(int w, int h, AVPixelFormat from, AVPixelFormat to) {
-  av::SwsPtr sws(sws_getContext(w, h, from, w, h, to, SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr,
-                                nullptr, nullptr));
+av::SwsPtr make_sws(int w, int h, AVPixelFormat from, AVPixelFormat to, int out_w = 0, int out_h = 0) {
+  if (out_w <= 0 || out_h <= 0) {
+    out_w = w;
+    out_h = h;
+  }
+  // Bicubic; when it shrinks, swscale widens the filter to the scale (no aliasing).
+  av::SwsPtr sws(sws_getContext(w, h, from, out_w, out_h, to, SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT,
+                                nullptr, nullptr, nullptr));
   if (!sws) throw EngineError("swscale: cannot convert this picture");
   const int* bt709 = sws_getCoefficients(SWS_CS_ITU709);
   bool to_rgb = to == AV_PIX_FMT_BGR24;
@@ -41,11 +46,15 @@ av::SwsPtr make_sws(int w, int h, AVPixelFormat from, AVPixelFormat to) {
 }
 }  // namespace
 
-YuvImage bgr_to_yuv(const cv::Mat& bgr) {
-  CV_Assert(bgr.type() == CV_8UC3 && bgr.cols % 2 == 0 && bgr.rows % 2 == 0);  // any row stride
-  YuvImage out(bgr.cols, bgr.rows);
+YuvImage bgr_to_yuv(const cv::Mat& bgr, int width, int height) {
+  if (width <= 0 || height <= 0) {
+    width = bgr.cols;
+    height = bgr.rows;
+  }
+  CV_Assert(bgr.type() == CV_8UC3 && width % 2 == 0 && height % 2 == 0);  // any row stride
+  YuvImage out(width, height);
   YuvView v = out.view();
-  auto sws = make_sws(bgr.cols, bgr.rows, AV_PIX_FMT_BGR24, AV_PIX_FMT_YUV420P);
+  auto sws = make_sws(bgr.cols, bgr.rows, AV_PIX_FMT_BGR24, AV_PIX_FMT_YUV420P, width, height);
   const uint8_t* src[1] = {bgr.data};
   int src_stride[1] = {int(bgr.step[0])};
   uint8_t* dst[3] = {v.plane[0].data, v.plane[1].data, v.plane[2].data};

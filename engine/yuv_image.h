@@ -44,8 +44,9 @@ struct Yuv {
 };
 Yuv to_yuv709(uint8_t r, uint8_t g, uint8_t b);
 
-/// 8-bit BGR (even size) -> YUV 4:2:0 BT.709 limited range, through swscale.
-YuvImage bgr_to_yuv(const cv::Mat& bgr);
+/// 8-bit BGR -> YUV 4:2:0 BT.709 limited range, through swscale; scaled to width x height
+/// (even) in the same pass when given, else the same (even) size.
+YuvImage bgr_to_yuv(const cv::Mat& bgr, int width = 0, int height = 0);
 /// YUV 4:2:0 BT.709 limited range -> 8-bit BGR, through swscale.
 cv::Mat yuv_to_bgr(const YuvView& yuv);
 

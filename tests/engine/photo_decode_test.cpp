@@ -367,6 +367,57 @@ TEST(PhotoDecode, JpegWithDamagedScanDataRendersWhatDecodedWithoutAWord) {
   EXPECT_GT(cv::norm(bad, good, cv::NORM_INF), 0);
 }
 
+TEST(PhotoDecode, AJpegWithThousandsOfScansIsRefusedNotDecodedForMinutes) {
+  TempDir dir;
+  // A progressive JPEG, then its last scan repeated 5000 times before EOI: each repeat is a
+  // full pass over the picture for libjpeg (a known way to make a decoder crawl).
+  std::FILE* f = std::fopen(dir.file("p.jpg").c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  cv::Mat photo = detailed_photo(640, 480, 9);
+  jpeg_compress_struct c{};
+  jpeg_error_mgr err{};
+  c.err = jpeg_std_error(&err);
+  jpeg_create_compress(&c);
+  jpeg_stdio_dest(&c, f);
+  c.image_width = 640;
+  c.image_height = 480;
+  c.input_components = 3;
+  c.in_color_space = JCS_EXT_BGR;
+  jpeg_set_defaults(&c);
+  jpeg_simple_progression(&c);
+  jpeg_start_compress(&c, TRUE);
+  while (c.next_scanline < c.image_height) {
+    JSAMPROW row = photo.ptr(int(c.next_scanline));
+    jpeg_write_scanlines(&c, &row, 1);
+  }
+  jpeg_finish_compress(&c);
+  jpeg_destroy_compress(&c);
+  std::fclose(f);
+  cv::Mat good = decode(dir.file("p.jpg"));  // the progressive original decodes
+  EXPECT_EQ(good.cols, 640);
+  auto b = bytes_of(dir.file("p.jpg"));
+  size_t last_sos = 0;
+  for (size_t i = 2; i + 1 < b.size(); ++i)
+    if (b[i] == 0xFF && b[i + 1] == 0xDA) last_sos = i;
+  ASSERT_GT(last_sos, 0u);
+  ASSERT_EQ(b[b.size() - 2], 0xFF);
+  ASSERT_EQ(b[b.size() - 1], 0xD9);
+  const std::vector<uint8_t> scan(b.begin() + std::ptrdiff_t(last_sos), b.end() - 2);
+  std::vector<uint8_t> crafted(b.begin(), b.end() - 2);
+  for (int i = 0; i < 5000; ++i) crafted.insert(crafted.end(), scan.begin(), scan.end());
+  crafted.push_back(0xFF);
+  crafted.push_back(0xD9);
+  write_bytes(dir.file("scans.jpg"), crafted);
+  testing::internal::CaptureStderr();
+  try {
+    decode(dir.file("scans.jpg"));
+    ADD_FAILURE() << "no error";
+  } catch (const DecodeError& e) {
+    EXPECT_STREQ(e.what(), "the JPEG image data is corrupt (more than 256 progressive scans)");
+  }
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
+}
+
 TEST(PhotoDecode, BrokenJpegAndPngDataNameLibjpegsAndLibpngsMessage) {
   TempDir dir;
   write_jpeg(dir.file("a.jpg"), detailed_photo(64, 48, 2));
