@@ -209,8 +209,9 @@ std::string proxy_key(const PlanItem& item, const PhotoInfo& info, const Plan& p
   char facts[160];
   std::snprintf(facts, sizeof facts, "|fit=%d|want=%dx%d|frame=%dx%d|bg=%02x%02x%02x", int(item.fit), want.width,
                 want.height, z.fw, z.fh, plan.background.r, plan.background.g, plan.background.b);
-  // The version changes whenever decoding or framing would make different pixels.
-  return "reel-proxy-1|" + id + facts;
+  // The version changes whenever decoding or framing would make different pixels (2: cover
+  // and stretch scaled by swscale).
+  return "reel-proxy-2|" + id + facts;
 }
 
 }  // namespace
