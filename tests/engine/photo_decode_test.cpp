@@ -47,7 +47,7 @@ void write_bytes(const std::string& path, const std::vector<uint8_t>& b) {
 }
 
 /// A JPEG through libjpeg: `m` is BGR (3 channels), grey (1) or Adobe-inverted CMYK (4).
-void write_jpeg(const std::string& path, const cv::Mat& m, int quality = 92) {
+void write_jpeg(const std::string& path, const cv::Mat& m, int quality = 92, bool progressive = false) {
   std::FILE* f = std::fopen(path.c_str(), "wb");
   ASSERT_NE(f, nullptr);
   jpeg_compress_struct c{};
@@ -61,6 +61,7 @@ void write_jpeg(const std::string& path, const cv::Mat& m, int quality = 92) {
   c.in_color_space = m.channels() == 1 ? JCS_GRAYSCALE : m.channels() == 3 ? JCS_EXT_BGR : JCS_CMYK;
   jpeg_set_defaults(&c);
   jpeg_set_quality(&c, quality, TRUE);
+  if (progressive) jpeg_simple_progression(&c);
   jpeg_start_compress(&c, TRUE);
   while (c.next_scanline < c.image_height) {
     JSAMPROW row = const_cast<uint8_t*>(m.ptr(int(c.next_scanline)));
@@ -371,28 +372,7 @@ TEST(PhotoDecode, AJpegWithThousandsOfScansIsRefusedNotDecodedForMinutes) {
   TempDir dir;
   // A progressive JPEG, then its last scan repeated 5000 times before EOI: each repeat is a
   // full pass over the picture for libjpeg (a known way to make a decoder crawl).
-  std::FILE* f = std::fopen(dir.file("p.jpg").c_str(), "wb");
-  ASSERT_NE(f, nullptr);
-  cv::Mat photo = detailed_photo(640, 480, 9);
-  jpeg_compress_struct c{};
-  jpeg_error_mgr err{};
-  c.err = jpeg_std_error(&err);
-  jpeg_create_compress(&c);
-  jpeg_stdio_dest(&c, f);
-  c.image_width = 640;
-  c.image_height = 480;
-  c.input_components = 3;
-  c.in_color_space = JCS_EXT_BGR;
-  jpeg_set_defaults(&c);
-  jpeg_simple_progression(&c);
-  jpeg_start_compress(&c, TRUE);
-  while (c.next_scanline < c.image_height) {
-    JSAMPROW row = photo.ptr(int(c.next_scanline));
-    jpeg_write_scanlines(&c, &row, 1);
-  }
-  jpeg_finish_compress(&c);
-  jpeg_destroy_compress(&c);
-  std::fclose(f);
+  write_jpeg(dir.file("p.jpg"), detailed_photo(640, 480, 9), 92, true);
   cv::Mat good = decode(dir.file("p.jpg"));  // the progressive original decodes
   EXPECT_EQ(good.cols, 640);
   auto b = bytes_of(dir.file("p.jpg"));
