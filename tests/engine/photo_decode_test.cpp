@@ -17,6 +17,7 @@
 
 #include "engine/photo_decoder.h"
 #include "engine/photo_probe.h"
+#include "engine/render.h"
 #include "media_fixtures.h"
 
 namespace reel::test {
@@ -178,6 +179,12 @@ TEST(PhotoDecode, JpegAndPngLeaveOpenCvsCodecListAndGdalAlone) {
   EXPECT_EQ(decode(dir.file("a.jpg"), {32, 24}).size(), cv::Size(32, 24));
   EXPECT_EQ(decode(dir.file("a.png")).size(), cv::Size(64, 48));
   EXPECT_EQ(driver_count(), 0) << "decoding a JPEG and a PNG built OpenCV's codec list";
+  // Nor does a still: the render's frame and its PNG go through libpng.
+  engine::RenderOptions o;
+  o.base_dir = dir.path().string();
+  engine::render_still(load(slideshow_json(64, 48, 25, {"a.jpg", "a.png"}, 1000)), 1500, dir.file("still.png"), o);
+  EXPECT_EQ(decode(dir.file("still.png")).size(), cv::Size(64, 48));
+  EXPECT_EQ(driver_count(), 0) << "a still built OpenCV's codec list";
   // The observable works: a BMP still goes through cv::imread, which builds the list.
   write_bmp(dir.file("a.bmp"), 8, 4);
   EXPECT_EQ(decode(dir.file("a.bmp")).size(), cv::Size(8, 4));
