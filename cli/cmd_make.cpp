@@ -7,6 +7,7 @@
 #include "cli/cmd_cache.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/process.h"
 #include "cli/progress.h"
 #include "draft/make.h"
 #include "draft/parse.h"
@@ -27,11 +28,6 @@ struct MakeArgs {
   std::string music, style = "slideshow", prompt, title, aspect = "16:9", duration, out = "video.mp4", draft_out;
   bool preview = false;
   std::string progress = "auto";
-};
-
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
 };
 
 // "30s", "30", "1m30s", "1.5m", "90s" -> ms.
@@ -64,71 +60,68 @@ void write_text_atomically(const std::string& path, const std::string& text) {
 }
 
 int run_make(const MakeArgs& a) {
-  try {
-    draft::MakeRequest req;
-    auto style = draft::style_from_name(a.style);
-    if (!style) throw UsageError("--style is slideshow, promo or highlight");
-    req.style = *style;
-    req.aspect = a.aspect;
-    req.title = a.title;
-    req.prompt = a.prompt;
-    if (!a.duration.empty()) req.duration_ms = parse_duration(a.duration);
+  draft::MakeRequest req;
+  auto style = draft::style_from_name(a.style);
+  if (!style) throw UsageError("--style is slideshow, promo or highlight");
+  require_writable_output(a.out);
+  if (!a.draft_out.empty()) require_writable_output(a.draft_out);
+  req.style = *style;
+  req.aspect = a.aspect;
+  req.title = a.title;
+  req.prompt = a.prompt;
+  if (!a.duration.empty()) req.duration_ms = parse_duration(a.duration);
 
-    const fs::path draft_dir = a.draft_out.empty() ? fs::current_path() : fs::absolute(a.draft_out).parent_path();
-    std::vector<engine::MediaIssue> issues;
-    for (const auto& path : a.media) {
-      try {
-        req.media.push_back(engine::describe_media(path, reference_for(path, draft_dir)));
-      } catch (const engine::MediaError& e) {
-        issues.insert(issues.end(), e.issues().begin(), e.issues().end());
-      }
-    }
-    if (!a.music.empty()) {
-      try {
-        engine::BeatAnalysis beats = engine::detect_beats(a.music, a.music);
-        req.music = reference_for(a.music, draft_dir);
-        req.music_ms = beats.length_ms;
-        req.beats_ms = beats.beats_ms;
-      } catch (const engine::MediaError& e) {
-        issues.insert(issues.end(), e.issues().begin(), e.issues().end());
-      }
-    }
-    if (!issues.empty()) throw engine::MediaError(std::move(issues));
-
-    Json json;
+  const fs::path draft_dir = a.draft_out.empty() ? fs::current_path() : fs::absolute(a.draft_out).parent_path();
+  std::vector<engine::MediaIssue> issues;
+  for (const auto& path : a.media) {
     try {
-      json = draft::make_draft(req);
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(e.what());
+      req.media.push_back(engine::describe_media(path, reference_for(path, draft_dir)));
+    } catch (const engine::MediaError& e) {
+      issues.insert(issues.end(), e.issues().begin(), e.issues().end());
     }
-    draft::LoadResult loaded = draft::load_draft(json);
-    if (!a.draft_out.empty()) write_text_atomically(a.draft_out, draft::write_json(json, true) + "\n");
-    std::cerr << "reel: " << draft::timeline_summary(loaded.draft) << "\n";
-
-    engine::RenderOptions o;
-    o.preset = a.preview ? engine::Preset::Preview : engine::Preset::Final;
-    o.base_dir = draft_dir.string();
-    o.proxy_dir = proxy_dir();
-    o.notice = [](const std::string& msg) { std::cerr << "reel: note: " << msg << "\n"; };
-    ProgressMode mode = a.progress == "json" ? ProgressMode::Json : a.progress == "none" ? ProgressMode::None : ProgressMode::Auto;
-    ProgressDisplay display(mode, "make");
-    engine::RenderProgress last;
-    auto result = engine::render_to_file(
-        loaded.draft, a.out, o,
-        [&](const engine::RenderProgress& p) {
-          last = p;
-          display.update(p.frames_done, p.frames_total, p.seconds_elapsed);
-        },
-        &interrupted());
-    display.finish(last.frames_done, last.frames_total, last.seconds_elapsed);
-    std::cerr << "reel: wrote " << a.out << " (" << result.width << "x" << result.height << ", "
-              << draft::seconds_text(loaded.draft.duration_ms()) << " s)"
-              << (a.draft_out.empty() ? "" : "; the draft is in " + a.draft_out) << "\n";
-    return kExitOk;
-  } catch (const UsageError& e) {
-    std::cerr << "reel: " << e.what() << "\n";
-    return kExitUsage;
   }
+  if (!a.music.empty()) {
+    try {
+      engine::BeatAnalysis beats = engine::detect_beats(a.music, a.music);
+      req.music = reference_for(a.music, draft_dir);
+      req.music_ms = beats.length_ms;
+      req.beats_ms = beats.beats_ms;
+    } catch (const engine::MediaError& e) {
+      issues.insert(issues.end(), e.issues().begin(), e.issues().end());
+    }
+  }
+  if (!issues.empty()) throw engine::MediaError(std::move(issues));
+
+  Json json;
+  try {
+    json = draft::make_draft(req);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  draft::LoadResult loaded = draft::load_draft(json);
+  if (!a.draft_out.empty()) write_text_atomically(a.draft_out, draft::write_json(json, true) + "\n");
+  std::cerr << "reel: " << draft::timeline_summary(loaded.draft) << "\n";
+
+  engine::RenderOptions o;
+  o.preset = a.preview ? engine::Preset::Preview : engine::Preset::Final;
+  o.base_dir = draft_dir.string();
+  o.proxy_dir = proxy_dir();
+  o.notice = [](const std::string& msg) { std::cerr << "reel: note: " << msg << "\n"; };
+  ProgressMode mode = a.progress == "json" ? ProgressMode::Json : a.progress == "none" ? ProgressMode::None : ProgressMode::Auto;
+  ProgressDisplay display(mode, "make");
+  engine::RenderProgress last;
+  auto result = engine::render_to_file(
+      loaded.draft, a.out, o,
+      [&](const engine::RenderProgress& p) {
+        last = p;
+        display.update(p.frames_done, p.frames_total, p.seconds_elapsed);
+      },
+      &interrupted());
+  display.finish(last.frames_done, last.frames_total, last.seconds_elapsed);
+  std::cerr << "reel: wrote " << a.out << " (" << result.width << "x" << result.height << ", "
+            << draft::seconds_text(loaded.draft.duration_ms()) << " s)"
+            << (a.draft_out.empty() ? "" : "; the draft is in " + a.draft_out) << "\n";
+  return kExitOk;
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/draft_input.h"
 #include "cli/exit_codes.h"
+#include "cli/process.h"
 #include "cli/progress.h"
 #include "draft/subtitles.h"
 #include "draft/time.h"
@@ -61,11 +62,6 @@ void add_encode(CLI::App* sub, RenderArgs& a) {
   sub->add_option("--progress", a.progress, "progress display: auto (a bar on a terminal), json, none")
       ->check(CLI::IsMember({"auto", "json", "none"}));
 }
-
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 engine::RenderOptions options_from(const RenderArgs& a, const DraftInput& in) {
   engine::RenderOptions o;
@@ -121,68 +117,56 @@ void add_subtitles(DraftInput& in, const std::string& path) {
 }
 
 int run_render(RenderArgs a, bool preview) {
-  try {
-    if (preview) a.preset = "preview";
-    auto in = load(a.draft);
-    if (!in) return kExitBadInput;
-    if (!a.subtitles.empty()) add_subtitles(*in, a.subtitles);
-    if (a.out.empty()) {
-      std::filesystem::path p(a.draft == "-" ? "draft" : a.draft);
-      a.out = p.stem().string() + (preview ? ".preview.mp4" : ".mp4");
-    }
-    engine::RenderOptions o = options_from(a, *in);
-    ProgressMode mode = a.progress == "json"   ? ProgressMode::Json
-                        : a.progress == "none" ? ProgressMode::None
-                                               : ProgressMode::Auto;
-    ProgressDisplay display(mode, preview ? "preview" : "render");
-    engine::RenderProgress last;
-    auto result = engine::render_to_file(
-        in->loaded.draft, a.out, o,
-        [&](const engine::RenderProgress& p) {
-          last = p;
-          display.update(p.frames_done, p.frames_total, p.seconds_elapsed);
-        },
-        &interrupted());
-    display.finish(last.frames_done, last.frames_total, last.seconds_elapsed);
-    if (mode != ProgressMode::Json) {
-      char secs[32];
-      std::snprintf(secs, sizeof secs, "%.1f", result.seconds);
-      std::cerr << "reel: wrote " << a.out << " (" << result.width << "x" << result.height << ", " << result.frames
-                << " frames at " << draft::to_string(result.fps) << " fps, " << secs << " s)\n";
-    }
-    return kExitOk;
-  } catch (const UsageError& e) {
-    std::cerr << "reel: " << e.what() << "\n";
-    return kExitUsage;
+  if (preview) a.preset = "preview";
+  auto in = load(a.draft);
+  if (!in) return kExitBadInput;
+  if (!a.subtitles.empty()) add_subtitles(*in, a.subtitles);
+  if (a.out.empty()) {
+    std::filesystem::path p(a.draft == "-" ? "draft" : a.draft);
+    a.out = p.stem().string() + (preview ? ".preview.mp4" : ".mp4");
   }
+  require_writable_output(a.out);
+  engine::RenderOptions o = options_from(a, *in);
+  ProgressMode mode = a.progress == "json"   ? ProgressMode::Json
+                      : a.progress == "none" ? ProgressMode::None
+                                             : ProgressMode::Auto;
+  ProgressDisplay display(mode, preview ? "preview" : "render");
+  engine::RenderProgress last;
+  auto result = engine::render_to_file(
+      in->loaded.draft, a.out, o,
+      [&](const engine::RenderProgress& p) {
+        last = p;
+        display.update(p.frames_done, p.frames_total, p.seconds_elapsed);
+      },
+      &interrupted());
+  display.finish(last.frames_done, last.frames_total, last.seconds_elapsed);
+  if (mode != ProgressMode::Json) {
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%.1f", result.seconds);
+    std::cerr << "reel: wrote " << a.out << " (" << result.width << "x" << result.height << ", " << result.frames
+              << " frames at " << draft::to_string(result.fps) << " fps, " << secs << " s)\n";
+  }
+  return kExitOk;
 }
 
 int run_still(RenderArgs a) {
-  try {
-    auto in = load(a.draft);
-    if (!in) return kExitBadInput;
-    if (!a.subtitles.empty()) add_subtitles(*in, a.subtitles);
-    engine::RenderOptions o = options_from(a, *in);
-    engine::render_still(in->loaded.draft, int64_t(std::llround(a.at_s * 1000)), a.out, o);
-    return kExitOk;
-  } catch (const UsageError& e) {
-    std::cerr << "reel: " << e.what() << "\n";
-    return kExitUsage;
-  }
+  auto in = load(a.draft);
+  if (!in) return kExitBadInput;
+  if (!a.subtitles.empty()) add_subtitles(*in, a.subtitles);
+  require_writable_output(a.out);
+  engine::RenderOptions o = options_from(a, *in);
+  engine::render_still(in->loaded.draft, int64_t(std::llround(a.at_s * 1000)), a.out, o);
+  return kExitOk;
 }
 
 int run_storyboard(RenderArgs a) {
-  try {
-    auto in = load(a.draft);
-    if (!in) return kExitBadInput;
-    if (!a.subtitles.empty()) add_subtitles(*in, a.subtitles);
-    engine::RenderOptions o = options_from(a, *in);
-    engine::render_storyboard(in->loaded.draft, a.out, o);
-    return kExitOk;
-  } catch (const UsageError& e) {
-    std::cerr << "reel: " << e.what() << "\n";
-    return kExitUsage;
-  }
+  auto in = load(a.draft);
+  if (!in) return kExitBadInput;
+  if (!a.subtitles.empty()) add_subtitles(*in, a.subtitles);
+  require_writable_output(a.out);
+  engine::RenderOptions o = options_from(a, *in);
+  engine::render_storyboard(in->loaded.draft, a.out, o);
+  return kExitOk;
 }
 
 }  // namespace

@@ -1,8 +1,10 @@
 #include "cli/process.h"
 
 #include <malloc.h>
+#include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/exit_codes.h"
@@ -31,9 +33,25 @@ ProcessSetup::~ProcessSetup() {
   if (network_) cloud::http_global_cleanup();
 }
 
+void require_writable_output(const std::string& out) {
+  namespace fs = std::filesystem;
+  fs::path folder = fs::path(out).parent_path();
+  if (folder.empty()) folder = ".";
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec))
+    throw UsageError("cannot write " + out + ": the folder " + folder.string() +
+                     " does not exist; create it or choose another output");
+  if (::access(folder.c_str(), W_OK) != 0)
+    throw UsageError("cannot write " + out + ": the folder " + folder.string() +
+                     " is not writable; choose another output");
+}
+
 int run_reporting_errors(const Runner& run) {
   try {
     return run();
+  } catch (const UsageError& e) {
+    std::cerr << "reel: " << e.what() << "\n";
+    return kExitUsage;
   } catch (const draft::DraftError& e) {
     std::cerr << "reel: " << e.what() << "\n";
     return kExitBadInput;

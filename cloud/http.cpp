@@ -216,6 +216,18 @@ HttpResponse Http::send(const HttpRequest& req) {
 }
 
 namespace {
+/// The response's HTTP status (known by the time its first body bytes arrive).
+long response_status(CURL* easy) {
+  long status = 0;
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+  return status;
+}
+
+/// An error response's body is kept, up to `limit` bytes, for the message.
+void keep_error_text(std::string& body, const char* data, size_t len, size_t limit) {
+  if (body.size() < limit) body.append(data, std::min(len, limit - body.size()));
+}
+
 struct StreamSink {
   CURL* easy;
   const std::function<bool(std::string_view)>* on_data;
@@ -229,12 +241,11 @@ size_t on_stream(char* data, size_t size, size_t n, void* user) {
   size_t len = size * n;
   if (!s->started) {
     s->started = true;
-    long status = 0;
-    curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
+    const long status = response_status(s->easy);
     s->to_callback = status >= 200 && status < 300;
   }
   if (!s->to_callback) {
-    if (s->error_body->size() < 64 * 1024) s->error_body->append(data, std::min<size_t>(len, 64 * 1024));
+    keep_error_text(*s->error_body, data, len, 64 * 1024);
     return len;
   }
   if (*s->on_data && !(*s->on_data)(std::string_view(data, len))) {
@@ -314,8 +325,7 @@ size_t on_file(char* data, size_t size, size_t n, void* user) {
   size_t len = size * n;
   if (!s->started) {
     s->started = true;
-    long status = 0;
-    curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
+    const long status = response_status(s->easy);
     if (status >= 300) {
       s->to_file = false;
     } else if (status != 206 && s->existing > 0) {
@@ -329,7 +339,7 @@ size_t on_file(char* data, size_t size, size_t n, void* user) {
     }
   }
   if (!s->to_file) {
-    if (s->error_body.size() < 4096) s->error_body.append(data, std::min<size_t>(len, 4096));
+    keep_error_text(s->error_body, data, len, 4096);
     return len;
   }
   if (s->max_bytes > 0 && s->existing + s->written + static_cast<int64_t>(len) > s->max_bytes) {

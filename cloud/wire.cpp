@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "draft/time.h"
+
 namespace reel::cloud {
 namespace {
 
@@ -283,14 +285,7 @@ std::optional<int64_t> parse_iso8601(const std::string& text) {
     i = rest.size();
   }
   if (i != rest.size()) return std::nullopt;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  return static_cast<int64_t>(timegm(&tm)) - offset;
+  return draft::utc_epoch_seconds(y, mo, d, h, mi, s) - offset;
 }
 
 std::string format_iso8601(int64_t epoch_seconds) {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <ctime>
 #include <numeric>
 
 namespace reel::draft {
@@ -101,6 +102,17 @@ std::string seconds_text(int64_t ms) {
     out += "." + f;
   }
   return out;
+}
+
+int64_t utc_epoch_seconds(int year, int month, int day, int hour, int minute, int second) {
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  return static_cast<int64_t>(timegm(&tm));
 }
 
 }  // namespace reel::draft

@@ -41,4 +41,8 @@ int64_t samples_before_frame(int64_t frame, Rational fps, int64_t rate);
 /// "2.5", "10", "0.033": seconds from ms with no trailing zeros.
 std::string seconds_text(int64_t ms);
 
+/// Seconds since 1970 of a UTC calendar time (fields as written: month 1..12), for the dates
+/// read from media (capture times) and from the backend (token expiry). Not range-checked.
+int64_t utc_epoch_seconds(int year, int month, int day, int hour, int minute, int second);
+
 }  // namespace reel::draft

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "draft/summary.h"
+#include "draft/time.h"
 #include "engine/clip_decoder.h"
 #include "engine/errors.h"
 #include "engine/photo_probe.h"
@@ -89,14 +90,7 @@ std::optional<int64_t> parse_capture_time(const std::string& text) {
   int y, mo, d, h, mi, s;
   if (std::sscanf(text.c_str(), "%4d%*[:-]%2d%*[:-]%2d%*[ T]%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6) return std::nullopt;
   if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  return static_cast<int64_t>(timegm(&tm));
+  return draft::utc_epoch_seconds(y, mo, d, h, mi, s);
 }
 
 draft::MediaItem describe_media(const std::string& path, const std::string& reference, const MediaLimits& limits) {

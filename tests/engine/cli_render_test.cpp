@@ -413,5 +413,20 @@ TEST(RenderCommand, KeepsProxiesInTheCacheFolderAndCacheShowsAndClearsThem) {
   EXPECT_EQ(probe_video(dir.file("out.mp4")).frames, probe_video(dir.file("fresh.mp4")).frames);
 }
 
+TEST(RenderCommand, AnOutputInAFolderThatDoesNotExistIsRefusedBeforeRendering) {
+  GoodCase c;
+  RunResult r = c.reel({"render", "draft.json", "-o", "no-such-folder/out.mp4"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "reel: cannot write no-such-folder/out.mp4: the folder no-such-folder does not exist; create it or "
+            "choose another output\n");
+  r = c.reel({"still", "draft.json", "--at", "0.5", "-o", "no-such-folder/frame.png"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "reel: cannot write no-such-folder/frame.png: the folder no-such-folder does not exist; create it or "
+            "choose another output\n");
+  EXPECT_FALSE(fs::exists(c.dir.file("no-such-folder")));
+}
+
 }  // namespace
 }  // namespace reel::test
