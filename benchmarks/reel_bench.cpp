@@ -23,13 +23,13 @@
 #include <vector>
 
 #include "draft/parse.h"
-#include "engine/encoder_h264.h"
-#include "engine/muxer_mp4.h"
-#include "engine/pipeline.h"
+#include "engine/output/h264_encoder.h"
+#include "engine/output/mp4_muxer.h"
+#include "engine/compose/pipeline.h"
 #include "engine/render.h"
-#include "engine/render_plan.h"
-#include "engine/resample.h"
-#include "engine/source_cache.h"
+#include "engine/plan/render_plan.h"
+#include "engine/compose/resample.h"
+#include "engine/compose/source_cache.h"
 
 using namespace reel;
 

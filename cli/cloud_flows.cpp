@@ -109,17 +109,7 @@ engine::RenderResult render_locally(const draft::Draft& d, const std::string& ba
   ro.notice = [quiet](const std::string& msg) {
     if (!quiet) std::cerr << "reel: note: " << msg << "\n";
   };
-  ProgressDisplay display(quiet ? ProgressMode::None : ProgressMode::Auto, "local render");
-  engine::RenderProgress last;
-  auto r = engine::render_to_file(
-      d, out, ro,
-      [&](const engine::RenderProgress& p) {
-        last = p;
-        display.update(p.frames_done, p.frames_total, p.seconds_elapsed);
-      },
-      &interrupted());
-  display.finish(last.frames_done, last.frames_total, last.seconds_elapsed);
-  return r;
+  return render_with_progress(d, out, ro, quiet ? ProgressMode::None : ProgressMode::Auto, "local render");
 }
 
 /// Uploads local media, submits, polls, downloads. Throws CloudError.

@@ -7,13 +7,13 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
-#include "cloud/config.h"
+#include "base/dirs.h"
 
 namespace reel::cli {
 
 namespace fs = std::filesystem;
 
-std::string proxy_dir(bool disabled) { return disabled ? std::string() : cloud::default_cache_dir() + "/proxies"; }
+std::string proxy_dir(bool disabled) { return disabled ? std::string() : base::cache_dir() + "/proxies"; }
 
 namespace {
 
@@ -40,7 +40,7 @@ std::string describe(const Usage& u) {
 }
 
 int run_cache(bool clear) {
-  const fs::path root = cloud::default_cache_dir();
+  const fs::path root = base::cache_dir();
   const std::pair<const char*, const char*> parts[] = {
       {"proxies", "photos decoded and framed by earlier renders (made again when needed)"},
       {"media", "sources downloaded for local renders (downloaded again when needed)"},

@@ -13,6 +13,7 @@
 #include <memory>
 #include <thread>
 
+#include "base/dirs.h"
 #include "cli/cloud_flows.h"
 #include "cli/commands.h"
 #include "cli/draft_input.h"
@@ -196,12 +197,7 @@ struct ServeArgs {
   bool quiet = false;
 };
 
-std::string default_data_dir() {
-  const char* xdg = std::getenv("XDG_DATA_HOME");
-  if (xdg && *xdg == '/') return std::string(xdg) + "/reel/node";
-  const char* home = std::getenv("HOME");
-  return std::string(home && *home ? home : "/tmp") + "/.local/share/reel/node";
-}
+std::string default_data_dir() { return base::data_dir() + "/node"; }
 
 int run_serve(const ServeArgs& a) {
   cloud::NodeOptions o;
@@ -260,8 +256,8 @@ struct BenchArgs {
   bool skip_cloud = false;
 };
 
-/// PSNR (dB, luma+chroma average) between two videos with the ffmpeg tool; nullopt when it
-/// cannot be measured. (engine::psnr_between_files would avoid the subprocess.)
+/// PSNR (dB, luma+chroma average) between two videos, measured by the ffmpeg program (its
+/// psnr filter, an independent meter); nullopt when ffmpeg is missing or cannot measure them.
 std::optional<double> psnr_between(const std::string& a, const std::string& b) {
   auto quote = [](const std::string& s) {
     std::string q = "'";

@@ -1,13 +1,12 @@
 // validate, summary, fmt: the draft's own commands. They need no media or network.
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <unistd.h>
 
+#include "base/files.h"
 #include "cli/commands.h"
 #include "cli/draft_input.h"
 #include "cli/exit_codes.h"
+#include "cli/process.h"
 #include "draft/parse.h"
 #include "draft/subtitles.h"
 #include "draft/summary.h"
@@ -62,35 +61,15 @@ int run_summary(const DraftArgs& a) {
   return kExitOk;
 }
 
-// Writes `text` to `path` through a temporary file in the same folder, renamed when complete.
-void write_file_atomically(const std::string& path, const std::string& text) {
-  namespace fs = std::filesystem;
-  fs::path target(path);
-  fs::path tmp = target;
-  tmp += ".reel-" + std::to_string(::getpid()) + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw draft::DraftError(path, "", "cannot write the file; check that the folder exists and is writable");
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw draft::DraftError(path, "", "cannot write the file: " + ec.message());
-  }
-}
-
 int run_fmt(const DraftArgs& a) {
   DraftInput in = read_draft_input(a.path);
   std::string text = draft::write_json(in.loaded.draft.json, a.pretty) + "\n";
-  if (a.out.empty() || a.out == "-") std::cout << text;
-  else write_file_atomically(a.out, text);
+  if (a.out.empty() || a.out == "-") {
+    std::cout << text;
+  } else {
+    require_writable_output(a.out);
+    base::write_file_atomically(a.out, text);
+  }
   if (!in.loaded.ok())
     std::cerr << "reel: note: the draft was written as it is, but it has errors; `reel validate` lists them\n";
   return kExitOk;
@@ -105,8 +84,12 @@ int run_captions(const DraftArgs& a) {
   }
   bool vtt = a.out.size() > 4 && a.out.compare(a.out.size() - 4, 4, ".vtt") == 0;
   std::string text = vtt ? draft::write_vtt(cues) : draft::write_srt(cues);
-  if (a.out.empty() || a.out == "-") std::cout << text;
-  else write_file_atomically(a.out, text);
+  if (a.out.empty() || a.out == "-") {
+    std::cout << text;
+  } else {
+    require_writable_output(a.out);
+    base::write_file_atomically(a.out, text);
+  }
   return kExitOk;
 }
 

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <regex>
 
+#include "base/files.h"
 #include "cli/cmd_cache.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
@@ -46,19 +47,6 @@ std::string reference_for(const std::string& path, const fs::path& draft_dir) {
   return ec || rel.empty() ? fs::absolute(path).string() : rel.generic_string();
 }
 
-void write_text_atomically(const std::string& path, const std::string& text) {
-  fs::path tmp = fs::path(path).concat(".reel-" + std::to_string(::getpid()) + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) {
-      fs::remove(tmp);
-      throw UsageError("cannot write " + path + "; check that its folder exists and is writable");
-    }
-  }
-  fs::rename(tmp, path);
-}
-
 int run_make(const MakeArgs& a) {
   draft::MakeRequest req;
   auto style = draft::style_from_name(a.style);
@@ -99,7 +87,7 @@ int run_make(const MakeArgs& a) {
     throw UsageError(e.what());
   }
   draft::LoadResult loaded = draft::load_draft(json);
-  if (!a.draft_out.empty()) write_text_atomically(a.draft_out, draft::write_json(json, true) + "\n");
+  if (!a.draft_out.empty()) base::write_file_atomically(a.draft_out, draft::write_json(json, true) + "\n");
   std::cerr << "reel: " << draft::timeline_summary(loaded.draft) << "\n";
 
   engine::RenderOptions o;
@@ -107,17 +95,7 @@ int run_make(const MakeArgs& a) {
   o.base_dir = draft_dir.string();
   o.proxy_dir = proxy_dir();
   o.notice = [](const std::string& msg) { std::cerr << "reel: note: " << msg << "\n"; };
-  ProgressMode mode = a.progress == "json" ? ProgressMode::Json : a.progress == "none" ? ProgressMode::None : ProgressMode::Auto;
-  ProgressDisplay display(mode, "make");
-  engine::RenderProgress last;
-  auto result = engine::render_to_file(
-      loaded.draft, a.out, o,
-      [&](const engine::RenderProgress& p) {
-        last = p;
-        display.update(p.frames_done, p.frames_total, p.seconds_elapsed);
-      },
-      &interrupted());
-  display.finish(last.frames_done, last.frames_total, last.seconds_elapsed);
+  auto result = render_with_progress(loaded.draft, a.out, o, progress_mode(a.progress), "make");
   std::cerr << "reel: wrote " << a.out << " (" << result.width << "x" << result.height << ", "
             << draft::seconds_text(loaded.draft.duration_ms()) << " s)"
             << (a.draft_out.empty() ? "" : "; the draft is in " + a.draft_out) << "\n";

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <regex>
 
+#include "base/files.h"
 #include "cli/cmd_cache.h"
 #include "cli/commands.h"
 #include "cli/draft_input.h"
@@ -109,10 +110,7 @@ std::optional<DraftInput> load(const std::string& path) {
 // The cues of an .srt or .vtt file as one more text track of the draft being rendered (the
 // draft file itself is not changed).
 void add_subtitles(DraftInput& in, const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw draft::DraftError(path, "", "cannot read the subtitles file; check the path");
-  std::string text((std::istreambuf_iterator<char>(f)), {});
-  if (text.size() > (8u << 20)) throw draft::DraftError(path, "", "is larger than 8 MB; is this a subtitles file?");
+  const std::string text = base::read_input_file(path, 8 << 20, "a subtitles file (.srt or .vtt)");
   draft::add_subtitle_track(in.loaded.draft, draft::parse_subtitles(text, path));
 }
 
@@ -127,19 +125,8 @@ int run_render(RenderArgs a, bool preview) {
   }
   require_writable_output(a.out);
   engine::RenderOptions o = options_from(a, *in);
-  ProgressMode mode = a.progress == "json"   ? ProgressMode::Json
-                      : a.progress == "none" ? ProgressMode::None
-                                             : ProgressMode::Auto;
-  ProgressDisplay display(mode, preview ? "preview" : "render");
-  engine::RenderProgress last;
-  auto result = engine::render_to_file(
-      in->loaded.draft, a.out, o,
-      [&](const engine::RenderProgress& p) {
-        last = p;
-        display.update(p.frames_done, p.frames_total, p.seconds_elapsed);
-      },
-      &interrupted());
-  display.finish(last.frames_done, last.frames_total, last.seconds_elapsed);
+  const ProgressMode mode = progress_mode(a.progress);
+  auto result = render_with_progress(in->loaded.draft, a.out, o, mode, preview ? "preview" : "render");
   if (mode != ProgressMode::Json) {
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.1f", result.seconds);

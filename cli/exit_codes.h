@@ -8,8 +8,9 @@ enum ExitCode : int {
   kExitBadInput = 1,   // a bad draft or bad media; or a draft with errors from `validate`
   kExitUsage = 2,      // wrong flags or arguments
   kExitCancelled = 3,  // Ctrl-C or SIGTERM
-  kExitInternal = 4,   // a bug or an environment failure: please report it
+  kExitInternal = 4,   // a bug in reel: please report it
   kExitCloud = 5,      // the cloud refused or failed and no fallback was allowed
+  kExitSystem = 6,     // the system refused: no space left, permission denied, read-only disk
 };
 
 }  // namespace reel::cli

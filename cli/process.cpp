@@ -3,7 +3,9 @@
 #include <malloc.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 
@@ -38,29 +40,49 @@ void require_writable_output(const std::string& out) {
   fs::path folder = fs::path(out).parent_path();
   if (folder.empty()) folder = ".";
   std::error_code ec;
+  const fs::file_status st = fs::status(out, ec);
+  if (fs::is_directory(st))
+    throw UsageError("cannot write " + out + ": it is a folder; name a file inside it, e.g. " +
+                     (fs::path(out) / "video.mp4").string());
+  // The output replaces what is there by a rename: never a device, a FIFO or a socket.
+  if (fs::exists(st) && !fs::is_regular_file(st))
+    throw UsageError("cannot write " + out + ": it is " +
+                     (fs::is_fifo(st) ? "a FIFO" : fs::is_socket(st) ? "a socket" : "a device") +
+                     ", not a file; name a file");
   if (!fs::is_directory(folder, ec))
     throw UsageError("cannot write " + out + ": the folder " + folder.string() +
                      " does not exist; create it or choose another output");
   if (::access(folder.c_str(), W_OK) != 0)
-    throw UsageError("cannot write " + out + ": the folder " + folder.string() +
-                     " is not writable; choose another output");
+    throw UsageError("cannot write " + out + ": the folder " + folder.string() + " is not writable (" +
+                     std::strerror(errno) + "); choose another output");
+}
+
+int exit_code_of(base::Fault fault) {
+  switch (fault) {
+    case base::Fault::Input: return kExitBadInput;
+    case base::Fault::Usage: return kExitUsage;
+    case base::Fault::Environment: return kExitSystem;
+    case base::Fault::Cancelled: return kExitCancelled;
+    case base::Fault::Remote: return kExitCloud;
+    case base::Fault::Bug: break;
+  }
+  return kExitInternal;
 }
 
 int run_reporting_errors(const Runner& run) {
   try {
     return run();
-  } catch (const UsageError& e) {
-    std::cerr << "reel: " << e.what() << "\n";
-    return kExitUsage;
-  } catch (const draft::DraftError& e) {
-    std::cerr << "reel: " << e.what() << "\n";
-    return kExitBadInput;
-  } catch (const engine::MediaError& e) {
-    std::cerr << "reel: " << e.what() << "\n";
-    return kExitBadInput;
   } catch (const engine::Cancelled&) {
     std::cerr << "reel: cancelled; no output was written\n";
     return kExitCancelled;
+  } catch (const base::Error& e) {
+    if (e.fault() == base::Fault::Bug) {
+      std::cerr << "reel: internal error: " << e.what()
+                << "\n(this is a bug in reel; please report it with the command you ran)\n";
+    } else {
+      std::cerr << "reel: " << e.what() << "\n";
+    }
+    return exit_code_of(e.fault());
   } catch (const cloud::CloudError& e) {
     std::cerr << "reel: " << e.what() << "\n";
     switch (e.kind()) {

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "base/error.h"
 #include "cli/commands.h"
 
 namespace reel::cli {
@@ -23,16 +24,21 @@ class ProcessSetup {
 };
 
 /// The command line asks for something that cannot be done: "reel: <what>", exit 2.
-class UsageError : public std::runtime_error {
+class UsageError : public base::Error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit UsageError(const std::string& message) : base::Error(base::Fault::Usage, message) {}
 };
 
-/// Throws UsageError unless a file can be written at `out` (its folder exists and is
-/// writable): checked before a render starts, not found out when it ends.
+/// Throws UsageError unless a file can be written at `out`: it is not a folder, and its folder
+/// exists and is writable. Checked before any work starts, not found out when it ends.
 void require_writable_output(const std::string& out);
 
-/// Runs a command; an exception becomes one plain sentence on stderr and its exit code.
+/// The exit code of a failure of kind `fault` (cli/exit_codes.h).
+int exit_code_of(base::Fault fault);
+
+/// Runs a command; an exception becomes one plain sentence on stderr and the exit code of its
+/// kind of failure. Only a bug (Fault::Bug, or an exception that is not reel's) asks to be
+/// reported.
 int run_reporting_errors(const Runner& run);
 
 }  // namespace reel::cli

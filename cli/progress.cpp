@@ -18,6 +18,28 @@ extern "C" void on_signal(int sig) {
 }
 }  // namespace
 
+ProgressMode progress_mode(const std::string& name) {
+  if (name == "json") return ProgressMode::Json;
+  if (name == "none") return ProgressMode::None;
+  return ProgressMode::Auto;
+}
+
+engine::RenderResult render_with_progress(const draft::Draft& draft, const std::string& out,
+                                          const engine::RenderOptions& options, ProgressMode mode,
+                                          const std::string& label) {
+  ProgressDisplay display(mode, label);
+  engine::RenderProgress last;
+  auto result = engine::render_to_file(
+      draft, out, options,
+      [&](const engine::RenderProgress& p) {
+        last = p;
+        display.update(p.frames_done, p.frames_total, p.seconds_elapsed);
+      },
+      &interrupted());
+  display.finish(last.frames_done, last.frames_total, last.seconds_elapsed);
+  return result;
+}
+
 void install_interrupt_handlers() {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "engine/render.h"
+
 namespace reel::cli {
 
 /// Installs SIGINT/SIGTERM handlers that set interrupted() (a second Ctrl-C exits at once).
@@ -15,6 +17,9 @@ void restore_interrupt_handlers();
 const std::atomic<bool>& interrupted();
 
 enum class ProgressMode { Auto, Json, None };
+
+/// "auto", "json" or "none" (the --progress values) as a mode.
+ProgressMode progress_mode(const std::string& name);
 
 /// Shows render progress: a bar with frames, fps and ETA on a terminal (stderr), nothing when
 /// stderr is not a terminal, or one JSON line per second on stdout (--progress json).
@@ -32,5 +37,12 @@ class ProgressDisplay {
   double last_ = -1;
   int64_t json_done_ = -1;  // frames in the last JSON line (never print the same line twice)
 };
+
+/// Renders `draft` to `out` with `options`, showing progress as `mode` says under `label`,
+/// cancelled by Ctrl-C (interrupted()). The one render-with-progress of every command that
+/// renders a video (render, preview, make, local exports and chat's renders).
+engine::RenderResult render_with_progress(const draft::Draft& draft, const std::string& out,
+                                          const engine::RenderOptions& options, ProgressMode mode,
+                                          const std::string& label);
 
 }  // namespace reel::cli

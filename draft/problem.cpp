@@ -37,7 +37,7 @@ static std::string compose(const std::string& origin, const std::string& where, 
 }
 
 DraftError::DraftError(std::string origin, std::string where, std::string message)
-    : std::runtime_error(compose(origin, where, message)),
+    : base::Error(base::Fault::Input, compose(origin, where, message)),
       origin_(std::move(origin)),
       where_(std::move(where)),
       detail_(std::move(message)) {}

@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "base/error.h"
 #include "draft/json.h"
 
 namespace reel::draft {
@@ -26,7 +27,7 @@ bool has_errors(const std::vector<Problem>& problems);
 
 /// Input that is not a draft at all (not JSON, too deep, too large, unreadable): one error
 /// with the place it happened — "line:column" for text, a JSON pointer for values.
-class DraftError : public std::runtime_error {
+class DraftError : public base::Error {
  public:
   DraftError(std::string origin, std::string where, std::string message);
   const std::string& origin() const { return origin_; }

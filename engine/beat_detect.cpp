@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "engine/audio_decoder.h"
+#include "engine/audio/decoder.h"
 
 namespace reel::engine {
 

@@ -1,12 +1,12 @@
 #pragma once
-// Internal: where the beats of a piece of music fall, for cuts that land on them
+// Where the beats of a piece of music fall, for cuts that land on them
 // (`reel make --style highlight`). Onset strength from band energies, tempo from its
 // autocorrelation, beats by the best-fitting comb, each refined to its onset.
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "engine/render.h"
+#include "engine/types.h"
 
 namespace reel::engine {
 

@@ -1,9 +1,12 @@
 #pragma once
-// The engine's exceptions. The CLI maps them to exit codes: MediaError -> 1 (bad media),
-// Cancelled -> 3, EngineError -> 4 (a libav or environment failure).
+// The engine's exceptions, each with its kind of failure (base/error.h), which decides the
+// exit code: MediaError is bad input, Cancelled a cancel, EngineError a bug (libav or OpenCV
+// failing where the input is fine). A file the system refuses to write is a base::FileError.
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "base/error.h"
 
 namespace reel::engine {
 
@@ -19,7 +22,7 @@ struct MediaIssue {
 
 /// Media that cannot be used: every issue found, one line each. Thrown before the first
 /// frame is encoded when the up-front check finds it, or mid-render when decoding fails.
-class MediaError : public std::runtime_error {
+class MediaError : public base::Error {
  public:
   explicit MediaError(std::vector<MediaIssue> issues);
   const std::vector<MediaIssue>& issues() const { return issues_; }
@@ -29,15 +32,17 @@ class MediaError : public std::runtime_error {
 };
 
 /// The render was stopped through its cancel flag (Ctrl-C). Nothing was left behind.
-class Cancelled : public std::runtime_error {
+class Cancelled : public base::Error {
  public:
-  Cancelled() : std::runtime_error("cancelled") {}
+  Cancelled() : base::Error(base::Fault::Cancelled, "cancelled") {}
 };
 
-/// libav, OpenCV or the file system failed in a way that is not the media's fault.
-class EngineError : public std::runtime_error {
+/// libav or OpenCV failed in a way that is not the media's fault: a bug to report, unless
+/// the machine lacks something reel needs (a font, an encoder), which is the environment's.
+class EngineError : public base::Error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit EngineError(const std::string& message, base::Fault fault = base::Fault::Bug)
+      : base::Error(fault, message) {}
 };
 
 }  // namespace reel::engine

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "engine/av_util.h"
+#include "engine/av/handles.h"
 
 namespace reel::engine {
 

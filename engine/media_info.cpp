@@ -9,9 +9,9 @@
 
 #include "draft/summary.h"
 #include "draft/time.h"
-#include "engine/clip_decoder.h"
+#include "engine/clip/decoder.h"
 #include "engine/errors.h"
-#include "engine/photo_probe.h"
+#include "engine/photo/probe.h"
 
 extern "C" {
 #include <libavformat/avformat.h>
@@ -76,12 +76,11 @@ bool png_has_alpha(const std::string& path) {
 }
 
 std::optional<int64_t> clip_capture_time(const std::string& path) {
-  AVFormatContext* fmt = nullptr;
-  if (avformat_open_input(&fmt, path.c_str(), nullptr, nullptr) < 0) return std::nullopt;
-  std::optional<int64_t> out;
-  if (AVDictionaryEntry* e = av_dict_get(fmt->metadata, "creation_time", nullptr, 0)) out = parse_capture_time(e->value);
-  avformat_close_input(&fmt);
-  return out;
+  int err = 0;
+  av::InputPtr fmt = av::open_input(path, err);
+  if (!fmt) return std::nullopt;
+  if (AVDictionaryEntry* e = av_dict_get(fmt->metadata, "creation_time", nullptr, 0)) return parse_capture_time(e->value);
+  return std::nullopt;
 }
 
 }  // namespace
@@ -116,7 +115,7 @@ draft::MediaItem describe_media(const std::string& path, const std::string& refe
     throw MediaError({MediaIssue{"", reference,
                                  "is " + std::to_string(info.display_width()) + "x" + std::to_string(info.display_height()) +
                                      ", more than the limit of " + std::to_string(limits.max_pixels / 1000000) + " megapixels",
-                                 "scale it down, or raise the limit with --max-pixels"}});
+                                 "scale it down, or raise the limit with --max-megapixels"}});
   item.width = static_cast<int>(info.display_width());
   item.height = static_cast<int>(info.display_height());
   if (info.format == PhotoFormat::Heif) item.captured_at = heif_capture_time(path);

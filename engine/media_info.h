@@ -5,7 +5,7 @@
 #include <string>
 
 #include "draft/make.h"
-#include "engine/render.h"
+#include "engine/types.h"
 
 namespace reel::engine {
 

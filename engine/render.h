@@ -2,58 +2,12 @@
 // draft -> video file. The one entry point the CLI and the render node call.
 #include <atomic>
 #include <cstdint>
-#include <functional>
-#include <optional>
 #include <string>
-#include <vector>
 
 #include "draft/model.h"
+#include "engine/types.h"
 
 namespace reel::engine {
-
-enum class Preset { Final, Preview };
-
-/// Maps a media reference as written in the draft to a local file path. Throws MediaError
-/// (engine/errors.h) when it cannot. The default resolves relative paths against base_dir,
-/// accepts absolute paths and file:// URLs, and refuses remote URLs (the CLI passes a resolver
-/// that downloads them through cloud/).
-using SourceResolver = std::function<std::string(const std::string& reference)>;
-
-/// Limits checked before any decoding: a file over either is refused with a message.
-struct MediaLimits {
-  int64_t max_file_bytes = 200ll << 20;
-  int64_t max_pixels = 100'000'000;
-};
-
-/// Receives one-line notices about what a render leaves out ("audio is not rendered yet").
-using NoticeFn = std::function<void(const std::string& message)>;
-
-/// How to render: preset and overrides, threads, where media comes from, limits.
-struct RenderOptions {
-  Preset preset = Preset::Final;
-  std::optional<int> width, height;        // --size; default from the draft / preset
-  std::optional<draft::Rational> fps;      // --fps
-  std::optional<int> crf;                  // --crf
-  std::optional<std::string> x264_preset;  // --x264-preset
-  std::optional<int64_t> from_ms, to_ms;   // --from/--to: render just this range
-  int threads = 0;                         // compose workers: 0 = all cores, 1 = serial
-  std::string base_dir = ".";              // the draft's folder
-  SourceResolver resolve_source;           // empty: the default above
-  MediaLimits limits;
-  NoticeFn notice;  // empty: notices are dropped
-  /// A folder where large photos, once decoded and framed, are kept for the next render of
-  /// them (the same pixels, without decoding again); empty: none kept. Bounded by size, least
-  /// recently used first; a damaged entry is decoded again.
-  std::string proxy_dir;
-};
-
-/// Where a render is; passed to the progress callback after each encoded frame.
-struct RenderProgress {
-  int64_t frames_done = 0;
-  int64_t frames_total = 0;
-  double seconds_elapsed = 0;
-};
-using ProgressFn = std::function<void(const RenderProgress&)>;
 
 /// What was written.
 struct RenderResult {

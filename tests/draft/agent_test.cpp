@@ -21,7 +21,7 @@ const char* kBase = R"({"m": {"title": "Trip", "width": 1920, "height": 1080}, "
   {"tt": 1, "sg": [{"s": 0, "d": 20000, "src": "song.mp3", "m": {"name": "Song", "vol": 0.35}}]},
   {"tt": 7, "m": {"kind": "title"}, "sg": [{"s": 0, "d": 3000, "m": {"text": "Trip"}}]}]})";
 
-Draft base() { return load_text(kBase).draft; }
+Draft base_draft() { return load_text(kBase).draft; }
 
 std::vector<std::string> sources(const Draft& d) {
   std::vector<std::string> out;
@@ -42,14 +42,14 @@ AgentReply say(Draft& d, const std::string& words, const std::vector<std::string
 
 TEST(Agent, TargetLengthScalesEverythingInStep) {
   for (const char* words : {"make it 30 seconds", "make it 30s long", "时长30秒"}) {
-    Draft d = base();
+    Draft d = base_draft();
     AgentReply r = say(d, words);
     EXPECT_TRUE(r.changed) << words;
     EXPECT_EQ(d.duration_ms(), 30000) << words;
     EXPECT_EQ(d.tracks[1].segments[0].duration_ms, 30000) << words;  // the music follows
     EXPECT_EQ(d.tracks[0].segments[4].start_ms, 24000) << words;
   }
-  Draft d = base();
+  Draft d = base_draft();
   AgentReply r = say(d, "make it shorter");
   EXPECT_EQ(d.duration_ms(), 15000);
   EXPECT_EQ(r.message, "The video now lasts 15 s. Timeline: 1. Video: trip (0-20s → 0-15s); 2. BGM: Song (0-20s, 35% → 0-15s, 35%); "
@@ -58,7 +58,7 @@ TEST(Agent, TargetLengthScalesEverythingInStep) {
 
 TEST(Agent, PerPhotoLengthInBothLanguages) {
   for (const char* words : {"3 seconds per photo", "每张照片3秒"}) {
-    Draft d = base();
+    Draft d = base_draft();
     say(d, words);
     for (const auto& s : d.tracks[0].segments) EXPECT_EQ(s.duration_ms, 3000) << words;
     EXPECT_EQ(d.duration_ms(), 15000) << words;
@@ -71,7 +71,7 @@ TEST(Agent, AspectWords) {
   for (Case c : {Case{"make it vertical", 1080, 1920}, Case{"9:16 please", 1080, 1920}, Case{"for TikTok", 1080, 1920},
                  Case{"for Reels", 1080, 1920}, Case{"YouTube Shorts", 1080, 1920}, Case{"改成竖屏", 1080, 1920},
                  Case{"make it square", 1080, 1080}, Case{"Instagram 4:5", 1080, 1350}, Case{"back to 16:9", 1920, 1080}}) {
-    Draft d = base();
+    Draft d = base_draft();
     say(d, c.words);
     EXPECT_EQ(d.canvas.width, c.w) << c.words;
     EXPECT_EQ(d.canvas.height, c.h) << c.words;
@@ -83,7 +83,7 @@ TEST(Agent, AspectWords) {
 }
 
 TEST(Agent, Transitions) {
-  Draft d = base();
+  Draft d = base_draft();
   say(d, "use slide transitions");
   for (size_t i = 1; i < 5; ++i) {
     ASSERT_TRUE(d.tracks[0].segments[i].video.transition);
@@ -103,7 +103,7 @@ TEST(Agent, Transitions) {
 }
 
 TEST(Agent, Motion) {
-  Draft d = base();
+  Draft d = base_draft();
   say(d, "no Ken Burns");
   for (const auto& s : d.tracks[0].segments) EXPECT_EQ(s.video.ken_burns.preset, KenBurnsPreset::None);
   AgentReply r = say(d, "zoom in slowly");
@@ -117,7 +117,7 @@ TEST(Agent, Motion) {
 }
 
 TEST(Agent, Pacing) {
-  Draft d = base();
+  Draft d = base_draft();
   say(d, "slower");
   EXPECT_EQ(d.duration_ms(), 25000);
   say(d, "faster");
@@ -127,7 +127,7 @@ TEST(Agent, Pacing) {
 }
 
 TEST(Agent, TitlesAndText) {
-  Draft d = base();
+  Draft d = base_draft();
   AgentReply r = say(d, "add the title 'Summer in Lisbon'");
   EXPECT_EQ(d.tracks[2].segments[0].text.text, "Summer in Lisbon");
   EXPECT_EQ(d.title, "Summer in Lisbon");
@@ -141,7 +141,7 @@ TEST(Agent, TitlesAndText) {
   EXPECT_EQ(d.tracks[2].segments[0].text.text, "Shop now");
   EXPECT_EQ(d.tracks[2].segments[0].start_ms, 17000);
   EXPECT_EQ(d.tracks[2].segments[0].end_ms(), 20000);
-  Draft none = base();
+  Draft none = base_draft();
   say(none, "remove the title");
   say(none, "add title \"Salt and Pepper\"");  // "and" inside quotes does not split the instruction
   EXPECT_EQ(none.tracks.back().segments[0].text.text, "Salt and Pepper");
@@ -149,7 +149,7 @@ TEST(Agent, TitlesAndText) {
 }
 
 TEST(Agent, Music) {
-  Draft d = base();
+  Draft d = base_draft();
   say(d, "music at 30%");
   EXPECT_DOUBLE_EQ(d.tracks[1].segments[0].audio.volume, 0.3);
   say(d, "fade out the music");
@@ -172,7 +172,7 @@ TEST(Agent, Music) {
 }
 
 TEST(Agent, Order) {
-  Draft d = base();
+  Draft d = base_draft();
   say(d, "move photo 3 to the start");
   EXPECT_EQ(sources(d), (std::vector<std::string>{"p3.jpg", "p1.jpg", "p2.jpg", "p4.jpg", "p5.jpg"}));
   say(d, "reverse the order");
@@ -185,7 +185,7 @@ TEST(Agent, Order) {
 }
 
 TEST(Agent, Styles) {
-  Draft d = base();
+  Draft d = base_draft();
   AgentReply r = say(d, "turn these photos into a slideshow video with transitions");
   EXPECT_EQ(d.tracks[0].segments[0].duration_ms, 4000);
   EXPECT_EQ(d.tracks[0].segments[1].video.transition->type, TransitionType::Fade);
@@ -199,7 +199,7 @@ TEST(Agent, Styles) {
 }
 
 TEST(Agent, SeveralThingsAtOnce) {
-  Draft d = base();
+  Draft d = base_draft();
   AgentReply r = say(d, "make it vertical, 3 seconds per photo and no music");
   EXPECT_EQ(d.canvas.height, 1920);
   EXPECT_EQ(d.tracks[0].segments[0].duration_ms, 3000);
@@ -208,7 +208,7 @@ TEST(Agent, SeveralThingsAtOnce) {
 }
 
 TEST(Agent, WhatItDoesNotUnderstandIsSaidWithWhatItCanDo) {
-  Draft d = base();
+  Draft d = base_draft();
   Json before = d.json;
   AgentReply r = say(d, "make the sky more purple");
   EXPECT_FALSE(r.understood);
@@ -233,7 +233,7 @@ TEST(Agent, EditsKeepEverythingElse) {
 }
 
 TEST(Agent, EveryKindInChineseToo) {
-  Draft d = base();
+  Draft d = base_draft();
   say(d, "用滑动转场");
   EXPECT_EQ(d.tracks[0].segments[1].video.transition->type, TransitionType::SlideLeft);
   say(d, "转场快一点");

@@ -7,7 +7,7 @@
 
 #include "engine/errors.h"
 #include "engine/render.h"
-#include "media_fixtures.h"
+#include "tests/engine/support/media_fixtures.h"
 #include "support/clip_writer.h"
 
 namespace reel::test {

@@ -6,7 +6,7 @@
 
 #include "engine/errors.h"
 #include "engine/render.h"
-#include "media_fixtures.h"
+#include "tests/engine/support/media_fixtures.h"
 
 extern "C" {
 #include <libavutil/pixfmt.h>

@@ -6,7 +6,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "engine/render.h"
-#include "media_fixtures.h"
+#include "tests/engine/support/media_fixtures.h"
 
 namespace reel::test {
 namespace {

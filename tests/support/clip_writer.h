@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/av_util.h"
+#include "engine/av/handles.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>

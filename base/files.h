@@ -1,0 +1,48 @@
+#pragma once
+// Files that appear whole or not at all. Every output reel writes — videos, stills, sound,
+// proxies, config, downloads, drafts — goes through here: written under a temporary name in
+// the same folder and renamed into place, so no reader ever sees half a file.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace reel::base {
+
+/// A file written under a temporary name beside `path` and renamed to `path` by commit().
+/// Dropped without commit (an exception, a cancel), the temporary file is removed. Not
+/// thread-safe; one writer.
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::string path);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  /// Where to write: ".<name>.reel-<pid>-<n>.tmp" in the destination's folder.
+  const std::string& temp_path() const { return temp_; }
+  /// The destination.
+  const std::string& path() const { return path_; }
+  /// Renames the temporary file to the destination. Throws FileError.
+  void commit();
+
+ private:
+  std::string path_, temp_;
+  bool committed_ = false;
+};
+
+/// Writes `content` to `path` whole: temporary file with `mode`, flushed to the disk (fsync),
+/// renamed. Throws FileError naming `path`.
+void write_file_atomically(const std::string& path, std::string_view content, unsigned mode = 0644);
+
+/// The whole content of an input file that a person named (a draft, subtitles, a config).
+/// Only a regular file is read — a folder, a FIFO or a device (/dev/zero) is refused before a
+/// byte is read, so nothing blocks or runs out of memory — and only up to `max_bytes`.
+/// `kind` names it in messages ("the subtitles file"). Throws FileError (missing,
+/// unreadable) or Error(Fault::Input) (not a regular file, too large).
+std::string read_input_file(const std::string& path, int64_t max_bytes, const std::string& kind);
+
+/// Whether `file_name` (no folder) is one of AtomicFile's temporary names: what a crash may
+/// leave behind, safe to sweep.
+bool is_temporary_name(std::string_view file_name);
+
+}  // namespace reel::base

@@ -1,0 +1,68 @@
+#include "engine/compose/compositor.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include "engine/compose/resample.h"
+#include "engine/text/layer.h"
+#include "engine/compose/transition.h"
+
+namespace reel::engine {
+
+void warp_into(const PreparedSource& src, const Affine& m, const YuvView& out) {
+  YuvView s = src.image.view();
+  Affine c = chroma_affine(m);
+  for (int i = 0; i < 3; ++i) {
+    const Affine& a = i == 0 ? m : c;
+    if (a[1] == 0 && a[3] == 0) {
+      // Every map the compositor makes is a scale plus a shift: the exact separable warp.
+      resample_plane(s.plane[i], out.plane[i], a[0], a[2], a[4], a[5]);
+      continue;
+    }
+    cv::Matx23d M(a[0], a[1], a[2], a[3], a[4], a[5]);
+    cv::Mat dst = out.plane[i].mat();
+    cv::warpAffine(s.plane[i].mat(), dst, M, dst.size(), cv::INTER_CUBIC | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
+  }
+}
+
+namespace {
+
+Affine layer_affine(const Plan& plan, int item, int64_t n, const PreparedSource& src, const LayerMotion& motion) {
+  Affine m =
+      ken_burns_affine(plan.focus_at(item, n), src.scale, src.full_width, src.full_height, plan.width, plan.height);
+  m[2] -= src.offset_x;  // the prepared image holds only the reachable part of the framing
+  m[5] -= src.offset_y;
+  if (motion.scale != 1 || motion.dx != 0 || motion.dy != 0)
+    m = with_dst_transform(m, motion.scale, plan.width / 2.0 - 0.5, plan.height / 2.0 - 0.5, motion.dx, motion.dy);
+  return m;
+}
+
+}  // namespace
+
+void compose_frame(const Plan& plan, int64_t n, SourceProvider& sources, const YuvView& out, ComposeScratch& scratch,
+                   TextLayer* text) {
+  std::vector<TrackState> states = plan.state_at(n);
+  // Every photo layer covers the whole canvas, so the background only shows when the bottom
+  // track is empty at n or fades in from nothing.
+  if (states.empty() || (states.front().transition && states.front().a < 0)) fill(out, plan.background_yuv);
+  const Yuv black = to_yuv709(0, 0, 0), white = to_yuv709(255, 255, 255);
+  for (const TrackState& s : states) {
+    if (!s.transition) {
+      auto src = sources.get(s.b, n);
+      warp_into(*src, layer_affine(plan, s.b, n, *src, {}), out);
+      continue;
+    }
+    if (s.a >= 0) {
+      auto a = sources.get(s.a, n);
+      warp_into(*a, layer_affine(plan, s.a, n, *a, outgoing_motion(s.type, s.progress, plan.width, plan.height)), out);
+    }
+    if (scratch.incoming.width() != plan.width || scratch.incoming.height() != plan.height)
+      scratch.incoming = YuvImage(plan.width, plan.height);
+    YuvView in = scratch.incoming.view();
+    auto b = sources.get(s.b, n);
+    warp_into(*b, layer_affine(plan, s.b, n, *b, incoming_motion(s.type, s.progress, plan.width, plan.height)), in);
+    apply_transition(s.type, s.progress, out, in, black, white);
+  }
+  if (text && !text->empty()) text->draw(n, out);
+}
+
+}  // namespace reel::engine

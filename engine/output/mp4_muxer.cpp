@@ -1,0 +1,53 @@
+#include "engine/output/mp4_muxer.h"
+
+extern "C" {
+#include <libavutil/opt.h>
+}
+
+#include "engine/errors.h"
+
+namespace reel::engine {
+
+Mp4Muxer::Mp4Muxer(const std::string& path, const std::string& name) : name_(name.empty() ? path : name) {
+  AVFormatContext* raw = nullptr;
+  av::check(avformat_alloc_output_context2(&raw, nullptr, "mp4", path.c_str()), "creating the MP4 writer");
+  ctx_.reset(raw);
+  av::check_write(avio_open(&ctx_->pb, path.c_str(), AVIO_FLAG_WRITE), name_);
+}
+
+Mp4Muxer::~Mp4Muxer() = default;
+
+int Mp4Muxer::add_stream(const AVCodecContext* enc) {
+  AVStream* st = avformat_new_stream(ctx_.get(), nullptr);
+  if (!st) throw std::bad_alloc();
+  av::check(avcodec_parameters_from_context(st->codecpar, enc), "copying the encoder's parameters");
+  st->time_base = enc->time_base;
+  if (enc->codec_type == AVMEDIA_TYPE_VIDEO) {
+    st->avg_frame_rate = enc->framerate;
+    st->r_frame_rate = enc->framerate;
+    st->sample_aspect_ratio = enc->sample_aspect_ratio;
+  }
+  return st->index;
+}
+
+void Mp4Muxer::start() {
+  AVDictionary* opts = nullptr;
+  av_dict_set(&opts, "movflags", "+faststart+write_colr", 0);
+  int ret = avformat_write_header(ctx_.get(), &opts);
+  av_dict_free(&opts);
+  av::check_write(ret, name_);
+}
+
+void Mp4Muxer::write(AVPacket* pkt, int index, AVRational tb) {
+  AVStream* st = ctx_->streams[index];
+  pkt->stream_index = index;
+  av_packet_rescale_ts(pkt, tb, st->time_base);
+  av::check_write(av_interleaved_write_frame(ctx_.get(), pkt), name_);
+}
+
+void Mp4Muxer::finish() {
+  av::check_write(av_write_trailer(ctx_.get()), name_);
+  av::check_write(avio_closep(&ctx_->pb), name_);
+}
+
+}  // namespace reel::engine

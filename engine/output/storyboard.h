@@ -1,0 +1,15 @@
+#pragma once
+// A contact sheet of the timeline (engine::render_storyboard's work).
+#include "engine/internal.h"
+#include <string>
+
+#include "draft/model.h"
+#include "engine/types.h"
+
+namespace reel::engine {
+
+/// Writes a PNG with a thumbnail of every video segment at its midpoint, composed by the same
+/// compositor as a render, with its times and transition, and a lane per track under them.
+void write_storyboard(const draft::Draft& draft, const std::string& png_path, const RenderOptions& options);
+
+}  // namespace reel::engine

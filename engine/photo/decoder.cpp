@@ -1,0 +1,400 @@
+#include "engine/photo/decoder.h"
+
+#include <cstdio>
+
+#include <jpeglib.h>  // after <cstdio>: it uses FILE without including it
+#include <libheif/heif.h>
+#include <png.h>
+#include <webp/decode.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csetjmp>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <vector>
+
+namespace reel::engine {
+
+namespace {
+
+/// Applies EXIF orientation 1..8 so the picture is upright.
+cv::Mat apply_orientation(cv::Mat m, int orientation) {
+  cv::Mat out;
+  switch (orientation) {
+    case 2:
+      cv::flip(m, out, 1);
+      return out;
+    case 3:
+      cv::rotate(m, out, cv::ROTATE_180);
+      return out;
+    case 4:
+      cv::flip(m, out, 0);
+      return out;
+    case 5:
+      cv::transpose(m, out);
+      return out;  // mirror + rotate 270 cw == transpose
+    case 6:
+      cv::rotate(m, out, cv::ROTATE_90_CLOCKWISE);
+      return out;
+    case 7:
+      cv::rotate(m, out, cv::ROTATE_90_CLOCKWISE);
+      cv::flip(out, out, 0);
+      return out;
+    case 8:
+      cv::rotate(m, out, cv::ROTATE_90_COUNTERCLOCKWISE);
+      return out;
+    default:
+      return m;
+  }
+}
+
+/// Any depth and channel count to 8-bit BGR; alpha is composited over `bg`.
+cv::Mat to_bgr8(cv::Mat m, draft::Color bg) {
+  if (m.depth() == CV_16U) {
+    cv::Mat t;
+    m.convertTo(t, CV_8U, 1.0 / 257.0);
+    m = t;
+  } else if (m.depth() != CV_8U) {
+    cv::Mat t;
+    m.convertTo(t, CV_8U, m.depth() == CV_32F || m.depth() == CV_64F ? 255.0 : 1.0);
+    m = t;
+  }
+  cv::Mat out;
+  switch (m.channels()) {
+    case 1:
+      cv::cvtColor(m, out, cv::COLOR_GRAY2BGR);
+      return out;
+    case 3:
+      return m;
+    case 2: {  // grey + alpha
+      std::vector<cv::Mat> ch;
+      cv::split(m, ch);
+      cv::Mat bgra;
+      cv::merge(std::vector<cv::Mat>{ch[0], ch[0], ch[0], ch[1]}, bgra);
+      m = bgra;
+      [[fallthrough]];
+    }
+    case 4: {
+      out.create(m.rows, m.cols, CV_8UC3);
+      const int bb = bg.b, bgc = bg.g, br = bg.r;
+      for (int y = 0; y < m.rows; ++y) {
+        const uint8_t* s = m.ptr<uint8_t>(y);
+        uint8_t* d = out.ptr<uint8_t>(y);
+        for (int x = 0; x < m.cols; ++x, s += 4, d += 3) {
+          int a = s[3], ia = 255 - a;
+          d[0] = uint8_t((s[0] * a + bb * ia + 127) / 255);
+          d[1] = uint8_t((s[1] * a + bgc * ia + 127) / 255);
+          d[2] = uint8_t((s[2] * a + br * ia + 127) / 255);
+        }
+      }
+      return out;
+    }
+    default:
+      throw DecodeError("the image has an unusual channel count");
+  }
+}
+
+cv::Mat decode_heif(const std::string& path, draft::Color bg) {
+  std::unique_ptr<heif_context, void (*)(heif_context*)> ctx(heif_context_alloc(), heif_context_free);
+  heif_error err = heif_context_read_from_file(ctx.get(), path.c_str(), nullptr);
+  if (err.code != heif_error_Ok) throw DecodeError(std::string("the HEIF is corrupt (") + err.message + ")");
+  heif_image_handle* raw_handle = nullptr;
+  err = heif_context_get_primary_image_handle(ctx.get(), &raw_handle);
+  if (err.code != heif_error_Ok) throw DecodeError(std::string("the HEIF has no image (") + err.message + ")");
+  std::unique_ptr<heif_image_handle, void (*)(const heif_image_handle*)> handle(raw_handle, heif_image_handle_release);
+  bool alpha = heif_image_handle_has_alpha_channel(handle.get());
+  heif_image* raw_img = nullptr;
+  // Default decoding options apply the container's rotation (irot) and mirror (imir).
+  err = heif_decode_image(handle.get(), &raw_img, heif_colorspace_RGB,
+                          alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB, nullptr);
+  if (err.code != heif_error_Ok) throw DecodeError(std::string("the HEIF image data is corrupt (") + err.message + ")");
+  std::unique_ptr<heif_image, void (*)(const heif_image*)> img(raw_img, heif_image_release);
+  int stride = 0;
+  const uint8_t* data = heif_image_get_plane_readonly(img.get(), heif_channel_interleaved, &stride);
+  int w = heif_image_get_width(img.get(), heif_channel_interleaved);
+  int h = heif_image_get_height(img.get(), heif_channel_interleaved);
+  if (!data || w <= 0 || h <= 0) throw DecodeError("the HEIF image data is corrupt");
+  cv::Mat rgb(h, w, alpha ? CV_8UC4 : CV_8UC3, const_cast<uint8_t*>(data), size_t(stride));
+  cv::Mat bgr;
+  cv::cvtColor(rgb, bgr, alpha ? cv::COLOR_RGBA2BGRA : cv::COLOR_RGB2BGR);
+  return to_bgr8(bgr, bg);
+}
+
+/// WebP through libwebp, scaled while decoding when smaller than the original, fed from the
+/// file in 256 kB pieces (the compressed file is never held whole either).
+cv::Mat decode_webp(const std::string& path, cv::Size want, draft::Color bg) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<uint8_t> head(64 * 1024);
+  in.read(reinterpret_cast<char*>(head.data()), std::streamsize(head.size()));
+  head.resize(size_t(in.gcount()));
+  WebPDecoderConfig config;
+  if (!WebPInitDecoderConfig(&config)) throw DecodeError("the WebP decoder cannot start");
+  if (WebPGetFeatures(head.data(), head.size(), &config.input) != VP8_STATUS_OK)
+    throw DecodeError("the WebP image data is corrupt or truncated (the decoder gave up)");
+  const bool alpha = config.input.has_alpha;
+  int w = config.input.width, h = config.input.height;
+  if (want.width > 0 && want.height > 0 && want.width < w && want.height < h) {
+    config.options.use_scaling = 1;
+    config.options.scaled_width = want.width;
+    config.options.scaled_height = want.height;
+    // Shrunk to half or less, the in-loop deblocking and the smooth chroma upsampling do not
+    // survive the downscale: skip them (a third of the decode time).
+    if (want.width * 2 <= w && want.height * 2 <= h) {
+      config.options.bypass_filtering = 1;
+      config.options.no_fancy_upsampling = 1;
+    }
+    w = want.width;
+    h = want.height;
+  }
+  cv::Mat m(h, w, alpha ? CV_8UC4 : CV_8UC3);
+  config.output.colorspace = alpha ? MODE_BGRA : MODE_BGR;
+  config.output.is_external_memory = 1;
+  config.output.u.RGBA.rgba = m.data;
+  config.output.u.RGBA.stride = int(m.step[0]);
+  config.output.u.RGBA.size = m.total() * m.elemSize();
+  std::unique_ptr<WebPIDecoder, void (*)(WebPIDecoder*)> idec(WebPIDecode(nullptr, 0, &config), WebPIDelete);
+  if (!idec) throw DecodeError("the WebP decoder cannot start");
+  VP8StatusCode st = WebPIAppend(idec.get(), head.data(), head.size());
+  std::vector<uint8_t> piece(256 * 1024);
+  while (st == VP8_STATUS_SUSPENDED && in) {
+    in.read(reinterpret_cast<char*>(piece.data()), std::streamsize(piece.size()));
+    if (in.gcount() <= 0) break;
+    st = WebPIAppend(idec.get(), piece.data(), size_t(in.gcount()));
+  }
+  idec.reset();
+  WebPFreeDecBuffer(&config.output);
+  if (st != VP8_STATUS_OK) throw DecodeError("the WebP image data is corrupt or truncated (the decoder gave up)");
+  return to_bgr8(m, bg);
+}
+
+/// JPEG and PNG go straight to libjpeg(-turbo) and libpng, not through cv::imread: the first
+/// imread of a process builds OpenCV's whole codec list, GDAL's decoder included, which
+/// registers every GDAL driver (about 10 MB of peak RSS that a render never uses).
+///
+/// Both libraries report errors by calling a function that must not return. Ours longjmp back
+/// to a setjmp in one of the small "step" functions below. Those steps hold no object with a
+/// destructor (only the reader structs passed in, which live in the caller), so the jump skips
+/// no C++ clean-up; the callers own the buffers and the reader, whose destructor releases the
+/// library state and the FILE* on every path.
+
+/// libjpeg's error manager plus the way back and the message.
+struct JpegErrors {
+  jpeg_error_mgr mgr;  // first: libjpeg hands back a pointer to it
+  std::jmp_buf back;
+  char message[JMSG_LENGTH_MAX];
+};
+
+void jpeg_fail(j_common_ptr c) {
+  auto* e = reinterpret_cast<JpegErrors*>(c->err);
+  (*c->err->format_message)(c, e->message);
+  std::longjmp(e->back, 1);
+}
+
+/// Warnings (level -1: corrupt entropy data, premature end of the scan) are counted, never
+/// printed: the picture renders with what decoded, as a photo viewer shows it. Trace messages
+/// (level >= 0) are dropped.
+void jpeg_note(j_common_ptr c, int level) {
+  if (level < 0) ++c->err->num_warnings;
+}
+
+/// A progressive JPEG's scans are all read when decoding starts, each over the whole picture:
+/// a crafted file with thousands of (repeated) scans would keep libjpeg busy for minutes.
+/// Real photos have about 10; past kMaxJpegScans the decode stops with a message.
+constexpr int kMaxJpegScans = 256;
+
+void jpeg_progress(j_common_ptr c) {
+  if (!c->is_decompressor) return;
+  if (reinterpret_cast<j_decompress_ptr>(c)->input_scan_number <= kMaxJpegScans) return;
+  auto* e = reinterpret_cast<JpegErrors*>(c->err);
+  std::snprintf(e->message, sizeof e->message, "more than %d progressive scans", kMaxJpegScans);
+  std::longjmp(e->back, 1);
+}
+
+struct JpegReader {
+  JpegErrors errors{};
+  jpeg_progress_mgr progress{};
+  jpeg_decompress_struct cinfo{};
+  std::FILE* file = nullptr;
+  JpegReader() = default;
+  JpegReader(const JpegReader&) = delete;
+  JpegReader& operator=(const JpegReader&) = delete;
+  ~JpegReader() {
+    jpeg_destroy_decompress(&cinfo);  // safe on a zeroed or half-made struct (it checks mem)
+    if (file) std::fclose(file);
+  }
+};
+
+/// Step 1: headers, output colour space and DCT scale, start. False when libjpeg gave up.
+bool jpeg_begin(JpegReader& r, unsigned denom) {
+  r.cinfo.err = jpeg_std_error(&r.errors.mgr);
+  r.errors.mgr.error_exit = jpeg_fail;
+  r.errors.mgr.emit_message = jpeg_note;
+  if (setjmp(r.errors.back)) return false;
+  jpeg_create_decompress(&r.cinfo);
+  r.progress.progress_monitor = jpeg_progress;
+  r.cinfo.progress = &r.progress;
+  jpeg_stdio_src(&r.cinfo, r.file);
+  jpeg_read_header(&r.cinfo, TRUE);
+  // Grey and YCbCr/RGB come out as BGR directly; CMYK and YCCK as CMYK, converted per row.
+  r.cinfo.out_color_space = r.cinfo.num_components == 4 ? JCS_CMYK : JCS_EXT_BGR;
+  r.cinfo.scale_num = 1;
+  r.cinfo.scale_denom = denom;
+  jpeg_start_decompress(&r.cinfo);
+  return true;
+}
+
+/// Adobe CMYK (what Photoshop writes and OpenCV assumed for every 4-channel JPEG) stores
+/// inverted inks: a stored value v is 255 - ink, so a channel is about v * k / 255. The exact
+/// integer form is the one OpenCV used, so such photos keep their colours to the unit.
+void cmyk_row_to_bgr(const uint8_t* cmyk, uint8_t* bgr, JDIMENSION width) {
+  for (JDIMENSION x = 0; x < width; ++x, cmyk += 4, bgr += 3) {
+    const int k = cmyk[3];
+    bgr[0] = uint8_t(k - (((255 - cmyk[2]) * k) >> 8));
+    bgr[1] = uint8_t(k - (((255 - cmyk[1]) * k) >> 8));
+    bgr[2] = uint8_t(k - (((255 - cmyk[0]) * k) >> 8));
+  }
+}
+
+/// Step 2: every scanline into `out` (rows `step` apart), through `cmyk_row` when the output
+/// is CMYK. False when libjpeg gave up.
+bool jpeg_rows(JpegReader& r, uint8_t* out, size_t step, uint8_t* cmyk_row) {
+  if (setjmp(r.errors.back)) return false;
+  while (r.cinfo.output_scanline < r.cinfo.output_height) {
+    uint8_t* dst = out + size_t(r.cinfo.output_scanline) * step;
+    JSAMPROW row = cmyk_row ? cmyk_row : dst;
+    if (jpeg_read_scanlines(&r.cinfo, &row, 1) != 1) {
+      // Only a suspending data source stops like this; the stdio one pads instead.
+      std::snprintf(r.errors.message, sizeof r.errors.message, "the decoder stopped early");
+      return false;
+    }
+    if (cmyk_row) cmyk_row_to_bgr(cmyk_row, dst, r.cinfo.output_width);
+  }
+  // No jpeg_finish_decompress: every pixel is out, and what follows the image data (a stray
+  // marker, junk before EOI) cannot change it; jpeg_destroy_decompress releases the rest.
+  return true;
+}
+
+/// JPEG at 1/denom of its stored size (denom 1, 2, 4 or 8), BGR, not yet oriented.
+cv::Mat decode_jpeg(const std::string& path, unsigned denom) {
+  JpegReader r;
+  r.file = std::fopen(path.c_str(), "rb");
+  if (!r.file) throw DecodeError(std::string("cannot be opened (") + std::strerror(errno) + ")");
+  auto corrupt = [&] { return DecodeError(std::string("the JPEG image data is corrupt (") + r.errors.message + ")"); };
+  if (!jpeg_begin(r, denom)) throw corrupt();
+  cv::Mat m(int(r.cinfo.output_height), int(r.cinfo.output_width), CV_8UC3);
+  std::vector<uint8_t> cmyk(r.cinfo.out_color_space == JCS_CMYK ? size_t(r.cinfo.output_width) * 4 : 0);
+  if (!jpeg_rows(r, m.data, m.step[0], cmyk.empty() ? nullptr : cmyk.data())) throw corrupt();
+  return m;
+}
+
+struct PngReader {
+  png_structp png = nullptr;
+  png_infop info = nullptr;
+  std::FILE* file = nullptr;
+  char message[200] = {};
+  PngReader() = default;
+  PngReader(const PngReader&) = delete;
+  PngReader& operator=(const PngReader&) = delete;
+  ~PngReader() {
+    if (png) png_destroy_read_struct(&png, &info, nullptr);
+    if (file) std::fclose(file);
+  }
+};
+
+void png_fail(png_structp png, png_const_charp msg) {
+  auto* r = static_cast<PngReader*>(png_get_error_ptr(png));
+  std::snprintf(r->message, sizeof r->message, "%s", msg);
+  png_longjmp(png, 1);
+}
+
+/// libpng warns about damaged ancillary chunks (text, colour profiles) it then ignores; they
+/// do not change the pixels, so they are not worth a line on stderr.
+void png_note(png_structp, png_const_charp) {}
+
+/// Step 1: header and transforms to 8-bit grey, grey+alpha, BGR or BGRA. False when libpng
+/// gave up.
+bool png_begin(PngReader& r) {
+  if (setjmp(png_jmpbuf(r.png))) return false;
+  png_init_io(r.png, r.file);
+  png_read_info(r.png, r.info);
+  const int type = png_get_color_type(r.png, r.info), depth = png_get_bit_depth(r.png, r.info);
+  if (type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(r.png);
+  if (type == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(r.png);
+  if (png_get_valid(r.png, r.info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(r.png);
+  // 16 -> 8 bits rounded (v / 257 to the nearest), which is what to_bgr8 did with the
+  // 16-bit picture OpenCV returned, without holding that picture.
+  if (depth == 16) png_set_scale_16(r.png);
+  if (type & PNG_COLOR_MASK_COLOR) png_set_bgr(r.png);
+  png_set_interlace_handling(r.png);  // Adam7: png_read_image runs the passes
+  png_read_update_info(r.png, r.info);
+  return true;
+}
+
+/// Step 2: the whole picture into `rows`. False when libpng gave up. No png_read_end, as
+/// for JPEG: the chunks after the image data cannot change a pixel.
+bool png_rows(PngReader& r, png_bytepp rows) {
+  if (setjmp(png_jmpbuf(r.png))) return false;
+  png_read_image(r.png, rows);
+  return true;
+}
+
+/// PNG at full size (PNG has no reduced decode), 8-bit with 1 to 4 channels (BGR order).
+cv::Mat decode_png(const std::string& path) {
+  PngReader r;
+  r.file = std::fopen(path.c_str(), "rb");
+  if (!r.file) throw DecodeError(std::string("cannot be opened (") + std::strerror(errno) + ")");
+  r.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &r, png_fail, png_note);
+  if (r.png) r.info = png_create_info_struct(r.png);
+  if (!r.png || !r.info) throw DecodeError("the PNG decoder cannot start");
+  auto corrupt = [&] { return DecodeError(std::string("the PNG image data is corrupt (") + r.message + ")"); };
+  if (!png_begin(r)) throw corrupt();
+  const int channels = png_get_channels(r.png, r.info);
+  const size_t rowbytes = png_get_rowbytes(r.png, r.info);
+  cv::Mat m(int(png_get_image_height(r.png, r.info)), int(png_get_image_width(r.png, r.info)),
+            CV_MAKETYPE(CV_8U, channels));
+  if (png_get_bit_depth(r.png, r.info) != 8 || rowbytes != size_t(m.cols) * size_t(channels))
+    throw DecodeError("the PNG has an unusual pixel layout");
+  std::vector<png_bytep> rows(size_t(m.rows));
+  for (int y = 0; y < m.rows; ++y) rows[size_t(y)] = m.ptr(y);
+  if (!png_rows(r, rows.data())) throw corrupt();
+  return m;
+}
+
+}  // namespace
+
+cv::Mat decode_photo(const std::string& path, const PhotoInfo& info, cv::Size want, draft::Color bg) {
+  const double min_scale = want.width > 0 && want.height > 0
+                               ? std::max(double(want.width) / double(info.display_width()),
+                                          double(want.height) / double(info.display_height()))
+                               : 1.0;
+  cv::Mat m;
+  try {
+    if (info.format == PhotoFormat::Heif) return decode_heif(path, bg);
+    if (info.format == PhotoFormat::Webp) return decode_webp(path, want, bg);
+    if (info.format == PhotoFormat::Jpeg) {
+      // DCT-domain downscale: the largest 1/2^k that still gives about min_scale. "About": up
+      // to 15% short is accepted (the prepared source is made for the deepest zoom, which
+      // then shows 87% of the pixels it was made for; the full-size decode it saves is the
+      // largest allocation of a render).
+      const double need = min_scale * 0.85;
+      const unsigned denom = need <= 1.0 / 8 ? 8 : need <= 1.0 / 4 ? 4 : need <= 1.0 / 2 ? 2 : 1;
+      m = decode_jpeg(path, denom);
+    } else if (info.format == PhotoFormat::Png) {
+      m = decode_png(path);
+    } else {
+      m = cv::imread(path, cv::IMREAD_UNCHANGED);  // BMP, TIFF (rare): keeps alpha and 16 bits; EXIF is ours
+    }
+  } catch (const cv::Exception& e) {
+    throw DecodeError(std::string("the ") + format_name(info.format) + " image data is corrupt (" + e.err + ")");
+  }
+  if (m.empty())
+    throw DecodeError(std::string("the ") + format_name(info.format) +
+                      " image data is corrupt or truncated (the decoder gave up)");
+  return apply_orientation(to_bgr8(m, bg), info.orientation);
+}
+
+}  // namespace reel::engine

@@ -1,0 +1,273 @@
+#include "engine/photo/framing.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+#include <opencv2/imgproc.hpp>
+
+#include "engine/clip/decoder.h"
+#include "engine/errors.h"
+#include "engine/plan/ken_burns.h"
+#include "engine/photo/decoder.h"
+#include "engine/photo/proxy_cache.h"
+
+namespace reel::engine {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+int even_up(double v) { return std::max(2, int(std::ceil(v / 2 - 1e-9)) * 2); }
+
+std::string megabytes(int64_t bytes) {
+  double mb = double(bytes) / (1 << 20);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, mb < 10 ? "%.1f" : "%.0f", mb);
+  return buf;
+}
+
+const char* kReexport = "re-export or re-download the photo, or replace it in the draft";
+
+cv::Mat resize_to(const cv::Mat& m, int w, int h) {
+  if (m.cols == w && m.rows == h) return m;
+  cv::Mat out;
+  bool shrink = w <= m.cols && h <= m.rows;
+  cv::resize(m, out, cv::Size(w, h), 0, 0, shrink ? cv::INTER_AREA : cv::INTER_CUBIC);
+  return out;
+}
+
+/// Places `photo` scaled to fit inside `canvas` (contain), centred.
+void place_contained(const cv::Mat& photo, cv::Mat& canvas) {
+  double c = std::min(double(canvas.cols) / photo.cols, double(canvas.rows) / photo.rows);
+  int w = std::max(1, int(std::lround(photo.cols * c))), h = std::max(1, int(std::lround(photo.rows * c)));
+  w = std::min(w, canvas.cols);
+  h = std::min(h, canvas.rows);
+  cv::Mat scaled = resize_to(photo, w, h);
+  scaled.copyTo(canvas(cv::Rect((canvas.cols - w) / 2, (canvas.rows - h) / 2, w, h)));
+}
+
+/// The framing's size (fw x fh) and the picture's size when covering or contained in it.
+struct FitSizes {
+  int fw = 0, fh = 0;
+  cv::Size cover, contain;
+};
+
+FitSizes fit_sizes(const Plan& plan, const PlanItem& item, cv::Size shown) {
+  const double W = plan.width * item.prep_scale, H = plan.height * item.prep_scale;
+  const double pw = double(shown.width), ph = double(shown.height);
+  FitSizes z;
+  z.fw = even_up(W);
+  z.fh = even_up(H);
+  const double cover = std::max(W / pw, H / ph), contain = std::min(W / pw, H / ph);
+  z.cover = cv::Size(std::max(z.fw, even_up(pw * cover)), std::max(z.fh, even_up(ph * cover)));
+  z.contain = cv::Size(std::max(1, int(std::lround(pw * contain))), std::max(1, int(std::lround(ph * contain))));
+  return z;
+}
+
+}  // namespace
+
+PhotoInfo check_source(const PlanItem& item, const MediaLimits& limits) {
+  auto fail = [&](std::string problem, std::string advice) {
+    throw MediaError({{item.pointer, item.reference, std::move(problem), std::move(advice)}});
+  };
+  std::error_code ec;
+  auto status = fs::status(item.path, ec);
+  if (ec || !fs::exists(status))
+    fail("file not found (looked for " + item.path + ")", "check the path; relative paths start at the draft's folder");
+  if (fs::is_directory(status)) fail("is a folder, not a photo", "point the segment at a photo file");
+  int64_t bytes = int64_t(fs::file_size(item.path, ec));
+  if (ec) fail("cannot be read (" + ec.message() + ")", "check the file's permissions");
+  if (bytes == 0) fail("the file is empty (0 bytes)", "replace it with the photo itself");
+  if (bytes > limits.max_file_bytes)
+    fail("the file is " + megabytes(bytes) + " MB, over the limit of " + megabytes(limits.max_file_bytes) + " MB",
+         "use a smaller export of the photo, or raise the limit with --max-file-mb");
+  PhotoInfo info = probe_photo(item.path);
+  if (info.format == PhotoFormat::Text)
+    fail("not an image: the file holds text, not JPEG, PNG, WebP, BMP, TIFF or HEIC data",
+         "replace it with the photo itself (the file name's extension does not make it one)");
+  if (info.format == PhotoFormat::Gif) fail("GIF is not supported yet", "convert it to PNG or JPEG");
+  if (info.format == PhotoFormat::Unknown && info.defect.rfind("a video clip", 0) == 0)
+    fail(info.defect, "give the file its video extension (.mp4, .mov, .webm, ...) so it is read as a clip");
+  if (info.format == PhotoFormat::Unknown)
+    fail("unsupported format: not JPEG, PNG, WebP, BMP, TIFF or HEIC", "convert it to JPEG or PNG");
+  if (info.width > 0 && info.height > 0 && info.width * info.height > limits.max_pixels) {
+    char mp[32];
+    std::snprintf(mp, sizeof mp, "%.0f", double(info.width * info.height) / 1e6);
+    fail("the image is " + std::to_string(info.width) + "x" + std::to_string(info.height) + " (" + mp +
+             " megapixels), over the limit of " + std::to_string(limits.max_pixels / 1'000'000) + " megapixels",
+         "scale it down, or raise the limit with --max-megapixels");
+  }
+  if (!info.defect.empty()) fail(info.defect, kReexport);
+  return info;
+}
+
+void check_item(PlanItem& item, const MediaLimits& limits) {
+  if (!item.is_clip) {
+    item.photo = check_source(item, limits);
+    return;
+  }
+  item.clip = probe_clip(item.path, item.pointer, item.reference, limits);
+  if (item.in_us >= item.clip.duration_us) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", double(item.clip.duration_us) / 1e6);
+    std::string len = buf;  // 0.40 -> 0.4, 12.00 -> 12
+    while (len.back() == '0') len.pop_back();
+    if (len.back() == '.') len.pop_back();
+    throw MediaError({{item.pointer, item.reference, "`in` is past the end of the clip (" + len + " s long)",
+                       "set `in` inside the clip, or trim the segment"}});
+  }
+}
+
+namespace {
+
+/// The picture framed for `item`'s fit mode at prep_scale times the canvas, in YUV 4:2:0.
+/// Cover and stretch are one scaling: done by swscale in the same pass as the conversion
+/// (no framed BGR copy next to the decoded photo: the largest transient of a render).
+YuvImage frame_yuv(const Plan& plan, const PlanItem& item, cv::Mat photo, const FitSizes& z) {
+  const int fw = z.fw, fh = z.fh;
+  cv::Mat framed;
+  switch (item.fit) {
+    case draft::Fit::Cover:
+      return bgr_to_yuv(photo, z.cover.width, z.cover.height);
+    case draft::Fit::Stretch:
+      return bgr_to_yuv(photo, fw, fh);
+    case draft::Fit::Contain: {
+      const auto& bg = plan.background;
+      framed = cv::Mat(fh, fw, CV_8UC3, cv::Scalar(bg.b, bg.g, bg.r));
+      place_contained(photo, framed);
+      break;
+    }
+    case draft::Fit::Blur: {
+      // A blurred, darkened cover of the photo, made small and scaled up (cheap and smooth).
+      double c = std::max(double(fw) / photo.cols, double(fh) / photo.rows);
+      int sw = std::max(1, int(std::lround(photo.cols * c / 16))),
+          sh = std::max(1, int(std::lround(photo.rows * c / 16)));
+      cv::Mat small;
+      cv::resize(photo, small, cv::Size(sw, sh), 0, 0, cv::INTER_AREA);
+      int cw = std::min(sw, std::max(1, fw / 16)), ch = std::min(sh, std::max(1, fh / 16));
+      cv::Mat crop = small(cv::Rect((sw - cw) / 2, (sh - ch) / 2, cw, ch)).clone();
+      cv::GaussianBlur(crop, crop, cv::Size(0, 0), 2.0);
+      crop.convertTo(crop, -1, 0.55, 0);
+      cv::resize(crop, framed, cv::Size(fw, fh), 0, 0, cv::INTER_CUBIC);
+      place_contained(photo, framed);
+      break;
+    }
+  }
+  photo.release();  // now, not when the caller's expression ends: the decode is the largest buffer
+  return bgr_to_yuv(framed);
+}
+
+/// The part of a framed picture (cols x rows) the Ken Burns path can show, plus the warp's
+/// filter support: a square photo covering a 16:9 canvas is nearly half unused, and memory is
+/// what bounds the source cache.
+Region reachable_region(const Plan& plan, const PlanItem& item, int cols, int rows) {
+  const double s = item.prep_scale;
+  double x0 = cols, y0 = rows, x1 = 0, y1 = 0;
+  for (int i = 0; i <= 32; ++i) {
+    Affine m = ken_burns_affine(item.kb.at(i / 32.0), s, cols, rows, plan.width, plan.height);
+    x0 = std::min(x0, m[2]);
+    y0 = std::min(y0, m[5]);
+    x1 = std::max(x1, m[0] * (plan.width - 1) + m[2]);
+    y1 = std::max(y1, m[4] * (plan.height - 1) + m[5]);
+  }
+  const double margin = 2.0 * std::max(1.0, s) + 2;
+  int cx0 = std::clamp(int(std::floor(x0 - margin)) & ~1, 0, cols - 2);
+  int cy0 = std::clamp(int(std::floor(y0 - margin)) & ~1, 0, rows - 2);
+  int cx1 = std::clamp(int(std::ceil(x1 + margin)) + 1, cx0 + 2, cols);
+  int cy1 = std::clamp(int(std::ceil(y1 + margin)) + 1, cy0 + 2, rows);
+  cx1 = std::min(cols, cx0 + ((cx1 - cx0 + 1) & ~1));
+  cy1 = std::min(rows, cy0 + ((cy1 - cy0 + 1) & ~1));
+  return {cx0, cy0, cx1 - cx0, cy1 - cy0};
+}
+
+/// The prepared source made of `part`, the region `r` of a framed picture cols x rows.
+std::shared_ptr<const PreparedSource> prepared_from(const PlanItem& item, int cols, int rows, Region r, YuvImage part) {
+  auto out = std::make_shared<PreparedSource>();
+  out->full_width = cols;
+  out->full_height = rows;
+  out->offset_x = r.x;
+  out->offset_y = r.y;
+  out->image = std::move(part);
+  out->scale = item.prep_scale;
+  return out;
+}
+
+std::shared_ptr<const PreparedSource> keep_reachable(const Plan& plan, const PlanItem& item, const YuvImage& framed) {
+  const Region r = reachable_region(plan, item, framed.width(), framed.height());
+  return prepared_from(item, framed.width(), framed.height(), r, copy_region(framed, r.x, r.y, r.width, r.height));
+}
+
+/// The proxy key of `item`'s framed picture: the file's identity and everything the framing
+/// depends on. Empty when a proxy is not worth it (a photo not much larger than its framing
+/// decodes about as fast as its proxy reads) or the file cannot be identified.
+std::string proxy_key(const PlanItem& item, const PhotoInfo& info, const Plan& plan, const FitSizes& z,
+                      cv::Size want) {
+  if (int64_t(info.width) * info.height < 2 * int64_t(want.width) * want.height) return {};
+  std::string id = ProxyCache::file_identity(item.path);
+  if (id.empty()) return {};
+  char facts[160];
+  std::snprintf(facts, sizeof facts, "|fit=%d|want=%dx%d|frame=%dx%d|bg=%02x%02x%02x", int(item.fit), want.width,
+                want.height, z.fw, z.fh, plan.background.r, plan.background.g, plan.background.b);
+  // The version changes whenever decoding or framing would make different pixels (2: cover
+  // and stretch scaled by swscale).
+  return "reel-proxy-2|" + id + facts;
+}
+
+}  // namespace
+
+std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const PlanItem& item,
+                                                     const ProxyCache* proxies) {
+  // Checked up front (render_to_file, render_still): the probe reads a whole file (JPEG
+  // markers, PNG checksums), not to be done again in the middle of a render.
+  const PhotoInfo info =
+      item.photo.format != PhotoFormat::Unknown ? item.photo : check_source(item, MediaLimits{INT64_MAX, INT64_MAX});
+  const cv::Size shown(info.display_width(), info.display_height());
+  // The size the fit needs the photo at, so decoders can scale while decoding.
+  const FitSizes z = fit_sizes(plan, item, shown);
+  cv::Size want;
+  switch (item.fit) {
+    case draft::Fit::Cover:
+      want = z.cover;
+      break;
+    case draft::Fit::Contain:
+    case draft::Fit::Blur:
+      want = z.contain;
+      break;
+    case draft::Fit::Stretch:
+      want = cv::Size(z.fw, z.fh);
+      break;
+  }
+  const std::string key = proxies ? proxy_key(item, info, plan, z, want) : std::string();
+  if (!key.empty()) {
+    int cols = 0, rows = 0;
+    Region part;
+    auto reachable = [&](int w, int h) {
+      cols = w;
+      rows = h;
+      return part = reachable_region(plan, item, w, h);
+    };
+    if (std::optional<YuvImage> image = proxies->load(key, reachable))
+      return prepared_from(item, cols, rows, part, std::move(*image));
+  }
+  cv::Mat photo;
+  try {
+    photo = decode_photo(item.path, info, want, plan.background);
+  } catch (const DecodeError& e) {
+    throw MediaError({{item.pointer, item.reference, e.what(), kReexport}});
+  } catch (const cv::Exception& e) {
+    throw MediaError({{item.pointer, item.reference, std::string("cannot be decoded (") + e.err + ")", kReexport}});
+  }
+  const YuvImage framed = frame_yuv(plan, item, std::move(photo), z);
+  if (!key.empty()) proxies->store(key, framed);
+  return keep_reachable(plan, item, framed);
+}
+
+std::shared_ptr<const PreparedSource> frame_picture(const Plan& plan, const PlanItem& item, cv::Mat photo,
+                                                    cv::Size shown) {
+  if (shown.width <= 0 || shown.height <= 0) shown = photo.size();
+  return keep_reachable(plan, item, frame_yuv(plan, item, std::move(photo), fit_sizes(plan, item, shown)));
+}
+
+}  // namespace reel::engine

@@ -1,0 +1,205 @@
+#include "engine/photo/proxy_cache.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <vector>
+
+#include "base/error.h"
+#include "base/files.h"
+
+namespace reel::engine {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr char kMagic[8] = {'R', 'E', 'E', 'L', 'P', 'R', 'X', '1'};
+constexpr int64_t kIdentitySample = 64 * 1024;
+
+/// A 64-bit hash over 8-byte words (fast enough to check a whole entry on every read).
+uint64_t hash_bytes(const uint8_t* p, size_t n, uint64_t h = 0xcbf29ce484222325ull) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    h = (h ^ w) * 0x100000001b3ull;
+    h ^= h >> 29;
+  }
+  for (; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
+  return h;
+}
+
+uint64_t hash_string(const std::string& s, uint64_t h = 0xcbf29ce484222325ull) {
+  return hash_bytes(reinterpret_cast<const uint8_t*>(s.data()), s.size(), h);
+}
+
+std::string hex(uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+/// Closes on every path.
+struct File {
+  std::FILE* f = nullptr;
+  explicit File(std::FILE* file) : f(file) {}
+  ~File() {
+    if (f) std::fclose(f);
+  }
+  File(const File&) = delete;
+  File& operator=(const File&) = delete;
+};
+
+struct Header {
+  char magic[8];
+  uint32_t key_bytes;
+  int32_t width, height;
+  uint64_t checksum;
+};
+
+std::vector<PlaneView> planes_of(const YuvImage& image) {
+  YuvView v = image.view();
+  return {v.plane[0], v.plane[1], v.plane[2]};
+}
+
+}  // namespace
+
+std::unique_ptr<ProxyCache> proxy_cache_for(const RenderOptions& options) {
+  if (options.proxy_dir.empty()) return nullptr;
+  return std::make_unique<ProxyCache>(options.proxy_dir);
+}
+
+ProxyCache::ProxyCache(std::string dir, int64_t max_bytes) : dir_(std::move(dir)), max_bytes_(max_bytes) {}
+
+std::string ProxyCache::file_identity(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  File f(std::fopen(path.c_str(), "rb"));
+  if (!f.f) return {};
+  const int64_t size = st.st_size;
+  std::vector<uint8_t> sample(size_t(std::min(size, 2 * kIdentitySample)));
+  size_t got = 0;
+  if (size <= 2 * kIdentitySample) {
+    got = std::fread(sample.data(), 1, sample.size(), f.f);
+  } else {
+    got = std::fread(sample.data(), 1, size_t(kIdentitySample), f.f);
+    if (std::fseek(f.f, long(size - kIdentitySample), SEEK_SET) == 0)
+      got += std::fread(sample.data() + kIdentitySample, 1, size_t(kIdentitySample), f.f);
+  }
+  if (got != sample.size()) return {};
+  std::error_code ec;
+  std::string abs = fs::absolute(path, ec).lexically_normal().string();
+  return abs + "|" + std::to_string(size) + "|" + std::to_string(int64_t(st.st_mtim.tv_sec)) + "." +
+         std::to_string(int64_t(st.st_mtim.tv_nsec)) + "|" + std::to_string(uint64_t(st.st_ino)) + "|" +
+         hex(hash_bytes(sample.data(), sample.size()));
+}
+
+std::string ProxyCache::path_for(const std::string& key) const {
+  return (fs::path(dir_) / (hex(hash_string(key)) + ".proxy")).string();
+}
+
+std::optional<YuvImage> ProxyCache::load(const std::string& key, const RegionFn& region) const {
+  const std::string path = path_for(key);
+  File f(std::fopen(path.c_str(), "rb"));
+  if (!f.f) return std::nullopt;
+  Header h{};
+  if (std::fread(&h, sizeof h, 1, f.f) != 1 || std::memcmp(h.magic, kMagic, sizeof kMagic) != 0 ||
+      h.key_bytes != key.size())
+    return std::nullopt;
+  std::string stored(key.size(), '\0');
+  if (std::fread(stored.data(), 1, stored.size(), f.f) != stored.size() || stored != key) return std::nullopt;
+  if (h.width <= 0 || h.height <= 0 || h.width % 2 || h.height % 2 || h.width > 65536 || h.height > 65536)
+    return std::nullopt;
+  const Region r = region ? region(h.width, h.height) : Region{0, 0, h.width, h.height};
+  if (r.x < 0 || r.y < 0 || r.width <= 0 || r.height <= 0 || r.x + r.width > h.width || r.y + r.height > h.height ||
+      (r.x | r.y | r.width | r.height) % 2)
+    return std::nullopt;
+  YuvImage image(r.width, r.height);
+  const std::vector<PlaneView> planes = planes_of(image);
+  std::vector<uint8_t> row(size_t(h.width));
+  uint64_t sum = 0xcbf29ce484222325ull;
+  for (int p = 0; p < 3; ++p) {
+    const int shift = p ? 1 : 0, stored_w = h.width >> shift, stored_h = h.height >> shift;
+    const int x0 = r.x >> shift, y0 = r.y >> shift;
+    for (int y = 0; y < stored_h; ++y) {
+      if (std::fread(row.data(), 1, size_t(stored_w), f.f) != size_t(stored_w)) return std::nullopt;
+      sum = hash_bytes(row.data(), size_t(stored_w), sum);
+      if (y >= y0 && y < y0 + planes[size_t(p)].height)
+        std::memcpy(planes[size_t(p)].row(y - y0), row.data() + x0, size_t(planes[size_t(p)].width));
+    }
+  }
+  if (sum != h.checksum || std::fgetc(f.f) != EOF) return std::nullopt;
+  ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0);  // recently used: trimmed last
+  ++hits_;
+  return image;
+}
+
+void ProxyCache::store(const std::string& key, const YuvImage& image) const {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec) return;
+  base::AtomicFile file(path_for(key));
+  Header h{};
+  std::memcpy(h.magic, kMagic, sizeof kMagic);
+  h.key_bytes = uint32_t(key.size());
+  h.width = image.width();
+  h.height = image.height();
+  h.checksum = 0xcbf29ce484222325ull;
+  const std::vector<PlaneView> planes = planes_of(image);
+  for (const PlaneView& p : planes)
+    for (int y = 0; y < p.height; ++y) h.checksum = hash_bytes(p.row(y), size_t(p.width), h.checksum);
+  bool ok = false;
+  {
+    File f(std::fopen(file.temp_path().c_str(), "wb"));
+    if (f.f) {
+      ok = std::fwrite(&h, sizeof h, 1, f.f) == 1 && std::fwrite(key.data(), 1, key.size(), f.f) == key.size();
+      for (const PlaneView& p : planes)
+        for (int y = 0; ok && y < p.height; ++y) ok = std::fwrite(p.row(y), 1, size_t(p.width), f.f) == size_t(p.width);
+      ok = std::fclose(f.f) == 0 && ok;
+      f.f = nullptr;
+    }
+  }
+  // A proxy that cannot be kept (a full disk, a read-only cache) costs a decode next time,
+  // never the render.
+  if (!ok) return;
+  try {
+    file.commit();
+  } catch (const base::FileError&) {
+    return;
+  }
+  ++stores_;
+  trim();
+}
+
+void ProxyCache::trim() const {
+  struct Entry {
+    fs::path path;
+    int64_t bytes;
+    fs::file_time_type used;
+  };
+  std::vector<Entry> entries;
+  int64_t total = 0;
+  std::error_code ec;
+  for (const auto& de : fs::directory_iterator(dir_, ec)) {
+    if (de.path().extension() != ".proxy" || !de.is_regular_file(ec)) continue;
+    Entry e{de.path(), int64_t(de.file_size(ec)), de.last_write_time(ec)};
+    if (ec) continue;
+    total += e.bytes;
+    entries.push_back(std::move(e));
+  }
+  if (total <= max_bytes_) return;
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.used < b.used; });
+  // Down to 80% of the budget, so the next few stores do not each walk the folder again.
+  for (const Entry& e : entries) {
+    if (total <= max_bytes_ / 5 * 4) break;
+    if (fs::remove(e.path, ec)) total -= e.bytes;
+  }
+}
+
+}  // namespace reel::engine

@@ -1,0 +1,46 @@
+#pragma once
+// Ken Burns motion. A path between two focus points (x, y: the point of the
+// source at the frame centre; z: zoom over the fitted framing) with a typed easing curve,
+// resolved from the draft's explicit points or presets, and turned into one affine map per
+// frame from canvas pixels to prepared-source pixels.
+#include "engine/internal.h"
+#include <array>
+#include <cstdint>
+
+#include "draft/model.h"
+
+namespace reel::engine {
+
+/// A named easing curve over [0, 1]: linear, in (t^2), out (1-(1-t)^2), inout (smoothstep).
+double ease(draft::Ease e, double t);
+
+/// A resolved Ken Burns path: no presets left.
+struct KbPath {
+  draft::FocusPoint from, to;
+  draft::Ease ease = draft::Ease::InOut;
+  draft::FocusPoint at(double t) const;  // t in [0, 1], eased here
+  double max_zoom() const;
+  double min_zoom() const;
+};
+
+/// Resolves a segment's Ken Burns setting. `auto` picks from a varied list using `seed` and
+/// never repeats `previous_auto` (the index of the last auto move on the track; updated).
+KbPath resolve_ken_burns(const draft::KenBurns& kb, uint64_t seed, int* previous_auto);
+
+/// 2x3 matrix mapping destination pixel (x, y) to source pixel coordinates (OpenCV's
+/// WARP_INVERSE_MAP convention, pixel centres at integers).
+using Affine = std::array<double, 6>;
+
+/// The map for a canvas of `canvas_w` x `canvas_h` showing focus point `f` of a prepared
+/// source `src_w` x `src_h` made at `scale` times the fitted framing. The view window is
+/// clamped inside the source, so no edge ever shows.
+Affine ken_burns_affine(const draft::FocusPoint& f, double scale, int src_w, int src_h, int canvas_w, int canvas_h);
+
+/// The same map for the half-size chroma planes (centre-sited 4:2:0 samples).
+Affine chroma_affine(const Affine& luma);
+
+/// Composes a destination-side change: a map for dst' = s * (dst - c) + c + t (zoom by `s`
+/// about (cx, cy), then shift by (tx, ty) destination pixels).
+Affine with_dst_transform(const Affine& m, double s, double cx, double cy, double tx, double ty);
+
+}  // namespace reel::engine

@@ -1,0 +1,495 @@
+// End-to-end: the reel binary's render commands. Bad input gets a message naming the
+// segment, the file and what to do, exit code 1, and no output file.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <libheif/heif.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <fstream>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <thread>
+
+#include "tests/engine/support/media_fixtures.h"
+#include "support/clip_writer.h"
+#include "support/run_command.h"
+#include "support/wav_writer.h"
+
+namespace reel::test {
+namespace {
+
+std::vector<uint8_t> bytes_of(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+void write_bytes(const std::string& path, const std::vector<uint8_t>& b) {
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), std::streamsize(b.size()));
+}
+
+/// A folder with a good photo, a draft whose second segment uses `bad`, and a render of it.
+struct BadInputCase {
+  TempDir dir;
+  RunResult run(const std::string& bad) {
+    write_image(dir.file("good.jpg"), detailed_photo(320, 180, 1));
+    Json j = slideshow_json(160, 90, 25, {"good.jpg", bad}, 500);
+    std::ofstream(dir.file("draft.json")) << j.dump();
+    return run_command(REEL_BINARY, {"render", "draft.json", "-o", "out.mp4"}, "", dir.path().string());
+  }
+  bool output_left() const {
+    for (auto& e : fs::directory_iterator(dir.path()))
+      if (e.path().filename().string().find("out.mp4") != std::string::npos) return true;
+    return false;
+  }
+};
+
+const std::string kRedo = "; re-export or re-download the photo, or replace it in the draft\n";
+
+void expect_refused(BadInputCase& c, const std::string& file, const std::string& message) {
+  RunResult r = c.run(file);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.err, "reel: /t/0/sg/1: " + file + ": " + message) << "stdout: " << r.out;
+  EXPECT_FALSE(c.output_left());
+}
+
+TEST(RenderBadInput, MissingFile) {
+  BadInputCase c;
+  expect_refused(c, "nope.jpg",
+                 "file not found (looked for " + c.dir.file("nope.jpg") +
+                     "); check the path; relative paths start at the draft's folder\n");
+}
+
+TEST(RenderBadInput, EmptyFile) {
+  BadInputCase c;
+  write_bytes(c.dir.file("empty.jpg"), {});
+  expect_refused(c, "empty.jpg", "the file is empty (0 bytes); replace it with the photo itself\n");
+}
+
+TEST(RenderBadInput, TruncatedJpegPngWebp) {
+  for (const char* ext : {"jpg", "png", "webp"}) {
+    BadInputCase c;
+    std::string full = c.dir.file(std::string("full.") + ext);
+    cv::imwrite(full, detailed_photo(400, 300, 2));
+    auto b = bytes_of(full);
+    b.resize(b.size() * 2 / 3);
+    std::string name = std::string("cut.") + ext;
+    write_bytes(c.dir.file(name), b);
+    std::string fmt = ext == std::string("jpg") ? "JPEG" : ext == std::string("png") ? "PNG" : "WebP";
+    expect_refused(c, name, "the " + fmt + " is truncated (the file ends before the image does)" + kRedo);
+  }
+}
+
+TEST(RenderBadInput, CorruptJpegHeaderAndPngChecksum) {
+  {
+    BadInputCase c;
+    cv::imwrite(c.dir.file("x.jpg"), detailed_photo(400, 300, 3));
+    auto b = bytes_of(c.dir.file("x.jpg"));
+    for (size_t i = 20; i < 40; ++i) b[i] = 0x41;  // after SOI and the JFIF segment
+    write_bytes(c.dir.file("bad.jpg"), b);
+    expect_refused(c, "bad.jpg", "the JPEG is corrupt (bad marker at byte 20)" + kRedo);
+  }
+  {
+    BadInputCase c;
+    cv::imwrite(c.dir.file("x.png"), detailed_photo(400, 300, 4));
+    auto b = bytes_of(c.dir.file("x.png"));
+    b[b.size() / 2] ^= 0xFF;
+    write_bytes(c.dir.file("bad.png"), b);
+    expect_refused(c, "bad.png", "the PNG is corrupt (chunk IDAT fails its checksum)" + kRedo);
+  }
+}
+
+TEST(RenderBadInput, CorruptWebpDataFailsAtDecodeWithTheSameKindOfMessage) {
+  BadInputCase c;
+  cv::imwrite(c.dir.file("x.webp"), detailed_photo(400, 300, 5));
+  auto b = bytes_of(c.dir.file("x.webp"));
+  for (size_t i = 40; i < b.size(); ++i) b[i] = uint8_t(i * 7);
+  write_bytes(c.dir.file("bad.webp"), b);
+  expect_refused(c, "bad.webp", "the WebP image data is corrupt or truncated (the decoder gave up)" + kRedo);
+}
+
+/// A small HEIC written through libheif's HEVC encoder.
+void write_heic(const std::string& path) {
+  cv::Mat m = detailed_photo(256, 160, 6), rgb;
+  cv::cvtColor(m, rgb, cv::COLOR_BGR2RGB);
+  heif_context* ctx = heif_context_alloc();
+  heif_encoder* enc = nullptr;
+  heif_context_get_encoder_for_format(ctx, heif_compression_HEVC, &enc);
+  heif_image* img = nullptr;
+  heif_image_create(rgb.cols, rgb.rows, heif_colorspace_RGB, heif_chroma_interleaved_RGB, &img);
+  heif_image_add_plane(img, heif_channel_interleaved, rgb.cols, rgb.rows, 8);
+  int stride = 0;
+  uint8_t* p = heif_image_get_plane(img, heif_channel_interleaved, &stride);
+  for (int y = 0; y < rgb.rows; ++y) std::memcpy(p + y * stride, rgb.ptr(y), size_t(rgb.cols) * 3);
+  heif_context_encode_image(ctx, img, enc, nullptr, nullptr);
+  heif_context_write_to_file(ctx, path.c_str());
+  heif_image_release(img);
+  heif_encoder_release(enc);
+  heif_context_free(ctx);
+}
+
+TEST(RenderBadInput, TruncatedHeic) {
+  if (!heif_have_encoder_for_format(heif_compression_HEVC)) GTEST_SKIP() << "libheif has no HEVC encoder here";
+  BadInputCase c;
+  write_heic(c.dir.file("x.heic"));
+  auto b = bytes_of(c.dir.file("x.heic"));
+  b.resize(b.size() * 2 / 3);
+  write_bytes(c.dir.file("cut.heic"), b);
+  expect_refused(c, "cut.heic", "the HEIF is truncated (the file ends before the image does)" + kRedo);
+}
+
+TEST(RenderBadInput, CorruptHeicIsRefusedWithItsSegmentAndNoFile) {
+  if (!heif_have_encoder_for_format(heif_compression_HEVC)) GTEST_SKIP() << "libheif has no HEVC encoder here";
+  BadInputCase c;
+  write_heic(c.dir.file("x.heic"));
+  auto b = bytes_of(c.dir.file("x.heic"));
+  // Damage the metadata box (item locations and properties) after ftyp.
+  for (size_t i = 40; i < std::min<size_t>(b.size(), 200); ++i) b[i] = uint8_t(0xA5 ^ i);
+  write_bytes(c.dir.file("bad.heic"), b);
+  RunResult r = c.run("bad.heic");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.err.rfind("reel: /t/0/sg/1: bad.heic: the HEIF ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find(kRedo), std::string::npos) << r.err;
+  EXPECT_FALSE(c.output_left());
+}
+
+TEST(RenderBadInput, TextFileNamedJpg) {
+  BadInputCase c;
+  std::ofstream(c.dir.file("notes.jpg")) << "these are my holiday notes\n";
+  expect_refused(c, "notes.jpg",
+                 "not an image: the file holds text, not JPEG, PNG, WebP, BMP, TIFF or HEIC data; replace it with the "
+                 "photo itself (the file name's extension does not make it one)\n");
+}
+
+/// A real 30000x30000 greyscale PNG (all black): under a megabyte on disk, 900 MB decoded.
+void write_huge_png(const std::string& path, int side) {
+  std::vector<uint8_t> out = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  auto chunk = [&](const char* type, const std::vector<uint8_t>& data) {
+    uint32_t n = uint32_t(data.size());
+    uint8_t len[4] = {uint8_t(n >> 24), uint8_t(n >> 16), uint8_t(n >> 8), uint8_t(n)};
+    out.insert(out.end(), len, len + 4);
+    size_t start = out.size();
+    out.insert(out.end(), type, type + 4);
+    out.insert(out.end(), data.begin(), data.end());
+    uint32_t crc = uint32_t(crc32(0, out.data() + start, uInt(out.size() - start)));
+    uint8_t c[4] = {uint8_t(crc >> 24), uint8_t(crc >> 16), uint8_t(crc >> 8), uint8_t(crc)};
+    out.insert(out.end(), c, c + 4);
+  };
+  uint32_t s = uint32_t(side);
+  chunk("IHDR", {uint8_t(s >> 24), uint8_t(s >> 16), uint8_t(s >> 8), uint8_t(s), uint8_t(s >> 24), uint8_t(s >> 16),
+                 uint8_t(s >> 8), uint8_t(s), 8, 0, 0, 0, 0});
+  z_stream z{};
+  deflateInit(&z, 9);
+  std::vector<uint8_t> row(size_t(side) + 1, 0), idat, buf(1 << 16);
+  for (int y = 0; y < side; ++y) {
+    z.next_in = row.data();
+    z.avail_in = uInt(row.size());
+    do {
+      z.next_out = buf.data();
+      z.avail_out = uInt(buf.size());
+      deflate(&z, y + 1 == side ? Z_FINISH : Z_NO_FLUSH);
+      idat.insert(idat.end(), buf.data(), buf.data() + (buf.size() - z.avail_out));
+    } while (z.avail_out == 0);
+  }
+  deflateEnd(&z);
+  chunk("IDAT", idat);
+  chunk("IEND", {});
+  write_bytes(path, out);
+}
+
+TEST(RenderBadInput, DecompressionBombPngIsRefusedBeforeDecoding) {
+  BadInputCase c;
+  write_huge_png(c.dir.file("bomb.png"), 30000);
+  expect_refused(c, "bomb.png",
+                 "the image is 30000x30000 (900 megapixels), over the limit of 100 megapixels; scale it down, or raise "
+                 "the limit with --max-megapixels\n");
+}
+
+TEST(RenderBadInput, UnsupportedFormat) {
+  BadInputCase c;
+  write_bytes(c.dir.file("layers.psd"), {'8', 'B', 'P', 'S', 0, 1, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 1, 0, 0x80, 0xff});
+  expect_refused(c, "layers.psd",
+                 "unsupported format: not JPEG, PNG, WebP, BMP, TIFF or HEIC; convert it to JPEG or PNG\n");
+}
+
+TEST(RenderBadInput, EveryBadSourceIsListedAtOnce) {
+  TempDir dir;
+  write_bytes(dir.file("empty.png"), {});
+  Json j = slideshow_json(160, 90, 25, {"a.jpg", "empty.png"}, 500);
+  std::ofstream(dir.file("draft.json")) << j.dump();
+  RunResult r = run_command(REEL_BINARY, {"render", "draft.json", "-o", "out.mp4"}, "", dir.path().string());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("/t/0/sg/0: a.jpg: file not found"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/t/0/sg/1: empty.png: the file is empty"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir.file("out.mp4")));
+}
+
+TEST(RenderBadInput, BadClipsAreListedAtOnceWithExitOneAndNoFile) {
+  TempDir dir;
+  std::vector<int64_t> ten;
+  for (int i = 0; i < 10; ++i) ten.push_back(i * 40);
+  write_clip(dir.path() / "short.mp4", 64, 48, ten);            // 0.4 s: `in` 900 is past its end
+  write_clip(dir.path() / "still.gif", 64, 48, {0}, 0, "gif");  // a GIF with one frame
+  std::ofstream(dir.file("notes.mp4")) << "this is text, not a video\n";
+  write_clip(dir.path() / "whole.mp4", 64, 48, ten);
+  std::vector<uint8_t> cut = bytes_of(dir.file("whole.mp4"));
+  cut.resize(cut.size() / 2);
+  write_bytes(dir.file("cut.mp4"), cut);
+  Json j = slideshow_json(160, 90, 25, {"short.mp4", "still.gif", "notes.mp4", "cut.mp4"}, 500);
+  j["t"][0]["sg"][0]["in"] = 900;
+  std::ofstream(dir.file("draft.json")) << j.dump();
+  RunResult r = run_command(REEL_BINARY, {"render", "draft.json", "-o", "out.mp4"}, "", dir.path().string());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("/t/0/sg/0: short.mp4: `in` is past the end of the clip (0.4 s long)"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("/t/0/sg/1: still.gif: is a GIF with a single frame"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/t/0/sg/2: notes.mp4: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/t/0/sg/3: cut.mp4: "), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir.file("out.mp4")));
+}
+
+TEST(RenderCommand, RendersAClipBesideAPhoto) {
+  TempDir dir;
+  std::vector<int64_t> pts;
+  for (int i = 0; i < 25; ++i) pts.push_back(i * 40);
+  write_clip(dir.path() / "clip.mov", 160, 120, pts, 0, "libx264", 440);
+  write_image(dir.file("p.jpg"), detailed_photo(320, 180, 3));
+  Json j = slideshow_json(160, 90, 25, {"p.jpg", "clip.mov"}, 500);
+  j["t"][0]["sg"][1]["m"] = {{"tr", {{"type", "fade"}, {"d", 200}}}, {"fit", "blur"}};
+  std::ofstream(dir.file("draft.json")) << j.dump();
+  RunResult r = run_command(REEL_BINARY, {"render", "draft.json", "-o", "out.mp4"}, "", dir.path().string());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  VideoProbe p = probe_video(dir.file("out.mp4"));
+  EXPECT_EQ(p.frames, 25);
+  EXPECT_TRUE(p.has_audio);  // the clip's own sound
+}
+
+struct GoodCase {
+  TempDir dir;
+  GoodCase(int ms = 500, int photos = 2) {
+    std::vector<std::string> names;
+    for (int i = 0; i < photos; ++i) {
+      names.push_back("p" + std::to_string(i) + ".jpg");
+      write_image(dir.file(names.back()), detailed_photo(320, 200, uint32_t(10 + i)));
+    }
+    Json j = slideshow_json(320, 180, 25, names, ms, {{"kb", "auto"}});
+    j["m"]["title"] = "Test show";
+    j["t"][0]["sg"][1]["m"]["tr"] = {{"type", "fade"}, {"d", 200}};
+    reel::test::write_wav(dir.file("music.wav"), reel::test::sine(ms / 1000.0, 440, 0.3));
+    j["t"].push_back({{"tt", 1}, {"m", {{"name", "BGM"}}}, {"sg", {{{"s", 0}, {"d", ms}, {"src", "music.wav"}}}}});
+    j["t"].push_back({{"tt", 7}, {"sg", {{{"s", 0}, {"d", ms}, {"m", {{"text", "Hello"}}}}}}});
+    std::ofstream(dir.file("draft.json")) << j.dump();
+  }
+  RunResult reel(std::vector<std::string> args) { return run_command(REEL_BINARY, args, "", dir.path().string()); }
+};
+
+TEST(RenderCommand, RendersTheTitleAndTheMusic) {
+  GoodCase c;
+  RunResult r = c.reel({"render", "draft.json", "-o", "out.mp4", "--threads", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto p = probe_video(c.dir.file("out.mp4"));
+  EXPECT_EQ(p.frames, 25);
+  EXPECT_EQ(p.width, 320);
+  auto count = [&](const std::string& needle) {
+    size_t n = 0;
+    for (size_t at = r.err.find(needle); at != std::string::npos; at = r.err.find(needle, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_TRUE(p.has_audio) << "the music is mixed in";
+  EXPECT_EQ(count("note"), 0u) << r.err;
+  EXPECT_EQ(count("text"), 0u) << "the title is drawn: " << r.err;
+  EXPECT_EQ(r.out, "") << "silent on stdout when not a terminal";
+}
+
+TEST(RenderCommand, PreviewWritesNextToTheCurrentFolderAtPreviewSize) {
+  GoodCase c;
+  RunResult r = c.reel({"preview", "draft.json", "--size", "160x90"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto p = probe_video(c.dir.file("draft.preview.mp4"));
+  EXPECT_EQ(p.width, 160);
+  EXPECT_EQ(p.height, 90);
+}
+
+TEST(RenderCommand, ProgressJsonPrintsJsonLines) {
+  GoodCase c;
+  RunResult r = c.reel({"render", "draft.json", "-o", "out.mp4", "--progress", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_FALSE(r.out.empty());
+  std::string last = r.out.substr(r.out.rfind('{'));
+  Json j = Json::parse(last);
+  EXPECT_EQ(j["frames"], 25);
+  EXPECT_EQ(j["total"], 25);
+  EXPECT_EQ(r.out.find("\"frames\":25,"), r.out.rfind("\"frames\":25,")) << "the last line once: " << r.out;
+}
+
+TEST(RenderCommand, StillAndStoryboardWritePngs) {
+  GoodCase c(1000, 3);
+  RunResult r = c.reel({"still", "draft.json", "--at", "0.5", "-o", "frame.png"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  cv::Mat f = cv::imread(c.dir.file("frame.png"));
+  EXPECT_EQ(f.cols, 320);
+  EXPECT_EQ(f.rows, 180);
+  r = c.reel({"storyboard", "draft.json", "-o", "board.png"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  cv::Mat b = cv::imread(c.dir.file("board.png"));
+  EXPECT_GE(b.cols, 720);
+  EXPECT_GT(b.rows, 200);
+}
+
+TEST(RenderCommand, UsageErrorsExitWithTwo) {
+  GoodCase c;
+  EXPECT_EQ(c.reel({"render", "draft.json", "-o", "out.mp4", "--size", "123"}).exit_code, 2);
+  EXPECT_EQ(c.reel({"render", "draft.json"}).exit_code, 2);
+  EXPECT_EQ(c.reel({"render", "draft.json", "-o", "o.mp4", "--preset", "fast"}).exit_code, 2);
+  EXPECT_FALSE(fs::exists(c.dir.file("out.mp4")));
+}
+
+TEST(RenderCommand, InterruptStopsCleanlyWithExitThreeAndNoFile) {
+  GoodCase c(20000, 2);
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (chdir(c.dir.path().c_str()) != 0) _exit(99);
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 2);
+    execl(REEL_BINARY, REEL_BINARY, "render", "draft.json", "-o", "out.mp4", "--size", "640x360", nullptr);
+    _exit(98);
+  }
+  // Wait until the render has started writing its temporary file, then press Ctrl-C.
+  bool started = false;
+  for (int i = 0; i < 200 && !started; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    for (auto& e : fs::directory_iterator(c.dir.path()))
+      if (e.path().extension() == ".tmp") started = true;
+  }
+  EXPECT_TRUE(started);
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 3);
+  for (auto& e : fs::directory_iterator(c.dir.path()))
+    EXPECT_EQ(e.path().filename().string().find("out.mp4"), std::string::npos) << e.path();
+}
+
+TEST(RenderCommand, KeepsProxiesInTheCacheFolderAndCacheShowsAndClearsThem) {
+  TempDir dir;
+  write_image(dir.file("a.png"), detailed_photo(1600, 1200, 5));
+  write_image(dir.file("b.jpg"), detailed_photo(1200, 1600, 6));
+  std::ofstream(dir.file("draft.json")) << slideshow_json(320, 180, 25, {"a.png", "b.jpg"}, 500).dump();
+  const std::string cache = dir.file("cache");
+  auto reel = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"XDG_CACHE_HOME=" + cache, REEL_BINARY});
+    return run_command("/usr/bin/env", args, "", dir.path().string());
+  };
+  const std::string proxies = cache + "/reel/proxies", media = cache + "/reel/media";
+  RunResult r = reel({"cache"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "proxies: " + proxies + " - 0 files, 0.0 MB; photos decoded and framed by earlier renders (made again when needed)\n"
+                   "media: " + media + " - 0 files, 0.0 MB; sources downloaded for local renders (downloaded again when needed)\n");
+
+  ASSERT_EQ(reel({"render", "draft.json", "-o", "fresh.mp4", "--no-cache"}).exit_code, 0);
+  EXPECT_FALSE(fs::exists(proxies)) << "--no-cache keeps nothing";
+  r = reel({"render", "draft.json", "-o", "out.mp4"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto count = [&] {
+    int files = 0;
+    for (auto& e : fs::directory_iterator(proxies)) files += e.path().extension() == ".proxy";
+    return files;
+  };
+  EXPECT_EQ(count(), 2);
+  r = reel({"preview", "draft.json", "-o", "quick.mp4", "--size", "160x90"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(count(), 4) << "two photos, framed for the render's size and for the preview's";
+  r = reel({"cache"});
+  EXPECT_EQ(r.out.rfind("proxies: " + proxies + " - 4 files, ", 0), 0u) << r.out;
+
+  r = reel({"cache", "--clear"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("proxies: removed 4 files, ", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("media: removed 0 files, 0.0 MB from " + media + "\n"), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::is_empty(proxies));
+  // What the renders made does not depend on the cache.
+  EXPECT_EQ(probe_video(dir.file("out.mp4")).frames, probe_video(dir.file("fresh.mp4")).frames);
+}
+
+TEST(RenderCommand, AnOutputInAFolderThatDoesNotExistIsRefusedBeforeRendering) {
+  GoodCase c;
+  RunResult r = c.reel({"render", "draft.json", "-o", "no-such-folder/out.mp4"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "reel: cannot write no-such-folder/out.mp4: the folder no-such-folder does not exist; create it or "
+            "choose another output\n");
+  r = c.reel({"still", "draft.json", "--at", "0.5", "-o", "no-such-folder/frame.png"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "reel: cannot write no-such-folder/frame.png: the folder no-such-folder does not exist; create it or "
+            "choose another output\n");
+  EXPECT_FALSE(fs::exists(c.dir.file("no-such-folder")));
+}
+
+// Runs `args` of reel in `c`'s folder with a fresh tmpfs of `mount_options` mounted at `mnt`
+// (in a mount namespace of its own, so nothing outside sees it), then lists what is left in
+// the tmpfs on stdout after a "--" line. Empty exit_code -1 when this machine cannot do it.
+RunResult reel_on_tmpfs(GoodCase& c, const std::string& mount_options, const std::string& mnt,
+                        const std::vector<std::string>& args) {
+  fs::create_directories(mnt);
+  std::string script = "mount -t tmpfs -o " + mount_options + " tmpfs \"$2\" || exit 99; shift; shift; \"$REEL\" \"$@\"; "
+                       "rc=$?; echo --; ls -A \"$MNT\"; exit $rc";
+  std::vector<std::string> argv = {"-m", "sh", "-c", "REEL=\"$1\" MNT=\"$2\"; " + script, "sh", REEL_BINARY, mnt};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command("unshare", argv, "", c.dir.path().string());
+}
+
+TEST(RenderCommand, AFullDiskIsNamedWithTheSystemsReasonNotCalledABug) {
+  GoodCase c;
+  const std::string mnt = c.dir.file("small");
+  RunResult r = reel_on_tmpfs(c, "size=8k", mnt, {"render", "draft.json", "-o", mnt + "/out.mp4"});
+  if (r.exit_code == 99 || r.exit_code == 127) GTEST_SKIP() << "cannot mount a tmpfs here: " << r.err;
+  EXPECT_EQ(r.exit_code, 6) << r.err;
+  EXPECT_EQ(r.err, "reel: cannot write " + mnt + "/out.mp4: No space left on device; free some space on that disk "
+                   "or choose another place\n");
+  EXPECT_EQ(r.out, "--\n");  // nothing half-written left on the full disk
+
+  r = reel_on_tmpfs(c, "size=4k", mnt, {"still", "draft.json", "--at", "0.2", "-o", mnt + "/frame.png"});
+  EXPECT_EQ(r.exit_code, 6) << r.err;
+  EXPECT_EQ(r.err, "reel: cannot write " + mnt + "/frame.png: No space left on device; free some space on that "
+                   "disk or choose another place\n");
+  EXPECT_EQ(r.out, "--\n");
+}
+
+TEST(RenderCommand, AReadOnlyFolderIsRefusedBeforeRenderingWithTheReason) {
+  GoodCase c;
+  const std::string mnt = c.dir.file("ro");
+  RunResult r = reel_on_tmpfs(c, "ro,size=64k", mnt, {"render", "draft.json", "-o", mnt + "/out.mp4"});
+  if (r.exit_code == 99 || r.exit_code == 127) GTEST_SKIP() << "cannot mount a tmpfs here: " << r.err;
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(r.err, "reel: cannot write " + mnt + "/out.mp4: the folder " + mnt +
+                       " is not writable (Read-only file system); choose another output\n");
+  r = reel_on_tmpfs(c, "ro,size=64k", mnt, {"fmt", "draft.json", "-o", mnt + "/d.json"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(r.err, "reel: cannot write " + mnt + "/d.json: the folder " + mnt +
+                       " is not writable (Read-only file system); choose another output\n");
+}
+
+TEST(RenderCommand, AnOutputThatIsAFolderOrADeviceIsRefusedBeforeAnyWork) {
+  GoodCase c;
+  fs::create_directory(c.dir.file("videos"));
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"render", "draft.json", "-o", "videos"}, {"preview", "draft.json", "-o", "videos"},
+        {"still", "draft.json", "--at", "0", "-o", "videos"}, {"storyboard", "draft.json", "-o", "videos"},
+        {"fmt", "draft.json", "-o", "videos"}, {"captions", "draft.json", "-o", "videos"}}) {
+    RunResult r = c.reel(args);
+    EXPECT_EQ(r.exit_code, 2) << args[0] << ": " << r.err;
+    EXPECT_EQ(r.err, "reel: cannot write videos: it is a folder; name a file inside it, e.g. videos/video.mp4\n")
+        << args[0];
+  }
+  EXPECT_TRUE(fs::is_empty(c.dir.file("videos")));
+  RunResult r = c.reel({"render", "draft.json", "-o", "/dev/null"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(r.err, "reel: cannot write /dev/null: it is a device, not a file; name a file\n");
+  EXPECT_TRUE(fs::is_character_file("/dev/null"));
+}
+
+}  // namespace
+}  // namespace reel::test
