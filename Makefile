@@ -25,7 +25,7 @@ bench: build
 	@bash benchmarks/run.sh
 
 format:
-	@git ls-files '*.h' '*.cpp' | xargs clang-format -i
+	@{ git ls-files '*.h' '*.cpp'; git ls-files --others --exclude-standard '*.h' '*.cpp'; } | xargs clang-format -i
 
 clean:
 	rm -rf build

@@ -61,15 +61,20 @@ int run_summary(const DraftArgs& a) {
   return kExitOk;
 }
 
+// Standard output for "" or "-", else the file, whole or not at all (checked first).
+void print_or_write(const std::string& out, const std::string& text) {
+  if (out.empty() || out == "-") {
+    std::cout << text;
+    return;
+  }
+  require_writable_output(out);
+  base::write_file_atomically(out, text);
+}
+
 int run_fmt(const DraftArgs& a) {
   DraftInput in = read_draft_input(a.path);
   std::string text = draft::write_json(in.loaded.draft.json, a.pretty) + "\n";
-  if (a.out.empty() || a.out == "-") {
-    std::cout << text;
-  } else {
-    require_writable_output(a.out);
-    base::write_file_atomically(a.out, text);
-  }
+  print_or_write(a.out, text);
   if (!in.loaded.ok())
     std::cerr << "reel: note: the draft was written as it is, but it has errors; `reel validate` lists them\n";
   return kExitOk;
@@ -84,12 +89,7 @@ int run_captions(const DraftArgs& a) {
   }
   bool vtt = a.out.size() > 4 && a.out.compare(a.out.size() - 4, 4, ".vtt") == 0;
   std::string text = vtt ? draft::write_vtt(cues) : draft::write_srt(cues);
-  if (a.out.empty() || a.out == "-") {
-    std::cout << text;
-  } else {
-    require_writable_output(a.out);
-    base::write_file_atomically(a.out, text);
-  }
+  print_or_write(a.out, text);
   return kExitOk;
 }
 

@@ -5,7 +5,9 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format git
+  # the tests' full and read-only disks (tmpfs in a mount namespace): unshare, mount
+  util-linux mount
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # draft, cli, cloud

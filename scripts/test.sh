@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Everything `make test` runs, in order, with the time each part takes:
+# 0. the source checks: formatting (.clang-format) and the module boundaries;
 # 1. release build + every test (unit and end-to-end) through ctest;
 # 2. the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer;
 # 3. the draft parser's fuzz target (libFuzzer) for FUZZ_SECONDS from the seed corpus.
@@ -10,6 +11,11 @@ fuzz_seconds=${FUZZ_SECONDS:-60}
 
 step() { echo; echo "== $1"; step_start=$SECONDS; }
 done_step() { echo "== $1 took $((SECONDS - step_start)) s"; }
+
+step "source checks"
+bash scripts/check_format.sh
+bash scripts/check_layers.sh
+done_step "source checks"
 
 step "release build and tests"
 cmake --preset release >/dev/null
