@@ -1,5 +1,8 @@
 // The cloud's commands: login, credits, upload, state, pull, export (cloud with local
 // fallback), serve (the render node) and bench (local against cloud). docs/cloud.md.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -258,20 +261,43 @@ struct BenchArgs {
 
 /// PSNR (dB, luma+chroma average) between two videos, measured by the ffmpeg program (its
 /// psnr filter, an independent meter); nullopt when ffmpeg is missing or cannot measure them.
-std::optional<double> psnr_between(const std::string& a, const std::string& b) {
-  auto quote = [](const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-  };
-  std::string cmd = "ffmpeg -hide_banner -nostats -i " + quote(a) + " -i " + quote(b) +
-                    " -lavfi '[0:v][1:v]scale2ref[x][y];[x][y]psnr' -f null - 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return std::nullopt;
+// What `argv` (a program found on PATH, run without a shell) prints on stdout and stderr;
+// nullopt when it cannot be started.
+std::optional<std::string> program_output(const std::vector<std::string>& argv) {
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return std::nullopt;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  const int spawned = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(pipe_fds[1]);
   std::string out;
   char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  pclose(p);
+  for (ssize_t n; spawned == 0 && (n = ::read(pipe_fds[0], buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    out.append(buf, size_t(n));
+  }
+  ::close(pipe_fds[0]);
+  if (spawned != 0) return std::nullopt;
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return out;
+}
+
+std::optional<double> psnr_between(const std::string& a, const std::string& b) {
+  const std::optional<std::string> printed =
+      program_output({"ffmpeg", "-hide_banner", "-nostats", "-i", a, "-i", b, "-lavfi",
+                      "[0:v][1:v]scale2ref[x][y];[x][y]psnr", "-f", "null", "-"});
+  if (!printed) return std::nullopt;
+  const std::string& out = *printed;
   auto pos = out.rfind("average:");
   if (pos == std::string::npos) return std::nullopt;
   std::string v = out.substr(pos + 8, out.find(' ', pos + 8) - pos - 8);
