@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "base/cache_folder.h"
 #include "base/dirs.h"
 
 namespace reel::cli {
@@ -17,23 +18,7 @@ std::string proxy_dir(bool disabled) { return disabled ? std::string() : base::c
 
 namespace {
 
-struct Usage {
-  int files = 0;
-  int64_t bytes = 0;
-};
-
-Usage usage_of(const fs::path& dir) {
-  Usage u;
-  std::error_code ec;
-  for (const auto& de : fs::directory_iterator(dir, ec)) {
-    if (!de.is_regular_file(ec)) continue;
-    ++u.files;
-    u.bytes += int64_t(de.file_size(ec));
-  }
-  return u;
-}
-
-std::string describe(const Usage& u) {
+std::string describe(const base::FolderUsage& u) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%d file%s, %.1f MB", u.files, u.files == 1 ? "" : "s", double(u.bytes) / (1 << 20));
   return buf;
@@ -48,7 +33,7 @@ int run_cache(bool clear) {
   int failed = 0;
   for (const auto& [name, what] : parts) {
     const fs::path dir = root / name;
-    Usage before = usage_of(dir);
+    const base::FolderUsage before = base::folder_usage(dir.string());
     if (!clear) {
       std::cout << name << ": " << dir.string() << " - " << describe(before) << "; " << what << "\n";
       continue;

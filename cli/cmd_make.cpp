@@ -117,7 +117,9 @@ void add_make_commands(CLI::App& app, Commands& commands) {
   sub->add_option("--duration", a->duration, "the video's length, e.g. 30s or 1m30s");
   sub->add_option("-o,--output", a->out, "the MP4 to write (default video.mp4)");
   sub->add_option("--draft-out", a->draft_out, "also write the draft here, to edit, preview and export later");
-  sub->add_flag("--preview", a->preview, "render with the preview preset (fast, long side 960)");
+  sub->add_flag("--preview", a->preview,
+                "render with the preview preset (fast, long side " +
+                    std::to_string(engine::preset_defaults(engine::Preset::Preview).long_side) + ")");
   sub->add_option("--progress", a->progress, "progress display: auto, json, none")->check(CLI::IsMember({"auto", "json", "none"}));
   commands.add(sub, [a] { return run_make(*a); });
 }

@@ -158,18 +158,27 @@ int run_storyboard(RenderArgs a) {
 
 }  // namespace
 
+// "long side 960, x264 ultrafast, CRF 28": a preset's numbers, from the one place they live.
+std::string preset_text(engine::Preset preset) {
+  const engine::PresetDefaults d = engine::preset_defaults(preset);
+  const std::string size = d.long_side ? "long side " + std::to_string(d.long_side) : std::string("draft size");
+  return size + ", x264 " + d.x264_preset + ", CRF " + std::to_string(d.crf);
+}
+
 void add_render_commands(CLI::App& app, Commands& commands) {
   auto render_args = std::make_shared<RenderArgs>();
   auto* render = app.add_subcommand("render", "Render a draft to an MP4 (H.264) on this machine");
   add_common(render, *render_args);
   add_encode(render, *render_args);
   render->add_option("-o,--output", render_args->out, "the MP4 to write")->required();
-  render->add_option("--preset", render_args->preset, "final (draft size, x264 veryfast, CRF 20) or preview")
+  render->add_option("--preset", render_args->preset,
+                     "final (" + preset_text(engine::Preset::Final) + ") or preview (" +
+                         preset_text(engine::Preset::Preview) + ")")
       ->check(CLI::IsMember({"final", "preview"}));
   commands.add(render, [render_args] { return run_render(*render_args, false); });
 
   auto preview_args = std::make_shared<RenderArgs>();
-  auto* preview = app.add_subcommand("preview", "Render a quick preview: long side 960, x264 ultrafast, CRF 28");
+  auto* preview = app.add_subcommand("preview", "Render a quick preview: " + preset_text(engine::Preset::Preview));
   add_common(preview, *preview_args);
   add_encode(preview, *preview_args);
   preview->add_option("-o,--output", preview_args->out, "the MP4 to write (default: DRAFT.preview.mp4 here)");

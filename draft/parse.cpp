@@ -9,6 +9,9 @@
 #include <memory>
 #include <sys/stat.h>
 
+#include <unordered_set>
+#include <vector>
+
 #include "draft/problem.h"
 
 namespace reel::draft {
@@ -98,6 +101,98 @@ std::string parser_message(const std::string& what) {
   return printable(msg);
 }
 
+// "/t/0/sg/1" style pointer of a path of keys and indices (RFC 6901 escaping).
+std::string pointer_of(const std::vector<std::string>& path) {
+  std::string p;
+  for (const std::string& part : path) {
+    p += '/';
+    for (char c : part) p += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+  }
+  return p;
+}
+
+// Builds the ordered JSON in one pass, in time linear in the input: keys are appended to an
+// object without the ordered map's linear look-up, and checked against a hash set of that
+// object's keys — a key that appears twice is refused with its pointer (the JSON standard
+// leaves it open; reel would keep only one of the two, and fmt would lose the other).
+class Builder : public nlohmann::json_sax<Json> {
+ public:
+  Builder(std::string_view text, std::string origin) : text_(text), origin_(std::move(origin)) {}
+  Json take() { return std::move(root_); }
+
+  bool null() override { return put(Json()); }
+  bool boolean(bool v) override { return put(Json(v)); }
+  bool number_integer(number_integer_t v) override { return put(Json(v)); }
+  bool number_unsigned(number_unsigned_t v) override { return put(Json(v)); }
+  bool number_float(number_float_t v, const string_t&) override { return put(Json(v)); }
+  bool string(string_t& v) override { return put(Json(std::move(v))); }
+  bool binary(binary_t& v) override { return put(Json::binary(std::move(v))); }
+  bool start_object(std::size_t) override { return open(Json::object()); }
+  bool start_array(std::size_t) override { return open(Json::array()); }
+  bool end_object() override { return close(); }
+  bool end_array() override { return close(); }
+  bool key(string_t& k) override {
+    Frame& f = frames_.back();
+    if (!f.keys.insert(k).second) {
+      path_.push_back(k);
+      throw DraftError(origin_, pointer_of(path_),
+                       "this key appears twice in its object; a key may appear once (keep the one you mean)");
+    }
+    auto& members = static_cast<Json::object_t::Container&>(f.value->get_ref<Json::object_t&>());
+    members.emplace_back(k, Json());
+    next_ = &members.back().second;
+    next_key_ = k;
+    return true;
+  }
+  bool parse_error(std::size_t byte, const std::string&, const nlohmann::detail::exception& e) override {
+    const size_t at = byte == 0 ? 0 : byte - 1;
+    std::string msg = parser_message(e.what());
+    if (msg.find("unexpected end of input") != std::string::npos) msg += " (the draft looks truncated)";
+    throw DraftError(origin_, where(position_of(text_, at)), "not valid JSON: " + msg);
+  }
+
+ private:
+  struct Frame {
+    Json* value;
+    std::unordered_set<std::string> keys;  // objects only
+  };
+
+  // Where the next value goes: the key just read, the next element of an array, or the root.
+  Json* slot() {
+    if (frames_.empty()) return &root_;
+    Json* parent = frames_.back().value;
+    if (parent->is_object()) return next_;
+    auto& items = parent->get_ref<Json::array_t&>();
+    items.emplace_back();
+    return &items.back();
+  }
+  bool put(Json v) {
+    *slot() = std::move(v);
+    return true;
+  }
+  bool open(Json empty) {
+    const bool in_array = !frames_.empty() && frames_.back().value->is_array();
+    Json* at = slot();
+    *at = std::move(empty);
+    if (!frames_.empty()) path_.push_back(in_array ? std::to_string(frames_.back().value->size() - 1) : next_key_);
+    frames_.push_back(Frame{at, {}});
+    return true;
+  }
+  bool close() {
+    frames_.pop_back();
+    if (!path_.empty() && !frames_.empty()) path_.pop_back();
+    return true;
+  }
+
+  std::string_view text_;
+  std::string origin_;
+  Json root_;
+  std::vector<Frame> frames_;
+  std::vector<std::string> path_;  // keys and indices from the root to the open container
+  Json* next_ = nullptr;
+  std::string next_key_;
+};
+
 // Reads at most `cap` bytes: one more than the limit tells "too large" from "at the limit".
 std::string read_capped(FILE* f, size_t cap) {
   std::string text;
@@ -118,15 +213,9 @@ Json parse_json(std::string_view text, std::string_view origin, const ParseLimit
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     throw DraftError(from, "", "the draft is empty; a draft is a JSON object such as {\"t\": []}");
   prescan(text, origin, limits.max_depth);
-  try {
-    return Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    size_t at = e.byte == 0 ? 0 : e.byte - 1;
-    std::string msg = parser_message(e.what());
-    if (msg.find("unexpected end of input") != std::string::npos)
-      msg += " (the draft looks truncated)";
-    throw DraftError(from, where(position_of(text, at)), "not valid JSON: " + msg);
-  }
+  Builder builder(text, from);
+  Json::sax_parse(text, &builder);
+  return builder.take();
 }
 
 Json read_json_file(const std::string& path, const ParseLimits& limits) {

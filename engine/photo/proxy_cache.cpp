@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "base/cache_folder.h"
 #include "base/error.h"
 #include "base/files.h"
 
@@ -178,28 +179,9 @@ void ProxyCache::store(const std::string& key, const YuvImage& image) const {
 }
 
 void ProxyCache::trim() const {
-  struct Entry {
-    fs::path path;
-    int64_t bytes;
-    fs::file_time_type used;
-  };
-  std::vector<Entry> entries;
-  int64_t total = 0;
-  std::error_code ec;
-  for (const auto& de : fs::directory_iterator(dir_, ec)) {
-    if (de.path().extension() != ".proxy" || !de.is_regular_file(ec)) continue;
-    Entry e{de.path(), int64_t(de.file_size(ec)), de.last_write_time(ec)};
-    if (ec) continue;
-    total += e.bytes;
-    entries.push_back(std::move(e));
-  }
-  if (total <= max_bytes_) return;
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.used < b.used; });
   // Down to 80% of the budget, so the next few stores do not each walk the folder again.
-  for (const Entry& e : entries) {
-    if (total <= max_bytes_ / 5 * 4) break;
-    if (fs::remove(e.path, ec)) total -= e.bytes;
-  }
+  base::trim_folder(dir_, max_bytes_, max_bytes_ / 5 * 4,
+                    [](const std::string& name) { return fs::path(name).extension() == ".proxy"; });
 }
 
 }  // namespace reel::engine

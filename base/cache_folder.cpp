@@ -1,0 +1,64 @@
+#include "base/cache_folder.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <vector>
+
+#include "base/files.h"
+
+namespace reel::base {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Entry {
+  fs::path path;
+  int64_t bytes;
+  fs::file_time_type used;
+};
+
+std::vector<Entry> entries_of(const std::string& dir, const EntryFilter& is_entry) {
+  std::vector<Entry> entries;
+  std::error_code ec;
+  for (const auto& de : fs::directory_iterator(dir, ec)) {
+    const std::string name = de.path().filename().string();
+    if (is_temporary_name(name) || !de.is_regular_file(ec) || (is_entry && !is_entry(name))) continue;
+    Entry e{de.path(), int64_t(de.file_size(ec)), de.last_write_time(ec)};
+    if (!ec) entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
+}  // namespace
+
+FolderUsage folder_usage(const std::string& dir, const EntryFilter& is_entry) {
+  FolderUsage u;
+  for (const Entry& e : entries_of(dir, is_entry)) {
+    ++u.files;
+    u.bytes += e.bytes;
+  }
+  return u;
+}
+
+int64_t trim_folder(const std::string& dir, int64_t budget, int64_t target, const EntryFilter& is_entry,
+                    const std::string& keep) {
+  std::vector<Entry> entries = entries_of(dir, is_entry);
+  int64_t total = 0;
+  for (const Entry& e : entries) total += e.bytes;
+  if (total <= budget) return 0;
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.used < b.used; });
+  int64_t removed = 0;
+  std::error_code ec;
+  for (const Entry& e : entries) {
+    if (total <= target) break;
+    if (!keep.empty() && e.path == fs::path(keep)) continue;
+    if (fs::remove(e.path, ec)) {
+      total -= e.bytes;
+      removed += e.bytes;
+    }
+  }
+  return removed;
+}
+
+}  // namespace reel::base
