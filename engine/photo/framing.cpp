@@ -48,10 +48,17 @@ void place_contained(const cv::Mat& photo, cv::Mat& canvas) {
   scaled.copyTo(canvas(cv::Rect((canvas.cols - w) / 2, (canvas.rows - h) / 2, w, h)));
 }
 
+// A covering picture is at most this many framings wide (or tall): a panorama's ends beyond
+// are cropped before scaling, so what a framing produces is bounded whatever the photo's
+// shape (a 100000x1 picture would otherwise cover a 1080p canvas at 100 million pixels wide).
+constexpr double kMaxCoverSpans = 4;
+
 /// The framing's size (fw x fh) and the picture's size when covering or contained in it.
 struct FitSizes {
   int fw = 0, fh = 0;
   cv::Size cover, contain;
+  // The share of the photo's width and height the cover shows (1 but for long panoramas).
+  double cover_keep_w = 1, cover_keep_h = 1;
 };
 
 FitSizes fit_sizes(const Plan& plan, const PlanItem& item, cv::Size shown) {
@@ -61,9 +68,31 @@ FitSizes fit_sizes(const Plan& plan, const PlanItem& item, cv::Size shown) {
   z.fw = even_up(W);
   z.fh = even_up(H);
   const double cover = std::max(W / pw, H / ph), contain = std::min(W / pw, H / ph);
-  z.cover = cv::Size(std::max(z.fw, even_up(pw * cover)), std::max(z.fh, even_up(ph * cover)));
+  const double cw = std::min(pw * cover, kMaxCoverSpans * z.fw), ch = std::min(ph * cover, kMaxCoverSpans * z.fh);
+  z.cover_keep_w = cw / (pw * cover);
+  z.cover_keep_h = ch / (ph * cover);
+  z.cover = cv::Size(std::max(z.fw, even_up(cw)), std::max(z.fh, even_up(ch)));
   z.contain = cv::Size(std::max(1, int(std::lround(pw * contain))), std::max(1, int(std::lround(ph * contain))));
   return z;
+}
+
+/// The centred part of `photo` that its cover shows (all of it but for long panoramas).
+cv::Mat cover_part(const cv::Mat& photo, const FitSizes& z) {
+  if (z.cover_keep_w >= 1 && z.cover_keep_h >= 1) return photo;
+  const int w = std::clamp(int(std::lround(photo.cols * z.cover_keep_w)), 1, photo.cols);
+  const int h = std::clamp(int(std::lround(photo.rows * z.cover_keep_h)), 1, photo.rows);
+  return photo(cv::Rect((photo.cols - w) / 2, (photo.rows - h) / 2, w, h));
+}
+
+// A picture more elongated than this is a line, not a photo: no framing shows it usefully.
+constexpr int64_t kMaxAspect = 64;
+
+void refuse_elongated(const PlanItem& item, int64_t w, int64_t h) {
+  if (w <= 0 || h <= 0 || (w <= kMaxAspect * h && h <= kMaxAspect * w)) return;
+  throw MediaError({{item.pointer, item.reference,
+                     "is " + std::to_string(w) + "x" + std::to_string(h) + " pixels, more elongated than " +
+                         std::to_string(kMaxAspect) + ":1, which no framing can show",
+                     "crop it to the part you want to show"}});
 }
 
 }  // namespace
@@ -106,9 +135,11 @@ PhotoInfo check_source(const PlanItem& item, const MediaLimits& limits) {
 void check_item(PlanItem& item, const MediaLimits& limits) {
   if (!item.is_clip) {
     item.photo = check_source(item, limits);
+    refuse_elongated(item, item.photo.display_width(), item.photo.display_height());
     return;
   }
   item.clip = probe_clip(item.path, item.pointer, item.reference, limits);
+  refuse_elongated(item, item.clip.width, item.clip.height);
   if (item.in_us >= item.clip.duration_us) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.2f", double(item.clip.duration_us) / 1e6);
@@ -130,7 +161,7 @@ YuvImage frame_yuv(const Plan& plan, const PlanItem& item, cv::Mat photo, const 
   cv::Mat framed;
   switch (item.fit) {
     case draft::Fit::Cover:
-      return bgr_to_yuv(photo, z.cover.width, z.cover.height);
+      return bgr_to_yuv(cover_part(photo, z), z.cover.width, z.cover.height);
     case draft::Fit::Stretch:
       return bgr_to_yuv(photo, fw, fh);
     case draft::Fit::Contain: {
@@ -141,11 +172,12 @@ YuvImage frame_yuv(const Plan& plan, const PlanItem& item, cv::Mat photo, const 
     }
     case draft::Fit::Blur: {
       // A blurred, darkened cover of the photo, made small and scaled up (cheap and smooth).
-      double c = std::max(double(fw) / photo.cols, double(fh) / photo.rows);
-      int sw = std::max(1, int(std::lround(photo.cols * c / 16))),
-          sh = std::max(1, int(std::lround(photo.rows * c / 16)));
+      const cv::Mat covered = cover_part(photo, z);
+      double c = std::max(double(fw) / covered.cols, double(fh) / covered.rows);
+      int sw = std::max(1, int(std::lround(covered.cols * c / 16))),
+          sh = std::max(1, int(std::lround(covered.rows * c / 16)));
       cv::Mat small;
-      cv::resize(photo, small, cv::Size(sw, sh), 0, 0, cv::INTER_AREA);
+      cv::resize(covered, small, cv::Size(sw, sh), 0, 0, cv::INTER_AREA);
       int cw = std::min(sw, std::max(1, fw / 16)), ch = std::min(sh, std::max(1, fh / 16));
       cv::Mat crop = small(cv::Rect((sw - cw) / 2, (sh - ch) / 2, cw, ch)).clone();
       cv::GaussianBlur(crop, crop, cv::Size(0, 0), 2.0);

@@ -50,6 +50,53 @@ TEST(RenderFile, WritesH264Yuv420pBt709Mp4WithExactSizeFpsFrameCountAndDuration)
   EXPECT_EQ(files, 3);
 }
 
+TEST(RenderFile, APictureTooElongatedToFrameIsRefusedNamedInEveryFitMode) {
+  TempDir dir;
+  write_image(dir.file("line.png"), flat_photo(100000, 1, cv::Scalar(0, 0, 255)));
+  write_image(dir.file("column.png"), flat_photo(1, 100000, cv::Scalar(0, 0, 255)));
+  for (const char* fit : {"cover", "contain", "blur", "stretch"}) {
+    for (const auto& [name, size] : {std::pair{"line.png", "100000x1"}, std::pair{"column.png", "1x100000"}}) {
+      Json j = slideshow_json(320, 180, 25, {name}, 400);
+      j["t"][0]["sg"][0]["m"]["fit"] = fit;
+      try {
+        engine::render_to_file(load(j), dir.file("out.mp4"), opts(dir));
+        ADD_FAILURE() << fit << " " << name << ": rendered";
+      } catch (const engine::MediaError& e) {
+        EXPECT_EQ(std::string(e.what()), std::string("/t/0/sg/0: ") + name + ": is " + size +
+                                             " pixels, more elongated than 64:1, which no framing can show; crop it "
+                                             "to the part you want to show")
+            << fit;
+      }
+      EXPECT_FALSE(fs::exists(dir.file("out.mp4")));
+    }
+  }
+}
+
+TEST(RenderFile, ALongPanoramaIsCoveredByItsCentreInEveryFitMode) {
+  // 60:1: covering a 320x180 canvas would take 10800 px of width; the cover keeps the centre
+  // four canvas widths, cropped before scaling.
+  TempDir dir;
+  cv::Mat pano = flat_photo(6000, 100, cv::Scalar(0, 0, 255));              // red
+  pano(cv::Rect(3000, 0, 3000, 100)).setTo(cv::Scalar(255, 0, 0));          // right half blue
+  write_image(dir.file("pano.png"), pano);
+  for (const char* fit : {"cover", "contain", "blur", "stretch"}) {
+    Json j = slideshow_json(320, 180, 25, {"pano.png"}, 400);
+    j["t"][0]["sg"][0]["m"]["fit"] = fit;
+    j["t"][0]["sg"][0]["m"].erase("kb");
+    auto result = engine::render_to_file(load(j), dir.file("out.mp4"), opts(dir));
+    EXPECT_EQ(result.frames, 10) << fit;
+    if (std::string(fit) != "cover") continue;
+    engine::render_still(load(j), 0, dir.file("still.png"), opts(dir));
+    cv::Mat still = cv::imread(dir.file("still.png"));
+    ASSERT_EQ(still.size(), cv::Size(320, 180));
+    const cv::Vec3b left = still.at<cv::Vec3b>(90, 60), right = still.at<cv::Vec3b>(90, 260);
+    EXPECT_GT(left[2], 200) << "the left of the centre is red";
+    EXPECT_LT(left[0], 60);
+    EXPECT_GT(right[0], 200) << "the right of the centre is blue";
+    EXPECT_LT(right[2], 60);
+  }
+}
+
 TEST(RenderFile, NtscRateGivesRoundedFrameCount) {
   TempDir dir;
   write_image(dir.file("a.jpg"), detailed_photo(320, 180, 3));
