@@ -61,20 +61,22 @@ int run_summary(const DraftArgs& a) {
   return kExitOk;
 }
 
-// Standard output for "" or "-", else the file, whole or not at all (checked first).
-void print_or_write(const std::string& out, const std::string& text) {
+// Standard output for "" or "-", else the file, whole or not at all (checked first: writable,
+// and not the draft it was made from).
+void print_or_write(const std::string& out, const std::string& text, const std::string& draft_path) {
   if (out.empty() || out == "-") {
     std::cout << text;
     return;
   }
   require_writable_output(out);
+  require_not_an_input(out, {draft_path});
   base::write_file_atomically(out, text);
 }
 
 int run_fmt(const DraftArgs& a) {
   DraftInput in = read_draft_input(a.path);
   std::string text = draft::write_json(in.loaded.draft.json, a.pretty) + "\n";
-  print_or_write(a.out, text);
+  print_or_write(a.out, text, a.path);
   if (!in.loaded.ok())
     std::cerr << "reel: note: the draft was written as it is, but it has errors; `reel validate` lists them\n";
   return kExitOk;
@@ -89,7 +91,7 @@ int run_captions(const DraftArgs& a) {
   }
   bool vtt = a.out.size() > 4 && a.out.compare(a.out.size() - 4, 4, ".vtt") == 0;
   std::string text = vtt ? draft::write_vtt(cues) : draft::write_srt(cues);
-  print_or_write(a.out, text);
+  print_or_write(a.out, text, a.path);
   return kExitOk;
 }
 

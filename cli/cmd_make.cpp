@@ -34,10 +34,16 @@ struct MakeArgs {
 // "30s", "30", "1m30s", "1.5m", "90s" -> ms.
 int64_t parse_duration(const std::string& text) {
   std::smatch m;
-  if (std::regex_match(text, m, std::regex(R"((\d+(?:\.\d+)?)\s*s?)"))) return std::llround(std::stod(m[1]) * 1000);
-  if (std::regex_match(text, m, std::regex(R"((\d+(?:\.\d+)?)\s*m(?:in)?(?:\s*(\d+(?:\.\d+)?)\s*s)?)")))
-    return std::llround(std::stod(m[1]) * 60000 + (m[2].matched ? std::stod(m[2]) * 1000 : 0));
-  throw UsageError("--duration takes a length such as 30s, 45 or 1m30s, not \"" + text + "\"");
+  double seconds = -1;
+  if (std::regex_match(text, m, std::regex(R"((\d{1,9}(?:\.\d+)?)\s*s?)")))
+    seconds = std::stod(m[1]);
+  else if (std::regex_match(text, m, std::regex(R"((\d{1,9}(?:\.\d+)?)\s*m(?:in)?(?:\s*(\d{1,9}(?:\.\d+)?)\s*s)?)")))
+    seconds = std::stod(m[1]) * 60 + (m[2].matched ? std::stod(m[2]) : 0);
+  if (seconds < 0) throw UsageError("--duration takes a length such as 30s, 45 or 1m30s, not \"" + text + "\"");
+  if (seconds > kMaxSeconds)
+    throw UsageError("--duration " + text + " is longer than reel makes (at most " +
+                     std::to_string(int64_t(kMaxSeconds)) + " s)");
+  return std::llround(seconds * 1000);
 }
 
 // How a file is named in the draft: relative to the folder the draft is written to.
@@ -52,7 +58,15 @@ int run_make(const MakeArgs& a) {
   auto style = draft::style_from_name(a.style);
   if (!style) throw UsageError("--style is slideshow, promo or highlight");
   require_writable_output(a.out);
-  if (!a.draft_out.empty()) require_writable_output(a.draft_out);
+  std::vector<std::string> inputs = a.media;
+  inputs.push_back(a.music);
+  require_not_an_input(a.out, inputs);
+  if (!a.draft_out.empty()) {
+    require_writable_output(a.draft_out);
+    require_not_an_input(a.draft_out, inputs);
+    if (fs::absolute(a.draft_out).lexically_normal() == fs::absolute(a.out).lexically_normal())
+      throw UsageError("--draft-out and -o both name " + a.out + "; give the draft and the video a file each");
+  }
   req.style = *style;
   req.aspect = a.aspect;
   req.title = a.title;

@@ -35,6 +35,7 @@ struct RenderArgs {
   double at_s = 0;
   std::string subtitles;
   bool no_cache = false;
+  std::optional<double> max_duration_s;
 };
 
 void add_common(CLI::App* sub, RenderArgs& a) {
@@ -42,19 +43,23 @@ void add_common(CLI::App* sub, RenderArgs& a) {
   sub->add_option("draft", a.draft, "the draft JSON file ('-' reads standard input)")->required();
   sub->add_option("--size", a.size, "output size WIDTHxHEIGHT (even numbers), e.g. 1280x720");
   sub->add_option("--threads", a.threads, "compose threads: 0 = all cores (default), 1 = serial")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, kMaxThreads));
   sub->add_option("--max-file-mb", a.max_file_mb, "refuse media files larger than this (default 200)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(0.001, kMaxFileMb));
   sub->add_option("--max-megapixels", a.max_megapixels, "refuse images with more pixels than this (default 100)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(0.001, kMaxMegapixels));
   sub->add_flag("--no-cache", a.no_cache,
                 "decode every photo afresh and keep no proxies (large photos are otherwise kept, decoded "
                 "and framed, in the cache folder for the next render; see `reel cache`)");
 }
 
 void add_encode(CLI::App* sub, RenderArgs& a) {
-  sub->add_option("--from", a.from_s, "render from this time, in seconds")->check(CLI::NonNegativeNumber);
-  sub->add_option("--to", a.to_s, "render up to this time, in seconds")->check(CLI::NonNegativeNumber);
+  sub->add_option("--from", a.from_s, "render from this time, in seconds")->check(CLI::Range(0.0, kMaxSeconds));
+  sub->add_option("--to", a.to_s, "render up to this time, in seconds")->check(CLI::Range(0.0, kMaxSeconds));
+  sub->add_option("--max-duration", a.max_duration_s,
+                  "refuse to render more than this many seconds (default: no limit; a render longer than an "
+                  "hour is announced with the size to expect)")
+      ->check(CLI::Range(0.001, kMaxSeconds));
   sub->add_option("--fps", a.fps, "frames per second (30, 29.97, 30000/1001)");
   sub->add_option("--crf", a.crf, "x264 quality: lower is better and larger (0-51)")->check(CLI::Range(0, 51));
   sub->add_option("--x264-preset", a.x264_preset, "x264 speed preset")
@@ -114,19 +119,42 @@ void add_subtitles(DraftInput& in, const std::string& path) {
   draft::add_subtitle_track(in.loaded.draft, draft::parse_subtitles(text, path));
 }
 
+// What every render command starts with: the draft loaded (nullopt when it has errors, which
+// are printed), its subtitles added, the options made, and the output checked before any work:
+// writable, and none of the files the command reads.
+struct Job {
+  DraftInput in;
+  engine::RenderOptions options;
+};
+std::optional<Job> prepare(const RenderArgs& a) {
+  auto in = load(a.draft);
+  if (!in) return std::nullopt;
+  if (!a.subtitles.empty()) add_subtitles(*in, a.subtitles);
+  require_writable_output(a.out);
+  Job job{std::move(*in), {}};
+  job.options = options_from(a, job.in);
+  std::vector<std::string> inputs = engine::local_inputs(job.in.loaded.draft, job.options);
+  inputs.push_back(a.draft);
+  inputs.push_back(a.subtitles);
+  require_not_an_input(a.out, inputs);
+  return job;
+}
+
 int run_render(RenderArgs a, bool preview) {
   if (preview) a.preset = "preview";
-  auto in = load(a.draft);
-  if (!in) return kExitBadInput;
-  if (!a.subtitles.empty()) add_subtitles(*in, a.subtitles);
   if (a.out.empty()) {
     std::filesystem::path p(a.draft == "-" ? "draft" : a.draft);
     a.out = p.stem().string() + (preview ? ".preview.mp4" : ".mp4");
   }
-  require_writable_output(a.out);
-  engine::RenderOptions o = options_from(a, *in);
+  auto job = prepare(a);
+  if (!job) return kExitBadInput;
+  const draft::Draft& d = job->in.loaded.draft;
+  const engine::RenderOptions& o = job->options;
   const ProgressMode mode = progress_mode(a.progress);
-  auto result = render_with_progress(in->loaded.draft, a.out, o, mode, preview ? "preview" : "render");
+  if (o.from_ms && *o.from_ms >= d.duration_ms())
+    throw UsageError("--from " + draft::seconds_text(*o.from_ms) + " s is at or past the end of the draft (" +
+                     draft::seconds_text(d.duration_ms()) + " s); nothing would be rendered");
+  auto result = render_with_progress(d, a.out, o, mode, preview ? "preview" : "render", a.max_duration_s);
   if (mode != ProgressMode::Json) {
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.1f", result.seconds);
@@ -136,23 +164,17 @@ int run_render(RenderArgs a, bool preview) {
   return kExitOk;
 }
 
-int run_still(RenderArgs a) {
-  auto in = load(a.draft);
-  if (!in) return kExitBadInput;
-  if (!a.subtitles.empty()) add_subtitles(*in, a.subtitles);
-  require_writable_output(a.out);
-  engine::RenderOptions o = options_from(a, *in);
-  engine::render_still(in->loaded.draft, int64_t(std::llround(a.at_s * 1000)), a.out, o);
+int run_still(const RenderArgs& a) {
+  auto job = prepare(a);
+  if (!job) return kExitBadInput;
+  engine::render_still(job->in.loaded.draft, int64_t(std::llround(a.at_s * 1000)), a.out, job->options);
   return kExitOk;
 }
 
-int run_storyboard(RenderArgs a) {
-  auto in = load(a.draft);
-  if (!in) return kExitBadInput;
-  if (!a.subtitles.empty()) add_subtitles(*in, a.subtitles);
-  require_writable_output(a.out);
-  engine::RenderOptions o = options_from(a, *in);
-  engine::render_storyboard(in->loaded.draft, a.out, o);
+int run_storyboard(const RenderArgs& a) {
+  auto job = prepare(a);
+  if (!job) return kExitBadInput;
+  engine::render_storyboard(job->in.loaded.draft, a.out, job->options);
   return kExitOk;
 }
 
@@ -187,7 +209,7 @@ void add_render_commands(CLI::App& app, Commands& commands) {
   auto still_args = std::make_shared<RenderArgs>();
   auto* still = app.add_subcommand("still", "Write the frame shown at a time as a PNG, exactly as the render shows it");
   add_common(still, *still_args);
-  still->add_option("--at", still_args->at_s, "the time, in seconds")->required()->check(CLI::NonNegativeNumber);
+  still->add_option("--at", still_args->at_s, "the time, in seconds")->required()->check(CLI::Range(0.0, kMaxSeconds));
   still->add_option("-o,--output", still_args->out, "the PNG to write")->required();
   still->add_option("--preset", still_args->preset, "final or preview (size)")
       ->check(CLI::IsMember({"final", "preview"}));

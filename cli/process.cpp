@@ -1,6 +1,7 @@
 #include "cli/process.h"
 
 #include <malloc.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -55,6 +56,19 @@ void require_writable_output(const std::string& out) {
   if (::access(folder.c_str(), W_OK) != 0)
     throw UsageError("cannot write " + out + ": the folder " + folder.string() + " is not writable (" +
                      std::strerror(errno) + "); choose another output");
+}
+
+void require_not_an_input(const std::string& out, const std::vector<std::string>& inputs) {
+  struct stat o {};
+  if (::stat(out.c_str(), &o) != 0) return;  // not there yet: no input is it
+  for (const std::string& in : inputs) {
+    struct stat i {};
+    if (in.empty() || in == "-" || ::stat(in.c_str(), &i) != 0) continue;
+    if (i.st_dev == o.st_dev && i.st_ino == o.st_ino)
+      throw UsageError("cannot write " + out + ": it is " + (in == out ? std::string("one of this command's inputs")
+                                                                         : "the same file as the input " + in) +
+                       "; choose another output (nothing was written)");
+  }
 }
 
 int exit_code_of(base::Fault fault) {

@@ -3,6 +3,7 @@
 // (FFmpeg's log callback, curl_global_init, signal handlers): they are set here only.
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "base/error.h"
 #include "cli/commands.h"
@@ -32,6 +33,18 @@ class UsageError : public base::Error {
 /// Throws UsageError unless a file can be written at `out`: it is not a folder, and its folder
 /// exists and is writable. Checked before any work starts, not found out when it ends.
 void require_writable_output(const std::string& out);
+
+/// The bounds of the options every command shares (docs/cli.md, "Limits"): beyond them a value
+/// is refused with exit 2 before anything runs, never overflowed or clamped in silence.
+constexpr int kMaxThreads = 256;
+constexpr double kMaxFileMb = 100000;      // 100 GB
+constexpr double kMaxMegapixels = 10000;   // 10 gigapixels
+constexpr double kMaxSeconds = 864000;     // --from, --to, --at, --max-duration: ten days
+
+/// Throws UsageError when `out` is the same file as one of `inputs` — by identity (device and
+/// inode), so a symlink, "./x" or a hard link is caught as well as the same spelling — before
+/// any work: no command overwrites one of its own inputs.
+void require_not_an_input(const std::string& out, const std::vector<std::string>& inputs);
 
 /// The exit code of a failure of kind `fault` (cli/exit_codes.h).
 int exit_code_of(base::Fault fault);

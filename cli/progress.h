@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "engine/render.h"
@@ -40,9 +41,11 @@ class ProgressDisplay {
 
 /// Renders `draft` to `out` with `options`, showing progress as `mode` says under `label`,
 /// cancelled by Ctrl-C (interrupted()). The one render-with-progress of every command that
-/// renders a video (render, preview, make, local exports and chat's renders).
+/// renders a video (render, preview, make, local exports and chat's renders). Before any work:
+/// a render longer than `max_duration_s` (when given) is refused (exit 1), and one longer than
+/// an hour is announced with its length and the size to expect.
 engine::RenderResult render_with_progress(const draft::Draft& draft, const std::string& out,
                                           const engine::RenderOptions& options, ProgressMode mode,
-                                          const std::string& label);
+                                          const std::string& label, std::optional<double> max_duration_s = {});
 
 }  // namespace reel::cli

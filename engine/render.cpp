@@ -23,6 +23,7 @@
 #include "engine/photo/proxy_cache.h"
 #include "engine/plan/render_plan.h"
 #include "engine/compose/source_cache.h"
+#include "engine/text/fonts.h"
 #include "engine/text/layer.h"
 
 namespace reel::engine {
@@ -77,6 +78,30 @@ std::unique_ptr<AudioMix> make_audio(const draft::Draft& draft, const Plan& plan
 }
 
 }  // namespace
+
+std::vector<std::string> local_inputs(const draft::Draft& draft, const RenderOptions& options) {
+  const SourceResolver resolve = resolver_for(options);
+  std::vector<std::string> files;
+  auto add = [&](const std::string& reference) {
+    if (reference.empty() || reference.rfind("http://", 0) == 0 || reference.rfind("https://", 0) == 0) return;
+    try {
+      files.push_back(resolve(reference));
+    } catch (const std::exception&) {
+      // Reported by the render itself, with its segment.
+    }
+  };
+  for (const draft::Track& track : draft.tracks)
+    for (const draft::Segment& s : track.segments) {
+      add(s.source);
+      if (names_font_file(s.text.style.font)) add(s.text.style.font);
+    }
+  return files;
+}
+
+RenderShape render_shape(const draft::Draft& draft, const RenderOptions& options) {
+  const Plan canvas = plan_canvas(draft, options);
+  return {canvas.width, canvas.height, canvas.fps, canvas.frame_end - canvas.frame_begin};
+}
 
 void check_sources(const draft::Draft& draft, const RenderOptions& options) {
   Plan plan = make_plan(draft, options);

@@ -18,6 +18,20 @@ struct RenderResult {
   int proxies_read = 0, proxies_written = 0;  // photos read from / kept in proxy_dir
 };
 
+/// The size, rate and frame count a render of `draft` with `options` will have; nothing is
+/// read or resolved (for the note before a long render, and limits).
+struct RenderShape {
+  int width = 0, height = 0;
+  draft::Rational fps;
+  int64_t frames = 0;  // of the range rendered (--from/--to)
+};
+RenderShape render_shape(const draft::Draft& draft, const RenderOptions& options);
+
+/// Every local file a render of `draft` reads — photos, clips, sound, font files — as the
+/// render's resolver finds them; remote references and ones that do not resolve are left out
+/// (the render says what is wrong with them). For refusing an output that is an input.
+std::vector<std::string> local_inputs(const draft::Draft& draft, const RenderOptions& options);
+
 /// Renders `draft` to an MP4 at `out_path`, written under a temporary name and renamed on
 /// success. Throws draft::DraftError / engine errors; on any failure or cancellation no file
 /// is left at out_path. `cancel`, when set, is polled between frames. Thread-safe for distinct

@@ -89,9 +89,8 @@ namespace {
 int even(double v) { return std::max(2, int(std::lround(v / 2)) * 2); }
 }  // namespace
 
-Plan make_plan(const draft::Draft& d, const RenderOptions& o) {
+Plan plan_canvas(const draft::Draft& d, const RenderOptions& o) {
   Plan plan;
-  // Canvas and clock.
   int w = d.canvas.width, h = d.canvas.height;
   if (o.width && o.height) {
     w = *o.width;
@@ -114,6 +113,11 @@ Plan make_plan(const draft::Draft& d, const RenderOptions& o) {
   if (o.to_ms)
     plan.frame_end =
         std::clamp<int64_t>(draft::first_frame_at_or_after(*o.to_ms, plan.fps), plan.frame_begin, plan.total_frames);
+  return plan;
+}
+
+Plan make_plan(const draft::Draft& d, const RenderOptions& o) {
+  Plan plan = plan_canvas(d, o);
 
   const SourceResolver resolve = resolver_for(o);
   std::vector<MediaIssue> issues;

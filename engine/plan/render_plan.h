@@ -78,6 +78,10 @@ struct Plan {
   int64_t clip_time_us(int item, int64_t n) const;
 };
 
+/// The canvas and the clock of a render (size, fps, frames and the --from/--to range), with no
+/// items: what make_plan starts from. Reads no file and resolves no source.
+Plan plan_canvas(const draft::Draft& draft, const RenderOptions& options);
+
 /// Compiles a draft. Resolves every source through options.resolve_source (or the default
 /// resolver) and throws MediaError listing the ones that cannot be resolved.
 Plan make_plan(const draft::Draft& draft, const RenderOptions& options);

@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include <fstream>
+#include <map>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <thread>
@@ -489,6 +490,112 @@ TEST(RenderCommand, AnOutputThatIsAFolderOrADeviceIsRefusedBeforeAnyWork) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_EQ(r.err, "reel: cannot write /dev/null: it is a device, not a file; name a file\n");
   EXPECT_TRUE(fs::is_character_file("/dev/null"));
+}
+
+std::string digest_of(const std::string& path) {
+  const std::vector<uint8_t> b = bytes_of(path);
+  return std::to_string(b.size()) + ":" + std::to_string(crc32(0, b.data(), uInt(b.size())));
+}
+
+TEST(OutputIsAnInput, EveryCommandRefusesToOverwriteAFileItReadsByIdentityNotSpelling) {
+  GoodCase c;
+  write_image(c.dir.file("p9.jpg"), detailed_photo(64, 64, 9));
+  fs::create_symlink(c.dir.file("p0.jpg"), c.dir.file("link.jpg"));
+  fs::create_hard_link(c.dir.file("music.wav"), c.dir.file("hard.wav"));
+  const std::string subs = c.dir.file("subs.srt");
+  std::ofstream(subs) << "1\n00:00:00,000 --> 00:00:00,400\nhi\n";
+  const std::vector<std::string> inputs = {"draft.json", "p0.jpg", "p1.jpg", "music.wav", "subs.srt", "p9.jpg"};
+  std::map<std::string, std::string> before;
+  for (const auto& f : inputs) before[f] = digest_of(c.dir.file(f));
+
+  struct Case {
+    std::vector<std::string> args;
+    std::string named;  // the input the message names ("" when it is the spelling given)
+  };
+  const std::vector<Case> cases = {
+      {{"render", "draft.json", "-o", "draft.json"}, ""},
+      {{"render", "draft.json", "-o", "./p0.jpg"}, c.dir.file("p0.jpg")},
+      {{"render", "draft.json", "-o", "link.jpg"}, c.dir.file("p0.jpg")},
+      {{"preview", "draft.json", "-o", "hard.wav"}, c.dir.file("music.wav")},
+      {{"render", "draft.json", "--subtitles", "subs.srt", "-o", "subs.srt"}, ""},
+      {{"still", "draft.json", "--at", "0", "-o", "p1.jpg"}, c.dir.file("p1.jpg")},
+      {{"storyboard", "draft.json", "-o", "p1.jpg"}, c.dir.file("p1.jpg")},
+      {{"captions", "draft.json", "-o", "draft.json"}, ""},
+      {{"fmt", "draft.json", "-o", "./draft.json"}, "draft.json"},
+      {{"make", "p9.jpg", "p1.jpg", "-o", "p9.jpg"}, ""},
+      {{"make", "p9.jpg", "p1.jpg", "--draft-out", "p1.jpg", "-o", "new.mp4"}, ""},
+      {{"make", "p9.jpg", "--music", "music.wav", "-o", "hard.wav"}, "music.wav"},
+  };
+  for (const Case& k : cases) {
+    RunResult r = c.reel(k.args);
+    const std::string& out = k.args[k.args.size() - (k.args[k.args.size() - 2] == "-o" ? 1 : 3)];
+    EXPECT_EQ(r.exit_code, 2) << k.args[0] << " " << out << ": " << r.err;
+    const std::string what =
+        k.named.empty() ? "one of this command's inputs" : "the same file as the input " + k.named;
+    EXPECT_NE(r.err.find("it is " + what + "; choose another output (nothing was written)"), std::string::npos)
+        << k.args[0] << " " << out << ": " << r.err;
+  }
+  for (const auto& f : inputs) EXPECT_EQ(digest_of(c.dir.file(f)), before[f]) << f << " was changed";
+  EXPECT_TRUE(fs::is_symlink(c.dir.file("link.jpg")));
+  EXPECT_FALSE(fs::exists(c.dir.file("new.mp4")));
+  RunResult r = c.reel({"make", "p9.jpg", "-o", "same.mp4", "--draft-out", "same.mp4"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "reel: --draft-out and -o both name same.mp4; give the draft and the video a file each\n");
+}
+
+TEST(OptionLimits, ValuesAtTheirExtremesAreRefusedWithExitTwoBeforeAnyWork) {
+  GoodCase c;
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"render", "draft.json", "-o", "o.mp4", "--threads", "100000"}, "--threads: Value 100000 not in range 0 to 256"},
+      {{"render", "draft.json", "-o", "o.mp4", "--max-file-mb", "1e308"},
+       "--max-file-mb: Value 1e308 not in range 0.001000 to 100000.000000"},
+      {{"render", "draft.json", "-o", "o.mp4", "--from", "1e300"},
+       "--from: Value 1e300 not in range 0.000000 to 864000.000000"},
+      {{"still", "draft.json", "--at", "1e300", "-o", "o.png"}, "--at: Value 1e300 not in range 0.000000 to 864000.000000"},
+      {{"make", "p0.jpg", "--duration", "99999999999999999999s"},
+       "reel: --duration takes a length such as 30s, 45 or 1m30s, not \"99999999999999999999s\""},
+      {{"make", "p0.jpg", "--duration", "999999999s"}, "reel: --duration 999999999s is longer than reel makes (at most 864000 s)"},
+      {{"render", "draft.json", "-o", "o.mp4", "--from", "100"},
+       "reel: --from 100 s is at or past the end of the draft (1 s); nothing would be rendered"},
+  };
+  for (const Case& k : cases) {
+    RunResult r = c.reel(k.args);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(r.err.substr(0, r.err.find('\n')), k.message);
+  }
+  EXPECT_FALSE(fs::exists(c.dir.file("o.mp4")));
+  EXPECT_FALSE(fs::exists(c.dir.file("video.mp4")));
+}
+
+TEST(OptionLimits, MaxDurationRefusesALongRenderAndALongOneIsAnnouncedFirst) {
+  TempDir dir;
+  // Four days of text: refused by --max-duration before any work.
+  Json j = {{"t", Json::array({{{"tt", 7}, {"sg", Json::array({{{"s", 0}, {"d", 345600000}, {"m", {{"text", "hi"}}}}})}}})}};
+  std::ofstream(dir.file("long.json")) << j.dump();
+  RunResult r = run_command(REEL_BINARY, {"render", "long.json", "-o", "o.mp4", "--max-duration", "3600"}, "",
+                            dir.path().string());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "reel: the render would be 96 h 00 min long, more than --max-duration 1 h 00 min allows; shorten "
+                   "the draft, render a part (--from/--to) or raise the limit\n");
+  // Without the flag the length and size come first: rendering only the first second shows it
+  // is per render, not per draft (a second is not announced), and the whole is.
+  r = run_command(REEL_BINARY, {"render", "long.json", "-o", "o.mp4", "--to", "1", "--progress", "none"}, "",
+                  dir.path().string());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("reel: note: this render is"), std::string::npos) << r.err;
+  r = run_command(REEL_BINARY, {"render", "long.json", "-o", "o.mp4", "--from", "7100", "--to", "10800", "--progress",
+                                "none", "--size", "64x36", "--fps", "1"},
+                  "", dir.path().string());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.rfind("reel: note: this render is 1 h 01 min long (3700 frames at 64x36): expect a file of about "
+                        "89 MB; --max-duration refuses renders longer than you want\n",
+                        0),
+            0u)
+      << r.err;
 }
 
 }  // namespace
