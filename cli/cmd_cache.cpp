@@ -7,7 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
-#include "cloud/config.h"
+#include "cloud/client/config.h"
 
 namespace reel::cli {
 
