@@ -34,8 +34,10 @@ std::vector<AgentEvent> AgentTurnReader::read(const SseEvent& e) {
   }
   int code = 0;
   if (auto c = j.find("errorCode"); c != j.end()) {
-    if (c->is_number_integer()) code = c->get<int>();
-    else if (c->is_string()) code = std::atoi(c->get<std::string>().c_str());
+    if (c->is_number_integer())
+      code = c->get<int>();
+    else if (c->is_string())
+      code = std::atoi(c->get<std::string>().c_str());
   }
   std::string error = e.error();
   if (!error.empty() || code != 0 || (j.contains("errorCode") && !j["errorCode"].is_null())) {
@@ -52,7 +54,8 @@ std::vector<AgentEvent> AgentTurnReader::read(const SseEvent& e) {
     if (auto parts = content->find("parts"); parts != content->end() && parts->is_array())
       for (const auto& p : *parts) {
         if (!p.is_object()) continue;
-        if (auto f = p.find("functionCall"); f != p.end() && f->is_object()) out.push_back({Kind::ToolCall, tool_name(*f), 0});
+        if (auto f = p.find("functionCall"); f != p.end() && f->is_object())
+          out.push_back({Kind::ToolCall, tool_name(*f), 0});
         if (auto f = p.find("functionResponse"); f != p.end() && f->is_object())
           out.push_back({Kind::ToolResult, tool_name(*f), 0});
       }
@@ -66,7 +69,8 @@ std::vector<AgentEvent> AgentTurnReader::read(const SseEvent& e) {
       show = text;
       since_final_ += text;
     } else {
-      if (since_final_.empty()) show = text;
+      if (since_final_.empty())
+        show = text;
       else if (text.size() > since_final_.size() && text.compare(0, since_final_.size(), since_final_) == 0)
         show = text.substr(since_final_.size());  // the final repeats the chunks and adds to them
       // else: the final repeats what the chunks already showed

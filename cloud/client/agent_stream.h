@@ -44,14 +44,14 @@ struct AgentStreamOptions {
 
 /// What the caller is told while a turn streams (all called on the calling thread).
 struct AgentCallbacks {
-  std::function<void(const std::string& text)> on_text;              // new text, as it comes
+  std::function<void(const std::string& text)> on_text;               // new text, as it comes
   std::function<void(const std::string& tool, bool result)> on_tool;  // a tool call or its result
-  std::function<void()> on_still_working;  // each still_working_every with no text
+  std::function<void()> on_still_working;                             // each still_working_every with no text
 };
 
 /// What a finished turn said.
 struct AgentTurn {
-  std::string text;      // everything shown
+  std::string text;  // everything shown
   int tool_calls = 0, tool_results = 0, keep_alives = 0;
   bool has_text() const;  // any non-blank text
 };

@@ -37,12 +37,10 @@ struct TypeInfo {
   const char* mime;
 };
 constexpr TypeInfo kAccepted[] = {
-    {"mp4", "video/mp4"},  {"mov", "video/quicktime"}, {"avi", "video/x-msvideo"},
-    {"webm", "video/webm"}, {"mkv", "video/x-matroska"}, {"jpg", "image/jpeg"},
-    {"jpeg", "image/jpeg"}, {"png", "image/png"},        {"gif", "image/gif"},
-    {"webp", "image/webp"}, {"heic", "image/heic"},      {"heif", "image/heif"},
-    {"mp3", "audio/mpeg"},  {"wav", "audio/wav"},        {"m4a", "audio/mp4"},
-    {"aac", "audio/aac"},
+    {"mp4", "video/mp4"},        {"mov", "video/quicktime"}, {"avi", "video/x-msvideo"}, {"webm", "video/webm"},
+    {"mkv", "video/x-matroska"}, {"jpg", "image/jpeg"},      {"jpeg", "image/jpeg"},     {"png", "image/png"},
+    {"gif", "image/gif"},        {"webp", "image/webp"},     {"heic", "image/heic"},     {"heif", "image/heif"},
+    {"mp3", "audio/mpeg"},       {"wav", "audio/wav"},       {"m4a", "audio/mp4"},       {"aac", "audio/aac"},
 };
 
 const TypeInfo* type_of(const std::string& name) {
@@ -68,10 +66,10 @@ std::string check_upload(const std::string& path, int64_t max_bytes) {
     throw CloudError(ErrorKind::LocalFile, path + ": no such file (give the path of a photo, clip or sound)");
   const TypeInfo* t = type_of(path);
   if (!t)
-    throw CloudError(ErrorKind::UnsupportedType,
-                     path + ": this file type is not accepted (like error 4001); accepted formats: " +
-                         accepted_formats_text(),
-                     0, kCodeUnsupportedType);
+    throw CloudError(
+        ErrorKind::UnsupportedType,
+        path + ": this file type is not accepted (like error 4001); accepted formats: " + accepted_formats_text(), 0,
+        kCodeUnsupportedType);
   auto size = static_cast<int64_t>(fs::file_size(path, ec));
   if (!ec && max_bytes > 0 && size > max_bytes)
     throw CloudError(ErrorKind::TooLarge,
@@ -87,9 +85,12 @@ ClientOptions options_from_environment(const std::string& api_flag, const std::s
   o.config_dir = default_config_dir();
   ConfigStore store(o.config_dir);
   Json settings = store.settings();
-  if (!api_flag.empty()) o.api = api_flag;
-  else if (!env("REEL_API_URL").empty()) o.api = env("REEL_API_URL");
-  else if (settings.contains("api") && settings["api"].is_string()) o.api = settings["api"].get<std::string>();
+  if (!api_flag.empty())
+    o.api = api_flag;
+  else if (!env("REEL_API_URL").empty())
+    o.api = env("REEL_API_URL");
+  else if (settings.contains("api") && settings["api"].is_string())
+    o.api = settings["api"].get<std::string>();
   o.api = strip_slash(o.api);
   o.env_token = env("NEMO_TOKEN");
   if (auto s = settings.find("skill"); s != settings.end() && s->is_object()) {
@@ -155,14 +156,12 @@ void Client::sleep_for(milliseconds d, const std::atomic<bool>* cancel) const {
   auto until = steady_clock::now() + d;
   while (steady_clock::now() < until) {
     if (cancel && cancel->load()) return;
-    std::this_thread::sleep_for(std::min<milliseconds>(milliseconds(50),
-                                                       duration_cast<milliseconds>(until - steady_clock::now()) + milliseconds(1)));
+    std::this_thread::sleep_for(std::min<milliseconds>(
+        milliseconds(50), duration_cast<milliseconds>(until - steady_clock::now()) + milliseconds(1)));
   }
 }
 
-milliseconds Client::backoff(int attempt) const {
-  return options_.retry.backoff * (1 << std::min(attempt - 1, 6));
-}
+milliseconds Client::backoff(int attempt) const { return options_.retry.backoff * (1 << std::min(attempt - 1, 6)); }
 
 void Client::fetch_anonymous_token() {
   bool new_id = false, waited = false;
@@ -270,10 +269,10 @@ Json Client::api_call(const Call& c) {
         sleep_for(options_.retry.rate_limit_wait);
         continue;
       }
-      bool may_retry = (c.retry == Retry::Transient &&
-                        (e.kind() == ErrorKind::Transient || e.kind() == ErrorKind::Timeout ||
-                         e.kind() == ErrorKind::Unreachable)) ||
-                       (c.retry == Retry::ConnectOnly && e.kind() == ErrorKind::Unreachable);
+      bool may_retry =
+          (c.retry == Retry::Transient && (e.kind() == ErrorKind::Transient || e.kind() == ErrorKind::Timeout ||
+                                           e.kind() == ErrorKind::Unreachable)) ||
+          (c.retry == Retry::ConnectOnly && e.kind() == ErrorKind::Unreachable);
       if (may_retry && ++attempt < options_.retry.attempts) {
         if (options_.log) options_.log(scrub(std::string("retrying after: ") + e.what()));
         sleep_for(backoff(attempt));
@@ -495,9 +494,8 @@ RenderStatus Client::wait_render(const std::string& id, const RenderProgressFn& 
       if (progress) progress(st);
       if (st.state == RenderState::Completed) return st;
       if (st.state == RenderState::Failed)
-        throw CloudError(ErrorKind::RenderFailed,
-                         "the cloud render " + id + " failed: " +
-                             (st.error.empty() ? std::string("no reason given") : st.error));
+        throw CloudError(ErrorKind::RenderFailed, "the cloud render " + id + " failed: " +
+                                                      (st.error.empty() ? std::string("no reason given") : st.error));
       if (st.state == RenderState::Cancelled)
         throw CloudError(ErrorKind::Cancelled, "the cloud render " + id + " was cancelled");
     } catch (const CloudError& e) {
@@ -506,11 +504,10 @@ RenderStatus Client::wait_render(const std::string& id, const RenderProgressFn& 
     }
     auto elapsed = duration_cast<milliseconds>(steady_clock::now() - start);
     if (elapsed >= options_.poll.give_up)
-      throw CloudError(ErrorKind::GaveUp,
-                       "the cloud render " + id + " is still " + last_state + " after " +
-                           std::to_string(elapsed.count() / 1000) +
-                           " s; it keeps running in the cloud: run `reel export --resume` later to "
-                           "download it");
+      throw CloudError(ErrorKind::GaveUp, "the cloud render " + id + " is still " + last_state + " after " +
+                                              std::to_string(elapsed.count() / 1000) +
+                                              " s; it keeps running in the cloud: run `reel export --resume` later to "
+                                              "download it");
     sleep_for(std::min(delay, options_.poll.give_up - elapsed), cancel);
     delay = std::min(duration_cast<milliseconds>(delay * options_.poll.factor), options_.poll.longest);
   }
@@ -572,8 +569,8 @@ ExportOutcome Client::resume_export(const std::string& out, const RenderProgress
                                     const std::atomic<bool>* cancel) {
   auto job = pending_job();
   if (!job)
-    throw CloudError(ErrorKind::NotFound, "there is no cloud render to resume for " + options_.project +
-                                              " on " + options_.api);
+    throw CloudError(ErrorKind::NotFound,
+                     "there is no cloud render to resume for " + options_.project + " on " + options_.api);
   ExportOutcome r;
   r.job_id = job->id;
   r.out_path = out.empty() ? job->out_path : out;
@@ -593,8 +590,8 @@ ExportOutcome Client::resume_export(const std::string& out, const RenderProgress
   return r;
 }
 
-AgentTurn Client::send_message(const std::string& message, const AgentCallbacks& cb,
-                                const AgentStreamOptions& limits, const std::atomic<bool>* cancel) {
+AgentTurn Client::send_message(const std::string& message, const AgentCallbacks& cb, const AgentStreamOptions& limits,
+                               const std::atomic<bool>* cancel) {
   bool renewed = false, new_session_tried = false;
   std::string sid = session().session_id;
   for (;;) {
@@ -630,7 +627,9 @@ AgentTurn Client::send_message(const std::string& message, const AgentCallbacks&
               if (cb.on_tool) cb.on_tool(a.text, result);
               break;
             }
-            case AgentEvent::Kind::KeepAlive: ++turn.keep_alives; break;
+            case AgentEvent::Kind::KeepAlive:
+              ++turn.keep_alives;
+              break;
             case AgentEvent::Kind::Error:
               if (!agent_error) {
                 ErrorContext ctx = context("talking to the agent");
@@ -638,7 +637,8 @@ AgentTurn Client::send_message(const std::string& message, const AgentCallbacks&
                                           : CloudError(ErrorKind::AgentError, "the agent reported an error: " + a.text);
               }
               return false;
-            case AgentEvent::Kind::Other: break;
+            case AgentEvent::Kind::Other:
+              break;
           }
         }
       return true;
@@ -673,14 +673,16 @@ AgentTurn Client::send_message(const std::string& message, const AgentCallbacks&
       http_.set_timeouts(t);
     } catch (const CloudError& e) {
       http_.set_timeouts(t);
-      if (agent_error) throw CloudError(agent_error->kind(), scrub(agent_error->what()), 0, agent_error->backend_code());
+      if (agent_error)
+        throw CloudError(agent_error->kind(), scrub(agent_error->what()), 0, agent_error->backend_code());
       if (stalled)
         throw CloudError(ErrorKind::StreamDropped,
                          "the connection went silent for " + std::to_string(limits.stall.count()) +
                              " s (not even a keep-alive); your message was sent once and was not re-sent — say "
                              "`status` to see the timeline");
       if (e.kind() == ErrorKind::Cancelled)
-        throw CloudError(ErrorKind::Cancelled, "stopped waiting for the agent; your message was sent once and was not re-sent");
+        throw CloudError(ErrorKind::Cancelled,
+                         "stopped waiting for the agent; your message was sent once and was not re-sent");
       if (!sent || e.kind() == ErrorKind::Unreachable)
         throw CloudError(e.kind(), scrub(std::string(e.what()) + "; your message was not sent"));
       throw CloudError(ErrorKind::StreamDropped,

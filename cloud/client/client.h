@@ -13,8 +13,8 @@
 
 #include "cloud/client/agent_stream.h"
 #include "cloud/client/config.h"
-#include "cloud/protocol/errors.h"
 #include "cloud/client/http.h"
+#include "cloud/protocol/errors.h"
 #include "cloud/protocol/wire.h"
 #include "draft/json.h"
 
@@ -33,8 +33,8 @@ struct PollPolicy {
 
 /// Bounded retries of transient failures, and the one wait after HTTP 429.
 struct RetryPolicy {
-  int attempts = 3;                               // tries of one call, first included
-  std::chrono::milliseconds backoff{500};         // doubles each try
+  int attempts = 3;                        // tries of one call, first included
+  std::chrono::milliseconds backoff{500};  // doubles each try
   std::chrono::milliseconds rate_limit_wait{30000};
 };
 
@@ -64,9 +64,9 @@ ClientOptions options_from_environment(const std::string& api_flag, const std::s
 /// Who the client is (never the token).
 struct Identity {
   std::string api;
-  std::string user_id;       // "anon_..." for anonymous; empty for NEMO_TOKEN (unknown)
+  std::string user_id;  // "anon_..." for anonymous; empty for NEMO_TOKEN (unknown)
   bool anonymous = true;
-  int64_t expires_at = 0;    // epoch seconds; 0 when unknown
+  int64_t expires_at = 0;  // epoch seconds; 0 when unknown
 };
 
 /// Progress of a render being polled.
@@ -165,7 +165,7 @@ class Client {
   ClientOptions options_;
   ConfigStore store_;
   Http http_;
-  std::string token_;        // in memory only
+  std::string token_;  // in memory only
   std::string user_id_;
   int64_t expires_at_ = 0;
 };

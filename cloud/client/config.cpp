@@ -50,10 +50,8 @@ std::string executable_path() {
 }
 
 std::string detect_platform(const std::string& install_path) {
-  if (install_path.find("/.clawhub/") != std::string::npos || install_path.starts_with(".clawhub/"))
-    return "clawhub";
-  if (install_path.find("/.cursor/skills/") != std::string::npos ||
-      install_path.starts_with(".cursor/skills/"))
+  if (install_path.find("/.clawhub/") != std::string::npos || install_path.starts_with(".clawhub/")) return "clawhub";
+  if (install_path.find("/.cursor/skills/") != std::string::npos || install_path.starts_with(".cursor/skills/"))
     return "cursor";
   return "unknown";
 }
@@ -191,8 +189,7 @@ namespace {
 std::string key_of(const std::string& api, const std::string& project) { return api + " " + project; }
 }  // namespace
 
-std::optional<SessionRecord> ConfigStore::load_session(const std::string& api,
-                                                       const std::string& project) const {
+std::optional<SessionRecord> ConfigStore::load_session(const std::string& api, const std::string& project) const {
   Json all = read_json("sessions.json");
   auto it = all.find(key_of(api, project));
   if (it == all.end() || !it->is_object()) return std::nullopt;
@@ -205,13 +202,12 @@ std::optional<SessionRecord> ConfigStore::load_session(const std::string& api,
 
 void ConfigStore::save_session(const std::string& api, const std::string& project, const SessionRecord& s) {
   Json all = read_json("sessions.json");
-  all[key_of(api, project)] = Json{{"api", api}, {"project", project}, {"session_id", s.session_id},
-                                   {"task_id", s.task_id}};
+  all[key_of(api, project)] =
+      Json{{"api", api}, {"project", project}, {"session_id", s.session_id}, {"task_id", s.task_id}};
   write_json("sessions.json", all);
 }
 
-std::map<std::string, std::string> ConfigStore::uploads(const std::string& api,
-                                                        const std::string& session_id) const {
+std::map<std::string, std::string> ConfigStore::uploads(const std::string& api, const std::string& session_id) const {
   std::map<std::string, std::string> out;
   Json all = read_json("uploads.json");
   auto it = all.find(key_of(api, session_id));
@@ -248,8 +244,12 @@ std::optional<JobRecord> ConfigStore::load_job(const std::string& api, const std
 }
 
 void ConfigStore::save_job(const JobRecord& r) {
-  Json j{{"api", r.api},         {"project", r.project},       {"id", r.id},
-         {"session_id", r.session_id}, {"out_path", r.out_path}, {"submitted_at_ms", r.submitted_at_ms}};
+  Json j{{"api", r.api},
+         {"project", r.project},
+         {"id", r.id},
+         {"session_id", r.session_id},
+         {"out_path", r.out_path},
+         {"submitted_at_ms", r.submitted_at_ms}};
   write_file_atomic(dir_ + "/jobs/" + short_hash(key_of(r.api, r.project)) + ".json", j.dump(2) + "\n", 0600);
 }
 

@@ -50,10 +50,10 @@ struct SessionRecord {
 /// A render job submitted and not yet downloaded.
 struct JobRecord {
   std::string api;
-  std::string project;     // the project folder the job belongs to
-  std::string id;          // render_<ms>
+  std::string project;  // the project folder the job belongs to
+  std::string id;       // render_<ms>
   std::string session_id;
-  std::string out_path;    // where the file goes
+  std::string out_path;  // where the file goes
   int64_t submitted_at_ms = 0;
 };
 
@@ -79,8 +79,7 @@ class ConfigStore {
 
   /// Files uploaded into a session, by file name (the sandbox-path mapping).
   std::map<std::string, std::string> uploads(const std::string& api, const std::string& session_id) const;
-  void add_uploads(const std::string& api, const std::string& session_id,
-                   const std::vector<UploadedFile>& files);
+  void add_uploads(const std::string& api, const std::string& session_id, const std::vector<UploadedFile>& files);
 
   std::optional<JobRecord> load_job(const std::string& api, const std::string& project) const;
   void save_job(const JobRecord& job);

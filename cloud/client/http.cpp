@@ -1,6 +1,7 @@
 #include "cloud/client/http.h"
 
 #include <curl/curl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -8,8 +9,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <system_error>
-
-#include <unistd.h>
 
 #include "cloud/protocol/errors.h"
 
@@ -98,15 +97,12 @@ CloudError transport_error(CURLcode code, const char* errbuf, const std::string&
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_URL_MALFORMAT:
-      return CloudError(ErrorKind::Unreachable,
-                        "cannot reach " + url_origin(url) + " (" + detail +
-                            "): check the address (--api or REEL_API_URL) and the network");
+      return CloudError(ErrorKind::Unreachable, "cannot reach " + url_origin(url) + " (" + detail +
+                                                    "): check the address (--api or REEL_API_URL) and the network");
     case CURLE_OPERATION_TIMEDOUT:
-      return CloudError(ErrorKind::Timeout,
-                        "no answer in time from " + where + " (" + detail + ")");
+      return CloudError(ErrorKind::Timeout, "no answer in time from " + where + " (" + detail + ")");
     default:
-      return CloudError(ErrorKind::Transient,
-                        "the connection to " + where + " failed (" + detail + ")");
+      return CloudError(ErrorKind::Transient, "the connection to " + where + " failed (" + detail + ")");
   }
 }
 
@@ -123,9 +119,8 @@ void set_common(CURL* e, const HttpTimeouts& t, char* errbuf) {
 }
 
 long elapsed_ms(std::chrono::steady_clock::time_point since) {
-  return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::steady_clock::now() - since)
-                               .count());
+  return static_cast<long>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - since).count());
 }
 
 }  // namespace
@@ -199,13 +194,10 @@ HttpResponse Http::send(const HttpRequest& req) {
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, nullptr);
   if (mime) curl_easy_setopt(e, CURLOPT_MIMEPOST, nullptr);
   if (rc != CURLE_OK) {
-    if (log_)
-      log_(req.method + " " + url_path(req.url) + " -> failed: " + curl_easy_strerror(rc));
+    if (log_) log_(req.method + " " + url_path(req.url) + " -> failed: " + curl_easy_strerror(rc));
     if (sink.overflow)
-      throw CloudError(ErrorKind::BadResponse, "the answer from " + url_path(req.url) +
-                                                   " is larger than " +
-                                                   std::to_string(req.max_response_bytes >> 20) +
-                                                   " MB");
+      throw CloudError(ErrorKind::BadResponse, "the answer from " + url_path(req.url) + " is larger than " +
+                                                   std::to_string(req.max_response_bytes >> 20) + " MB");
     throw transport_error(rc, errbuf, req.url);
   }
   curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &res.status);

@@ -20,7 +20,7 @@ struct HttpTimeouts {
   long connect_ms = 10'000;
   long low_speed_seconds = 30;  // curl counts whole seconds; >= 1
   long low_speed_bytes = 1;
-  long request_ms = 120'000;    // whole API request (not downloads); 0 = none
+  long request_ms = 120'000;  // whole API request (not downloads); 0 = none
 };
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
@@ -42,7 +42,7 @@ struct HttpRequest {
   std::string body;                  // sent when non-empty (or method is POST)
   std::vector<MultipartFile> files;  // multipart/form-data when non-empty
   size_t max_response_bytes = 64u << 20;
-  long request_ms = -1;              // whole-request limit; -1: HttpTimeouts::request_ms
+  long request_ms = -1;  // whole-request limit; -1: HttpTimeouts::request_ms
 };
 
 struct HttpResponse {
@@ -54,8 +54,8 @@ struct HttpResponse {
 
 struct DownloadResult {
   long status = 0;
-  int64_t bytes = 0;       // size of the finished file
-  bool resumed = false;    // continued a partial download with a Range request
+  int64_t bytes = 0;     // size of the finished file
+  bool resumed = false;  // continued a partial download with a Range request
 };
 
 /// Owns one curl easy handle (connections are reused between calls). Not thread-safe: one
@@ -76,8 +76,8 @@ class Http {
   /// `on_data` as it arrives (not kept); `on_tick` is called about once a second while the
   /// transfer runs, data or not. Either returning false stops the transfer (CloudError
   /// Cancelled). A non-2xx answer's body is kept in the returned response instead (up to
-  /// 64 kB). `request_sent` says, even on failure, whether the request went out. Transport failures throw CloudError as send() does; the stall limit is the
-  /// low-speed limit of the timeouts. Never retried here.
+  /// 64 kB). `request_sent` says, even on failure, whether the request went out. Transport failures throw CloudError as
+  /// send() does; the stall limit is the low-speed limit of the timeouts. Never retried here.
   HttpResponse stream(const HttpRequest& request, const std::function<bool(std::string_view)>& on_data,
                       const std::function<bool()>& on_tick = {}, bool* request_sent = nullptr);
 

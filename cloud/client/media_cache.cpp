@@ -79,8 +79,8 @@ std::string MediaCache::fetch(const std::string& url) {
     } catch (const CloudError& e) {
       bool again = e.kind() == ErrorKind::Transient || e.kind() == ErrorKind::Timeout;
       if (!again || attempt >= options_.attempts)
-        throw CloudError(e.kind(), std::string("cannot download the media ") + url_origin(url) + url_path(url) +
-                                       ": " + e.what(),
+        throw CloudError(e.kind(),
+                         std::string("cannot download the media ") + url_origin(url) + url_path(url) + ": " + e.what(),
                          e.http_status());
       std::this_thread::sleep_for(std::chrono::milliseconds(250 * attempt));
     }
@@ -131,8 +131,9 @@ std::string SourceMapper::resolve(const std::string& reference) {
   if (is_http_url(reference)) return cache_.fetch(reference);
   std::string local = local_path_of(reference, base_dir_);
   if (local.empty())
-    throw CloudError(ErrorKind::Refused, reference + ": this kind of media reference is not supported "
-                                                     "(use a file path or an http(s) URL)");
+    throw CloudError(ErrorKind::Refused, reference +
+                                             ": this kind of media reference is not supported "
+                                             "(use a file path or an http(s) URL)");
   return local;
 }
 

@@ -5,21 +5,21 @@
 // and never counts as done. Thread-safe: the engine may resolve sources from several threads.
 #include <cstdint>
 #include <functional>
-#include <vector>
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "cloud/client/http.h"
 
 namespace reel::cloud {
 
 struct MediaCacheOptions {
-  std::string dir;                         // default_cache_dir() + "/media" when empty
-  int64_t max_file_bytes = 500ll << 20;    // one source
-  int64_t max_total_bytes = 4ll << 30;     // the whole cache
+  std::string dir;                       // default_cache_dir() + "/media" when empty
+  int64_t max_file_bytes = 500ll << 20;  // one source
+  int64_t max_total_bytes = 4ll << 30;   // the whole cache
   HttpTimeouts timeouts{10'000, 30, 1, 0};
-  int attempts = 3;                        // tries of one download (resumed)
+  int attempts = 3;  // tries of one download (resumed)
   bool follow_redirects = true;
   /// When set, called before each download: throws CloudError to refuse the URL, or returns
   /// CURLOPT_RESOLVE pins ("host:port:address") for it. The render node vets addresses here.

@@ -14,9 +14,9 @@ namespace reel::cloud {
 namespace {
 bool v4_non_public(uint32_t a) {  // host order
   auto in = [a](uint32_t net, int bits) { return bits == 0 || (a >> (32 - bits)) == (net >> (32 - bits)); };
-  return in(0x00000000, 8) || in(0x0a000000, 8) || in(0x7f000000, 8) || in(0xa9fe0000, 16) ||
-         in(0xac100000, 12) || in(0xc0a80000, 16) || in(0x64400000, 10) || in(0xc0000000, 24) ||
-         in(0xc6120000, 15) || in(0xe0000000, 4) || in(0xf0000000, 4);
+  return in(0x00000000, 8) || in(0x0a000000, 8) || in(0x7f000000, 8) || in(0xa9fe0000, 16) || in(0xac100000, 12) ||
+         in(0xc0a80000, 16) || in(0x64400000, 10) || in(0xc0000000, 24) || in(0xc6120000, 15) || in(0xe0000000, 4) ||
+         in(0xf0000000, 4);
 }
 
 bool v6_non_public(const unsigned char* b) {
@@ -26,7 +26,7 @@ bool v6_non_public(const unsigned char* b) {
   if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return true;                        // fe80::/10
   if (b[0] == 0xff) return true;                                                 // multicast
   static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  if (std::memcmp(b, mapped, 12) == 0 || std::memcmp(b, zero, 12) == 0) {        // v4-mapped/compat
+  if (std::memcmp(b, mapped, 12) == 0 || std::memcmp(b, zero, 12) == 0) {  // v4-mapped/compat
     uint32_t a = (uint32_t(b[12]) << 24) | (uint32_t(b[13]) << 16) | (uint32_t(b[14]) << 8) | b[15];
     return v4_non_public(a);
   }
@@ -53,8 +53,7 @@ std::string check_public_url(const std::string& url, std::vector<std::string>* p
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* res = nullptr;
-  if (getaddrinfo(host.c_str(), nullptr, &hints, &res) != 0 || !res)
-    return "media host " + host + " does not resolve";
+  if (getaddrinfo(host.c_str(), nullptr, &hints, &res) != 0 || !res) return "media host " + host + " does not resolve";
   std::unique_ptr<addrinfo, void (*)(addrinfo*)> guard(res, freeaddrinfo);
   std::string origin = url_origin(url);
   std::string port = scheme == "https" ? "443" : "80";

@@ -8,10 +8,10 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <numeric>
 #include <random>
 #include <regex>
-#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -62,9 +62,7 @@ void ok(httplib::Response& res, const Json& data) {
 void fail(httplib::Response& res, int status, int code, const std::string& message) {
   reply(res, status, Json{{"code", code}, {"message", message}, {"data", nullptr}});
 }
-void proxy_ok(httplib::Response& res, const Json& data) {
-  reply(res, 200, Json{{"success", true}, {"data", data}});
-}
+void proxy_ok(httplib::Response& res, const Json& data) { reply(res, 200, Json{{"success", true}, {"data", data}}); }
 void proxy_fail(httplib::Response& res, int status, const std::string& error) {
   reply(res, status, Json{{"success", false}, {"data", nullptr}, {"error", error}});
 }
@@ -72,7 +70,8 @@ void proxy_fail(httplib::Response& res, int status, const std::string& error) {
 std::string safe_name(const std::string& name) {
   std::string base = fs::path(name).filename().string();
   std::string out;
-  for (char c : base) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
+  for (char c : base)
+    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
   if (out.empty() || out[0] == '.') out = "file" + out;
   if (out.size() > 100) out = out.substr(out.size() - 100);
   return out;
@@ -190,7 +189,8 @@ struct RenderNode::Impl {
     }
     Json j = Json::parse(*text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
-      proxy ? proxy_fail(res, 400, "the body is not a JSON object") : fail(res, 400, 400, "the body is not a JSON object");
+      proxy ? proxy_fail(res, 400, "the body is not a JSON object")
+            : fail(res, 400, 400, "the body is not a JSON object");
       return std::nullopt;
     }
     return j;
@@ -223,8 +223,9 @@ struct RenderNode::Impl {
         return ref + ": a relative path means nothing on the render node; upload the file";
       return p.empty() ? ref + ": unsupported media reference" : std::string();
     }
-    return ref + ": the render node reads only uploaded media and public http(s) URLs, not files "
-                 "on its own disk (upload the file first)";
+    return ref +
+           ": the render node reads only uploaded media and public http(s) URLs, not files "
+           "on its own disk (upload the file first)";
   }
 
   void build_maps(const NodeSession& s, std::map<std::string, std::string>& own,
@@ -237,7 +238,8 @@ struct RenderNode::Impl {
 
   Json job_json(const NodeJob& j) {
     Json d{{"id", j.id}, {"status", j.status}, {"progress", j.progress}, {"createdAt", j.created_at}};
-    d["outputUrl"] = j.status == "completed" ? Json(public_url + "/outputs/" + j.output_key + "/" + j.id + ".mp4") : Json(nullptr);
+    d["outputUrl"] =
+        j.status == "completed" ? Json(public_url + "/outputs/" + j.output_key + "/" + j.id + ".mp4") : Json(nullptr);
     d["completedAt"] = j.completed_at ? Json(j.completed_at) : Json(nullptr);
     d["error"] = j.error.empty() ? Json(nullptr) : Json(j.error);
     return d;
@@ -261,45 +263,51 @@ struct RenderNode::Impl {
 void RenderNode::Impl::routes() {
   auto& s = server;
 
-  s.Post("/api/auth/anonymous-token", [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-    if (!read_body(reader, 64 * 1024)) return fail(res, 413, 413, "request body too large");
-    std::string cid = req.get_header_value("X-Client-Id");
-    if (cid.empty() || cid.size() > 100) return fail(res, 400, 400, "the X-Client-Id header is required");
-    std::lock_guard lock(mutex);
-    const int64_t now = now_s();
-    for (const auto& [tok, t] : records.tokens)
-      if (t.client_id == cid && t.expires_at - now > 24 * 3600)
-        return ok(res, Json{{"token", tok}, {"user_id", t.user_id}, {"expires_at", format_iso8601(t.expires_at)},
-                            {"credits", t.credits}});
-    auto& issues = records.token_issues[cid];
-    std::erase_if(issues, [&](int64_t t) { return t < now - 7 * 24 * 3600; });
-    if (static_cast<int>(issues.size()) >= opt.tokens_per_client)
-      return fail(res, 429, 429, "rate limited: too many anonymous tokens for this client; try again later");
-    issues.push_back(now);
-    std::string token = "nmv_usr_" + random_hex(32);
-    NodeToken t{"anon_" + random_hex(12), cid, now + opt.token_lifetime.count(), 100};
-    records.tokens[token] = t;
-    save_locked();
-    ok(res, Json{{"token", token}, {"user_id", t.user_id}, {"expires_at", format_iso8601(t.expires_at)},
-                 {"credits", t.credits}});
-  });
+  s.Post("/api/auth/anonymous-token",
+         [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+           if (!read_body(reader, 64 * 1024)) return fail(res, 413, 413, "request body too large");
+           std::string cid = req.get_header_value("X-Client-Id");
+           if (cid.empty() || cid.size() > 100) return fail(res, 400, 400, "the X-Client-Id header is required");
+           std::lock_guard lock(mutex);
+           const int64_t now = now_s();
+           for (const auto& [tok, t] : records.tokens)
+             if (t.client_id == cid && t.expires_at - now > 24 * 3600)
+               return ok(res, Json{{"token", tok},
+                                   {"user_id", t.user_id},
+                                   {"expires_at", format_iso8601(t.expires_at)},
+                                   {"credits", t.credits}});
+           auto& issues = records.token_issues[cid];
+           std::erase_if(issues, [&](int64_t t) { return t < now - 7 * 24 * 3600; });
+           if (static_cast<int>(issues.size()) >= opt.tokens_per_client)
+             return fail(res, 429, 429, "rate limited: too many anonymous tokens for this client; try again later");
+           issues.push_back(now);
+           std::string token = "nmv_usr_" + random_hex(32);
+           NodeToken t{"anon_" + random_hex(12), cid, now + opt.token_lifetime.count(), 100};
+           records.tokens[token] = t;
+           save_locked();
+           ok(res, Json{{"token", token},
+                        {"user_id", t.user_id},
+                        {"expires_at", format_iso8601(t.expires_at)},
+                        {"credits", t.credits}});
+         });
 
-  s.Post("/api/tasks/me/with-session/nemo_agent", [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-    auto body = json_body(reader, res, false);  // read first: an unread body would spoil the connection
-    if (!body) return;
-    std::string user = user_of(req, res);
-    if (user.empty()) return;
-    std::lock_guard lock(mutex);
-    std::string sid = random_session_id();
-    while (records.sessions.count(sid)) sid = random_session_id();
-    NodeSession ns;
-    ns.task_id = "task_" + random_hex(16);
-    ns.user_id = user;
-    ns.task_name = body->value("task_name", std::string("project"));
-    records.sessions[sid] = ns;
-    save_locked();
-    ok(res, Json{{"task_id", ns.task_id}, {"session_id", sid}});
-  });
+  s.Post("/api/tasks/me/with-session/nemo_agent",
+         [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+           auto body = json_body(reader, res, false);  // read first: an unread body would spoil the connection
+           if (!body) return;
+           std::string user = user_of(req, res);
+           if (user.empty()) return;
+           std::lock_guard lock(mutex);
+           std::string sid = random_session_id();
+           while (records.sessions.count(sid)) sid = random_session_id();
+           NodeSession ns;
+           ns.task_id = "task_" + random_hex(16);
+           ns.user_id = user;
+           ns.task_name = body->value("task_name", std::string("project"));
+           records.sessions[sid] = ns;
+           save_locked();
+           ok(res, Json{{"task_id", ns.task_id}, {"session_id", sid}});
+         });
 
   s.Get("/api/credits/balance/simple", [this](const httplib::Request& req, httplib::Response& res) {
     std::string user = user_of(req, res);
@@ -339,162 +347,163 @@ void RenderNode::Impl::routes() {
                                 {"generated_media", Json::array()}}}});
   });
 
-  s.Post(R"(/api/upload-video/nemo_agent/me/(\d+))",
-         [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-           std::string user = user_of(req, res);
-           const std::string sid = req.matches[1];
-           bool known = false;
-           if (!user.empty()) {
-             std::lock_guard lock(mutex);
-             known = session_locked(sid, user) != nullptr;
-           }
-           if (!known) {  // drain the body (capped by the payload limit) so the connection stays sane
-             if (req.is_multipart_form_data())
-               reader([](const httplib::MultipartFormData&) { return true; }, [](const char*, size_t) { return true; });
-             else
-               reader([](const char*, size_t) { return true; });
-             if (!user.empty()) fail(res, 404, 1002, "session not found");
-             return;
-           }
-           const std::string dir = opt.data_dir + "/files/" + sid;
-           std::error_code ec;
-           fs::create_directories(dir, ec);
-           std::vector<NodeFile> done;
-           int code = 0;
-           std::string error;
-           if (req.is_multipart_form_data()) {
-             struct Current {
-               std::ofstream out;
-               NodeFile file;
-               int64_t size = 0;
-               uint64_t hash = 1469598103934665603ull;
-               bool active = false, skip = false;
-             } cur;
-             auto finish = [&] {
-               if (!cur.active) return;
-               cur.out.close();
-               if (!cur.skip) {
-                 char h[17];
-                 std::snprintf(h, sizeof h, "%016llx", static_cast<unsigned long long>(cur.hash));
-                 cur.file.info.hash = h;
-                 done.push_back(cur.file);
-               }
-               cur = Current{};
-             };
-             bool read_ok = reader(
-                 [&](const httplib::MultipartFormData& f) {
-                   finish();
-                   cur.active = true;
-                   if (f.name != "files") {
-                     cur.skip = true;
-                     return true;
-                   }
-                   if (!accepted_upload_type(f.filename)) {
-                     code = kCodeUnsupportedType;
-                     error = "unsupported file type: " + safe_name(f.filename) + "; accepted formats: " +
-                             accepted_formats_text();
-                     cur.skip = true;
-                     return false;
-                   }
-                   std::string stored = random_hex(8) + "-" + safe_name(f.filename);
-                   cur.file.path = dir + "/" + stored;
-                   cur.file.info.filename = fs::path(f.filename).filename().string();
-                   cur.file.info.file_type = kind_of(f.filename);
-                   cur.file.info.cdn_url = public_url + "/files/" + sid + "/" + stored;
-                   cur.out.open(cur.file.path, std::ios::binary);
-                   return static_cast<bool>(cur.out);
-                 },
-                 [&](const char* data, size_t len) {
-                   if (cur.skip) return true;
-                   cur.size += static_cast<int64_t>(len);
-                   if (cur.size > opt.max_upload_bytes) {
-                     code = kCodeTooLarge;
-                     error = "file too large: the limit is " + std::to_string(opt.max_upload_bytes >> 20) + " MB";
-                     cur.skip = true;
-                     return false;
-                   }
-                   for (size_t i = 0; i < len; ++i) {
-                     cur.hash ^= static_cast<unsigned char>(data[i]);
-                     cur.hash *= 1099511628211ull;
-                   }
-                   cur.out.write(data, static_cast<std::streamsize>(len));
-                   return static_cast<bool>(cur.out);
-                 });
-             if (cur.skip && cur.active && !cur.file.path.empty()) {
-               cur.out.close();
-               fs::remove(cur.file.path, ec);
-             }
-             finish();
-             if (!read_ok && code == 0) {
-               code = 400;
-               error = "the upload was cut short";
-             }
-           } else {
-             std::string body;
-             bool too_big = false;
-             reader([&](const char* d, size_t n) {
-               body.append(d, n);
-               too_big = static_cast<int64_t>(body.size()) > opt.max_json_bytes;
-               return !too_big;
-             });
-             Json j = Json::parse(body, nullptr, false);
-             if (too_big || !j.is_object() || !j.contains("urls") || !j["urls"].is_array())
-               return fail(res, 400, 400, "send multipart field `files`, or JSON {\"urls\": [...], \"source_type\": \"url\"}");
-             Http http(HttpTimeouts{10'000, 30, 1, 0});
-             http.set_follow_redirects(false);
-             for (const auto& u : j["urls"]) {
-               if (!u.is_string()) continue;
-               std::string url = u.get<std::string>();
-               std::vector<std::string> pins;
-               std::string why = opt.allow_local_media ? std::string() : check_public_url(url, &pins);
-               http.set_resolve(pins);
-               if (why.empty() && !is_http_url(url)) why = url + ": only http(s) URLs";
-               if (!why.empty()) return fail(res, 400, 400, why);
-               std::string name = fs::path(url_path(url)).filename().string();
-               if (!accepted_upload_type(name)) {
-                 code = kCodeUnsupportedType;
-                 error = "unsupported file type: " + safe_name(name) + "; accepted formats: " + accepted_formats_text();
-                 break;
-               }
-               std::string stored = random_hex(8) + "-" + safe_name(name);
-               NodeFile f;
-               f.path = dir + "/" + stored;
-               try {
-                 http.download(url, {}, f.path, opt.max_upload_bytes);
-               } catch (const CloudError& e) {
-                 if (e.kind() == ErrorKind::TooLarge) {
-                   code = kCodeTooLarge;
-                   error = "file too large: the limit is " + std::to_string(opt.max_upload_bytes >> 20) + " MB";
-                   break;
-                 }
-                 return fail(res, 400, 400, std::string("cannot fetch ") + url_path(url) + ": " + e.what());
-               }
-               f.info.filename = name;
-               f.info.file_type = kind_of(name);
-               f.info.cdn_url = public_url + "/files/" + sid + "/" + stored;
-               f.info.hash = short_hash(url);
-               done.push_back(f);
-             }
-           }
-           if (code != 0) {
-             for (const auto& f : done) fs::remove(f.path, ec);
-             return fail(res, code == kCodeTooLarge ? 413 : 400, code, error);
-           }
-           Json files = Json::array();
-           {
-             std::lock_guard lock(mutex);
-             NodeSession* ns = session_locked(sid, user);
-             if (!ns) return fail(res, 404, 1002, "session not found");
-             for (const auto& f : done) {
-               ns->files.push_back(f);
-               files.push_back(to_json(f.info));
-             }
-             save_locked();
-           }
-           ok(res, Json{{"files", files}, {"session_state_applied", true}});
-         });
+  s.Post(R"(/api/upload-video/nemo_agent/me/(\d+))", [this](const httplib::Request& req, httplib::Response& res,
+                                                            const httplib::ContentReader& reader) {
+    std::string user = user_of(req, res);
+    const std::string sid = req.matches[1];
+    bool known = false;
+    if (!user.empty()) {
+      std::lock_guard lock(mutex);
+      known = session_locked(sid, user) != nullptr;
+    }
+    if (!known) {  // drain the body (capped by the payload limit) so the connection stays sane
+      if (req.is_multipart_form_data())
+        reader([](const httplib::MultipartFormData&) { return true; }, [](const char*, size_t) { return true; });
+      else
+        reader([](const char*, size_t) { return true; });
+      if (!user.empty()) fail(res, 404, 1002, "session not found");
+      return;
+    }
+    const std::string dir = opt.data_dir + "/files/" + sid;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    std::vector<NodeFile> done;
+    int code = 0;
+    std::string error;
+    if (req.is_multipart_form_data()) {
+      struct Current {
+        std::ofstream out;
+        NodeFile file;
+        int64_t size = 0;
+        uint64_t hash = 1469598103934665603ull;
+        bool active = false, skip = false;
+      } cur;
+      auto finish = [&] {
+        if (!cur.active) return;
+        cur.out.close();
+        if (!cur.skip) {
+          char h[17];
+          std::snprintf(h, sizeof h, "%016llx", static_cast<unsigned long long>(cur.hash));
+          cur.file.info.hash = h;
+          done.push_back(cur.file);
+        }
+        cur = Current{};
+      };
+      bool read_ok = reader(
+          [&](const httplib::MultipartFormData& f) {
+            finish();
+            cur.active = true;
+            if (f.name != "files") {
+              cur.skip = true;
+              return true;
+            }
+            if (!accepted_upload_type(f.filename)) {
+              code = kCodeUnsupportedType;
+              error =
+                  "unsupported file type: " + safe_name(f.filename) + "; accepted formats: " + accepted_formats_text();
+              cur.skip = true;
+              return false;
+            }
+            std::string stored = random_hex(8) + "-" + safe_name(f.filename);
+            cur.file.path = dir + "/" + stored;
+            cur.file.info.filename = fs::path(f.filename).filename().string();
+            cur.file.info.file_type = kind_of(f.filename);
+            cur.file.info.cdn_url = public_url + "/files/" + sid + "/" + stored;
+            cur.out.open(cur.file.path, std::ios::binary);
+            return static_cast<bool>(cur.out);
+          },
+          [&](const char* data, size_t len) {
+            if (cur.skip) return true;
+            cur.size += static_cast<int64_t>(len);
+            if (cur.size > opt.max_upload_bytes) {
+              code = kCodeTooLarge;
+              error = "file too large: the limit is " + std::to_string(opt.max_upload_bytes >> 20) + " MB";
+              cur.skip = true;
+              return false;
+            }
+            for (size_t i = 0; i < len; ++i) {
+              cur.hash ^= static_cast<unsigned char>(data[i]);
+              cur.hash *= 1099511628211ull;
+            }
+            cur.out.write(data, static_cast<std::streamsize>(len));
+            return static_cast<bool>(cur.out);
+          });
+      if (cur.skip && cur.active && !cur.file.path.empty()) {
+        cur.out.close();
+        fs::remove(cur.file.path, ec);
+      }
+      finish();
+      if (!read_ok && code == 0) {
+        code = 400;
+        error = "the upload was cut short";
+      }
+    } else {
+      std::string body;
+      bool too_big = false;
+      reader([&](const char* d, size_t n) {
+        body.append(d, n);
+        too_big = static_cast<int64_t>(body.size()) > opt.max_json_bytes;
+        return !too_big;
+      });
+      Json j = Json::parse(body, nullptr, false);
+      if (too_big || !j.is_object() || !j.contains("urls") || !j["urls"].is_array())
+        return fail(res, 400, 400, "send multipart field `files`, or JSON {\"urls\": [...], \"source_type\": \"url\"}");
+      Http http(HttpTimeouts{10'000, 30, 1, 0});
+      http.set_follow_redirects(false);
+      for (const auto& u : j["urls"]) {
+        if (!u.is_string()) continue;
+        std::string url = u.get<std::string>();
+        std::vector<std::string> pins;
+        std::string why = opt.allow_local_media ? std::string() : check_public_url(url, &pins);
+        http.set_resolve(pins);
+        if (why.empty() && !is_http_url(url)) why = url + ": only http(s) URLs";
+        if (!why.empty()) return fail(res, 400, 400, why);
+        std::string name = fs::path(url_path(url)).filename().string();
+        if (!accepted_upload_type(name)) {
+          code = kCodeUnsupportedType;
+          error = "unsupported file type: " + safe_name(name) + "; accepted formats: " + accepted_formats_text();
+          break;
+        }
+        std::string stored = random_hex(8) + "-" + safe_name(name);
+        NodeFile f;
+        f.path = dir + "/" + stored;
+        try {
+          http.download(url, {}, f.path, opt.max_upload_bytes);
+        } catch (const CloudError& e) {
+          if (e.kind() == ErrorKind::TooLarge) {
+            code = kCodeTooLarge;
+            error = "file too large: the limit is " + std::to_string(opt.max_upload_bytes >> 20) + " MB";
+            break;
+          }
+          return fail(res, 400, 400, std::string("cannot fetch ") + url_path(url) + ": " + e.what());
+        }
+        f.info.filename = name;
+        f.info.file_type = kind_of(name);
+        f.info.cdn_url = public_url + "/files/" + sid + "/" + stored;
+        f.info.hash = short_hash(url);
+        done.push_back(f);
+      }
+    }
+    if (code != 0) {
+      for (const auto& f : done) fs::remove(f.path, ec);
+      return fail(res, code == kCodeTooLarge ? 413 : 400, code, error);
+    }
+    Json files = Json::array();
+    {
+      std::lock_guard lock(mutex);
+      NodeSession* ns = session_locked(sid, user);
+      if (!ns) return fail(res, 404, 1002, "session not found");
+      for (const auto& f : done) {
+        ns->files.push_back(f);
+        files.push_back(to_json(f.info));
+      }
+      save_locked();
+    }
+    ok(res, Json{{"files", files}, {"session_state_applied", true}});
+  });
 
-  s.Post("/api/render/proxy/lambda", [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+  s.Post("/api/render/proxy/lambda", [this](const httplib::Request& req, httplib::Response& res,
+                                            const httplib::ContentReader& reader) {
     auto body = json_body(reader, res, true);
     if (!body) return;
     std::string user = user_of(req, res);
@@ -560,24 +569,25 @@ void RenderNode::Impl::routes() {
     proxy_ok(res, job_json(it->second));
   });
 
-  s.Post(R"(/api/render/proxy/lambda/([A-Za-z0-9_.-]+)/cancel)", [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-    if (!read_body(reader, 64 * 1024)) return proxy_fail(res, 413, "request body too large");
-    std::string user = user_of(req, res);
-    if (user.empty()) return;
-    std::lock_guard lock(mutex);
-    auto it = records.jobs.find(req.matches[1]);
-    if (it == records.jobs.end() || it->second.user_id != user) return proxy_fail(res, 404, "render not found");
-    NodeJob& j = it->second;
-    if (j.status == "pending") {
-      std::erase(queue, j.id);
-      j.status = "cancelled";
-      j.completed_at = now_ms();
-      save_locked();
-    } else if (j.status == "processing") {
-      if (auto r = running.find(j.id); r != running.end()) r->second->store(true);
-    }
-    proxy_ok(res, job_json(j));
-  });
+  s.Post(R"(/api/render/proxy/lambda/([A-Za-z0-9_.-]+)/cancel)",
+         [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+           if (!read_body(reader, 64 * 1024)) return proxy_fail(res, 413, "request body too large");
+           std::string user = user_of(req, res);
+           if (user.empty()) return;
+           std::lock_guard lock(mutex);
+           auto it = records.jobs.find(req.matches[1]);
+           if (it == records.jobs.end() || it->second.user_id != user) return proxy_fail(res, 404, "render not found");
+           NodeJob& j = it->second;
+           if (j.status == "pending") {
+             std::erase(queue, j.id);
+             j.status = "cancelled";
+             j.completed_at = now_ms();
+             save_locked();
+           } else if (j.status == "processing") {
+             if (auto r = running.find(j.id); r != running.end()) r->second->store(true);
+           }
+           proxy_ok(res, job_json(j));
+         });
 
   s.Get(R"(/api/render/proxy/([A-Za-z0-9_.-]+)/download)", [this](const httplib::Request& req, httplib::Response& res) {
     std::string user = user_of(req, res);
@@ -643,15 +653,16 @@ void RenderNode::Impl::routes() {
     auto events = std::make_shared<std::vector<std::string>>(agent_events(turn, message));
     res.set_header("Cache-Control", "no-cache");
     const int pause = std::max(0, opt.agent_pause_ms);
-    res.set_chunked_content_provider("text/event-stream", [events, pause, i = size_t{0}](size_t, httplib::DataSink& sink) mutable {
-      if (i < events->size()) {
-        if (i > 0 && pause > 0) std::this_thread::sleep_for(milliseconds(pause));
-        const std::string& e = (*events)[i++];
-        return sink.write(e.data(), e.size());
-      }
-      sink.done();
-      return true;
-    });
+    res.set_chunked_content_provider("text/event-stream",
+                                     [events, pause, i = size_t{0}](size_t, httplib::DataSink& sink) mutable {
+                                       if (i < events->size()) {
+                                         if (i > 0 && pause > 0) std::this_thread::sleep_for(milliseconds(pause));
+                                         const std::string& e = (*events)[i++];
+                                         return sink.write(e.data(), e.size());
+                                       }
+                                       sink.done();
+                                       return true;
+                                     });
   });
 }
 
@@ -659,7 +670,7 @@ void RenderNode::Impl::routes() {
 /// A session with uploads and no draft yet first gets one made from its photos and clips, in
 /// the style the words ask for. Locked by the caller.
 RenderNode::Impl::AgentOutcome RenderNode::Impl::agent_turn(const std::string& sid, NodeSession& ns,
-                                                             const std::string& message) {
+                                                            const std::string& message) {
   AgentOutcome out;
   draft::Draft d = draft::load_draft(ns.draft.is_object() ? ns.draft : Json::object()).draft;
   std::vector<std::string> named;  // uploaded files the words name (music to add, ...)
@@ -689,8 +700,10 @@ RenderNode::Impl::AgentOutcome RenderNode::Impl::agent_turn(const std::string& s
       mr.media.push_back(m);
     }
     if (!mr.media.empty()) {
-      if (lower_message.find("promo") != std::string::npos) mr.style = draft::Style::Promo;
-      else if (lower_message.find("highlight") != std::string::npos) mr.style = draft::Style::Highlight;
+      if (lower_message.find("promo") != std::string::npos)
+        mr.style = draft::Style::Promo;
+      else if (lower_message.find("highlight") != std::string::npos)
+        mr.style = draft::Style::Highlight;
       try {
         d = draft::load_draft(draft::make_draft(mr)).draft;
         out.made = true;
@@ -702,7 +715,8 @@ RenderNode::Impl::AgentOutcome RenderNode::Impl::agent_turn(const std::string& s
   draft::AgentReply reply = draft::apply_instruction(d, message, named);
   out.changed = out.made || reply.changed;
   if (out.made) {
-    out.reply = "Made a " + std::string(mr_style_name(lower_message)) + " from the session's uploaded photos and clips.";
+    out.reply =
+        "Made a " + std::string(mr_style_name(lower_message)) + " from the session's uploaded photos and clips.";
     if (reply.understood) out.reply += " " + reply.message;
     if (!reply.changed) out.reply += " " + draft::timeline_summary(d);
   } else {
@@ -730,12 +744,14 @@ std::vector<std::string> RenderNode::Impl::agent_events(const AgentOutcome& turn
   ev.push_back(sse_format(Json{{"type", "heartbeat"}}));
   if (turn.changed) {
     std::string call_id = "call_" + random_hex(12);
-    ev.push_back(adk(Json::array({Json{{"functionCall",
-                                        {{"id", call_id}, {"name", "edit_multitrack"}, {"args", {{"instruction", message}}}}}}}),
-                     false));
+    ev.push_back(
+        adk(Json::array({Json{{"functionCall",
+                               {{"id", call_id}, {"name", "edit_multitrack"}, {"args", {{"instruction", message}}}}}}}),
+            false));
     ev.push_back(sse_format(Json{{"type", "heartbeat"}}));
-    ev.push_back(adk(Json::array({Json{{"functionResponse",
-                                        {{"id", call_id}, {"name", "edit_multitrack"}, {"response", {{"summary", turn.summary}}}}}}}),
+    ev.push_back(adk(Json::array({Json{
+                         {"functionResponse",
+                          {{"id", call_id}, {"name", "edit_multitrack"}, {"response", {{"summary", turn.summary}}}}}}}),
                      false));
   }
   if (!turn.no_text) {
@@ -884,7 +900,8 @@ int RenderNode::start() {
     reply(res, 500, Json{{"code", 500}, {"message", what}, {"success", false}, {"error", what}});
   });
   m.routes();
-  int port = m.opt.port == 0 ? m.server.bind_to_any_port(m.opt.host) : (m.server.bind_to_port(m.opt.host, m.opt.port) ? m.opt.port : -1);
+  int port = m.opt.port == 0 ? m.server.bind_to_any_port(m.opt.host)
+                             : (m.server.bind_to_port(m.opt.host, m.opt.port) ? m.opt.port : -1);
   if (port <= 0) throw std::runtime_error("cannot listen on " + m.opt.host + ":" + std::to_string(m.opt.port));
   m.bound_port = port;
   std::string host = m.opt.host.find(':') != std::string::npos ? "[" + m.opt.host + "]" : m.opt.host;

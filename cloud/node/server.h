@@ -20,8 +20,7 @@ namespace reel::cloud {
 /// throws). Any exception's what() becomes the job's error text.
 using NodeRenderFn = std::function<void(const draft::Draft& draft, const std::string& out_path,
                                         const std::function<std::string(const std::string&)>& resolve,
-                                        const std::function<void(int)>& progress,
-                                        const std::atomic<bool>& cancel)>;
+                                        const std::function<void(int)>& progress, const std::atomic<bool>& cancel)>;
 
 /// Whether the node's agent ends an editing turn with no text (the real backend does so in
 /// about 30% of editing turns): Random for that share, Always / Never for tests.
@@ -29,23 +28,23 @@ enum class NoTextTurns { Random, Always, Never };
 
 struct NodeOptions {
   std::string host = "127.0.0.1";
-  int port = 8790;                     // 0: any free port (tests)
-  std::string data_dir;                // required: tokens, sessions, uploads, renders
-  std::string public_url;              // base of cdn_url / outputUrl; default http://host:port
-  int workers = 1;                     // render workers
-  size_t queue_limit = 32;             // renders waiting beyond this: HTTP 503
+  int port = 8790;          // 0: any free port (tests)
+  std::string data_dir;     // required: tokens, sessions, uploads, renders
+  std::string public_url;   // base of cdn_url / outputUrl; default http://host:port
+  int workers = 1;          // render workers
+  size_t queue_limit = 32;  // renders waiting beyond this: HTTP 503
   int http_threads = 8;
   int read_timeout_s = 10, write_timeout_s = 30;
-  bool allow_local_media = false;      // trust drafts that name local files / private URLs
+  bool allow_local_media = false;  // trust drafts that name local files / private URLs
   int64_t max_json_bytes = 8ll << 20;
   int64_t max_upload_bytes = 200ll << 20;  // per file; a request carries at most this + 1 MB
-  int tokens_per_client = 3;           // new anonymous tokens per client id per 7 days
+  int tokens_per_client = 3;               // new anonymous tokens per client id per 7 days
   std::chrono::seconds token_lifetime{7 * 24 * 3600};
   NoTextTurns no_text_turns = NoTextTurns::Random;
-  double no_text_share = 0.3;          // with Random: the share of editing turns without text
-  int agent_pause_ms = 40;             // between streamed events, so they arrive as a stream
-  NodeRenderFn render;                 // required to render
-  LogFn log;                           // access and job log; never contains a token
+  double no_text_share = 0.3;  // with Random: the share of editing turns without text
+  int agent_pause_ms = 40;     // between streamed events, so they arrive as a stream
+  NodeRenderFn render;         // required to render
+  LogFn log;                   // access and job log; never contains a token
 };
 
 class RenderNode {

@@ -6,7 +6,8 @@ Json NodeRecords::to_json() const {
   Json j = Json::object();
   Json& t = j["tokens"] = Json::object();
   for (const auto& [tok, r] : tokens)
-    t[tok] = Json{{"user_id", r.user_id}, {"client_id", r.client_id}, {"expires_at", r.expires_at}, {"credits", r.credits}};
+    t[tok] =
+        Json{{"user_id", r.user_id}, {"client_id", r.client_id}, {"expires_at", r.expires_at}, {"credits", r.credits}};
   Json& ti = j["token_issues"] = Json::object();
   for (const auto& [cid, times] : token_issues) ti[cid] = times;
   Json& s = j["sessions"] = Json::object();
@@ -17,8 +18,11 @@ Json NodeRecords::to_json() const {
       fj["path"] = f.path;
       files.push_back(fj);
     }
-    s[sid] = Json{{"task_id", r.task_id}, {"user_id", r.user_id}, {"task_name", r.task_name},
-                  {"draft", r.draft}, {"files", files}};
+    s[sid] = Json{{"task_id", r.task_id},
+                  {"user_id", r.user_id},
+                  {"task_name", r.task_name},
+                  {"draft", r.draft},
+                  {"files", files}};
   }
   Json& jb = j["jobs"] = Json::object();
   for (const auto& [id, r] : jobs)

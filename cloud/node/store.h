@@ -39,18 +39,18 @@ struct NodeJob {
   std::string status = "pending";  // pending, processing, completed, failed, cancelled
   int progress = 5;
   std::string error;
-  std::string out_path;    // on the node's disk, when completed
-  std::string output_key;  // random path part of the output URL
+  std::string out_path;                      // on the node's disk, when completed
+  std::string output_key;                    // random path part of the output URL
   int64_t created_at = 0, completed_at = 0;  // epoch ms
   Json draft;
   Json output;
 };
 
 struct NodeRecords {
-  std::map<std::string, NodeToken> tokens;                       // token -> record
-  std::map<std::string, std::vector<int64_t>> token_issues;     // client id -> issue times (s)
-  std::map<std::string, NodeSession> sessions;                  // session id -> record
-  std::map<std::string, NodeJob> jobs;                          // render id -> record
+  std::map<std::string, NodeToken> tokens;                   // token -> record
+  std::map<std::string, std::vector<int64_t>> token_issues;  // client id -> issue times (s)
+  std::map<std::string, NodeSession> sessions;               // session id -> record
+  std::map<std::string, NodeJob> jobs;                       // render id -> record
   int64_t next_user = 1;
 
   Json to_json() const;

@@ -38,10 +38,7 @@ const char* to_string(ErrorKind kind);
 class CloudError : public std::runtime_error {
  public:
   CloudError(ErrorKind kind, std::string message, int http_status = 0, int backend_code = 0)
-      : std::runtime_error(std::move(message)),
-        kind_(kind),
-        http_status_(http_status),
-        backend_code_(backend_code) {}
+      : std::runtime_error(std::move(message)), kind_(kind), http_status_(http_status), backend_code_(backend_code) {}
   ErrorKind kind() const { return kind_; }
   int http_status() const { return http_status_; }
   int backend_code() const { return backend_code_; }

@@ -11,8 +11,8 @@
 namespace reel::cloud {
 
 struct SseEvent {
-  std::string data;  // the joined data lines
-  Json json;         // the parsed data, or null when it is not JSON / empty
+  std::string data;         // the joined data lines
+  Json json;                // the parsed data, or null when it is not JSON / empty
   bool keep_alive() const;  // empty data, {"type": "heartbeat"} or a comment-only event
   /// The text of a text event (ADK content.parts[].text or {"type":"text","text"}); else empty.
   std::string text() const;

@@ -55,8 +55,7 @@ std::string local_hint() { return " — or render locally with `reel export --lo
 
 }  // namespace
 
-CloudError error_for_code(int code, const std::string& message, int http_status,
-                          const ErrorContext& ctx) {
+CloudError error_for_code(int code, const std::string& message, int http_status, const ErrorContext& ctx) {
   switch (code) {
     case kCodeBadToken:
       return CloudError(ErrorKind::BadToken,
@@ -65,18 +64,17 @@ CloudError error_for_code(int code, const std::string& message, int http_status,
                         http_status, code);
     case kCodeSessionNotFound:
       return CloudError(ErrorKind::SessionNotFound,
-                        "the editing session was not found (error 1002): a new session is needed",
-                        http_status, code);
+                        "the editing session was not found (error 1002): a new session is needed", http_status, code);
     case kCodeNoCredits:
       if (ctx.anonymous && !ctx.user_id.empty())
         return CloudError(ErrorKind::NoCredits,
                           "no credits left on this free anonymous account (error 2001): register at " +
-                              ctx.register_url + "?bind=" + ctx.user_id +
-                              " to keep your work and get more credits" + local_hint(),
+                              ctx.register_url + "?bind=" + ctx.user_id + " to keep your work and get more credits" +
+                              local_hint(),
                           http_status, code);
       return CloudError(ErrorKind::NoCredits,
-                        "no credits left (error 2001): top up credits on your account" + local_hint(),
-                        http_status, code);
+                        "no credits left (error 2001): top up credits on your account" + local_hint(), http_status,
+                        code);
     case kCodeUnsupportedType:
       return CloudError(ErrorKind::UnsupportedType,
                         with_hint("the backend does not accept this file type (error 4001)", message) +
@@ -89,9 +87,7 @@ CloudError error_for_code(int code, const std::string& message, int http_status,
                         http_status, code);
     default:
       return CloudError(ErrorKind::Refused,
-                        with_hint("the backend refused " + ctx.what + " (error " +
-                                      std::to_string(code) + ")",
-                                  message),
+                        with_hint("the backend refused " + ctx.what + " (error " + std::to_string(code) + ")", message),
                         http_status, code);
   }
 }
@@ -101,9 +97,7 @@ CloudError error_for_status(long status, const std::string& body_hint, const Err
   const std::string code = "HTTP " + std::to_string(status);
   if (s == 400)
     return CloudError(ErrorKind::Refused,
-                      with_hint("the backend rejected " + ctx.what + " as a bad request (" + code + ")",
-                                body_hint),
-                      s);
+                      with_hint("the backend rejected " + ctx.what + " as a bad request (" + code + ")", body_hint), s);
   if (s == 401)
     return CloudError(ErrorKind::BadToken,
                       "the backend refused the sign-in token (" + code +
@@ -121,14 +115,12 @@ CloudError error_for_status(long status, const std::string& body_hint, const Err
                       with_hint(ctx.what + ": the id is already in use (" + code + ")", body_hint), s);
   if (s == 429)
     return CloudError(ErrorKind::RateLimited,
-                      "the backend is limiting requests from this client (" + code +
-                          "): wait a minute and try again",
+                      "the backend is limiting requests from this client (" + code + "): wait a minute and try again",
                       s);
   if (s == 408 || s >= 500)
-    return CloudError(ErrorKind::Transient,
-                      with_hint("the backend failed while " + ctx.what + " (" + code + ")", body_hint) +
-                          "; try again later",
-                      s);
+    return CloudError(
+        ErrorKind::Transient,
+        with_hint("the backend failed while " + ctx.what + " (" + code + ")", body_hint) + "; try again later", s);
   return CloudError(ErrorKind::Refused, with_hint("the backend refused " + ctx.what + " (" + code + ")", body_hint), s);
 }
 
@@ -153,8 +145,7 @@ Json unwrap_answer(long status, const std::string& body, const ErrorContext& ctx
         std::string text = str_at(j, "error");
         if (text.empty()) text = str_at(j, "message");
         if (lower(text).find("duplicate") != std::string::npos || s == 409)
-          throw CloudError(ErrorKind::DuplicateId,
-                           with_hint(ctx.what + ": the id is already in use", text), s);
+          throw CloudError(ErrorKind::DuplicateId, with_hint(ctx.what + ": the id is already in use", text), s);
         if (s >= 400) throw error_for_status(status, text, ctx);
         throw CloudError(ErrorKind::Refused, with_hint("the backend refused " + ctx.what, text), s);
       }
@@ -179,8 +170,7 @@ Json unwrap_answer(long status, const std::string& body, const ErrorContext& ctx
 RenderState render_state_from(const std::string& status) {
   std::string s = lower(status);
   if (s == "pending" || s == "queued" || s == "submitted") return RenderState::Pending;
-  if (s == "processing" || s == "rendering" || s == "running" || s == "in_progress")
-    return RenderState::Processing;
+  if (s == "processing" || s == "rendering" || s == "running" || s == "in_progress") return RenderState::Processing;
   if (s == "completed" || s == "complete" || s == "done" || s == "succeeded" || s == "success")
     return RenderState::Completed;
   if (s == "failed" || s == "error") return RenderState::Failed;
@@ -190,12 +180,18 @@ RenderState render_state_from(const std::string& status) {
 
 const char* to_string(RenderState s) {
   switch (s) {
-    case RenderState::Pending: return "pending";
-    case RenderState::Processing: return "processing";
-    case RenderState::Completed: return "completed";
-    case RenderState::Failed: return "failed";
-    case RenderState::Cancelled: return "cancelled";
-    case RenderState::Unknown: return "unknown";
+    case RenderState::Pending:
+      return "pending";
+    case RenderState::Processing:
+      return "processing";
+    case RenderState::Completed:
+      return "completed";
+    case RenderState::Failed:
+      return "failed";
+    case RenderState::Cancelled:
+      return "cancelled";
+    case RenderState::Unknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -249,9 +245,8 @@ std::vector<UploadedFile> parse_uploaded_files(const Json& data) {
 }
 
 Json to_json(const UploadedFile& f) {
-  return Json{{"filename", f.filename}, {"file_type", f.file_type}, {"cdn_url", f.cdn_url},
-              {"duration", f.duration}, {"width", f.width},         {"height", f.height},
-              {"fps", f.fps},           {"hash", f.hash}};
+  return Json{{"filename", f.filename}, {"file_type", f.file_type}, {"cdn_url", f.cdn_url}, {"duration", f.duration},
+              {"width", f.width},       {"height", f.height},       {"fps", f.fps},         {"hash", f.hash}};
 }
 
 Credits parse_credits(const Json& data) {

@@ -24,15 +24,14 @@ enum BackendCode : int {
 
 /// What a refusal needs to say a useful sentence.
 struct ErrorContext {
-  std::string what;             // "creating a session", "polling render render_1"
-  bool anonymous = true;        // the token is an anonymous one
-  std::string user_id;          // for the registration link
-  std::string register_url;     // "https://.../register"
+  std::string what;          // "creating a session", "polling render render_1"
+  bool anonymous = true;     // the token is an anonymous one
+  std::string user_id;       // for the registration link
+  std::string register_url;  // "https://.../register"
 };
 
 /// The error for backend `code` (non-zero) with the server's `message`.
-CloudError error_for_code(int code, const std::string& message, int http_status,
-                          const ErrorContext& ctx);
+CloudError error_for_code(int code, const std::string& message, int http_status, const ErrorContext& ctx);
 /// The error for an HTTP status without a readable envelope.
 CloudError error_for_status(long status, const std::string& body_hint, const ErrorContext& ctx);
 

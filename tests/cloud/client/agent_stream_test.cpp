@@ -2,9 +2,10 @@
 // session's state, text streams, tool calls show) and against the fault server (keep-alives
 // only for a while, partial chunks, error events, a dropped or stalled stream that is never
 // sent again, a no-text turn followed by the state's summary diff). Real HTTP on 127.0.0.1.
+#include "cloud/client/agent_stream.h"
+
 #include <gtest/gtest.h>
 
-#include "cloud/client/agent_stream.h"
 #include "cloud/client/client.h"
 #include "draft/agent.h"
 #include "draft/model.h"
@@ -28,7 +29,9 @@ std::string adk(const Json& parts, bool partial) {
                          {"invocationId", "inv"},
                          {"timestamp", 1743712255.31}});
 }
-std::string text_event(const std::string& text, bool partial) { return adk(Json::array({Json{{"text", text}}}), partial); }
+std::string text_event(const std::string& text, bool partial) {
+  return adk(Json::array({Json{{"text", text}}}), partial);
+}
 const std::string kHeartbeat = "data: {\"type\": \"heartbeat\"}\n\n";
 const std::string kEmptyData = "data:\n\n";
 
@@ -40,7 +43,9 @@ struct Seen {
   AgentCallbacks callbacks() {
     AgentCallbacks cb;
     cb.on_text = [this](const std::string& t) { texts.push_back(t); };
-    cb.on_tool = [this](const std::string& name, bool result) { tools.push_back(name + (result ? " done" : " called")); };
+    cb.on_tool = [this](const std::string& name, bool result) {
+      tools.push_back(name + (result ? " done" : " called"));
+    };
     cb.on_still_working = [this] { ++still_working; };
     return cb;
   }
@@ -62,8 +67,8 @@ SseEvent event_of(const std::string& wire) {
 TEST(AgentTurnReader, ShowsPartialChunksAndNotTheFinalThatRepeatsThem) {
   AgentTurnReader r;
   std::string shown;
-  for (const std::string& wire : {text_event("Hel", true), text_event("lo ", true), text_event("world", true),
-                                  text_event("Hello world", false)})
+  for (const std::string& wire :
+       {text_event("Hel", true), text_event("lo ", true), text_event("world", true), text_event("Hello world", false)})
     for (const auto& e : r.read(event_of(wire)))
       if (e.kind == AgentEvent::Kind::Text) shown += e.text;
   EXPECT_EQ(shown, "Hello world");
@@ -84,7 +89,9 @@ TEST(AgentTurnReader, ShowsAFinalWithoutChunksAndWhatAFinalAddsToThem) {
 
 TEST(AgentTurnReader, ReadsToolsKeepAlivesAndErrorsOfBothShapes) {
   AgentTurnReader r;
-  auto call = r.read(event_of(adk(Json::array({Json{{"functionCall", {{"id", "1"}, {"name", "edit_multitrack"}, {"args", Json::object()}}}}}), false)));
+  auto call = r.read(event_of(
+      adk(Json::array({Json{{"functionCall", {{"id", "1"}, {"name", "edit_multitrack"}, {"args", Json::object()}}}}}),
+          false)));
   ASSERT_EQ(call.size(), 1u);
   EXPECT_EQ(call[0].kind, AgentEvent::Kind::ToolCall);
   EXPECT_EQ(call[0].text, "edit_multitrack");
@@ -160,7 +167,8 @@ TEST_F(AgentFaults, ShowsPartialTextChunksAsTheyComeAndTheFinalOnlyOnce) {
 }
 
 TEST_F(AgentFaults, AnErrorEventBecomesATypedError) {
-  backend.script_sse({{kHeartbeat, 0}, {sse_format(Json{{"error", "the agent crashed"}}), 0}, {text_event("never shown", false), 0}});
+  backend.script_sse(
+      {{kHeartbeat, 0}, {sse_format(Json{{"error", "the agent crashed"}}), 0}, {text_event("never shown", false), 0}});
   Client c(options());
   Seen seen;
   try {
@@ -224,10 +232,16 @@ TEST_F(AgentFaults, ANoTextTurnIsFollowedByTheStateSummaryDiff) {
   after["m"]["height"] = 1920;
   backend.set_state_draft(before);
   backend.set_state_draft_after_sse(after);
-  backend.script_sse({{kHeartbeat, 0},
-                      {adk(Json::array({Json{{"functionCall", {{"id", "1"}, {"name", "edit_multitrack"}, {"args", Json::object()}}}}}), false), 20},
-                      {adk(Json::array({Json{{"functionResponse", {{"id", "1"}, {"name", "edit_multitrack"}, {"response", Json::object()}}}}}), false), 20},
-                      {kEmptyData, 20}});
+  backend.script_sse(
+      {{kHeartbeat, 0},
+       {adk(Json::array({Json{{"functionCall", {{"id", "1"}, {"name", "edit_multitrack"}, {"args", Json::object()}}}}}),
+            false),
+        20},
+       {adk(Json::array(
+                {Json{{"functionResponse", {{"id", "1"}, {"name", "edit_multitrack"}, {"response", Json::object()}}}}}),
+            false),
+        20},
+       {kEmptyData, 20}});
   Client c(options());
   auto draft_of = [&](const Json& state) { return draft::load_draft(state["state"]["draft"]).draft; };
   draft::Draft d0 = draft_of(c.state());

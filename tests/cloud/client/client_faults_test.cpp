@@ -50,7 +50,7 @@ TEST_F(ClientFaults, FetchesAnAnonymousTokenOnceAndCachesItInAPrivateFile) {
   again.credits();
   EXPECT_EQ(backend.token_calls, 1);
   std::string path = ConfigStore(dir.sub("config")).token_path(backend.url());
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   auto ids = backend.client_ids();
@@ -306,9 +306,12 @@ TEST_F(ClientFaults, CancellingStopsPollingAndCancelsTheJob) {
   std::atomic<bool> cancel{false};
   int polls = 0;
   EXPECT_EQ(error_kind([&] {
-              c.export_draft(Json::object(), dir.sub("o.mp4"), [&](const RenderStatus&) {
-                if (++polls == 3) cancel = true;
-              }, &cancel);
+              c.export_draft(
+                  Json::object(), dir.sub("o.mp4"),
+                  [&](const RenderStatus&) {
+                    if (++polls == 3) cancel = true;
+                  },
+                  &cancel);
             }),
             ErrorKind::Cancelled);
   EXPECT_EQ(backend.cancel_calls, 1);
@@ -323,9 +326,12 @@ TEST_F(ClientFaults, PollingBacksOffUpToTheLongestWait) {
   o.poll.longest = 80ms;
   Client c(o);
   std::vector<std::chrono::steady_clock::time_point> times;
-  c.export_draft(Json::object(), dir.sub("o.mp4"), [&](const RenderStatus&) { times.push_back(std::chrono::steady_clock::now()); });
+  c.export_draft(Json::object(), dir.sub("o.mp4"),
+                 [&](const RenderStatus&) { times.push_back(std::chrono::steady_clock::now()); });
   ASSERT_GE(times.size(), 8u);
-  auto gap = [&](size_t i) { return std::chrono::duration_cast<std::chrono::milliseconds>(times[i + 1] - times[i]).count(); };
+  auto gap = [&](size_t i) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(times[i + 1] - times[i]).count();
+  };
   EXPECT_GE(gap(0), 20);
   EXPECT_GE(gap(1), 40);
   EXPECT_GE(gap(3), 80);
@@ -379,7 +385,12 @@ TEST_F(ClientFaults, UploadsSeveralFilesPerCallAfterLocalChecks) {
   EXPECT_EQ(files[1].cdn_url, backend.url() + "/cdn/b.PNG");
   EXPECT_EQ(c.uploaded_files(false).at("a.jpg"), backend.url() + "/cdn/a.jpg");
   std::string msg;
-  EXPECT_EQ(error_kind([&] { c.upload_files({dir.sub("a.jpg"), dir.sub("notes.txt")}); }, &msg), ErrorKind::UnsupportedType);
+  EXPECT_EQ(error_kind(
+                [&] {
+                  c.upload_files({dir.sub("a.jpg"), dir.sub("notes.txt")});
+                },
+                &msg),
+            ErrorKind::UnsupportedType);
   EXPECT_NE(msg.find("mp4, mov, avi, webm, mkv"), std::string::npos) << msg;
   EXPECT_EQ(error_kind([&] { c.upload_files({dir.sub("big.mp4")}); }, &msg), ErrorKind::TooLarge);
   EXPECT_NE(msg.find("compress it or trim it"), std::string::npos) << msg;

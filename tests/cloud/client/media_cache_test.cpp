@@ -1,9 +1,10 @@
 // Remote media for local renders: downloaded once, capped, never half a file.
+#include "cloud/client/media_cache.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
-#include "cloud/client/media_cache.h"
 #include "tests/cloud/support/fake_backend.h"
 #include "tests/cloud/support/test_util.h"
 

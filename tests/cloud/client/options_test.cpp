@@ -16,13 +16,17 @@ struct EnvGuard {
   void set(const std::string& k, const std::optional<std::string>& v) {
     const char* old = std::getenv(k.c_str());
     saved.emplace_back(k, old ? std::optional<std::string>(old) : std::nullopt);
-    if (v) setenv(k.c_str(), v->c_str(), 1);
-    else unsetenv(k.c_str());
+    if (v)
+      setenv(k.c_str(), v->c_str(), 1);
+    else
+      unsetenv(k.c_str());
   }
   ~EnvGuard() {
     for (auto it = saved.rbegin(); it != saved.rend(); ++it) {
-      if (it->second) setenv(it->first.c_str(), it->second->c_str(), 1);
-      else unsetenv(it->first.c_str());
+      if (it->second)
+        setenv(it->first.c_str(), it->second->c_str(), 1);
+      else
+        unsetenv(it->first.c_str());
     }
   }
 };
@@ -36,8 +40,9 @@ TEST(ClientOptionsFrom, FlagBeatsEnvironmentBeatsConfigBeatsDefault) {
   env.set("NEMO_TOKEN", std::nullopt);
   env.set("REEL_SKILL_DIR", std::nullopt);
   EXPECT_EQ(options_from_environment("", "", dir.path).api, kDefaultApi);
-  write_bytes(dir.sub("reel/config.json"),
-              R"({"api": "http://127.0.0.1:9/", "skill": {"name": "slideshow", "version": "2.1"}, "max_upload_mb": 500})");
+  write_bytes(
+      dir.sub("reel/config.json"),
+      R"({"api": "http://127.0.0.1:9/", "skill": {"name": "slideshow", "version": "2.1"}, "max_upload_mb": 500})");
   auto o = options_from_environment("", "", dir.path);
   EXPECT_EQ(o.api, "http://127.0.0.1:9");
   EXPECT_EQ(o.skill_name, "slideshow");

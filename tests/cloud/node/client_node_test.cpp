@@ -27,10 +27,12 @@ struct ClientNode : NodeFixture {
       "t": [
         {"tt": 0, "m": {"name": "photos"}, "sg": [
           {"id": "p1", "s": 0, "d": 1000, "src": "photos/01.jpg", "m": {"kb": "in", "future": true}},
-          {"id": "p2", "s": 1000, "d": 1000, "src": ")" + dir.sub("project/photos/02.png") + R"(", "m": {"tr": {"type": "fade", "d": 300}}},
+          {"id": "p2", "s": 1000, "d": 1000, "src": ")" +
+                       dir.sub("project/photos/02.png") + R"(", "m": {"tr": {"type": "fade", "d": 300}}},
           {"id": "p3", "s": 2000, "d": 1000, "src": "photos/01.jpg"}
         ]},
-        {"track_type": 1, "segments": [{"start": 0, "duration": 3000, "source": "file://)" + dir.sub("project/music/lofi.mp3") + R"(", "m": {"vol": "35%"}}]},
+        {"track_type": 1, "segments": [{"start": 0, "duration": 3000, "source": "file://)" +
+                       dir.sub("project/music/lofi.mp3") + R"(", "m": {"vol": "35%"}}]},
         {"tt": 9, "sg": [{"s": 0, "d": 10, "whatever": {"deep": {"deeper": null}}}]},
         {"tt": 7, "sg": [{"s": 0, "d": 1000, "m": {"text": "Hello"}}]}
       ],
@@ -46,9 +48,12 @@ std::vector<std::string> sources_of(const Json& d) {
   for (const auto& t : tracks) {
     const Json& sg = t.contains("sg") ? t["sg"] : t["segments"];
     for (const auto& s : sg) {
-      if (s.contains("src")) out.push_back(s["src"]);
-      else if (s.contains("source")) out.push_back(s["source"]);
-      else out.push_back("");
+      if (s.contains("src"))
+        out.push_back(s["src"]);
+      else if (s.contains("source"))
+        out.push_back(s["source"]);
+      else
+        out.push_back("");
     }
   }
   return out;
@@ -62,8 +67,10 @@ Json with_sources(Json d, const std::vector<std::string>& sources) {
     Json& sg = t.contains("sg") ? t["sg"] : t["segments"];
     for (auto& s : sg) {
       const std::string& v = sources.at(i++);
-      if (s.contains("src")) s["src"] = v;
-      else if (s.contains("source")) s["source"] = v;
+      if (s.contains("src"))
+        s["src"] = v;
+      else if (s.contains("source"))
+        s["source"] = v;
     }
   }
   return d;
@@ -114,8 +121,9 @@ TEST_F(ClientNode, AFailedNodeRenderReportsItsErrorText) {
   }
   Client c(client_options());
   write_bytes(dir.sub("project/a.jpg"), "x");
-  auto cloud = draft_for_cloud(c, draft::load_draft(Json::parse(R"({"t":[{"tt":0,"sg":[{"s":0,"d":500,"src":"a.jpg"}]}]})")).draft,
-                               dir.sub("project"));
+  auto cloud = draft_for_cloud(
+      c, draft::load_draft(Json::parse(R"({"t":[{"tt":0,"sg":[{"s":0,"d":500,"src":"a.jpg"}]}]})")).draft,
+      dir.sub("project"));
   try {
     c.export_draft(cloud.json, dir.sub("o.mp4"));
     FAIL();

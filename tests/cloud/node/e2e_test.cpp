@@ -90,7 +90,8 @@ struct CloudE2E : ::testing::Test {
     node = std::make_unique<RenderNode>(o);
     node->start();
     for (int i = 1; i <= 3; ++i) make_photo(project() + "/photos/0" + std::to_string(i) + ".jpg", i * 100);
-    write_bytes(project() + "/draft.json", R"({"m": {"title": "Trip", "width": 640, "height": 360, "fps": 25}, "x-keep": {"a": [1, 2]},
+    write_bytes(project() + "/draft.json",
+                R"({"m": {"title": "Trip", "width": 640, "height": 360, "fps": 25}, "x-keep": {"a": [1, 2]},
  "t": [{"tt": 0, "m": {"name": "photos"}, "sg": [
    {"s": 0, "d": 1000, "src": "photos/01.jpg", "m": {"kb": "in"}},
    {"s": 1000, "d": 1000, "src": "photos/02.jpg", "m": {"tr": {"type": "fade", "d": 300}}},
@@ -100,7 +101,8 @@ struct CloudE2E : ::testing::Test {
 
   /// Environment for the reel binary: its own config and cache folders, fast polling.
   std::string env() const {
-    return "cd " + quote(project()) + " && env -u NEMO_TOKEN -u REEL_API_URL XDG_CONFIG_HOME=" + quote(dir.sub("config")) +
+    return "cd " + quote(project()) +
+           " && env -u NEMO_TOKEN -u REEL_API_URL XDG_CONFIG_HOME=" + quote(dir.sub("config")) +
            " XDG_CACHE_HOME=" + quote(dir.sub("cache")) + " REEL_POLL_FIRST_MS=200 REEL_POLL_MAX_MS=500 ";
   }
   std::string reel() const { return std::string(REEL_BINARY); }
@@ -154,7 +156,8 @@ TEST_F(CloudE2E, TheNodeRendersADraftOfLocalPhotosWithTheEngine) {
 
 TEST_F(CloudE2E, ReelExportGoesThroughTheNodeAndKeepsTheDraftButItsSources) {
   std::string out;
-  ASSERT_EQ(sh(env() + quote(reel()) + " export draft.json -o cloud.mp4 --cloud -q --api " + node->base_url(), &out), 0) << out;
+  ASSERT_EQ(sh(env() + quote(reel()) + " export draft.json -o cloud.mp4 --cloud -q --api " + node->base_url(), &out), 0)
+      << out;
   EXPECT_NE(out.find("from the cloud render"), std::string::npos) << out;
   EXPECT_NEAR(probe(project() + "/cloud.mp4").duration, 3.0, 0.1);
   // The draft the node received: the input with only the three sources replaced.
@@ -177,9 +180,11 @@ TEST_F(CloudE2E, ReelExportGoesThroughTheNodeAndKeepsTheDraftButItsSources) {
 TEST_F(CloudE2E, AutoFallsBackToTheLocalEngineSayingWhyInOneLine) {
   std::string out;
   ASSERT_EQ(sh(env() + quote(reel()) + " export draft.json -o local.mp4 -q --api http://127.0.0.1:1", &out), 0) << out;
-  EXPECT_NE(out.find("cloud export failed (the backend is unreachable); rendering locally instead"), std::string::npos) << out;
+  EXPECT_NE(out.find("cloud export failed (the backend is unreachable); rendering locally instead"), std::string::npos)
+      << out;
   EXPECT_NEAR(probe(project() + "/local.mp4").duration, 3.0, 0.1);
-  EXPECT_EQ(sh(env() + quote(reel()) + " export draft.json -o never.mp4 --cloud -q --api http://127.0.0.1:1", &out), 5) << out;
+  EXPECT_EQ(sh(env() + quote(reel()) + " export draft.json -o never.mp4 --cloud -q --api http://127.0.0.1:1", &out), 5)
+      << out;
   EXPECT_FALSE(fs::exists(project() + "/never.mp4"));
 }
 
@@ -200,9 +205,8 @@ TEST_F(CloudE2E, TheTokenAppearsInNoOutputOrLogOfASession) {
   std::string all, out;
   const std::string api = " --api " + node->base_url();
   for (std::string cmd : {"login -v", "credits -v", "credits --json", "upload -v photos/01.jpg photos/02.jpg",
-                                 "state -v", "state --json", "pull -o pulled.json -v",
-                                 "export draft.json -o a.mp4 -v", "export -o b.mp4 -v", "export --resume -v",
-                                 "bench draft.json -v"}) {
+                          "state -v", "state --json", "pull -o pulled.json -v", "export draft.json -o a.mp4 -v",
+                          "export -o b.mp4 -v", "export --resume -v", "bench draft.json -v"}) {
     sh(env() + quote(reel()) + " " + cmd + api, &out);
     all += "$ reel " + cmd + "\n" + out;
   }
@@ -242,7 +246,8 @@ TEST_F(CloudE2E, ServeStopsOnSigtermAndMarksARunningRenderFailed) {
   d["t"][0]["sg"][2]["d"] = 60000;
   auto cloud = draft_for_cloud(c, draft::load_draft(d).draft, project());
   std::string id = c.submit_render(cloud.json);
-  for (int i = 0; i < 400 && c.render_status(id).state != RenderState::Processing; ++i) std::this_thread::sleep_for(10ms);
+  for (int i = 0; i < 400 && c.render_status(id).state != RenderState::Processing; ++i)
+    std::this_thread::sleep_for(10ms);
   ASSERT_EQ(kill(pid, SIGTERM), 0);
   int status = 0;
   auto t0 = std::chrono::steady_clock::now();
@@ -325,10 +330,11 @@ TEST_F(ChatE2E, AgainstServeTheAgentsTextStreamsAndTheEditsLandInTheSession) {
   auto [pid, url] = spawn_serve({"--data", data, "-q", "--grace", "0", "--no-text-turns", "never"});
   ASSERT_GT(pid, 0) << url;
   std::string out;
-  int rc = chat("--api " + url,
-                "upload photos/01.jpg photos/02.jpg photos/03.jpg\nturn these photos into a slideshow with transitions\n"
-                "make it vertical\nshow tracks\ncredits\n",
-                &out);
+  int rc =
+      chat("--api " + url,
+           "upload photos/01.jpg photos/02.jpg photos/03.jpg\nturn these photos into a slideshow with transitions\n"
+           "make it vertical\nshow tracks\ncredits\n",
+           &out);
   stop(pid);
   ASSERT_EQ(rc, 0) << out;
   EXPECT_TRUE(has(out, "connected to " + url)) << out;
@@ -345,11 +351,12 @@ TEST_F(ChatE2E, AgainstServeTheAgentsTextStreamsAndTheEditsLandInTheSession) {
 
 TEST_F(ChatE2E, AgainstServeATurnWithNoTextEndsWithWhatChangedAndLongWaitsSayStillWorking) {
   std::string data = dir.sub("served");
-  auto [pid, url] = spawn_serve({"--data", data, "-q", "--grace", "0", "--no-text-turns", "always", "--agent-pause-ms", "300"});
+  auto [pid, url] =
+      spawn_serve({"--data", data, "-q", "--grace", "0", "--no-text-turns", "always", "--agent-pause-ms", "300"});
   ASSERT_GT(pid, 0) << url;
   std::string out;
-  int rc = chat("--api " + url, "upload photos/01.jpg photos/02.jpg photos/03.jpg\nmake a slideshow\nmake it square\n", &out,
-                "REEL_STILL_WORKING_MS=250");
+  int rc = chat("--api " + url, "upload photos/01.jpg photos/02.jpg photos/03.jpg\nmake a slideshow\nmake it square\n",
+                &out, "REEL_STILL_WORKING_MS=250");
   stop(pid);
   ASSERT_EQ(rc, 0) << out;
   EXPECT_TRUE(has(out, "Still working…")) << out;
@@ -359,13 +366,17 @@ TEST_F(ChatE2E, AgainstServeATurnWithNoTextEndsWithWhatChangedAndLongWaitsSaySti
 
 TEST_F(ChatE2E, TheBackendsGuiWordsBecomeActionsAndADroppedStreamIsNotSentAgain) {
   FakeBackend backend;
-  backend.script_sse({{sse_format(Json{{"content", {{"role", "model"}, {"parts", Json::array({Json{{"text", "Done! Open the settings panel to check."}}})}}},
-                                       {"partial", false}}),
-                       0}});
+  backend.script_sse(
+      {{sse_format(Json{
+            {"content",
+             {{"role", "model"}, {"parts", Json::array({Json{{"text", "Done! Open the settings panel to check."}}})}}},
+            {"partial", false}}),
+        0}});
   std::string out;
   ASSERT_EQ(chat("--api " + backend.url() + " -m 'tidy it up'", "", &out), 0) << out;
-  EXPECT_TRUE(has(out, "nemo: Done! Open the settings panel to check.\n(there is no panel here: the session state says)\n"
-                       "Timeline (0 tracks)"))
+  EXPECT_TRUE(has(out,
+                  "nemo: Done! Open the settings panel to check.\n(there is no panel here: the session state says)\n"
+                  "Timeline (0 tracks)"))
       << out;
 
   backend.script_sse({{sse_format(Json{{"type", "text"}, {"text", "Working on it"}}), 0}}, /*drop=*/true);

@@ -34,9 +34,7 @@ struct Node : NodeFixture {
     auto res = raw("POST", "/api/auth/anonymous-token", {{"X-Client-Id", client_id}});
     return Json::parse(res.body)["data"]["token"].get<std::string>();
   }
-  Json submit(Client& c, const Json& draft) {
-    return Json{{"id", c.submit_render(draft)}};
-  }
+  Json submit(Client& c, const Json& draft) { return Json{{"id", c.submit_render(draft)}}; }
   ErrorKind error_kind(const std::function<void()>& fn, std::string* message = nullptr) {
     try {
       fn();
@@ -48,8 +46,10 @@ struct Node : NodeFixture {
     return ErrorKind::Refused;
   }
   static Json text_draft() {
-    return Json{{"m", Json{{"width", 320}, {"height", 180}}},
-                {"t", Json::array({Json{{"tt", 7}, {"sg", Json::array({Json{{"s", 0}, {"d", 1000}, {"m", Json{{"text", "hi"}}}}})}}})}};
+    return Json{
+        {"m", Json{{"width", 320}, {"height", 180}}},
+        {"t", Json::array(
+                  {Json{{"tt", 7}, {"sg", Json::array({Json{{"s", 0}, {"d", 1000}, {"m", Json{{"text", "hi"}}}}})}}})}};
   }
   static Json photo_draft(const std::vector<std::string>& sources) {
     Json sg = Json::array();
@@ -153,10 +153,10 @@ TEST_F(Node, UploadRefusesUnknownTypesAndOversizedFiles) {
 
 TEST_F(Node, RefusesLocalPathsFileUrlsLoopbackAndPrivateAddresses) {
   Client c(client_options());
-  for (std::string src : {"/etc/passwd", "file:///etc/passwd", "photos/a.jpg", "http://127.0.0.1:1/a.jpg",
-                          "http://10.1.2.3/a.jpg", "http://192.168.0.7/a.jpg", "http://172.20.0.1/a.jpg",
-                          "http://169.254.169.254/latest", "http://[::1]/a.jpg", "http://localhost/a.jpg",
-                          "/mnt/userdata/u/never-uploaded.jpg"}) {
+  for (std::string src :
+       {"/etc/passwd", "file:///etc/passwd", "photos/a.jpg", "http://127.0.0.1:1/a.jpg", "http://10.1.2.3/a.jpg",
+        "http://192.168.0.7/a.jpg", "http://172.20.0.1/a.jpg", "http://169.254.169.254/latest", "http://[::1]/a.jpg",
+        "http://localhost/a.jpg", "/mnt/userdata/u/never-uploaded.jpg"}) {
     std::string msg;
     EXPECT_EQ(error_kind([&] { c.submit_render(photo_draft({src})); }, &msg), ErrorKind::Refused) << src;
     EXPECT_NE(msg.find("refused"), std::string::npos) << msg;
@@ -176,8 +176,8 @@ TEST_F(Node, AllowLocalMediaLetsATrustedBoxReadItsFiles) {
 }
 
 TEST_F(Node, AddressRulesCoverEveryNonPublicRange) {
-  for (auto ip : {"127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.1.1", "100.64.0.1", "0.0.0.0",
-                  "::1", "::", "fc00::1", "fe80::1", "::ffff:127.0.0.1", "224.0.0.1"})
+  for (auto ip : {"127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.1.1", "100.64.0.1", "0.0.0.0", "::1",
+                  "::", "fc00::1", "fe80::1", "::ffff:127.0.0.1", "224.0.0.1"})
     EXPECT_TRUE(is_non_public_address(ip)) << ip;
   for (auto ip : {"8.8.8.8", "1.1.1.1", "2606:4700::1111", "172.32.0.1"}) EXPECT_FALSE(is_non_public_address(ip)) << ip;
 }
@@ -214,7 +214,8 @@ TEST_F(Node, RendersRunInABoundedQueueAndCanBeCancelled) {
   Client c(client_options());
   std::string first = c.submit_render(text_draft());
   // Wait for the worker to take it, then one waits in the queue and the next is refused.
-  for (int i = 0; i < 200 && c.render_status(first).state != RenderState::Processing; ++i) std::this_thread::sleep_for(5ms);
+  for (int i = 0; i < 200 && c.render_status(first).state != RenderState::Processing; ++i)
+    std::this_thread::sleep_for(5ms);
   std::string second = c.submit_render(text_draft());
   EXPECT_EQ(c.render_status(second).state, RenderState::Pending);
   std::string msg;
@@ -223,14 +224,14 @@ TEST_F(Node, RendersRunInABoundedQueueAndCanBeCancelled) {
   c.cancel_render(second);
   EXPECT_EQ(c.render_status(second).state, RenderState::Cancelled);
   c.cancel_render(first);
-  for (int i = 0; i < 200 && c.render_status(first).state == RenderState::Processing; ++i) std::this_thread::sleep_for(5ms);
+  for (int i = 0; i < 200 && c.render_status(first).state == RenderState::Processing; ++i)
+    std::this_thread::sleep_for(5ms);
   EXPECT_EQ(c.render_status(first).state, RenderState::Cancelled);
 }
 
 TEST_F(Node, DuplicateIdIsRefusedAndUnknownIdIsNotFound) {
   Client c(client_options());
-  std::string token = ConfigStore(dir.sub("config")).load_token(node->base_url())
-                          .value_or(CachedToken{}).token;
+  std::string token = ConfigStore(dir.sub("config")).load_token(node->base_url()).value_or(CachedToken{}).token;
   if (token.empty()) {
     c.login();
     token = ConfigStore(dir.sub("config")).load_token(node->base_url())->token;
@@ -254,7 +255,9 @@ TEST_F(Node, RunSseIsAWellFormedAdkStreamOfTheAgentsReply) {
   h.emplace_back("Authorization", "Bearer " + token);
   h.emplace_back("Accept", "text/event-stream");
   h.emplace_back("Content-Type", "application/json");
-  Json body{{"app_name", "nemo_agent"}, {"user_id", "me"}, {"session_id", c.session().session_id},
+  Json body{{"app_name", "nemo_agent"},
+            {"user_id", "me"},
+            {"session_id", c.session().session_id},
             {"new_message", Json{{"parts", Json::array({Json{{"text", "make it pop"}}})}}}};
   auto res = raw("POST", "/run_sse", h, body.dump());
   ASSERT_EQ(res.status, 200);
@@ -291,7 +294,8 @@ TEST_F(Node, StoppingMarksRunningAndQueuedJobsFailedNeverProcessing) {
   renderer.delay_ms = 10000;
   Client c(client_options());
   std::string running = c.submit_render(text_draft());
-  for (int i = 0; i < 200 && c.render_status(running).state != RenderState::Processing; ++i) std::this_thread::sleep_for(5ms);
+  for (int i = 0; i < 200 && c.render_status(running).state != RenderState::Processing; ++i)
+    std::this_thread::sleep_for(5ms);
   std::string queued = c.submit_render(text_draft());
   auto t0 = std::chrono::steady_clock::now();
   node->stop(100ms);
@@ -309,7 +313,8 @@ TEST_F(Node, StoppingLetsAShortRenderFinish) {
   renderer.delay_ms = 200;
   Client c(client_options());
   std::string id = c.submit_render(text_draft());
-  for (int i = 0; i < 200 && c.render_status(id).state != RenderState::Processing; ++i) std::this_thread::sleep_for(5ms);
+  for (int i = 0; i < 200 && c.render_status(id).state != RenderState::Processing; ++i)
+    std::this_thread::sleep_for(5ms);
   node->stop(5s);
   auto o = node_options();
   start(o);

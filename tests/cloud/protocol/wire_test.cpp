@@ -1,9 +1,10 @@
+#include "cloud/protocol/wire.h"
+
 #include <gtest/gtest.h>
 
+#include "cloud/client/config.h"
 #include "cloud/protocol/errors.h"
 #include "cloud/protocol/sse.h"
-#include "cloud/protocol/wire.h"
-#include "cloud/client/config.h"
 
 using namespace reel;
 using namespace reel::cloud;
@@ -119,7 +120,9 @@ TEST(Sse, ParsesAdkEventsKeepAlivesAndSplitChunks) {
       "data: {\"type\":\"heartbeat\"}\n\n"
       "data:\n\n"
       ": comment\n"
-      "data: {\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"Hel\"},{\"text\":\"lo\"}]},\"author\":\"nemo_agent\"}\r\n\r\n"
+      "data: "
+      "{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"Hel\"},{\"text\":\"lo\"}]},\"author\":\"nemo_agent\"}"
+      "\r\n\r\n"
       "data: {\"error\":\"boom\"}\n\n";
   std::vector<SseEvent> events;
   for (size_t i = 0; i < stream.size(); i += 7) {

@@ -11,7 +11,9 @@ void reply(httplib::Response& res, int status, const Json& j) {
   res.status = status;
   res.set_content(j.dump(), "application/json");
 }
-void env_ok(httplib::Response& res, const Json& data) { reply(res, 200, Json{{"code", 0}, {"message", "ok"}, {"data", data}}); }
+void env_ok(httplib::Response& res, const Json& data) {
+  reply(res, 200, Json{{"code", 0}, {"message", "ok"}, {"data", data}});
+}
 void env_fail(httplib::Response& res, int status, int code, const std::string& msg) {
   reply(res, status, Json{{"code", code}, {"message", msg}, {"data", nullptr}});
 }
@@ -179,7 +181,9 @@ void FakeBackend::routes() {
     Json files = Json::array();
     for (const auto& [name, f] : req.files)
       if (name == "files")
-        files.push_back(Json{{"filename", f.filename}, {"file_type", "image"}, {"cdn_url", url() + "/cdn/" + f.filename},
+        files.push_back(Json{{"filename", f.filename},
+                             {"file_type", "image"},
+                             {"cdn_url", url() + "/cdn/" + f.filename},
                              {"hash", std::to_string(f.content.size())}});
     env_ok(res, Json{{"files", files}, {"session_state_applied", true}});
   });
@@ -195,8 +199,7 @@ void FakeBackend::routes() {
       std::lock_guard lock(mutex_);
       submitted_.push_back(id);
     }
-    if (take(duplicate))
-      return reply(res, 200, Json{{"success", false}, {"error", "Duplicate render id: " + id}});
+    if (take(duplicate)) return reply(res, 200, Json{{"success", false}, {"error", "Duplicate render id: " + id}});
     reply(res, 200, Json{{"success", true}, {"data", Json{{"id", id}, {"status", "pending"}, {"progress", 5}}}});
   });
 
@@ -211,8 +214,8 @@ void FakeBackend::routes() {
       n = ++polls_[id];
     }
     Json data{{"id", id}, {"createdAt", 1700000000000}};
-    std::string output = (cdn_base.empty() ? url() : cdn_base) +
-                         (broken_output_url ? "/cdn/missing.mp4" : "/cdn/out/" + id + ".mp4");
+    std::string output =
+        (cdn_base.empty() ? url() : cdn_base) + (broken_output_url ? "/cdn/missing.mp4" : "/cdn/out/" + id + ".mp4");
     if (n <= polls_until_done.load()) {
       data["status"] = n == 1 ? "pending" : "processing";
       data["progress"] = 5 + n * 10;
@@ -266,10 +269,11 @@ void FakeBackend::routes() {
     });
   };
   s.Get(R"(/cdn/out/([^/]+)\.mp4)", serve_video);
-  s.Get(R"(/api/render/proxy/([^/]+)/download)", [this, serve_video](const httplib::Request& req, httplib::Response& res) {
-    if (!authorized(req, res)) return;
-    serve_video(req, res);
-  });
+  s.Get(R"(/api/render/proxy/([^/]+)/download)",
+        [this, serve_video](const httplib::Request& req, httplib::Response& res) {
+          if (!authorized(req, res)) return;
+          serve_video(req, res);
+        });
   s.Post("/run_sse", [this](const httplib::Request& req, httplib::Response& res) {
     if (!authorized(req, res)) return;
     ++run_sse_calls;
@@ -283,20 +287,23 @@ void FakeBackend::routes() {
       if (!state_after_sse_.is_null()) state_draft_ = state_after_sse_;
     }
     auto shared = std::make_shared<std::vector<SseStep>>(std::move(steps));
-    res.set_chunked_content_provider("text/event-stream", [this, shared, drop, i = size_t{0}](size_t, httplib::DataSink& sink) mutable {
-      if (i < shared->size()) {
-        const SseStep& st = (*shared)[i++];
-        auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(st.pause_ms);
-        while (!stopping_ && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        return st.bytes.empty() || sink.write(st.bytes.data(), st.bytes.size());
-      }
-      if (drop) return false;  // the connection drops: the chunked body never ends
-      sink.done();
-      return true;
-    });
+    res.set_chunked_content_provider(
+        "text/event-stream", [this, shared, drop, i = size_t{0}](size_t, httplib::DataSink& sink) mutable {
+          if (i < shared->size()) {
+            const SseStep& st = (*shared)[i++];
+            auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(st.pause_ms);
+            while (!stopping_ && std::chrono::steady_clock::now() < until)
+              std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            return st.bytes.empty() || sink.write(st.bytes.data(), st.bytes.size());
+          }
+          if (drop) return false;  // the connection drops: the chunked body never ends
+          sink.done();
+          return true;
+        });
   });
 
-  s.Get("/redirect", [this](const httplib::Request&, httplib::Response& res) { res.set_redirect(url() + "/cdn/x.jpg"); });
+  s.Get("/redirect",
+        [this](const httplib::Request&, httplib::Response& res) { res.set_redirect(url() + "/cdn/x.jpg"); });
   s.Get(R"(/cdn/missing.mp4)", [](const httplib::Request&, httplib::Response& res) {
     reply(res, 404, Json{{"error", "gone"}});
   });

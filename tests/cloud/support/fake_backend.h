@@ -31,26 +31,26 @@ class FakeBackend {
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
   // Faults: each counts down once per matching call.
-  std::atomic<int> token_400{0};        // anonymous-token calls answering HTTP 400
-  std::atomic<int> token_429{0};        // anonymous-token calls answering HTTP 429
-  std::atomic<int> bad_token{0};        // authenticated calls answering 1001 (and the token dies)
-  std::atomic<int> credits_503{0};      // credits calls answering HTTP 503
-  std::atomic<int> credits_429{0};      // credits calls answering HTTP 429
-  std::atomic<int> state_1002{0};       // state calls answering 1002
-  std::atomic<int> duplicate{0};        // render submits answering "duplicate id"
-  std::atomic<int> drop_poll{0};        // polls: headers, half a body, then the connection drops
-  std::atomic<int> drop_download{0};    // downloads: part of the file, then the connection drops
-  std::atomic<int> poll_503{0};         // polls answering 503
-  std::atomic<int> stall_ms{0};         // credits calls wait this long before answering
-  std::atomic<int> polls_until_done{2}; // polls that answer processing before completed
-  std::atomic<bool> old_shape{false};   // render status as top-level status + output.url
+  std::atomic<int> token_400{0};               // anonymous-token calls answering HTTP 400
+  std::atomic<int> token_429{0};               // anonymous-token calls answering HTTP 429
+  std::atomic<int> bad_token{0};               // authenticated calls answering 1001 (and the token dies)
+  std::atomic<int> credits_503{0};             // credits calls answering HTTP 503
+  std::atomic<int> credits_429{0};             // credits calls answering HTTP 429
+  std::atomic<int> state_1002{0};              // state calls answering 1002
+  std::atomic<int> duplicate{0};               // render submits answering "duplicate id"
+  std::atomic<int> drop_poll{0};               // polls: headers, half a body, then the connection drops
+  std::atomic<int> drop_download{0};           // downloads: part of the file, then the connection drops
+  std::atomic<int> poll_503{0};                // polls answering 503
+  std::atomic<int> stall_ms{0};                // credits calls wait this long before answering
+  std::atomic<int> polls_until_done{2};        // polls that answer processing before completed
+  std::atomic<bool> old_shape{false};          // render status as top-level status + output.url
   std::atomic<bool> broken_output_url{false};  // outputUrl answers 404 (the client falls back)
-  std::atomic<bool> answer_402{false};  // render submits answer HTTP 402
-  std::atomic<bool> answer_2001{false}; // render submits answer code 2001
+  std::atomic<bool> answer_402{false};         // render submits answer HTTP 402
+  std::atomic<bool> answer_2001{false};        // render submits answer code 2001
   std::atomic<int64_t> expires_in_s{7 * 24 * 3600};
-  std::string cdn_base;                 // non-empty: outputUrl points at this other server
-  std::string fail_text;                // non-empty: renders end failed with this error
-  std::string video;                    // the rendered file's bytes
+  std::string cdn_base;   // non-empty: outputUrl points at this other server
+  std::string fail_text;  // non-empty: renders end failed with this error
+  std::string video;      // the rendered file's bytes
 
   /// /run_sse: the answer is these pieces written in order, each after its pause; with
   /// `sse_drop` the connection then drops (no end of the chunked body). A turn that should
@@ -66,8 +66,8 @@ class FakeBackend {
   std::vector<std::string> sse_bodies() const;  // the /run_sse request bodies, in order
 
   // What happened.
-  std::atomic<int> token_calls{0}, submit_calls{0}, poll_calls{0}, download_calls{0}, cancel_calls{0},
-      session_calls{0}, upload_calls{0};
+  std::atomic<int> token_calls{0}, submit_calls{0}, poll_calls{0}, download_calls{0}, cancel_calls{0}, session_calls{0},
+      upload_calls{0};
   std::vector<RecordedRequest> requests() const;
   std::vector<std::string> submitted_ids() const;
   std::vector<std::string> issued_tokens() const;
