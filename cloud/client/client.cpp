@@ -25,31 +25,6 @@ std::string strip_slash(std::string s) {
 int64_t now_seconds() { return duration_cast<seconds>(system_clock::now().time_since_epoch()).count(); }
 int64_t now_ms() { return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count(); }
 
-std::string lower_ext(const std::string& name) {
-  std::string ext = fs::path(name).extension().string();
-  if (!ext.empty()) ext = ext.substr(1);
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext;
-}
-
-struct TypeInfo {
-  const char* ext;
-  const char* mime;
-};
-constexpr TypeInfo kAccepted[] = {
-    {"mp4", "video/mp4"},        {"mov", "video/quicktime"}, {"avi", "video/x-msvideo"}, {"webm", "video/webm"},
-    {"mkv", "video/x-matroska"}, {"jpg", "image/jpeg"},      {"jpeg", "image/jpeg"},     {"png", "image/png"},
-    {"gif", "image/gif"},        {"webp", "image/webp"},     {"heic", "image/heic"},     {"heif", "image/heif"},
-    {"mp3", "audio/mpeg"},       {"wav", "audio/wav"},       {"m4a", "audio/mp4"},       {"aac", "audio/aac"},
-};
-
-const TypeInfo* type_of(const std::string& name) {
-  std::string ext = lower_ext(name);
-  for (const auto& t : kAccepted)
-    if (ext == t.ext) return &t;
-  return nullptr;
-}
-
 std::string mb(int64_t bytes) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / (1 << 20));
@@ -58,13 +33,11 @@ std::string mb(int64_t bytes) {
 
 }  // namespace
 
-bool accepted_upload_type(const std::string& filename) { return type_of(filename) != nullptr; }
-
 std::string check_upload(const std::string& path, int64_t max_bytes) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec))
     throw CloudError(ErrorKind::LocalFile, path + ": no such file (give the path of a photo, clip or sound)");
-  const TypeInfo* t = type_of(path);
+  const UploadType* t = upload_type_of(path);
   if (!t)
     throw CloudError(
         ErrorKind::UnsupportedType,

@@ -15,6 +15,7 @@
 #include "cloud/client/config.h"
 #include "cloud/client/http.h"
 #include "cloud/protocol/errors.h"
+#include "cloud/protocol/upload_types.h"
 #include "cloud/protocol/wire.h"
 #include "draft/json.h"
 
@@ -173,7 +174,5 @@ class Client {
 /// Checks a file before upload: exists, accepted type (4001-style error listing the formats),
 /// not over `max_bytes` (4002-style error: compress or trim). Returns the MIME type.
 std::string check_upload(const std::string& path, int64_t max_bytes);
-/// Whether the file name's extension is an accepted upload type.
-bool accepted_upload_type(const std::string& filename);
 
 }  // namespace reel::cloud

@@ -15,12 +15,12 @@
 #include <thread>
 #include <vector>
 
-#include "cloud/client/client.h"
 #include "cloud/client/config.h"
 #include "cloud/client/media_cache.h"
 #include "cloud/node/media_policy.h"
 #include "cloud/node/store.h"
 #include "cloud/protocol/sse.h"
+#include "cloud/protocol/upload_types.h"
 #include "cloud/protocol/wire.h"
 #include "draft/agent.h"
 #include "draft/make.h"
@@ -75,16 +75,6 @@ std::string safe_name(const std::string& name) {
   if (out.empty() || out[0] == '.') out = "file" + out;
   if (out.size() > 100) out = out.substr(out.size() - 100);
   return out;
-}
-
-std::string kind_of(const std::string& name) {
-  std::string ext = fs::path(name).extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  for (const char* v : {".mp4", ".mov", ".avi", ".webm", ".mkv"})
-    if (ext == v) return "video";
-  for (const char* a : {".mp3", ".wav", ".m4a", ".aac"})
-    if (ext == a) return "audio";
-  return "image";
 }
 
 void serve_file(httplib::Response& res, const std::string& path, const std::string& type) {
@@ -407,7 +397,7 @@ void RenderNode::Impl::routes() {
             std::string stored = random_hex(8) + "-" + safe_name(f.filename);
             cur.file.path = dir + "/" + stored;
             cur.file.info.filename = fs::path(f.filename).filename().string();
-            cur.file.info.file_type = kind_of(f.filename);
+            cur.file.info.file_type = to_string(upload_type_of(f.filename)->kind);
             cur.file.info.cdn_url = public_url + "/files/" + sid + "/" + stored;
             cur.out.open(cur.file.path, std::ios::binary);
             return static_cast<bool>(cur.out);
@@ -478,7 +468,7 @@ void RenderNode::Impl::routes() {
           return fail(res, 400, 400, std::string("cannot fetch ") + url_path(url) + ": " + e.what());
         }
         f.info.filename = name;
-        f.info.file_type = kind_of(name);
+        f.info.file_type = to_string(upload_type_of(name)->kind);
         f.info.cdn_url = public_url + "/files/" + sid + "/" + stored;
         f.info.hash = short_hash(url);
         done.push_back(f);

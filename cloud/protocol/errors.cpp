@@ -62,9 +62,4 @@ bool CloudError::retryable() const {
   }
 }
 
-const char* accepted_formats_text() {
-  return "video mp4, mov, avi, webm, mkv; images jpg, png, gif, webp, heic; audio mp3, wav, "
-         "m4a, aac";
-}
-
 }  // namespace reel::cloud

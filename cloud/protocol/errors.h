@@ -51,7 +51,4 @@ class CloudError : public std::runtime_error {
   int backend_code_;
 };
 
-/// The formats the backend accepts for upload, as one sentence ("video mp4, mov, ...").
-const char* accepted_formats_text();
-
 }  // namespace reel::cloud

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "cloud/protocol/upload_types.h"
 #include "draft/time.h"
 
 namespace reel::cloud {
