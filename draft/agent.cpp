@@ -311,10 +311,7 @@ Said no_photos(const Turn& t, const Clause& c) {
 }
 
 Said handle_style(Turn& t, const Clause& c) {
-  std::optional<Style> style;
-  if (c.has({"slideshow", "slide show", "幻灯片", "相册"})) style = Style::Slideshow;
-  else if (c.has({"promo", "promotion", "advert", "宣传", "推广"})) style = Style::Promo;
-  else if (c.has({"highlight", "集锦", "高光", "精彩"})) style = Style::Highlight;
+  std::optional<Style> style = style_in_words(c.text);
   if (!style) return std::nullopt;
   auto photos = photo_track(t.d);
   if (!photos) return no_photos(t, c);

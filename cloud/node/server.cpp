@@ -24,7 +24,9 @@
 #include "cloud/protocol/wire.h"
 #include "draft/agent.h"
 #include "draft/make.h"
+#include "draft/styles.h"
 #include "draft/summary.h"
+#include "draft/words.h"
 
 namespace reel::cloud {
 namespace fs = std::filesystem;
@@ -96,12 +98,6 @@ void serve_file(httplib::Response& res, const std::string& path, const std::stri
                              if (got <= 0) return false;
                              return sink.write(buf, static_cast<size_t>(got));
                            });
-}
-
-const char* mr_style_name(const std::string& lower_words) {
-  if (lower_words.find("promo") != std::string::npos) return "promo";
-  if (lower_words.find("highlight") != std::string::npos) return "highlight reel";
-  return "slideshow";
 }
 
 }  // namespace
@@ -664,14 +660,10 @@ RenderNode::Impl::AgentOutcome RenderNode::Impl::agent_turn(const std::string& s
   AgentOutcome out;
   draft::Draft d = draft::load_draft(ns.draft.is_object() ? ns.draft : Json::object()).draft;
   std::vector<std::string> named;  // uploaded files the words name (music to add, ...)
-  const std::string lower_message = [&] {
-    std::string l = message;
-    std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
-    return l;
-  }();
+  const std::string lower_message = draft::lower_ascii(message);
+  const draft::Style style = draft::style_in_words(lower_message).value_or(draft::Style::Slideshow);
   for (const auto& f : ns.files) {
-    std::string name = f.info.filename;
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::string name = draft::lower_ascii(f.info.filename);
     // By sandbox path: the draft then names the file as the person did ("song", not the
     // stored "<random>-song"), and the node and clients resolve it through the uploads.
     if (!name.empty() && lower_message.find(name) != std::string::npos)
@@ -679,6 +671,7 @@ RenderNode::Impl::AgentOutcome RenderNode::Impl::agent_turn(const std::string& s
   }
   if (!d.exportable()) {
     draft::MakeRequest mr;
+    mr.style = style;
     for (const auto& f : ns.files) {
       if (f.info.file_type == "audio") continue;
       draft::MediaItem m;
@@ -690,10 +683,6 @@ RenderNode::Impl::AgentOutcome RenderNode::Impl::agent_turn(const std::string& s
       mr.media.push_back(m);
     }
     if (!mr.media.empty()) {
-      if (lower_message.find("promo") != std::string::npos)
-        mr.style = draft::Style::Promo;
-      else if (lower_message.find("highlight") != std::string::npos)
-        mr.style = draft::Style::Highlight;
       try {
         d = draft::load_draft(draft::make_draft(mr)).draft;
         out.made = true;
@@ -706,7 +695,7 @@ RenderNode::Impl::AgentOutcome RenderNode::Impl::agent_turn(const std::string& s
   out.changed = out.made || reply.changed;
   if (out.made) {
     out.reply =
-        "Made a " + std::string(mr_style_name(lower_message)) + " from the session's uploaded photos and clips.";
+        std::string("Made a ") + draft::style_spec(style).label + " from the session's uploaded photos and clips.";
     if (reply.understood) out.reply += " " + reply.message;
     if (!reply.changed) out.reply += " " + draft::timeline_summary(d);
   } else {

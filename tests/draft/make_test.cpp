@@ -3,6 +3,7 @@
 
 #include "draft/make.h"
 #include "draft/model.h"
+#include "draft/styles.h"
 #include "draft/summary.h"
 
 using namespace reel;
@@ -118,4 +119,14 @@ TEST(Make, ImpossibleRequestsAreRefusedWithAReason) {
   } catch (const std::invalid_argument& e) {
     EXPECT_STREQ(e.what(), "the video would give each of the 10 photos less than half a second; make it at least 5 s long or use fewer photos");
   }
+}
+
+TEST(Styles, WordsNameAStyleInEnglishOrChineseSlideshowFirst) {
+  EXPECT_EQ(style_in_words("turn these photos into a slide show"), Style::Slideshow);
+  EXPECT_EQ(style_in_words("make a promotion video"), Style::Promo);
+  EXPECT_EQ(style_in_words("做一个宣传片"), Style::Promo);
+  EXPECT_EQ(style_in_words("a highlight reel of the match"), Style::Highlight);
+  EXPECT_EQ(style_in_words("a promo slideshow"), Style::Slideshow);
+  EXPECT_EQ(style_in_words("make it vertical"), std::nullopt);
+  EXPECT_STREQ(style_spec(Style::Highlight).label, "highlight reel");
 }
