@@ -2,7 +2,9 @@
 // The render node: a server of our own that answers the backend's protocol (docs/cloud.md),
 // rendering with a render function (the local engine in `reel serve`, see node/engine_adapter.h).
 // HTTP is served by a bounded pool of httplib threads with read/write timeouts; renders run in
-// a separate bounded pool of workers, so a slow client never stalls a job.
+// a separate bounded pool of workers, so a slow client never stalls a job. This header is the
+// node's public face; its parts (routes, auth, sessions, uploads, renders, agent_turn, ...)
+// are internal to cloud/node/ and share one NodeState (node/state.h).
 #include <atomic>
 #include <chrono>
 #include <cstdint>

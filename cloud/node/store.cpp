@@ -1,5 +1,7 @@
 #include "cloud/node/store.h"
 
+#include "cloud/client/config.h"
+
 namespace reel::cloud {
 
 Json NodeRecords::to_json() const {
@@ -79,6 +81,16 @@ NodeRecords NodeRecords::from_json(const Json& j) {
       r.jobs[id] = std::move(job);
     }
   return r;
+}
+
+void save_records(const std::string& data_dir, const NodeRecords& records) {
+  write_file_atomic(data_dir + "/node.json", records.to_json().dump() + "\n", 0600);
+}
+
+std::optional<NodeRecords> load_records(const std::string& data_dir) {
+  auto text = read_file(data_dir + "/node.json");
+  if (!text) return std::nullopt;
+  return NodeRecords::from_json(Json::parse(*text, nullptr, false));
 }
 
 }  // namespace reel::cloud

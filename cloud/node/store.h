@@ -4,6 +4,7 @@
 // change and read back on start. The node guards it with its own mutex.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,5 +57,11 @@ struct NodeRecords {
   Json to_json() const;
   static NodeRecords from_json(const Json& j);
 };
+
+/// Writes the records to `data_dir`/node.json, atomically and with mode 0600. Throws
+/// CloudError (LocalFile).
+void save_records(const std::string& data_dir, const NodeRecords& records);
+/// The records saved in `data_dir`/node.json; none when there is no such file yet.
+std::optional<NodeRecords> load_records(const std::string& data_dir);
 
 }  // namespace reel::cloud
