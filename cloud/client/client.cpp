@@ -563,6 +563,99 @@ ExportOutcome Client::resume_export(const std::string& out, const RenderProgress
   return r;
 }
 
+namespace {
+
+/// One /run_sse turn while it streams: each event read as it comes and told to the callbacks,
+/// the first error event kept, and the clock of the still-working notice and the stall limit.
+struct TurnStream {
+  TurnStream(const AgentCallbacks& callbacks, const AgentStreamOptions& limits, const std::atomic<bool>* cancel,
+             ErrorContext ctx)
+      : cb(callbacks), limits(limits), cancel(cancel), ctx(std::move(ctx)) {}
+
+  /// False when an error event ended the turn.
+  bool handle(const std::vector<SseEvent>& events) {
+    for (const SseEvent& e : events)
+      for (const AgentEvent& a : reader.read(e))
+        if (!handle(a)) return false;
+    return true;
+  }
+  bool handle(const AgentEvent& a) {
+    switch (a.kind) {
+      case AgentEvent::Kind::Text:
+        last_text = steady_clock::now();
+        if (cb.on_text) cb.on_text(a.text);
+        break;
+      case AgentEvent::Kind::ToolCall:
+      case AgentEvent::Kind::ToolResult: {
+        bool result = a.kind == AgentEvent::Kind::ToolResult;
+        ++(result ? turn.tool_results : turn.tool_calls);
+        if (cb.on_tool) cb.on_tool(a.text, result);
+        break;
+      }
+      case AgentEvent::Kind::KeepAlive:
+        ++turn.keep_alives;
+        break;
+      case AgentEvent::Kind::Error:
+        if (!agent_error)
+          agent_error = a.code != 0 ? error_for_code(a.code, a.text, 200, ctx)
+                                    : CloudError(ErrorKind::AgentError, "the agent reported an error: " + a.text);
+        return false;
+      case AgentEvent::Kind::Other:
+        break;
+    }
+    return true;
+  }
+  bool on_data(std::string_view chunk) {
+    last_byte = steady_clock::now();
+    return handle(parser.feed(chunk));
+  }
+  bool on_tick() {
+    if (cancel && cancel->load()) return false;
+    if (steady_clock::now() - last_byte >= limits.stall) {  // not even a keep-alive: gone
+      stalled = true;
+      return false;
+    }
+    if (steady_clock::now() - last_text >= limits.still_working_every) {
+      last_text = steady_clock::now();
+      if (cb.on_still_working) cb.on_still_working();
+    }
+    return true;
+  }
+
+  const AgentCallbacks& cb;
+  const AgentStreamOptions& limits;
+  const std::atomic<bool>* cancel;
+  const ErrorContext ctx;
+  AgentTurn turn;
+  AgentTurnReader reader;
+  SseParser parser;
+  std::optional<CloudError> agent_error;
+  steady_clock::time_point last_text = steady_clock::now(), last_byte = last_text;
+  bool stalled = false;
+};
+
+/// What to throw when a turn's stream failed with `e` (`sent`: the request went out).
+CloudError stream_failure(const Client& client, const TurnStream& ts, const CloudError& e, bool sent) {
+  if (ts.agent_error)
+    return CloudError(ts.agent_error->kind(), client.scrub(ts.agent_error->what()), 0, ts.agent_error->backend_code());
+  if (ts.stalled)
+    return CloudError(ErrorKind::StreamDropped,
+                      "the connection went silent for " + std::to_string(ts.limits.stall.count()) +
+                          " s (not even a keep-alive); your message was sent once and was not re-sent — say "
+                          "`status` to see the timeline");
+  if (e.kind() == ErrorKind::Cancelled)
+    return CloudError(ErrorKind::Cancelled,
+                      "stopped waiting for the agent; your message was sent once and was not re-sent");
+  if (!sent || e.kind() == ErrorKind::Unreachable)
+    return CloudError(e.kind(), client.scrub(std::string(e.what()) + "; your message was not sent"));
+  return CloudError(
+      ErrorKind::StreamDropped,
+      client.scrub(std::string("the connection dropped (") + e.what() +
+                   "); your message was sent once and was not re-sent — say `status` to see the timeline"));
+}
+
+}  // namespace
+
 AgentTurn Client::send_message(const std::string& message, const AgentCallbacks& cb, const AgentStreamOptions& limits,
                                const std::atomic<bool>* cancel) {
   bool renewed = false, new_session_tried = false;
@@ -579,59 +672,7 @@ AgentTurn Client::send_message(const std::string& message, const AgentCallbacks&
     req.body = agent_request_body(sid, message);
     req.request_ms = static_cast<long>(limits.turn_limit.count());
 
-    AgentTurn turn;
-    AgentTurnReader reader;
-    SseParser parser;
-    std::optional<CloudError> agent_error;
-    auto last_text = steady_clock::now(), last_byte = last_text;
-    bool stalled = false;
-    auto handle = [&](const std::vector<SseEvent>& events) {
-      for (const SseEvent& e : events)
-        for (const AgentEvent& a : reader.read(e)) {
-          switch (a.kind) {
-            case AgentEvent::Kind::Text:
-              last_text = steady_clock::now();
-              if (cb.on_text) cb.on_text(a.text);
-              break;
-            case AgentEvent::Kind::ToolCall:
-            case AgentEvent::Kind::ToolResult: {
-              bool result = a.kind == AgentEvent::Kind::ToolResult;
-              ++(result ? turn.tool_results : turn.tool_calls);
-              if (cb.on_tool) cb.on_tool(a.text, result);
-              break;
-            }
-            case AgentEvent::Kind::KeepAlive:
-              ++turn.keep_alives;
-              break;
-            case AgentEvent::Kind::Error:
-              if (!agent_error) {
-                ErrorContext ctx = context("talking to the agent");
-                agent_error = a.code != 0 ? error_for_code(a.code, a.text, 200, ctx)
-                                          : CloudError(ErrorKind::AgentError, "the agent reported an error: " + a.text);
-              }
-              return false;
-            case AgentEvent::Kind::Other:
-              break;
-          }
-        }
-      return true;
-    };
-    auto on_data = [&](std::string_view chunk) {
-      last_byte = steady_clock::now();
-      return handle(parser.feed(chunk));
-    };
-    auto on_tick = [&] {
-      if (cancel && cancel->load()) return false;
-      if (steady_clock::now() - last_byte >= limits.stall) {  // not even a keep-alive: gone
-        stalled = true;
-        return false;
-      }
-      if (steady_clock::now() - last_text >= limits.still_working_every) {
-        last_text = steady_clock::now();
-        if (cb.on_still_working) cb.on_still_working();
-      }
-      return true;
-    };
+    TurnStream ts(cb, limits, cancel, context("talking to the agent"));
     HttpTimeouts t = http_.timeouts();
     HttpTimeouts stream_t = t;
     stream_t.low_speed_bytes = 1;
@@ -642,25 +683,12 @@ AgentTurn Client::send_message(const std::string& message, const AgentCallbacks&
     bool sent = false;
     HttpResponse res;
     try {
-      res = http_.stream(req, on_data, on_tick, &sent);
+      res = http_.stream(
+          req, [&](std::string_view chunk) { return ts.on_data(chunk); }, [&] { return ts.on_tick(); }, &sent);
       http_.set_timeouts(t);
     } catch (const CloudError& e) {
       http_.set_timeouts(t);
-      if (agent_error)
-        throw CloudError(agent_error->kind(), scrub(agent_error->what()), 0, agent_error->backend_code());
-      if (stalled)
-        throw CloudError(ErrorKind::StreamDropped,
-                         "the connection went silent for " + std::to_string(limits.stall.count()) +
-                             " s (not even a keep-alive); your message was sent once and was not re-sent — say "
-                             "`status` to see the timeline");
-      if (e.kind() == ErrorKind::Cancelled)
-        throw CloudError(ErrorKind::Cancelled,
-                         "stopped waiting for the agent; your message was sent once and was not re-sent");
-      if (!sent || e.kind() == ErrorKind::Unreachable)
-        throw CloudError(e.kind(), scrub(std::string(e.what()) + "; your message was not sent"));
-      throw CloudError(ErrorKind::StreamDropped,
-                       scrub(std::string("the connection dropped (") + e.what() +
-                             "); your message was sent once and was not re-sent — say `status` to see the timeline"));
+      throw stream_failure(*this, ts, e, sent);
     }
     if (res.status < 200 || res.status >= 300) {
       try {
@@ -684,10 +712,11 @@ AgentTurn Client::send_message(const std::string& message, const AgentCallbacks&
         throw CloudError(e.kind(), scrub(e.what()), e.http_status(), e.backend_code());
       }
     }
-    handle(parser.finish());
-    if (agent_error) throw CloudError(agent_error->kind(), scrub(agent_error->what()), 0, agent_error->backend_code());
-    turn.text = reader.text();
-    return turn;
+    ts.handle(ts.parser.finish());
+    if (ts.agent_error)
+      throw CloudError(ts.agent_error->kind(), scrub(ts.agent_error->what()), 0, ts.agent_error->backend_code());
+    ts.turn.text = ts.reader.text();
+    return ts.turn;
   }
 }
 

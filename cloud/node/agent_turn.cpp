@@ -119,8 +119,8 @@ AgentOutcome agent_turn(NodeState& n, const std::string& sid, NodeSession& ns, c
   if (out.made) {
     out.reply =
         std::string("Made a ") + draft::style_spec(style).label + " from the session's uploaded photos and clips.";
-    if (reply.understood) out.reply += " " + reply.message;
-    if (!reply.changed) out.reply += " " + draft::timeline_summary(d);
+    if (reply.understood) out.reply.append(" ").append(reply.message);
+    if (!reply.changed) out.reply.append(" ").append(draft::timeline_summary(d));
   } else {
     out.reply = reply.message;
   }
