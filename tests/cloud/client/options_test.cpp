@@ -61,3 +61,9 @@ TEST(ClientOptionsFrom, FlagBeatsEnvironmentBeatsConfigBeatsDefault) {
   env.set("REEL_SKILL_DIR", "/home/u/.cursor/skills/reel");
   EXPECT_EQ(options_from_environment("", "", dir.path).platform, "cursor");
 }
+
+TEST(Platform, DetectsTheSkillInstallFolder) {
+  EXPECT_EQ(detect_platform("/home/a/.clawhub/skills/reel/bin/reel"), "clawhub");
+  EXPECT_EQ(detect_platform("/home/a/.cursor/skills/reel/reel"), "cursor");
+  EXPECT_EQ(detect_platform("/usr/bin/reel"), "unknown");
+}

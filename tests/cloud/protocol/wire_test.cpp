@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "cloud/client/config.h"
 #include "cloud/protocol/errors.h"
 #include "cloud/protocol/sse.h"
 
@@ -106,12 +105,6 @@ TEST(Iso8601, ParsesUtcOffsetsAndFractions) {
   EXPECT_EQ(parse_iso8601("1970-01-01T00:00:10.250Z"), 10);
   EXPECT_FALSE(parse_iso8601("yesterday"));
   EXPECT_EQ(parse_iso8601(format_iso8601(1800000000)), 1800000000);
-}
-
-TEST(Platform, DetectsTheSkillInstallFolder) {
-  EXPECT_EQ(detect_platform("/home/a/.clawhub/skills/reel/bin/reel"), "clawhub");
-  EXPECT_EQ(detect_platform("/home/a/.cursor/skills/reel/reel"), "cursor");
-  EXPECT_EQ(detect_platform("/usr/bin/reel"), "unknown");
 }
 
 TEST(Sse, ParsesAdkEventsKeepAlivesAndSplitChunks) {
