@@ -24,8 +24,9 @@ using NodeRenderFn = std::function<void(const draft::Draft& draft, const std::st
                                         const std::function<std::string(const std::string&)>& resolve,
                                         const std::function<void(int)>& progress, const std::atomic<bool>& cancel)>;
 
-/// Whether the node's agent ends an editing turn with no text (the real backend does so in
-/// about 30% of editing turns): Random for that share, Always / Never for tests.
+/// Whether the node's agent ends an editing turn with no text. Never by default: every turn
+/// answers with text. Random imitates the real backend, which does so in about 30% of editing
+/// turns; Always and Random are for tests and for trying a client against that behaviour.
 enum class NoTextTurns { Random, Always, Never };
 
 struct NodeOptions {
@@ -42,9 +43,9 @@ struct NodeOptions {
   int64_t max_upload_bytes = 200ll << 20;  // per file; a request carries at most this + 1 MB
   int tokens_per_client = 3;               // new anonymous tokens per client id per 7 days
   std::chrono::seconds token_lifetime{7 * 24 * 3600};
-  NoTextTurns no_text_turns = NoTextTurns::Random;
+  NoTextTurns no_text_turns = NoTextTurns::Never;
   double no_text_share = 0.3;  // with Random: the share of editing turns without text
-  int agent_pause_ms = 40;     // between streamed events, so they arrive as a stream
+  int agent_pause_ms = 0;      // between streamed events; > 0 makes them arrive as a slow stream
   NodeRenderFn render;         // required to render
   LogFn log;                   // access and job log; never contains a token
 };

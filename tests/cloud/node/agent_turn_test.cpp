@@ -95,3 +95,16 @@ TEST_F(NodeAgent, WithNoTextTurnsAlwaysAnEditingTurnEndsSilentlyAndTheStateSaysW
   EXPECT_GE(turn.keep_alives, 2);
   EXPECT_NE(draft::summary_diff(before, state_draft(c)).find("canvas 1920x1080 → 1080x1080"), std::string::npos);
 }
+
+TEST_F(NodeAgent, ByDefaultEveryTurnAnswersWithTextAtOnce) {
+  EXPECT_EQ(NodeOptions{}.no_text_turns, NoTextTurns::Never);
+  EXPECT_EQ(NodeOptions{}.agent_pause_ms, 0);
+  start(node_options());  // the defaults: no silent turns, no pause between events
+  Client c(client_options());
+  upload_photos(c);
+  for (const char* words : {"make a slideshow", "make it square", "make it vertical", "make it faster"}) {
+    AgentTurn turn = c.send_message(words, {});
+    EXPECT_TRUE(turn.has_text()) << words;
+    EXPECT_EQ(turn.tool_calls, 1) << words << ": an editing turn";
+  }
+}
