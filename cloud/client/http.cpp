@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "cloud/protocol/errors.h"
+#include "draft/words.h"
 
 namespace reel::cloud {
 namespace {
@@ -32,11 +33,6 @@ struct FileCloser {
 using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
 using MimePtr = std::unique_ptr<curl_mime, MimeDeleter>;
 using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 std::string trim(std::string_view s) {
   size_t b = 0, e = s.size();
@@ -66,7 +62,7 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   if (line.rfind("HTTP/", 0) == 0) {
     headers->clear();
   } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
-    (*headers)[lower(trim(line.substr(0, colon)))] = trim(line.substr(colon + 1));
+    (*headers)[draft::lower_ascii(trim(line.substr(0, colon)))] = trim(line.substr(colon + 1));
   }
   return size * n;
 }
@@ -429,7 +425,7 @@ DownloadResult Http::download(const std::string& url, const Headers& headers,
 std::string url_scheme(std::string_view url) {
   auto p = url.find("://");
   if (p == std::string_view::npos) return {};
-  return lower(std::string(url.substr(0, p)));
+  return draft::lower_ascii(std::string(url.substr(0, p)));
 }
 
 std::string url_origin(std::string_view url) {
@@ -457,9 +453,9 @@ std::string url_host(std::string_view url) {
   if (auto at = hostport.rfind('@'); at != std::string::npos) hostport = hostport.substr(at + 1);
   if (!hostport.empty() && hostport[0] == '[') {
     auto close = hostport.find(']');
-    return lower(hostport.substr(1, close == std::string::npos ? std::string::npos : close - 1));
+    return draft::lower_ascii(hostport.substr(1, close == std::string::npos ? std::string::npos : close - 1));
   }
-  return lower(hostport.substr(0, hostport.find(':')));
+  return draft::lower_ascii(hostport.substr(0, hostport.find(':')));
 }
 
 }  // namespace reel::cloud

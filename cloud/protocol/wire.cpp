@@ -7,14 +7,10 @@
 
 #include "cloud/protocol/upload_types.h"
 #include "draft/time.h"
+#include "draft/words.h"
 
 namespace reel::cloud {
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 /// A server's message, shortened and kept to one printable line.
 std::string hint_of(std::string text) {
@@ -145,7 +141,7 @@ Json unwrap_answer(long status, const std::string& body, const ErrorContext& ctx
       if (!ok_it->get<bool>() || s >= 400) {
         std::string text = str_at(j, "error");
         if (text.empty()) text = str_at(j, "message");
-        if (lower(text).find("duplicate") != std::string::npos || s == 409)
+        if (draft::lower_ascii(text).find("duplicate") != std::string::npos || s == 409)
           throw CloudError(ErrorKind::DuplicateId, with_hint(ctx.what + ": the id is already in use", text), s);
         if (s >= 400) throw error_for_status(status, text, ctx);
         throw CloudError(ErrorKind::Refused, with_hint("the backend refused " + ctx.what, text), s);
@@ -169,7 +165,7 @@ Json unwrap_answer(long status, const std::string& body, const ErrorContext& ctx
 }
 
 RenderState render_state_from(const std::string& status) {
-  std::string s = lower(status);
+  std::string s = draft::lower_ascii(status);
   if (s == "pending" || s == "queued" || s == "submitted") return RenderState::Pending;
   if (s == "processing" || s == "rendering" || s == "running" || s == "in_progress") return RenderState::Processing;
   if (s == "completed" || s == "complete" || s == "done" || s == "succeeded" || s == "success")
