@@ -10,8 +10,8 @@
 
 #include "cli/cmd_cache.h"
 #include "cli/progress.h"
-#include "cloud/draft_media.h"
-#include "cloud/media_cache.h"
+#include "cloud/client/draft_media.h"
+#include "cloud/client/media_cache.h"
 
 namespace reel::cli {
 

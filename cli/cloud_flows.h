@@ -8,7 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "cloud/client.h"
+#include "cloud/client/client.h"
 #include "draft/model.h"
 #include "engine/render.h"
 

@@ -22,11 +22,11 @@
 #include "cli/draft_input.h"
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
-#include "cloud/client.h"
-#include "cloud/draft_media.h"
-#include "cloud/media_cache.h"
-#include "cloud/node_engine.h"
-#include "cloud/node_server.h"
+#include "cloud/client/client.h"
+#include "cloud/client/draft_media.h"
+#include "cloud/client/media_cache.h"
+#include "cloud/node/engine_adapter.h"
+#include "cloud/node/server.h"
 #include "draft/parse.h"
 #include "draft/summary.h"
 #include "engine/render.h"
@@ -193,8 +193,8 @@ struct ServeArgs {
   int workers = 1;
   int threads = 0;
   bool allow_local_media = false;
-  std::string no_text_turns = "random";
-  int agent_pause_ms = 40;
+  std::string no_text_turns = "never";
+  int agent_pause_ms = 0;
   double max_upload_mb = 200;
   double grace_s = 30;
   bool quiet = false;
@@ -461,10 +461,10 @@ void add_cloud_commands(CLI::App& app, Commands& commands) {
     sub->add_flag("--allow-local-media", a->allow_local_media,
                   "trusted box only: let drafts name files on this machine and private addresses");
     sub->add_option("--no-text-turns", a->no_text_turns,
-                    "editing turns of the node's agent that end with no text: random (about 30%, as the backend), "
-                    "always, never")
-        ->check(CLI::IsMember({"random", "always", "never"}));
-    sub->add_option("--agent-pause-ms", a->agent_pause_ms, "pause between the agent's streamed events (default 40)")
+                    "editing turns of the node's agent that end with no text: never (default), random (about 30%, "
+                    "as the backend), always")
+        ->check(CLI::IsMember({"never", "random", "always"}));
+    sub->add_option("--agent-pause-ms", a->agent_pause_ms, "pause between the agent's streamed events (default 0)")
         ->check(CLI::NonNegativeNumber);
     sub->add_flag("-q,--quiet", a->quiet, "no request log");
     commands.add(sub, [a] { return run_serve(*a); }, Needs::Network);

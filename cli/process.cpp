@@ -12,8 +12,8 @@
 
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
-#include "cloud/errors.h"
-#include "cloud/http.h"
+#include "cloud/client/http.h"
+#include "cloud/protocol/errors.h"
 #include "draft/problem.h"
 #include "engine/errors.h"
 #include "engine/logging.h"

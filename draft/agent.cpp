@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <optional>
@@ -71,9 +71,9 @@ std::vector<double> numbers_in(const std::string& text) {
       ++i;
     }
   }
-  static const char* words[] = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                                "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-                                "eighteen", "nineteen", "twenty"};
+  static const char* words[] = {"zero",     "one",     "two",     "three",     "four",     "five",     "six",
+                                "seven",    "eight",   "nine",    "ten",       "eleven",   "twelve",   "thirteen",
+                                "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"};
   if (out.empty()) {
     for (int n = 0; n <= 20; ++n) {
       std::string w = std::string(" ") + words[n] + " ";
@@ -110,7 +110,8 @@ std::vector<Clause> clauses_of(const std::string& instruction) {
     const char* open;
     const char* close;
   };
-  static const Quote quotes[] = {{"\"", "\""}, {"“", "”"}, {"‘", "’"}, {"「", "」"}, {"『", "』"}, {"《", "》"}, {"'", "'"}};
+  static const Quote quotes[] = {{"\"", "\""}, {"“", "”"},   {"‘", "’"}, {"「", "」"},
+                                 {"『", "』"}, {"《", "》"}, {"'", "'"}};
   std::string work;
   std::vector<std::string> phrases;
   for (size_t i = 0; i < instruction.size();) {
@@ -131,7 +132,8 @@ std::vector<Clause> clauses_of(const std::string& instruction) {
     if (!matched) work += instruction[i++];
   }
   std::vector<std::string> parts{""};
-  static const char* separators[] = {" and then ", " then ", " and ", ";", "，", ",", "；", "然后", "并且", "同时", "再把", "。"};
+  static const char* separators[] = {" and then ", " then ", " and ", ";",    "，",   ",",
+                                     "；",         "然后",   "并且",  "同时", "再把", "。"};
   for (size_t i = 0; i < work.size();) {
     bool split = false;
     for (const char* sep : separators) {
@@ -201,7 +203,8 @@ bool is_title_track(const Track& t) {
 std::vector<size_t> in_start_order(const Track& t) {
   std::vector<size_t> idx(t.segments.size());
   for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-  std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return t.segments[a].start_ms < t.segments[b].start_ms; });
+  std::stable_sort(idx.begin(), idx.end(),
+                   [&](size_t a, size_t b) { return t.segments[a].start_ms < t.segments[b].start_ms; });
   return idx;
 }
 
@@ -250,7 +253,8 @@ void set_transition(Draft& d, size_t photos, TransitionType type, std::optional<
     if (!tr.is_object()) tr = Json::object();
     tr["type"] = to_string(type);
     if (ms || !tr.contains(key_name(d, Key::Duration))) {
-      std::string dk = find_key(tr, Key::Duration) ? std::string(spelling_in(tr, Key::Duration)) : key_name(d, Key::Duration);
+      std::string dk =
+          find_key(tr, Key::Duration) ? std::string(spelling_in(tr, Key::Duration)) : key_name(d, Key::Duration);
       tr[dk] = ms.value_or(kDefaultTransitionMs);
     }
   }
@@ -262,7 +266,8 @@ void set_ken_burns(Draft& d, size_t photos, const Json& kb) {
   refresh(d);
 }
 
-Json text_segment(const Draft& d, int64_t start, int64_t length, const std::string& text, const char* kind, const char* pos) {
+Json text_segment(const Draft& d, int64_t start, int64_t length, const std::string& text, const char* kind,
+                  const char* pos) {
   Json seg;
   seg[key_name(d, Key::Start)] = start;
   seg[key_name(d, Key::Duration)] = length;
@@ -311,10 +316,7 @@ Said no_photos(const Turn& t, const Clause& c) {
 }
 
 Said handle_style(Turn& t, const Clause& c) {
-  std::optional<Style> style;
-  if (c.has({"slideshow", "slide show", "幻灯片", "相册"})) style = Style::Slideshow;
-  else if (c.has({"promo", "promotion", "advert", "宣传", "推广"})) style = Style::Promo;
-  else if (c.has({"highlight", "集锦", "高光", "精彩"})) style = Style::Highlight;
+  std::optional<Style> style = style_in_words(c.text);
   if (!style) return std::nullopt;
   auto photos = photo_track(t.d);
   if (!photos) return no_photos(t, c);
@@ -322,9 +324,13 @@ Said handle_style(Turn& t, const Clause& c) {
   set_photo_length(t.d, *photos, spec.photo_ms);
   set_transition(t.d, *photos, spec.transition, spec.transition_ms);
   set_ken_burns(t.d, *photos, spec.ken_burns);
-  return t.tr(c, std::string("made it a ") + spec.name + " (" + seconds_text(spec.photo_ms) + " s a photo, " +
-                     to_string(spec.transition) + " transitions)",
-              std::string("改成了") + (*style == Style::Slideshow ? "幻灯片" : *style == Style::Promo ? "宣传片" : "集锦") +
+  return t.tr(c,
+              std::string("made it a ") + spec.name + " (" + seconds_text(spec.photo_ms) + " s a photo, " +
+                  to_string(spec.transition) + " transitions)",
+              std::string("改成了") +
+                  (*style == Style::Slideshow ? "幻灯片"
+                   : *style == Style::Promo   ? "宣传片"
+                                              : "集锦") +
                   "（每张 " + seconds_text(spec.photo_ms) + " 秒，" + to_string(spec.transition) + " 转场）");
 }
 
@@ -346,8 +352,9 @@ Said handle_music(Turn& t, const Clause& c) {
     for (size_t i : music)
       for (size_t s = 0; s < d.tracks[i].segments.size(); ++s) {
         Json& m = segment_meta(d, i, s);
-        m["vol"] = (m.contains("vol") && m["vol"].is_string()) ? Json(seconds_text(static_cast<int64_t>(pct * 1000)) + "%")
-                                                                : Json(pct / 100.0);
+        m["vol"] = (m.contains("vol") && m["vol"].is_string())
+                       ? Json(seconds_text(static_cast<int64_t>(pct * 1000)) + "%")
+                       : Json(pct / 100.0);
       }
     refresh(d);
     return t.tr(c, "set the music to " + seconds_text(static_cast<int64_t>(pct * 1000)) + "%",
@@ -362,8 +369,13 @@ Said handle_music(Turn& t, const Clause& c) {
       if (out) segment_meta(d, i, order.back())["fo"] = 3000;
     }
     refresh(d);
-    return t.tr(c, std::string("the music now fades ") + (in && out ? "in and out" : in ? "in" : "out"),
-                std::string("音乐") + (in && out ? "淡入淡出" : in ? "淡入" : "淡出"));
+    return t.tr(c,
+                std::string("the music now fades ") + (in && out ? "in and out"
+                                                       : in      ? "in"
+                                                                 : "out"),
+                std::string("音乐") + (in && out ? "淡入淡出"
+                                       : in      ? "淡入"
+                                                 : "淡出"));
   }
   bool louder = c.has_word({"louder", "up"}) || c.has({"大声", "调大", "大一点"});
   bool quieter = c.has_word({"quieter", "softer", "lower", "down"}) || c.has({"小声", "调小", "小一点"});
@@ -381,8 +393,9 @@ Said handle_music(Turn& t, const Clause& c) {
     if (is_audio_file(f)) file = f;
   if (file.empty() && !c.quoted.empty() && is_audio_file(c.quoted)) file = c.quoted;
   if (file.empty())
-    return t.tr(c, "name a music file to add (mp3, wav, m4a, ogg, opus or flac), for example \"add background music song.mp3\"",
-                "请给一个音乐文件（mp3、wav、m4a、ogg、opus 或 flac），例如“添加背景音乐 song.mp3”");
+    return t.tr(
+        c, "name a music file to add (mp3, wav, m4a, ogg, opus or flac), for example \"add background music song.mp3\"",
+        "请给一个音乐文件（mp3、wav、m4a、ogg、opus 或 flac），例如“添加背景音乐 song.mp3”");
   int64_t total = d.duration_ms();
   if (total <= 0) return t.tr(c, "the draft is empty; add photos before music", "草稿是空的，请先添加照片");
   if (!music.empty()) {
@@ -393,7 +406,8 @@ Said handle_music(Turn& t, const Clause& c) {
   seg[key_name(d, Key::Start)] = 0;
   seg[key_name(d, Key::Duration)] = total;
   seg[key_name(d, Key::Source)] = file;
-  seg[key_name(d, Key::Metadata)] = {{"name", file_stem(file)}, {"vol", 0.8}, {"fi", 1500}, {"fo", 3000}, {"loop", true}};
+  seg[key_name(d, Key::Metadata)] = {
+      {"name", file_stem(file)}, {"vol", 0.8}, {"fi", 1500}, {"fo", 3000}, {"loop", true}};
   size_t track = add_track(d, track_json(d, 1, {{"name", "BGM"}}));
   add_segment(d, track, std::move(seg));
   return t.tr(c, "added " + file_stem(file) + " as background music", "添加了背景音乐 " + file_stem(file));
@@ -412,10 +426,12 @@ Said handle_title(Turn& t, const Clause& c) {
     return t.tr(c, "removed the title", "去掉了标题");
   }
   std::string text = c.quoted;
-  if (text.empty()) text = c.after({"标题改为", "标题改成", "标题设为", "标题为", "标题是", "标题：", "标题:", "添加标题", "加标题",
-                                    "title to ", "title: ", "title ", "call it ", "name it "});
-  if (text.empty()) return t.tr(c, "say the title's words, for example: add the title 'Summer in Lisbon'",
-                                "请说出标题文字，例如：标题改为 城市之梦");
+  if (text.empty())
+    text = c.after({"标题改为", "标题改成", "标题设为", "标题为", "标题是", "标题：", "标题:", "添加标题", "加标题",
+                    "title to ", "title: ", "title ", "call it ", "name it "});
+  if (text.empty())
+    return t.tr(c, "say the title's words, for example: add the title 'Summer in Lisbon'",
+                "请说出标题文字，例如：标题改为 城市之梦");
   set_draft_meta(d, "title", text);
   if (!titles.empty() && !d.tracks[titles[0]].segments.empty()) {
     size_t s = in_start_order(d.tracks[titles[0]]).front();
@@ -430,8 +446,10 @@ Said handle_title(Turn& t, const Clause& c) {
 }
 
 Said handle_text(Turn& t, const Clause& c) {
-  bool at_end = c.has({"at the end", "end card", "结尾", "最后"}), at_start = c.has({"at the start", "at the beginning", "开头", "最前"});
-  bool text_word = c.has_word({"text", "caption", "words", "put", "write", "say"}) || c.has({"文字", "字幕", "加上", "写上"});
+  bool at_end = c.has({"at the end", "end card", "结尾", "最后"}),
+       at_start = c.has({"at the start", "at the beginning", "开头", "最前"});
+  bool text_word =
+      c.has_word({"text", "caption", "words", "put", "write", "say"}) || c.has({"文字", "字幕", "加上", "写上"});
   if (!text_word || (c.quoted.empty() && !c.chinese)) return std::nullopt;
   std::string text = c.quoted;
   if (text.empty()) text = c.after({"加上", "写上", "文字", "字幕"});
@@ -474,19 +492,24 @@ Said handle_transitions(Turn& t, const Clause& c) {
       if (!tr) continue;
       Json& m = segment_meta(d, *photos, i);
       if (!m["tr"].is_object()) continue;
-      std::string dk = find_key(m["tr"], Key::Duration) ? std::string(spelling_in(m["tr"], Key::Duration)) : key_name(d, Key::Duration);
+      std::string dk = find_key(m["tr"], Key::Duration) ? std::string(spelling_in(m["tr"], Key::Duration))
+                                                        : key_name(d, Key::Duration);
       m["tr"][dk] = std::max<int64_t>(100, static_cast<int64_t>(std::llround(tr->duration_ms * k)));
     }
     refresh(d);
-    return t.tr(c, faster ? "made the transitions twice as fast" : "made the transitions slower", faster ? "转场加快了一倍" : "转场放慢了");
+    return t.tr(c, faster ? "made the transitions twice as fast" : "made the transitions slower",
+                faster ? "转场加快了一倍" : "转场放慢了");
   }
   static const std::pair<const char*, TransitionType> kinds[] = {
-      {"slide", TransitionType::SlideLeft}, {"wipe", TransitionType::WipeLeft}, {"dissolve", TransitionType::Dissolve},
-      {"zoom", TransitionType::ZoomIn}, {"circle", TransitionType::CircleOpen}, {"radial", TransitionType::Radial},
-      {"pixel", TransitionType::Pixelize}, {"black", TransitionType::FadeBlack}, {"white", TransitionType::FadeWhite},
-      {"滑动", TransitionType::SlideLeft}, {"擦除", TransitionType::WipeLeft}, {"溶解", TransitionType::Dissolve},
-      {"缩放", TransitionType::ZoomIn}, {"圆", TransitionType::CircleOpen}, {"黑", TransitionType::FadeBlack},
-      {"白", TransitionType::FadeWhite}, {"fade", TransitionType::Fade}, {"淡", TransitionType::Fade}};
+      {"slide", TransitionType::SlideLeft},   {"wipe", TransitionType::WipeLeft},
+      {"dissolve", TransitionType::Dissolve}, {"zoom", TransitionType::ZoomIn},
+      {"circle", TransitionType::CircleOpen}, {"radial", TransitionType::Radial},
+      {"pixel", TransitionType::Pixelize},    {"black", TransitionType::FadeBlack},
+      {"white", TransitionType::FadeWhite},   {"滑动", TransitionType::SlideLeft},
+      {"擦除", TransitionType::WipeLeft},     {"溶解", TransitionType::Dissolve},
+      {"缩放", TransitionType::ZoomIn},       {"圆", TransitionType::CircleOpen},
+      {"黑", TransitionType::FadeBlack},      {"白", TransitionType::FadeWhite},
+      {"fade", TransitionType::Fade},         {"淡", TransitionType::Fade}};
   TransitionType type = TransitionType::Fade;
   for (const auto& [word, kind] : kinds)
     if (c.has({word})) {
@@ -497,11 +520,13 @@ Said handle_transitions(Turn& t, const Clause& c) {
   for (const auto& name : transition_names())
     if (c.has_word({name.c_str()})) type = *transition_from_name(name);
   set_transition(d, *photos, type, std::nullopt);
-  return t.tr(c, std::string("every cut now has a ") + to_string(type) + " transition", std::string("每个切换都加上了 ") + to_string(type) + " 转场");
+  return t.tr(c, std::string("every cut now has a ") + to_string(type) + " transition",
+              std::string("每个切换都加上了 ") + to_string(type) + " 转场");
 }
 
 Said handle_motion(Turn& t, const Clause& c) {
-  if (!c.has({"ken burns", "kenburns", "motion", "zoom", "pan", "movement", "动效", "缩放", "推近", "拉远", "放大", "缩小", "平移", "运动"}))
+  if (!c.has({"ken burns", "kenburns", "motion", "zoom", "pan", "movement", "动效", "缩放", "推近", "拉远", "放大",
+              "缩小", "平移", "运动"}))
     return std::nullopt;
   auto photos = photo_track(t.d);
   if (!photos) return no_photos(t, c);
@@ -512,16 +537,18 @@ Said handle_motion(Turn& t, const Clause& c) {
   if (c.has({"zoom in", "推近", "放大"})) {
     bool slow = c.has_word({"slowly", "slow", "gently", "gentle", "subtle"}) || c.has({"慢", "缓"});
     if (slow) {
-      Json kb = {{"from", {{"x", 0.5}, {"y", 0.5}, {"z", 1.0}}}, {"to", {{"x", 0.5}, {"y", 0.5}, {"z", 1.08}}}, {"ease", "linear"}};
+      Json kb = {{"from", {{"x", 0.5}, {"y", 0.5}, {"z", 1.0}}},
+                 {"to", {{"x", 0.5}, {"y", 0.5}, {"z", 1.08}}},
+                 {"ease", "linear"}};
       set_ken_burns(t.d, *photos, kb);
       return t.tr(c, "every photo now zooms in slowly (8%)", "每张照片缓慢推近（8%）");
     }
     set_ken_burns(t.d, *photos, "in");
     return t.tr(c, "every photo now zooms in", "每张照片推近");
   }
-  static const std::pair<const char*, const char*> moves[] = {{"zoom out", "out"}, {"拉远", "out"}, {"缩小", "out"},
-                                                              {"pan left", "left"}, {"pan right", "right"}, {"pan up", "up"},
-                                                              {"pan down", "down"}, {"向左", "left"}, {"向右", "right"}};
+  static const std::pair<const char*, const char*> moves[] = {
+      {"zoom out", "out"}, {"拉远", "out"},      {"缩小", "out"},  {"pan left", "left"}, {"pan right", "right"},
+      {"pan up", "up"},    {"pan down", "down"}, {"向左", "left"}, {"向右", "right"}};
   for (const auto& [words, preset] : moves)
     if (c.has({words})) {
       set_ken_burns(t.d, *photos, preset);
@@ -533,11 +560,16 @@ Said handle_motion(Turn& t, const Clause& c) {
 
 Said handle_aspect(Turn& t, const Clause& c) {
   std::string ar;
-  if (c.has({"9:16", "vertical", "portrait", "tiktok", "reels", "shorts", "story", "stories", "竖屏", "竖版", "抖音"})) ar = "9:16";
-  else if (c.has({"1:1", "square", "方形", "正方形"})) ar = "1:1";
-  else if (c.has({"4:5", "instagram"})) ar = "4:5";
-  else if (c.has({"4:3"})) ar = "4:3";
-  else if (c.has({"16:9", "landscape", "horizontal", "widescreen", "youtube", "横屏", "横版"})) ar = "16:9";
+  if (c.has({"9:16", "vertical", "portrait", "tiktok", "reels", "shorts", "story", "stories", "竖屏", "竖版", "抖音"}))
+    ar = "9:16";
+  else if (c.has({"1:1", "square", "方形", "正方形"}))
+    ar = "1:1";
+  else if (c.has({"4:5", "instagram"}))
+    ar = "4:5";
+  else if (c.has({"4:3"}))
+    ar = "4:3";
+  else if (c.has({"16:9", "landscape", "horizontal", "widescreen", "youtube", "横屏", "横版"}))
+    ar = "16:9";
   if (ar.empty()) return std::nullopt;
   set_aspect(t.d, ar);
   std::string size = std::to_string(t.d.canvas.width) + "x" + std::to_string(t.d.canvas.height);
@@ -558,14 +590,19 @@ Said handle_order(Turn& t, const Clause& c) {
     return t.tr(c, "reversed the order of the photos", "照片顺序反转了");
   }
   auto nums = numbers_in(c.text);
-  if (nums.empty()) return t.tr(c, "say which photo to move, for example: move photo 3 to the start", "请说明移动哪一张，例如：把第3张照片移到开头");
+  if (nums.empty())
+    return t.tr(c, "say which photo to move, for example: move photo 3 to the start",
+                "请说明移动哪一张，例如：把第3张照片移到开头");
   size_t from = static_cast<size_t>(nums[0]);
   if (from < 1 || from > order.size())
     return t.tr(c, "there is no photo " + std::to_string(from) + "; the draft has " + std::to_string(order.size()),
                 "没有第 " + std::to_string(from) + " 张照片；一共有 " + std::to_string(order.size()) + " 张");
-  size_t to = c.has({"end", "last", "结尾", "最后"}) ? order.size() : c.has({"start", "beginning", "front", "first", "开头", "最前"}) ? 1
-            : nums.size() > 1 ? static_cast<size_t>(nums[1]) : 0;
-  if (to < 1 || to > order.size()) return t.tr(c, "say where to move it: to the start, the end or a position", "请说明移到哪里：开头、结尾或第几张");
+  size_t to = c.has({"end", "last", "结尾", "最后"})                            ? order.size()
+              : c.has({"start", "beginning", "front", "first", "开头", "最前"}) ? 1
+              : nums.size() > 1                                                 ? static_cast<size_t>(nums[1])
+                                                                                : 0;
+  if (to < 1 || to > order.size())
+    return t.tr(c, "say where to move it: to the start, the end or a position", "请说明移到哪里：开头、结尾或第几张");
   size_t seg = order[from - 1];
   order.erase(order.begin() + static_cast<long>(from - 1));
   order.insert(order.begin() + static_cast<long>(to - 1), seg);
@@ -576,13 +613,14 @@ Said handle_order(Turn& t, const Clause& c) {
 
 Said handle_length(Turn& t, const Clause& c) {
   auto photos = photo_track(t.d);
-  bool per_photo = c.has({"each photo", "per photo", "every photo", "each picture", "per picture", "each image", "per image",
-                          "each slide", "per slide", "a photo", "每张", "每个"});
+  bool per_photo = c.has({"each photo", "per photo", "every photo", "each picture", "per picture", "each image",
+                          "per image", "each slide", "per slide", "a photo", "每张", "每个"});
   auto len = length_in(c);
   if (per_photo && len) {
     if (!photos) return no_photos(t, c);
     set_photo_length(t.d, *photos, *len);
-    return t.tr(c, "every photo now shows for " + seconds_text(*len) + " s", "每张照片显示 " + seconds_text(*len) + " 秒");
+    return t.tr(c, "every photo now shows for " + seconds_text(*len) + " s",
+                "每张照片显示 " + seconds_text(*len) + " 秒");
   }
   bool shorter = c.has_word({"shorter"}) || c.has({"短一点", "短些", "缩短", "更短"});
   bool longer = c.has_word({"longer"}) || c.has({"长一点", "长些", "加长", "更长"});
@@ -592,17 +630,21 @@ Said handle_length(Turn& t, const Clause& c) {
   int64_t target = len ? *len : static_cast<int64_t>(std::llround(total * (shorter ? 0.75 : 1.25)));
   if (target < 500) return t.tr(c, "that is too short for a video; give at least 1 second", "太短了，至少 1 秒");
   scale_timeline(t.d, static_cast<double>(target) / total);
-  return t.tr(c, "the video now lasts " + seconds_text(t.d.duration_ms()) + " s", "视频时长改为 " + seconds_text(t.d.duration_ms()) + " 秒");
+  return t.tr(c, "the video now lasts " + seconds_text(t.d.duration_ms()) + " s",
+              "视频时长改为 " + seconds_text(t.d.duration_ms()) + " 秒");
 }
 
 Said handle_pacing(Turn& t, const Clause& c) {
   bool slower = c.has_word({"slower", "slow", "calmer", "relaxed"}) || c.has({"慢一点", "慢些", "放慢", "慢点"});
-  bool faster = c.has_word({"faster", "quicker", "snappier", "fast", "speed"}) || c.has({"快一点", "快些", "加快", "快点"});
+  bool faster =
+      c.has_word({"faster", "quicker", "snappier", "fast", "speed"}) || c.has({"快一点", "快些", "加快", "快点"});
   if (!slower && !faster) return std::nullopt;
   auto photos = photo_track(t.d);
   if (!photos || t.d.tracks[*photos].segments.empty()) return no_photos(t, c);
   scale_timeline(t.d, slower ? 1.25 : 0.8);
-  return t.tr(c, std::string(slower ? "slowed the pace" : "sped up the pace") + " (" + seconds_text(t.d.duration_ms()) + " s in all)",
+  return t.tr(c,
+              std::string(slower ? "slowed the pace" : "sped up the pace") + " (" + seconds_text(t.d.duration_ms()) +
+                  " s in all)",
               std::string(slower ? "放慢了节奏" : "加快了节奏") + "（共 " + seconds_text(t.d.duration_ms()) + " 秒）");
 }
 
@@ -622,21 +664,23 @@ std::string agent_capabilities(const std::string& sample) {
   if (has_cjk(sample))
     return "我能做的：做成幻灯片/宣传片/集锦；时长（“30秒”、“短一点”、“每张照片3秒”）；画面（竖屏、方形、4:5）；"
            "转场（加转场、去掉转场、转场快一点）；动效（不要动效、缓慢推近）；节奏（慢一点、快一点）；"
-           "标题（标题改为 城市之梦、去掉标题）；文字（在结尾加上“立即购买”）；音乐（添加背景音乐、音乐音量30%、音乐淡出、不要音乐）；"
+           "标题（标题改为 "
+           "城市之梦、去掉标题）；文字（在结尾加上“立即购买”）；音乐（添加背景音乐、音乐音量30%、音乐淡出、不要音乐）；"
            "顺序（把第3张照片移到开头、倒序）。";
   return "I can: make it a slideshow, promo or highlight reel; set the length (\"30 seconds\", \"make it shorter\", "
          "\"3 seconds per photo\"); change the shape (vertical / 9:16 / for TikTok, square, Instagram 4:5, 16:9); "
          "transitions (\"use slide transitions\", \"no transitions\", \"faster fades\"); motion (\"no Ken Burns\", "
          "\"zoom in slowly\"); pacing (\"slower\", \"faster\"); titles and text (\"add the title 'Summer in Lisbon'\", "
          "\"put 'Shop now' at the end\", \"remove the title\"); music (\"add background music\" with a file, "
-         "\"music at 30%\", \"fade out the music\", \"no music\"); order (\"move photo 3 to the start\", \"reverse the order\").";
+         "\"music at 30%\", \"fade out the music\", \"no music\"); order (\"move photo 3 to the start\", \"reverse the "
+         "order\").";
 }
 
 std::string summary_diff(const Draft& before, const Draft& after) {
   std::vector<std::string> parts;
   if (before.canvas.width != after.canvas.width || before.canvas.height != after.canvas.height)
-    parts.push_back("canvas " + std::to_string(before.canvas.width) + "x" + std::to_string(before.canvas.height) + " → " +
-                    std::to_string(after.canvas.width) + "x" + std::to_string(after.canvas.height));
+    parts.push_back("canvas " + std::to_string(before.canvas.width) + "x" + std::to_string(before.canvas.height) +
+                    " → " + std::to_string(after.canvas.width) + "x" + std::to_string(after.canvas.height));
   auto b = summarize_tracks(before), a = summarize_tracks(after);
   auto range = [](const TrackSummary& s) {
     std::string r = seconds_text(s.from_ms) + "-" + seconds_text(s.to_ms) + "s";
@@ -658,7 +702,8 @@ std::string summary_diff(const Draft& before, const Draft& after) {
     matched[found] = true;
     if (b[i].text() == a[found].text()) continue;
     if (b[i].label == a[found].label)
-      parts.push_back(std::to_string(found + 1) + ". " + a[found].kind + ": " + a[found].label + " (" + range(b[i]) + " → " + range(a[found]) + ")");
+      parts.push_back(std::to_string(found + 1) + ". " + a[found].kind + ": " + a[found].label + " (" + range(b[i]) +
+                      " → " + range(a[found]) + ")");
     else
       parts.push_back(std::to_string(found + 1) + ". " + b[i].text() + " → " + a[found].text());
   }
@@ -676,8 +721,10 @@ AgentReply apply_instruction(Draft& draft, const std::string& instruction, const
     Said said;
     for (Handler h : kHandlers)
       if ((said = h(turn, c))) break;
-    if (said) done.push_back(*said);
-    else not_understood.push_back(c.raw);
+    if (said)
+      done.push_back(*said);
+    else
+      not_understood.push_back(c.raw);
   }
   reply.understood = !done.empty();
   reply.changed = draft.json != before.json;
@@ -692,7 +739,8 @@ AgentReply apply_instruction(Draft& draft, const std::string& instruction, const
   }
   if (!not_understood.empty()) {
     std::string what = joined(not_understood, zh ? "”、“" : "\", \"");
-    msg += (msg.empty() ? "" : " ") + std::string(zh ? "没听懂“" + what + "”。" : "I did not understand \"" + what + "\". ") +
+    msg += (msg.empty() ? "" : " ") +
+           std::string(zh ? "没听懂“" + what + "”。" : "I did not understand \"" + what + "\". ") +
            agent_capabilities(instruction);
   }
   reply.message = msg;

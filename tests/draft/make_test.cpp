@@ -1,8 +1,10 @@
 // `reel make`'s choices, on media described by numbers (the engine measures real files).
+#include "draft/make.h"
+
 #include <gtest/gtest.h>
 
-#include "draft/make.h"
 #include "draft/model.h"
+#include "draft/styles.h"
 #include "draft/summary.h"
 
 using namespace reel;
@@ -28,8 +30,8 @@ Draft made(const MakeRequest& r) {
 }  // namespace
 
 TEST(Make, PhotosGoInCaptureTimeOrderThenByNameAndTheLogoLast) {
-  auto order = ordered_media({photo("c.jpg"), photo("logo.png"), photo("b.jpg", 10, 10, 2000), photo("a.jpg"),
-                              photo("z.jpg", 10, 10, 1000)});
+  auto order = ordered_media(
+      {photo("c.jpg"), photo("logo.png"), photo("b.jpg", 10, 10, 2000), photo("a.jpg"), photo("z.jpg", 10, 10, 1000)});
   std::vector<std::string> refs;
   for (auto& m : order) refs.push_back(m.reference);
   EXPECT_EQ(refs, (std::vector<std::string>{"z.jpg", "b.jpg", "a.jpg", "c.jpg", "logo.png"}));
@@ -42,7 +44,8 @@ TEST(Make, SlideshowIsCalmWithDissolvesMotionAndMusicFitToTheVideo) {
   r.music_ms = 12000;
   r.title = "Lisbon";
   Draft d = made(r);
-  EXPECT_EQ(timeline_summary(d), "Timeline (3 tracks): 1. Video: slideshow (0-20s) 2. BGM: Lofi (0-20s, 80%) 3. Title: \"Lisbon\" (0-3s)");
+  EXPECT_EQ(timeline_summary(d),
+            "Timeline (3 tracks): 1. Video: slideshow (0-20s) 2. BGM: Lofi (0-20s, 80%) 3. Title: \"Lisbon\" (0-3s)");
   EXPECT_EQ(d.canvas.width, 1920);
   for (size_t i = 0; i < 5; ++i) {
     const Segment& s = d.tracks[0].segments[i];
@@ -81,7 +84,8 @@ TEST(Make, PromoIsThirtySecondsWithOverlaysAndTheLogoOnAnEndCard) {
   EXPECT_EQ(end.video.ken_burns.preset, KenBurnsPreset::None);
   EXPECT_EQ(d.tracks[0].segments[1].video.transition->type, TransitionType::SlideLeft);
   ASSERT_EQ(d.tracks.size(), 2u);  // no music given: photos and the overlays
-  EXPECT_EQ(timeline_summary(d), "Timeline (2 tracks): 1. Video: promo (0-30s) 2. Text: \"Shoe blue\" +1 more (0.2-19.8s)");
+  EXPECT_EQ(timeline_summary(d),
+            "Timeline (2 tracks): 1. Video: promo (0-30s) 2. Text: \"Shoe blue\" +1 more (0.2-19.8s)");
   r.title = "New season";
   r.prompt = "Shop now";
   Draft worded = made(r);
@@ -116,6 +120,18 @@ TEST(Make, ImpossibleRequestsAreRefusedWithAReason) {
     make_draft(r);
     FAIL();
   } catch (const std::invalid_argument& e) {
-    EXPECT_STREQ(e.what(), "the video would give each of the 10 photos less than half a second; make it at least 5 s long or use fewer photos");
+    EXPECT_STREQ(e.what(),
+                 "the video would give each of the 10 photos less than half a second; make it at least 5 s long or use "
+                 "fewer photos");
   }
+}
+
+TEST(Styles, WordsNameAStyleInEnglishOrChineseSlideshowFirst) {
+  EXPECT_EQ(style_in_words("turn these photos into a slide show"), Style::Slideshow);
+  EXPECT_EQ(style_in_words("make a promotion video"), Style::Promo);
+  EXPECT_EQ(style_in_words("做一个宣传片"), Style::Promo);
+  EXPECT_EQ(style_in_words("a highlight reel of the match"), Style::Highlight);
+  EXPECT_EQ(style_in_words("a promo slideshow"), Style::Slideshow);
+  EXPECT_EQ(style_in_words("make it vertical"), std::nullopt);
+  EXPECT_STREQ(style_spec(Style::Highlight).label, "highlight reel");
 }

@@ -1,0 +1,263 @@
+#include "cloud/client/config.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "cloud/protocol/errors.h"
+
+namespace reel::cloud {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string env_or_empty(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? std::string(v) : std::string();
+}
+
+std::string home_dir() {
+  std::string home = env_or_empty("HOME");
+  return home.empty() ? std::string("/tmp") : home;
+}
+
+}  // namespace
+
+std::string default_config_dir() {
+  std::string xdg = env_or_empty("XDG_CONFIG_HOME");
+  if (!xdg.empty() && xdg[0] == '/') return xdg + "/reel";
+  return home_dir() + "/.config/reel";
+}
+
+std::string default_cache_dir() {
+  std::string xdg = env_or_empty("XDG_CACHE_HOME");
+  if (!xdg.empty() && xdg[0] == '/') return xdg + "/reel";
+  return home_dir() + "/.cache/reel";
+}
+
+std::string executable_path() {
+  std::error_code ec;
+  auto p = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string() : p.string();
+}
+
+std::string detect_platform(const std::string& install_path) {
+  if (install_path.find("/.clawhub/") != std::string::npos || install_path.starts_with(".clawhub/")) return "clawhub";
+  if (install_path.find("/.cursor/skills/") != std::string::npos || install_path.starts_with(".cursor/skills/"))
+    return "cursor";
+  return "unknown";
+}
+
+std::string make_uuid() {
+  unsigned char b[16];
+  std::ifstream in("/dev/urandom", std::ios::binary);
+  if (!in.read(reinterpret_cast<char*>(b), sizeof b)) {
+    std::random_device rd;
+    for (auto& c : b) c = static_cast<unsigned char>(rd());
+  }
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += hex[b[i] >> 4];
+    out += hex[b[i] & 15];
+  }
+  return out;
+}
+
+std::string short_hash(const std::string& text) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+void write_file_atomic(const std::string& path, const std::string& content, unsigned mode) {
+  fs::path p(path);
+  std::error_code ec;
+  if (p.has_parent_path()) {
+    fs::create_directories(p.parent_path(), ec);
+    if (ec) throw CloudError(ErrorKind::LocalFile, "cannot create " + p.parent_path().string() + ": " + ec.message());
+  }
+  std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
+  if (fd < 0) throw CloudError(ErrorKind::LocalFile, "cannot write " + tmp + ": " + std::strerror(errno));
+  bool ok = ::fchmod(fd, static_cast<mode_t>(mode)) == 0;
+  size_t done = 0;
+  while (ok && done < content.size()) {
+    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) ok = false;
+    else done += static_cast<size_t>(n);
+  }
+  ok = ::fsync(fd) == 0 && ok;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    throw CloudError(ErrorKind::LocalFile, "cannot write " + path + ": " + std::strerror(err));
+  }
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (errno == ENOENT || !fs::exists(path)) return std::nullopt;
+    throw CloudError(ErrorKind::LocalFile, "cannot read " + path);
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+ConfigStore::ConfigStore(std::string dir) : dir_(std::move(dir)) {}
+
+Json ConfigStore::read_json(const std::string& name) const {
+  auto text = read_file(dir_ + "/" + name);
+  if (!text) return Json::object();
+  Json j = Json::parse(*text, nullptr, false);
+  return j.is_object() ? j : Json::object();  // a damaged file is started over
+}
+
+void ConfigStore::write_json(const std::string& name, const Json& j, unsigned mode) {
+  write_file_atomic(dir_ + "/" + name, j.dump(2) + "\n", mode);
+}
+
+std::string ConfigStore::client_id() {
+  auto text = read_file(dir_ + "/client_id");
+  if (text) {
+    std::string id = text->substr(0, text->find_first_of("\r\n"));
+    if (id.size() == 36) return id;
+  }
+  return renew_client_id();
+}
+
+std::string ConfigStore::renew_client_id() {
+  std::string id = make_uuid();
+  write_file_atomic(dir_ + "/client_id", id + "\n", 0600);
+  return id;
+}
+
+std::string ConfigStore::token_path(const std::string& api) const {
+  return dir_ + "/token-" + short_hash(api) + ".json";
+}
+
+std::optional<CachedToken> ConfigStore::load_token(const std::string& api) const {
+  auto text = read_file(token_path(api));
+  if (!text) return std::nullopt;
+  Json j = Json::parse(*text, nullptr, false);
+  if (!j.is_object() || !j.contains("token") || !j["token"].is_string()) return std::nullopt;
+  if (j.value("api", std::string()) != api) return std::nullopt;
+  CachedToken t;
+  t.token = j["token"].get<std::string>();
+  t.user_id = j.value("user_id", std::string());
+  t.expires_at = j.value("expires_at_epoch", int64_t{0});
+  t.credits = j.value("credits", 0.0);
+  return t;
+}
+
+void ConfigStore::save_token(const std::string& api, const CachedToken& t) {
+  Json j{{"api", api},
+         {"token", t.token},
+         {"user_id", t.user_id},
+         {"expires_at", format_iso8601(t.expires_at)},
+         {"expires_at_epoch", t.expires_at},
+         {"credits", t.credits}};
+  write_file_atomic(token_path(api), j.dump(2) + "\n", 0600);
+}
+
+void ConfigStore::forget_token(const std::string& api) {
+  std::error_code ec;
+  fs::remove(token_path(api), ec);
+}
+
+namespace {
+std::string key_of(const std::string& api, const std::string& project) { return api + " " + project; }
+}  // namespace
+
+std::optional<SessionRecord> ConfigStore::load_session(const std::string& api, const std::string& project) const {
+  Json all = read_json("sessions.json");
+  auto it = all.find(key_of(api, project));
+  if (it == all.end() || !it->is_object()) return std::nullopt;
+  SessionRecord s;
+  s.session_id = it->value("session_id", std::string());
+  s.task_id = it->value("task_id", std::string());
+  if (s.session_id.empty()) return std::nullopt;
+  return s;
+}
+
+void ConfigStore::save_session(const std::string& api, const std::string& project, const SessionRecord& s) {
+  Json all = read_json("sessions.json");
+  all[key_of(api, project)] =
+      Json{{"api", api}, {"project", project}, {"session_id", s.session_id}, {"task_id", s.task_id}};
+  write_json("sessions.json", all);
+}
+
+std::map<std::string, std::string> ConfigStore::uploads(const std::string& api, const std::string& session_id) const {
+  std::map<std::string, std::string> out;
+  Json all = read_json("uploads.json");
+  auto it = all.find(key_of(api, session_id));
+  if (it == all.end() || !it->is_object()) return out;
+  for (auto& [name, url] : it->items())
+    if (url.is_string()) out[name] = url.get<std::string>();
+  return out;
+}
+
+void ConfigStore::add_uploads(const std::string& api, const std::string& session_id,
+                              const std::vector<UploadedFile>& files) {
+  Json all = read_json("uploads.json");
+  Json& entry = all[key_of(api, session_id)];
+  if (!entry.is_object()) entry = Json::object();
+  for (const auto& f : files)
+    if (!f.filename.empty() && !f.cdn_url.empty()) entry[f.filename] = f.cdn_url;
+  write_json("uploads.json", all);
+}
+
+std::optional<JobRecord> ConfigStore::load_job(const std::string& api, const std::string& project) const {
+  auto text = read_file(dir_ + "/jobs/" + short_hash(key_of(api, project)) + ".json");
+  if (!text) return std::nullopt;
+  Json j = Json::parse(*text, nullptr, false);
+  if (!j.is_object() || !j.contains("id")) return std::nullopt;
+  JobRecord r;
+  r.api = j.value("api", std::string());
+  r.project = j.value("project", std::string());
+  r.id = j.value("id", std::string());
+  r.session_id = j.value("session_id", std::string());
+  r.out_path = j.value("out_path", std::string());
+  r.submitted_at_ms = j.value("submitted_at_ms", int64_t{0});
+  if (r.api != api || r.project != project || r.id.empty()) return std::nullopt;
+  return r;
+}
+
+void ConfigStore::save_job(const JobRecord& r) {
+  Json j{{"api", r.api},
+         {"project", r.project},
+         {"id", r.id},
+         {"session_id", r.session_id},
+         {"out_path", r.out_path},
+         {"submitted_at_ms", r.submitted_at_ms}};
+  write_file_atomic(dir_ + "/jobs/" + short_hash(key_of(r.api, r.project)) + ".json", j.dump(2) + "\n", 0600);
+}
+
+void ConfigStore::remove_job(const std::string& api, const std::string& project) {
+  std::error_code ec;
+  fs::remove(dir_ + "/jobs/" + short_hash(key_of(api, project)) + ".json", ec);
+}
+
+Json ConfigStore::settings() const { return read_json("config.json"); }
+
+}  // namespace reel::cloud

@@ -1,0 +1,97 @@
+#pragma once
+// What reel keeps between runs, all under the config dir ($XDG_CONFIG_HOME/reel, else
+// ~/.config/reel): the client id, the cached anonymous token (mode 0600), the session of each
+// project folder, the files uploaded to each session, and render jobs not yet downloaded.
+// Every file is written to a temporary name and renamed, so a crash never leaves half a file.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cloud/protocol/wire.h"
+#include "draft/json.h"
+
+namespace reel::cloud {
+
+/// $XDG_CONFIG_HOME/reel, else $HOME/.config/reel.
+std::string default_config_dir();
+/// $XDG_CACHE_HOME/reel, else $HOME/.cache/reel.
+std::string default_cache_dir();
+/// The running executable's path (/proc/self/exe), empty when unknown.
+std::string executable_path();
+/// The skills' platform rule: under a `.clawhub` folder -> "clawhub", under `.cursor/skills`
+/// -> "cursor", else "unknown".
+std::string detect_platform(const std::string& install_path);
+
+/// A v4 UUID from /dev/urandom.
+std::string make_uuid();
+/// FNV-1a 64 as 16 hex digits: file names for keys (URLs, folders).
+std::string short_hash(const std::string& text);
+
+/// Writes `content` to `path` atomically (temp + rename) with `mode`; creates parent folders
+/// with mode 0700. Throws CloudError(LocalFile).
+void write_file_atomic(const std::string& path, const std::string& content, unsigned mode = 0644);
+/// The file's content, or empty when it does not exist. Throws on read errors.
+std::optional<std::string> read_file(const std::string& path);
+
+struct CachedToken {
+  std::string token;
+  std::string user_id;
+  int64_t expires_at = 0;  // epoch seconds
+  double credits = 0;
+};
+
+struct SessionRecord {
+  std::string session_id;
+  std::string task_id;
+};
+
+/// A render job submitted and not yet downloaded.
+struct JobRecord {
+  std::string api;
+  std::string project;  // the project folder the job belongs to
+  std::string id;       // render_<ms>
+  std::string session_id;
+  std::string out_path;  // where the file goes
+  int64_t submitted_at_ms = 0;
+};
+
+/// The config dir's files. Each call reads or writes its file; nothing is cached in memory, so
+/// several processes see each other's changes. Not for concurrent use from several threads.
+class ConfigStore {
+ public:
+  explicit ConfigStore(std::string dir);
+  const std::string& dir() const { return dir_; }
+
+  /// The stable X-Client-Id, created on first use.
+  std::string client_id();
+  /// Makes a new client id (after the backend said it lacked one).
+  std::string renew_client_id();
+
+  std::optional<CachedToken> load_token(const std::string& api) const;
+  void save_token(const std::string& api, const CachedToken& token);
+  void forget_token(const std::string& api);
+  std::string token_path(const std::string& api) const;
+
+  std::optional<SessionRecord> load_session(const std::string& api, const std::string& project) const;
+  void save_session(const std::string& api, const std::string& project, const SessionRecord& s);
+
+  /// Files uploaded into a session, by file name (the sandbox-path mapping).
+  std::map<std::string, std::string> uploads(const std::string& api, const std::string& session_id) const;
+  void add_uploads(const std::string& api, const std::string& session_id, const std::vector<UploadedFile>& files);
+
+  std::optional<JobRecord> load_job(const std::string& api, const std::string& project) const;
+  void save_job(const JobRecord& job);
+  void remove_job(const std::string& api, const std::string& project);
+
+  /// config.json ({"skill": {"name", "version"}, "api", "register_url"}); {} when absent.
+  Json settings() const;
+
+ private:
+  Json read_json(const std::string& name) const;
+  void write_json(const std::string& name, const Json& j, unsigned mode = 0600);
+  std::string dir_;
+};
+
+}  // namespace reel::cloud

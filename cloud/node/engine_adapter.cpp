@@ -1,0 +1,25 @@
+#include "cloud/node/engine_adapter.h"
+
+#include "engine/render.h"
+
+namespace reel::cloud {
+
+NodeRenderFn engine_render_fn(int threads) {
+  return [threads](const draft::Draft& draft, const std::string& out_path,
+                   const std::function<std::string(const std::string&)>& resolve,
+                   const std::function<void(int)>& progress, const std::atomic<bool>& cancel) {
+    engine::RenderOptions options;
+    options.preset = engine::Preset::Final;
+    options.threads = threads;
+    options.base_dir = "/nonexistent";  // the resolver decides; relative paths mean nothing here
+    options.resolve_source = resolve;
+    engine::render_to_file(
+        draft, out_path, options,
+        [&](const engine::RenderProgress& p) {
+          if (p.frames_total > 0) progress(static_cast<int>(10 + 89 * p.frames_done / p.frames_total));
+        },
+        &cancel);
+  };
+}
+
+}  // namespace reel::cloud

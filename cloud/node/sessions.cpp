@@ -1,0 +1,75 @@
+#include "cloud/node/sessions.h"
+
+#include <numeric>
+
+#include "cloud/node/auth.h"
+#include "cloud/protocol/wire.h"
+#include "draft/model.h"
+
+namespace reel::cloud::node {
+
+namespace {
+
+std::string random_session_id() {
+  std::string hex = random_hex(32);
+  std::string out = "1";
+  for (size_t i = 0; out.size() < 19; ++i) out += static_cast<char>('0' + (hex[i % hex.size()] % 10 + i) % 10);
+  return out;
+}
+
+/// The state's canvas_config: the draft's width, height and aspect ratio ({} without a draft).
+Json canvas_config(const Json& draft) {
+  if (!draft.is_object()) return Json::object();
+  auto loaded = draft::load_draft(draft);
+  const auto w = loaded.draft.canvas.width, h = loaded.draft.canvas.height;
+  int g = std::gcd(w, h);
+  return Json{{"width", w},
+              {"height", h},
+              {"aspect_ratio", g ? std::to_string(w / g) + ":" + std::to_string(h / g) : std::string()}};
+}
+
+}  // namespace
+
+NodeSession* session_locked(NodeState& n, const std::string& sid, const std::string& user) {
+  auto it = n.records.sessions.find(sid);
+  if (it == n.records.sessions.end() || it->second.user_id != user) return nullptr;
+  return &it->second;
+}
+
+void handle_new_session(NodeState& n, const Request& req, Response& res, const ContentReader& reader) {
+  // The body is read first: an unread body would spoil the connection.
+  auto body = json_body(reader, res, n.opt.max_json_bytes, false);
+  if (!body) return;
+  std::string user = user_of(n, req, res);
+  if (user.empty()) return;
+  std::lock_guard lock(n.mutex);
+  std::string sid = random_session_id();
+  while (n.records.sessions.count(sid)) sid = random_session_id();
+  NodeSession ns;
+  ns.task_id = "task_" + random_hex(16);
+  ns.user_id = user;
+  ns.task_name = body->value("task_name", std::string("project"));
+  n.records.sessions[sid] = ns;
+  n.save_locked();
+  ok(res, Json{{"task_id", ns.task_id}, {"session_id", sid}});
+}
+
+void handle_state(NodeState& n, const Request& req, Response& res) {
+  std::string user = user_of(n, req, res);
+  if (user.empty()) return;
+  std::lock_guard lock(n.mutex);
+  NodeSession* ns = session_locked(n, req.matches[1], user);
+  if (!ns) return fail(res, 404, 1002, "session not found");
+  Json infos = Json::array();
+  for (const auto& f : ns->files) infos.push_back(to_json(f.info));
+  ok(res, Json{{"session_id", std::string(req.matches[1])},
+               {"task_id", ns->task_id},
+               {"task_name", ns->task_name},
+               {"state", Json{{"draft", ns->draft},
+                              {"video_infos", infos},
+                              {"canvas_config", canvas_config(ns->draft)},
+                              {"video_analyses", Json::array()},
+                              {"generated_media", Json::array()}}}});
+}
+
+}  // namespace reel::cloud::node

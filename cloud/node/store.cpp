@@ -1,0 +1,96 @@
+#include "cloud/node/store.h"
+
+#include "cloud/client/config.h"
+
+namespace reel::cloud {
+
+Json NodeRecords::to_json() const {
+  Json j = Json::object();
+  Json& t = j["tokens"] = Json::object();
+  for (const auto& [tok, r] : tokens)
+    t[tok] =
+        Json{{"user_id", r.user_id}, {"client_id", r.client_id}, {"expires_at", r.expires_at}, {"credits", r.credits}};
+  Json& ti = j["token_issues"] = Json::object();
+  for (const auto& [cid, times] : token_issues) ti[cid] = times;
+  Json& s = j["sessions"] = Json::object();
+  for (const auto& [sid, r] : sessions) {
+    Json files = Json::array();
+    for (const auto& f : r.files) {
+      Json fj = cloud::to_json(f.info);
+      fj["path"] = f.path;
+      files.push_back(fj);
+    }
+    s[sid] = Json{{"task_id", r.task_id},
+                  {"user_id", r.user_id},
+                  {"task_name", r.task_name},
+                  {"draft", r.draft},
+                  {"files", files}};
+  }
+  Json& jb = j["jobs"] = Json::object();
+  for (const auto& [id, r] : jobs)
+    jb[id] = Json{{"user_id", r.user_id},       {"session_id", r.session_id}, {"status", r.status},
+                  {"progress", r.progress},     {"error", r.error},           {"out_path", r.out_path},
+                  {"output_key", r.output_key}, {"created_at", r.created_at}, {"completed_at", r.completed_at},
+                  {"draft", r.draft},           {"output", r.output}};
+  j["next_user"] = next_user;
+  return j;
+}
+
+NodeRecords NodeRecords::from_json(const Json& j) {
+  NodeRecords r;
+  if (!j.is_object()) return r;
+  r.next_user = j.value("next_user", int64_t{1});
+  if (auto t = j.find("tokens"); t != j.end() && t->is_object())
+    for (const auto& [tok, v] : t->items())
+      r.tokens[tok] = NodeToken{v.value("user_id", std::string()), v.value("client_id", std::string()),
+                                v.value("expires_at", int64_t{0}), v.value("credits", 100.0)};
+  if (auto t = j.find("token_issues"); t != j.end() && t->is_object())
+    for (const auto& [cid, v] : t->items())
+      if (v.is_array()) r.token_issues[cid] = v.get<std::vector<int64_t>>();
+  if (auto s = j.find("sessions"); s != j.end() && s->is_object())
+    for (const auto& [sid, v] : s->items()) {
+      NodeSession ns;
+      ns.task_id = v.value("task_id", std::string());
+      ns.user_id = v.value("user_id", std::string());
+      ns.task_name = v.value("task_name", std::string());
+      if (v.contains("draft")) ns.draft = v["draft"];
+      Json wrapped{{"files", v.value("files", Json::array())}};
+      auto infos = parse_uploaded_files(wrapped);
+      size_t i = 0;
+      for (const auto& f : wrapped["files"]) {
+        if (i >= infos.size()) break;
+        ns.files.push_back(NodeFile{infos[i++], f.value("path", std::string())});
+      }
+      r.sessions[sid] = std::move(ns);
+    }
+  if (auto jb = j.find("jobs"); jb != j.end() && jb->is_object())
+    for (const auto& [id, v] : jb->items()) {
+      NodeJob job;
+      job.id = id;
+      job.user_id = v.value("user_id", std::string());
+      job.session_id = v.value("session_id", std::string());
+      job.status = v.value("status", std::string("failed"));
+      job.progress = v.value("progress", 0);
+      job.error = v.value("error", std::string());
+      job.out_path = v.value("out_path", std::string());
+      job.output_key = v.value("output_key", std::string());
+      job.created_at = v.value("created_at", int64_t{0});
+      job.completed_at = v.value("completed_at", int64_t{0});
+      if (v.contains("draft")) job.draft = v["draft"];
+      if (v.contains("output")) job.output = v["output"];
+      r.jobs[id] = std::move(job);
+    }
+  return r;
+}
+
+void save_records(const std::string& data_dir, const NodeRecords& records) {
+  write_file_atomic(data_dir + "/node.json", records.to_json().dump() + "\n", 0600);
+}
+
+std::optional<NodeRecords> load_records(const std::string& data_dir) {
+  auto text = read_file(data_dir + "/node.json");
+  if (!text) return std::nullopt;
+  return NodeRecords::from_json(Json::parse(*text, nullptr, false));
+}
+
+}  // namespace reel::cloud

@@ -1,0 +1,67 @@
+#pragma once
+// The render node's records: tokens, sessions with their uploaded files and draft, and render
+// jobs. Plain data, saved as one JSON file (data_dir/node.json, written atomically) after each
+// change and read back on start. The node guards it with its own mutex.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cloud/protocol/wire.h"
+#include "draft/json.h"
+
+namespace reel::cloud {
+
+struct NodeToken {
+  std::string user_id;
+  std::string client_id;
+  int64_t expires_at = 0;  // epoch s
+  double credits = 100;
+};
+
+struct NodeFile {
+  UploadedFile info;
+  std::string path;  // on the node's disk
+};
+
+struct NodeSession {
+  std::string task_id;
+  std::string user_id;
+  std::string task_name;
+  Json draft;  // the latest draft (null when none yet)
+  std::vector<NodeFile> files;
+};
+
+struct NodeJob {
+  std::string id;
+  std::string user_id;
+  std::string session_id;
+  std::string status = "pending";  // pending, processing, completed, failed, cancelled
+  int progress = 5;
+  std::string error;
+  std::string out_path;                      // on the node's disk, when completed
+  std::string output_key;                    // random path part of the output URL
+  int64_t created_at = 0, completed_at = 0;  // epoch ms
+  Json draft;
+  Json output;
+};
+
+struct NodeRecords {
+  std::map<std::string, NodeToken> tokens;                   // token -> record
+  std::map<std::string, std::vector<int64_t>> token_issues;  // client id -> issue times (s)
+  std::map<std::string, NodeSession> sessions;               // session id -> record
+  std::map<std::string, NodeJob> jobs;                       // render id -> record
+  int64_t next_user = 1;
+
+  Json to_json() const;
+  static NodeRecords from_json(const Json& j);
+};
+
+/// Writes the records to `data_dir`/node.json, atomically and with mode 0600. Throws
+/// CloudError (LocalFile).
+void save_records(const std::string& data_dir, const NodeRecords& records);
+/// The records saved in `data_dir`/node.json; none when there is no such file yet.
+std::optional<NodeRecords> load_records(const std::string& data_dir);
+
+}  // namespace reel::cloud

@@ -1,0 +1,398 @@
+// The client against the fault-injecting backend: every fault of the issue, real HTTP.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "cloud/client/client.h"
+#include "tests/cloud/support/fake_backend.h"
+#include "tests/cloud/support/test_util.h"
+
+using namespace reel;
+using namespace reel::cloud;
+using namespace reel::cloud::testing;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct ClientFaults : ::testing::Test {
+  FakeBackend backend;
+  TempDir dir;
+  LogCapture log;
+  ClientOptions options() {
+    auto o = fast_options(backend.url(), dir.sub("config"), dir.sub("project"));
+    o.log = log.fn();
+    return o;
+  }
+  ErrorKind error_kind(const std::function<void()>& fn, std::string* message = nullptr) {
+    try {
+      fn();
+    } catch (const CloudError& e) {
+      if (message) *message = e.what();
+      return e.kind();
+    }
+    ADD_FAILURE() << "no CloudError";
+    return ErrorKind::Refused;
+  }
+};
+
+}  // namespace
+
+TEST_F(ClientFaults, FetchesAnAnonymousTokenOnceAndCachesItInAPrivateFile) {
+  {
+    Client c(options());
+    EXPECT_EQ(c.credits().available, 97);
+    EXPECT_EQ(c.login().user_id, "anon_fake42");
+  }
+  Client again(options());
+  again.credits();
+  EXPECT_EQ(backend.token_calls, 1);
+  std::string path = ConfigStore(dir.sub("config")).token_path(backend.url());
+  struct stat st {};
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  auto ids = backend.client_ids();
+  ASSERT_EQ(ids.size(), 1u);
+  EXPECT_EQ(ids[0].size(), 36u);
+  EXPECT_EQ(ConfigStore(dir.sub("config")).client_id(), ids[0]);
+}
+
+TEST_F(ClientFaults, RenewsTheTokenBeforeItExpires) {
+  backend.expires_in_s = 600;  // inside the renewal margin of an hour
+  Client(options()).credits();
+  Client(options()).credits();
+  EXPECT_EQ(backend.token_calls, 2);
+  auto ids = backend.client_ids();
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_EQ(ids[0], ids[1]) << "the client id is stable";
+}
+
+TEST_F(ClientFaults, GetsANewTokenOnceOn1001ThenSucceeds) {
+  Client c(options());
+  c.credits();
+  backend.bad_token = 1;
+  EXPECT_EQ(c.credits().total, 100);
+  EXPECT_EQ(backend.token_calls, 2);
+}
+
+TEST_F(ClientFaults, A1001AfterRenewalIsATypedError) {
+  Client c(options());
+  backend.bad_token = 5;
+  std::string msg;
+  EXPECT_EQ(error_kind([&] { c.credits(); }, &msg), ErrorKind::BadToken);
+  EXPECT_EQ(backend.token_calls, 2);
+  EXPECT_NE(msg.find("reel login"), std::string::npos) << msg;
+}
+
+TEST_F(ClientFaults, MakesANewClientIdAfterHttp400) {
+  backend.token_400 = 1;
+  Client c(options());
+  c.credits();
+  EXPECT_EQ(backend.token_calls, 2);
+}
+
+TEST_F(ClientFaults, RetriesAfter5xxThenSucceeds) {
+  Client c(options());
+  backend.credits_503 = 2;
+  EXPECT_EQ(c.credits().available, 97);
+}
+
+TEST_F(ClientFaults, GivesUpAfterBoundedRetriesOf5xx) {
+  Client c(options());
+  backend.credits_503 = 10;
+  EXPECT_EQ(error_kind([&] { c.credits(); }), ErrorKind::Transient);
+  EXPECT_EQ(backend.credits_503, 7);  // three tries
+}
+
+TEST_F(ClientFaults, WaitsOnceAfter429ThenSucceeds) {
+  Client c(options());
+  c.credits();
+  backend.credits_429 = 1;
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(c.credits().available, 97);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 50ms);
+  backend.credits_429 = 2;
+  EXPECT_EQ(error_kind([&] { c.credits(); }), ErrorKind::RateLimited);
+}
+
+TEST_F(ClientFaults, TokenCall429WaitsAndRetriesOnce) {
+  backend.token_429 = 1;
+  Client c(options());
+  EXPECT_EQ(c.credits().available, 97);
+  EXPECT_EQ(backend.token_calls, 2);
+}
+
+TEST_F(ClientFaults, StartsANewSessionOn1002) {
+  Client c(options());
+  std::string first = c.session().session_id;
+  backend.state_1002 = 1;
+  Json st = c.state();
+  EXPECT_NE(st.value("session_id", std::string()), first);
+  EXPECT_EQ(c.session().session_id, st.value("session_id", std::string()));
+  EXPECT_EQ(backend.session_calls, 2);
+}
+
+TEST_F(ClientFaults, StalledServerTripsTheTimeoutFast) {
+  auto o = options();
+  o.timeouts.low_speed_seconds = 1;
+  o.retry.attempts = 1;
+  Client c(o);
+  c.login();
+  backend.stall_ms = 4000;
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(error_kind([&] { c.credits(); }), ErrorKind::Timeout);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+  backend.stall_ms = 0;
+}
+
+TEST_F(ClientFaults, UnreachableServerIsTypedAndQuick) {
+  auto o = options();
+  o.api = "http://127.0.0.1:1";
+  Client c(o);
+  auto start = std::chrono::steady_clock::now();
+  std::string msg;
+  EXPECT_EQ(error_kind([&] { c.credits(); }, &msg), ErrorKind::Unreachable);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  EXPECT_NE(msg.find("REEL_API_URL"), std::string::npos);
+}
+
+TEST_F(ClientFaults, ExportSurvivesADroppedConnectionMidPoll) {
+  Client c(options());
+  backend.drop_poll = 2;
+  auto out = dir.sub("out.mp4");
+  auto r = c.export_draft(Json{{"t", Json::array()}}, out);
+  EXPECT_EQ(read_bytes(out), backend.video);
+  EXPECT_EQ(backend.submit_calls, 1) << "a poll failure never resubmits";
+  EXPECT_GE(backend.poll_calls, 3);
+  EXPECT_GE(log.count("polling again"), 2u);
+  EXPECT_FALSE(c.pending_job());
+  (void)r;
+}
+
+TEST_F(ClientFaults, ExportSurvives5xxWhilePolling) {
+  Client c(options());
+  backend.poll_503 = 3;
+  c.export_draft(Json::object(), dir.sub("out.mp4"));
+  EXPECT_EQ(read_bytes(dir.sub("out.mp4")), backend.video);
+}
+
+TEST_F(ClientFaults, ADroppedDownloadResumesWithARangeAndLandsWhole) {
+  Client c(options());
+  backend.drop_download = 1;
+  auto out = dir.sub("out.mp4");
+  auto r = c.export_draft(Json::object(), out);
+  EXPECT_EQ(read_bytes(out), backend.video);
+  EXPECT_TRUE(r.resumed_download);
+  EXPECT_FALSE(fs::exists(out + ".part"));
+  bool ranged = false;
+  for (const auto& [path, range] : backend.last_range_headers()) ranged |= range.rfind("bytes=", 0) == 0;
+  EXPECT_TRUE(ranged);
+}
+
+TEST_F(ClientFaults, NoFileUnderTheRealNameWhileTheDownloadIsIncomplete) {
+  auto o = options();
+  o.retry.attempts = 1;
+  Client c(o);
+  backend.drop_download = 2;  // outputUrl and the fallback both drop
+  auto out = dir.sub("out.mp4");
+  EXPECT_EQ(error_kind([&] { c.export_draft(Json::object(), out); }), ErrorKind::Transient);
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_TRUE(fs::exists(out + ".part"));
+  ASSERT_TRUE(c.pending_job()) << "the job stays on disk for --resume";
+  auto r = c.resume_export("");
+  EXPECT_EQ(read_bytes(out), backend.video);
+  EXPECT_TRUE(r.resumed_download);
+}
+
+TEST_F(ClientFaults, AFailedRenderCarriesTheBackendsErrorText) {
+  backend.fail_text = "font 'Comic Serif' not found";
+  Client c(options());
+  std::string msg;
+  EXPECT_EQ(error_kind([&] { c.export_draft(Json::object(), dir.sub("o.mp4")); }, &msg), ErrorKind::RenderFailed);
+  EXPECT_NE(msg.find("font 'Comic Serif' not found"), std::string::npos) << msg;
+  EXPECT_FALSE(c.pending_job());
+  EXPECT_FALSE(fs::exists(dir.sub("o.mp4")));
+}
+
+TEST_F(ClientFaults, ADuplicateIdIsRetriedOnceWithANewId) {
+  backend.duplicate = 1;
+  Client c(options());
+  c.export_draft(Json::object(), dir.sub("o.mp4"));
+  auto ids = backend.submitted_ids();
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_NE(ids[0], ids[1]);
+  EXPECT_EQ(ids[1].rfind("render_", 0), 0u);
+}
+
+TEST_F(ClientFaults, ASecondDuplicateIsAnError) {
+  backend.duplicate = 2;
+  Client c(options());
+  EXPECT_EQ(error_kind([&] { c.submit_render(Json::object()); }), ErrorKind::DuplicateId);
+  EXPECT_EQ(backend.submit_calls, 2);
+}
+
+TEST_F(ClientFaults, AJobLeftRunningIsResumedByANewProcess) {
+  backend.polls_until_done = 1000;
+  auto o = options();
+  o.poll.give_up = 300ms;
+  std::string msg;
+  std::string id;
+  {
+    Client first(o);
+    EXPECT_EQ(error_kind([&] { first.export_draft(Json::object(), dir.sub("o.mp4")); }, &msg), ErrorKind::GaveUp);
+    ASSERT_TRUE(first.pending_job());
+    id = first.pending_job()->id;
+  }
+  EXPECT_NE(msg.find("reel export --resume"), std::string::npos) << msg;
+  EXPECT_FALSE(fs::exists(dir.sub("o.mp4")));
+  backend.polls_until_done = 0;
+  Client second(options());  // a new process: same config and project folder
+  auto r = second.resume_export("");
+  EXPECT_EQ(r.job_id, id);
+  EXPECT_EQ(read_bytes(dir.sub("o.mp4")), backend.video);
+  EXPECT_FALSE(second.pending_job());
+  EXPECT_EQ(backend.submit_calls, 1);
+}
+
+TEST_F(ClientFaults, TheJobIdIsOnDiskBeforeTheFirstPoll) {
+  Client c(options());
+  bool seen = false;
+  c.export_draft(Json::object(), dir.sub("o.mp4"), [&](const RenderStatus&) {
+    if (!seen) seen = Client(options()).pending_job().has_value();
+  });
+  EXPECT_TRUE(seen);
+}
+
+TEST_F(ClientFaults, ReadsTheOlderRenderStatusShape) {
+  backend.old_shape = true;
+  Client c(options());
+  c.export_draft(Json::object(), dir.sub("o.mp4"));
+  EXPECT_EQ(read_bytes(dir.sub("o.mp4")), backend.video);
+}
+
+TEST_F(ClientFaults, FallsBackToTheDownloadEndpointWhenOutputUrlFails) {
+  backend.broken_output_url = true;
+  Client c(options());
+  c.export_draft(Json::object(), dir.sub("o.mp4"));
+  EXPECT_EQ(read_bytes(dir.sub("o.mp4")), backend.video);
+  bool used = false;
+  for (const auto& r : backend.requests()) used |= r.path.ends_with("/download");
+  EXPECT_TRUE(used);
+}
+
+TEST_F(ClientFaults, Http402SaysRegisterOrUpgradeOrRenderLocally) {
+  backend.answer_402 = true;
+  Client c(options());
+  std::string msg;
+  EXPECT_EQ(error_kind([&] { c.submit_render(Json::object()); }, &msg), ErrorKind::ExportBlocked);
+  EXPECT_NE(msg.find("register or upgrade to unlock export"), std::string::npos);
+}
+
+TEST_F(ClientFaults, AnonymousNoCreditsGivesTheRegistrationLinkWithBind) {
+  backend.answer_2001 = true;
+  auto o = options();
+  o.register_url = "https://example.test/register";
+  Client c(o);
+  std::string msg;
+  EXPECT_EQ(error_kind([&] { c.submit_render(Json::object()); }, &msg), ErrorKind::NoCredits);
+  EXPECT_NE(msg.find("https://example.test/register?bind=anon_fake42"), std::string::npos) << msg;
+}
+
+TEST_F(ClientFaults, CancellingStopsPollingAndCancelsTheJob) {
+  backend.polls_until_done = 1000;
+  Client c(options());
+  std::atomic<bool> cancel{false};
+  int polls = 0;
+  EXPECT_EQ(error_kind([&] {
+              c.export_draft(
+                  Json::object(), dir.sub("o.mp4"),
+                  [&](const RenderStatus&) {
+                    if (++polls == 3) cancel = true;
+                  },
+                  &cancel);
+            }),
+            ErrorKind::Cancelled);
+  EXPECT_EQ(backend.cancel_calls, 1);
+  EXPECT_FALSE(c.pending_job());
+}
+
+TEST_F(ClientFaults, PollingBacksOffUpToTheLongestWait) {
+  backend.polls_until_done = 8;
+  auto o = options();
+  o.poll.first = 20ms;
+  o.poll.factor = 2.0;
+  o.poll.longest = 80ms;
+  Client c(o);
+  std::vector<std::chrono::steady_clock::time_point> times;
+  c.export_draft(Json::object(), dir.sub("o.mp4"),
+                 [&](const RenderStatus&) { times.push_back(std::chrono::steady_clock::now()); });
+  ASSERT_GE(times.size(), 8u);
+  auto gap = [&](size_t i) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(times[i + 1] - times[i]).count();
+  };
+  EXPECT_GE(gap(0), 20);
+  EXPECT_GE(gap(1), 40);
+  EXPECT_GE(gap(3), 80);
+  EXPECT_LT(gap(6), 600);  // capped at 80 ms (uncapped it would be 1280 ms)
+}
+
+TEST_F(ClientFaults, EveryRequestCarriesAttributionAndTheTokenOnlyInItsHeader) {
+  FakeBackend cdn;  // another origin: the token must not go there
+  backend.cdn_base = cdn.url();
+  Client c(options());
+  c.credits();
+  c.export_draft(Json::object(), dir.sub("o.mp4"));
+  auto token = backend.issued_tokens().at(0);
+  ASSERT_EQ(cdn.download_calls, 1);
+  for (const auto& r : cdn.requests()) EXPECT_EQ(r.header("Authorization"), "") << "no token to the CDN";
+  for (const auto& r : backend.requests()) {
+    EXPECT_EQ(r.header("X-Skill-Source"), "reel-tests") << r.path;
+    EXPECT_EQ(r.header("X-Skill-Version"), "1.0");
+    EXPECT_EQ(r.header("X-Skill-Platform"), "unknown");
+    EXPECT_EQ(r.target.find(token), std::string::npos);
+    EXPECT_EQ(r.body.find(token), std::string::npos);
+  }
+  EXPECT_EQ(log.all().find(token), std::string::npos);
+  EXPECT_EQ(log.all().find("SECRET"), std::string::npos);
+}
+
+TEST_F(ClientFaults, NemoTokenIsUsedAsIsAndNeverStored) {
+  auto o = options();
+  o.env_token = "nmv_usr_REGISTERED";
+  // The fake knows only tokens it issued: a refused NEMO_TOKEN is a clear error, not a renewal.
+  Client c(o);
+  std::string msg;
+  EXPECT_EQ(error_kind([&] { c.credits(); }, &msg), ErrorKind::BadToken);
+  EXPECT_NE(msg.find("NEMO_TOKEN"), std::string::npos);
+  EXPECT_EQ(msg.find("nmv_usr_REGISTERED"), std::string::npos);
+  EXPECT_EQ(backend.token_calls, 0);
+  EXPECT_EQ(backend.requests().back().header("Authorization"), "Bearer nmv_usr_REGISTERED");
+}
+
+TEST_F(ClientFaults, UploadsSeveralFilesPerCallAfterLocalChecks) {
+  write_bytes(dir.sub("a.jpg"), "jpeg");
+  write_bytes(dir.sub("b.PNG"), "png");
+  write_bytes(dir.sub("notes.txt"), "text");
+  auto o = options();
+  o.max_upload_bytes = 100;
+  write_bytes(dir.sub("big.mp4"), std::string(101, 'x'));
+  Client c(o);
+  auto files = c.upload_files({dir.sub("a.jpg"), dir.sub("b.PNG")});
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(backend.upload_calls, 1);
+  EXPECT_EQ(files[1].cdn_url, backend.url() + "/cdn/b.PNG");
+  EXPECT_EQ(c.uploaded_files(false).at("a.jpg"), backend.url() + "/cdn/a.jpg");
+  std::string msg;
+  EXPECT_EQ(error_kind(
+                [&] {
+                  c.upload_files({dir.sub("a.jpg"), dir.sub("notes.txt")});
+                },
+                &msg),
+            ErrorKind::UnsupportedType);
+  EXPECT_NE(msg.find("mp4, mov, avi, webm, mkv"), std::string::npos) << msg;
+  EXPECT_EQ(error_kind([&] { c.upload_files({dir.sub("big.mp4")}); }, &msg), ErrorKind::TooLarge);
+  EXPECT_NE(msg.find("compress it or trim it"), std::string::npos) << msg;
+  EXPECT_EQ(backend.upload_calls, 1) << "nothing is sent when a local check fails";
+}

@@ -1,0 +1,387 @@
+// End-to-end (label e2e): the render node with the real engine, and the reel binary against
+// it — exports of local photos, the --auto fallback, --resume, a clean SIGTERM, and the token
+// absent from every output and log of a session; `reel chat` offline, against `reel serve`
+// and against the fault server.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "cloud/client/client.h"
+#include "cloud/client/draft_media.h"
+#include "cloud/node/engine_adapter.h"
+#include "cloud/node/server.h"
+#include "cloud/protocol/sse.h"
+#include "draft/model.h"
+#include "tests/cloud/support/fake_backend.h"
+#include "tests/cloud/support/test_util.h"
+
+extern char** environ;
+
+using namespace reel;
+using namespace reel::cloud;
+using namespace reel::cloud::testing;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+/// Runs a shell command; returns its exit code, its stdout+stderr in `output`.
+int sh(const std::string& cmd, std::string* output = nullptr) {
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) return -1;
+  std::string out;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  int status = pclose(p);
+  if (output) *output = out;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void make_photo(const std::string& path, int hue) {
+  fs::create_directories(fs::path(path).parent_path());
+  ASSERT_EQ(sh("ffmpeg -v error -y -f lavfi -i testsrc2=size=960x720:rate=1 -frames:v 1 -vf hue=h=" +
+               std::to_string(hue) + " " + quote(path)),
+            0);
+}
+
+struct Probe {
+  double duration = 0;
+  int width = 0, height = 0;
+};
+Probe probe(const std::string& path) {
+  std::string out;
+  sh("ffprobe -v error -select_streams v:0 -show_entries stream=width,height:format=duration -of default=nw=1 " +
+         quote(path),
+     &out);
+  Probe p;
+  std::sscanf(out.c_str() + std::min(out.size(), out.find("width=")), "width=%d", &p.width);
+  if (auto h = out.find("height="); h != std::string::npos) std::sscanf(out.c_str() + h, "height=%d", &p.height);
+  if (auto d = out.find("duration="); d != std::string::npos) std::sscanf(out.c_str() + d, "duration=%lf", &p.duration);
+  return p;
+}
+
+struct CloudE2E : ::testing::Test {
+  TempDir dir;
+  LogCapture node_log;
+  std::unique_ptr<RenderNode> node;
+  std::string project() const { return dir.sub("project"); }
+
+  void SetUp() override {
+    NodeOptions o;
+    o.port = 0;
+    o.data_dir = dir.sub("node");
+    o.workers = 1;
+    o.render = engine_render_fn(2);
+    o.log = node_log.fn();
+    node = std::make_unique<RenderNode>(o);
+    node->start();
+    for (int i = 1; i <= 3; ++i) make_photo(project() + "/photos/0" + std::to_string(i) + ".jpg", i * 100);
+    write_bytes(project() + "/draft.json",
+                R"({"m": {"title": "Trip", "width": 640, "height": 360, "fps": 25}, "x-keep": {"a": [1, 2]},
+ "t": [{"tt": 0, "m": {"name": "photos"}, "sg": [
+   {"s": 0, "d": 1000, "src": "photos/01.jpg", "m": {"kb": "in"}},
+   {"s": 1000, "d": 1000, "src": "photos/02.jpg", "m": {"tr": {"type": "fade", "d": 300}}},
+   {"s": 2000, "d": 1000, "src": "photos/03.jpg", "m": {"future-key": true}}]},
+  {"tt": 7, "sg": [{"s": 0, "d": 1500, "m": {"text": "Hello"}}]}]})");
+  }
+
+  /// Environment for the reel binary: its own config and cache folders, fast polling.
+  std::string env() const {
+    return "cd " + quote(project()) +
+           " && env -u NEMO_TOKEN -u REEL_API_URL XDG_CONFIG_HOME=" + quote(dir.sub("config")) +
+           " XDG_CACHE_HOME=" + quote(dir.sub("cache")) + " REEL_POLL_FIRST_MS=200 REEL_POLL_MAX_MS=500 ";
+  }
+  std::string reel() const { return std::string(REEL_BINARY); }
+
+  /// Starts `reel serve --listen 127.0.0.1:0 ARGS...`; returns its pid and address (pid 0
+  /// and what it printed when it did not start).
+  std::pair<pid_t, std::string> spawn_serve(const std::vector<std::string>& extra) {
+    int pipefd[2];
+    if (pipe(pipefd) != 0) return {0, "pipe failed"};
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+    posix_spawn_file_actions_addclose(&fa, pipefd[0]);
+    std::string bin = REEL_BINARY;
+    std::vector<std::string> args{bin, "serve", "--listen", "127.0.0.1:0"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    int rc = posix_spawn(&pid, bin.c_str(), &fa, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(pipefd[1]);
+    std::string line;
+    char ch;
+    while (rc == 0 && read(pipefd[0], &ch, 1) == 1 && ch != '\n') line += ch;
+    close(pipefd[0]);
+    auto p = line.find("http://");
+    if (rc != 0 || p == std::string::npos) return {0, line};
+    return {pid, line.substr(p, line.find(' ', p) - p)};
+  }
+};
+
+}  // namespace
+
+TEST_F(CloudE2E, TheNodeRendersADraftOfLocalPhotosWithTheEngine) {
+  ClientOptions o = fast_options(node->base_url(), dir.sub("config"), project());
+  o.poll.give_up = 120s;
+  Client c(o);
+  auto loaded = draft::load_draft(Json::parse(read_bytes(project() + "/draft.json")));
+  auto cloud = draft_for_cloud(c, loaded.draft, project());
+  auto r = c.export_draft(cloud.json, dir.sub("out.mp4"));
+  EXPECT_GT(r.bytes, 1000);
+  std::string head = read_bytes(dir.sub("out.mp4")).substr(4, 4);
+  EXPECT_EQ(head, "ftyp");
+  Probe p = probe(dir.sub("out.mp4"));
+  EXPECT_EQ(p.width, 640);
+  EXPECT_EQ(p.height, 360);
+  EXPECT_NEAR(p.duration, 3.0, 0.1);
+}
+
+TEST_F(CloudE2E, ReelExportGoesThroughTheNodeAndKeepsTheDraftButItsSources) {
+  std::string out;
+  ASSERT_EQ(sh(env() + quote(reel()) + " export draft.json -o cloud.mp4 --cloud -q --api " + node->base_url(), &out), 0)
+      << out;
+  EXPECT_NE(out.find("from the cloud render"), std::string::npos) << out;
+  EXPECT_NEAR(probe(project() + "/cloud.mp4").duration, 3.0, 0.1);
+  // The draft the node received: the input with only the three sources replaced.
+  std::string received_path;
+  for (const auto& e : fs::directory_iterator(dir.sub("node/renders")))
+    if (e.path().string().ends_with(".draft.json")) received_path = e.path().string();
+  ASSERT_FALSE(received_path.empty());
+  Json received = Json::parse(read_bytes(received_path));
+  Json input = Json::parse(read_bytes(project() + "/draft.json"));
+  for (auto& sg : input["t"][0]["sg"]) {
+    std::string was = sg["src"];
+    size_t i = &sg - &input["t"][0]["sg"][0];
+    std::string now = received["t"][0]["sg"][i]["src"];
+    EXPECT_EQ(now.rfind(node->base_url() + "/files/", 0), 0u) << was << " -> " << now;
+    sg["src"] = now;
+  }
+  EXPECT_EQ(input.dump(), received.dump());
+}
+
+TEST_F(CloudE2E, AutoFallsBackToTheLocalEngineSayingWhyInOneLine) {
+  std::string out;
+  ASSERT_EQ(sh(env() + quote(reel()) + " export draft.json -o local.mp4 -q --api http://127.0.0.1:1", &out), 0) << out;
+  EXPECT_NE(out.find("cloud export failed (the backend is unreachable); rendering locally instead"), std::string::npos)
+      << out;
+  EXPECT_NEAR(probe(project() + "/local.mp4").duration, 3.0, 0.1);
+  EXPECT_EQ(sh(env() + quote(reel()) + " export draft.json -o never.mp4 --cloud -q --api http://127.0.0.1:1", &out), 5)
+      << out;
+  EXPECT_FALSE(fs::exists(project() + "/never.mp4"));
+}
+
+TEST_F(CloudE2E, AJobLeftRunningIsPickedUpByExportResume) {
+  std::string out;
+  EXPECT_EQ(sh(env() + quote(reel()) + " export draft.json -o later.mp4 --cloud -q --poll-timeout 0.05 --api " +
+                   node->base_url(),
+               &out),
+            5)
+      << out;
+  EXPECT_NE(out.find("reel export --resume"), std::string::npos) << out;
+  ASSERT_EQ(sh(env() + quote(reel()) + " export --resume -q --api " + node->base_url(), &out), 0) << out;
+  EXPECT_NEAR(probe(project() + "/later.mp4").duration, 3.0, 0.1);
+  EXPECT_NE(sh(env() + quote(reel()) + " export --resume -q --api " + node->base_url(), &out), 0) << "nothing left";
+}
+
+TEST_F(CloudE2E, TheTokenAppearsInNoOutputOrLogOfASession) {
+  std::string all, out;
+  const std::string api = " --api " + node->base_url();
+  for (std::string cmd : {"login -v", "credits -v", "credits --json", "upload -v photos/01.jpg photos/02.jpg",
+                          "state -v", "state --json", "pull -o pulled.json -v", "export draft.json -o a.mp4 -v",
+                          "export -o b.mp4 -v", "export --resume -v", "bench draft.json -v"}) {
+    sh(env() + quote(reel()) + " " + cmd + api, &out);
+    all += "$ reel " + cmd + "\n" + out;
+  }
+  // A registered token from the environment that the node refuses: the message must not echo it.
+  sh(env() + "NEMO_TOKEN=nmv_usr_REGISTERED_SECRET_123 " + quote(reel()) + " credits -v" + api, &out);
+  all += out;
+  EXPECT_EQ(all.find("nmv_usr_REGISTERED_SECRET_123"), std::string::npos) << all;
+  EXPECT_NE(all.find("NEMO_TOKEN"), std::string::npos);
+  auto cached = ConfigStore(dir.sub("config") + "/reel").load_token(node->base_url());
+  ASSERT_TRUE(cached);
+  const std::string token = cached->token;
+  EXPECT_EQ(all.find(token), std::string::npos) << all;
+  EXPECT_EQ(all.find("nmv_usr_"), std::string::npos) << all;
+  EXPECT_EQ(node_log.all().find(token), std::string::npos);
+  EXPECT_GT(node_log.count("GET /api/credits/balance/simple"), 0u);
+  for (const auto& e : fs::recursive_directory_iterator(dir.path)) {
+    if (!e.is_regular_file()) continue;
+    std::string p = e.path().string();
+    if (p == ConfigStore(dir.sub("config") + "/reel").token_path(node->base_url()) || p == dir.sub("node/node.json"))
+      continue;  // the two places a token is meant to be (mode 0600)
+    EXPECT_EQ(read_bytes(p).find(token), std::string::npos) << p;
+  }
+}
+
+TEST_F(CloudE2E, ServeStopsOnSigtermAndMarksARunningRenderFailed) {
+  node.reset();
+  // A longer render so SIGTERM arrives while it runs.
+  std::string data = dir.sub("served");
+  auto [pid, url] = spawn_serve({"--data", data, "--grace", "0", "-q"});
+  ASSERT_GT(pid, 0) << url;
+
+  ClientOptions o = fast_options(url, dir.sub("config"), project());
+  Client c(o);
+  Json d = Json::parse(read_bytes(project() + "/draft.json"));
+  d["m"]["width"] = 1920;
+  d["m"]["height"] = 1080;
+  d["t"][0]["sg"][2]["d"] = 60000;
+  auto cloud = draft_for_cloud(c, draft::load_draft(d).draft, project());
+  std::string id = c.submit_render(cloud.json);
+  for (int i = 0; i < 400 && c.render_status(id).state != RenderState::Processing; ++i)
+    std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  int status = 0;
+  auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 20s);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  // The records the node left: the job failed, not "processing" forever.
+  Json records = Json::parse(read_bytes(data + "/node.json"));
+  EXPECT_EQ(records["jobs"][id]["status"], "failed");
+  EXPECT_NE(records["jobs"][id]["error"].get<std::string>().find("stopped"), std::string::npos);
+}
+
+// ---- reel chat ------------------------------------------------------------------------------
+
+namespace {
+
+struct ChatE2E : CloudE2E {
+  /// Runs `reel chat ARGS` in the project with `lines` piped in; stdout and stderr in `out`.
+  int chat(const std::string& args, const std::string& lines, std::string* out, const std::string& env_vars = "") {
+    write_bytes(dir.sub("chat-input.txt"), lines);
+    return sh(env() + env_vars + " " + quote(reel()) + " chat " + args + " < " + quote(dir.sub("chat-input.txt")), out);
+  }
+  /// The drafts of the node's sessions (there is one per test).
+  Json served_draft(const std::string& data) {
+    Json records = Json::parse(read_bytes(data + "/node.json"));
+    for (auto& [sid, s] : records["sessions"].items()) return s["draft"];
+    return nullptr;
+  }
+  void stop(pid_t pid) {
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+  }
+};
+
+bool has(const std::string& out, const std::string& what) { return out.find(what) != std::string::npos; }
+
+}  // namespace
+
+TEST_F(ChatE2E, OfflineItRoutesEveryKindOfLineAndEditsTheDraftFileLosslessly) {
+  std::string out;
+  int rc = chat("--local --draft draft.json",
+                "status\nmake it vertical\nadd the title 'Summer in Lisbon'\nfrobnicate the glorp\n状态\ncredits\n"
+                "upload photos/01.jpg\nhelp\npreview\nexport final.mp4\nquit\nmake it square\n",
+                &out);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_TRUE(has(out, "local agent on draft.json")) << out;
+  EXPECT_TRUE(has(out, "Timeline (2 tracks): 1. Video: photos (0-3s)")) << out;
+  EXPECT_TRUE(has(out, "agent: The video is now 9:16")) << out;
+  EXPECT_TRUE(has(out, "\"Summer in Lisbon\"")) << out;
+  EXPECT_TRUE(has(out, "I did not understand \"frobnicate the glorp\". I can:")) << out;
+  EXPECT_TRUE(has(out, "offline: credits belong to the cloud account")) << out;
+  EXPECT_TRUE(has(out, "offline: nothing to upload")) << out;
+  EXPECT_TRUE(has(out, "status / show tracks")) << out;
+  EXPECT_TRUE(has(out, "preview: " + project() + "/draft.preview.mp4")) << out;
+  EXPECT_TRUE(has(out, "exported: " + project() + "/final.mp4")) << out;
+  EXPECT_FALSE(has(out, "make it square")) << "nothing after quit is read";
+  Probe p = probe(project() + "/final.mp4");
+  EXPECT_LT(p.width, p.height);
+  EXPECT_NEAR(p.duration, 3.0, 0.1);
+  Probe pv = probe(project() + "/draft.preview.mp4");
+  EXPECT_LT(pv.width, pv.height);
+  // The draft file: the edits, and everything the agent did not touch as it was.
+  Json d = Json::parse(read_bytes(project() + "/draft.json"));
+  EXPECT_LT(d["m"]["width"].get<int>(), d["m"]["height"].get<int>());
+  EXPECT_EQ(d["x-keep"], Json::parse(R"({"a": [1, 2]})"));
+  EXPECT_EQ(d["t"][0]["sg"][2]["m"]["future-key"], true);
+  EXPECT_EQ(d["t"][0]["sg"][0]["src"], "photos/01.jpg");
+  EXPECT_TRUE(has(d.dump(), "Summer in Lisbon"));
+}
+
+TEST_F(ChatE2E, OfflineWithoutADraftItSaysHowToMakeOne) {
+  std::string out;
+  EXPECT_EQ(chat("--local", "status\n", &out), 2) << out;
+  EXPECT_TRUE(has(out, "--draft-out DRAFT.json")) << out;
+}
+
+TEST_F(ChatE2E, AgainstServeTheAgentsTextStreamsAndTheEditsLandInTheSession) {
+  std::string data = dir.sub("served");
+  auto [pid, url] = spawn_serve({"--data", data, "-q", "--grace", "0", "--no-text-turns", "never"});
+  ASSERT_GT(pid, 0) << url;
+  std::string out;
+  int rc =
+      chat("--api " + url,
+           "upload photos/01.jpg photos/02.jpg photos/03.jpg\nturn these photos into a slideshow with transitions\n"
+           "make it vertical\nshow tracks\ncredits\n",
+           &out);
+  stop(pid);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_TRUE(has(out, "connected to " + url)) << out;
+  EXPECT_TRUE(has(out, "uploaded 3 file(s): 01.jpg 02.jpg 03.jpg")) << out;
+  EXPECT_TRUE(has(out, "  … edit_multitrack\nnemo: Made a slideshow")) << out;
+  EXPECT_TRUE(has(out, "nemo: The video is now 9:16 (1080x1920). Timeline: canvas 1920x1080 → 1080x1920")) << out;
+  EXPECT_TRUE(has(out, "Timeline (1 track): 1. Video: slideshow")) << out;
+  EXPECT_TRUE(has(out, "credits: 100 available")) << out;
+  Json d = served_draft(data);
+  EXPECT_EQ(d["m"]["width"], 1080);
+  EXPECT_EQ(d["m"]["height"], 1920);
+  EXPECT_EQ(d["t"][0]["sg"].size(), 3u);
+}
+
+TEST_F(ChatE2E, AgainstServeATurnWithNoTextEndsWithWhatChangedAndLongWaitsSayStillWorking) {
+  std::string data = dir.sub("served");
+  auto [pid, url] =
+      spawn_serve({"--data", data, "-q", "--grace", "0", "--no-text-turns", "always", "--agent-pause-ms", "300"});
+  ASSERT_GT(pid, 0) << url;
+  std::string out;
+  int rc = chat("--api " + url, "upload photos/01.jpg photos/02.jpg photos/03.jpg\nmake a slideshow\nmake it square\n",
+                &out, "REEL_STILL_WORKING_MS=250");
+  stop(pid);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_TRUE(has(out, "Still working…")) << out;
+  EXPECT_TRUE(has(out, "nemo: (no reply; the timeline changed) canvas 1920x1080 → 1080x1080")) << out;
+  EXPECT_EQ(served_draft(data)["m"]["height"], 1080);
+}
+
+TEST_F(ChatE2E, TheBackendsGuiWordsBecomeActionsAndADroppedStreamIsNotSentAgain) {
+  FakeBackend backend;
+  backend.script_sse(
+      {{sse_format(Json{
+            {"content",
+             {{"role", "model"}, {"parts", Json::array({Json{{"text", "Done! Open the settings panel to check."}}})}}},
+            {"partial", false}}),
+        0}});
+  std::string out;
+  ASSERT_EQ(chat("--api " + backend.url() + " -m 'tidy it up'", "", &out), 0) << out;
+  EXPECT_TRUE(has(out,
+                  "nemo: Done! Open the settings panel to check.\n(there is no panel here: the session state says)\n"
+                  "Timeline (0 tracks)"))
+      << out;
+
+  backend.script_sse({{sse_format(Json{{"type", "text"}, {"text", "Working on it"}}), 0}}, /*drop=*/true);
+  EXPECT_EQ(chat("--api " + backend.url() + " -m 'make it vertical'", "", &out), 5) << out;
+  EXPECT_TRUE(has(out, "nemo: Working on it\n")) << out;
+  EXPECT_TRUE(has(out, "your message was sent once and was not re-sent — say `status` to see the timeline")) << out;
+  EXPECT_EQ(backend.run_sse_calls.load(), 2) << "one POST per message, never a second";
+}

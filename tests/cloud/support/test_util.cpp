@@ -1,0 +1,90 @@
+#include "tests/cloud/support/test_util.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace reel::cloud::testing {
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/reel-cloud-test-XXXXXX";
+  std::vector<char> buf(pattern.begin(), pattern.end());
+  buf.push_back('\0');
+  if (!mkdtemp(buf.data())) throw std::runtime_error("mkdtemp failed");
+  path = buf.data();
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path, ec);
+}
+
+LogFn LogCapture::fn() {
+  return [this](std::string_view line) {
+    std::lock_guard lock(mutex_);
+    lines_.emplace_back(line);
+  };
+}
+
+std::string LogCapture::all() const {
+  std::lock_guard lock(mutex_);
+  std::string out;
+  for (const auto& l : lines_) out += l + "\n";
+  return out;
+}
+
+size_t LogCapture::count(const std::string& needle) const {
+  std::lock_guard lock(mutex_);
+  size_t n = 0;
+  for (const auto& l : lines_)
+    if (l.find(needle) != std::string::npos) ++n;
+  return n;
+}
+
+ClientOptions fast_options(const std::string& api, const std::string& config_dir, const std::string& project) {
+  ClientOptions o;
+  o.api = api;
+  o.config_dir = config_dir;
+  o.project = project;
+  o.skill_name = "reel-tests";
+  o.skill_version = "1.0";
+  o.platform = "unknown";
+  o.timeouts.connect_ms = 2000;
+  o.timeouts.low_speed_seconds = 2;
+  o.timeouts.request_ms = 20'000;
+  o.retry.attempts = 3;
+  o.retry.backoff = std::chrono::milliseconds(10);
+  o.retry.rate_limit_wait = std::chrono::milliseconds(50);
+  o.poll.first = std::chrono::milliseconds(10);
+  o.poll.factor = 1.5;
+  o.poll.longest = std::chrono::milliseconds(50);
+  o.poll.give_up = std::chrono::seconds(20);
+  return o;
+}
+
+void write_bytes(const std::string& path, const std::string& bytes) {
+  fs::path p(path);
+  if (p.has_parent_path()) fs::create_directories(p.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+}
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string random_bytes(size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::string s(n, '\0');
+  for (auto& c : s) c = static_cast<char>(rng() & 0xff);
+  return s;
+}
+
+}  // namespace reel::cloud::testing

@@ -1,0 +1,66 @@
+#pragma once
+// Helpers of the cloud tests: temporary folders, fast client options, captured logs, what an
+// agent turn told its callbacks.
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "cloud/client/agent_stream.h"
+#include "cloud/client/client.h"
+
+namespace reel::cloud::testing {
+
+/// A fresh folder under $TMPDIR, removed with its content at the end of the test.
+struct TempDir {
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string path;
+  std::string sub(const std::string& name) const { return path + "/" + name; }
+};
+
+/// Collects log lines from any thread.
+class LogCapture {
+ public:
+  LogFn fn();
+  std::string all() const;
+  size_t count(const std::string& needle) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::string> lines_;
+};
+
+/// Client options for tests: the given API and config folder, timeouts and waits of
+/// milliseconds so faults resolve quickly.
+ClientOptions fast_options(const std::string& api, const std::string& config_dir, const std::string& project);
+
+/// Writes `bytes` to `path` (creating folders).
+void write_bytes(const std::string& path, const std::string& bytes);
+std::string read_bytes(const std::string& path);
+/// A string of n pseudo-random bytes (same for the same seed).
+std::string random_bytes(size_t n, unsigned seed = 1);
+
+/// Records what a turn told the caller.
+struct Seen {
+  std::vector<std::string> texts;
+  std::vector<std::string> tools;
+  int still_working = 0;
+  AgentCallbacks callbacks() {
+    AgentCallbacks cb;
+    cb.on_text = [this](const std::string& t) { texts.push_back(t); };
+    cb.on_tool = [this](const std::string& name, bool result) {
+      tools.push_back(name + (result ? " done" : " called"));
+    };
+    cb.on_still_working = [this] { ++still_working; };
+    return cb;
+  }
+  std::string joined() const {
+    std::string all;
+    for (const auto& t : texts) all += t;
+    return all;
+  }
+};
+
+}  // namespace reel::cloud::testing
