@@ -19,6 +19,7 @@ namespace {
 
 constexpr std::string_view kTempMarker = ".reel-";
 constexpr std::string_view kTempSuffix = ".tmp";
+constexpr std::string_view kPartSuffix = ".part";
 
 std::string temporary_name_for(const std::string& path) {
   static std::atomic<unsigned> counter{0};
@@ -33,10 +34,13 @@ std::string temporary_name_for(const std::string& path) {
 
 }  // namespace
 
-AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), temp_(temporary_name_for(path_)) {}
+AtomicFile::AtomicFile(std::string path, Uncommitted uncommitted)
+    : path_(std::move(path)),
+      temp_(uncommitted == Uncommitted::Keep ? path_ + std::string(kPartSuffix) : temporary_name_for(path_)),
+      uncommitted_(uncommitted) {}
 
 AtomicFile::~AtomicFile() {
-  if (!committed_) ::unlink(temp_.c_str());
+  if (!committed_ && uncommitted_ == Uncommitted::Remove) ::unlink(temp_.c_str());
 }
 
 void AtomicFile::commit() {
@@ -84,6 +88,15 @@ std::string size_text(int64_t bytes) {
 
 }  // namespace
 
+void ensure_folder(const std::string& dir, unsigned mode) {
+  if (dir.empty()) return;
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) return;
+  ensure_folder(fs::path(dir).parent_path().string(), mode);
+  if (::mkdir(dir.c_str(), static_cast<mode_t>(mode)) != 0 && errno != EEXIST)
+    throw FileError(Access::Write, dir, errno, "create the folder");
+}
+
 std::string read_input_file(const std::string& path, int64_t max_bytes, const std::string& kind) {
   // O_NONBLOCK: opening a FIFO with no writer must not wait; it is refused just below.
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -114,8 +127,12 @@ std::string read_input_file(const std::string& path, int64_t max_bytes, const st
 }
 
 bool is_temporary_name(std::string_view name) {
+  auto ends_with = [&](std::string_view suffix) {
+    return name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
+  };
+  if (ends_with(kPartSuffix)) return true;
   return name.size() > kTempMarker.size() + kTempSuffix.size() + 1 && name.front() == '.' &&
-         name.find(kTempMarker) != std::string_view::npos && name.substr(name.size() - kTempSuffix.size()) == kTempSuffix;
+         name.find(kTempMarker) != std::string_view::npos && ends_with(kTempSuffix);
 }
 
 }  // namespace reel::base

@@ -8,17 +8,23 @@
 
 namespace reel::base {
 
+/// What happens to the temporary file of an AtomicFile dropped without commit().
+enum class Uncommitted {
+  Remove,  // nothing is left (an exception, a cancel)
+  Keep,    // a download's part, continued by the next attempt: "<path>.part", a fixed name
+};
+
 /// A file written under a temporary name beside `path` and renamed to `path` by commit().
-/// Dropped without commit (an exception, a cancel), the temporary file is removed. Not
-/// thread-safe; one writer.
+/// Not thread-safe; one writer.
 class AtomicFile {
  public:
-  explicit AtomicFile(std::string path);
+  explicit AtomicFile(std::string path, Uncommitted uncommitted = Uncommitted::Remove);
   ~AtomicFile();
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
 
-  /// Where to write: ".<name>.reel-<pid>-<n>.tmp" in the destination's folder.
+  /// Where to write: ".<name>.reel-<pid>-<n>.tmp" in the destination's folder (unique to this
+  /// writer), or "<path>.part" for Uncommitted::Keep.
   const std::string& temp_path() const { return temp_; }
   /// The destination.
   const std::string& path() const { return path_; }
@@ -27,12 +33,16 @@ class AtomicFile {
 
  private:
   std::string path_, temp_;
+  Uncommitted uncommitted_;
   bool committed_ = false;
 };
 
 /// Writes `content` to `path` whole: temporary file with `mode`, flushed to the disk (fsync),
 /// renamed. Throws FileError naming `path`.
 void write_file_atomically(const std::string& path, std::string_view content, unsigned mode = 0644);
+
+/// Creates `dir` and the folders above it that are missing, each with `mode`. Throws FileError.
+void ensure_folder(const std::string& dir, unsigned mode = 0755);
 
 /// The whole content of an input file that a person named (a draft, subtitles, a config).
 /// Only a regular file is read — a folder, a FIFO or a device (/dev/zero) is refused before a
@@ -41,8 +51,8 @@ void write_file_atomically(const std::string& path, std::string_view content, un
 /// unreadable) or Error(Fault::Input) (not a regular file, too large).
 std::string read_input_file(const std::string& path, int64_t max_bytes, const std::string& kind);
 
-/// Whether `file_name` (no folder) is one of AtomicFile's temporary names: what a crash may
-/// leave behind, safe to sweep.
+/// Whether `file_name` (no folder) is one of AtomicFile's temporary names (".tmp" ones: what a
+/// crash may leave behind, safe to sweep) or a kept download part (".part").
 bool is_temporary_name(std::string_view file_name);
 
 }  // namespace reel::base

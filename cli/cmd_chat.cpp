@@ -10,6 +10,7 @@
 #include <optional>
 #include <sstream>
 
+#include "base/files.h"
 #include "cli/chat_router.h"
 #include "cli/cloud_flows.h"
 #include "cli/commands.h"
@@ -186,7 +187,7 @@ class Chat {
   void show_timeline() { std::cout << draft::timeline_summary(current_draft()) << "\n"; }
 
   void save_draft() {
-    cloud::write_file_atomic(a_.draft, draft::write_json(draft_->loaded.draft.json, pretty_) + "\n", 0644);
+    base::write_file_atomically(a_.draft, draft::write_json(draft_->loaded.draft.json, pretty_) + "\n");
   }
 
   // ---- the agent -------------------------------------------------------------------------

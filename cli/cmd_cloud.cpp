@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "base/dirs.h"
+#include "base/files.h"
 #include "cli/cloud_flows.h"
 #include "cli/commands.h"
 #include "cli/draft_input.h"
@@ -113,7 +114,7 @@ int run_pull(const CloudArgs& a, const std::string& out) {
     std::cout << draft::write_json(d, true) << "\n";
     return kExitOk;
   }
-  cloud::write_file_atomic(out, draft::write_json(d, true) + "\n", 0644);
+  base::write_file_atomically(out, draft::write_json(d, true) + "\n");
   std::cerr << "reel: wrote the session's draft to " << out << "\n";
   return kExitOk;
 }

@@ -13,8 +13,6 @@
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
 #include "cloud/client/http.h"
-#include "cloud/protocol/errors.h"
-#include "draft/problem.h"
 #include "engine/errors.h"
 #include "engine/logging.h"
 
@@ -97,15 +95,6 @@ int run_reporting_errors(const Runner& run) {
       std::cerr << "reel: " << e.what() << "\n";
     }
     return exit_code_of(e.fault());
-  } catch (const cloud::CloudError& e) {
-    std::cerr << "reel: " << e.what() << "\n";
-    switch (e.kind()) {
-      case cloud::ErrorKind::Cancelled: return kExitCancelled;
-      case cloud::ErrorKind::LocalFile:
-      case cloud::ErrorKind::UnsupportedType:
-      case cloud::ErrorKind::TooLarge: return kExitBadInput;
-      default: return kExitCloud;
-    }
   } catch (const std::exception& e) {
     std::cerr << "reel: internal error: " << e.what()
               << "\n(this is a bug in reel; please report it with the command you ran)\n";

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "base/dirs.h"
+
 namespace reel::cloud {
 namespace fs = std::filesystem;
 using namespace std::chrono;
@@ -55,7 +57,7 @@ std::string check_upload(const std::string& path, int64_t max_bytes) {
 ClientOptions options_from_environment(const std::string& api_flag, const std::string& skill_flag,
                                        const std::string& project_dir) {
   ClientOptions o;
-  o.config_dir = default_config_dir();
+  o.config_dir = base::config_dir();
   ConfigStore store(o.config_dir);
   Json settings = store.settings();
   if (!api_flag.empty())
@@ -89,7 +91,7 @@ ClientOptions options_from_environment(const std::string& api_flag, const std::s
 
 Client::Client(ClientOptions options)
     : options_(std::move(options)),
-      store_(options_.config_dir.empty() ? default_config_dir() : options_.config_dir),
+      store_(options_.config_dir.empty() ? base::config_dir() : options_.config_dir),
       http_(options_.timeouts, options_.log) {
   options_.api = strip_slash(options_.api);
   if (options_.project.empty()) {

@@ -41,7 +41,7 @@ struct RetryPolicy {
 
 struct ClientOptions {
   std::string api = kDefaultApi;  // base URL without trailing slash
-  std::string config_dir;         // default_config_dir() when empty
+  std::string config_dir;         // base::config_dir() when empty
   std::string project;            // the project folder (absolute); sessions and jobs are per folder
   std::string env_token;          // NEMO_TOKEN: a registered token; empty: anonymous
   std::string skill_name = "reel";

@@ -12,36 +12,12 @@
 #include <random>
 #include <sstream>
 
+#include "base/files.h"
+#include "base/hash.h"
 #include "cloud/protocol/errors.h"
 
 namespace reel::cloud {
 namespace fs = std::filesystem;
-
-namespace {
-
-std::string env_or_empty(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? std::string(v) : std::string();
-}
-
-std::string home_dir() {
-  std::string home = env_or_empty("HOME");
-  return home.empty() ? std::string("/tmp") : home;
-}
-
-}  // namespace
-
-std::string default_config_dir() {
-  std::string xdg = env_or_empty("XDG_CONFIG_HOME");
-  if (!xdg.empty() && xdg[0] == '/') return xdg + "/reel";
-  return home_dir() + "/.config/reel";
-}
-
-std::string default_cache_dir() {
-  std::string xdg = env_or_empty("XDG_CACHE_HOME");
-  if (!xdg.empty() && xdg[0] == '/') return xdg + "/reel";
-  return home_dir() + "/.cache/reel";
-}
 
 std::string executable_path() {
   std::error_code ec;
@@ -75,43 +51,15 @@ std::string make_uuid() {
   return out;
 }
 
-std::string short_hash(const std::string& text) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
+namespace {
+
+// Everything in the config folder is private: folders 0700, files 0600 unless asked.
+void write_private(const std::string& path, const std::string& content, unsigned mode = 0600) {
+  base::ensure_folder(fs::path(path).parent_path().string(), 0700);
+  base::write_file_atomically(path, content, mode);
 }
 
-void write_file_atomic(const std::string& path, const std::string& content, unsigned mode) {
-  fs::path p(path);
-  std::error_code ec;
-  if (p.has_parent_path()) {
-    fs::create_directories(p.parent_path(), ec);
-    if (ec) throw CloudError(ErrorKind::LocalFile, "cannot create " + p.parent_path().string() + ": " + ec.message());
-  }
-  std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
-  if (fd < 0) throw CloudError(ErrorKind::LocalFile, "cannot write " + tmp + ": " + std::strerror(errno));
-  bool ok = ::fchmod(fd, static_cast<mode_t>(mode)) == 0;
-  size_t done = 0;
-  while (ok && done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) ok = false;
-    else done += static_cast<size_t>(n);
-  }
-  ok = ::fsync(fd) == 0 && ok;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    throw CloudError(ErrorKind::LocalFile, "cannot write " + path + ": " + std::strerror(err));
-  }
-}
+}  // namespace
 
 std::optional<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -134,7 +82,7 @@ Json ConfigStore::read_json(const std::string& name) const {
 }
 
 void ConfigStore::write_json(const std::string& name, const Json& j, unsigned mode) {
-  write_file_atomic(dir_ + "/" + name, j.dump(2) + "\n", mode);
+  write_private(dir_ + "/" + name, j.dump(2) + "\n", mode);
 }
 
 std::string ConfigStore::client_id() {
@@ -148,12 +96,12 @@ std::string ConfigStore::client_id() {
 
 std::string ConfigStore::renew_client_id() {
   std::string id = make_uuid();
-  write_file_atomic(dir_ + "/client_id", id + "\n", 0600);
+  write_private(dir_ + "/client_id", id + "\n");
   return id;
 }
 
 std::string ConfigStore::token_path(const std::string& api) const {
-  return dir_ + "/token-" + short_hash(api) + ".json";
+  return dir_ + "/token-" + base::hash_hex(api) + ".json";
 }
 
 std::optional<CachedToken> ConfigStore::load_token(const std::string& api) const {
@@ -177,7 +125,7 @@ void ConfigStore::save_token(const std::string& api, const CachedToken& t) {
          {"expires_at", format_iso8601(t.expires_at)},
          {"expires_at_epoch", t.expires_at},
          {"credits", t.credits}};
-  write_file_atomic(token_path(api), j.dump(2) + "\n", 0600);
+  write_private(token_path(api), j.dump(2) + "\n");
 }
 
 void ConfigStore::forget_token(const std::string& api) {
@@ -228,7 +176,7 @@ void ConfigStore::add_uploads(const std::string& api, const std::string& session
 }
 
 std::optional<JobRecord> ConfigStore::load_job(const std::string& api, const std::string& project) const {
-  auto text = read_file(dir_ + "/jobs/" + short_hash(key_of(api, project)) + ".json");
+  auto text = read_file(dir_ + "/jobs/" + base::hash_hex(key_of(api, project)) + ".json");
   if (!text) return std::nullopt;
   Json j = Json::parse(*text, nullptr, false);
   if (!j.is_object() || !j.contains("id")) return std::nullopt;
@@ -250,12 +198,12 @@ void ConfigStore::save_job(const JobRecord& r) {
          {"session_id", r.session_id},
          {"out_path", r.out_path},
          {"submitted_at_ms", r.submitted_at_ms}};
-  write_file_atomic(dir_ + "/jobs/" + short_hash(key_of(r.api, r.project)) + ".json", j.dump(2) + "\n", 0600);
+  write_private(dir_ + "/jobs/" + base::hash_hex(key_of(r.api, r.project)) + ".json", j.dump(2) + "\n");
 }
 
 void ConfigStore::remove_job(const std::string& api, const std::string& project) {
   std::error_code ec;
-  fs::remove(dir_ + "/jobs/" + short_hash(key_of(api, project)) + ".json", ec);
+  fs::remove(dir_ + "/jobs/" + base::hash_hex(key_of(api, project)) + ".json", ec);
 }
 
 Json ConfigStore::settings() const { return read_json("config.json"); }

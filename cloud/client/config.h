@@ -2,7 +2,8 @@
 // What reel keeps between runs, all under the config dir ($XDG_CONFIG_HOME/reel, else
 // ~/.config/reel): the client id, the cached anonymous token (mode 0600), the session of each
 // project folder, the files uploaded to each session, and render jobs not yet downloaded.
-// Every file is written to a temporary name and renamed, so a crash never leaves half a file.
+// Every file is written whole (base::write_file_atomically), so a crash never leaves half a
+// file; folders are 0700, the token and records 0600.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -14,10 +15,6 @@
 
 namespace reel::cloud {
 
-/// $XDG_CONFIG_HOME/reel, else $HOME/.config/reel.
-std::string default_config_dir();
-/// $XDG_CACHE_HOME/reel, else $HOME/.cache/reel.
-std::string default_cache_dir();
 /// The running executable's path (/proc/self/exe), empty when unknown.
 std::string executable_path();
 /// The skills' platform rule: under a `.clawhub` folder -> "clawhub", under `.cursor/skills`
@@ -26,12 +23,7 @@ std::string detect_platform(const std::string& install_path);
 
 /// A v4 UUID from /dev/urandom.
 std::string make_uuid();
-/// FNV-1a 64 as 16 hex digits: file names for keys (URLs, folders).
-std::string short_hash(const std::string& text);
 
-/// Writes `content` to `path` atomically (temp + rename) with `mode`; creates parent folders
-/// with mode 0700. Throws CloudError(LocalFile).
-void write_file_atomic(const std::string& path, const std::string& content, unsigned mode = 0644);
 /// The file's content, or empty when it does not exist. Throws on read errors.
 std::optional<std::string> read_file(const std::string& path);
 

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "base/error.h"
+#include "base/files.h"
 #include "cloud/protocol/errors.h"
 #include "draft/words.h"
 
@@ -305,6 +307,7 @@ struct FileSink {
   bool to_file = true;  // false for an error status: the body is the error text
   bool overflow = false;
   bool write_failed = false;
+  int write_errno = 0;  // why, when the system said
   std::string error_body;
 };
 
@@ -321,6 +324,7 @@ size_t on_file(char* data, size_t size, size_t n, void* user) {
       std::fflush(s->file);
       if (ftruncate(fileno(s->file), 0) != 0 || std::fseek(s->file, 0, SEEK_SET) != 0) {
         s->write_failed = true;
+        s->write_errno = errno;
         return 0;
       }
       s->existing = 0;
@@ -336,6 +340,7 @@ size_t on_file(char* data, size_t size, size_t n, void* user) {
   }
   if (std::fwrite(data, 1, len, s->file) != len) {
     s->write_failed = true;
+    s->write_errno = errno;
     return 0;
   }
   s->written += static_cast<int64_t>(len);
@@ -345,7 +350,9 @@ size_t on_file(char* data, size_t size, size_t n, void* user) {
 
 DownloadResult Http::download(const std::string& url, const Headers& headers,
                               const std::string& dest, int64_t max_bytes) {
-  const std::string part = dest + ".part";
+  // The part file is kept when the download fails, so the next attempt resumes it.
+  base::AtomicFile target(dest, base::Uncommitted::Keep);
+  const std::string& part = target.temp_path();
   std::error_code ec;
   int64_t existing = 0;
   if (fs::is_regular_file(part, ec)) existing = static_cast<int64_t>(fs::file_size(part, ec));
@@ -353,7 +360,7 @@ DownloadResult Http::download(const std::string& url, const Headers& headers,
   if (max_bytes > 0 && existing >= max_bytes) existing = 0;
 
   FilePtr file(std::fopen(part.c_str(), existing > 0 ? "ab" : "wb"));
-  if (!file) throw CloudError(ErrorKind::LocalFile, "cannot write " + part);
+  if (!file) throw base::FileError(base::Access::Write, dest, errno);
 
   CURL* e = handle_->easy.get();
   curl_easy_reset(e);
@@ -386,6 +393,7 @@ DownloadResult Http::download(const std::string& url, const Headers& headers,
   long status = 0;
   curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
   bool flushed = std::fflush(file.get()) == 0;
+  const int flush_errno = flushed ? 0 : errno;
   file.reset();
   if (log_)
     log_("GET " + url_path(url) + (existing > 0 ? " (resume)" : "") + " -> " +
@@ -398,7 +406,7 @@ DownloadResult Http::download(const std::string& url, const Headers& headers,
                                               std::to_string(max_bytes >> 20) + " MB; stopped");
   }
   if (sink.write_failed || !flushed)
-    throw CloudError(ErrorKind::LocalFile, "cannot write " + part + " (disk full?)");
+    throw base::FileError(base::Access::Write, dest, sink.write_errno ? sink.write_errno : flush_errno);
   if (rc == CURLE_RANGE_ERROR || (rc == CURLE_OK && status == 416 && existing > 0)) {
     fs::remove(part, ec);  // the part file does not fit the server's file: start over once
     return download(url, headers, dest, max_bytes);
@@ -413,8 +421,7 @@ DownloadResult Http::download(const std::string& url, const Headers& headers,
                                                         : ErrorKind::Refused;
     throw CloudError(kind, what, static_cast<int>(status));
   }
-  fs::rename(part, dest, ec);
-  if (ec) throw CloudError(ErrorKind::LocalFile, "cannot move the download to " + dest + ": " + ec.message());
+  target.commit();
   DownloadResult r;
   r.status = status;
   r.bytes = sink.existing + sink.written;

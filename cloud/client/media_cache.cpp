@@ -5,6 +5,9 @@
 #include <thread>
 #include <vector>
 
+#include "base/hash.h"
+#include "base/cache_folder.h"
+#include "base/dirs.h"
 #include "cloud/client/config.h"
 #include "cloud/protocol/errors.h"
 
@@ -49,13 +52,13 @@ std::string local_path_of(const std::string& r, const std::string& base_dir) {
 }
 
 MediaCache::MediaCache(MediaCacheOptions options) : options_(std::move(options)) {
-  if (options_.dir.empty()) options_.dir = default_cache_dir() + "/media";
+  if (options_.dir.empty()) options_.dir = base::cache_dir() + "/media";
 }
 
 std::string MediaCache::path_for(const std::string& url) const {
   std::string ext = fs::path(url_path(url)).extension().string();
   if (ext.size() > 6 || ext.find_first_of("/\\") != std::string::npos) ext.clear();
-  return options_.dir + "/" + short_hash(url) + ext;
+  return options_.dir + "/" + base::hash_hex(url) + ext;
 }
 
 std::string MediaCache::fetch(const std::string& url) {
@@ -90,29 +93,7 @@ std::string MediaCache::fetch(const std::string& url) {
 }
 
 void MediaCache::trim(const std::string& keep) {
-  struct Entry {
-    fs::path path;
-    int64_t size;
-    fs::file_time_type time;
-  };
-  std::vector<Entry> entries;
-  int64_t total = 0;
-  std::error_code ec;
-  for (const auto& de : fs::directory_iterator(options_.dir, ec)) {
-    if (!de.is_regular_file(ec)) continue;
-    if (de.path().extension() == ".part") continue;  // a download in progress elsewhere
-    Entry e{de.path(), static_cast<int64_t>(de.file_size(ec)), de.last_write_time(ec)};
-    total += e.size;
-    entries.push_back(std::move(e));
-  }
-  if (total <= options_.max_total_bytes) return;
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.time < b.time; });
-  for (const auto& e : entries) {
-    if (total <= options_.max_total_bytes) break;
-    if (e.path == fs::path(keep)) continue;
-    fs::remove(e.path, ec);
-    if (!ec) total -= e.size;
-  }
+  base::trim_folder(options_.dir, options_.max_total_bytes, options_.max_total_bytes, {}, keep);
 }
 
 SourceMapper::SourceMapper(MediaCache& cache, std::string base_dir, std::map<std::string, std::string> uploads)

@@ -15,7 +15,7 @@
 namespace reel::cloud {
 
 struct MediaCacheOptions {
-  std::string dir;                       // default_cache_dir() + "/media" when empty
+  std::string dir;                       // base::cache_dir() + "/media" when empty
   int64_t max_file_bytes = 500ll << 20;  // one source
   int64_t max_total_bytes = 4ll << 30;   // the whole cache
   HttpTimeouts timeouts{10'000, 30, 1, 0};

@@ -11,8 +11,7 @@ NodeRenderFn engine_render_fn(int threads) {
     engine::RenderOptions options;
     options.preset = engine::Preset::Final;
     options.threads = threads;
-    options.base_dir = "/nonexistent";  // the resolver decides; relative paths mean nothing here
-    options.resolve_source = resolve;
+    options.resolve_source = resolve;  // every source, font files included, goes through the node's policy
     engine::render_to_file(
         draft, out_path, options,
         [&](const engine::RenderProgress& p) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <regex>
 
+#include "base/files.h"
 #include "cloud/client/config.h"
 #include "cloud/node/auth.h"
 #include "cloud/node/media_policy.h"
@@ -94,7 +95,7 @@ void queue_job_locked(NodeState& n, NodeSession& ns, const std::string& user, co
   std::error_code ec;
   fs::create_directories(n.opt.data_dir + "/renders", ec);
   try {  // the draft exactly as received, for people (and tests) to compare
-    write_file_atomic(n.opt.data_dir + "/renders/" + id + ".draft.json", draft.dump(), 0600);
+    base::write_file_atomically(n.opt.data_dir + "/renders/" + id + ".draft.json", draft.dump(), 0600);
   } catch (const std::exception&) {
   }
   n.queue.push_back(id);

@@ -1,5 +1,6 @@
 #include "cloud/node/store.h"
 
+#include "base/files.h"
 #include "cloud/client/config.h"
 
 namespace reel::cloud {
@@ -84,7 +85,7 @@ NodeRecords NodeRecords::from_json(const Json& j) {
 }
 
 void save_records(const std::string& data_dir, const NodeRecords& records) {
-  write_file_atomic(data_dir + "/node.json", records.to_json().dump() + "\n", 0600);
+  base::write_file_atomically(data_dir + "/node.json", records.to_json().dump() + "\n", 0600);
 }
 
 std::optional<NodeRecords> load_records(const std::string& data_dir) {

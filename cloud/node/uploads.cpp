@@ -6,6 +6,7 @@
 #include <fstream>
 #include <vector>
 
+#include "base/hash.h"
 #include "cloud/client/config.h"
 #include "cloud/client/http.h"
 #include "cloud/client/media_cache.h"
@@ -84,10 +85,7 @@ class MultipartReceiver {
       cur_.skip = true;
       return false;
     }
-    for (size_t i = 0; i < len; ++i) {
-      cur_.hash ^= static_cast<unsigned char>(data[i]);
-      cur_.hash *= 1099511628211ull;
-    }
+    cur_.hash.add(std::string_view(data, len));
     cur_.out.write(data, static_cast<std::streamsize>(len));
     return static_cast<bool>(cur_.out);
   }
@@ -112,9 +110,7 @@ class MultipartReceiver {
     if (!cur_.active) return;
     cur_.out.close();
     if (!cur_.skip) {
-      char h[17];
-      std::snprintf(h, sizeof h, "%016llx", static_cast<unsigned long long>(cur_.hash));
-      cur_.file.info.hash = h;
+      cur_.file.info.hash = cur_.hash.hex();
       got_.files.push_back(cur_.file);
     }
     cur_ = Part{};
@@ -124,7 +120,7 @@ class MultipartReceiver {
     std::ofstream out;
     NodeFile file;
     int64_t size = 0;
-    uint64_t hash = 1469598103934665603ull;
+    base::Hash64 hash;
     bool active = false, skip = false;
   };
   NodeState& n_;
@@ -175,7 +171,7 @@ bool fetch_url(NodeState& n, Http& http, const std::string& url, const std::stri
   f.info.filename = name;
   f.info.file_type = to_string(upload_type_of(name)->kind);
   f.info.cdn_url = n.public_url + "/files/" + sid + "/" + stored;
-  f.info.hash = short_hash(url);
+  f.info.hash = base::hash_hex(url);
   got.files.push_back(f);
   return true;
 }

@@ -50,6 +50,19 @@ const char* to_string(ErrorKind kind) {
   return "unknown";
 }
 
+base::Fault fault_of(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::Cancelled:
+      return base::Fault::Cancelled;
+    case ErrorKind::LocalFile:
+    case ErrorKind::UnsupportedType:
+    case ErrorKind::TooLarge:
+      return base::Fault::Input;
+    default:
+      return base::Fault::Remote;
+  }
+}
+
 bool CloudError::retryable() const {
   switch (kind_) {
     case ErrorKind::Timeout:

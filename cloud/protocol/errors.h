@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "base/error.h"
+
 namespace reel::cloud {
 
 enum class ErrorKind {
@@ -33,12 +35,16 @@ enum class ErrorKind {
 
 const char* to_string(ErrorKind kind);
 
+/// The kind of failure (and so the exit code) of each cloud error kind: a cancel is a cancel,
+/// a local file or an upload reel refused before sending is bad input, the rest the cloud's.
+base::Fault fault_of(ErrorKind kind);
+
 /// A failed cloud call: what happened in a sentence for people, plus the HTTP status (0 when
 /// there was no HTTP answer) and the backend's code (0 when none).
-class CloudError : public std::runtime_error {
+class CloudError : public base::Error {
  public:
   CloudError(ErrorKind kind, std::string message, int http_status = 0, int backend_code = 0)
-      : std::runtime_error(std::move(message)), kind_(kind), http_status_(http_status), backend_code_(backend_code) {}
+      : base::Error(fault_of(kind), message), kind_(kind), http_status_(http_status), backend_code_(backend_code) {}
   ErrorKind kind() const { return kind_; }
   int http_status() const { return http_status_; }
   int backend_code() const { return backend_code_; }

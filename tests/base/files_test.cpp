@@ -110,6 +110,25 @@ TEST(WriteFileAtomically, ReportsAFullDiskAsTheEnvironmentsFailure) {
             "cannot write /videos/out.mp4: No space left on device; free some space on that disk or choose another place");
 }
 
+TEST(AtomicFile, ADownloadsPartIsKeptForTheNextAttemptAndCommittedWhole) {
+  TempDir dir;
+  const std::string out = dir.file("song.mp3");
+  {
+    AtomicFile f(out, reel::base::Uncommitted::Keep);
+    EXPECT_EQ(f.temp_path(), out + ".part");
+    std::ofstream(f.temp_path()) << "first half";
+  }
+  EXPECT_EQ(read(out + ".part"), "first half");
+  EXPECT_FALSE(fs::exists(out));
+  {
+    AtomicFile f(out, reel::base::Uncommitted::Keep);
+    std::ofstream(f.temp_path(), std::ios::app) << ", second half";
+    f.commit();
+  }
+  EXPECT_EQ(read(out), "first half, second half");
+  EXPECT_EQ(entries(dir.path()), 1u);
+}
+
 TEST(TemporaryNames, AreRecognisedAndOrdinaryNamesAreNot) {
   TempDir dir;
   AtomicFile f(dir.file("video.mp4"));
@@ -117,6 +136,7 @@ TEST(TemporaryNames, AreRecognisedAndOrdinaryNamesAreNot) {
   EXPECT_FALSE(reel::base::is_temporary_name("video.mp4"));
   EXPECT_FALSE(reel::base::is_temporary_name(".hidden"));
   EXPECT_FALSE(reel::base::is_temporary_name("notes.tmp"));
+  EXPECT_TRUE(reel::base::is_temporary_name("0b8306cfca283958.jpg.part"));
 }
 
 TEST(ReadInputFile, ReadsARegularFileWhole) {

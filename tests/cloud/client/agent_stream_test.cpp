@@ -91,7 +91,7 @@ struct AgentFaults : ::testing::Test {
   FakeBackend backend;
   LogCapture log;
   ClientOptions options() {
-    auto o = fast_options(backend.url(), dir.sub("config"), dir.sub("project"));
+    auto o = fast_options(backend.url(), dir.file("config"), dir.file("project"));
     o.log = log.fn();
     return o;
   }

@@ -22,19 +22,9 @@ struct ClientFaults : ::testing::Test {
   TempDir dir;
   LogCapture log;
   ClientOptions options() {
-    auto o = fast_options(backend.url(), dir.sub("config"), dir.sub("project"));
+    auto o = fast_options(backend.url(), dir.file("config"), dir.file("project"));
     o.log = log.fn();
     return o;
-  }
-  ErrorKind error_kind(const std::function<void()>& fn, std::string* message = nullptr) {
-    try {
-      fn();
-    } catch (const CloudError& e) {
-      if (message) *message = e.what();
-      return e.kind();
-    }
-    ADD_FAILURE() << "no CloudError";
-    return ErrorKind::Refused;
   }
 };
 
@@ -49,14 +39,14 @@ TEST_F(ClientFaults, FetchesAnAnonymousTokenOnceAndCachesItInAPrivateFile) {
   Client again(options());
   again.credits();
   EXPECT_EQ(backend.token_calls, 1);
-  std::string path = ConfigStore(dir.sub("config")).token_path(backend.url());
+  std::string path = ConfigStore(dir.file("config")).token_path(backend.url());
   struct stat st {};
   ASSERT_EQ(stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   auto ids = backend.client_ids();
   ASSERT_EQ(ids.size(), 1u);
   EXPECT_EQ(ids[0].size(), 36u);
-  EXPECT_EQ(ConfigStore(dir.sub("config")).client_id(), ids[0]);
+  EXPECT_EQ(ConfigStore(dir.file("config")).client_id(), ids[0]);
 }
 
 TEST_F(ClientFaults, RenewsTheTokenBeforeItExpires) {
@@ -161,7 +151,7 @@ TEST_F(ClientFaults, UnreachableServerIsTypedAndQuick) {
 TEST_F(ClientFaults, ExportSurvivesADroppedConnectionMidPoll) {
   Client c(options());
   backend.drop_poll = 2;
-  auto out = dir.sub("out.mp4");
+  auto out = dir.file("out.mp4");
   auto r = c.export_draft(Json{{"t", Json::array()}}, out);
   EXPECT_EQ(read_bytes(out), backend.video);
   EXPECT_EQ(backend.submit_calls, 1) << "a poll failure never resubmits";
@@ -174,14 +164,14 @@ TEST_F(ClientFaults, ExportSurvivesADroppedConnectionMidPoll) {
 TEST_F(ClientFaults, ExportSurvives5xxWhilePolling) {
   Client c(options());
   backend.poll_503 = 3;
-  c.export_draft(Json::object(), dir.sub("out.mp4"));
-  EXPECT_EQ(read_bytes(dir.sub("out.mp4")), backend.video);
+  c.export_draft(Json::object(), dir.file("out.mp4"));
+  EXPECT_EQ(read_bytes(dir.file("out.mp4")), backend.video);
 }
 
 TEST_F(ClientFaults, ADroppedDownloadResumesWithARangeAndLandsWhole) {
   Client c(options());
   backend.drop_download = 1;
-  auto out = dir.sub("out.mp4");
+  auto out = dir.file("out.mp4");
   auto r = c.export_draft(Json::object(), out);
   EXPECT_EQ(read_bytes(out), backend.video);
   EXPECT_TRUE(r.resumed_download);
@@ -196,7 +186,7 @@ TEST_F(ClientFaults, NoFileUnderTheRealNameWhileTheDownloadIsIncomplete) {
   o.retry.attempts = 1;
   Client c(o);
   backend.drop_download = 2;  // outputUrl and the fallback both drop
-  auto out = dir.sub("out.mp4");
+  auto out = dir.file("out.mp4");
   EXPECT_EQ(error_kind([&] { c.export_draft(Json::object(), out); }), ErrorKind::Transient);
   EXPECT_FALSE(fs::exists(out));
   EXPECT_TRUE(fs::exists(out + ".part"));
@@ -210,16 +200,16 @@ TEST_F(ClientFaults, AFailedRenderCarriesTheBackendsErrorText) {
   backend.fail_text = "font 'Comic Serif' not found";
   Client c(options());
   std::string msg;
-  EXPECT_EQ(error_kind([&] { c.export_draft(Json::object(), dir.sub("o.mp4")); }, &msg), ErrorKind::RenderFailed);
+  EXPECT_EQ(error_kind([&] { c.export_draft(Json::object(), dir.file("o.mp4")); }, &msg), ErrorKind::RenderFailed);
   EXPECT_NE(msg.find("font 'Comic Serif' not found"), std::string::npos) << msg;
   EXPECT_FALSE(c.pending_job());
-  EXPECT_FALSE(fs::exists(dir.sub("o.mp4")));
+  EXPECT_FALSE(fs::exists(dir.file("o.mp4")));
 }
 
 TEST_F(ClientFaults, ADuplicateIdIsRetriedOnceWithANewId) {
   backend.duplicate = 1;
   Client c(options());
-  c.export_draft(Json::object(), dir.sub("o.mp4"));
+  c.export_draft(Json::object(), dir.file("o.mp4"));
   auto ids = backend.submitted_ids();
   ASSERT_EQ(ids.size(), 2u);
   EXPECT_NE(ids[0], ids[1]);
@@ -241,17 +231,17 @@ TEST_F(ClientFaults, AJobLeftRunningIsResumedByANewProcess) {
   std::string id;
   {
     Client first(o);
-    EXPECT_EQ(error_kind([&] { first.export_draft(Json::object(), dir.sub("o.mp4")); }, &msg), ErrorKind::GaveUp);
+    EXPECT_EQ(error_kind([&] { first.export_draft(Json::object(), dir.file("o.mp4")); }, &msg), ErrorKind::GaveUp);
     ASSERT_TRUE(first.pending_job());
     id = first.pending_job()->id;
   }
   EXPECT_NE(msg.find("reel export --resume"), std::string::npos) << msg;
-  EXPECT_FALSE(fs::exists(dir.sub("o.mp4")));
+  EXPECT_FALSE(fs::exists(dir.file("o.mp4")));
   backend.polls_until_done = 0;
   Client second(options());  // a new process: same config and project folder
   auto r = second.resume_export("");
   EXPECT_EQ(r.job_id, id);
-  EXPECT_EQ(read_bytes(dir.sub("o.mp4")), backend.video);
+  EXPECT_EQ(read_bytes(dir.file("o.mp4")), backend.video);
   EXPECT_FALSE(second.pending_job());
   EXPECT_EQ(backend.submit_calls, 1);
 }
@@ -259,7 +249,7 @@ TEST_F(ClientFaults, AJobLeftRunningIsResumedByANewProcess) {
 TEST_F(ClientFaults, TheJobIdIsOnDiskBeforeTheFirstPoll) {
   Client c(options());
   bool seen = false;
-  c.export_draft(Json::object(), dir.sub("o.mp4"), [&](const RenderStatus&) {
+  c.export_draft(Json::object(), dir.file("o.mp4"), [&](const RenderStatus&) {
     if (!seen) seen = Client(options()).pending_job().has_value();
   });
   EXPECT_TRUE(seen);
@@ -268,15 +258,15 @@ TEST_F(ClientFaults, TheJobIdIsOnDiskBeforeTheFirstPoll) {
 TEST_F(ClientFaults, ReadsTheOlderRenderStatusShape) {
   backend.old_shape = true;
   Client c(options());
-  c.export_draft(Json::object(), dir.sub("o.mp4"));
-  EXPECT_EQ(read_bytes(dir.sub("o.mp4")), backend.video);
+  c.export_draft(Json::object(), dir.file("o.mp4"));
+  EXPECT_EQ(read_bytes(dir.file("o.mp4")), backend.video);
 }
 
 TEST_F(ClientFaults, FallsBackToTheDownloadEndpointWhenOutputUrlFails) {
   backend.broken_output_url = true;
   Client c(options());
-  c.export_draft(Json::object(), dir.sub("o.mp4"));
-  EXPECT_EQ(read_bytes(dir.sub("o.mp4")), backend.video);
+  c.export_draft(Json::object(), dir.file("o.mp4"));
+  EXPECT_EQ(read_bytes(dir.file("o.mp4")), backend.video);
   bool used = false;
   for (const auto& r : backend.requests()) used |= r.path.ends_with("/download");
   EXPECT_TRUE(used);
@@ -307,7 +297,7 @@ TEST_F(ClientFaults, CancellingStopsPollingAndCancelsTheJob) {
   int polls = 0;
   EXPECT_EQ(error_kind([&] {
               c.export_draft(
-                  Json::object(), dir.sub("o.mp4"),
+                  Json::object(), dir.file("o.mp4"),
                   [&](const RenderStatus&) {
                     if (++polls == 3) cancel = true;
                   },
@@ -326,7 +316,7 @@ TEST_F(ClientFaults, PollingBacksOffUpToTheLongestWait) {
   o.poll.longest = 80ms;
   Client c(o);
   std::vector<std::chrono::steady_clock::time_point> times;
-  c.export_draft(Json::object(), dir.sub("o.mp4"),
+  c.export_draft(Json::object(), dir.file("o.mp4"),
                  [&](const RenderStatus&) { times.push_back(std::chrono::steady_clock::now()); });
   ASSERT_GE(times.size(), 8u);
   auto gap = [&](size_t i) {
@@ -343,7 +333,7 @@ TEST_F(ClientFaults, EveryRequestCarriesAttributionAndTheTokenOnlyInItsHeader) {
   backend.cdn_base = cdn.url();
   Client c(options());
   c.credits();
-  c.export_draft(Json::object(), dir.sub("o.mp4"));
+  c.export_draft(Json::object(), dir.file("o.mp4"));
   auto token = backend.issued_tokens().at(0);
   ASSERT_EQ(cdn.download_calls, 1);
   for (const auto& r : cdn.requests()) EXPECT_EQ(r.header("Authorization"), "") << "no token to the CDN";
@@ -372,14 +362,14 @@ TEST_F(ClientFaults, NemoTokenIsUsedAsIsAndNeverStored) {
 }
 
 TEST_F(ClientFaults, UploadsSeveralFilesPerCallAfterLocalChecks) {
-  write_bytes(dir.sub("a.jpg"), "jpeg");
-  write_bytes(dir.sub("b.PNG"), "png");
-  write_bytes(dir.sub("notes.txt"), "text");
+  write_bytes(dir.file("a.jpg"), "jpeg");
+  write_bytes(dir.file("b.PNG"), "png");
+  write_bytes(dir.file("notes.txt"), "text");
   auto o = options();
   o.max_upload_bytes = 100;
-  write_bytes(dir.sub("big.mp4"), std::string(101, 'x'));
+  write_bytes(dir.file("big.mp4"), std::string(101, 'x'));
   Client c(o);
-  auto files = c.upload_files({dir.sub("a.jpg"), dir.sub("b.PNG")});
+  auto files = c.upload_files({dir.file("a.jpg"), dir.file("b.PNG")});
   ASSERT_EQ(files.size(), 2u);
   EXPECT_EQ(backend.upload_calls, 1);
   EXPECT_EQ(files[1].cdn_url, backend.url() + "/cdn/b.PNG");
@@ -387,12 +377,12 @@ TEST_F(ClientFaults, UploadsSeveralFilesPerCallAfterLocalChecks) {
   std::string msg;
   EXPECT_EQ(error_kind(
                 [&] {
-                  c.upload_files({dir.sub("a.jpg"), dir.sub("notes.txt")});
+                  c.upload_files({dir.file("a.jpg"), dir.file("notes.txt")});
                 },
                 &msg),
             ErrorKind::UnsupportedType);
   EXPECT_NE(msg.find("mp4, mov, avi, webm, mkv"), std::string::npos) << msg;
-  EXPECT_EQ(error_kind([&] { c.upload_files({dir.sub("big.mp4")}); }, &msg), ErrorKind::TooLarge);
+  EXPECT_EQ(error_kind([&] { c.upload_files({dir.file("big.mp4")}); }, &msg), ErrorKind::TooLarge);
   EXPECT_NE(msg.find("compress it or trim it"), std::string::npos) << msg;
   EXPECT_EQ(backend.upload_calls, 1) << "nothing is sent when a local check fails";
 }

@@ -18,7 +18,7 @@ struct Cache : ::testing::Test {
   TempDir dir;
   MediaCacheOptions options() {
     MediaCacheOptions o;
-    o.dir = dir.sub("media");
+    o.dir = dir.file("media");
     o.timeouts = HttpTimeouts{2000, 2, 1, 0};
     return o;
   }

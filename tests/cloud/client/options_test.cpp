@@ -35,31 +35,31 @@ struct EnvGuard {
 TEST(ClientOptionsFrom, FlagBeatsEnvironmentBeatsConfigBeatsDefault) {
   TempDir dir;
   EnvGuard env;
-  env.set("XDG_CONFIG_HOME", dir.path);
+  env.set("XDG_CONFIG_HOME", dir.path().string());
   env.set("REEL_API_URL", std::nullopt);
   env.set("NEMO_TOKEN", std::nullopt);
   env.set("REEL_SKILL_DIR", std::nullopt);
-  EXPECT_EQ(options_from_environment("", "", dir.path).api, kDefaultApi);
+  EXPECT_EQ(options_from_environment("", "", dir.path().string()).api, kDefaultApi);
   write_bytes(
-      dir.sub("reel/config.json"),
+      dir.file("reel/config.json"),
       R"({"api": "http://127.0.0.1:9/", "skill": {"name": "slideshow", "version": "2.1"}, "max_upload_mb": 500})");
-  auto o = options_from_environment("", "", dir.path);
+  auto o = options_from_environment("", "", dir.path().string());
   EXPECT_EQ(o.api, "http://127.0.0.1:9");
   EXPECT_EQ(o.skill_name, "slideshow");
   EXPECT_EQ(o.skill_version, "2.1");
   EXPECT_EQ(o.max_upload_bytes, 500ll << 20);
   env.set("REEL_API_URL", "http://127.0.0.1:8");
-  EXPECT_EQ(options_from_environment("", "", dir.path).api, "http://127.0.0.1:8");
-  EXPECT_EQ(options_from_environment("http://127.0.0.1:7", "", dir.path).api, "http://127.0.0.1:7");
-  auto s = options_from_environment("", "promo@3.0", dir.path);
+  EXPECT_EQ(options_from_environment("", "", dir.path().string()).api, "http://127.0.0.1:8");
+  EXPECT_EQ(options_from_environment("http://127.0.0.1:7", "", dir.path().string()).api, "http://127.0.0.1:7");
+  auto s = options_from_environment("", "promo@3.0", dir.path().string());
   EXPECT_EQ(s.skill_name, "promo");
   EXPECT_EQ(s.skill_version, "3.0");
   env.set("NEMO_TOKEN", "nmv_usr_x");
-  EXPECT_EQ(options_from_environment("", "", dir.path).env_token, "nmv_usr_x");
+  EXPECT_EQ(options_from_environment("", "", dir.path().string()).env_token, "nmv_usr_x");
   env.set("REEL_SKILL_DIR", "/home/u/.clawhub/skills/reel");
-  EXPECT_EQ(options_from_environment("", "", dir.path).platform, "clawhub");
+  EXPECT_EQ(options_from_environment("", "", dir.path().string()).platform, "clawhub");
   env.set("REEL_SKILL_DIR", "/home/u/.cursor/skills/reel");
-  EXPECT_EQ(options_from_environment("", "", dir.path).platform, "cursor");
+  EXPECT_EQ(options_from_environment("", "", dir.path().string()).platform, "cursor");
 }
 
 TEST(Platform, DetectsTheSkillInstallFolder) {

@@ -18,9 +18,9 @@ struct ClientNode : NodeFixture {
   /// A draft with local photos (relative, absolute, file://), a remote URL, unknown keys at
   /// several depths, and long key spellings — all of which must reach the node unchanged.
   Json local_draft() {
-    write_bytes(dir.sub("project/photos/01.jpg"), random_bytes(2000, 1));
-    write_bytes(dir.sub("project/photos/02.png"), random_bytes(3000, 2));
-    write_bytes(dir.sub("project/music/lofi.mp3"), random_bytes(4000, 3));
+    write_bytes(dir.file("project/photos/01.jpg"), random_bytes(2000, 1));
+    write_bytes(dir.file("project/photos/02.png"), random_bytes(3000, 2));
+    write_bytes(dir.file("project/music/lofi.mp3"), random_bytes(4000, 3));
     return Json::parse(R"({
       "m": {"title": "Trip", "width": 640, "height": 360, "fps": 25, "x-unknown": {"keep": [1, 2.5, "me"]}},
       "d": 3000,
@@ -28,11 +28,11 @@ struct ClientNode : NodeFixture {
         {"tt": 0, "m": {"name": "photos"}, "sg": [
           {"id": "p1", "s": 0, "d": 1000, "src": "photos/01.jpg", "m": {"kb": "in", "future": true}},
           {"id": "p2", "s": 1000, "d": 1000, "src": ")" +
-                       dir.sub("project/photos/02.png") + R"(", "m": {"tr": {"type": "fade", "d": 300}}},
+                       dir.file("project/photos/02.png") + R"(", "m": {"tr": {"type": "fade", "d": 300}}},
           {"id": "p3", "s": 2000, "d": 1000, "src": "photos/01.jpg"}
         ]},
         {"track_type": 1, "segments": [{"start": 0, "duration": 3000, "source": "file://)" +
-                       dir.sub("project/music/lofi.mp3") + R"(", "m": {"vol": "35%"}}]},
+                       dir.file("project/music/lofi.mp3") + R"(", "m": {"vol": "35%"}}]},
         {"tt": 9, "sg": [{"s": 0, "d": 10, "whatever": {"deep": {"deeper": null}}}]},
         {"tt": 7, "sg": [{"s": 0, "d": 1000, "m": {"text": "Hello"}}]}
       ],
@@ -82,9 +82,9 @@ TEST_F(ClientNode, TheNodeReceivesTheInputJsonWithOnlyTheSourcesReplaced) {
   Json input = local_draft();
   auto loaded = draft::load_draft(input);
   Client c(client_options());
-  draft::Draft for_cloud = draft_for_cloud(c, loaded.draft, dir.sub("project"));
-  auto r = c.export_draft(for_cloud.json, dir.sub("out.mp4"));
-  Json received = Json::parse(read_bytes(dir.sub("node/renders/" + r.job_id + ".draft.json")));
+  draft::Draft for_cloud = draft_for_cloud(c, loaded.draft, dir.file("project"));
+  auto r = c.export_draft(for_cloud.json, dir.file("out.mp4"));
+  Json received = Json::parse(read_bytes(dir.file("node/renders/" + r.job_id + ".draft.json")));
   auto before = sources_of(input), after = sources_of(received);
   ASSERT_EQ(before.size(), after.size());
   for (size_t i = 0; i < before.size(); ++i) {
@@ -99,7 +99,7 @@ TEST_F(ClientNode, TheNodeReceivesTheInputJsonWithOnlyTheSourcesReplaced) {
   EXPECT_EQ(with_sources(input, after), received) << "nothing else changed, key order included";
   EXPECT_EQ(draft::write_json(with_sources(input, after), false), draft::write_json(received, false));
   // The stand-in renderer read each upload through the node's resolver.
-  std::string out = read_bytes(dir.sub("out.mp4"));
+  std::string out = read_bytes(dir.file("out.mp4"));
   EXPECT_NE(out.find(" -> 2000"), std::string::npos);
   EXPECT_NE(out.find(" -> 4000"), std::string::npos);
 }
@@ -107,8 +107,8 @@ TEST_F(ClientNode, TheNodeReceivesTheInputJsonWithOnlyTheSourcesReplaced) {
 TEST_F(ClientNode, StateAndPullGiveBackTheSessionDraft) {
   Client c(client_options());
   Json input = local_draft();
-  auto cloud = draft_for_cloud(c, draft::load_draft(input).draft, dir.sub("project"));
-  c.export_draft(cloud.json, dir.sub("o.mp4"));
+  auto cloud = draft_for_cloud(c, draft::load_draft(input).draft, dir.file("project"));
+  c.export_draft(cloud.json, dir.file("o.mp4"));
   Json st = c.state();
   EXPECT_EQ(st["state"]["draft"], cloud.json);
   EXPECT_EQ(st["state"]["video_infos"].size(), 3u);
@@ -120,12 +120,12 @@ TEST_F(ClientNode, AFailedNodeRenderReportsItsErrorText) {
     renderer.fail = "cannot decode photo 3";
   }
   Client c(client_options());
-  write_bytes(dir.sub("project/a.jpg"), "x");
+  write_bytes(dir.file("project/a.jpg"), "x");
   auto cloud = draft_for_cloud(
       c, draft::load_draft(Json::parse(R"({"t":[{"tt":0,"sg":[{"s":0,"d":500,"src":"a.jpg"}]}]})")).draft,
-      dir.sub("project"));
+      dir.file("project"));
   try {
-    c.export_draft(cloud.json, dir.sub("o.mp4"));
+    c.export_draft(cloud.json, dir.file("o.mp4"));
     FAIL();
   } catch (const CloudError& e) {
     EXPECT_EQ(e.kind(), ErrorKind::RenderFailed);
@@ -135,24 +135,24 @@ TEST_F(ClientNode, AFailedNodeRenderReportsItsErrorText) {
 
 TEST_F(ClientNode, SandboxPathsMapToTheUploadedCdnUrlForLocalRenders) {
   Client c(client_options());
-  write_bytes(dir.sub("project/beach.jpg"), random_bytes(1234, 9));
-  c.upload_files({dir.sub("project/beach.jpg")});
+  write_bytes(dir.file("project/beach.jpg"), random_bytes(1234, 9));
+  c.upload_files({dir.file("project/beach.jpg")});
   MediaCacheOptions mo;
-  mo.dir = dir.sub("cache");
+  mo.dir = dir.file("cache");
   MediaCache cache(mo);
-  SourceMapper mapper(cache, dir.sub("project"), c.uploaded_files(true));
+  SourceMapper mapper(cache, dir.file("project"), c.uploaded_files(true));
   std::string local = mapper.resolve("/mnt/userdata/abc/session/beach.jpg");
-  EXPECT_EQ(read_bytes(local), read_bytes(dir.sub("project/beach.jpg")));
-  EXPECT_EQ(local.rfind(dir.sub("cache"), 0), 0u);
+  EXPECT_EQ(read_bytes(local), read_bytes(dir.file("project/beach.jpg")));
+  EXPECT_EQ(local.rfind(dir.file("cache"), 0), 0u);
   EXPECT_THROW(mapper.resolve("/mnt/userdata/abc/other.jpg"), CloudError);
-  EXPECT_EQ(mapper.resolve("beach.jpg"), dir.sub("project/beach.jpg"));
+  EXPECT_EQ(mapper.resolve("beach.jpg"), dir.file("project/beach.jpg"));
 }
 
 TEST_F(ClientNode, TheTokenAppearsInNoLogMessageOrFileOutsideTheTokenFile) {
   Client c(client_options());
   Json input = local_draft();
-  auto cloud = draft_for_cloud(c, draft::load_draft(input).draft, dir.sub("project"));
-  c.export_draft(cloud.json, dir.sub("out.mp4"));
+  auto cloud = draft_for_cloud(c, draft::load_draft(input).draft, dir.file("project"));
+  c.export_draft(cloud.json, dir.file("out.mp4"));
   c.credits();
   c.state();
   try {
@@ -160,15 +160,15 @@ TEST_F(ClientNode, TheTokenAppearsInNoLogMessageOrFileOutsideTheTokenFile) {
   } catch (const CloudError& e) {
     EXPECT_EQ(std::string(e.what()).find("nmv_usr_"), std::string::npos);
   }
-  ConfigStore store(dir.sub("config"));
+  ConfigStore store(dir.file("config"));
   std::string token = store.load_token(node->base_url())->token;
   ASSERT_GT(token.size(), 20u);
   EXPECT_EQ(client_log.all().find(token), std::string::npos);
   EXPECT_EQ(node_log.all().find(token), std::string::npos);
-  for (const auto& e : fs::recursive_directory_iterator(dir.path)) {
+  for (const auto& e : fs::recursive_directory_iterator(dir.path().string())) {
     if (!e.is_regular_file()) continue;
     std::string p = e.path().string();
-    if (p == store.token_path(node->base_url()) || p == dir.sub("node/node.json")) continue;  // where tokens live
+    if (p == store.token_path(node->base_url()) || p == dir.file("node/node.json")) continue;  // where tokens live
     EXPECT_EQ(read_bytes(p).find(token), std::string::npos) << p;
   }
 }

@@ -20,6 +20,7 @@
 #include "cloud/node/server.h"
 #include "cloud/protocol/sse.h"
 #include "draft/model.h"
+#include "support/run_command.h"
 #include "tests/cloud/support/fake_backend.h"
 #include "tests/cloud/support/test_util.h"
 
@@ -33,11 +34,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+using reel::test::shell_quote;
 
 /// Runs a shell command; returns its exit code, its stdout+stderr in `output`.
 int sh(const std::string& cmd, std::string* output = nullptr) {
@@ -54,7 +51,7 @@ int sh(const std::string& cmd, std::string* output = nullptr) {
 void make_photo(const std::string& path, int hue) {
   fs::create_directories(fs::path(path).parent_path());
   ASSERT_EQ(sh("ffmpeg -v error -y -f lavfi -i testsrc2=size=960x720:rate=1 -frames:v 1 -vf hue=h=" +
-               std::to_string(hue) + " " + quote(path)),
+               std::to_string(hue) + " " + shell_quote(path)),
             0);
 }
 
@@ -65,7 +62,7 @@ struct Probe {
 Probe probe(const std::string& path) {
   std::string out;
   sh("ffprobe -v error -select_streams v:0 -show_entries stream=width,height:format=duration -of default=nw=1 " +
-         quote(path),
+         shell_quote(path),
      &out);
   Probe p;
   std::sscanf(out.c_str() + std::min(out.size(), out.find("width=")), "width=%d", &p.width);
@@ -78,12 +75,12 @@ struct CloudE2E : ::testing::Test {
   TempDir dir;
   LogCapture node_log;
   std::unique_ptr<RenderNode> node;
-  std::string project() const { return dir.sub("project"); }
+  std::string project() const { return dir.file("project"); }
 
   void SetUp() override {
     NodeOptions o;
     o.port = 0;
-    o.data_dir = dir.sub("node");
+    o.data_dir = dir.file("node");
     o.workers = 1;
     o.render = engine_render_fn(2);
     o.log = node_log.fn();
@@ -101,9 +98,9 @@ struct CloudE2E : ::testing::Test {
 
   /// Environment for the reel binary: its own config and cache folders, fast polling.
   std::string env() const {
-    return "cd " + quote(project()) +
-           " && env -u NEMO_TOKEN -u REEL_API_URL XDG_CONFIG_HOME=" + quote(dir.sub("config")) +
-           " XDG_CACHE_HOME=" + quote(dir.sub("cache")) + " REEL_POLL_FIRST_MS=200 REEL_POLL_MAX_MS=500 ";
+    return "cd " + shell_quote(project()) +
+           " && env -u NEMO_TOKEN -u REEL_API_URL XDG_CONFIG_HOME=" + shell_quote(dir.file("config")) +
+           " XDG_CACHE_HOME=" + shell_quote(dir.file("cache")) + " REEL_POLL_FIRST_MS=200 REEL_POLL_MAX_MS=500 ";
   }
   std::string reel() const { return std::string(REEL_BINARY); }
 
@@ -139,16 +136,16 @@ struct CloudE2E : ::testing::Test {
 }  // namespace
 
 TEST_F(CloudE2E, TheNodeRendersADraftOfLocalPhotosWithTheEngine) {
-  ClientOptions o = fast_options(node->base_url(), dir.sub("config"), project());
+  ClientOptions o = fast_options(node->base_url(), dir.file("config"), project());
   o.poll.give_up = 120s;
   Client c(o);
   auto loaded = draft::load_draft(Json::parse(read_bytes(project() + "/draft.json")));
   auto cloud = draft_for_cloud(c, loaded.draft, project());
-  auto r = c.export_draft(cloud.json, dir.sub("out.mp4"));
+  auto r = c.export_draft(cloud.json, dir.file("out.mp4"));
   EXPECT_GT(r.bytes, 1000);
-  std::string head = read_bytes(dir.sub("out.mp4")).substr(4, 4);
+  std::string head = read_bytes(dir.file("out.mp4")).substr(4, 4);
   EXPECT_EQ(head, "ftyp");
-  Probe p = probe(dir.sub("out.mp4"));
+  Probe p = probe(dir.file("out.mp4"));
   EXPECT_EQ(p.width, 640);
   EXPECT_EQ(p.height, 360);
   EXPECT_NEAR(p.duration, 3.0, 0.1);
@@ -156,13 +153,13 @@ TEST_F(CloudE2E, TheNodeRendersADraftOfLocalPhotosWithTheEngine) {
 
 TEST_F(CloudE2E, ReelExportGoesThroughTheNodeAndKeepsTheDraftButItsSources) {
   std::string out;
-  ASSERT_EQ(sh(env() + quote(reel()) + " export draft.json -o cloud.mp4 --cloud -q --api " + node->base_url(), &out), 0)
+  ASSERT_EQ(sh(env() + shell_quote(reel()) + " export draft.json -o cloud.mp4 --cloud -q --api " + node->base_url(), &out), 0)
       << out;
   EXPECT_NE(out.find("from the cloud render"), std::string::npos) << out;
   EXPECT_NEAR(probe(project() + "/cloud.mp4").duration, 3.0, 0.1);
   // The draft the node received: the input with only the three sources replaced.
   std::string received_path;
-  for (const auto& e : fs::directory_iterator(dir.sub("node/renders")))
+  for (const auto& e : fs::directory_iterator(dir.file("node/renders")))
     if (e.path().string().ends_with(".draft.json")) received_path = e.path().string();
   ASSERT_FALSE(received_path.empty());
   Json received = Json::parse(read_bytes(received_path));
@@ -179,26 +176,26 @@ TEST_F(CloudE2E, ReelExportGoesThroughTheNodeAndKeepsTheDraftButItsSources) {
 
 TEST_F(CloudE2E, AutoFallsBackToTheLocalEngineSayingWhyInOneLine) {
   std::string out;
-  ASSERT_EQ(sh(env() + quote(reel()) + " export draft.json -o local.mp4 -q --api http://127.0.0.1:1", &out), 0) << out;
+  ASSERT_EQ(sh(env() + shell_quote(reel()) + " export draft.json -o local.mp4 -q --api http://127.0.0.1:1", &out), 0) << out;
   EXPECT_NE(out.find("cloud export failed (the backend is unreachable); rendering locally instead"), std::string::npos)
       << out;
   EXPECT_NEAR(probe(project() + "/local.mp4").duration, 3.0, 0.1);
-  EXPECT_EQ(sh(env() + quote(reel()) + " export draft.json -o never.mp4 --cloud -q --api http://127.0.0.1:1", &out), 5)
+  EXPECT_EQ(sh(env() + shell_quote(reel()) + " export draft.json -o never.mp4 --cloud -q --api http://127.0.0.1:1", &out), 5)
       << out;
   EXPECT_FALSE(fs::exists(project() + "/never.mp4"));
 }
 
 TEST_F(CloudE2E, AJobLeftRunningIsPickedUpByExportResume) {
   std::string out;
-  EXPECT_EQ(sh(env() + quote(reel()) + " export draft.json -o later.mp4 --cloud -q --poll-timeout 0.05 --api " +
+  EXPECT_EQ(sh(env() + shell_quote(reel()) + " export draft.json -o later.mp4 --cloud -q --poll-timeout 0.05 --api " +
                    node->base_url(),
                &out),
             5)
       << out;
   EXPECT_NE(out.find("reel export --resume"), std::string::npos) << out;
-  ASSERT_EQ(sh(env() + quote(reel()) + " export --resume -q --api " + node->base_url(), &out), 0) << out;
+  ASSERT_EQ(sh(env() + shell_quote(reel()) + " export --resume -q --api " + node->base_url(), &out), 0) << out;
   EXPECT_NEAR(probe(project() + "/later.mp4").duration, 3.0, 0.1);
-  EXPECT_NE(sh(env() + quote(reel()) + " export --resume -q --api " + node->base_url(), &out), 0) << "nothing left";
+  EXPECT_NE(sh(env() + shell_quote(reel()) + " export --resume -q --api " + node->base_url(), &out), 0) << "nothing left";
 }
 
 TEST_F(CloudE2E, TheTokenAppearsInNoOutputOrLogOfASession) {
@@ -207,25 +204,25 @@ TEST_F(CloudE2E, TheTokenAppearsInNoOutputOrLogOfASession) {
   for (std::string cmd : {"login -v", "credits -v", "credits --json", "upload -v photos/01.jpg photos/02.jpg",
                           "state -v", "state --json", "pull -o pulled.json -v", "export draft.json -o a.mp4 -v",
                           "export -o b.mp4 -v", "export --resume -v", "bench draft.json -v"}) {
-    sh(env() + quote(reel()) + " " + cmd + api, &out);
+    sh(env() + shell_quote(reel()) + " " + cmd + api, &out);
     all += "$ reel " + cmd + "\n" + out;
   }
   // A registered token from the environment that the node refuses: the message must not echo it.
-  sh(env() + "NEMO_TOKEN=nmv_usr_REGISTERED_SECRET_123 " + quote(reel()) + " credits -v" + api, &out);
+  sh(env() + "NEMO_TOKEN=nmv_usr_REGISTERED_SECRET_123 " + shell_quote(reel()) + " credits -v" + api, &out);
   all += out;
   EXPECT_EQ(all.find("nmv_usr_REGISTERED_SECRET_123"), std::string::npos) << all;
   EXPECT_NE(all.find("NEMO_TOKEN"), std::string::npos);
-  auto cached = ConfigStore(dir.sub("config") + "/reel").load_token(node->base_url());
+  auto cached = ConfigStore(dir.file("config") + "/reel").load_token(node->base_url());
   ASSERT_TRUE(cached);
   const std::string token = cached->token;
   EXPECT_EQ(all.find(token), std::string::npos) << all;
   EXPECT_EQ(all.find("nmv_usr_"), std::string::npos) << all;
   EXPECT_EQ(node_log.all().find(token), std::string::npos);
   EXPECT_GT(node_log.count("GET /api/credits/balance/simple"), 0u);
-  for (const auto& e : fs::recursive_directory_iterator(dir.path)) {
+  for (const auto& e : fs::recursive_directory_iterator(dir.path().string())) {
     if (!e.is_regular_file()) continue;
     std::string p = e.path().string();
-    if (p == ConfigStore(dir.sub("config") + "/reel").token_path(node->base_url()) || p == dir.sub("node/node.json"))
+    if (p == ConfigStore(dir.file("config") + "/reel").token_path(node->base_url()) || p == dir.file("node/node.json"))
       continue;  // the two places a token is meant to be (mode 0600)
     EXPECT_EQ(read_bytes(p).find(token), std::string::npos) << p;
   }
@@ -234,11 +231,11 @@ TEST_F(CloudE2E, TheTokenAppearsInNoOutputOrLogOfASession) {
 TEST_F(CloudE2E, ServeStopsOnSigtermAndMarksARunningRenderFailed) {
   node.reset();
   // A longer render so SIGTERM arrives while it runs.
-  std::string data = dir.sub("served");
+  std::string data = dir.file("served");
   auto [pid, url] = spawn_serve({"--data", data, "--grace", "0", "-q"});
   ASSERT_GT(pid, 0) << url;
 
-  ClientOptions o = fast_options(url, dir.sub("config"), project());
+  ClientOptions o = fast_options(url, dir.file("config"), project());
   Client c(o);
   Json d = Json::parse(read_bytes(project() + "/draft.json"));
   d["m"]["width"] = 1920;
@@ -267,8 +264,8 @@ namespace {
 struct ChatE2E : CloudE2E {
   /// Runs `reel chat ARGS` in the project with `lines` piped in; stdout and stderr in `out`.
   int chat(const std::string& args, const std::string& lines, std::string* out, const std::string& env_vars = "") {
-    write_bytes(dir.sub("chat-input.txt"), lines);
-    return sh(env() + env_vars + " " + quote(reel()) + " chat " + args + " < " + quote(dir.sub("chat-input.txt")), out);
+    write_bytes(dir.file("chat-input.txt"), lines);
+    return sh(env() + env_vars + " " + shell_quote(reel()) + " chat " + args + " < " + shell_quote(dir.file("chat-input.txt")), out);
   }
   /// The drafts of the node's sessions (there is one per test).
   Json served_draft(const std::string& data) {
@@ -326,7 +323,7 @@ TEST_F(ChatE2E, OfflineWithoutADraftItSaysHowToMakeOne) {
 }
 
 TEST_F(ChatE2E, AgainstServeTheAgentsTextStreamsAndTheEditsLandInTheSession) {
-  std::string data = dir.sub("served");
+  std::string data = dir.file("served");
   auto [pid, url] = spawn_serve({"--data", data, "-q", "--grace", "0", "--no-text-turns", "never"});
   ASSERT_GT(pid, 0) << url;
   std::string out;
@@ -350,7 +347,7 @@ TEST_F(ChatE2E, AgainstServeTheAgentsTextStreamsAndTheEditsLandInTheSession) {
 }
 
 TEST_F(ChatE2E, AgainstServeATurnWithNoTextEndsWithWhatChangedAndLongWaitsSayStillWorking) {
-  std::string data = dir.sub("served");
+  std::string data = dir.file("served");
   auto [pid, url] =
       spawn_serve({"--data", data, "-q", "--grace", "0", "--no-text-turns", "always", "--agent-pause-ms", "300"});
   ASSERT_GT(pid, 0) << url;

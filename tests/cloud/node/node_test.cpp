@@ -35,16 +35,6 @@ struct Node : NodeFixture {
     return Json::parse(res.body)["data"]["token"].get<std::string>();
   }
   Json submit(Client& c, const Json& draft) { return Json{{"id", c.submit_render(draft)}}; }
-  ErrorKind error_kind(const std::function<void()>& fn, std::string* message = nullptr) {
-    try {
-      fn();
-    } catch (const CloudError& e) {
-      if (message) *message = e.what();
-      return e.kind();
-    }
-    ADD_FAILURE() << "no CloudError";
-    return ErrorKind::Refused;
-  }
   static Json text_draft() {
     return Json{
         {"m", Json{{"width", 320}, {"height", 180}}},
@@ -110,19 +100,19 @@ TEST_F(Node, ExportWithoutAttributionHeadersIs402) {
 }
 
 TEST_F(Node, UploadsAreServedBackAtTheirCdnUrlWithRanges) {
-  write_bytes(dir.sub("a.jpg"), random_bytes(100000, 3));
-  write_bytes(dir.sub("b.png"), random_bytes(5000, 4));
+  write_bytes(dir.file("a.jpg"), random_bytes(100000, 3));
+  write_bytes(dir.file("b.png"), random_bytes(5000, 4));
   Client c(client_options());
-  auto files = c.upload_files({dir.sub("a.jpg"), dir.sub("b.png")});
+  auto files = c.upload_files({dir.file("a.jpg"), dir.file("b.png")});
   ASSERT_EQ(files.size(), 2u);
   EXPECT_EQ(files[0].filename, "a.jpg");
   EXPECT_EQ(files[0].file_type, "image");
   EXPECT_EQ(files[0].cdn_url.rfind(node->base_url() + "/files/", 0), 0u);
   auto got = raw("GET", url_path(files[0].cdn_url), {});
-  EXPECT_EQ(got.body, read_bytes(dir.sub("a.jpg")));
+  EXPECT_EQ(got.body, read_bytes(dir.file("a.jpg")));
   auto part = raw("GET", url_path(files[0].cdn_url), {{"Range", "bytes=99000-"}});
   EXPECT_EQ(part.status, 206);
-  EXPECT_EQ(part.body, read_bytes(dir.sub("a.jpg")).substr(99000));
+  EXPECT_EQ(part.body, read_bytes(dir.file("a.jpg")).substr(99000));
   Json st = c.state();
   EXPECT_EQ(st["state"]["video_infos"].size(), 2u);
 }
@@ -134,9 +124,9 @@ TEST_F(Node, UploadRefusesUnknownTypesAndOversizedFiles) {
   start(o);
   Client c(client_options());
   std::string sid = c.session().session_id;
-  write_bytes(dir.sub("x.exe"), "MZ");
-  write_bytes(dir.sub("big.jpg"), std::string(2000, 'j'));
-  std::string token = ConfigStore(dir.sub("config")).load_token(node->base_url())->token;
+  write_bytes(dir.file("x.exe"), "MZ");
+  write_bytes(dir.file("big.jpg"), std::string(2000, 'j'));
+  std::string token = ConfigStore(dir.file("config")).load_token(node->base_url())->token;
   auto send = [&](const std::string& path) {
     HttpRequest r;
     r.method = "POST";
@@ -146,8 +136,8 @@ TEST_F(Node, UploadRefusesUnknownTypesAndOversizedFiles) {
     r.files.push_back(MultipartFile{"files", path, fs::path(path).filename().string(), ""});
     return Json::parse(http.send(r).body);
   };
-  EXPECT_EQ(send(dir.sub("x.exe"))["code"], 4001);
-  EXPECT_EQ(send(dir.sub("big.jpg"))["code"], 4002);
+  EXPECT_EQ(send(dir.file("x.exe"))["code"], 4001);
+  EXPECT_EQ(send(dir.file("big.jpg"))["code"], 4002);
   EXPECT_TRUE(c.state()["state"]["video_infos"].empty());
 }
 
@@ -169,10 +159,10 @@ TEST_F(Node, AllowLocalMediaLetsATrustedBoxReadItsFiles) {
   o.allow_local_media = true;
   node.reset();
   start(o);
-  write_bytes(dir.sub("local.jpg"), "jpeg bytes");
+  write_bytes(dir.file("local.jpg"), "jpeg bytes");
   Client c(client_options());
-  c.export_draft(photo_draft({dir.sub("local.jpg"), "file://" + dir.sub("local.jpg")}), dir.sub("out.mp4"));
-  EXPECT_NE(read_bytes(dir.sub("out.mp4")).find("local.jpg -> 10"), std::string::npos);
+  c.export_draft(photo_draft({dir.file("local.jpg"), "file://" + dir.file("local.jpg")}), dir.file("out.mp4"));
+  EXPECT_NE(read_bytes(dir.file("out.mp4")).find("local.jpg -> 10"), std::string::npos);
 }
 
 TEST_F(Node, AddressRulesCoverEveryNonPublicRange) {
@@ -184,10 +174,10 @@ TEST_F(Node, AddressRulesCoverEveryNonPublicRange) {
 
 TEST_F(Node, StateHoldsTheDraftTheFilesAndTheCanvas) {
   Client c(client_options());
-  write_bytes(dir.sub("a.jpg"), "x");
-  auto f = c.upload_files({dir.sub("a.jpg")});
+  write_bytes(dir.file("a.jpg"), "x");
+  auto f = c.upload_files({dir.file("a.jpg")});
   Json d = photo_draft({f[0].cdn_url});
-  c.export_draft(d, dir.sub("o.mp4"));
+  c.export_draft(d, dir.file("o.mp4"));
   Json st = c.state();
   EXPECT_EQ(st["state"]["draft"], d);
   EXPECT_EQ(st["state"]["canvas_config"]["width"], 320);
@@ -231,10 +221,10 @@ TEST_F(Node, RendersRunInABoundedQueueAndCanBeCancelled) {
 
 TEST_F(Node, DuplicateIdIsRefusedAndUnknownIdIsNotFound) {
   Client c(client_options());
-  std::string token = ConfigStore(dir.sub("config")).load_token(node->base_url()).value_or(CachedToken{}).token;
+  std::string token = ConfigStore(dir.file("config")).load_token(node->base_url()).value_or(CachedToken{}).token;
   if (token.empty()) {
     c.login();
-    token = ConfigStore(dir.sub("config")).load_token(node->base_url())->token;
+    token = ConfigStore(dir.file("config")).load_token(node->base_url())->token;
   }
   Headers h = attribution();
   h.emplace_back("Authorization", "Bearer " + token);
@@ -250,7 +240,7 @@ TEST_F(Node, DuplicateIdIsRefusedAndUnknownIdIsNotFound) {
 TEST_F(Node, RunSseIsAWellFormedAdkStreamOfTheAgentsReply) {
   Client c(client_options());
   c.login();
-  std::string token = ConfigStore(dir.sub("config")).load_token(node->base_url())->token;
+  std::string token = ConfigStore(dir.file("config")).load_token(node->base_url())->token;
   Headers h = attribution();
   h.emplace_back("Authorization", "Bearer " + token);
   h.emplace_back("Accept", "text/event-stream");
@@ -337,7 +327,7 @@ TEST_F(Node, ASlowClientDoesNotStallOtherRequestsOrJobs) {
   }
   auto t0 = std::chrono::steady_clock::now();
   Client c(client_options());
-  c.export_draft(text_draft(), dir.sub("o.mp4"));
+  c.export_draft(text_draft(), dir.file("o.mp4"));
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
   for (int fd : socks) close(fd);
 }
@@ -356,7 +346,7 @@ TEST_F(Node, OversizedJsonBodiesAreRefused) {
 TEST_F(Node, ARefusedRequestsUnreadBodyDoesNotConfuseTheNextOnTheSameConnection) {
   Client c(client_options());
   c.login();
-  std::string token = ConfigStore(dir.sub("config")).load_token(node->base_url())->token;
+  std::string token = ConfigStore(dir.file("config")).load_token(node->base_url())->token;
   Headers bad = attribution();
   bad.emplace_back("Authorization", "Bearer nmv_usr_wrong");
   bad.emplace_back("Content-Type", "application/json");

@@ -59,7 +59,7 @@ struct NodeFixture : ::testing::Test {
   NodeOptions node_options() {
     NodeOptions o;
     o.port = 0;
-    o.data_dir = dir.sub("node");
+    o.data_dir = dir.file("node");
     o.workers = 2;
     o.read_timeout_s = 2;
     o.write_timeout_s = 2;
@@ -73,7 +73,7 @@ struct NodeFixture : ::testing::Test {
   }
   void SetUp() override { start(node_options()); }
   ClientOptions client_options() {
-    auto o = fast_options(node->base_url(), dir.sub("config"), dir.sub("project"));
+    auto o = fast_options(node->base_url(), dir.file("config"), dir.file("project"));
     o.log = client_log.fn();
     return o;
   }

@@ -1,5 +1,7 @@
 #include "tests/cloud/support/test_util.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -9,18 +11,15 @@
 namespace reel::cloud::testing {
 namespace fs = std::filesystem;
 
-TempDir::TempDir() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/reel-cloud-test-XXXXXX";
-  std::vector<char> buf(pattern.begin(), pattern.end());
-  buf.push_back('\0');
-  if (!mkdtemp(buf.data())) throw std::runtime_error("mkdtemp failed");
-  path = buf.data();
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path, ec);
+ErrorKind error_kind(const std::function<void()>& fn, std::string* message) {
+  try {
+    fn();
+  } catch (const CloudError& e) {
+    if (message) *message = e.what();
+    return e.kind();
+  }
+  ADD_FAILURE() << "no CloudError";
+  return ErrorKind::Refused;
 }
 
 LogFn LogCapture::fn() {

@@ -1,24 +1,22 @@
 #pragma once
 // Helpers of the cloud tests: temporary folders, fast client options, captured logs, what an
 // agent turn told its callbacks.
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "cloud/client/agent_stream.h"
 #include "cloud/client/client.h"
+#include "support/temp_dir.h"
 
 namespace reel::cloud::testing {
 
-/// A fresh folder under $TMPDIR, removed with its content at the end of the test.
-struct TempDir {
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string path;
-  std::string sub(const std::string& name) const { return path + "/" + name; }
-};
+using reel::test::TempDir;  // the tests' one temporary folder (tests/support/temp_dir.h)
+
+/// The CloudError `fn` throws: its kind, and its message in `message` when given; a test
+/// failure (and Refused) when it throws none.
+ErrorKind error_kind(const std::function<void()>& fn, std::string* message = nullptr);
 
 /// Collects log lines from any thread.
 class LogCapture {
