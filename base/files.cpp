@@ -44,7 +44,8 @@ AtomicFile::~AtomicFile() {
 }
 
 void AtomicFile::commit() {
-  if (std::rename(temp_.c_str(), path_.c_str()) != 0) throw FileError(Access::Write, path_, errno, "move the finished file to");
+  if (std::rename(temp_.c_str(), path_.c_str()) != 0)
+    throw FileError(Access::Write, path_, errno, "move the finished file to");
   committed_ = true;
 }
 
@@ -58,8 +59,10 @@ void write_file_atomically(const std::string& path, std::string_view content, un
   while (ok && done < content.size()) {
     const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) ok = false;
-    else done += static_cast<size_t>(n);
+    if (n <= 0)
+      ok = false;
+    else
+      done += static_cast<size_t>(n);
   }
   ok = ok && ::fsync(fd) == 0;
   const int err = errno;
@@ -80,9 +83,12 @@ const char* kind_of_special(mode_t mode) {
 
 std::string size_text(int64_t bytes) {
   char buf[32];
-  if (bytes < 1024) std::snprintf(buf, sizeof buf, "%lld bytes", static_cast<long long>(bytes));
-  else if (bytes < 1024 * 1024) std::snprintf(buf, sizeof buf, "%.0f kB", double(bytes) / 1024.0);
-  else std::snprintf(buf, sizeof buf, "%.1f MB", double(bytes) / (1024.0 * 1024.0));
+  if (bytes < 1024)
+    std::snprintf(buf, sizeof buf, "%lld bytes", static_cast<long long>(bytes));
+  else if (bytes < 1024 * 1024)
+    std::snprintf(buf, sizeof buf, "%.0f kB", double(bytes) / 1024.0);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f MB", double(bytes) / (1024.0 * 1024.0));
   return buf;
 }
 

@@ -23,13 +23,13 @@
 #include <vector>
 
 #include "draft/parse.h"
-#include "engine/output/h264_encoder.h"
-#include "engine/output/mp4_muxer.h"
 #include "engine/compose/pipeline.h"
-#include "engine/render.h"
-#include "engine/plan/render_plan.h"
 #include "engine/compose/resample.h"
 #include "engine/compose/source_cache.h"
+#include "engine/output/h264_encoder.h"
+#include "engine/output/mp4_muxer.h"
+#include "engine/plan/render_plan.h"
+#include "engine/render.h"
 
 using namespace reel;
 

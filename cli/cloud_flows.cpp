@@ -51,7 +51,8 @@ cloud::ClientOptions client_options(const CloudArgs& a) {
   // Tuning knobs (docs/cloud.md); the defaults follow the protocol page.
   o.poll.first = std::chrono::milliseconds(env_ms("REEL_POLL_FIRST_MS", o.poll.first.count()));
   o.poll.longest = std::chrono::milliseconds(env_ms("REEL_POLL_MAX_MS", o.poll.longest.count()));
-  o.retry.rate_limit_wait = std::chrono::milliseconds(env_ms("REEL_RATE_LIMIT_WAIT_MS", o.retry.rate_limit_wait.count()));
+  o.retry.rate_limit_wait =
+      std::chrono::milliseconds(env_ms("REEL_RATE_LIMIT_WAIT_MS", o.retry.rate_limit_wait.count()));
   o.timeouts.connect_ms = static_cast<long>(env_ms("REEL_CONNECT_TIMEOUT_MS", o.timeouts.connect_ms));
   return o;
 }
@@ -77,8 +78,10 @@ cloud::RenderProgressFn progress_printer(bool quiet) {
                        std::to_string(st.progress) + "%";
     if (line == *last) return;
     *last = line;
-    if (tty) std::cerr << "\r" << line << "   " << (st.state == cloud::RenderState::Completed ? "\n" : "") << std::flush;
-    else std::cerr << "reel: " << line << "\n";
+    if (tty)
+      std::cerr << "\r" << line << "   " << (st.state == cloud::RenderState::Completed ? "\n" : "") << std::flush;
+    else
+      std::cerr << "reel: " << line << "\n";
   };
 }
 
@@ -89,12 +92,10 @@ Json session_draft(const Json& state) {
   return d == st->end() ? Json(nullptr) : *d;
 }
 
-
 /// The local engine's render of `d`, with remote media through the cache and sandbox paths
 /// through the session's uploads (as known locally: no network call for that).
 engine::RenderResult render_locally(const draft::Draft& d, const std::string& base_dir, const std::string& out,
-                                    const cloud::ClientOptions& co, engine::Preset preset, bool quiet,
-                                    int threads) {
+                                    const cloud::ClientOptions& co, engine::Preset preset, bool quiet, int threads) {
   cloud::ConfigStore store(co.config_dir);
   std::map<std::string, std::string> uploads;
   if (auto s = store.load_session(co.api, co.project)) uploads = store.uploads(co.api, s->session_id);
@@ -114,7 +115,7 @@ engine::RenderResult render_locally(const draft::Draft& d, const std::string& ba
 
 /// Uploads local media, submits, polls, downloads. Throws CloudError.
 static cloud::ExportOutcome export_cloud(cloud::Client& c, const draft::Draft& d, const std::string& base_dir,
-                                  const std::string& out, bool quiet) {
+                                         const std::string& out, bool quiet) {
   draft::Draft for_cloud = cloud::draft_for_cloud(c, d, base_dir);
   return c.export_draft(for_cloud.json, out, progress_printer(quiet), &interrupted());
 }
@@ -122,12 +123,18 @@ static cloud::ExportOutcome export_cloud(cloud::Client& c, const draft::Draft& d
 /// Why the cloud could not export, in a few words for the one-line fallback notice.
 static std::string short_reason(const CloudError& e) {
   switch (e.kind()) {
-    case ErrorKind::Unreachable: return "the backend is unreachable";
-    case ErrorKind::Timeout: return "the backend did not answer in time";
-    case ErrorKind::ExportBlocked: return "export refused on the free plan (HTTP 402)";
-    case ErrorKind::NoCredits: return "no credits left (2001)";
-    case ErrorKind::GaveUp: return "the cloud render took too long";
-    default: return e.what();
+    case ErrorKind::Unreachable:
+      return "the backend is unreachable";
+    case ErrorKind::Timeout:
+      return "the backend did not answer in time";
+    case ErrorKind::ExportBlocked:
+      return "export refused on the free plan (HTTP 402)";
+    case ErrorKind::NoCredits:
+      return "no credits left (2001)";
+    case ErrorKind::GaveUp:
+      return "the cloud render took too long";
+    default:
+      return e.what();
   }
 }
 
@@ -140,8 +147,8 @@ int export_with_fallback(const cloud::ClientOptions& co, const draft::Draft& d, 
       auto r = export_cloud(c, d, base_dir, out, quiet);
       char secs[32];
       std::snprintf(secs, sizeof secs, "%.1f", seconds_since(start));
-      std::cerr << "reel: wrote " << out << " (" << mb_text(r.bytes) << ") from the cloud render " << r.job_id
-                << " in " << secs << " s\n";
+      std::cerr << "reel: wrote " << out << " (" << mb_text(r.bytes) << ") from the cloud render " << r.job_id << " in "
+                << secs << " s\n";
       return 0;
     } catch (const CloudError& e) {
       if (mode == ExportMode::Cloud || e.kind() == ErrorKind::Cancelled) throw;

@@ -2,11 +2,10 @@
 // What the cloud commands and `reel chat` share: the cloud flags and client options, the
 // session's draft, local renders that read remote and uploaded media, and the export that
 // goes through the cloud and falls back to the local engine.
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdint>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "cloud/client/client.h"
 #include "draft/model.h"

@@ -5,10 +5,10 @@
 #include <filesystem>
 #include <iostream>
 
-#include "cli/commands.h"
-#include "cli/exit_codes.h"
 #include "base/cache_folder.h"
 #include "base/dirs.h"
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
 
 namespace reel::cli {
 

@@ -90,7 +90,8 @@ class Chat {
       } catch (const CloudError& e) {
         if (e.kind() != ErrorKind::Unreachable && e.kind() != ErrorKind::Timeout) throw;
         if (!draft_) {
-          std::cerr << "reel: " << e.what() << "\nreel: offline, the local agent edits a draft file: give --draft "
+          std::cerr << "reel: " << e.what()
+                    << "\nreel: offline, the local agent edits a draft file: give --draft "
                        "DRAFT.json (make one with `reel make PHOTOS... --draft-out DRAFT.json`)\n";
           return kExitCloud;
         }
@@ -134,21 +135,36 @@ class Chat {
     RoutedLine r = route_line(line);
     try {
       switch (r.route) {
-        case ChatRoute::Quit: return false;
-        case ChatRoute::Help: std::cout << kHelp; break;
-        case ChatRoute::State: show_timeline(); break;
-        case ChatRoute::Credits: credits(); break;
-        case ChatRoute::Upload: upload(r.files); break;
-        case ChatRoute::Preview: preview(); break;
-        case ChatRoute::Export: export_video(line); break;
-        case ChatRoute::Agent: client_ ? agent_cloud(line, r.files) : agent_local(line, r.files); break;
+        case ChatRoute::Quit:
+          return false;
+        case ChatRoute::Help:
+          std::cout << kHelp;
+          break;
+        case ChatRoute::State:
+          show_timeline();
+          break;
+        case ChatRoute::Credits:
+          credits();
+          break;
+        case ChatRoute::Upload:
+          upload(r.files);
+          break;
+        case ChatRoute::Preview:
+          preview();
+          break;
+        case ChatRoute::Export:
+          export_video(line);
+          break;
+        case ChatRoute::Agent:
+          client_ ? agent_cloud(line, r.files) : agent_local(line, r.files);
+          break;
       }
     } catch (const CloudError& e) {
       std::cerr << "reel: " << e.what() << "\n";
-      status_ = e.kind() == ErrorKind::LocalFile || e.kind() == ErrorKind::UnsupportedType ||
-                        e.kind() == ErrorKind::TooLarge
-                    ? kExitBadInput
-                    : kExitCloud;
+      status_ =
+          e.kind() == ErrorKind::LocalFile || e.kind() == ErrorKind::UnsupportedType || e.kind() == ErrorKind::TooLarge
+              ? kExitBadInput
+              : kExitCloud;
     } catch (const engine::Cancelled&) {
       std::cerr << "reel: cancelled; no output was written\n";
       status_ = kExitCancelled;
@@ -246,7 +262,8 @@ class Chat {
       return;
     }
     switch (gui_action(turn.text)) {
-      case GuiAction::None: break;
+      case GuiAction::None:
+        break;
       case GuiAction::Export:
         std::cout << "(there is no Export button here: exporting through the API)\n";
         export_video("");
@@ -255,7 +272,9 @@ class Chat {
         std::cout << "(there is no panel here: the session state says)\n";
         show_timeline();
         break;
-      case GuiAction::ShowTimeline: show_timeline(); break;
+      case GuiAction::ShowTimeline:
+        show_timeline();
+        break;
       case GuiAction::SendAsEdit:
         std::cout << "(there is nothing to click or drag here: your words already asked for it; nothing more was "
                      "sent)\n";
@@ -342,13 +361,15 @@ class Chat {
 
 void add_chat_commands(CLI::App& app, Commands& commands) {
   auto a = std::make_shared<ChatArgs>();
-  auto* sub = app.add_subcommand("chat", "Edit the timeline in a conversation: the cloud agent, or the local one offline");
+  auto* sub =
+      app.add_subcommand("chat", "Edit the timeline in a conversation: the cloud agent, or the local one offline");
   add_cloud_flags(sub, a->cloud);
   sub->add_option("--draft", a->draft, "the draft file the local agent edits (offline or --local)");
   sub->add_flag("--local", a->local, "the local agent on --draft only, even when a backend answers");
   sub->add_option("-m,--message", a->message, "send one message (or command) and exit");
   sub->add_option("-o,--output", a->out, "where `export` writes (default DRAFT.mp4, or reel-chat.mp4)");
-  commands.add(sub, [a] { return Chat(*a).run(); }, Needs::Network);
+  commands.add(
+      sub, [a] { return Chat(*a).run(); }, Needs::Network);
 }
 
 }  // namespace reel::cli

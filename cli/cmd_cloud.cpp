@@ -8,11 +8,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <limits>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <thread>
 
@@ -181,7 +181,9 @@ int run_export(ExportArgs a) {
   }
 
   return export_with_fallback(co, d, base_dir, a.out,
-                              a.force_cloud ? ExportMode::Cloud : a.force_local ? ExportMode::Local : ExportMode::Auto,
+                              a.force_cloud   ? ExportMode::Cloud
+                              : a.force_local ? ExportMode::Local
+                                              : ExportMode::Auto,
                               a.quiet, a.threads);
 }
 
@@ -225,7 +227,7 @@ int run_serve(const ServeArgs& a) {
   o.public_url = a.public_url;
   o.workers = std::max(1, a.workers);
   o.allow_local_media = a.allow_local_media;
-  o.no_text_turns = a.no_text_turns == "always" ? cloud::NoTextTurns::Always
+  o.no_text_turns = a.no_text_turns == "always"  ? cloud::NoTextTurns::Always
                     : a.no_text_turns == "never" ? cloud::NoTextTurns::Never
                                                  : cloud::NoTextTurns::Random;
   o.agent_pause_ms = a.agent_pause_ms;
@@ -344,8 +346,8 @@ int run_bench(const BenchArgs& a) {
   for (int run = 0; run < std::max(1, a.runs); ++run) {
     for (int i = 0; i < 2; ++i) {
       auto t0 = std::chrono::steady_clock::now();
-      render_locally(in.loaded.draft, in.base_dir, rows[i].file, co, i == 0 ? engine::Preset::Preview : engine::Preset::Final,
-                     true, 0);
+      render_locally(in.loaded.draft, in.base_dir, rows[i].file, co,
+                     i == 0 ? engine::Preset::Preview : engine::Preset::Final, true, 0);
       rows[i].times.push_back(seconds_since(t0));
     }
     if (a.skip_cloud || !cloud_error.empty()) continue;
@@ -396,9 +398,11 @@ int run_bench(const BenchArgs& a) {
 void add_cloud_commands(CLI::App& app, Commands& commands) {
   {
     auto args = std::make_shared<CloudArgs>();
-    auto* sub = app.add_subcommand("login", "Sign in (an anonymous token unless NEMO_TOKEN is set); show who and the credits");
+    auto* sub =
+        app.add_subcommand("login", "Sign in (an anonymous token unless NEMO_TOKEN is set); show who and the credits");
     add_cloud_flags(sub, *args);
-    commands.add(sub, [args] { return run_login(*args); }, Needs::Network);
+    commands.add(
+        sub, [args] { return run_login(*args); }, Needs::Network);
   }
   {
     auto args = std::make_shared<CloudArgs>();
@@ -406,7 +410,8 @@ void add_cloud_commands(CLI::App& app, Commands& commands) {
     auto* sub = app.add_subcommand("credits", "Show the account's credits");
     add_cloud_flags(sub, *args);
     sub->add_flag("--json", *json, "print the balance as JSON");
-    commands.add(sub, [args, json] { return run_credits(*args, *json); }, Needs::Network);
+    commands.add(
+        sub, [args, json] { return run_credits(*args, *json); }, Needs::Network);
   }
   {
     auto args = std::make_shared<CloudArgs>();
@@ -414,7 +419,8 @@ void add_cloud_commands(CLI::App& app, Commands& commands) {
     auto* sub = app.add_subcommand("upload", "Upload photos, clips, sounds or http(s) URLs into the project's session");
     add_cloud_flags(sub, *args);
     sub->add_option("files", *items, "files or http(s) URLs")->required();
-    commands.add(sub, [args, items] { return run_upload(*args, *items); }, Needs::Network);
+    commands.add(
+        sub, [args, items] { return run_upload(*args, *items); }, Needs::Network);
   }
   {
     auto args = std::make_shared<CloudArgs>();
@@ -422,7 +428,8 @@ void add_cloud_commands(CLI::App& app, Commands& commands) {
     auto* sub = app.add_subcommand("state", "Show the session's timeline summary (--json: the whole state)");
     add_cloud_flags(sub, *args);
     sub->add_flag("--json", *json, "print the session state as JSON");
-    commands.add(sub, [args, json] { return run_state(*args, *json); }, Needs::Network);
+    commands.add(
+        sub, [args, json] { return run_state(*args, *json); }, Needs::Network);
   }
   {
     auto args = std::make_shared<CloudArgs>();
@@ -430,11 +437,13 @@ void add_cloud_commands(CLI::App& app, Commands& commands) {
     auto* sub = app.add_subcommand("pull", "Write the session's draft to a file");
     add_cloud_flags(sub, *args);
     sub->add_option("-o,--output", *out, "where to write the draft ('-' for standard output)")->required();
-    commands.add(sub, [args, out] { return run_pull(*args, *out); }, Needs::Network);
+    commands.add(
+        sub, [args, out] { return run_pull(*args, *out); }, Needs::Network);
   }
   {
     auto a = std::make_shared<ExportArgs>();
-    auto* sub = app.add_subcommand("export", "Export the final MP4: through the cloud, falling back to the local engine");
+    auto* sub =
+        app.add_subcommand("export", "Export the final MP4: through the cloud, falling back to the local engine");
     add_cloud_flags(sub, a->cloud);
     sub->add_option("draft", a->draft, "the draft JSON (default: the session's draft)");
     sub->add_option("-o,--output", a->out, "the MP4 to write");
@@ -446,17 +455,21 @@ void add_cloud_commands(CLI::App& app, Commands& commands) {
         ->check(CLI::PositiveNumber);
     sub->add_option("--threads", a->threads, "local render threads: 0 = all cores")->check(CLI::NonNegativeNumber);
     sub->add_flag("-q,--quiet", a->quiet, "no progress display");
-    commands.add(sub, [a] { return run_export(*a); }, Needs::Network);
+    commands.add(
+        sub, [a] { return run_export(*a); }, Needs::Network);
   }
   {
     auto a = std::make_shared<ServeArgs>();
     auto* sub = app.add_subcommand("serve", "Run a render node that speaks the backend's protocol");
     sub->add_option("--listen", a->listen, "HOST:PORT to listen on (default 127.0.0.1:8790; port 0 picks one)");
-    sub->add_option("--data", a->data, "folder for tokens, sessions, uploads and renders (default ~/.local/share/reel/node)");
+    sub->add_option("--data", a->data,
+                    "folder for tokens, sessions, uploads and renders (default ~/.local/share/reel/node)");
     sub->add_option("--workers", a->workers, "renders at the same time (default 1)")->check(CLI::PositiveNumber);
-    sub->add_option("--threads", a->threads, "compose threads per render: 0 = all cores")->check(CLI::NonNegativeNumber);
+    sub->add_option("--threads", a->threads, "compose threads per render: 0 = all cores")
+        ->check(CLI::NonNegativeNumber);
     sub->add_option("--public-url", a->public_url, "base of the file URLs it hands out (default http://HOST:PORT)");
-    sub->add_option("--max-upload-mb", a->max_upload_mb, "largest upload accepted (default 200)")->check(CLI::PositiveNumber);
+    sub->add_option("--max-upload-mb", a->max_upload_mb, "largest upload accepted (default 200)")
+        ->check(CLI::PositiveNumber);
     sub->add_option("--grace", a->grace_s, "seconds running renders get to finish on Ctrl-C/SIGTERM (default 30)")
         ->check(CLI::NonNegativeNumber);
     sub->add_flag("--allow-local-media", a->allow_local_media,
@@ -468,17 +481,20 @@ void add_cloud_commands(CLI::App& app, Commands& commands) {
     sub->add_option("--agent-pause-ms", a->agent_pause_ms, "pause between the agent's streamed events (default 0)")
         ->check(CLI::NonNegativeNumber);
     sub->add_flag("-q,--quiet", a->quiet, "no request log");
-    commands.add(sub, [a] { return run_serve(*a); }, Needs::Network);
+    commands.add(
+        sub, [a] { return run_serve(*a); }, Needs::Network);
   }
   {
     auto a = std::make_shared<BenchArgs>();
-    auto* sub = app.add_subcommand("bench", "Time local (preview, final) against cloud renders of a draft; PSNR between them");
+    auto* sub =
+        app.add_subcommand("bench", "Time local (preview, final) against cloud renders of a draft; PSNR between them");
     add_cloud_flags(sub, a->cloud);
     sub->add_option("draft", a->draft, "the draft JSON")->required();
     sub->add_option("--runs", a->runs, "runs of each render (default 1)")->check(CLI::PositiveNumber);
     sub->add_option("--keep", a->keep, "keep the rendered files in this folder");
     sub->add_flag("--no-cloud", a->skip_cloud, "local renders only");
-    commands.add(sub, [a] { return run_bench(*a); }, Needs::Network);
+    commands.add(
+        sub, [a] { return run_bench(*a); }, Needs::Network);
   }
 }
 

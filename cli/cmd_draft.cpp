@@ -25,8 +25,11 @@ struct DraftArgs {
 std::string counts_line(const std::vector<draft::Problem>& problems) {
   size_t n[3] = {0, 0, 0};
   for (const auto& p : problems) ++n[static_cast<int>(p.severity)];
-  auto part = [](size_t k, const char* one, const char* many) { return std::to_string(k) + " " + (k == 1 ? one : many); };
-  return part(n[0], "error", "errors") + ", " + part(n[1], "warning", "warnings") + ", " + part(n[2], "notice", "notices");
+  auto part = [](size_t k, const char* one, const char* many) {
+    return std::to_string(k) + " " + (k == 1 ? one : many);
+  };
+  return part(n[0], "error", "errors") + ", " + part(n[1], "warning", "warnings") + ", " +
+         part(n[2], "notice", "notices");
 }
 
 int run_validate(const DraftArgs& a) {
@@ -54,10 +57,11 @@ int run_validate(const DraftArgs& a) {
 
 int run_summary(const DraftArgs& a) {
   DraftInput in = read_draft_input(a.path);
-  if (a.json) std::cout << draft::summary_json(in.loaded.draft).dump(2) << "\n";
-  else std::cout << draft::timeline_summary(in.loaded.draft) << "\n";
-  if (!in.loaded.ok())
-    std::cerr << "reel: note: the draft has errors; `reel validate " << a.path << "` lists them\n";
+  if (a.json)
+    std::cout << draft::summary_json(in.loaded.draft).dump(2) << "\n";
+  else
+    std::cout << draft::timeline_summary(in.loaded.draft) << "\n";
+  if (!in.loaded.ok()) std::cerr << "reel: note: the draft has errors; `reel validate " << a.path << "` lists them\n";
   return kExitOk;
 }
 
@@ -119,7 +123,8 @@ void add_draft_commands(CLI::App& app, Commands& commands) {
 
   auto* captions = app.add_subcommand("captions", "Write the draft's captions (its text tracks) as SubRip or WebVTT");
   captions->add_option("draft", args->path, "the draft JSON file, or - for standard input")->required();
-  captions->add_option("-o,--output", args->out, "OUT.srt or OUT.vtt (by extension; default: SubRip on standard output)");
+  captions->add_option("-o,--output", args->out,
+                       "OUT.srt or OUT.vtt (by extension; default: SubRip on standard output)");
   commands.add(captions, [args] { return run_captions(*args); });
 }
 

@@ -123,18 +123,21 @@ void add_make_commands(CLI::App& app, Commands& commands) {
   auto* sub = app.add_subcommand("make", "Make a video from photos or clips (and music) in one of three styles");
   sub->add_option("media", a->media, "photos or clips, in any order (capture time orders them)")->required();
   sub->add_option("--music", a->music, "background music (mp3, wav, m4a, ogg, opus, flac)");
-  sub->add_option("--style", a->style, "slideshow (calm, 4 s a photo), promo (30 s, text, logo end card), highlight (fast, cut on the beat)")
+  sub->add_option("--style", a->style,
+                  "slideshow (calm, 4 s a photo), promo (30 s, text, logo end card), highlight (fast, cut on the beat)")
       ->check(CLI::IsMember({"slideshow", "promo", "highlight"}));
   sub->add_option("--prompt", a->prompt, "words for the text overlays");
   sub->add_option("--title", a->title, "a title at the start");
-  sub->add_option("--aspect", a->aspect, "16:9, 9:16, 1:1 or 4:5")->check(CLI::IsMember({"16:9", "9:16", "1:1", "4:5"}));
+  sub->add_option("--aspect", a->aspect, "16:9, 9:16, 1:1 or 4:5")
+      ->check(CLI::IsMember({"16:9", "9:16", "1:1", "4:5"}));
   sub->add_option("--duration", a->duration, "the video's length, e.g. 30s or 1m30s");
   sub->add_option("-o,--output", a->out, "the MP4 to write (default video.mp4)");
   sub->add_option("--draft-out", a->draft_out, "also write the draft here, to edit, preview and export later");
   sub->add_flag("--preview", a->preview,
                 "render with the preview preset (fast, long side " +
                     std::to_string(engine::preset_defaults(engine::Preset::Preview).long_side) + ")");
-  sub->add_option("--progress", a->progress, "progress display: auto, json, none")->check(CLI::IsMember({"auto", "json", "none"}));
+  sub->add_option("--progress", a->progress, "progress display: auto, json, none")
+      ->check(CLI::IsMember({"auto", "json", "none"}));
   commands.add(sub, [a] { return run_make(*a); });
 }
 

@@ -193,9 +193,10 @@ void add_render_commands(CLI::App& app, Commands& commands) {
   add_common(render, *render_args);
   add_encode(render, *render_args);
   render->add_option("-o,--output", render_args->out, "the MP4 to write")->required();
-  render->add_option("--preset", render_args->preset,
-                     "final (" + preset_text(engine::Preset::Final) + ") or preview (" +
-                         preset_text(engine::Preset::Preview) + ")")
+  render
+      ->add_option("--preset", render_args->preset,
+                   "final (" + preset_text(engine::Preset::Final) + ") or preview (" +
+                       preset_text(engine::Preset::Preview) + ")")
       ->check(CLI::IsMember({"final", "preview"}));
   commands.add(render, [render_args] { return run_render(*render_args, false); });
 

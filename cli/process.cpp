@@ -46,7 +46,9 @@ void require_writable_output(const std::string& out) {
   // The output replaces what is there by a rename: never a device, a FIFO or a socket.
   if (fs::exists(st) && !fs::is_regular_file(st))
     throw UsageError("cannot write " + out + ": it is " +
-                     (fs::is_fifo(st) ? "a FIFO" : fs::is_socket(st) ? "a socket" : "a device") +
+                     (fs::is_fifo(st)     ? "a FIFO"
+                      : fs::is_socket(st) ? "a socket"
+                                          : "a device") +
                      ", not a file; name a file");
   if (!fs::is_directory(folder, ec))
     throw UsageError("cannot write " + out + ": the folder " + folder.string() +
@@ -63,20 +65,26 @@ void require_not_an_input(const std::string& out, const std::vector<std::string>
     struct stat i {};
     if (in.empty() || in == "-" || ::stat(in.c_str(), &i) != 0) continue;
     if (i.st_dev == o.st_dev && i.st_ino == o.st_ino)
-      throw UsageError("cannot write " + out + ": it is " + (in == out ? std::string("one of this command's inputs")
-                                                                         : "the same file as the input " + in) +
+      throw UsageError("cannot write " + out + ": it is " +
+                       (in == out ? std::string("one of this command's inputs") : "the same file as the input " + in) +
                        "; choose another output (nothing was written)");
   }
 }
 
 int exit_code_of(base::Fault fault) {
   switch (fault) {
-    case base::Fault::Input: return kExitBadInput;
-    case base::Fault::Usage: return kExitUsage;
-    case base::Fault::Environment: return kExitSystem;
-    case base::Fault::Cancelled: return kExitCancelled;
-    case base::Fault::Remote: return kExitCloud;
-    case base::Fault::Bug: break;
+    case base::Fault::Input:
+      return kExitBadInput;
+    case base::Fault::Usage:
+      return kExitUsage;
+    case base::Fault::Environment:
+      return kExitSystem;
+    case base::Fault::Cancelled:
+      return kExitCancelled;
+    case base::Fault::Remote:
+      return kExitCloud;
+    case base::Fault::Bug:
+      break;
   }
   return kExitInternal;
 }

@@ -37,9 +37,9 @@ void require_writable_output(const std::string& out);
 /// The bounds of the options every command shares (docs/cli.md, "Limits"): beyond them a value
 /// is refused with exit 2 before anything runs, never overflowed or clamped in silence.
 constexpr int kMaxThreads = 256;
-constexpr double kMaxFileMb = 100000;      // 100 GB
-constexpr double kMaxMegapixels = 10000;   // 10 gigapixels
-constexpr double kMaxSeconds = 864000;     // --from, --to, --at, --max-duration: ten days
+constexpr double kMaxFileMb = 100000;     // 100 GB
+constexpr double kMaxMegapixels = 10000;  // 10 gigapixels
+constexpr double kMaxSeconds = 864000;    // --from, --to, --at, --max-duration: ten days
 
 /// Throws UsageError when `out` is the same file as one of `inputs` — by identity (device and
 /// inode), so a symlink, "./x" or a hard link is caught as well as the same spelling — before

@@ -33,9 +33,12 @@ namespace {
 // "2 h 05 min", "12 min 30 s", "42.0 s".
 std::string length_text(double s) {
   char buf[48];
-  if (s >= 3600) std::snprintf(buf, sizeof buf, "%d h %02d min", int(s / 3600), int(std::fmod(s, 3600) / 60));
-  else if (s >= 60) std::snprintf(buf, sizeof buf, "%d min %02d s", int(s / 60), int(std::fmod(s, 60)));
-  else std::snprintf(buf, sizeof buf, "%.1f s", s);
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%d h %02d min", int(s / 3600), int(std::fmod(s, 3600) / 60));
+  else if (s >= 60)
+    std::snprintf(buf, sizeof buf, "%d min %02d s", int(s / 60), int(std::fmod(s, 60)));
+  else
+    std::snprintf(buf, sizeof buf, "%.1f s", s);
   return buf;
 }
 
@@ -57,8 +60,10 @@ void check_length(const draft::Draft& draft, const engine::RenderOptions& option
   const double bytes =
       (double(shape.frames) * shape.width * shape.height * kBitsPerPixel + seconds * kAudioBitsPerSecond) / 8;
   char size[32];
-  if (bytes >= 1e9) std::snprintf(size, sizeof size, "%.1f GB", bytes / 1e9);
-  else std::snprintf(size, sizeof size, "%.0f MB", bytes / 1e6);
+  if (bytes >= 1e9)
+    std::snprintf(size, sizeof size, "%.1f GB", bytes / 1e9);
+  else
+    std::snprintf(size, sizeof size, "%.0f MB", bytes / 1e6);
   std::cerr << "reel: note: this render is " << length_text(seconds) << " long (" << shape.frames << " frames at "
             << shape.width << "x" << shape.height << "): expect a file of about " << size
             << "; --max-duration refuses renders longer than you want\n";

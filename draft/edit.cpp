@@ -1,26 +1,25 @@
 #include "draft/edit.h"
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "draft/keys.h"
 #include "draft/names.h"
-#include <algorithm>
-#include <cmath>
 
 namespace reel::draft {
 
 namespace {
 
-Json& at_pointer(Draft& draft, const std::string& pointer) {
-  return draft.json.at(Json::json_pointer(pointer));
-}
+Json& at_pointer(Draft& draft, const std::string& pointer) { return draft.json.at(Json::json_pointer(pointer)); }
 
 Json& segment_json(Draft& draft, size_t track, size_t seg) {
   if (track >= draft.tracks.size() || seg >= draft.tracks[track].segments.size())
     throw std::out_of_range("no segment " + std::to_string(seg) + " on track " + std::to_string(track));
   Json& obj = at_pointer(draft, draft.tracks[track].segments[seg].pointer);
   if (!obj.is_object())
-    throw std::invalid_argument("the segment at " + draft.tracks[track].segments[seg].pointer + " is not a JSON object");
+    throw std::invalid_argument("the segment at " + draft.tracks[track].segments[seg].pointer +
+                                " is not a JSON object");
   return obj;
 }
 
@@ -75,9 +74,7 @@ void set_draft_meta(Draft& draft, const std::string& key, Json value) {
 
 namespace reel::draft {
 
-std::string key_name(const Draft& draft, Key k) {
-  return std::string(draft.long_keys ? long_name(k) : short_name(k));
-}
+std::string key_name(const Draft& draft, Key k) { return std::string(draft.long_keys ? long_name(k) : short_name(k)); }
 
 namespace {
 
@@ -100,7 +97,8 @@ Json& segments_json(Draft& draft, size_t track) {
     set_key(draft, t, Key::Segments, Json::array());
     sg = find_key(t, Key::Segments);
   }
-  if (!sg->is_array()) throw std::invalid_argument("the segments of track " + std::to_string(track) + " are not a list");
+  if (!sg->is_array())
+    throw std::invalid_argument("the segments of track " + std::to_string(track) + " are not a list");
   return *sg;
 }
 
@@ -155,8 +153,11 @@ void set_aspect(Draft& draft, const std::string& aspect) {
   Json& m = metadata_of(draft, draft.json);
   if (m.contains("width") && m.contains("height")) {
     int short_side = std::min(draft.canvas.width, draft.canvas.height);
-    std::string res = short_side >= 2160 ? "2160p" : short_side >= 1080 ? "1080p" : short_side >= 720 ? "720p"
-                    : short_side >= 540 ? "540p" : "360p";
+    std::string res = short_side >= 2160   ? "2160p"
+                      : short_side >= 1080 ? "1080p"
+                      : short_side >= 720  ? "720p"
+                      : short_side >= 540  ? "540p"
+                                           : "360p";
     auto [w, h] = canvas_for_aspect(aspect, res);
     m["width"] = w;
     m["height"] = h;
@@ -176,7 +177,8 @@ void scale_timeline(Draft& draft, double factor) {
       set_key(draft, obj, Key::Duration, std::max<int64_t>(1, scaled(seg.duration_ms, factor)));
     }
   }
-  if (draft.declared_duration_ms) set_key(draft, draft.json, Key::Duration, scaled(*draft.declared_duration_ms, factor));
+  if (draft.declared_duration_ms)
+    set_key(draft, draft.json, Key::Duration, scaled(*draft.declared_duration_ms, factor));
   refresh(draft);
 }
 

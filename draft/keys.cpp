@@ -8,14 +8,22 @@ struct Names {
 };
 Names names(Key k) {
   switch (k) {
-    case Key::Tracks: return {"t", "tracks"};
-    case Key::TrackType: return {"tt", "track_type"};
-    case Key::Segments: return {"sg", "segments"};
-    case Key::Duration: return {"d", "duration"};
-    case Key::Metadata: return {"m", "metadata"};
-    case Key::Start: return {"s", "start"};
-    case Key::Source: return {"src", "source"};
-    case Key::SourceIn: return {"in", "source_in"};
+    case Key::Tracks:
+      return {"t", "tracks"};
+    case Key::TrackType:
+      return {"tt", "track_type"};
+    case Key::Segments:
+      return {"sg", "segments"};
+    case Key::Duration:
+      return {"d", "duration"};
+    case Key::Metadata:
+      return {"m", "metadata"};
+    case Key::Start:
+      return {"s", "start"};
+    case Key::Source:
+      return {"src", "source"};
+    case Key::SourceIn:
+      return {"in", "source_in"};
   }
   return {"", ""};
 }

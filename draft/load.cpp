@@ -20,9 +20,12 @@ constexpr int64_t kMaxMs = 10'000'000'000;
 std::string escape_token(std::string_view key) {
   std::string out;
   for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -32,15 +35,22 @@ std::string child(const std::string& ptr, size_t index) { return ptr + "/" + std
 
 std::string type_name(const Json& v) {
   switch (v.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::boolean: return "true/false";
-    case Json::value_t::string: return "a string";
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::boolean:
+      return "true/false";
+    case Json::value_t::string:
+      return "a string";
     case Json::value_t::number_integer:
     case Json::value_t::number_unsigned:
-    case Json::value_t::number_float: return "a number";
-    case Json::value_t::object: return "an object";
-    case Json::value_t::array: return "a list";
-    default: return "something else";
+    case Json::value_t::number_float:
+      return "a number";
+    case Json::value_t::object:
+      return "an object";
+    case Json::value_t::array:
+      return "a list";
+    default:
+      return "something else";
   }
 }
 
@@ -62,8 +72,8 @@ class Loader {
     for (Key k : aliased) {
       std::string s(short_name(k)), l(long_name(k));
       if (obj.contains(s) && obj.contains(l))
-        error(child(ptr, l), "both " + in_quotes(s) + " and " + in_quotes(l) + " are given; keep one (the " + in_quotes(s) +
-                                 " value is used)");
+        error(child(ptr, l), "both " + in_quotes(s) + " and " + in_quotes(l) + " are given; keep one (the " +
+                                 in_quotes(s) + " value is used)");
     }
     for (auto it = obj.begin(); it != obj.end(); ++it) {
       const std::string& key = it.key();
@@ -141,7 +151,8 @@ class Loader {
     auto s = string_at(v, ptr, "a colour like \"#FFFFFF\"");
     if (!s) return std::nullopt;
     auto c = parse_color(*s);
-    if (!c) error(ptr, "colour " + in_quotes(*s) + " is not #RRGGBB or #RRGGBBAA (for example \"#FFFFFF\" or \"#00000099\")");
+    if (!c)
+      error(ptr, "colour " + in_quotes(*s) + " is not #RRGGBB or #RRGGBBAA (for example \"#FFFFFF\" or \"#00000099\")");
     return c;
   }
 
@@ -182,9 +193,7 @@ class Loader {
   }
 
  private:
-  void add(const std::string& ptr, Severity s, std::string msg) {
-    problems_.push_back({ptr, s, std::move(msg)});
-  }
+  void add(const std::string& ptr, Severity s, std::string msg) { problems_.push_back({ptr, s, std::move(msg)}); }
   std::vector<Problem>& problems_;
 };
 
@@ -200,13 +209,18 @@ FocusPoint read_focus(Loader& L, const Json* v, const std::string& ptr) {
   L.check_keys(*v, ptr, {"x", "y", "z"}, {}, "a Ken Burns point");
   for (auto [key, field] : {std::pair{"x", &p.x}, std::pair{"y", &p.y}}) {
     if (auto d = L.number_at(L.get(*v, key), child(ptr, key), "a position from 0 to 1")) {
-      if (*d < 0 || *d > 1) L.error(child(ptr, key), std::string(key) + " must be from 0 to 1 (a fraction of the photo), not " + L.get(*v, key)->dump());
-      else *field = *d;
+      if (*d < 0 || *d > 1)
+        L.error(child(ptr, key),
+                std::string(key) + " must be from 0 to 1 (a fraction of the photo), not " + L.get(*v, key)->dump());
+      else
+        *field = *d;
     }
   }
   if (auto z = L.number_at(L.get(*v, "z"), child(ptr, "z"), "a zoom")) {
-    if (*z < 1 || *z > 10) L.error(child(ptr, "z"), "zoom z must be from 1 (the whole fitted photo) to 10, not " + L.get(*v, "z")->dump());
-    else p.zoom = *z;
+    if (*z < 1 || *z > 10)
+      L.error(child(ptr, "z"), "zoom z must be from 1 (the whole fitted photo) to 10, not " + L.get(*v, "z")->dump());
+    else
+      p.zoom = *z;
   }
   return p;
 }
@@ -220,7 +234,8 @@ KenBurns read_ken_burns(Loader& L, const Json* v, const std::string& ptr) {
     return kb;
   }
   if (!v->is_object()) {
-    L.error(ptr, "Ken Burns must be a preset name such as \"in\" or an object with from/to points, not " + type_name(*v));
+    L.error(ptr,
+            "Ken Burns must be a preset name such as \"in\" or an object with from/to points, not " + type_name(*v));
     return kb;
   }
   L.check_keys(*v, ptr, {"from", "to", "ease"}, {}, "Ken Burns");
@@ -282,16 +297,21 @@ TextPosition read_position(Loader& L, const Json* v, const std::string& ptr) {
     pos.anchor.reset();
     for (auto [key, field] : {std::pair{"x", &pos.x}, std::pair{"y", &pos.y}}) {
       if (auto d = L.number_at(L.get(*v, key), child(ptr, key), "a position from 0 to 1")) {
-        if (*d < 0 || *d > 1) L.error(child(ptr, key), std::string(key) + " must be from 0 to 1 (a fraction of the frame), not " + L.get(*v, key)->dump());
-        else *field = *d;
+        if (*d < 0 || *d > 1)
+          L.error(child(ptr, key),
+                  std::string(key) + " must be from 0 to 1 (a fraction of the frame), not " + L.get(*v, key)->dump());
+        else
+          *field = *d;
       }
     }
     return pos;
   }
   if (v->is_string()) {
-    if (auto a = anchor_from_name(v->get<std::string>())) pos.anchor = *a;
-    else L.error(ptr, unknown_name_message("text position", v->get<std::string>(), anchor_names()) +
-                          " (or give {\"x\": 0.5, \"y\": 0.9})");
+    if (auto a = anchor_from_name(v->get<std::string>()))
+      pos.anchor = *a;
+    else
+      L.error(ptr, unknown_name_message("text position", v->get<std::string>(), anchor_names()) +
+                       " (or give {\"x\": 0.5, \"y\": 0.9})");
     return pos;
   }
   L.error(ptr, "a text position must be a name such as \"bottom\" or {\"x\": .., \"y\": ..}, not " + type_name(*v));
@@ -308,33 +328,47 @@ void read_text_meta(Loader& L, const Json& m, const std::string& ptr, Segment& s
     if (!st->is_object()) {
       L.error(sp, "style must be an object such as {\"size\": 0.08, \"color\": \"#FFFFFF\"}, not " + type_name(*st));
     } else {
-      L.check_keys(*st, sp, {"font", "size", "color", "stroke", "shadow", "box", "pos", "align", "max_width"}, {}, "a text style");
+      L.check_keys(*st, sp, {"font", "size", "color", "stroke", "shadow", "box", "pos", "align", "max_width"}, {},
+                   "a text style");
       if (auto s = L.string_at(L.get(*st, "font"), child(sp, "font"), "a font family or file")) style.font = *s;
       if (auto s = L.number_at(L.get(*st, "size"), child(sp, "size"), "a fraction of the frame height")) {
-        if (*s <= 0 || *s > 1) L.error(child(sp, "size"), "text size is a fraction of the frame height, more than 0 and at most 1 (0.08 is a title), not " + L.get(*st, "size")->dump());
-        else style.size = *s;
+        if (*s <= 0 || *s > 1)
+          L.error(child(sp, "size"),
+                  "text size is a fraction of the frame height, more than 0 and at most 1 (0.08 is a title), not " +
+                      L.get(*st, "size")->dump());
+        else
+          style.size = *s;
       }
       if (auto c = L.color_at(L.get(*st, "color"), child(sp, "color"))) style.color = *c;
       if (auto c = L.color_at(L.get(*st, "stroke"), child(sp, "stroke"))) style.stroke = *c;
       if (auto c = L.color_at(L.get(*st, "shadow"), child(sp, "shadow"))) style.shadow = *c;
       if (auto c = L.color_at(L.get(*st, "box"), child(sp, "box"))) style.box = *c;
       style.position = read_position(L, L.get(*st, "pos"), child(sp, "pos"));
-      if (auto a = L.name_at(L.get(*st, "align"), child(sp, "align"), "alignment", align_names())) style.align = *align_from_name(*a);
+      if (auto a = L.name_at(L.get(*st, "align"), child(sp, "align"), "alignment", align_names()))
+        style.align = *align_from_name(*a);
       if (auto w = L.number_at(L.get(*st, "max_width"), child(sp, "max_width"), "a fraction of the frame width")) {
-        if (*w <= 0 || *w > 1) L.error(child(sp, "max_width"), "max_width is a fraction of the frame width, more than 0 and at most 1, not " + L.get(*st, "max_width")->dump());
-        else style.max_width = *w;
+        if (*w <= 0 || *w > 1)
+          L.error(child(sp, "max_width"),
+                  "max_width is a fraction of the frame width, more than 0 and at most 1, not " +
+                      L.get(*st, "max_width")->dump());
+        else
+          style.max_width = *w;
       }
     }
   }
   if (const Json* an = L.get(m, "anim")) {
     std::string ap = child(ptr, "anim");
     if (!an->is_object()) {
-      L.error(ap, "anim must be an object such as {\"in\": \"fade\", \"out\": \"fade\", \"d\": 500}, not " + type_name(*an));
+      L.error(ap, "anim must be an object such as {\"in\": \"fade\", \"out\": \"fade\", \"d\": 500}, not " +
+                      type_name(*an));
     } else {
       L.check_keys(*an, ap, {"in", "out"}, {Key::Duration}, "a text animation");
-      if (auto n = L.name_at(L.get(*an, "in"), child(ap, "in"), "entrance animation", anim_in_names())) seg.text.anim.in = *anim_in_from_name(*n);
-      if (auto n = L.name_at(L.get(*an, "out"), child(ap, "out"), "exit animation", anim_out_names())) seg.text.anim.out = *anim_out_from_name(*n);
-      if (auto d = L.ms_at(find_key(*an, Key::Duration), L.key_ptr(*an, ap, Key::Duration), "animation length", true)) seg.text.anim.duration_ms = *d;
+      if (auto n = L.name_at(L.get(*an, "in"), child(ap, "in"), "entrance animation", anim_in_names()))
+        seg.text.anim.in = *anim_in_from_name(*n);
+      if (auto n = L.name_at(L.get(*an, "out"), child(ap, "out"), "exit animation", anim_out_names()))
+        seg.text.anim.out = *anim_out_from_name(*n);
+      if (auto d = L.ms_at(find_key(*an, Key::Duration), L.key_ptr(*an, ap, Key::Duration), "animation length", true))
+        seg.text.anim.duration_ms = *d;
     }
   }
 }
@@ -345,7 +379,8 @@ Segment read_segment(Loader& L, const Json& v, const std::string& ptr, TrackKind
   Segment seg;
   seg.pointer = ptr;
   if (!v.is_object()) {
-    L.error(ptr, "a segment must be an object such as {\"s\": 0, \"d\": 3000, \"src\": \"photo.jpg\"}, not " + type_name(v));
+    L.error(ptr,
+            "a segment must be an object such as {\"s\": 0, \"d\": 3000, \"src\": \"photo.jpg\"}, not " + type_name(v));
     return seg;
   }
   L.check_keys(v, ptr, {"id"}, {Key::Start, Key::Duration, Key::Source, Key::SourceIn, Key::Metadata}, "a segment");
@@ -356,8 +391,10 @@ Segment read_segment(Loader& L, const Json& v, const std::string& ptr, TrackKind
   } else {
     L.error(ptr, "a segment needs a length d in milliseconds, such as \"d\": 3000");
   }
-  if (auto s = L.string_at(find_key(v, Key::Source), L.key_ptr(v, ptr, Key::Source), "a media path or URL")) seg.source = *s;
-  if (auto in = L.ms_at(find_key(v, Key::SourceIn), L.key_ptr(v, ptr, Key::SourceIn), "source offset", false)) seg.source_in_ms = *in;
+  if (auto s = L.string_at(find_key(v, Key::Source), L.key_ptr(v, ptr, Key::Source), "a media path or URL"))
+    seg.source = *s;
+  if (auto in = L.ms_at(find_key(v, Key::SourceIn), L.key_ptr(v, ptr, Key::SourceIn), "source offset", false))
+    seg.source_in_ms = *in;
 
   const Json* m = find_key(v, Key::Metadata);
   std::string mp = L.key_ptr(v, ptr, Key::Metadata);
@@ -368,19 +405,28 @@ Segment read_segment(Loader& L, const Json& v, const std::string& ptr, TrackKind
   if (m) {
     if (auto n = L.string_at(L.get(*m, "name"), child(mp, "name"), "a label")) seg.name = *n;
     switch (kind) {
-      case TrackKind::Video: read_video_meta(L, *m, mp, seg); break;
-      case TrackKind::Audio: read_audio_meta(L, *m, mp, seg); break;
-      case TrackKind::Text: read_text_meta(L, *m, mp, seg); break;
-      case TrackKind::Other: break;
+      case TrackKind::Video:
+        read_video_meta(L, *m, mp, seg);
+        break;
+      case TrackKind::Audio:
+        read_audio_meta(L, *m, mp, seg);
+        break;
+      case TrackKind::Text:
+        read_text_meta(L, *m, mp, seg);
+        break;
+      case TrackKind::Other:
+        break;
     }
   }
   if ((kind == TrackKind::Video || kind == TrackKind::Audio) && seg.source.empty() &&
       !(find_key(v, Key::Source) && !find_key(v, Key::Source)->is_string())) {
-    L.error(ptr, std::string(kind == TrackKind::Video ? "a video segment needs a source: give \"src\" a photo or clip path or URL"
-                                                      : "an audio segment needs a source: give \"src\" a sound file path or URL"));
+    L.error(ptr, std::string(kind == TrackKind::Video
+                                 ? "a video segment needs a source: give \"src\" a photo or clip path or URL"
+                                 : "an audio segment needs a source: give \"src\" a sound file path or URL"));
   }
   if (kind == TrackKind::Text && seg.text.text.empty() && !(m && m->contains("text") && !(*m)["text"].is_string())) {
-    L.error(ptr, "a text segment needs words: give its metadata \"text\", such as \"m\": {\"text\": \"Summer in Lisbon\"}");
+    L.error(ptr,
+            "a text segment needs words: give its metadata \"text\", such as \"m\": {\"text\": \"Summer in Lisbon\"}");
   }
   return seg;
 }
@@ -403,10 +449,13 @@ Track read_track(Loader& L, const Json& v, const std::string& ptr) {
     track.kind = TrackKind::Other;
   } else {
     track.type = tt->is_number_unsigned() && tt->get<uint64_t>() > INT64_MAX ? -1 : tt->get<int64_t>();
-    track.kind = track.type == 0 ? TrackKind::Video : track.type == 1 ? TrackKind::Audio
-               : track.type == 7 ? TrackKind::Text : TrackKind::Other;
+    track.kind = track.type == 0   ? TrackKind::Video
+                 : track.type == 1 ? TrackKind::Audio
+                 : track.type == 7 ? TrackKind::Text
+                                   : TrackKind::Other;
     if (track.kind == TrackKind::Other)
-      L.notice(tt_ptr, "track type " + tt->dump() + " is not one reel draws; it is kept as is and passed on to the cloud");
+      L.notice(tt_ptr,
+               "track type " + tt->dump() + " is not one reel draws; it is kept as is and passed on to the cloud");
   }
   bool known = track.kind != TrackKind::Other;
   if (known) L.check_keys(v, ptr, {}, {Key::TrackType, Key::Segments, Key::Metadata}, "a track");
@@ -470,9 +519,12 @@ void read_canvas(Loader& L, const Json& m, const std::string& mp, Draft& draft) 
 
   if (const Json* fps = L.get(m, "fps")) {
     std::optional<Rational> r;
-    if (fps->is_number()) r = fps_from_double(fps->get<double>());
-    else if (fps->is_string()) r = fps_from_text(fps->get<std::string>());
-    else L.error(child(mp, "fps"), "fps must be a number such as 30 or 29.97, not " + type_name(*fps));
+    if (fps->is_number())
+      r = fps_from_double(fps->get<double>());
+    else if (fps->is_string())
+      r = fps_from_text(fps->get<std::string>());
+    else
+      L.error(child(mp, "fps"), "fps must be a number such as 30 or 29.97, not " + type_name(*fps));
     if ((fps->is_number() || fps->is_string()) && (!r || r->value() < 1 || r->value() > kMaxFps)) {
       L.error(child(mp, "fps"), "fps " + fps->dump() + " is out of range; use 1 to " + std::to_string(kMaxFps) +
                                     " (24, 25, 29.97, 30 and 60 are usual)");
@@ -501,7 +553,8 @@ LoadResult load_draft(Json json) {
   if (const Json* m = find_key(root, Key::Metadata)) {
     std::string mp = L.key_ptr(root, "", Key::Metadata);
     if (!m->is_object()) {
-      L.error(mp, "metadata must be an object such as {\"title\": \"..\", \"width\": 1920, \"height\": 1080}, not " + type_name(*m));
+      L.error(mp, "metadata must be an object such as {\"title\": \"..\", \"width\": 1920, \"height\": 1080}, not " +
+                      type_name(*m));
     } else {
       L.check_keys(*m, mp, {"title", "width", "height", "ar", "res", "fps", "bg"}, {}, "the draft's metadata");
       if (auto t = L.string_at(L.get(*m, "title"), child(mp, "title"), "a title")) draft.title = *t;

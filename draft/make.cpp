@@ -39,15 +39,16 @@ Json text_track(const char* kind) { return {{"tt", 7}, {"m", {{"kind", kind}}}, 
 Json text_segment(int64_t s, int64_t d, const std::string& text, const char* kind, const char* pos, double size,
                   const char* anim_in) {
   Json style = {{"pos", pos}, {"size", size}, {"color", "#FFFFFF"}, {"shadow", "#00000099"}};
-  return {{"s", s}, {"d", d},
-          {"m", {{"text", text}, {"kind", kind}, {"style", style}, {"anim", {{"in", anim_in}, {"out", "fade"}, {"d", 400}}}}}};
+  return {
+      {"s", s},
+      {"d", d},
+      {"m",
+       {{"text", text}, {"kind", kind}, {"style", style}, {"anim", {{"in", anim_in}, {"out", "fade"}, {"d", 400}}}}}};
 }
 
 }  // namespace
 
-bool is_logo(const MediaItem& item) {
-  return lower(base_name(item.reference)).rfind("logo", 0) == 0 || item.has_alpha;
-}
+bool is_logo(const MediaItem& item) { return lower(base_name(item.reference)).rfind("logo", 0) == 0 || item.has_alpha; }
 
 std::vector<MediaItem> ordered_media(const std::vector<MediaItem>& media) {
   std::vector<MediaItem> out = media;
@@ -61,9 +62,11 @@ std::vector<MediaItem> ordered_media(const std::vector<MediaItem>& media) {
   return out;
 }
 
-std::vector<int64_t> cuts_on_beats(size_t count, int64_t total_ms, const std::vector<int64_t>& beats_ms, int64_t min_gap_ms) {
+std::vector<int64_t> cuts_on_beats(size_t count, int64_t total_ms, const std::vector<int64_t>& beats_ms,
+                                   int64_t min_gap_ms) {
   std::vector<int64_t> cuts(count + 1);
-  for (size_t i = 0; i <= count; ++i) cuts[i] = static_cast<int64_t>(std::llround(static_cast<double>(total_ms) * i / count));
+  for (size_t i = 0; i <= count; ++i)
+    cuts[i] = static_cast<int64_t>(std::llround(static_cast<double>(total_ms) * i / count));
   if (beats_ms.empty() || count < 2) return cuts;
   // Each inner cut goes to the beat nearest its even spacing that keeps the order and the gap.
   for (size_t i = 1; i < count; ++i) {
@@ -72,8 +75,10 @@ std::vector<int64_t> cuts_on_beats(size_t count, int64_t total_ms, const std::ve
     int64_t best = -1;
     for (int64_t b : beats_ms)
       if (b >= lo && b <= hi && (best < 0 || std::llabs(b - cuts[i]) < std::llabs(best - cuts[i]))) best = b;
-    if (best >= 0) cuts[i] = best;
-    else cuts[i] = std::clamp(cuts[i], lo, hi);
+    if (best >= 0)
+      cuts[i] = best;
+    else
+      cuts[i] = std::clamp(cuts[i], lo, hi);
   }
   return cuts;
 }
@@ -90,7 +95,8 @@ Json make_draft(const MakeRequest& req) {
   int64_t total = req.duration_ms.value_or(req.style == Style::Promo ? 30000 : static_cast<int64_t>(n) * spec.photo_ms);
   const int64_t min_ms = 500;
   if (total < static_cast<int64_t>(n) * min_ms)
-    throw std::invalid_argument("the video would give each of the " + std::to_string(n) + " photos less than half a second; make it at least " +
+    throw std::invalid_argument("the video would give each of the " + std::to_string(n) +
+                                " photos less than half a second; make it at least " +
                                 seconds_text(static_cast<int64_t>(n) * min_ms) + " s long or use fewer photos");
 
   // Cuts: on the music's beats for a highlight reel, evenly spaced otherwise.
@@ -100,7 +106,8 @@ Json make_draft(const MakeRequest& req) {
 
   auto [w, h] = canvas_for_aspect(req.aspect, "1080p");
   Json draft = {{"m", {{"title", req.title}, {"width", w}, {"height", h}, {"fps", req.fps}, {"bg", "#000000"}}},
-                {"d", total}, {"t", Json::array()}};
+                {"d", total},
+                {"t", Json::array()}};
   Json video = {{"tt", 0}, {"m", {{"name", std::string(spec.name)}}}, {"sg", Json::array()}};
   for (size_t i = 0; i < n; ++i) {
     const MediaItem& item = media[i];
@@ -126,9 +133,13 @@ Json make_draft(const MakeRequest& req) {
   draft["t"].push_back(std::move(video));
 
   if (!req.music.empty()) {
-    Json m = {{"name", caption_from(req.music)}, {"vol", spec.music_volume}, {"fi", spec.music_fade_in_ms},
-              {"fo", std::min<int64_t>(spec.music_fade_out_ms, total / 2)}, {"loop", req.music_ms > 0 && req.music_ms < total}};
-    draft["t"].push_back({{"tt", 1}, {"m", {{"name", "BGM"}}},
+    Json m = {{"name", caption_from(req.music)},
+              {"vol", spec.music_volume},
+              {"fi", spec.music_fade_in_ms},
+              {"fo", std::min<int64_t>(spec.music_fade_out_ms, total / 2)},
+              {"loop", req.music_ms > 0 && req.music_ms < total}};
+    draft["t"].push_back({{"tt", 1},
+                          {"m", {{"name", "BGM"}}},
                           {"sg", Json::array({{{"s", 0}, {"d", total}, {"src", req.music}, {"m", m}}})}});
   }
 

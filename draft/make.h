@@ -17,8 +17,8 @@ struct MediaItem {
   int width = 0, height = 0;           // upright, after EXIF orientation
   std::optional<int64_t> captured_at;  // EXIF capture time, seconds since the epoch
   bool is_clip = false;
-  int64_t clip_ms = 0;                 // a clip's length
-  bool has_alpha = false;              // a PNG with transparency (a logo)
+  int64_t clip_ms = 0;     // a clip's length
+  bool has_alpha = false;  // a PNG with transparency (a logo)
 };
 
 struct MakeRequest {
@@ -46,6 +46,7 @@ bool is_logo(const MediaItem& item);
 /// Cut times for `count` segments over `total_ms`, each moved to the nearest beat while the
 /// cuts stay in order and at least `min_gap_ms` apart. Returns count + 1 times (0 and the end
 /// included).
-std::vector<int64_t> cuts_on_beats(size_t count, int64_t total_ms, const std::vector<int64_t>& beats_ms, int64_t min_gap_ms);
+std::vector<int64_t> cuts_on_beats(size_t count, int64_t total_ms, const std::vector<int64_t>& beats_ms,
+                                   int64_t min_gap_ms);
 
 }  // namespace reel::draft

@@ -48,8 +48,24 @@ struct KenBurns {
 };
 
 enum class TransitionType {
-  None, Fade, FadeBlack, FadeWhite, Dissolve, WipeLeft, WipeRight, WipeUp, WipeDown,
-  SlideLeft, SlideRight, SlideUp, SlideDown, ZoomIn, CircleOpen, CircleClose, Radial, Pixelize
+  None,
+  Fade,
+  FadeBlack,
+  FadeWhite,
+  Dissolve,
+  WipeLeft,
+  WipeRight,
+  WipeUp,
+  WipeDown,
+  SlideLeft,
+  SlideRight,
+  SlideUp,
+  SlideDown,
+  ZoomIn,
+  CircleOpen,
+  CircleClose,
+  Radial,
+  Pixelize
 };
 
 /// The transition into a segment from the one before it, centred on the cut.
@@ -64,7 +80,7 @@ struct VideoProps {
   std::optional<Transition> transition;
   double volume = 1.0;  // a clip's own sound
   bool mute = false;
-  bool loop = false;    // a clip shorter than its segment repeats instead of holding
+  bool loop = false;  // a clip shorter than its segment repeats instead of holding
 };
 
 struct AudioProps {
@@ -83,8 +99,8 @@ struct TextPosition {
 };
 
 struct TextStyle {
-  std::string font;     // family name or file; empty: the default family
-  double size = 0.06;   // fraction of canvas height
+  std::string font;    // family name or file; empty: the default family
+  double size = 0.06;  // fraction of canvas height
   Color color{255, 255, 255, 255};
   std::optional<Color> stroke, shadow, box;
   TextPosition position;
@@ -114,9 +130,9 @@ struct Segment {
   std::string id;
   int64_t start_ms = 0;
   int64_t duration_ms = 0;
-  std::string source;       // media reference as written; empty for text
+  std::string source;  // media reference as written; empty for text
   int64_t source_in_ms = 0;
-  std::string name;         // m.name
+  std::string name;  // m.name
   VideoProps video;
   AudioProps audio;
   TextProps text;
@@ -127,7 +143,7 @@ struct Track {
   std::string pointer;  // e.g. "/t/1"
   int64_t type = 0;     // the raw tt
   TrackKind kind = TrackKind::Video;
-  std::string name;     // m.name
+  std::string name;        // m.name
   std::string kind_label;  // m.kind, as written
   std::vector<Segment> segments;
 };

@@ -30,28 +30,42 @@ struct NameTable {
 };
 
 const NameTable<KenBurnsPreset>& presets() {
-  static const NameTable<KenBurnsPreset> t{{{"in", KenBurnsPreset::In}, {"out", KenBurnsPreset::Out},
-                                            {"left", KenBurnsPreset::Left}, {"right", KenBurnsPreset::Right},
-                                            {"up", KenBurnsPreset::Up}, {"down", KenBurnsPreset::Down},
-                                            {"auto", KenBurnsPreset::Auto}, {"none", KenBurnsPreset::None}}};
+  static const NameTable<KenBurnsPreset> t{{{"in", KenBurnsPreset::In},
+                                            {"out", KenBurnsPreset::Out},
+                                            {"left", KenBurnsPreset::Left},
+                                            {"right", KenBurnsPreset::Right},
+                                            {"up", KenBurnsPreset::Up},
+                                            {"down", KenBurnsPreset::Down},
+                                            {"auto", KenBurnsPreset::Auto},
+                                            {"none", KenBurnsPreset::None}}};
   return t;
 }
 const NameTable<Ease>& eases() {
-  static const NameTable<Ease> t{{{"linear", Ease::Linear}, {"in", Ease::In}, {"out", Ease::Out}, {"inout", Ease::InOut}}};
+  static const NameTable<Ease> t{
+      {{"linear", Ease::Linear}, {"in", Ease::In}, {"out", Ease::Out}, {"inout", Ease::InOut}}};
   return t;
 }
 const NameTable<Fit>& fits() {
-  static const NameTable<Fit> t{{{"cover", Fit::Cover}, {"contain", Fit::Contain}, {"blur", Fit::Blur}, {"stretch", Fit::Stretch}}};
+  static const NameTable<Fit> t{
+      {{"cover", Fit::Cover}, {"contain", Fit::Contain}, {"blur", Fit::Blur}, {"stretch", Fit::Stretch}}};
   return t;
 }
 // The first name of each anchor is the canonical one; the others are accepted spellings.
 const NameTable<Anchor>& anchors() {
-  static const NameTable<Anchor> t{{{"top-left", Anchor::TopLeft}, {"top", Anchor::Top}, {"top-right", Anchor::TopRight},
-                                    {"left", Anchor::Left}, {"center", Anchor::Center}, {"right", Anchor::Right},
-                                    {"bottom-left", Anchor::BottomLeft}, {"bottom", Anchor::Bottom},
-                                    {"bottom-right", Anchor::BottomRight}, {"top-center", Anchor::Top},
-                                    {"bottom-center", Anchor::Bottom}, {"center-left", Anchor::Left},
-                                    {"center-right", Anchor::Right}, {"middle", Anchor::Center}}};
+  static const NameTable<Anchor> t{{{"top-left", Anchor::TopLeft},
+                                    {"top", Anchor::Top},
+                                    {"top-right", Anchor::TopRight},
+                                    {"left", Anchor::Left},
+                                    {"center", Anchor::Center},
+                                    {"right", Anchor::Right},
+                                    {"bottom-left", Anchor::BottomLeft},
+                                    {"bottom", Anchor::Bottom},
+                                    {"bottom-right", Anchor::BottomRight},
+                                    {"top-center", Anchor::Top},
+                                    {"bottom-center", Anchor::Bottom},
+                                    {"center-left", Anchor::Left},
+                                    {"center-right", Anchor::Right},
+                                    {"middle", Anchor::Center}}};
   return t;
 }
 const NameTable<Align>& aligns() {
@@ -59,8 +73,11 @@ const NameTable<Align>& aligns() {
   return t;
 }
 const NameTable<TextAnimIn>& anims_in() {
-  static const NameTable<TextAnimIn> t{{{"fade", TextAnimIn::Fade}, {"slide-up", TextAnimIn::SlideUp},
-                                        {"pop", TextAnimIn::Pop}, {"type", TextAnimIn::Type}, {"none", TextAnimIn::None}}};
+  static const NameTable<TextAnimIn> t{{{"fade", TextAnimIn::Fade},
+                                        {"slide-up", TextAnimIn::SlideUp},
+                                        {"pop", TextAnimIn::Pop},
+                                        {"type", TextAnimIn::Type},
+                                        {"none", TextAnimIn::None}}};
   return t;
 }
 const NameTable<TextAnimOut>& anims_out() {
@@ -68,13 +85,24 @@ const NameTable<TextAnimOut>& anims_out() {
   return t;
 }
 const NameTable<TransitionType>& transitions() {
-  static const NameTable<TransitionType> t{{
-      {"fade", TransitionType::Fade}, {"fadeblack", TransitionType::FadeBlack}, {"fadewhite", TransitionType::FadeWhite},
-      {"dissolve", TransitionType::Dissolve}, {"wipeleft", TransitionType::WipeLeft}, {"wiperight", TransitionType::WipeRight},
-      {"wipeup", TransitionType::WipeUp}, {"wipedown", TransitionType::WipeDown}, {"slideleft", TransitionType::SlideLeft},
-      {"slideright", TransitionType::SlideRight}, {"slideup", TransitionType::SlideUp}, {"slidedown", TransitionType::SlideDown},
-      {"zoomin", TransitionType::ZoomIn}, {"circleopen", TransitionType::CircleOpen}, {"circleclose", TransitionType::CircleClose},
-      {"radial", TransitionType::Radial}, {"pixelize", TransitionType::Pixelize}, {"none", TransitionType::None}}};
+  static const NameTable<TransitionType> t{{{"fade", TransitionType::Fade},
+                                            {"fadeblack", TransitionType::FadeBlack},
+                                            {"fadewhite", TransitionType::FadeWhite},
+                                            {"dissolve", TransitionType::Dissolve},
+                                            {"wipeleft", TransitionType::WipeLeft},
+                                            {"wiperight", TransitionType::WipeRight},
+                                            {"wipeup", TransitionType::WipeUp},
+                                            {"wipedown", TransitionType::WipeDown},
+                                            {"slideleft", TransitionType::SlideLeft},
+                                            {"slideright", TransitionType::SlideRight},
+                                            {"slideup", TransitionType::SlideUp},
+                                            {"slidedown", TransitionType::SlideDown},
+                                            {"zoomin", TransitionType::ZoomIn},
+                                            {"circleopen", TransitionType::CircleOpen},
+                                            {"circleclose", TransitionType::CircleClose},
+                                            {"radial", TransitionType::Radial},
+                                            {"pixelize", TransitionType::Pixelize},
+                                            {"none", TransitionType::None}}};
   return t;
 }
 
@@ -112,14 +140,38 @@ std::string joined(const std::vector<std::string>& names) {
 
 }  // namespace
 
-const std::vector<std::string>& ken_burns_preset_names() { static const auto v = presets().names(); return v; }
-const std::vector<std::string>& ease_names() { static const auto v = eases().names(); return v; }
-const std::vector<std::string>& fit_names() { static const auto v = fits().names(); return v; }
-const std::vector<std::string>& anchor_names() { static const auto v = anchors().names(); return v; }
-const std::vector<std::string>& align_names() { static const auto v = aligns().names(); return v; }
-const std::vector<std::string>& anim_in_names() { static const auto v = anims_in().names(); return v; }
-const std::vector<std::string>& anim_out_names() { static const auto v = anims_out().names(); return v; }
-const std::vector<std::string>& transition_names() { static const auto v = transitions().names(); return v; }
+const std::vector<std::string>& ken_burns_preset_names() {
+  static const auto v = presets().names();
+  return v;
+}
+const std::vector<std::string>& ease_names() {
+  static const auto v = eases().names();
+  return v;
+}
+const std::vector<std::string>& fit_names() {
+  static const auto v = fits().names();
+  return v;
+}
+const std::vector<std::string>& anchor_names() {
+  static const auto v = anchors().names();
+  return v;
+}
+const std::vector<std::string>& align_names() {
+  static const auto v = aligns().names();
+  return v;
+}
+const std::vector<std::string>& anim_in_names() {
+  static const auto v = anims_in().names();
+  return v;
+}
+const std::vector<std::string>& anim_out_names() {
+  static const auto v = anims_out().names();
+  return v;
+}
+const std::vector<std::string>& transition_names() {
+  static const auto v = transitions().names();
+  return v;
+}
 const std::vector<std::string>& text_kind_names() {
   static const std::vector<std::string> v{"title", "subtitle", "caption", "text"};
   return v;
@@ -152,10 +204,14 @@ std::optional<TransitionType> transition_from_name(std::string_view n) { return 
 
 const char* to_string(TrackKind k) {
   switch (k) {
-    case TrackKind::Video: return "video";
-    case TrackKind::Audio: return "audio";
-    case TrackKind::Text: return "text";
-    case TrackKind::Other: return "other";
+    case TrackKind::Video:
+      return "video";
+    case TrackKind::Audio:
+      return "audio";
+    case TrackKind::Text:
+      return "text";
+    case TrackKind::Other:
+      return "other";
   }
   return "other";
 }

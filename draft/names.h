@@ -41,8 +41,7 @@ std::pair<int, int> canvas_for_aspect(std::string_view aspect, std::string_view 
 /// The valid name closest to `given` by edit distance, when close enough to be a typo.
 std::optional<std::string> nearest_name(std::string_view given, const std::vector<std::string>& names);
 /// `unknown transition "fadee"; did you mean "fade"?` or, with nothing close, the list.
-std::string unknown_name_message(std::string_view what, std::string_view given,
-                                 const std::vector<std::string>& names);
+std::string unknown_name_message(std::string_view what, std::string_view given, const std::vector<std::string>& names);
 
 /// "35%" -> 35; empty when the text is not a plain non-negative percentage.
 std::optional<double> percent_value(std::string_view text);

@@ -1,5 +1,7 @@
 #include "draft/parse.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -7,8 +9,6 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
-#include <sys/stat.h>
-
 #include <unordered_set>
 #include <vector>
 
@@ -64,9 +64,12 @@ void prescan(std::string_view text, std::string_view origin, int max_depth) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
     if (c == '"') {
@@ -84,9 +87,9 @@ void prescan(std::string_view text, std::string_view origin, int max_depth) {
       std::string literal(text.substr(i, end - i));
       double v = std::strtod(literal.c_str(), nullptr);
       if (!std::isfinite(v))
-        throw DraftError(std::string(origin), where(position_of(text, i)),
-                         "the number " + printable(literal.substr(0, 40)) +
-                             " is too large; numbers in a draft must fit a double");
+        throw DraftError(
+            std::string(origin), where(position_of(text, i)),
+            "the number " + printable(literal.substr(0, 40)) + " is too large; numbers in a draft must fit a double");
       i = end - 1;
     }
   }
@@ -220,12 +223,10 @@ Json parse_json(std::string_view text, std::string_view origin, const ParseLimit
 
 Json read_json_file(const std::string& path, const ParseLimits& limits) {
   if (path == "-") return parse_json(read_capped(stdin, limits.max_bytes + 1), "<stdin>", limits);
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0)
-    throw DraftError(path, "", std::string("cannot read the draft: ") + std::strerror(errno) +
-                                   "; check the path");
-  if (S_ISDIR(st.st_mode))
-    throw DraftError(path, "", "is a folder; give the draft's .json file");
+    throw DraftError(path, "", std::string("cannot read the draft: ") + std::strerror(errno) + "; check the path");
+  if (S_ISDIR(st.st_mode)) throw DraftError(path, "", "is a folder; give the draft's .json file");
   if (!S_ISREG(st.st_mode)) {  // a pipe or device: its size is known only by reading
     std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
     if (!f) throw DraftError(path, "", std::string("cannot open the draft: ") + std::strerror(errno));
@@ -237,8 +238,7 @@ Json read_json_file(const std::string& path, const ParseLimits& limits) {
                          std::to_string(limits.max_bytes >> 20) + " MB (is this the right file?)");
   std::string text;
   std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw DraftError(path, "", std::string("cannot open the draft: ") + std::strerror(errno));
+  if (!in) throw DraftError(path, "", std::string("cannot open the draft: ") + std::strerror(errno));
   text.resize(static_cast<size_t>(st.st_size));
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   text.resize(static_cast<size_t>(in.gcount()));

@@ -6,9 +6,12 @@ namespace reel::draft {
 
 const char* to_string(Severity s) {
   switch (s) {
-    case Severity::Error: return "error";
-    case Severity::Warning: return "warning";
-    case Severity::Notice: return "notice";
+    case Severity::Error:
+      return "error";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Notice:
+      return "notice";
   }
   return "error";
 }
@@ -26,8 +29,7 @@ Json Problem::to_json() const {
 }
 
 bool has_errors(const std::vector<Problem>& problems) {
-  return std::any_of(problems.begin(), problems.end(),
-                     [](const Problem& p) { return p.severity == Severity::Error; });
+  return std::any_of(problems.begin(), problems.end(), [](const Problem& p) { return p.severity == Severity::Error; });
 }
 
 static std::string compose(const std::string& origin, const std::string& where, const std::string& msg) {

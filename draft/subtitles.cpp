@@ -14,7 +14,8 @@ namespace {
 
 // "00:01:02,345", "00:01:02.345" or (WebVTT) "01:02.345" -> ms; -1 when malformed.
 int64_t timestamp_ms(const std::string& t) {
-  static const std::regex full(R"((\d+):([0-5]\d):([0-5]\d)[,.](\d{3}))"), short_form(R"(([0-5]\d):([0-5]\d)[,.](\d{3}))");
+  static const std::regex full(R"((\d+):([0-5]\d):([0-5]\d)[,.](\d{3}))"),
+      short_form(R"(([0-5]\d):([0-5]\d)[,.](\d{3}))");
   std::smatch m;
   if (std::regex_match(t, m, full))
     return ((std::stoll(m[1]) * 60 + std::stoll(m[2])) * 60 + std::stoll(m[3])) * 1000 + std::stoll(m[4]);
@@ -41,8 +42,10 @@ std::vector<Cue> parse_subtitles(std::string_view text, std::string_view origin)
   std::vector<std::string> lines;
   std::string cur;
   for (char c : text) {
-    if (c == '\n') lines.push_back(cur), cur.clear();
-    else if (c != '\r') cur += c;
+    if (c == '\n')
+      lines.push_back(cur), cur.clear();
+    else if (c != '\r')
+      cur += c;
   }
   lines.push_back(cur);
   if (!lines.empty() && lines[0].rfind("\xEF\xBB\xBF", 0) == 0) lines[0] = lines[0].substr(3);  // a BOM
@@ -54,16 +57,21 @@ std::vector<Cue> parse_subtitles(std::string_view text, std::string_view origin)
     if (!std::regex_match(lines[i], m, timing)) continue;  // numbers, NOTE and STYLE blocks, blank lines
     int64_t a = timestamp_ms(m[1]), b = timestamp_ms(m[2]);
     if (a < 0 || b < 0 || b <= a)
-      throw DraftError(std::string(origin), std::to_string(i + 1),
-                       "the cue timing \"" + lines[i] + "\" is not start --> end (such as 00:00:01,000 --> 00:00:03,500) with the end after the start");
+      throw DraftError(
+          std::string(origin), std::to_string(i + 1),
+          "the cue timing \"" + lines[i] +
+              "\" is not start --> end (such as 00:00:01,000 --> 00:00:03,500) with the end after the start");
     Cue cue{a, b, ""};
     size_t j = i + 1;
-    for (; j < lines.size() && !lines[j].empty(); ++j) cue.text += (cue.text.empty() ? "" : "\n") + without_tags(lines[j]);
+    for (; j < lines.size() && !lines[j].empty(); ++j)
+      cue.text += (cue.text.empty() ? "" : "\n") + without_tags(lines[j]);
     i = j;  // the blank line that ends the cue
     if (!cue.text.empty()) cues.push_back(std::move(cue));
   }
   if (cues.empty())
-    throw DraftError(std::string(origin), "", "holds no subtitle cues; give a .srt or .vtt file with lines such as 00:00:01,000 --> 00:00:03,500");
+    throw DraftError(
+        std::string(origin), "",
+        "holds no subtitle cues; give a .srt or .vtt file with lines such as 00:00:01,000 --> 00:00:03,500");
   std::stable_sort(cues.begin(), cues.end(), [](const Cue& x, const Cue& y) { return x.start_ms < y.start_ms; });
   return cues;
 }
@@ -112,7 +120,8 @@ void add_subtitle_track(Draft& draft, const std::vector<Cue>& cues) {
     Json seg;
     seg[key_name(draft, Key::Start)] = start;
     seg[key_name(draft, Key::Duration)] = c.end_ms - start;
-    seg[key_name(draft, Key::Metadata)] = {{"text", c.text}, {"style", {{"pos", "bottom"}, {"size", 0.05}, {"box", "#00000099"}}}};
+    seg[key_name(draft, Key::Metadata)] = {{"text", c.text},
+                                           {"style", {{"pos", "bottom"}, {"size", 0.05}, {"box", "#00000099"}}}};
     segments.push_back(std::move(seg));
     last_end = c.end_ms;
   }

@@ -30,7 +30,8 @@ const Segment& earliest(const Track& t) {
 
 std::string kind_of(const Track& t) {
   switch (t.kind) {
-    case TrackKind::Video: return "Video";
+    case TrackKind::Video:
+      return "Video";
     case TrackKind::Audio: {
       std::string k = lower(t.kind_label);
       if (k == "voice") return "Voice";
@@ -43,7 +44,8 @@ std::string kind_of(const Track& t) {
       if (k.empty()) k = earliest(t).text.kind;
       return k.empty() ? "Text" : capitalised(k);
     }
-    case TrackKind::Other: return "Track type " + std::to_string(t.type);
+    case TrackKind::Other:
+      return "Track type " + std::to_string(t.type);
   }
   return "Track";
 }
@@ -60,8 +62,8 @@ std::string label_of(const Track& t) {
   if (!t.name.empty()) return t.name;
   size_t n = t.segments.size();
   if (t.kind == TrackKind::Video) {
-    size_t clips = std::count_if(t.segments.begin(), t.segments.end(),
-                                 [](const Segment& s) { return looks_like_clip(s.source); });
+    size_t clips =
+        std::count_if(t.segments.begin(), t.segments.end(), [](const Segment& s) { return looks_like_clip(s.source); });
     size_t photos = n - clips;
     if (clips == 0) return counted(photos, "photo", "photos");
     if (photos == 0) return counted(clips, "clip", "clips");

@@ -9,9 +9,9 @@ namespace reel::draft {
 
 /// One listed track of the summary.
 struct TrackSummary {
-  size_t index = 0;      // position in the draft's track list
-  std::string kind;      // "Video", "BGM", "Title", ...
-  std::string label;     // "city timelapse", "\"Urban Dreams\"", "5 photos"
+  size_t index = 0;   // position in the draft's track list
+  std::string kind;   // "Video", "BGM", "Title", ...
+  std::string label;  // "city timelapse", "\"Urban Dreams\"", "5 photos"
   int64_t from_ms = 0, to_ms = 0;
   std::optional<int> volume_percent;  // audio tracks only
   std::string text() const;           // "Video: city timelapse (0-10s)"

@@ -82,8 +82,7 @@ int64_t frame_time_us(int64_t frame, Rational fps) {
 bool frame_in_span(int64_t frame, Rational fps, int64_t start_ms, int64_t duration_ms) {
   // start <= frame * 1000 * den / num < start + duration, all multiplied by num.
   i128 t = static_cast<i128>(frame) * 1000 * fps.den;
-  return static_cast<i128>(start_ms) * fps.num <= t &&
-         t < static_cast<i128>(start_ms + duration_ms) * fps.num;
+  return static_cast<i128>(start_ms) * fps.num <= t && t < static_cast<i128>(start_ms + duration_ms) * fps.num;
 }
 
 int64_t samples_before_frame(int64_t frame, Rational fps, int64_t rate) {

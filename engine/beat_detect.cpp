@@ -83,7 +83,8 @@ BeatAnalysis detect_beats(const std::vector<float>& mono, int rate) {
     for (size_t j = i + 1; j < onsets.size(); ++j) {
       double dt = onsets[j].ms - onsets[i].ms;
       if (dt > 1004) break;
-      if (dt >= 329) hist[std::min<size_t>(1000, static_cast<size_t>(std::lround(dt)))] += onsets[i].strength * onsets[j].strength;
+      if (dt >= 329)
+        hist[std::min<size_t>(1000, static_cast<size_t>(std::lround(dt)))] += onsets[i].strength * onsets[j].strength;
     }
   double best = 0;
   int best_ms = 0;

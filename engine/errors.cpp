@@ -18,6 +18,7 @@ static std::string join(const std::vector<MediaIssue>& issues) {
   return s;
 }
 
-MediaError::MediaError(std::vector<MediaIssue> issues) : base::Error(base::Fault::Input, join(issues)), issues_(std::move(issues)) {}
+MediaError::MediaError(std::vector<MediaIssue> issues)
+    : base::Error(base::Fault::Input, join(issues)), issues_(std::move(issues)) {}
 
 }  // namespace reel::engine

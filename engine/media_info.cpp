@@ -48,7 +48,8 @@ std::optional<int64_t> heif_capture_time(const std::string& path) {
       std::vector<uint8_t> data(size);
       if (size > 4 && heif_image_handle_get_metadata(handle, id, data.data()).code == heif_error_Ok) {
         uint32_t skip = (uint32_t(data[0]) << 24) | (uint32_t(data[1]) << 16) | (uint32_t(data[2]) << 8) | data[3];
-        if (4 + skip < size) out = exif_capture_time(exif_data_new_from_data(data.data() + 4 + skip, unsigned(size - 4 - skip)));
+        if (4 + skip < size)
+          out = exif_capture_time(exif_data_new_from_data(data.data() + 4 + skip, unsigned(size - 4 - skip)));
       }
     }
     heif_image_handle_release(handle);
@@ -66,7 +67,8 @@ bool png_has_alpha(const std::string& path) {
   if (head.size() < 33) return false;
   if (head[25] == 4 || head[25] == 6) return true;
   for (size_t i = 33; i + 8 <= head.size();) {
-    uint32_t len = (uint32_t(head[i]) << 24) | (uint32_t(head[i + 1]) << 16) | (uint32_t(head[i + 2]) << 8) | head[i + 3];
+    uint32_t len =
+        (uint32_t(head[i]) << 24) | (uint32_t(head[i + 1]) << 16) | (uint32_t(head[i + 2]) << 8) | head[i + 3];
     std::string type(reinterpret_cast<const char*>(&head[i + 4]), 4);
     if (type == "tRNS") return true;
     if (type == "IDAT") return false;
@@ -79,7 +81,8 @@ std::optional<int64_t> clip_capture_time(const std::string& path) {
   int err = 0;
   av::InputPtr fmt = av::open_input(path, err);
   if (!fmt) return std::nullopt;
-  if (AVDictionaryEntry* e = av_dict_get(fmt->metadata, "creation_time", nullptr, 0)) return parse_capture_time(e->value);
+  if (AVDictionaryEntry* e = av_dict_get(fmt->metadata, "creation_time", nullptr, 0))
+    return parse_capture_time(e->value);
   return std::nullopt;
 }
 
@@ -87,7 +90,8 @@ std::optional<int64_t> clip_capture_time(const std::string& path) {
 
 std::optional<int64_t> parse_capture_time(const std::string& text) {
   int y, mo, d, h, mi, s;
-  if (std::sscanf(text.c_str(), "%4d%*[:-]%2d%*[:-]%2d%*[ T]%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6) return std::nullopt;
+  if (std::sscanf(text.c_str(), "%4d%*[:-]%2d%*[:-]%2d%*[ T]%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6)
+    return std::nullopt;
   if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
   return draft::utc_epoch_seconds(y, mo, d, h, mi, s);
 }
@@ -110,16 +114,20 @@ draft::MediaItem describe_media(const std::string& path, const std::string& refe
   } catch (const std::exception&) {
     throw MediaError({MediaIssue{"", reference, "the file does not exist or cannot be opened", "check the path"}});
   }
-  if (!info.defect.empty()) throw MediaError({MediaIssue{"", reference, info.defect, "replace it with a JPEG, PNG, WebP or HEIC photo"}});
+  if (!info.defect.empty())
+    throw MediaError({MediaIssue{"", reference, info.defect, "replace it with a JPEG, PNG, WebP or HEIC photo"}});
   if (info.display_width() * info.display_height() > limits.max_pixels)
-    throw MediaError({MediaIssue{"", reference,
-                                 "is " + std::to_string(info.display_width()) + "x" + std::to_string(info.display_height()) +
-                                     ", more than the limit of " + std::to_string(limits.max_pixels / 1000000) + " megapixels",
-                                 "scale it down, or raise the limit with --max-megapixels"}});
+    throw MediaError(
+        {MediaIssue{"", reference,
+                    "is " + std::to_string(info.display_width()) + "x" + std::to_string(info.display_height()) +
+                        ", more than the limit of " + std::to_string(limits.max_pixels / 1000000) + " megapixels",
+                    "scale it down, or raise the limit with --max-megapixels"}});
   item.width = static_cast<int>(info.display_width());
   item.height = static_cast<int>(info.display_height());
-  if (info.format == PhotoFormat::Heif) item.captured_at = heif_capture_time(path);
-  else if (info.format == PhotoFormat::Jpeg || info.format == PhotoFormat::Tiff) item.captured_at = exif_capture_time(exif_data_new_from_file(path.c_str()));
+  if (info.format == PhotoFormat::Heif)
+    item.captured_at = heif_capture_time(path);
+  else if (info.format == PhotoFormat::Jpeg || info.format == PhotoFormat::Tiff)
+    item.captured_at = exif_capture_time(exif_data_new_from_file(path.c_str()));
   item.has_alpha = info.format == PhotoFormat::Png && png_has_alpha(path);
   return item;
 }

@@ -1,28 +1,27 @@
 // render_to_file, check_sources, render_still, render_storyboard: the engine's entry points.
 #include "engine/render.h"
 
-
 #include <algorithm>
 #include <chrono>
 #include <memory>
-#include <optional>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 
 #include "base/files.h"
 #include "draft/problem.h"
 #include "draft/time.h"
 #include "engine/audio/mix.h"
+#include "engine/compose/pipeline.h"
+#include "engine/compose/source_cache.h"
+#include "engine/errors.h"
 #include "engine/output/aac_encoder.h"
 #include "engine/output/h264_encoder.h"
-#include "engine/errors.h"
 #include "engine/output/mp4_muxer.h"
-#include "engine/photo/framing.h"
-#include "engine/compose/pipeline.h"
 #include "engine/output/png_writer.h"
 #include "engine/output/storyboard.h"
+#include "engine/photo/framing.h"
 #include "engine/photo/proxy_cache.h"
 #include "engine/plan/render_plan.h"
-#include "engine/compose/source_cache.h"
 #include "engine/text/fonts.h"
 #include "engine/text/layer.h"
 

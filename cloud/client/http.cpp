@@ -348,8 +348,8 @@ size_t on_file(char* data, size_t size, size_t n, void* user) {
 }
 }  // namespace
 
-DownloadResult Http::download(const std::string& url, const Headers& headers,
-                              const std::string& dest, int64_t max_bytes) {
+DownloadResult Http::download(const std::string& url, const Headers& headers, const std::string& dest,
+                              int64_t max_bytes) {
   // The part file is kept when the download fails, so the next attempt resumes it.
   base::AtomicFile target(dest, base::Uncommitted::Keep);
   const std::string& part = target.temp_path();
@@ -397,8 +397,8 @@ DownloadResult Http::download(const std::string& url, const Headers& headers,
   file.reset();
   if (log_)
     log_("GET " + url_path(url) + (existing > 0 ? " (resume)" : "") + " -> " +
-         (rc == CURLE_OK ? std::to_string(status) : std::string("failed: ") + curl_easy_strerror(rc)) +
-         " (" + std::to_string(elapsed_ms(start)) + " ms)");
+         (rc == CURLE_OK ? std::to_string(status) : std::string("failed: ") + curl_easy_strerror(rc)) + " (" +
+         std::to_string(elapsed_ms(start)) + " ms)");
 
   if (sink.overflow) {
     fs::remove(part, ec);
@@ -415,8 +415,8 @@ DownloadResult Http::download(const std::string& url, const Headers& headers,
   if (status < 200 || status >= 300) {
     if (existing == 0) fs::remove(part, ec);
     std::string what = "downloading " + url_path(url) + " failed with HTTP " + std::to_string(status);
-    ErrorKind kind = status == 404   ? ErrorKind::NotFound
-                     : status == 429 ? ErrorKind::RateLimited
+    ErrorKind kind = status == 404                      ? ErrorKind::NotFound
+                     : status == 429                    ? ErrorKind::RateLimited
                      : (status == 408 || status >= 500) ? ErrorKind::Transient
                                                         : ErrorKind::Refused;
     throw CloudError(kind, what, static_cast<int>(status));

@@ -5,9 +5,9 @@
 #include <thread>
 #include <vector>
 
-#include "base/hash.h"
 #include "base/cache_folder.h"
 #include "base/dirs.h"
+#include "base/hash.h"
 #include "cloud/client/config.h"
 #include "cloud/protocol/errors.h"
 

@@ -2,6 +2,7 @@
 // One audio source (mp3, wav, m4a/aac, ogg/vorbis, opus, flac, or the sound of a
 // clip) as 48 kHz stereo float, streamed from any sample. See docs/audio.md.
 #include "engine/internal.h"
+
 #include <cstdint>
 #include <memory>
 #include <string>

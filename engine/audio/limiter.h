@@ -1,6 +1,7 @@
 #pragma once
 // The master limiter of the audio mix. Plain DSP, no libav. See docs/audio.md.
 #include "engine/internal.h"
+
 #include <cstdint>
 #include <vector>
 

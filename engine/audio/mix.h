@@ -2,6 +2,7 @@
 // The audio of a render: every audio segment of a draft mixed to 48 kHz stereo float on the
 // video's clock. No libav types here. See docs/audio.md for the curves and levels.
 #include "engine/internal.h"
+
 #include <cstdint>
 #include <memory>
 #include <string>

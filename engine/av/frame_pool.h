@@ -2,6 +2,7 @@
 // The frames a render composes into and encodes from: pooled yuv420p AVFrames, and the YUV
 // view of their planes that the compositor draws on.
 #include "engine/internal.h"
+
 #include "engine/av/handles.h"
 #include "engine/av/yuv_image.h"
 

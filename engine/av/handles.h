@@ -2,6 +2,7 @@
 // RAII owners for libav objects and the one AVERROR -> text helper.
 // FFmpeg headers are included under engine/ only.
 #include "engine/internal.h"
+
 #include <memory>
 #include <string>
 

@@ -2,6 +2,7 @@
 // Planar YUV 4:2:0 pictures (BT.709, limited range) — the engine's working format
 // from the prepared source to the encoder's AVFrame — and views over memory owned elsewhere.
 #include "engine/internal.h"
+
 #include <cstdint>
 #include <opencv2/core.hpp>
 

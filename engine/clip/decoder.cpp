@@ -16,7 +16,8 @@ namespace reel::engine {
 
 namespace {
 
-[[noreturn]] void refuse(const std::string& pointer, const std::string& reference, std::string problem, std::string advice) {
+[[noreturn]] void refuse(const std::string& pointer, const std::string& reference, std::string problem,
+                         std::string advice) {
   throw MediaError({MediaIssue{pointer, reference, std::move(problem), std::move(advice)}});
 }
 
@@ -43,8 +44,9 @@ int64_t to_us(int64_t v, AVRational tb) { return av_rescale_q(v, tb, AVRational{
 
 ClipInfo probe_clip(const std::string& path, const std::string& pointer, const std::string& reference,
                     const MediaLimits& limits) {
-  struct stat st{};
-  if (::stat(path.c_str(), &st) != 0) refuse(pointer, reference, "the file does not exist", "check the path (it is relative to the draft's folder)");
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    refuse(pointer, reference, "the file does not exist", "check the path (it is relative to the draft's folder)");
   if (st.st_size == 0) refuse(pointer, reference, "the file is empty (0 bytes)", "replace it with the clip itself");
   int err = 0;
   av::InputPtr in = av::open_input(path, err);
@@ -52,7 +54,8 @@ ClipInfo probe_clip(const std::string& path, const std::string& pointer, const s
     refuse(pointer, reference, "is not a video file reel can read (" + av::error_text(err) + ")",
            "export it as MP4 (H.264) or check that it is the right file");
   if ((err = avformat_find_stream_info(in.get(), nullptr)) < 0)
-    refuse(pointer, reference, "cannot be read as a video (" + av::error_text(err) + ")", "re-export it as MP4 (H.264)");
+    refuse(pointer, reference, "cannot be read as a video (" + av::error_text(err) + ")",
+           "re-export it as MP4 (H.264)");
   if (is_still_image_format(in.get()->iformat))
     refuse(pointer, reference, std::string("is a still picture (") + in.get()->iformat->name + "), not a video",
            "give it a photo extension such as .jpg or .png");
@@ -66,11 +69,13 @@ ClipInfo probe_clip(const std::string& path, const std::string& pointer, const s
   const AVCodecParameters* par = stream->codecpar;
   const AVCodec* codec = avcodec_find_decoder(par->codec_id);
   if (!codec)
-    refuse(pointer, reference, std::string("uses a video codec this FFmpeg cannot decode (") + avcodec_get_name(par->codec_id) + ")",
+    refuse(pointer, reference,
+           std::string("uses a video codec this FFmpeg cannot decode (") + avcodec_get_name(par->codec_id) + ")",
            "re-export it as MP4 (H.264)");
   info.codec = avcodec_get_name(par->codec_id);
   info.is_gif = par->codec_id == AV_CODEC_ID_GIF;
-  if (par->width <= 0 || par->height <= 0) refuse(pointer, reference, "has no picture size", "re-export it as MP4 (H.264)");
+  if (par->width <= 0 || par->height <= 0)
+    refuse(pointer, reference, "has no picture size", "re-export it as MP4 (H.264)");
   if (int64_t(par->width) * par->height > limits.max_pixels)
     refuse(pointer, reference,
            "is " + std::to_string(par->width) + "x" + std::to_string(par->height) + ", more than the limit of " +
@@ -104,7 +109,8 @@ ClipInfo probe_clip(const std::string& path, const std::string& pointer, const s
     refuse(pointer, reference, "is damaged (" + av::error_text(err) + ")", "re-export it, or trim the damaged part");
   if (packets == 0) refuse(pointer, reference, "has a video stream with no pictures in it", "give a clip with video");
   if (info.is_gif && packets == 1)
-    refuse(pointer, reference, "is a GIF with a single frame, so nothing moves", "save it as .png and use it as a photo");
+    refuse(pointer, reference, "is a GIF with a single frame, so nothing moves",
+           "save it as .png and use it as a photo");
   info.duration_us = first == AV_NOPTS_VALUE ? 0 : to_us(last_end - first, stream->time_base);
 
   // The first picture must decode.
@@ -113,7 +119,8 @@ ClipInfo probe_clip(const std::string& path, const std::string& pointer, const s
   return info;
 }
 
-ClipDecoder::ClipDecoder(const std::string& path, const std::string& pointer, const std::string& reference, const ClipInfo& info)
+ClipDecoder::ClipDecoder(const std::string& path, const std::string& pointer, const std::string& reference,
+                         const ClipInfo& info)
     : path_(path), pointer_(pointer), reference_(reference), info_(info) {
   int err = 0;
   fmt_ = av::open_input(path, err);
@@ -150,7 +157,8 @@ bool ClipDecoder::decode_next() {
       next_us_ = pts == AV_NOPTS_VALUE ? (shown_us_ == INT64_MIN ? 0 : shown_us_ + 1) : to_us(pts - start_pts_, tb_);
       // Upright BGR through swscale, then the quarter turns of the rotation.
       sws_.reset(sws_getCachedContext(sws_.release(), frame_->width, frame_->height, AVPixelFormat(frame_->format),
-                                      frame_->width, frame_->height, AV_PIX_FMT_BGR24, SWS_BILINEAR, nullptr, nullptr, nullptr));
+                                      frame_->width, frame_->height, AV_PIX_FMT_BGR24, SWS_BILINEAR, nullptr, nullptr,
+                                      nullptr));
       if (!sws_) throw EngineError("cannot convert the pictures of " + reference_);
       cv::Mat bgr(frame_->height, frame_->width, CV_8UC3);
       uint8_t* dst[4] = {bgr.data, nullptr, nullptr, nullptr};
@@ -158,10 +166,14 @@ bool ClipDecoder::decode_next() {
       sws_scale(sws_.get(), frame_->data, frame_->linesize, 0, frame_->height, dst, dst_stride);
       av_frame_unref(frame_.get());
       next_.release();  // a fresh buffer: a picture handed out earlier may still be in use
-      if (info_.rotation == 90) cv::rotate(bgr, next_, cv::ROTATE_90_CLOCKWISE);
-      else if (info_.rotation == 180) cv::rotate(bgr, next_, cv::ROTATE_180);
-      else if (info_.rotation == 270) cv::rotate(bgr, next_, cv::ROTATE_90_COUNTERCLOCKWISE);
-      else next_ = bgr;
+      if (info_.rotation == 90)
+        cv::rotate(bgr, next_, cv::ROTATE_90_CLOCKWISE);
+      else if (info_.rotation == 180)
+        cv::rotate(bgr, next_, cv::ROTATE_180);
+      else if (info_.rotation == 270)
+        cv::rotate(bgr, next_, cv::ROTATE_90_COUNTERCLOCKWISE);
+      else
+        next_ = bgr;
       have_next_ = true;
       return true;
     }

@@ -4,11 +4,11 @@
 // before it, holding only the frames around the playhead. Rotation metadata of phone videos
 // is applied; variable frame rates are read by timestamp, never by frame count.
 #include "engine/internal.h"
+
 #include <cstdint>
 #include <memory>
-#include <string>
-
 #include <opencv2/core.hpp>
+#include <string>
 
 #include "engine/av/handles.h"
 #include "engine/plan/source_info.h"

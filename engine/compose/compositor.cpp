@@ -3,8 +3,8 @@
 #include <opencv2/imgproc.hpp>
 
 #include "engine/compose/resample.h"
-#include "engine/text/layer.h"
 #include "engine/compose/transition.h"
+#include "engine/text/layer.h"
 
 namespace reel::engine {
 

@@ -3,12 +3,13 @@
 // sub-pixel affine warp per visible photo straight into the output planes, then the
 // transition's blend. Pure function of (plan, frame, sources): any thread, any order.
 #include "engine/internal.h"
+
 #include <cstdint>
 #include <memory>
 
+#include "engine/av/yuv_image.h"
 #include "engine/photo/framing.h"
 #include "engine/plan/render_plan.h"
-#include "engine/av/yuv_image.h"
 
 namespace reel::engine {
 

@@ -3,6 +3,7 @@
 // a reorder buffer hands them to the caller in order; at most `window` frames are in flight
 // (backpressure). The first failure of any worker stops the others and is rethrown here.
 #include "engine/internal.h"
+
 #include <atomic>
 #include <functional>
 

@@ -6,6 +6,7 @@
 // Fixed-point arithmetic: within 1 (8-bit) of the exact result, and the same bits with or
 // without AVX2.
 #include "engine/internal.h"
+
 #include "engine/av/yuv_image.h"
 
 namespace reel::engine {

@@ -8,7 +8,11 @@ namespace reel::engine {
 
 SourceCache::SourceCache(const Plan& plan, int64_t ahead_frames, int loaders, int clip_window,
                          const ProxyCache* proxies)
-    : plan_(plan), proxies_(proxies), ahead_(ahead_frames), entries_(plan.items.size()), clip_window_(std::max(2, clip_window)) {
+    : plan_(plan),
+      proxies_(proxies),
+      ahead_(ahead_frames),
+      entries_(plan.items.size()),
+      clip_window_(std::max(2, clip_window)) {
   clips_.resize(plan.items.size());
   for (size_t i = 0; i < plan.items.size(); ++i)
     if (plan.items[i].is_clip) clips_[i] = std::make_unique<ClipState>();

@@ -8,6 +8,7 @@
 // the one asked for and keeps the few most recent, so workers asking out of order within the
 // pipeline's window never make it seek back; each worker frames its own frame's picture.
 #include "engine/internal.h"
+
 #include <condition_variable>
 #include <exception>
 #include <map>

@@ -4,6 +4,7 @@
 // eased, 0 -> 1. Masks are computed per plane at that plane's resolution, with a one-pixel
 // soft edge so moving edges travel smoothly at sub-pixel speed.
 #include "engine/internal.h"
+
 #include "draft/model.h"
 #include "engine/av/yuv_image.h"
 

@@ -15,7 +15,8 @@ namespace reel::engine {
 
 AacEncoder::AacEncoder(int64_t bit_rate) : pkt_(av::alloc_packet()), frame_(av::alloc_frame()) {
   const AVCodec* codec = avcodec_find_encoder_by_name("aac");
-  if (!codec) throw EngineError("this FFmpeg has no native AAC encoder; install libavcodec59", base::Fault::Environment);
+  if (!codec)
+    throw EngineError("this FFmpeg has no native AAC encoder; install libavcodec59", base::Fault::Environment);
   ctx_.reset(avcodec_alloc_context3(codec));
   if (!ctx_) throw std::bad_alloc();
   AVCodecContext* c = ctx_.get();

@@ -1,6 +1,7 @@
 #pragma once
 // AAC-LC through libavcodec's native "aac" encoder, 48 kHz stereo, for the MP4.
 #include "engine/internal.h"
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -71,6 +72,5 @@ class AudioStreamWriter {
   int stream_ = -1;
   std::vector<float> block_;
 };
-
 
 }  // namespace reel::engine

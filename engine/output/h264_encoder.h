@@ -2,6 +2,7 @@
 // libx264 through libavcodec, yuv420p, BT.709 tagged. The one send/receive loop of
 // the engine lives here (the benchmark's encode floor uses this same class).
 #include "engine/internal.h"
+
 #include <functional>
 #include <string>
 

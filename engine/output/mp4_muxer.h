@@ -3,6 +3,7 @@
 // are interleaved by libavformat, and the index is moved to the front (+faststart) when the
 // file is finished.
 #include "engine/internal.h"
+
 #include <string>
 
 #include "engine/av/handles.h"

@@ -1,6 +1,7 @@
 #pragma once
 // Writes a BGR picture as PNG under a temporary name, renamed when complete.
 #include "engine/internal.h"
+
 #include <opencv2/core.hpp>
 #include <string>
 

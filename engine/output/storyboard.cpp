@@ -1,13 +1,14 @@
 // write_storyboard: one picture of the whole timeline.
+#include "engine/output/storyboard.h"
+
 #include <algorithm>
 #include <opencv2/imgproc.hpp>
 
 #include "draft/time.h"
 #include "engine/compose/compositor.h"
+#include "engine/compose/source_cache.h"
 #include "engine/errors.h"
 #include "engine/output/png_writer.h"
-#include "engine/output/storyboard.h"
-#include "engine/compose/source_cache.h"
 #include "engine/text/layer.h"
 
 namespace reel::engine {

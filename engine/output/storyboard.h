@@ -1,6 +1,7 @@
 #pragma once
 // A contact sheet of the timeline (engine::render_storyboard's work).
 #include "engine/internal.h"
+
 #include <string>
 
 #include "draft/model.h"

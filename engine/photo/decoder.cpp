@@ -1,7 +1,5 @@
 #include "engine/photo/decoder.h"
 
-#include <cstdio>
-
 #include <jpeglib.h>  // after <cstdio>: it uses FILE without including it
 #include <libheif/heif.h>
 #include <png.h>
@@ -10,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <csetjmp>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <memory>

@@ -2,6 +2,7 @@
 // Decodes a photo once, at about the size it is needed, upright, 8-bit BGR, with any
 // alpha composited over the background colour. OpenCV types stay in engine-internal headers.
 #include "engine/internal.h"
+
 #include <opencv2/core.hpp>
 #include <string>
 

@@ -4,14 +4,14 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <optional>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 
 #include "engine/clip/decoder.h"
 #include "engine/errors.h"
-#include "engine/plan/ken_burns.h"
 #include "engine/photo/decoder.h"
 #include "engine/photo/proxy_cache.h"
+#include "engine/plan/ken_burns.h"
 
 namespace reel::engine {
 
@@ -234,8 +234,7 @@ std::shared_ptr<const PreparedSource> keep_reachable(const Plan& plan, const Pla
 /// The proxy key of `item`'s framed picture: the file's identity and everything the framing
 /// depends on. Empty when a proxy is not worth it (a photo not much larger than its framing
 /// decodes about as fast as its proxy reads) or the file cannot be identified.
-std::string proxy_key(const PlanItem& item, const PhotoInfo& info, const Plan& plan, const FitSizes& z,
-                      cv::Size want) {
+std::string proxy_key(const PlanItem& item, const PhotoInfo& info, const Plan& plan, const FitSizes& z, cv::Size want) {
   if (int64_t(info.width) * info.height < 2 * int64_t(want.width) * want.height) return {};
   std::string id = ProxyCache::file_identity(item.path);
   if (id.empty()) return {};

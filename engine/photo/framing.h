@@ -3,11 +3,12 @@
 // framed for its fit mode (cover, contain, blur, stretch) at prep_scale times the canvas, and
 // converted once to YUV 4:2:0. Ken Burns then warps from it every frame.
 #include "engine/internal.h"
+
 #include <memory>
 
+#include "engine/av/yuv_image.h"
 #include "engine/photo/probe.h"
 #include "engine/plan/render_plan.h"
-#include "engine/av/yuv_image.h"
 
 namespace reel::engine {
 

@@ -11,7 +11,6 @@
 
 namespace reel::engine {
 
-
 namespace {
 
 using Bytes = std::vector<uint8_t>;

@@ -2,6 +2,7 @@
 // What a photo file is, read from its header without decoding the pixels, so size
 // limits (decompression bombs) are enforced before any large allocation.
 #include "engine/internal.h"
+
 #include <string>
 
 #include "engine/plan/source_info.h"

@@ -10,6 +10,7 @@
 // file is a miss, never an error; a failed write is skipped. The folder is kept under a size
 // budget, least recently used entries first.
 #include "engine/internal.h"
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -17,8 +18,8 @@
 #include <optional>
 #include <string>
 
-#include "engine/types.h"
 #include "engine/av/yuv_image.h"
+#include "engine/types.h"
 
 namespace reel::engine {
 

@@ -4,6 +4,7 @@
 // resolved from the draft's explicit points or presets, and turned into one affine map per
 // frame from canvas pixels to prepared-source pixels.
 #include "engine/internal.h"
+
 #include <array>
 #include <cstdint>
 

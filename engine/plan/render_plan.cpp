@@ -124,7 +124,7 @@ Plan make_plan(const draft::Draft& d, const RenderOptions& o) {
   int other_tracks = 0;
   for (const draft::Track& track : d.tracks) {
     if (track.kind == draft::TrackKind::Audio) continue;  // mixed by AudioMix
-    if (track.kind == draft::TrackKind::Text) continue;  // drawn over the picture by TextLayer
+    if (track.kind == draft::TrackKind::Text) continue;   // drawn over the picture by TextLayer
     if (track.kind != draft::TrackKind::Video) {
       ++other_tracks;
       continue;

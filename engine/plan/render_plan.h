@@ -3,15 +3,16 @@
 // photos are visible on each video track, where each one's Ken Burns path is, and which
 // transition runs with what eased progress. Pure data and pure functions: no decoding here.
 #include "engine/internal.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "draft/model.h"
-#include "engine/plan/source_info.h"
-#include "engine/plan/ken_burns.h"
-#include "engine/types.h"
 #include "engine/av/yuv_image.h"
+#include "engine/plan/ken_burns.h"
+#include "engine/plan/source_info.h"
+#include "engine/types.h"
 
 namespace reel::engine {
 
@@ -35,10 +36,10 @@ struct PlanItem {
   int64_t first_frame = 0, end_frame = 0;  // visible frames [first, end)
   // A video clip or animated GIF (by the source's extension) rather than a photo.
   bool is_clip = false;
-  bool loop = false;      // a clip shorter than its segment repeats from `in` instead of holding
-  int64_t in_us = 0;      // the clip's source time at the segment's start
-  ClipInfo clip;          // filled in by check_item (the up-front probe)
-  PhotoInfo photo;        // the same for a photo: its header facts, so preparing it reads no header again
+  bool loop = false;  // a clip shorter than its segment repeats from `in` instead of holding
+  int64_t in_us = 0;  // the clip's source time at the segment's start
+  ClipInfo clip;      // filled in by check_item (the up-front probe)
+  PhotoInfo photo;    // the same for a photo: its header facts, so preparing it reads no header again
 };
 
 /// What one video track shows at a frame: `b` alone, or a transition from `a` (or from the

@@ -3,6 +3,7 @@
 // carries for each item, so that preparing it later reads no header again. Filled in by
 // photo/probe and clip/decoder.
 #include "engine/internal.h"
+
 #include <cstdint>
 #include <string>
 
@@ -32,7 +33,7 @@ struct ClipInfo {
   int64_t duration_us = 0;    // from the first picture's start to the last picture's end
   bool has_audio = false;
   bool is_gif = false;
-  std::string codec;          // "h264", "hevc", "vp9", "gif", ...
+  std::string codec;  // "h264", "hevc", "vp9", "gif", ...
 };
 
 }  // namespace reel::engine

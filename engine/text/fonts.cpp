@@ -108,8 +108,10 @@ FontFace* FontLibrary::open(const std::string& file, int index) {
   face->file = file;
   face->index = index;
   face->color = FT_HAS_COLOR(ft) && FT_HAS_FIXED_SIZES(ft);
-  if (face->color) face->strike_px = ft->available_sizes[0].height;
-  else FT_Set_Pixel_Sizes(ft, 0, 32);
+  if (face->color)
+    face->strike_px = ft->available_sizes[0].height;
+  else
+    FT_Set_Pixel_Sizes(ft, 0, 32);
   if (face->color) FT_Select_Size(ft, 0);
   face->hb = hb_ft_font_create_referenced(ft);
   FontFace* raw = face.get();
@@ -131,9 +133,10 @@ FontFace* FontLibrary::face(const std::string& family_or_file, bool bold) {
     auto [file, index] = match(fc_, "sans-serif", bold, 0);
     if (!file.empty()) f = open(file, index);
   }
-  if (!f) throw EngineError("no font found for text (looked for \"" + family_or_file +
-                            "\" and sans-serif); install fonts-dejavu-core",
-                            base::Fault::Environment);
+  if (!f)
+    throw EngineError(
+        "no font found for text (looked for \"" + family_or_file + "\" and sans-serif); install fonts-dejavu-core",
+        base::Fault::Environment);
   by_pattern_[key] = f;
   return f;
 }

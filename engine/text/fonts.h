@@ -3,6 +3,7 @@
 // the process-wide one), opens each font file once with FreeType, and picks a fallback font
 // for any character the chosen one lacks. Not thread-safe: callers hold the owner's mutex.
 #include "engine/internal.h"
+
 #include <map>
 #include <memory>
 #include <string>

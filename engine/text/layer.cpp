@@ -22,13 +22,13 @@ double back_out(double t) {
 // even position so its chroma lines up with the frame's.
 TextRaster transformed(const TextRaster& r, double scale, double dy) {
   double cx = r.x + r.bgra.cols / 2.0, cy = r.y + r.bgra.rows / 2.0 + dy;
-  int w = static_cast<int>(std::ceil(r.bgra.cols * scale)) + 4, h = static_cast<int>(std::ceil(r.bgra.rows * scale)) + 4;
+  int w = static_cast<int>(std::ceil(r.bgra.cols * scale)) + 4,
+      h = static_cast<int>(std::ceil(r.bgra.rows * scale)) + 4;
   TextRaster out;
   out.x = static_cast<int>(std::floor((cx - w / 2.0) / 2)) * 2;
   out.y = static_cast<int>(std::floor((cy - h / 2.0) / 2)) * 2;
   // Forward map, raster pixel q -> output pixel: scale * q + (centre' - origin - scale * size / 2).
-  cv::Matx23d m(scale, 0, cx - out.x - scale * r.bgra.cols / 2.0,
-                0, scale, cy - out.y - scale * r.bgra.rows / 2.0);
+  cv::Matx23d m(scale, 0, cx - out.x - scale * r.bgra.cols / 2.0, 0, scale, cy - out.y - scale * r.bgra.rows / 2.0);
   cv::warpAffine(r.bgra, out.bgra, m, cv::Size(w, h), cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar::all(0));
   return out;
 }
@@ -92,8 +92,11 @@ TextPose text_pose(const draft::TextAnim& anim, int64_t t_us, int64_t duration_u
   double p_in = clamp01(t_us / d);
   double p_out = clamp01((duration_us - t_us) / d);
   switch (anim.in) {
-    case draft::TextAnimIn::None: break;
-    case draft::TextAnimIn::Fade: pose.opacity *= ease(draft::Ease::InOut, p_in); break;
+    case draft::TextAnimIn::None:
+      break;
+    case draft::TextAnimIn::Fade:
+      pose.opacity *= ease(draft::Ease::InOut, p_in);
+      break;
     case draft::TextAnimIn::SlideUp:
       pose.opacity *= ease(draft::Ease::Out, p_in);
       pose.dy = (1 - ease(draft::Ease::Out, p_in)) * 0.04 * canvas_h;
@@ -142,7 +145,8 @@ void TextLayer::draw(int64_t n, const YuvView& out) {
     TextPose pose = text_pose(item.props.anim, t_us, item.duration_ms * 1000, item.chars, height_);
     if (pose.opacity <= 0 || pose.visible_chars == 0) continue;
     if (pose.scale != 1 || pose.dy != 0) {  // moving: a fresh warp for this frame only
-      blend_overlay(to_yuv_overlay(transformed(*raster(i, pose.visible_chars), pose.scale, pose.dy)), out, pose.opacity);
+      blend_overlay(to_yuv_overlay(transformed(*raster(i, pose.visible_chars), pose.scale, pose.dy)), out,
+                    pose.opacity);
       continue;
     }
     auto key = std::pair{i, pose.visible_chars};

@@ -3,16 +3,16 @@
 // animations (fade, slide-up, pop, type in; fade out). Rasters are made once per segment (per
 // revealed character count for `type`) and cached; drawing is thread-safe and pure per frame.
 #include "engine/internal.h"
+
 #include <map>
 #include <memory>
 #include <mutex>
+#include <opencv2/core.hpp>
 #include <vector>
 
-#include <opencv2/core.hpp>
-
 #include "draft/model.h"
-#include "engine/text/raster.h"
 #include "engine/av/yuv_image.h"
+#include "engine/text/raster.h"
 
 namespace reel::engine {
 
@@ -20,7 +20,7 @@ namespace reel::engine {
 /// (chroma at half size), placed at an even (x, y) of the frame.
 struct YuvOverlay {
   int x = 0, y = 0;
-  cv::Mat y_pm, alpha;      // CV_32F, full size
+  cv::Mat y_pm, alpha;          // CV_32F, full size
   cv::Mat u_pm, v_pm, alpha_c;  // CV_32F, half size
 };
 
@@ -31,8 +31,8 @@ void blend_overlay(const YuvOverlay& overlay, const YuvView& out, double opacity
 /// How a text segment looks at one instant of its life.
 struct TextPose {
   double opacity = 1;
-  double scale = 1;    // about the block's centre (pop)
-  double dy = 0;       // pixels down from its place (slide-up)
+  double scale = 1;        // about the block's centre (pop)
+  double dy = 0;           // pixels down from its place (slide-up)
   int visible_chars = -1;  // type: how many characters show; -1 all
 };
 /// The pose at `t_us` after the segment's start, for a segment `duration_us` long.

@@ -17,9 +17,9 @@ namespace {
 struct Glyph {
   FontFace* face = nullptr;
   unsigned gid = 0;
-  double x = 0, y = 0;  // pen position relative to the line's origin, y up
-  double advance = 0;   // pixels the pen moves after it
-  double scale = 1;     // for bitmap (emoji) faces
+  double x = 0, y = 0;   // pen position relative to the line's origin, y up
+  double advance = 0;    // pixels the pen moves after it
+  double scale = 1;      // for bitmap (emoji) faces
   uint32_t cluster = 0;  // index of its first code point in the text
 };
 
@@ -30,8 +30,9 @@ struct Line {
 
 // Characters that belong to the one before them: marks, joiners, variation selectors, skin tones.
 bool attaches_to_previous(char32_t c) {
-  return (c >= 0x0300 && c <= 0x036F) || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0x1F3FB && c <= 0x1F3FF) ||
-         (c >= 0x064B && c <= 0x065F) || c == 0x20E3 || (c >= 0xE0020 && c <= 0xE007F);
+  return (c >= 0x0300 && c <= 0x036F) || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F) ||
+         (c >= 0x1F3FB && c <= 0x1F3FF) || (c >= 0x064B && c <= 0x065F) || c == 0x20E3 ||
+         (c >= 0xE0020 && c <= 0xE007F);
 }
 // Scripts written without spaces between words: a line may break between any two of them.
 bool breaks_anywhere(char32_t c) {
@@ -144,7 +145,8 @@ class Layout {
       double w = 0;
       size_t last_break = start, i = start;
       for (; i < b; ++i) {
-        bool can_break_before = i > start && (cps[i - 1] == U' ' || breaks_anywhere(cps[i]) || breaks_anywhere(cps[i - 1])) &&
+        bool can_break_before = i > start &&
+                                (cps[i - 1] == U' ' || breaks_anywhere(cps[i]) || breaks_anywhere(cps[i - 1])) &&
                                 !attaches_to_previous(cps[i]);
         if (can_break_before) last_break = i;
         w += advance[i];
@@ -197,11 +199,14 @@ draft::Align default_align(const draft::TextPosition& pos) {
   switch (*pos.anchor) {
     case draft::Anchor::TopLeft:
     case draft::Anchor::Left:
-    case draft::Anchor::BottomLeft: return draft::Align::Left;
+    case draft::Anchor::BottomLeft:
+      return draft::Align::Left;
     case draft::Anchor::TopRight:
     case draft::Anchor::Right:
-    case draft::Anchor::BottomRight: return draft::Align::Right;
-    default: return draft::Align::Center;
+    case draft::Anchor::BottomRight:
+      return draft::Align::Right;
+    default:
+      return draft::Align::Center;
   }
 }
 
@@ -276,7 +281,9 @@ TextRaster TextRenderer::render(const draft::TextProps& props, int canvas_w, int
   cv::Mat colour = cv::Mat::zeros(coverage.size(), CV_32FC4);  // colour glyphs (emoji)
   for (size_t li = 0; li < lines.size(); ++li) {
     const Line& line = lines[li];
-    double x0 = pad + (align == draft::Align::Left ? 0 : align == draft::Align::Right ? block_w - line.width : (block_w - line.width) / 2);
+    double x0 = pad + (align == draft::Align::Left    ? 0
+                       : align == draft::Align::Right ? block_w - line.width
+                                                      : (block_w - line.width) / 2);
     double base = pad + li * line_h + baseline0;
     for (const Glyph& g : line.glyphs) {
       if (visible_chars >= 0 && g.cluster >= static_cast<uint32_t>(visible_chars)) continue;
@@ -296,7 +303,8 @@ TextRaster TextRenderer::render(const draft::TextProps& props, int canvas_w, int
         for (int y = r.y; y < r.y + r.height; ++y)
           for (int x = r.x; x < r.x + r.width; ++x) {
             cv::Vec4b s = scaled.at<cv::Vec4b>(y - top, x - left);
-            cv::Vec4f sf(s[0] / 255.0f, s[1] / 255.0f, s[2] / 255.0f, s[3] / 255.0f);  // FreeType's BGRA is premultiplied
+            cv::Vec4f sf(s[0] / 255.0f, s[1] / 255.0f, s[2] / 255.0f,
+                         s[3] / 255.0f);  // FreeType's BGRA is premultiplied
             cv::Vec4f& d = colour.at<cv::Vec4f>(y, x);
             d = sf + d * (1.0f - sf[3]);
           }
@@ -326,7 +334,8 @@ TextRaster TextRenderer::render(const draft::TextProps& props, int canvas_w, int
   cv::Mat shape_mask = cv::max(coverage, colour_alpha);
   if (st.box) {
     cv::Mat box = cv::Mat::zeros(coverage.size(), CV_8U);
-    cv::rectangle(box, cv::Rect(pad - box_px, pad - box_py, bw + 2 * box_px, bh + 2 * box_py), cv::Scalar(255), cv::FILLED);
+    cv::rectangle(box, cv::Rect(pad - box_px, pad - box_py, bw + 2 * box_px, bh + 2 * box_py), cv::Scalar(255),
+                  cv::FILLED);
     over(out, tinted(box, *st.box));
   }
   if (st.shadow) {
@@ -338,7 +347,8 @@ TextRaster TextRenderer::render(const draft::TextProps& props, int canvas_w, int
   }
   if (st.stroke) {
     cv::Mat grown;
-    cv::dilate(shape_mask, grown, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * stroke_r + 1, 2 * stroke_r + 1)));
+    cv::dilate(shape_mask, grown,
+               cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * stroke_r + 1, 2 * stroke_r + 1)));
     over(out, tinted(grown, *st.stroke));
   }
   over(out, tinted(coverage, st.color));

@@ -5,10 +5,10 @@
 // wraps at max_width, and rasterises with FreeType into a premultiplied BGRA block with the
 // style's box, shadow, stroke and fill. Thread-safe (one mutex; text changes rarely per frame).
 #include "engine/internal.h"
-#include <mutex>
-#include <string>
 
+#include <mutex>
 #include <opencv2/core.hpp>
+#include <string>
 
 #include "draft/model.h"
 #include "engine/text/fonts.h"

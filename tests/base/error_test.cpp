@@ -13,8 +13,9 @@ TEST(FileError, APermissionRefusalSaysWhatToDo) {
   const FileError e(Access::Write, "/srv/out.png", EACCES);
   EXPECT_EQ(e.fault(), Fault::Environment);
   EXPECT_EQ(e.error(), EACCES);
-  EXPECT_EQ(std::string(e.what()),
-            "cannot write /srv/out.png: Permission denied; choose a folder you can write to, or change its permissions");
+  EXPECT_EQ(
+      std::string(e.what()),
+      "cannot write /srv/out.png: Permission denied; choose a folder you can write to, or change its permissions");
 }
 
 TEST(FileError, AReadOnlyDiskIsTheEnvironments) {

@@ -90,7 +90,8 @@ TEST(WriteFileAtomically, NamesTheFileAndTheReasonWhenTheFolderIsMissing) {
     FAIL() << "wrote into a missing folder";
   } catch (const FileError& e) {
     EXPECT_EQ(e.path(), out);
-    EXPECT_EQ(std::string(e.what()), "cannot write " + out + ": No such file or directory; check that the folder exists");
+    EXPECT_EQ(std::string(e.what()),
+              "cannot write " + out + ": No such file or directory; check that the folder exists");
   }
 }
 
@@ -106,8 +107,9 @@ TEST(WriteFileAtomically, ReportsAFullDiskAsTheEnvironmentsFailure) {
   ASSERT_FALSE(flushed);
   const FileError e(reel::base::Access::Write, "/videos/out.mp4", err);
   EXPECT_EQ(e.fault(), Fault::Environment);
-  EXPECT_EQ(std::string(e.what()),
-            "cannot write /videos/out.mp4: No space left on device; free some space on that disk or choose another place");
+  EXPECT_EQ(
+      std::string(e.what()),
+      "cannot write /videos/out.mp4: No space left on device; free some space on that disk or choose another place");
 }
 
 TEST(AtomicFile, ADownloadsPartIsKeptForTheNextAttemptAndCommittedWhole) {

@@ -8,8 +8,8 @@
 #include "support/run_command.h"
 
 using reel::Json;
-using reel::test::RunResult;
 using reel::test::run_command;
+using reel::test::RunResult;
 
 namespace {
 
@@ -31,7 +31,8 @@ TEST(CliSummary, PrintsTheSeedExampleLine) {
   RunResult r = run_reel({"summary", kSeed});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,
-            "Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title: \"Urban Dreams\" (0-3s)\n");
+            "Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title: \"Urban "
+            "Dreams\" (0-3s)\n");
 }
 
 TEST(CliSummary, JsonGivesTheTracksAsData) {
@@ -57,7 +58,8 @@ TEST(CliValidate, ProblemsArePrintedOnePerLineAndErrorsExitOne) {
   EXPECT_EQ(r.out,
             "/t/0/sg/0/zz: notice: unknown key \"zz\" in a segment; reel keeps it as is and does not use it\n"
             "/t/0/sg/1/m/tr/type: error: unknown transition \"fadee\"; did you mean \"fade\"?\n"
-            "/t/0/sg/1: error: overlaps the segment at /t/0/sg/0 (0-1s) on the same track; start it at 1000 or later, or move it "
+            "/t/0/sg/1: error: overlaps the segment at /t/0/sg/0 (0-1s) on the same track; start it at 1000 or later, "
+            "or move it "
             "to another track (transitions are declared with \"tr\", not made by overlap)\n");
   EXPECT_EQ(r.err, "<stdin>: 2 errors, 0 warnings, 1 notice\n");
 }
@@ -74,8 +76,9 @@ TEST(CliValidate, JsonListsTheProblemsAsData) {
 TEST(CliValidate, TextThatIsNotADraftNamesThePlaceAndExitsOne) {
   RunResult r = run_reel({"validate", "-"}, "{\"t\": [\n  {\"tt\": 0,");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "reel: <stdin>:2:12: not valid JSON: syntax error while parsing object key - unexpected end of input; "
-                   "expected string literal (the draft looks truncated)\n");
+  EXPECT_EQ(r.err,
+            "reel: <stdin>:2:12: not valid JSON: syntax error while parsing object key - unexpected end of input; "
+            "expected string literal (the draft looks truncated)\n");
   RunResult j = run_reel({"validate", "--json", "-"}, "nope");
   EXPECT_EQ(j.exit_code, 1);
   EXPECT_EQ(Json::parse(j.out)[0]["position"], "1:2");  // "n" could start null; "o" cannot follow
@@ -140,11 +143,13 @@ TEST(CliFmt, BrokenInputWritesNothing) {
 }
 
 TEST(CliCaptions, WritesTheTextTrackAsSubRipOrWebVtt) {
-  std::string draft = R"({"t": [{"tt": 7, "m": {"kind": "caption"}, "sg": [{"s": 1000, "d": 1500, "m": {"text": "第一天 · 海边"}},
+  std::string draft =
+      R"({"t": [{"tt": 7, "m": {"kind": "caption"}, "sg": [{"s": 1000, "d": 1500, "m": {"text": "第一天 · 海边"}},
                                                                        {"s": 3000, "d": 1000, "m": {"text": "Day two"}}]}]})";
   RunResult srt = run_reel({"captions", "-"}, draft);
   ASSERT_EQ(srt.exit_code, 0) << srt.err;
-  EXPECT_EQ(srt.out, "1\n00:00:01,000 --> 00:00:02,500\n第一天 · 海边\n\n2\n00:00:03,000 --> 00:00:04,000\nDay two\n\n");
+  EXPECT_EQ(srt.out,
+            "1\n00:00:01,000 --> 00:00:02,500\n第一天 · 海边\n\n2\n00:00:03,000 --> 00:00:04,000\nDay two\n\n");
   auto vtt = scratch("captions.vtt");
   RunResult v = run_reel({"captions", "-", "-o", vtt.string()}, draft);
   ASSERT_EQ(v.exit_code, 0) << v.err;

@@ -16,8 +16,8 @@ extern "C" {
 }
 
 using reel::Json;
-using reel::test::RunResult;
 using reel::test::run_command;
+using reel::test::RunResult;
 namespace fs = std::filesystem;
 
 namespace {
@@ -93,7 +93,8 @@ TEST(CliMake, SlideshowOfFivePhotosWithMusic) {
   std::vector<std::string> args;
   for (int i = 0; i < 5; ++i) args.push_back(photo("s" + std::to_string(i) + ".jpg", 800, 600, i * 30));
   std::string out = (dir() / "slideshow.mp4").string(), draft = (dir() / "slideshow.json").string();
-  args.insert(args.end(), {"--music", click_track("calm.wav", 8, 100), "--title", "Lisbon", "--preview", "-o", out, "--draft-out", draft});
+  args.insert(args.end(), {"--music", click_track("calm.wav", 8, 100), "--title", "Lisbon", "--preview", "-o", out,
+                           "--draft-out", draft});
   RunResult r = make(args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Probe p = probe(out);
@@ -106,15 +107,19 @@ TEST(CliMake, SlideshowOfFivePhotosWithMusic) {
   EXPECT_EQ(d["t"][0]["sg"][1]["m"]["tr"]["type"], "fade");
   EXPECT_EQ(d["t"][1]["sg"][0]["src"], "calm.wav");  // relative to the draft's folder
   EXPECT_EQ(d["t"][1]["sg"][0]["m"]["loop"], true);  // 8 s of music for 20 s of video
-  EXPECT_NE(r.err.find("Timeline (3 tracks): 1. Video: slideshow (0-20s) 2. BGM: Calm (0-20s, 80%) 3. Title: \"Lisbon\" (0-3s)"),
-            std::string::npos) << r.err;
+  EXPECT_NE(
+      r.err.find(
+          "Timeline (3 tracks): 1. Video: slideshow (0-20s) 2. BGM: Calm (0-20s, 80%) 3. Title: \"Lisbon\" (0-3s)"),
+      std::string::npos)
+      << r.err;
 }
 
 TEST(CliMake, VerticalPromoWithALogoEndCard) {
-  std::vector<std::string> args = {photo("shoe.jpg", 800, 600, 10), photo("bag.jpg", 600, 800, 90), photo("logo.png", 400, 400, 150)};
+  std::vector<std::string> args = {photo("shoe.jpg", 800, 600, 10), photo("bag.jpg", 600, 800, 90),
+                                   photo("logo.png", 400, 400, 150)};
   std::string out = (dir() / "promo.mp4").string(), draft = (dir() / "promo.json").string();
-  args.insert(args.end(), {"--style", "promo", "--aspect", "9:16", "--duration", "6s", "--prompt", "Shop now", "--preview",
-                           "-o", out, "--draft-out", draft});
+  args.insert(args.end(), {"--style", "promo", "--aspect", "9:16", "--duration", "6s", "--prompt", "Shop now",
+                           "--preview", "-o", out, "--draft-out", draft});
   RunResult r = make(args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Probe p = probe(out);

@@ -14,10 +14,10 @@
 #include <opencv2/imgproc.hpp>
 #include <thread>
 
-#include "tests/engine/support/media_fixtures.h"
 #include "support/clip_writer.h"
 #include "support/run_command.h"
 #include "support/wav_writer.h"
+#include "tests/engine/support/media_fixtures.h"
 
 namespace reel::test {
 namespace {
@@ -386,8 +386,11 @@ TEST(RenderCommand, KeepsProxiesInTheCacheFolderAndCacheShowsAndClearsThem) {
   const std::string proxies = cache + "/reel/proxies", media = cache + "/reel/media";
   RunResult r = reel({"cache"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out, "proxies: " + proxies + " - 0 files, 0.0 MB; photos decoded and framed by earlier renders (made again when needed)\n"
-                   "media: " + media + " - 0 files, 0.0 MB; sources downloaded for local renders (downloaded again when needed)\n");
+  EXPECT_EQ(r.out, "proxies: " + proxies +
+                       " - 0 files, 0.0 MB; photos decoded and framed by earlier renders (made again when needed)\n"
+                       "media: " +
+                       media +
+                       " - 0 files, 0.0 MB; sources downloaded for local renders (downloaded again when needed)\n");
 
   ASSERT_EQ(reel({"render", "draft.json", "-o", "fresh.mp4", "--no-cache"}).exit_code, 0);
   EXPECT_FALSE(fs::exists(proxies)) << "--no-cache keeps nothing";
@@ -435,7 +438,8 @@ TEST(RenderCommand, AnOutputInAFolderThatDoesNotExistIsRefusedBeforeRendering) {
 RunResult reel_on_tmpfs(GoodCase& c, const std::string& mount_options, const std::string& mnt,
                         const std::vector<std::string>& args) {
   fs::create_directories(mnt);
-  std::string script = "mount -t tmpfs -o " + mount_options + " tmpfs \"$2\" || exit 99; shift; shift; \"$REEL\" \"$@\"; "
+  std::string script = "mount -t tmpfs -o " + mount_options +
+                       " tmpfs \"$2\" || exit 99; shift; shift; \"$REEL\" \"$@\"; "
                        "rc=$?; echo --; ls -A \"$MNT\"; exit $rc";
   std::vector<std::string> argv = {"-m", "sh", "-c", "REEL=\"$1\" MNT=\"$2\"; " + script, "sh", REEL_BINARY, mnt};
   argv.insert(argv.end(), args.begin(), args.end());
@@ -448,14 +452,16 @@ TEST(RenderCommand, AFullDiskIsNamedWithTheSystemsReasonNotCalledABug) {
   RunResult r = reel_on_tmpfs(c, "size=8k", mnt, {"render", "draft.json", "-o", mnt + "/out.mp4"});
   if (r.exit_code == 99 || r.exit_code == 127) GTEST_SKIP() << "cannot mount a tmpfs here: " << r.err;
   EXPECT_EQ(r.exit_code, 6) << r.err;
-  EXPECT_EQ(r.err, "reel: cannot write " + mnt + "/out.mp4: No space left on device; free some space on that disk "
-                   "or choose another place\n");
+  EXPECT_EQ(r.err, "reel: cannot write " + mnt +
+                       "/out.mp4: No space left on device; free some space on that disk "
+                       "or choose another place\n");
   EXPECT_EQ(r.out, "--\n");  // nothing half-written left on the full disk
 
   r = reel_on_tmpfs(c, "size=4k", mnt, {"still", "draft.json", "--at", "0.2", "-o", mnt + "/frame.png"});
   EXPECT_EQ(r.exit_code, 6) << r.err;
-  EXPECT_EQ(r.err, "reel: cannot write " + mnt + "/frame.png: No space left on device; free some space on that "
-                   "disk or choose another place\n");
+  EXPECT_EQ(r.err, "reel: cannot write " + mnt +
+                       "/frame.png: No space left on device; free some space on that "
+                       "disk or choose another place\n");
   EXPECT_EQ(r.out, "--\n");
 }
 
@@ -476,10 +482,12 @@ TEST(RenderCommand, AReadOnlyFolderIsRefusedBeforeRenderingWithTheReason) {
 TEST(RenderCommand, AnOutputThatIsAFolderOrADeviceIsRefusedBeforeAnyWork) {
   GoodCase c;
   fs::create_directory(c.dir.file("videos"));
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"render", "draft.json", "-o", "videos"}, {"preview", "draft.json", "-o", "videos"},
-        {"still", "draft.json", "--at", "0", "-o", "videos"}, {"storyboard", "draft.json", "-o", "videos"},
-        {"fmt", "draft.json", "-o", "videos"}, {"captions", "draft.json", "-o", "videos"}}) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"render", "draft.json", "-o", "videos"},
+                                               {"preview", "draft.json", "-o", "videos"},
+                                               {"still", "draft.json", "--at", "0", "-o", "videos"},
+                                               {"storyboard", "draft.json", "-o", "videos"},
+                                               {"fmt", "draft.json", "-o", "videos"},
+                                               {"captions", "draft.json", "-o", "videos"}}) {
     RunResult r = c.reel(args);
     EXPECT_EQ(r.exit_code, 2) << args[0] << ": " << r.err;
     EXPECT_EQ(r.err, "reel: cannot write videos: it is a folder; name a file inside it, e.g. videos/video.mp4\n")
@@ -530,8 +538,7 @@ TEST(OutputIsAnInput, EveryCommandRefusesToOverwriteAFileItReadsByIdentityNotSpe
     RunResult r = c.reel(k.args);
     const std::string& out = k.args[k.args.size() - (k.args[k.args.size() - 2] == "-o" ? 1 : 3)];
     EXPECT_EQ(r.exit_code, 2) << k.args[0] << " " << out << ": " << r.err;
-    const std::string what =
-        k.named.empty() ? "one of this command's inputs" : "the same file as the input " + k.named;
+    const std::string what = k.named.empty() ? "one of this command's inputs" : "the same file as the input " + k.named;
     EXPECT_NE(r.err.find("it is " + what + "; choose another output (nothing was written)"), std::string::npos)
         << k.args[0] << " " << out << ": " << r.err;
   }
@@ -555,10 +562,12 @@ TEST(OptionLimits, ValuesAtTheirExtremesAreRefusedWithExitTwoBeforeAnyWork) {
        "--max-file-mb: Value 1e308 not in range 0.001000 to 100000.000000"},
       {{"render", "draft.json", "-o", "o.mp4", "--from", "1e300"},
        "--from: Value 1e300 not in range 0.000000 to 864000.000000"},
-      {{"still", "draft.json", "--at", "1e300", "-o", "o.png"}, "--at: Value 1e300 not in range 0.000000 to 864000.000000"},
+      {{"still", "draft.json", "--at", "1e300", "-o", "o.png"},
+       "--at: Value 1e300 not in range 0.000000 to 864000.000000"},
       {{"make", "p0.jpg", "--duration", "99999999999999999999s"},
        "reel: --duration takes a length such as 30s, 45 or 1m30s, not \"99999999999999999999s\""},
-      {{"make", "p0.jpg", "--duration", "999999999s"}, "reel: --duration 999999999s is longer than reel makes (at most 864000 s)"},
+      {{"make", "p0.jpg", "--duration", "999999999s"},
+       "reel: --duration 999999999s is longer than reel makes (at most 864000 s)"},
       {{"render", "draft.json", "-o", "o.mp4", "--from", "100"},
        "reel: --from 100 s is at or past the end of the draft (1 s); nothing would be rendered"},
   };
@@ -574,21 +583,24 @@ TEST(OptionLimits, ValuesAtTheirExtremesAreRefusedWithExitTwoBeforeAnyWork) {
 TEST(OptionLimits, MaxDurationRefusesALongRenderAndALongOneIsAnnouncedFirst) {
   TempDir dir;
   // Four days of text: refused by --max-duration before any work.
-  Json j = {{"t", Json::array({{{"tt", 7}, {"sg", Json::array({{{"s", 0}, {"d", 345600000}, {"m", {{"text", "hi"}}}}})}}})}};
+  Json j = {
+      {"t", Json::array({{{"tt", 7}, {"sg", Json::array({{{"s", 0}, {"d", 345600000}, {"m", {{"text", "hi"}}}}})}}})}};
   std::ofstream(dir.file("long.json")) << j.dump();
   RunResult r = run_command(REEL_BINARY, {"render", "long.json", "-o", "o.mp4", "--max-duration", "3600"}, "",
                             dir.path().string());
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "reel: the render would be 96 h 00 min long, more than --max-duration 1 h 00 min allows; shorten "
-                   "the draft, render a part (--from/--to) or raise the limit\n");
+  EXPECT_EQ(r.err,
+            "reel: the render would be 96 h 00 min long, more than --max-duration 1 h 00 min allows; shorten "
+            "the draft, render a part (--from/--to) or raise the limit\n");
   // Without the flag the length and size come first: rendering only the first second shows it
   // is per render, not per draft (a second is not announced), and the whole is.
   r = run_command(REEL_BINARY, {"render", "long.json", "-o", "o.mp4", "--to", "1", "--progress", "none"}, "",
                   dir.path().string());
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err.find("reel: note: this render is"), std::string::npos) << r.err;
-  r = run_command(REEL_BINARY, {"render", "long.json", "-o", "o.mp4", "--from", "7100", "--to", "10800", "--progress",
-                                "none", "--size", "64x36", "--fps", "1"},
+  r = run_command(REEL_BINARY,
+                  {"render", "long.json", "-o", "o.mp4", "--from", "7100", "--to", "10800", "--progress", "none",
+                   "--size", "64x36", "--fps", "1"},
                   "", dir.path().string());
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err.rfind("reel: note: this render is 1 h 01 min long (3700 frames at 64x36): expect a file of about "

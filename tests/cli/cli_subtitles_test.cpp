@@ -8,8 +8,8 @@
 
 #include "support/run_command.h"
 
-using reel::test::RunResult;
 using reel::test::run_command;
+using reel::test::RunResult;
 namespace fs = std::filesystem;
 
 namespace {
@@ -19,7 +19,8 @@ struct Case {
   Case() {
     fs::create_directories(dir);
     cv::imwrite((dir / "grey.png").string(), cv::Mat(180, 320, CV_8UC3, cv::Scalar(90, 90, 90)));
-    std::ofstream(dir / "d.json") << R"({"m": {"width": 320, "height": 180}, "t": [{"tt": 0, "sg": [{"s": 0, "d": 4000, "src": "grey.png"}]}]})";
+    std::ofstream(dir / "d.json")
+        << R"({"m": {"width": 320, "height": 180}, "t": [{"tt": 0, "sg": [{"s": 0, "d": 4000, "src": "grey.png"}]}]})";
     std::ofstream(dir / "subs.srt") << "1\n00:00:01,000 --> 00:00:02,000\nHello there\n\n";
   }
   RunResult still(double at, bool subs) {
@@ -52,9 +53,11 @@ TEST(CliSubtitles, CuesShowInsideTheirTimeAtTheBottomAndNowhereElse) {
 TEST(CliSubtitles, ABrokenSubtitlesFileNamesTheLineAndWritesNothing) {
   Case c;
   std::ofstream(c.dir / "bad.srt") << "1\n00:00:02,000 --> 00:00:01,000\nbackwards\n";
-  RunResult r = run_command(REEL_BINARY, {"render", "d.json", "--subtitles", "bad.srt", "-o", "out.mp4"}, "", c.dir.string());
+  RunResult r =
+      run_command(REEL_BINARY, {"render", "d.json", "--subtitles", "bad.srt", "-o", "out.mp4"}, "", c.dir.string());
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "reel: bad.srt:2: the cue timing \"00:00:02,000 --> 00:00:01,000\" is not start --> end (such as "
-                   "00:00:01,000 --> 00:00:03,500) with the end after the start\n");
+  EXPECT_EQ(r.err,
+            "reel: bad.srt:2: the cue timing \"00:00:02,000 --> 00:00:01,000\" is not start --> end (such as "
+            "00:00:01,000 --> 00:00:03,500) with the end after the start\n");
   EXPECT_FALSE(fs::exists(c.dir / "out.mp4"));
 }

@@ -1,7 +1,8 @@
 // The local agent: every instruction kind, in English and Chinese, with the draft checked.
+#include "draft/agent.h"
+
 #include <gtest/gtest.h>
 
-#include "draft/agent.h"
 #include "draft/summary.h"
 #include "draft_test_util.h"
 
@@ -52,8 +53,10 @@ TEST(Agent, TargetLengthScalesEverythingInStep) {
   Draft d = base_draft();
   AgentReply r = say(d, "make it shorter");
   EXPECT_EQ(d.duration_ms(), 15000);
-  EXPECT_EQ(r.message, "The video now lasts 15 s. Timeline: 1. Video: trip (0-20s → 0-15s); 2. BGM: Song (0-20s, 35% → 0-15s, 35%); "
-                       "3. Title: \"Trip\" (0-3s → 0-2.25s)");
+  EXPECT_EQ(
+      r.message,
+      "The video now lasts 15 s. Timeline: 1. Video: trip (0-20s → 0-15s); 2. BGM: Song (0-20s, 35% → 0-15s, 35%); "
+      "3. Title: \"Trip\" (0-3s → 0-2.25s)");
 }
 
 TEST(Agent, PerPhotoLengthInBothLanguages) {
@@ -67,10 +70,14 @@ TEST(Agent, PerPhotoLengthInBothLanguages) {
 }
 
 TEST(Agent, AspectWords) {
-  struct Case { const char* words; int w, h; };
-  for (Case c : {Case{"make it vertical", 1080, 1920}, Case{"9:16 please", 1080, 1920}, Case{"for TikTok", 1080, 1920},
-                 Case{"for Reels", 1080, 1920}, Case{"YouTube Shorts", 1080, 1920}, Case{"改成竖屏", 1080, 1920},
-                 Case{"make it square", 1080, 1080}, Case{"Instagram 4:5", 1080, 1350}, Case{"back to 16:9", 1920, 1080}}) {
+  struct Case {
+    const char* words;
+    int w, h;
+  };
+  for (Case c :
+       {Case{"make it vertical", 1080, 1920}, Case{"9:16 please", 1080, 1920}, Case{"for TikTok", 1080, 1920},
+        Case{"for Reels", 1080, 1920}, Case{"YouTube Shorts", 1080, 1920}, Case{"改成竖屏", 1080, 1920},
+        Case{"make it square", 1080, 1080}, Case{"Instagram 4:5", 1080, 1350}, Case{"back to 16:9", 1920, 1080}}) {
     Draft d = base_draft();
     say(d, c.words);
     EXPECT_EQ(d.canvas.width, c.w) << c.words;
@@ -131,7 +138,9 @@ TEST(Agent, TitlesAndText) {
   AgentReply r = say(d, "add the title 'Summer in Lisbon'");
   EXPECT_EQ(d.tracks[2].segments[0].text.text, "Summer in Lisbon");
   EXPECT_EQ(d.title, "Summer in Lisbon");
-  EXPECT_EQ(r.message, "The title now reads \"Summer in Lisbon\". Timeline: 3. Title: \"Trip\" (0-3s) → Title: \"Summer in Lisbon\" (0-3s)");
+  EXPECT_EQ(r.message,
+            "The title now reads \"Summer in Lisbon\". Timeline: 3. Title: \"Trip\" (0-3s) → Title: \"Summer in "
+            "Lisbon\" (0-3s)");
   say(d, "标题改为 城市之梦");
   EXPECT_EQ(d.tracks[2].segments[0].text.text, "城市之梦");
   say(d, "remove the title");
@@ -159,7 +168,9 @@ TEST(Agent, Music) {
   AgentReply ask = say(d, "add background music");
   EXPECT_FALSE(ask.changed);
   // The hint is in words the agent's callers (reel chat, the node) take, not a flag of reel make.
-  EXPECT_EQ(ask.message, "Name a music file to add (mp3, wav, m4a, ogg, opus or flac), for example \"add background music song.mp3\".");
+  EXPECT_EQ(
+      ask.message,
+      "Name a music file to add (mp3, wav, m4a, ogg, opus or flac), for example \"add background music song.mp3\".");
   AgentReply added = say(d, "添加背景音乐", {"music/lofi.mp3"});
   ASSERT_EQ(d.tracks.size(), 3u);
   const Segment& m = d.tracks[2].segments[0];
@@ -214,7 +225,10 @@ TEST(Agent, WhatItDoesNotUnderstandIsSaidWithWhatItCanDo) {
   EXPECT_FALSE(r.understood);
   EXPECT_FALSE(r.changed);
   EXPECT_EQ(d.json, before);
-  EXPECT_EQ(r.message.rfind("I did not understand \"make the sky more purple\". I can: make it a slideshow, promo or highlight reel;", 0), 0u)
+  EXPECT_EQ(
+      r.message.rfind(
+          "I did not understand \"make the sky more purple\". I can: make it a slideshow, promo or highlight reel;", 0),
+      0u)
       << r.message;
   AgentReply zh = say(d, "把天空变成紫色");
   EXPECT_EQ(zh.message.rfind("没听懂“把天空变成紫色”。我能做的：", 0), 0u) << zh.message;
@@ -223,7 +237,8 @@ TEST(Agent, WhatItDoesNotUnderstandIsSaidWithWhatItCanDo) {
 TEST(Agent, EditsKeepEverythingElse) {
   Draft d = load_text(R"({"x": {"keep": 1}, "m": {"width": 1920, "height": 1080}, "t": [{"tt": 0, "extra": true, "sg": [
       {"s": 0, "d": 2000, "src": "a.jpg", "m": {"custom": [1, 2]}}, {"s": 2000, "d": 2000, "src": "b.jpg"}]},
-      {"tt": 9, "sg": [{"s": 0, "d": 5}]}]})").draft;
+      {"tt": 9, "sg": [{"s": 0, "d": 5}]}]})")
+                .draft;
   say(d, "use wipe transitions");
   EXPECT_EQ(d.json["x"], Json({{"keep", 1}}));
   EXPECT_EQ(d.json["t"][0]["extra"], true);

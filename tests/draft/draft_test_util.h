@@ -37,8 +37,6 @@ inline std::string line_at(const LoadResult& r, const std::string& pointer, Seve
 }
 
 /// A draft of one video track with the given segments JSON (a list).
-inline std::string video_draft(const std::string& segments) {
-  return R"({"t": [{"tt": 0, "sg": )" + segments + "}]}";
-}
+inline std::string video_draft(const std::string& segments) { return R"({"t": [{"tt": 0, "sg": )" + segments + "}]}"; }
 
 }  // namespace reel::draft::test

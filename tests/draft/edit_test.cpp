@@ -1,6 +1,7 @@
+#include "draft/edit.h"
+
 #include <gtest/gtest.h>
 
-#include "draft/edit.h"
 #include "draft/parse.h"
 #include "draft_test_util.h"
 
@@ -15,14 +16,15 @@ TEST(Edit, ReplacingASourceChangesOnlyThatKey) {
 
   Json expected = original;
   expected["t"][0]["sg"][0]["src"] = "https://cdn.example/u/01.jpg";
-  EXPECT_EQ(d.json.dump(), expected.dump());  // same value and same key order
+  EXPECT_EQ(d.json.dump(), expected.dump());                                  // same value and same key order
   EXPECT_EQ(d.tracks[0].segments[0].source, "https://cdn.example/u/01.jpg");  // the view follows
 }
 
 TEST(Edit, NewKeysUseTheSpellingTheDraftUses) {
   Draft d = load_text(R"({"tracks": [{"track_type": 0, "segments": [{"duration": 1000, "source": "a.jpg"}]}]})").draft;
   set_segment_start(d, 0, 0, 500);
-  EXPECT_EQ(d.json.dump(), R"({"tracks":[{"track_type":0,"segments":[{"duration":1000,"source":"a.jpg","start":500}]}]})");
+  EXPECT_EQ(d.json.dump(),
+            R"({"tracks":[{"track_type":0,"segments":[{"duration":1000,"source":"a.jpg","start":500}]}]})");
   EXPECT_EQ(d.tracks[0].segments[0].start_ms, 500);
 
   Draft s = load_text(R"({"t": [{"tt": 0, "sg": [{"d": 1000, "src": "a.jpg"}]}]})").draft;

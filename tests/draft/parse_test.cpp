@@ -1,4 +1,6 @@
 // Input that is not a draft at all: one clear error with a position, never a crash or a hang.
+#include "draft/parse.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -6,7 +8,6 @@
 #include <fstream>
 #include <functional>
 
-#include "draft/parse.h"
 #include "draft_test_util.h"
 
 using namespace reel;
@@ -48,14 +49,20 @@ TEST(Parse, TruncatedInputGivesThePositionAndSaysSo) {
 }
 
 TEST(Parse, TextThatIsNotJsonGivesLineAndColumn) {
-  EXPECT_EQ(parse_error("hello"), "d.json:1:1: not valid JSON: syntax error while parsing value - invalid literal; last read: 'h'");
-  EXPECT_EQ(parse_error("{\"t\": [],\n \"m\": {\"title\": 'x'}}"),
-            "d.json:2:17: not valid JSON: syntax error while parsing value - invalid literal; last read: '\"title\": ''");
+  EXPECT_EQ(parse_error("hello"),
+            "d.json:1:1: not valid JSON: syntax error while parsing value - invalid literal; last read: 'h'");
+  EXPECT_EQ(
+      parse_error("{\"t\": [],\n \"m\": {\"title\": 'x'}}"),
+      "d.json:2:17: not valid JSON: syntax error while parsing value - invalid literal; last read: '\"title\": ''");
 }
 
 TEST(Parse, InvalidUtf8IsRefusedWithAPrintableMessage) {
   std::string msg = parse_error("{\"m\": {\"title\": \"caf\xC3\x28\"}}");
-  EXPECT_EQ(msg.rfind("d.json:1:22: not valid JSON: syntax error while parsing value - invalid string: ill-formed UTF-8 byte", 0), 0u) << msg;
+  EXPECT_EQ(
+      msg.rfind("d.json:1:22: not valid JSON: syntax error while parsing value - invalid string: ill-formed UTF-8 byte",
+                0),
+      0u)
+      << msg;
   EXPECT_NE(msg.find("\\xC3"), std::string::npos) << msg;  // shown escaped, not raw
   EXPECT_EQ(msg.find('\xC3'), std::string::npos);
 }
@@ -77,9 +84,7 @@ TEST(Parse, NumbersTooLargeForADoubleAreRefused) {
 
 TEST(Parse, ATwoHundredMegabyteFileIsRefusedBeforeReading) {
   auto path = temp_file("huge.json");
-  {
-    std::ofstream f(path);
-  }
+  { std::ofstream f(path); }
   std::filesystem::resize_file(path, 200ull << 20);  // sparse: no 200 MB written to disk
   EXPECT_EQ(error_of([&] { read_json_file(path.string()); }),
             path.string() + ": the file is 200 MB; a draft may be at most 16 MB (is this the right file?)");
@@ -91,7 +96,8 @@ TEST(Parse, MissingFilesAndFoldersNameThePath) {
             "/nonexistent/draft.json: cannot read the draft: No such file or directory; check the path");
   auto dir = temp_file("folder.json");
   std::filesystem::create_directories(dir);
-  EXPECT_EQ(error_of([&] { read_json_file(dir.string()); }), dir.string() + ": is a folder; give the draft's .json file");
+  EXPECT_EQ(error_of([&] { read_json_file(dir.string()); }),
+            dir.string() + ": is a folder; give the draft's .json file");
 }
 
 TEST(Parse, NotAnObjectIsOneErrorAtTheRoot) {
@@ -99,7 +105,8 @@ TEST(Parse, NotAnObjectIsOneErrorAtTheRoot) {
     LoadResult r = load_text(text);
     ASSERT_EQ(r.problems.size(), 1u) << text;
     EXPECT_EQ(r.problems[0].pointer, "");
-    EXPECT_EQ(r.problems[0].line().rfind("/: error: a draft must be a JSON object such as {\"t\": [...]}, not ", 0), 0u);
+    EXPECT_EQ(r.problems[0].line().rfind("/: error: a draft must be a JSON object such as {\"t\": [...]}, not ", 0),
+              0u);
   }
 }
 
@@ -120,7 +127,10 @@ TEST(Parse, TheWrongTypeAtAnyKeyIsAnErrorAtThatPath) {
   for (const auto& p : pointers) {
     Json broken = seed;
     Json& target = broken[Json::json_pointer(p)];
-    Json wrong = target.is_string() ? Json(true) : target.is_number() ? Json("x") : target.is_object() ? Json::array() : Json(7);
+    Json wrong = target.is_string()   ? Json(true)
+                 : target.is_number() ? Json("x")
+                 : target.is_object() ? Json::array()
+                                      : Json(7);
     target = wrong;
     LoadResult r;
     ASSERT_NO_THROW(r = load_draft(broken)) << p;

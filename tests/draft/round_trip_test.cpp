@@ -46,9 +46,10 @@ TEST(RoundTrip, UnknownKeysAtEveryDepthAndUnknownTrackTypesAreKept) {
   EXPECT_EQ(back, original);
   EXPECT_EQ(back.dump(), original.dump());  // same key order, same number forms
   // The unknown keys were seen and reported as notices, never errors.
-  for (const char* ptr : {"/version", "/m/theme", "/t/0/lock", "/t/0/m/colour", "/t/0/sg/0/filters", "/t/0/sg/0/m/crop",
-                          "/t/0/sg/0/m/kb/from/r", "/t/0/sg/0/m/kb/curve", "/t/0/sg/0/m/tr/extra", "/t/1/gain_db",
-                          "/t/1/sg/0/m/eq", "/t/2/sg/0/m/style/weight", "/t/2/sg/0/m/style/pos/z", "/t/2/sg/0/m/anim/spring"}) {
+  for (const char* ptr :
+       {"/version", "/m/theme", "/t/0/lock", "/t/0/m/colour", "/t/0/sg/0/filters", "/t/0/sg/0/m/crop",
+        "/t/0/sg/0/m/kb/from/r", "/t/0/sg/0/m/kb/curve", "/t/0/sg/0/m/tr/extra", "/t/1/gain_db", "/t/1/sg/0/m/eq",
+        "/t/2/sg/0/m/style/weight", "/t/2/sg/0/m/style/pos/z", "/t/2/sg/0/m/anim/spring"}) {
     auto found = at(r, ptr);
     ASSERT_EQ(found.size(), 1u) << ptr;
     EXPECT_EQ(found[0].severity, Severity::Notice) << ptr;
@@ -61,7 +62,8 @@ TEST(RoundTrip, UnknownKeysAtEveryDepthAndUnknownTrackTypesAreKept) {
 TEST(RoundTrip, LongKeysStayLongAndReadTheSameAsShortOnes) {
   const char* shorter = R"({"m": {"fps": 25}, "d": 6000, "t": [{"tt": 0, "m": {"name": "v"}, "sg": [
       {"s": 1000, "d": 5000, "src": "a.jpg", "in": 0, "m": {"kb": "in"}}]}]})";
-  const char* longer = R"({"metadata": {"fps": 25}, "duration": 6000, "tracks": [{"track_type": 0, "metadata": {"name": "v"},
+  const char* longer =
+      R"({"metadata": {"fps": 25}, "duration": 6000, "tracks": [{"track_type": 0, "metadata": {"name": "v"},
       "segments": [{"start": 1000, "duration": 5000, "source": "a.jpg", "source_in": 0, "metadata": {"kb": "in"}}]}]})";
   LoadResult s = load_text(shorter), l = load_text(longer);
   ASSERT_TRUE(s.ok());
@@ -80,7 +82,8 @@ TEST(RoundTrip, LongKeysStayLongAndReadTheSameAsShortOnes) {
 }
 
 TEST(RoundTrip, NumbersKeepTheirForm) {
-  const char* text = R"({"t": [], "i": 1, "f": 1.0, "v": 0.35, "big": 18446744073709551615, "neg": -7, "e": 1e-7, "x": 12345678901234})";
+  const char* text =
+      R"({"t": [], "i": 1, "f": 1.0, "v": 0.35, "big": 18446744073709551615, "neg": -7, "e": 1e-7, "x": 12345678901234})";
   Json original = parse_json(text, "n");
   std::string out = write_json(load_draft(original).draft.json, false);
   EXPECT_EQ(out, R"({"t":[],"i":1,"f":1.0,"v":0.35,"big":18446744073709551615,"neg":-7,"e":1e-07,"x":12345678901234})");

@@ -1,7 +1,8 @@
 // Subtitles in (SRT, WebVTT) and out, through a draft's text track.
+#include "draft/subtitles.h"
+
 #include <gtest/gtest.h>
 
-#include "draft/subtitles.h"
 #include "draft/summary.h"
 #include "draft_test_util.h"
 
@@ -10,9 +11,10 @@ using namespace reel::draft;
 using namespace reel::draft::test;
 
 TEST(Subtitles, SubRipCuesAreReadWithTheirTimesAndLines) {
-  auto cues = parse_subtitles("1\r\n00:00:01,000 --> 00:00:03,500\r\n<i>Hello</i> there\r\nsecond line\r\n\r\n"
-                              "2\n00:01:02,250 --> 00:01:04,000 X1:0\n{\\an8}第一天 · 海边\n",
-                              "a.srt");
+  auto cues = parse_subtitles(
+      "1\r\n00:00:01,000 --> 00:00:03,500\r\n<i>Hello</i> there\r\nsecond line\r\n\r\n"
+      "2\n00:01:02,250 --> 00:01:04,000 X1:0\n{\\an8}第一天 · 海边\n",
+      "a.srt");
   ASSERT_EQ(cues.size(), 2u);
   EXPECT_EQ(cues[0].start_ms, 1000);
   EXPECT_EQ(cues[0].end_ms, 3500);
@@ -22,8 +24,10 @@ TEST(Subtitles, SubRipCuesAreReadWithTheirTimesAndLines) {
 }
 
 TEST(Subtitles, WebVttWithShortTimesNotesAndSettings) {
-  auto cues = parse_subtitles("WEBVTT\n\nNOTE a comment\n\nintro\n00:01.000 --> 00:02.500 line:90%\nHi\n\n01:00:00.000 --> 01:00:01.000\nLate\n",
-                              "a.vtt");
+  auto cues = parse_subtitles(
+      "WEBVTT\n\nNOTE a comment\n\nintro\n00:01.000 --> 00:02.500 line:90%\nHi\n\n01:00:00.000 --> "
+      "01:00:01.000\nLate\n",
+      "a.vtt");
   ASSERT_EQ(cues.size(), 2u);
   EXPECT_EQ(cues[0].start_ms, 1000);
   EXPECT_EQ(cues[0].end_ms, 2500);
@@ -35,8 +39,9 @@ TEST(Subtitles, MalformedFilesNameTheLine) {
     parse_subtitles("1\n00:00:03,000 --> 00:00:01,000\nbackwards\n", "bad.srt");
     FAIL();
   } catch (const DraftError& e) {
-    EXPECT_STREQ(e.what(), "bad.srt:2: the cue timing \"00:00:03,000 --> 00:00:01,000\" is not start --> end (such as "
-                           "00:00:01,000 --> 00:00:03,500) with the end after the start");
+    EXPECT_STREQ(e.what(),
+                 "bad.srt:2: the cue timing \"00:00:03,000 --> 00:00:01,000\" is not start --> end (such as "
+                 "00:00:01,000 --> 00:00:03,500) with the end after the start");
   }
   EXPECT_THROW(parse_subtitles("just some words\n", "notes.srt"), DraftError);
 }
@@ -50,14 +55,16 @@ TEST(Subtitles, CuesBecomeASubtitleTrackAndComeBackOutTheSame) {
   auto back = captions_of(d);
   ASSERT_EQ(back.size(), 3u);
   EXPECT_EQ(back[1].start_ms, 1500);  // overlapping cues are trimmed to follow one another
-  EXPECT_EQ(write_srt(back), "1\n00:00:00,500 --> 00:00:01,500\none\n\n2\n00:00:01,500 --> 00:00:02,500\ntwo\nlines\n\n"
-                             "3\n00:00:03,000 --> 00:00:04,000\nthree\n\n");
+  EXPECT_EQ(write_srt(back),
+            "1\n00:00:00,500 --> 00:00:01,500\none\n\n2\n00:00:01,500 --> 00:00:02,500\ntwo\nlines\n\n"
+            "3\n00:00:03,000 --> 00:00:04,000\nthree\n\n");
   EXPECT_EQ(write_vtt({{3723004, 3724000, "x"}}), "WEBVTT\n\n01:02:03.004 --> 01:02:04.000\nx\n\n");
 }
 
 TEST(Subtitles, CaptionTracksWinOverTitlesWhenThereAreAny) {
   Draft d = load_text(R"({"t": [{"tt": 7, "m": {"kind": "title"}, "sg": [{"s": 0, "d": 1000, "m": {"text": "Title"}}]},
-      {"tt": 7, "m": {"kind": "caption"}, "sg": [{"s": 2000, "d": 1000, "m": {"text": "Said"}}]}]})").draft;
+      {"tt": 7, "m": {"kind": "caption"}, "sg": [{"s": 2000, "d": 1000, "m": {"text": "Said"}}]}]})")
+                .draft;
   auto cues = captions_of(d);
   ASSERT_EQ(cues.size(), 1u);
   EXPECT_EQ(cues[0].text, "Said");

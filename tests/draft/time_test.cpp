@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "draft/time.h"
+
+#include <gtest/gtest.h>
 
 using namespace reel::draft;
 
@@ -26,16 +26,16 @@ TEST(Time, FrameCountsRoundTheDuration) {
   EXPECT_EQ(frame_count(10000, {24, 1}), 240);
   EXPECT_EQ(frame_count(10000, {25, 1}), 250);
   EXPECT_EQ(frame_count(10000, {60, 1}), 600);
-  EXPECT_EQ(frame_count(10000, {30000, 1001}), 300);          // 299.7 -> 300
-  EXPECT_EQ(frame_count(3600000, {30000, 1001}), 107892);     // 107892.1
-  EXPECT_EQ(frame_count(20, {25, 1}), 1);                     // 0.5 rounds up
+  EXPECT_EQ(frame_count(10000, {30000, 1001}), 300);       // 299.7 -> 300
+  EXPECT_EQ(frame_count(3600000, {30000, 1001}), 107892);  // 107892.1
+  EXPECT_EQ(frame_count(20, {25, 1}), 1);                  // 0.5 rounds up
   EXPECT_EQ(frame_count(10 * 3600000, {60, 1}), 2160000);
 }
 
 TEST(Time, FrameTimesAreExactAfterHours) {
-  EXPECT_EQ(frame_time_ms(107892, {30000, 1001}), 3599996);   // 3599996.4 ms
-  EXPECT_EQ(frame_time_us(1, {30000, 1001}), 33367);          // 33366.67 us
-  EXPECT_EQ(frame_time_ms(2160000, {60, 1}), 36000000);       // 10 hours, not a ms off
+  EXPECT_EQ(frame_time_ms(107892, {30000, 1001}), 3599996);  // 3599996.4 ms
+  EXPECT_EQ(frame_time_us(1, {30000, 1001}), 33367);         // 33366.67 us
+  EXPECT_EQ(frame_time_ms(2160000, {60, 1}), 36000000);      // 10 hours, not a ms off
   EXPECT_EQ(frame_time_ms(3, {30, 1}), 100);
 }
 
@@ -46,8 +46,10 @@ TEST(Time, FrameSpansAgreeWithExactArithmeticAtEveryRate) {
     for (int64_t ms : {0ll, 1ll, 33ll, 34ll, 1000ll, 5000ll, 3600000ll, 35999999ll, 36000000ll}) {
       int64_t n = first_frame_at_or_after(ms, r);
       // n * 1000 * den >= ms * num, and n - 1 is before ms.
-      EXPECT_GE(static_cast<__int128>(n) * 1000 * r.den, static_cast<__int128>(ms) * r.num) << to_string(r) << " " << ms;
-      EXPECT_LT(static_cast<__int128>(n - 1) * 1000 * r.den, static_cast<__int128>(ms) * r.num) << to_string(r) << " " << ms;
+      EXPECT_GE(static_cast<__int128>(n) * 1000 * r.den, static_cast<__int128>(ms) * r.num)
+          << to_string(r) << " " << ms;
+      EXPECT_LT(static_cast<__int128>(n - 1) * 1000 * r.den, static_cast<__int128>(ms) * r.num)
+          << to_string(r) << " " << ms;
       EXPECT_TRUE(frame_in_span(n, r, ms, 1000000)) << to_string(r);
       EXPECT_FALSE(frame_in_span(n - 1, r, ms, 1000000)) << to_string(r);
     }

@@ -1,10 +1,10 @@
 // Beats of synthetic music: a click track at a known tempo and phase, alone and under a tone.
+#include "engine/beat_detect.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
-
-#include "engine/beat_detect.h"
 
 using namespace reel::engine;
 

@@ -7,8 +7,8 @@
 
 #include "engine/errors.h"
 #include "engine/render.h"
-#include "tests/engine/support/media_fixtures.h"
 #include "support/clip_writer.h"
+#include "tests/engine/support/media_fixtures.h"
 
 namespace reel::test {
 namespace {
@@ -55,8 +55,9 @@ TEST(ClipRender, ClipFramesLandOnTheRightOutputFramesWithOneAndManyThreads) {
   TempDir dir;
   write_clip(dir.path() / "clip.mp4", 160, 120, every(40, 50));  // 25 fps, 2 s
   write_image(dir.file("grey.png"), flat_photo(160, 120, cv::Scalar(128, 128, 128)));
-  Json j = draft_of(160, 120, 30,
-                    Json::array({{{"s", 0}, {"d", 1000}, {"src", "grey.png"}}, clip_segment(1000, 1000, "clip.mp4", 400)}));
+  Json j =
+      draft_of(160, 120, 30,
+               Json::array({{{"s", 0}, {"d", 1000}, {"src", "grey.png"}}, clip_segment(1000, 1000, "clip.mp4", 400)}));
   std::vector<double> single, many;
   for (int threads : {1, 3}) {
     std::string out = dir.file("out" + std::to_string(threads) + ".mp4");
@@ -132,8 +133,9 @@ TEST(ClipRender, FadeFromAPhotoIntoAClipBlendsAtTheMidpoint) {
   write_clip(dir.path() / "clip.mp4", 160, 120, every(40, 50));
   write_image(dir.file("white.png"), flat_photo(160, 120, cv::Scalar(255, 255, 255)));
   Json tr = {{"tr", {{"type", "fade"}, {"d", 400}}}};
-  Json j = draft_of(160, 120, 25,
-                    Json::array({{{"s", 0}, {"d", 1000}, {"src", "white.png"}}, clip_segment(1000, 1000, "clip.mp4", 400, tr)}));
+  Json j = draft_of(
+      160, 120, 25,
+      Json::array({{{"s", 0}, {"d", 1000}, {"src", "white.png"}}, clip_segment(1000, 1000, "clip.mp4", 400, tr)}));
   engine::render_to_file(load(j), dir.file("out.mp4"), opts(dir, 2));
   auto luma = region_luma(dir.file("out.mp4"), cv::Rect(8, 8, 64, 104));
   ASSERT_EQ(luma.size(), 50u);

@@ -76,8 +76,8 @@ TEST(RenderFile, ALongPanoramaIsCoveredByItsCentreInEveryFitMode) {
   // 60:1: covering a 320x180 canvas would take 10800 px of width; the cover keeps the centre
   // four canvas widths, cropped before scaling.
   TempDir dir;
-  cv::Mat pano = flat_photo(6000, 100, cv::Scalar(0, 0, 255));              // red
-  pano(cv::Rect(3000, 0, 3000, 100)).setTo(cv::Scalar(255, 0, 0));          // right half blue
+  cv::Mat pano = flat_photo(6000, 100, cv::Scalar(0, 0, 255));      // red
+  pano(cv::Rect(3000, 0, 3000, 100)).setTo(cv::Scalar(255, 0, 0));  // right half blue
   write_image(dir.file("pano.png"), pano);
   for (const char* fit : {"cover", "contain", "blur", "stretch"}) {
     Json j = slideshow_json(320, 180, 25, {"pano.png"}, 400);

@@ -28,8 +28,8 @@ inline int level(int i) { return 30 + (i * 12) % 200; }
 // half is level(i), the right half white so a rotation can be seen. `rotation`: clockwise
 // quarter turns a player should apply (stored in the display matrix). `tone_hz` > 0 adds an
 // AAC sound track: a sine at that frequency, half scale, as long as the pictures.
-inline void write_clip(const std::filesystem::path& path, int w, int h, const std::vector<int64_t>& pts_ms, int rotation = 0,
-                const char* codec_name = "libx264", double tone_hz = 0) {
+inline void write_clip(const std::filesystem::path& path, int w, int h, const std::vector<int64_t>& pts_ms,
+                       int rotation = 0, const char* codec_name = "libx264", double tone_hz = 0) {
   av_log_set_level(AV_LOG_ERROR);  // the test's own encoder need not print its settings
   AVFormatContext* fmt = nullptr;
   av::check(avformat_alloc_output_context2(&fmt, nullptr, nullptr, path.c_str()), "output");
@@ -94,14 +94,16 @@ inline void write_clip(const std::filesystem::path& path, int w, int h, const st
     av_frame_get_buffer(f.get(), 0);
     if (enc->pix_fmt == AV_PIX_FMT_YUV420P) {
       for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x) f->data[0][y * f->linesize[0] + x] = static_cast<uint8_t>(x < w / 2 ? level(int(i)) : 235);
+        for (int x = 0; x < w; ++x)
+          f->data[0][y * f->linesize[0] + x] = static_cast<uint8_t>(x < w / 2 ? level(int(i)) : 235);
       for (int p = 1; p < 3; ++p)
         for (int y = 0; y < h / 2; ++y) memset(f->data[p] + y * f->linesize[p], 128, w / 2);
     } else {  // a grey palette: entry k is grey level k
       auto* palette = reinterpret_cast<uint32_t*>(f->data[1]);
       for (uint32_t k = 0; k < 256; ++k) palette[k] = 0xFF000000u | (k << 16) | (k << 8) | k;
       for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x) f->data[0][y * f->linesize[0] + x] = static_cast<uint8_t>(x < w / 2 ? level(int(i)) : 255);
+        for (int x = 0; x < w; ++x)
+          f->data[0][y * f->linesize[0] + x] = static_cast<uint8_t>(x < w / 2 ? level(int(i)) : 255);
     }
     f->pts = pts_ms[i];
     avcodec_send_frame(enc.get(), f.get());

@@ -37,11 +37,10 @@ inline RunResult run_command(const std::string& program, const std::vector<std::
                              const std::string& input = "", const std::string& cwd = "") {
   namespace fs = std::filesystem;
   static int counter = 0;
-  fs::path dir = fs::temp_directory_path() / ("reel-run-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  fs::path dir =
+      fs::temp_directory_path() / ("reel-run-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   fs::create_directories(dir);
-  {
-    std::ofstream(dir / "in", std::ios::binary) << input;
-  }
+  { std::ofstream(dir / "in", std::ios::binary) << input; }
   std::string cmd = cwd.empty() ? "" : "cd " + shell_quote(cwd) + " && ";
   cmd += shell_quote(program);
   for (const auto& a : args) cmd += " " + shell_quote(a);

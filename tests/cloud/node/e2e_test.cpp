@@ -153,7 +153,8 @@ TEST_F(CloudE2E, TheNodeRendersADraftOfLocalPhotosWithTheEngine) {
 
 TEST_F(CloudE2E, ReelExportGoesThroughTheNodeAndKeepsTheDraftButItsSources) {
   std::string out;
-  ASSERT_EQ(sh(env() + shell_quote(reel()) + " export draft.json -o cloud.mp4 --cloud -q --api " + node->base_url(), &out), 0)
+  ASSERT_EQ(
+      sh(env() + shell_quote(reel()) + " export draft.json -o cloud.mp4 --cloud -q --api " + node->base_url(), &out), 0)
       << out;
   EXPECT_NE(out.find("from the cloud render"), std::string::npos) << out;
   EXPECT_NEAR(probe(project() + "/cloud.mp4").duration, 3.0, 0.1);
@@ -176,11 +177,13 @@ TEST_F(CloudE2E, ReelExportGoesThroughTheNodeAndKeepsTheDraftButItsSources) {
 
 TEST_F(CloudE2E, AutoFallsBackToTheLocalEngineSayingWhyInOneLine) {
   std::string out;
-  ASSERT_EQ(sh(env() + shell_quote(reel()) + " export draft.json -o local.mp4 -q --api http://127.0.0.1:1", &out), 0) << out;
+  ASSERT_EQ(sh(env() + shell_quote(reel()) + " export draft.json -o local.mp4 -q --api http://127.0.0.1:1", &out), 0)
+      << out;
   EXPECT_NE(out.find("cloud export failed (the backend is unreachable); rendering locally instead"), std::string::npos)
       << out;
   EXPECT_NEAR(probe(project() + "/local.mp4").duration, 3.0, 0.1);
-  EXPECT_EQ(sh(env() + shell_quote(reel()) + " export draft.json -o never.mp4 --cloud -q --api http://127.0.0.1:1", &out), 5)
+  EXPECT_EQ(
+      sh(env() + shell_quote(reel()) + " export draft.json -o never.mp4 --cloud -q --api http://127.0.0.1:1", &out), 5)
       << out;
   EXPECT_FALSE(fs::exists(project() + "/never.mp4"));
 }
@@ -195,7 +198,8 @@ TEST_F(CloudE2E, AJobLeftRunningIsPickedUpByExportResume) {
   EXPECT_NE(out.find("reel export --resume"), std::string::npos) << out;
   ASSERT_EQ(sh(env() + shell_quote(reel()) + " export --resume -q --api " + node->base_url(), &out), 0) << out;
   EXPECT_NEAR(probe(project() + "/later.mp4").duration, 3.0, 0.1);
-  EXPECT_NE(sh(env() + shell_quote(reel()) + " export --resume -q --api " + node->base_url(), &out), 0) << "nothing left";
+  EXPECT_NE(sh(env() + shell_quote(reel()) + " export --resume -q --api " + node->base_url(), &out), 0)
+      << "nothing left";
 }
 
 TEST_F(CloudE2E, TheTokenAppearsInNoOutputOrLogOfASession) {
@@ -265,7 +269,9 @@ struct ChatE2E : CloudE2E {
   /// Runs `reel chat ARGS` in the project with `lines` piped in; stdout and stderr in `out`.
   int chat(const std::string& args, const std::string& lines, std::string* out, const std::string& env_vars = "") {
     write_bytes(dir.file("chat-input.txt"), lines);
-    return sh(env() + env_vars + " " + shell_quote(reel()) + " chat " + args + " < " + shell_quote(dir.file("chat-input.txt")), out);
+    return sh(env() + env_vars + " " + shell_quote(reel()) + " chat " + args + " < " +
+                  shell_quote(dir.file("chat-input.txt")),
+              out);
   }
   /// The drafts of the node's sessions (there is one per test).
   Json served_draft(const std::string& data) {

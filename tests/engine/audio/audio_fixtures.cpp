@@ -14,12 +14,12 @@ extern "C" {
 #include <libavutil/imgutils.h>
 }
 
+#include "base/files.h"
 #include "engine/audio/decoder.h"
 #include "engine/audio/mix.h"
 #include "engine/av/handles.h"
 #include "engine/output/aac_encoder.h"
 #include "engine/output/mp4_muxer.h"
-#include "base/files.h"
 
 namespace reel::test {
 

@@ -18,7 +18,6 @@ namespace reel::test {
 
 namespace fs = std::filesystem;
 
-
 /// Sample `i` of channel `ch` in -1..1.
 using Signal = std::function<double(int64_t i, int ch)>;
 

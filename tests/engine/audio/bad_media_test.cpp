@@ -5,8 +5,8 @@
 #include <fstream>
 
 #include "engine/audio/mix.h"
-#include "engine/output/aac_encoder.h"
 #include "engine/errors.h"
+#include "engine/output/aac_encoder.h"
 #include "tests/engine/audio/audio_fixtures.h"
 
 namespace reel::test {

@@ -1,9 +1,10 @@
 // The decoder: every format at 48 kHz stereo with its level and length, exact seeks.
+#include "engine/audio/decoder.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "engine/audio/decoder.h"
 #include "tests/engine/audio/audio_fixtures.h"
 
 namespace reel::test {

@@ -1,5 +1,7 @@
 // The mix as a listener checks it: levels, fades, timing to the sample, no clipping,
 // ducking under a voice, loops, the length of the video, no drift over ten minutes.
+#include "engine/audio/mix.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -7,7 +9,6 @@
 #include <iostream>
 
 #include "draft/time.h"
-#include "engine/audio/mix.h"
 #include "engine/errors.h"
 #include "tests/engine/audio/audio_fixtures.h"
 

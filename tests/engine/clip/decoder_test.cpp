@@ -1,11 +1,12 @@
 // Clips made by the test (each picture's brightness encodes its number), decoded back by time.
+#include "engine/clip/decoder.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "engine/clip/decoder.h"
 #include "engine/errors.h"
 #include "support/clip_writer.h"
 
@@ -106,7 +107,8 @@ TEST(ClipDecoder, AnimatedGifsPlay) {
 }
 
 TEST(ClipDecoder, BadClipsAreRefusedWithTheSegmentAndWhatToDo) {
-  EXPECT_EQ(error_of(scratch("missing.mp4")), "/t/0/sg/1: clip.mp4: the file does not exist; check the path (it is relative to the draft's folder)");
+  EXPECT_EQ(error_of(scratch("missing.mp4")),
+            "/t/0/sg/1: clip.mp4: the file does not exist; check the path (it is relative to the draft's folder)");
   fs::path empty = scratch("empty.mp4");
   std::ofstream(empty).close();
   EXPECT_EQ(error_of(empty), "/t/0/sg/1: clip.mp4: the file is empty (0 bytes); replace it with the clip itself");
@@ -115,7 +117,9 @@ TEST(ClipDecoder, BadClipsAreRefusedWithTheSegmentAndWhatToDo) {
   EXPECT_EQ(error_of(text).rfind("/t/0/sg/1: clip.mp4: is not a video file reel can read (", 0), 0u) << error_of(text);
   fs::path one = scratch("one.gif");
   write_clip(one, 32, 32, {0}, 0, "gif");
-  EXPECT_EQ(error_of(one, "one.gif"), "/t/0/sg/1: one.gif: is a GIF with a single frame, so nothing moves; save it as .png and use it as a photo");
+  EXPECT_EQ(
+      error_of(one, "one.gif"),
+      "/t/0/sg/1: one.gif: is a GIF with a single frame, so nothing moves; save it as .png and use it as a photo");
   fs::path whole = scratch("whole.mp4");
   write_clip(whole, 160, 120, every(40, 50));
   std::string bytes;
@@ -129,13 +133,16 @@ TEST(ClipDecoder, BadClipsAreRefusedWithTheSegmentAndWhatToDo) {
   EXPECT_EQ(msg.rfind("/t/0/sg/1: cut.mp4: ", 0), 0u) << "a clip cut in half must be refused: " << msg;
 }
 
-
 // The codecs phones and the web use, in their usual containers, as far as Debian's FFmpeg
 // encodes them here (each is skipped, saying so, when its encoder is missing).
 TEST(ClipDecoder, HevcVp8Vp9AndAv1ClipsDecodeByTime) {
-  struct Case { const char* encoder; const char* file; const char* codec; };
-  for (Case c : {Case{"libx265", "hevc.mp4", "hevc"}, Case{"libvpx", "vp8.webm", "vp8"}, Case{"libvpx-vp9", "vp9.webm", "vp9"},
-                 Case{"libaom-av1", "av1.mkv", "av1"}}) {
+  struct Case {
+    const char* encoder;
+    const char* file;
+    const char* codec;
+  };
+  for (Case c : {Case{"libx265", "hevc.mp4", "hevc"}, Case{"libvpx", "vp8.webm", "vp8"},
+                 Case{"libvpx-vp9", "vp9.webm", "vp9"}, Case{"libaom-av1", "av1.mkv", "av1"}}) {
     if (!avcodec_find_encoder_by_name(c.encoder)) {
       std::cout << "no " << c.encoder << " encoder here: " << c.codec << " not checked\n";
       continue;

@@ -7,10 +7,10 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "engine/errors.h"
 #include "engine/compose/pipeline.h"
-#include "engine/render.h"
+#include "engine/errors.h"
 #include "engine/plan/render_plan.h"
+#include "engine/render.h"
 #include "tests/engine/support/media_fixtures.h"
 
 namespace reel::test {

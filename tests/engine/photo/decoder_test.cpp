@@ -3,6 +3,8 @@
 // files hold; damaged data; and that decoding JPEG and PNG leaves OpenCV's codec list (and its
 // GDAL drivers) unbuilt. The fixtures are written through libjpeg and libpng here, never
 // through OpenCV's imgcodecs, which would build that list itself.
+#include "engine/photo/decoder.h"
+
 #include <dlfcn.h>
 #include <gtest/gtest.h>
 #include <jpeglib.h>  // after gtest.h, which brings <cstdio>: jpeglib.h uses FILE without including it
@@ -15,7 +17,6 @@
 #include <opencv2/core.hpp>
 #include <vector>
 
-#include "engine/photo/decoder.h"
 #include "engine/photo/probe.h"
 #include "engine/render.h"
 #include "tests/engine/support/media_fixtures.h"

@@ -1,10 +1,11 @@
 // Header probing: sizes and orientation without decoding; defects named in plain words.
+#include "engine/photo/probe.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
 
-#include "engine/photo/probe.h"
 #include "tests/engine/support/media_fixtures.h"
 
 namespace reel::test {

@@ -1,13 +1,14 @@
 // Photo proxies kept between renders: the second render reads them and makes the very same
 // video; a changed photo, a damaged entry, an unwritable folder and the size budget.
+#include "engine/photo/proxy_cache.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <fstream>
-#include <thread>
 #include <opencv2/imgcodecs.hpp>
+#include <thread>
 
-#include "engine/photo/proxy_cache.h"
 #include "engine/render.h"
 #include "tests/engine/support/media_fixtures.h"
 
@@ -196,8 +197,8 @@ TEST(Proxies, TheFolderStaysWithinItsBudgetDroppingTheLeastRecentlyUsed) {
   // A part of it, read without holding the rest.
   engine::YuvImage marked(200, 100);
   engine::fill(marked.view(), {90, 100, 110});
-  marked.view().plane[0].row(40)[60] = 7;   // luma (60, 40)
-  marked.view().plane[1].row(20)[30] = 8;   // chroma of the same place
+  marked.view().plane[0].row(40)[60] = 7;  // luma (60, 40)
+  marked.view().plane[1].row(20)[30] = 8;  // chroma of the same place
   cache.store("marked", marked);
   int seen_w = 0, seen_h = 0;
   auto part = cache.load("marked", [&](int w, int h) {
@@ -213,7 +214,9 @@ TEST(Proxies, TheFolderStaysWithinItsBudgetDroppingTheLeastRecentlyUsed) {
   EXPECT_EQ(part->view().plane[0].row(0)[0], 7);
   EXPECT_EQ(part->view().plane[0].row(0)[1], 90);
   EXPECT_EQ(part->view().plane[1].row(0)[0], 8);
-  EXPECT_FALSE(cache.load("marked", [](int, int) { return engine::Region{1, 0, 20, 10}; })) << "odd regions are refused";
+  EXPECT_FALSE(cache.load("marked", [](int, int) {
+    return engine::Region{1, 0, 20, 10};
+  })) << "odd regions are refused";
   EXPECT_FALSE(cache.load("marked", [](int, int) { return engine::Region{190, 0, 20, 10}; })) << "past the edge";
   EXPECT_FALSE(cache.load("five"));
 }

@@ -13,7 +13,6 @@ namespace reel::test {
 
 namespace fs = std::filesystem;
 
-
 /// A detailed synthetic photo: smooth colour gradients, stripes and deterministic noise, so
 /// both framing errors and sub-pixel motion show up.
 cv::Mat detailed_photo(int width, int height, uint32_t seed = 1);

@@ -1,9 +1,10 @@
 // Text on frames: present inside its time range, absent outside, animated as documented,
 // blended with the right alpha in BT.709 YUV.
+#include "engine/text/layer.h"
+
 #include <gtest/gtest.h>
 
 #include "draft/parse.h"
-#include "engine/text/layer.h"
 
 using namespace reel;
 using namespace reel::engine;
@@ -30,14 +31,17 @@ YuvImage black_frame(int w, int h) {
 }  // namespace
 
 TEST(TextLayer, TextShowsInsideItsTimeRangeAndNowhereElse) {
-  draft::Draft d = draft_of(R"({"m": {"fps": 10}, "t": [{"tt": 7, "sg": [{"s": 1000, "d": 1000, "m": {"text": "Hello"}}]}]})");
+  draft::Draft d =
+      draft_of(R"({"m": {"fps": 10}, "t": [{"tt": 7, "sg": [{"s": 1000, "d": 1000, "m": {"text": "Hello"}}]}]})");
   TextLayer layer(d, 320, 180, d.canvas.fps, {});
   for (int64_t n : {0, 9, 10, 15, 19, 20, 25}) {
     YuvImage img = black_frame(320, 180);
     layer.draw(n, img.view());
     bool inside = n >= 10 && n < 20;
-    if (inside) EXPECT_GT(changed_pixels(img, 16), 100) << "frame " << n;
-    else EXPECT_EQ(changed_pixels(img, 16), 0) << "frame " << n;
+    if (inside)
+      EXPECT_GT(changed_pixels(img, 16), 100) << "frame " << n;
+    else
+      EXPECT_EQ(changed_pixels(img, 16), 0) << "frame " << n;
   }
 }
 

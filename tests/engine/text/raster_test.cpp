@@ -127,7 +127,7 @@ TEST(TextRender, ArabicInsideALatinLineStillReadsRightToLeft) {
   TextRenderer r;
   draft::TextProps p = text("abc مرحبا", 0.15);
   cv::Rect whole = ink_box(alpha_of(r.render(p, 640, 360)));
-  cv::Rect latin = ink_box(alpha_of(r.render(p, 640, 360, 3)));       // "abc"
+  cv::Rect latin = ink_box(alpha_of(r.render(p, 640, 360, 3)));         // "abc"
   cv::Rect first_arabic = ink_box(alpha_of(r.render(p, 640, 360, 5)));  // "abc" and the first Arabic letter
   // The Latin word starts the line; the Arabic word's first letter ends it (at its right).
   EXPECT_LT(latin.x - whole.x, 4);
