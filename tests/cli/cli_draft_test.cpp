@@ -6,10 +6,12 @@
 
 #include "draft/json.h"
 #include "support/run_command.h"
+#include "support/temp_dir.h"
 
 using reel::Json;
 using reel::test::run_command;
 using reel::test::RunResult;
+using reel::test::scratch;
 
 namespace {
 
@@ -17,12 +19,6 @@ const std::string kSeed = std::string(REEL_ASSETS_DIR) + "/examples/urban-dreams
 
 RunResult run_reel(const std::vector<std::string>& args, const std::string& input = "") {
   return run_command(REEL_BINARY, args, input);
-}
-
-std::filesystem::path scratch(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("reel-cli-test-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  return dir / name;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "draft/json.h"
 #include "support/run_command.h"
+#include "support/temp_dir.h"
 #include "support/wav_writer.h"
 
 extern "C" {
@@ -18,17 +19,14 @@ extern "C" {
 using reel::Json;
 using reel::test::run_command;
 using reel::test::RunResult;
+using reel::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
 
 fs::path dir() {
-  static fs::path d = [] {
-    fs::path p = fs::temp_directory_path() / ("reel-make-test-" + std::to_string(::getpid()));
-    fs::create_directories(p);
-    return p;
-  }();
-  return d;
+  static const TempDir d;
+  return d.path();
 }
 
 std::string photo(const std::string& name, int w, int h, int hue) {

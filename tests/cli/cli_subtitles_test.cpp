@@ -7,17 +7,19 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "support/run_command.h"
+#include "support/temp_dir.h"
 
 using reel::test::run_command;
 using reel::test::RunResult;
+using reel::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
 
 struct Case {
-  fs::path dir = fs::temp_directory_path() / ("reel-subs-test-" + std::to_string(::getpid()));
+  TempDir temp;
+  const fs::path& dir = temp.path();
   Case() {
-    fs::create_directories(dir);
     cv::imwrite((dir / "grey.png").string(), cv::Mat(180, 320, CV_8UC3, cv::Scalar(90, 90, 90)));
     std::ofstream(dir / "d.json")
         << R"({"m": {"width": 320, "height": 180}, "t": [{"tt": 0, "sg": [{"s": 0, "d": 4000, "src": "grey.png"}]}]})";

@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "draft_test_util.h"
+#include "support/temp_dir.h"
 
 using namespace reel;
 using namespace reel::draft;
@@ -29,11 +30,7 @@ std::string parse_error(const std::string& text) {
   return error_of([&] { parse_json(text, "d.json"); });
 }
 
-std::filesystem::path temp_file(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("reel-draft-test-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  return dir / name;
-}
+std::filesystem::path temp_file(const std::string& name) { return reel::test::scratch(name); }
 
 }  // namespace
 

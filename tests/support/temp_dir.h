@@ -33,4 +33,11 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+/// A path in the test program's own temporary folder, made on first use and removed when the
+/// program ends: for tests that share files rather than each making a folder.
+inline std::filesystem::path scratch(const std::string& name) {
+  static const TempDir dir;
+  return dir.path() / name;
+}
+
 }  // namespace reel::test

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "base/files.h"
 #include "cloud/node/server.h"
 #include "tests/cloud/support/test_util.h"
 
@@ -44,8 +45,7 @@ struct StandInRenderer {
         std::lock_guard lock(mutex);
         if (!fail.empty()) throw std::runtime_error(fail);
       }
-      std::ofstream(out + ".tmp", std::ios::binary) << content;
-      std::filesystem::rename(out + ".tmp", out);
+      reel::base::write_file_atomically(out, content);
     };
   }
 };

@@ -9,6 +9,7 @@
 
 #include "engine/errors.h"
 #include "support/clip_writer.h"
+#include "support/temp_dir.h"
 
 using namespace reel::engine;
 using reel::test::level;
@@ -18,11 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path scratch(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("reel-clip-test-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return dir / name;
-}
+using reel::test::scratch;
 
 std::vector<int64_t> every(int64_t step_ms, int n) {
   std::vector<int64_t> v;
