@@ -13,6 +13,15 @@ namespace reel::draft {
 
 namespace {
 
+// A NUL, raw or percent-encoded: a C string stops there, so "secret.txt%00.jpg" would open
+// secret.txt after passing a check on the whole name.
+bool holds_nul(std::string_view s) {
+  if (s.find('\0') != std::string_view::npos) return true;
+  for (size_t i = 0; i + 2 < s.size(); ++i)
+    if (s[i] == '%' && s[i + 1] == '0' && s[i + 2] == '0') return true;
+  return false;
+}
+
 // Larger times are certainly mistakes, and keeping them below this keeps the frame
 // arithmetic far from overflow: 1e10 ms is about 115 days.
 constexpr int64_t kMaxMs = 10'000'000'000;
@@ -391,8 +400,13 @@ Segment read_segment(Loader& L, const Json& v, const std::string& ptr, TrackKind
   } else {
     L.error(ptr, "a segment needs a length d in milliseconds, such as \"d\": 3000");
   }
-  if (auto s = L.string_at(find_key(v, Key::Source), L.key_ptr(v, ptr, Key::Source), "a media path or URL"))
+  if (auto s = L.string_at(find_key(v, Key::Source), L.key_ptr(v, ptr, Key::Source), "a media path or URL")) {
     seg.source = *s;
+    if (holds_nul(*s))
+      L.error(L.key_ptr(v, ptr, Key::Source),
+              "the source holds a NUL character (raw, or written %00): no file name or URL can, and the part after "
+              "it would be dropped; write the path or URL without it");
+  }
   if (auto in = L.ms_at(find_key(v, Key::SourceIn), L.key_ptr(v, ptr, Key::SourceIn), "source offset", false))
     seg.source_in_ms = *in;
 

@@ -227,11 +227,12 @@ Json read_json_file(const std::string& path, const ParseLimits& limits) {
   if (::stat(path.c_str(), &st) != 0)
     throw DraftError(path, "", std::string("cannot read the draft: ") + std::strerror(errno) + "; check the path");
   if (S_ISDIR(st.st_mode)) throw DraftError(path, "", "is a folder; give the draft's .json file");
-  if (!S_ISREG(st.st_mode)) {  // a pipe or device: its size is known only by reading
-    std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-    if (!f) throw DraftError(path, "", std::string("cannot open the draft: ") + std::strerror(errno));
-    return parse_json(read_capped(f.get(), limits.max_bytes + 1), path, limits);
-  }
+  // A FIFO would block with no writer, a device (/dev/zero) never end: only files are read
+  // by name ("-" reads standard input, capped).
+  if (!S_ISREG(st.st_mode))
+    throw DraftError(path, "",
+                     std::string("is ") + (S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)" : "a device or socket") +
+                         ", not a file; give the draft's .json file, or '-' to read standard input");
   if (static_cast<uint64_t>(st.st_size) > limits.max_bytes)
     throw DraftError(path, "",
                      "the file is " + std::to_string(st.st_size >> 20) + " MB; a draft may be at most " +

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "base/dirs.h"
@@ -51,6 +52,28 @@ std::string check_upload(const std::string& path, int64_t max_bytes) {
                      path + ": " + mb(size) + " is over the upload limit of " + mb(max_bytes) +
                          " (like error 4002); compress it or trim it, then upload again",
                      0, kCodeTooLarge);
+  // The bytes must be the media the name claims, checked before anything is sent: a name like
+  // "secret.txt%00.jpg" or a renamed document is refused here, not uploaded.
+  std::string head(64, '\0');
+  {
+    std::ifstream in(path, std::ios::binary);
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<size_t>(in.gcount()));
+  }
+  const std::optional<UploadKind> actual = upload_kind_by_content(head);
+  if (actual != t->kind)
+    throw CloudError(ErrorKind::UnsupportedType,
+                     path + ": the file's bytes are not " +
+                         (t->kind == UploadKind::Image   ? "an image"
+                          : t->kind == UploadKind::Video ? "a video"
+                                                         : "a sound file") +
+                         ", though its name says ." + t->extension + " (" +
+                         (actual ? std::string("they are ") + (*actual == UploadKind::Image   ? "an image"
+                                                               : *actual == UploadKind::Video ? "a video"
+                                                                                              : "sound")
+                                 : std::string("they are no accepted format")) +
+                         "); upload the media itself",
+                     0, kCodeUnsupportedType);
   return t->mime;
 }
 

@@ -34,6 +34,28 @@ std::string sentence() {
 
 }  // namespace
 
+std::optional<UploadKind> upload_kind_by_content(std::string_view h) {
+  auto at = [&](size_t offset, std::string_view magic) {
+    return h.size() >= offset + magic.size() && h.substr(offset, magic.size()) == magic;
+  };
+  auto byte = [&](size_t i) { return i < h.size() ? static_cast<unsigned char>(h[i]) : 0u; };
+  if (at(0, "\xFF\xD8\xFF") || at(0, "\x89PNG\r\n\x1A\n") || at(0, "GIF87a") || at(0, "GIF89a") ||
+      (at(0, "RIFF") && at(8, "WEBP")))
+    return UploadKind::Image;
+  if (at(4, "ftyp")) {
+    const std::string_view brand = h.size() >= 12 ? h.substr(8, 4) : std::string_view();
+    for (std::string_view b : {"heic", "heix", "hevc", "heim", "heis", "mif1", "msf1"})
+      if (brand == b) return UploadKind::Image;
+    for (std::string_view b : {"M4A ", "M4B ", "M4P "})
+      if (brand == b) return UploadKind::Audio;
+    return UploadKind::Video;  // isom, mp41, mp42, qt, M4V, 3gp, avc1, ...
+  }
+  if (at(0, "\x1A\x45\xDF\xA3") || (at(0, "RIFF") && at(8, "AVI "))) return UploadKind::Video;
+  if (at(0, "ID3") || (at(0, "RIFF") && at(8, "WAVE"))) return UploadKind::Audio;
+  if (byte(0) == 0xFF && (byte(1) & 0xE0) == 0xE0) return UploadKind::Audio;  // an MPEG audio or ADTS frame
+  return std::nullopt;
+}
+
 const char* to_string(UploadKind kind) {
   switch (kind) {
     case UploadKind::Video:

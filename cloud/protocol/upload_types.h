@@ -2,6 +2,7 @@
 // The file types the backend accepts for upload, in one table: the client's local check and
 // MIME type, the node's check and `file_type`, and the sentence that lists them in error
 // messages all come from it.
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -28,6 +29,11 @@ std::span<const UploadType> upload_types();
 const UploadType* upload_type_of(std::string_view filename);
 /// Whether the file name's extension is an accepted upload type.
 bool accepted_upload_type(std::string_view filename);
+/// What the first bytes of a file (at least 16; 64 is plenty) say it is, by their magic
+/// numbers: the kind of the accepted types whose bytes they are, or nullopt when they are none
+/// of them (text, a secret, a format the backend does not take). Names can lie; bytes don't.
+std::optional<UploadKind> upload_kind_by_content(std::string_view head);
+
 /// The accepted formats as one sentence: "video mp4, mov, ...; images jpg, ...; audio mp3, ...".
 const std::string& accepted_formats_text();
 

@@ -71,6 +71,10 @@ std::vector<TrackState> Plan::state_at(int64_t n) const {
 }
 
 std::string default_resolve(const std::string& reference, const std::string& base_dir) {
+  // Validation refuses these with their pointer; a caller that skipped it must not open the
+  // shortened path.
+  if (reference.find('\0') != std::string::npos)
+    throw std::runtime_error("the reference holds a NUL character; write the path without it");
   std::string ref = reference;
   if (ref.rfind("http://", 0) == 0 || ref.rfind("https://", 0) == 0)
     throw std::runtime_error("remote media is not fetched by the local engine; download it and use the local path");

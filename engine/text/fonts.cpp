@@ -13,6 +13,9 @@
 
 namespace reel::engine {
 
+// The largest font file opened (Noto CJK's collections are about 20 MB).
+constexpr std::uintmax_t kMaxFontFileBytes = 64u << 20;
+
 bool names_font_file(const std::string& s) {
   auto ext = std::filesystem::path(s).extension().string();
   for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -123,7 +126,12 @@ FontFace* FontLibrary::face(const std::string& family_or_file, bool bold) {
   std::string key = family_or_file + (bold ? "#bold" : "");
   if (auto it = by_pattern_.find(key); it != by_pattern_.end()) return it->second;
   FontFace* f = nullptr;
-  if (names_font_file(family_or_file) && std::filesystem::exists(family_or_file)) {
+  // A font file must be a file of a font's size: FreeType would wait forever on a FIFO and read
+  // a device without end.
+  std::error_code ec;
+  const bool usable_file = names_font_file(family_or_file) && std::filesystem::is_regular_file(family_or_file, ec) &&
+                           std::filesystem::file_size(family_or_file, ec) <= kMaxFontFileBytes && !ec;
+  if (usable_file) {
     f = open(family_or_file, 0);
   } else {
     auto [file, index] = match(fc_, family_or_file.empty() ? "DejaVu Sans" : family_or_file, bold, 0);

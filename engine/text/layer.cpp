@@ -126,6 +126,16 @@ TextLayer::TextLayer(const draft::Draft& draft, int width, int height, draft::Ra
   }
 }
 
+void TextLayer::make_room_locked(size_t bytes) {
+  // Four frames of float BGRA: a few titles and captions always fit, a 50,000-character text
+  // typed out character by character does not pile up.
+  const size_t budget = size_t(4) * size_t(width_) * size_t(height_) * 16;
+  if (cached_bytes_ + bytes <= budget) return;
+  overlays_.clear();
+  rasters_.clear();
+  cached_bytes_ = 0;
+}
+
 std::shared_ptr<const TextRaster> TextLayer::raster(size_t item, int visible_chars) {
   auto key = std::pair{item, visible_chars};
   {
@@ -134,7 +144,11 @@ std::shared_ptr<const TextRaster> TextLayer::raster(size_t item, int visible_cha
   }
   auto r = std::make_shared<const TextRaster>(renderer_.render(items_[item].props, width_, height_, visible_chars));
   std::lock_guard lock(mu_);
-  return rasters_.emplace(key, r).first->second;
+  const size_t bytes = r->bgra.total() * r->bgra.elemSize();
+  make_room_locked(bytes);
+  auto [it, added] = rasters_.emplace(key, r);
+  if (added) cached_bytes_ += bytes;
+  return it->second;
 }
 
 void TextLayer::draw(int64_t n, const YuvView& out) {
@@ -157,8 +171,14 @@ void TextLayer::draw(int64_t n, const YuvView& out) {
     }
     if (!overlay) {
       auto made = std::make_shared<const YuvOverlay>(to_yuv_overlay(*raster(i, pose.visible_chars)));
+      const size_t bytes =
+          (made->y_pm.total() + made->alpha.total() + made->u_pm.total() + made->v_pm.total() + made->alpha_c.total()) *
+          sizeof(float);
       std::lock_guard lock(mu_);
-      overlay = overlays_.emplace(key, made).first->second;
+      make_room_locked(bytes);
+      auto [it, added] = overlays_.emplace(key, made);
+      if (added) cached_bytes_ += bytes;
+      overlay = it->second;
     }
     blend_overlay(*overlay, out, pose.opacity);
   }

@@ -54,6 +54,9 @@ class TextLayer {
     int chars = 0;
   };
   std::shared_ptr<const TextRaster> raster(size_t item, int visible_chars);
+  // Makes room for `bytes` more in the caches: over the budget, what is cached is dropped (it
+  // is made again when needed; a typing animation moves on and never needs it). Under mu_.
+  void make_room_locked(size_t bytes);
 
   int width_, height_;
   draft::Rational fps_;
@@ -62,6 +65,7 @@ class TextLayer {
   std::mutex mu_;
   std::map<std::pair<size_t, int>, std::shared_ptr<const YuvOverlay>> overlays_;  // guarded by mu_
   std::map<std::pair<size_t, int>, std::shared_ptr<const TextRaster>> rasters_;   // guarded by mu_
+  size_t cached_bytes_ = 0;                                                       // guarded by mu_
 };
 
 }  // namespace reel::engine

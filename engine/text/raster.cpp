@@ -109,8 +109,11 @@ class Layout {
     return out;
   }
 
-  // Greedy wrapping of one paragraph at `max_width` pixels; each line shaped on its own.
-  void add_paragraph(const std::u32string& cps, size_t a, size_t b, double max_width, std::vector<Line>& lines) {
+  // Greedy wrapping of one paragraph at `max_width` pixels; each line shaped on its own. Stops
+  // when `lines` holds `max_lines`: what lies below can never reach the frame.
+  void add_paragraph(const std::u32string& cps, size_t a, size_t b, double max_width, size_t max_lines,
+                     std::vector<Line>& lines) {
+    if (lines.size() >= max_lines) return;
     std::vector<FontFace*> faces(cps.size(), primary_);
     for (size_t i = a; i < b; ++i)
       faces[i] = (i > a && attaches_to_previous(cps[i])) ? faces[i - 1] : fonts_.face_for(cps[i], primary_);
@@ -139,7 +142,7 @@ class Layout {
     std::vector<double> advance(cps.size(), 0);
     for (const Glyph& g : all) advance[g.cluster] += g.advance;
     size_t start = a;
-    while (start < b) {
+    while (start < b && lines.size() < max_lines) {
       while (start < b && cps[start] == U' ') ++start;  // no line starts with a space
       if (start >= b) break;
       double w = 0;
@@ -234,7 +237,7 @@ int TextRenderer::char_count(const draft::TextProps& props) const {
 TextRaster TextRenderer::render(const draft::TextProps& props, int canvas_w, int canvas_h, int visible_chars) {
   std::lock_guard lock(mu_);
   const draft::TextStyle& st = props.style;
-  const int px = std::max(6, static_cast<int>(std::lround(st.size * canvas_h)));
+  const int px = std::clamp(static_cast<int>(std::lround(st.size * canvas_h)), 6, std::max(6, 2 * canvas_h));
   std::string font = st.font;
   if (resolve_ && names_font_file(font)) {
     try {
@@ -256,13 +259,17 @@ TextRaster TextRenderer::render(const draft::TextProps& props, int canvas_w, int
   const int pad = stroke_r + shadow_off + static_cast<int>(std::ceil(3 * shadow_sigma)) + std::max(box_px, box_py) + 2;
 
   const double max_width = std::max<double>(px, st.max_width * canvas_w - 2.0 * box_px);
+  // Only what can reach the frame is laid out and drawn: lines down to twice the frame's height
+  // (room for any anchor and the animations' reach), so a text layer's memory is a small
+  // multiple of the frame whatever the text (50,000 characters, a word a line at size 1).
+  const size_t max_lines = std::max<size_t>(1, size_t(std::ceil(2.0 * canvas_h / std::lround(px * 1.25))) + 1);
   std::u32string cps = utf8_to_u32(props.text);
   Layout layout(fonts_, primary, px);
   std::vector<Line> lines;
-  for (size_t a = 0; a <= cps.size();) {
+  for (size_t a = 0; a <= cps.size() && lines.size() < max_lines;) {
     size_t b = cps.find(U'\n', a);
     if (b == std::u32string::npos) b = cps.size();
-    layout.add_paragraph(cps, a, b, max_width, lines);
+    layout.add_paragraph(cps, a, b, max_width, max_lines, lines);
     a = b + 1;
   }
 

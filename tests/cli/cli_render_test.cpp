@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <libheif/heif.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -608,6 +609,55 @@ TEST(OptionLimits, MaxDurationRefusesALongRenderAndALongOneIsAnnouncedFirst) {
                         0),
             0u)
       << r.err;
+}
+
+TEST(HostileInput, TextThatCouldNeverFitIsDrawnInMemoryBoundedByTheFrame) {
+  // 50 words a line each at the frame's height (size 1, max_width 0.0001) needed more than
+  // 8 GB at 1080p; 50,000 characters 2.5 GB. Both now render under a 2 GB address-space limit.
+  TempDir dir;
+  std::string words;
+  for (int i = 0; i < 50; ++i) words += (i ? " " : "") + std::string("word") + std::to_string(i);
+  const Json style = {{"size", 1}, {"max_width", 0.0001}};
+  Json tall = {
+      {"m", {{"width", 1920}, {"height", 1080}}},
+      {"t",
+       Json::array(
+           {{{"tt", 7}, {"sg", Json::array({{{"s", 0}, {"d", 1000}, {"m", {{"text", words}, {"style", style}}}}})}}})}};
+  std::ofstream(dir.file("tall.json")) << tall.dump();
+  Json wide = tall;
+  wide["t"][0]["sg"][0]["m"] = {{"text", std::string(50000, 'W')}, {"anim", {{"in", "type"}}}};
+  std::ofstream(dir.file("wide.json")) << wide.dump();
+  for (const char* name : {"tall.json", "wide.json"}) {
+    RunResult r = run_command("prlimit", {"--as=2000000000", REEL_BINARY, "still", name, "--at", "0.9", "-o", "f.png"},
+                              "", dir.path().string());
+    EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
+    EXPECT_TRUE(fs::exists(dir.file("f.png"))) << name;
+    fs::remove(dir.file("f.png"));
+  }
+  RunResult r = run_command(
+      "prlimit",
+      {"--as=2000000000", REEL_BINARY, "render", "wide.json", "-o", "o.mp4", "--size", "640x360", "--progress", "none"},
+      "", dir.path().string());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(probe_video(dir.file("o.mp4")).frames, 30);
+}
+
+TEST(HostileInput, SubtitlesThatAreAFifoADeviceOrAFolderAreRefusedAtOnce) {
+  GoodCase c;
+  ASSERT_EQ(::mkfifo(c.dir.file("pipe.srt").c_str(), 0600), 0);
+  fs::create_directory(c.dir.file("subs"));
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"pipe.srt", "reel: pipe.srt is a FIFO (named pipe), not a file; give a subtitles file (.srt or .vtt) itself\n"},
+      {"/dev/zero", "reel: /dev/zero is a device, not a file; give a subtitles file (.srt or .vtt) itself\n"},
+      {"subs", "reel: subs is a folder, not a file; give a subtitles file (.srt or .vtt) itself\n"},
+      {"none.srt", "reel: cannot read none.srt: No such file or directory; check the path\n"},
+  };
+  for (const auto& [file, message] : cases) {
+    RunResult r = c.reel({"render", "draft.json", "--subtitles", file, "-o", "o.mp4"});
+    EXPECT_EQ(r.exit_code, 1) << file << ": " << r.err;
+    EXPECT_EQ(r.err, message);
+  }
+  EXPECT_FALSE(fs::exists(c.dir.file("o.mp4")));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include "draft/parse.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -160,4 +161,14 @@ TEST(Parse, AnObjectWithAHundredThousandKeysParsesWhole) {
   ASSERT_EQ(j.size(), 100000u);
   EXPECT_EQ(j.begin().key(), "k0");
   EXPECT_EQ(j["k99999"], 99999);
+}
+
+TEST(Parse, AFifoOrADeviceIsRefusedWithoutReadingOrWaiting) {
+  const std::filesystem::path fifo = temp_file("pipe.json");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(error_of([&] { read_json_file(fifo.string()); }),
+            fifo.string() +
+                ": is a FIFO (named pipe), not a file; give the draft's .json file, or '-' to read standard input");
+  EXPECT_EQ(error_of([] { read_json_file("/dev/zero"); }),
+            "/dev/zero: is a device or socket, not a file; give the draft's .json file, or '-' to read standard input");
 }

@@ -216,3 +216,15 @@ TEST(Validate, EveryProblemIsReportedAtOnce) {
   EXPECT_EQ(pointers, (std::vector<std::string>{"/m/width", "/m/fps", "/t/0/sg/0/s", "/t/0/sg/0/d", "/t/0/sg/0/m/kb",
                                                 "/t/0/sg/0/m/tr/type", "/t/0/sg/0"}));
 }
+
+TEST(Validate, ASourceWithANulRawOrPercentEncodedIsAnErrorAtItsPointer) {
+  auto r = load_text(video_draft(
+      R"([{"s": 0, "d": 1000, "src": "file:///home/me/secret.txt%00.jpg"}, {"s": 1000, "d": 1000, "src": "a.txt\u0000.jpg"},
+          {"s": 2000, "d": 1000, "src": "ok%20name.jpg"}])"));
+  const std::string says =
+      "error: the source holds a NUL character (raw, or written %00): no file name or URL can, and the part after it "
+      "would be dropped; write the path or URL without it";
+  EXPECT_EQ(line_at(r, "/t/0/sg/0/src"), "/t/0/sg/0/src: " + says);
+  EXPECT_EQ(line_at(r, "/t/0/sg/1/src"), "/t/0/sg/1/src: " + says);
+  EXPECT_EQ(line_at(r, "/t/0/sg/2/src"), "");
+}

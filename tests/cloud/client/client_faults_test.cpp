@@ -362,8 +362,8 @@ TEST_F(ClientFaults, NemoTokenIsUsedAsIsAndNeverStored) {
 }
 
 TEST_F(ClientFaults, UploadsSeveralFilesPerCallAfterLocalChecks) {
-  write_bytes(dir.file("a.jpg"), "jpeg");
-  write_bytes(dir.file("b.PNG"), "png");
+  write_bytes(dir.file("a.jpg"), "\xFF\xD8\xFF\xE0jpeg");
+  write_bytes(dir.file("b.PNG"), "\x89PNG\r\n\x1A\npng");
   write_bytes(dir.file("notes.txt"), "text");
   auto o = options();
   o.max_upload_bytes = 100;
@@ -385,4 +385,22 @@ TEST_F(ClientFaults, UploadsSeveralFilesPerCallAfterLocalChecks) {
   EXPECT_EQ(error_kind([&] { c.upload_files({dir.file("big.mp4")}); }, &msg), ErrorKind::TooLarge);
   EXPECT_NE(msg.find("compress it or trim it"), std::string::npos) << msg;
   EXPECT_EQ(backend.upload_calls, 1) << "nothing is sent when a local check fails";
+}
+
+TEST_F(ClientFaults, AFileWhoseBytesAreNotTheMediaItsNameClaimsIsNeverSent) {
+  write_bytes(dir.file("secret.txt"), "password=hunter2\n");
+  fs::copy_file(dir.file("secret.txt"), dir.file("holiday.jpg"));
+  write_bytes(dir.file("song.mp3"), "\xFF\xD8\xFF\xE0 a JPEG named like a song");
+  Client c(options());
+  std::string msg;
+  EXPECT_EQ(error_kind([&] { c.upload_files({dir.file("holiday.jpg")}); }, &msg), ErrorKind::UnsupportedType);
+  EXPECT_EQ(msg, dir.file("holiday.jpg") +
+                     ": the file's bytes are not an image, though its name says .jpg (they are no accepted format); "
+                     "upload the media itself");
+  EXPECT_EQ(error_kind([&] { c.upload_files({dir.file("song.mp3")}); }, &msg), ErrorKind::UnsupportedType);
+  EXPECT_EQ(msg, dir.file("song.mp3") +
+                     ": the file's bytes are not a sound file, though its name says .mp3 (they are an image); upload "
+                     "the media itself");
+  EXPECT_EQ(backend.upload_calls, 0);
+  for (const auto& r : backend.requests()) EXPECT_EQ(r.body.find("hunter2"), std::string::npos) << r.path;
 }

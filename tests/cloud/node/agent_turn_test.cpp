@@ -27,7 +27,7 @@ struct NodeAgent : NodeFixture {
   void upload_photos(Client& c) {
     std::vector<std::string> files;
     for (const char* n : {"a.jpg", "b.jpg", "c.jpg"}) {
-      write_bytes(dir.file("project/") + n, random_bytes(2000, n[0]));
+      write_bytes(dir.file("project/") + n, media_bytes(n, 2000, n[0]));
       files.push_back(dir.file("project/") + n);
     }
     c.upload_files(files);
@@ -60,7 +60,7 @@ TEST_F(NodeAgent, EditsLandInTheSessionStateWhileTextStreamsAndToolsShow) {
   EXPECT_EQ(v.tracks[0].segments.size(), 3u);
 
   // An uploaded file the words name goes in by its sandbox path, named as the person named it.
-  write_bytes(dir.file("project/song.mp3"), random_bytes(3000, 7));
+  write_bytes(dir.file("project/song.mp3"), media_bytes("project/song.mp3", 3000, 7));
   c.upload_files({dir.file("project/song.mp3")});
   turn = c.send_message("add background music song.mp3", {});
   EXPECT_NE(turn.text.find("BGM: song"), std::string::npos) << turn.text;

@@ -18,9 +18,9 @@ struct ClientNode : NodeFixture {
   /// A draft with local photos (relative, absolute, file://), a remote URL, unknown keys at
   /// several depths, and long key spellings — all of which must reach the node unchanged.
   Json local_draft() {
-    write_bytes(dir.file("project/photos/01.jpg"), random_bytes(2000, 1));
-    write_bytes(dir.file("project/photos/02.png"), random_bytes(3000, 2));
-    write_bytes(dir.file("project/music/lofi.mp3"), random_bytes(4000, 3));
+    write_bytes(dir.file("project/photos/01.jpg"), media_bytes("project/photos/01.jpg", 2000, 1));
+    write_bytes(dir.file("project/photos/02.png"), media_bytes("project/photos/02.png", 3000, 2));
+    write_bytes(dir.file("project/music/lofi.mp3"), media_bytes("project/music/lofi.mp3", 4000, 3));
     return Json::parse(R"({
       "m": {"title": "Trip", "width": 640, "height": 360, "fps": 25, "x-unknown": {"keep": [1, 2.5, "me"]}},
       "d": 3000,
@@ -120,7 +120,7 @@ TEST_F(ClientNode, AFailedNodeRenderReportsItsErrorText) {
     renderer.fail = "cannot decode photo 3";
   }
   Client c(client_options());
-  write_bytes(dir.file("project/a.jpg"), "x");
+  write_bytes(dir.file("project/a.jpg"), media_bytes("project/a.jpg", 16));
   auto cloud = draft_for_cloud(
       c, draft::load_draft(Json::parse(R"({"t":[{"tt":0,"sg":[{"s":0,"d":500,"src":"a.jpg"}]}]})")).draft,
       dir.file("project"));
@@ -135,7 +135,7 @@ TEST_F(ClientNode, AFailedNodeRenderReportsItsErrorText) {
 
 TEST_F(ClientNode, SandboxPathsMapToTheUploadedCdnUrlForLocalRenders) {
   Client c(client_options());
-  write_bytes(dir.file("project/beach.jpg"), random_bytes(1234, 9));
+  write_bytes(dir.file("project/beach.jpg"), media_bytes("project/beach.jpg", 1234, 9));
   c.upload_files({dir.file("project/beach.jpg")});
   MediaCacheOptions mo;
   mo.dir = dir.file("cache");

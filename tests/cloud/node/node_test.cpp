@@ -100,8 +100,8 @@ TEST_F(Node, ExportWithoutAttributionHeadersIs402) {
 }
 
 TEST_F(Node, UploadsAreServedBackAtTheirCdnUrlWithRanges) {
-  write_bytes(dir.file("a.jpg"), random_bytes(100000, 3));
-  write_bytes(dir.file("b.png"), random_bytes(5000, 4));
+  write_bytes(dir.file("a.jpg"), media_bytes("a.jpg", 100000, 3));
+  write_bytes(dir.file("b.png"), media_bytes("b.png", 5000, 4));
   Client c(client_options());
   auto files = c.upload_files({dir.file("a.jpg"), dir.file("b.png")});
   ASSERT_EQ(files.size(), 2u);
@@ -125,7 +125,7 @@ TEST_F(Node, UploadRefusesUnknownTypesAndOversizedFiles) {
   Client c(client_options());
   std::string sid = c.session().session_id;
   write_bytes(dir.file("x.exe"), "MZ");
-  write_bytes(dir.file("big.jpg"), std::string(2000, 'j'));
+  write_bytes(dir.file("big.jpg"), media_bytes("big.jpg", 2000));
   std::string token = ConfigStore(dir.file("config")).load_token(node->base_url())->token;
   auto send = [&](const std::string& path) {
     HttpRequest r;
@@ -159,7 +159,7 @@ TEST_F(Node, AllowLocalMediaLetsATrustedBoxReadItsFiles) {
   o.allow_local_media = true;
   node.reset();
   start(o);
-  write_bytes(dir.file("local.jpg"), "jpeg bytes");
+  write_bytes(dir.file("local.jpg"), media_bytes("local.jpg", 10));
   Client c(client_options());
   c.export_draft(photo_draft({dir.file("local.jpg"), "file://" + dir.file("local.jpg")}), dir.file("out.mp4"));
   EXPECT_NE(read_bytes(dir.file("out.mp4")).find("local.jpg -> 10"), std::string::npos);
@@ -174,7 +174,7 @@ TEST_F(Node, AddressRulesCoverEveryNonPublicRange) {
 
 TEST_F(Node, StateHoldsTheDraftTheFilesAndTheCanvas) {
   Client c(client_options());
-  write_bytes(dir.file("a.jpg"), "x");
+  write_bytes(dir.file("a.jpg"), media_bytes("a.jpg", 16));
   auto f = c.upload_files({dir.file("a.jpg")});
   Json d = photo_draft({f[0].cdn_url});
   c.export_draft(d, dir.file("o.mp4"));

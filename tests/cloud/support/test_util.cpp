@@ -79,6 +79,26 @@ std::string read_bytes(const std::string& path) {
   return ss.str();
 }
 
+std::string media_bytes(const std::string& file_name, size_t n, unsigned seed) {
+  const std::string ext = fs::path(file_name).extension().string();
+  std::string magic;
+  if (ext == ".jpg" || ext == ".jpeg")
+    magic = "\xFF\xD8\xFF\xE0";
+  else if (ext == ".png")
+    magic = "\x89PNG\r\n\x1A\n";
+  else if (ext == ".mp3")
+    magic = "ID3\x04";
+  else if (ext == ".mp4" || ext == ".mov")
+    magic = std::string(
+        "\0\0\0\x18"
+        "ftypisom\0\0\x02\0",
+        16);
+  else
+    ADD_FAILURE() << "media_bytes: no magic for " << file_name;
+  std::string bytes = random_bytes(std::max(n, magic.size()), seed);
+  return bytes.replace(0, magic.size(), magic);
+}
+
 std::string random_bytes(size_t n, unsigned seed) {
   std::mt19937 rng(seed);
   std::string s(n, '\0');

@@ -39,6 +39,9 @@ void write_bytes(const std::string& path, const std::string& bytes);
 std::string read_bytes(const std::string& path);
 /// A string of n pseudo-random bytes (same for the same seed).
 std::string random_bytes(size_t n, unsigned seed = 1);
+/// `n` bytes that are a file of the type `file_name`'s extension says as far as an upload's
+/// check of the first bytes can tell (its magic number), then random bytes.
+std::string media_bytes(const std::string& file_name, size_t n, unsigned seed = 1);
 
 /// Records what a turn told the caller.
 struct Seen {
