@@ -16,7 +16,9 @@
 #include "cli/commands.h"
 #include "cli/draft_input.h"
 #include "cli/exit_codes.h"
+#include "cli/process.h"
 #include "cli/progress.h"
+#include "cli/terminal.h"
 #include "cloud/client/client.h"
 #include "cloud/client/config.h"
 #include "cloud/client/draft_media.h"
@@ -90,7 +92,7 @@ class Chat {
       } catch (const CloudError& e) {
         if (e.kind() != ErrorKind::Unreachable && e.kind() != ErrorKind::Timeout) throw;
         if (!draft_) {
-          std::cerr << "reel: " << e.what()
+          std::cerr << "reel: " << terminal_safe(e.what())
                     << "\nreel: offline, the local agent edits a draft file: give --draft "
                        "DRAFT.json (make one with `reel make PHOTOS... --draft-out DRAFT.json`)\n";
           return kExitCloud;
@@ -160,7 +162,7 @@ class Chat {
           break;
       }
     } catch (const CloudError& e) {
-      std::cerr << "reel: " << e.what() << "\n";
+      std::cerr << "reel: " << terminal_safe(e.what()) << "\n";
       status_ =
           e.kind() == ErrorKind::LocalFile || e.kind() == ErrorKind::UnsupportedType || e.kind() == ErrorKind::TooLarge
               ? kExitBadInput
@@ -170,10 +172,10 @@ class Chat {
       status_ = kExitCancelled;
       return false;
     } catch (const draft::DraftError& e) {
-      std::cerr << "reel: " << e.what() << "\n";
+      std::cerr << "reel: " << terminal_safe(e.what()) << "\n";
       status_ = kExitBadInput;
     } catch (const engine::MediaError& e) {
-      std::cerr << "reel: " << e.what() << "\n";
+      std::cerr << "reel: " << terminal_safe(e.what()) << "\n";
       status_ = kExitBadInput;
     }
     std::cout << std::flush;
@@ -230,13 +232,13 @@ class Chat {
     cb.on_text = [&](const std::string& text) {
       if (!text_started) std::cout << "nemo: ";
       text_started = true;
-      std::cout << text << std::flush;
+      std::cout << terminal_safe(text) << std::flush;
       mid_line = text.empty() ? mid_line : text.back() != '\n';
     };
     cb.on_tool = [&](const std::string& tool, bool) {
       if (tool_shown) return;  // one quiet line a turn
       tool_shown = true;
-      std::cout << (mid_line ? "\n" : "") << "  … " << tool << "\n" << std::flush;
+      std::cout << (mid_line ? "\n" : "") << "  … " << terminal_safe(tool) << "\n" << std::flush;
       mid_line = false;
     };
     cb.on_still_working = [&] {

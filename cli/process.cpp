@@ -12,6 +12,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
+#include "cli/terminal.h"
 #include "cloud/client/http.h"
 #include "engine/errors.h"
 #include "engine/logging.h"
@@ -97,10 +98,10 @@ int run_reporting_errors(const Runner& run) {
     return kExitCancelled;
   } catch (const base::Error& e) {
     if (e.fault() == base::Fault::Bug) {
-      std::cerr << "reel: internal error: " << e.what()
+      std::cerr << "reel: internal error: " << terminal_safe(e.what())
                 << "\n(this is a bug in reel; please report it with the command you ran)\n";
     } else {
-      std::cerr << "reel: " << e.what() << "\n";
+      std::cerr << "reel: " << terminal_safe(e.what()) << "\n";
     }
     return exit_code_of(e.fault());
   } catch (const std::exception& e) {

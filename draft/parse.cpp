@@ -221,6 +221,14 @@ Json parse_json(std::string_view text, std::string_view origin, const ParseLimit
   return builder.take();
 }
 
+std::optional<Json> try_parse_json(std::string_view text, const ParseLimits& limits) {
+  try {
+    return parse_json(text, "", limits);
+  } catch (const DraftError&) {
+    return std::nullopt;
+  }
+}
+
 Json read_json_file(const std::string& path, const ParseLimits& limits) {
   if (path == "-") return parse_json(read_capped(stdin, limits.max_bytes + 1), "<stdin>", limits);
   struct stat st {};

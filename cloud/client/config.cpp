@@ -15,6 +15,7 @@
 #include "base/files.h"
 #include "base/hash.h"
 #include "cloud/protocol/errors.h"
+#include "draft/parse.h"
 
 namespace reel::cloud {
 namespace fs = std::filesystem;
@@ -53,23 +54,27 @@ std::string make_uuid() {
 
 namespace {
 
+// A token found readable by others (a copy, an old version, a umask) is made private again,
+// and so is the folder it is in.
+void make_private(const std::string& path, mode_t mode) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 0777 & ~mode) != 0) ::chmod(path.c_str(), mode);
+}
+
 // Everything in the config folder is private: folders 0700, files 0600 unless asked.
 void write_private(const std::string& path, const std::string& content, unsigned mode = 0600) {
   base::ensure_folder(fs::path(path).parent_path().string(), 0700);
+  make_private(fs::path(path).parent_path().string(), 0700);
   base::write_file_atomically(path, content, mode);
 }
 
 }  // namespace
 
 std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (errno == ENOENT || !fs::exists(path)) return std::nullopt;
-    throw CloudError(ErrorKind::LocalFile, "cannot read " + path);
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(path, ec))) return std::nullopt;
+  // Records are a few kB; anything that is not a file of a sane size is refused unread.
+  return base::read_input_file(path, 16 << 20, "a record of reel's");
 }
 
 ConfigStore::ConfigStore(std::string dir) : dir_(std::move(dir)) {}
@@ -77,7 +82,7 @@ ConfigStore::ConfigStore(std::string dir) : dir_(std::move(dir)) {}
 Json ConfigStore::read_json(const std::string& name) const {
   auto text = read_file(dir_ + "/" + name);
   if (!text) return Json::object();
-  Json j = Json::parse(*text, nullptr, false);
+  Json j = draft::try_parse_json(*text).value_or(Json());
   return j.is_object() ? j : Json::object();  // a damaged file is started over
 }
 
@@ -107,7 +112,9 @@ std::string ConfigStore::token_path(const std::string& api) const {
 std::optional<CachedToken> ConfigStore::load_token(const std::string& api) const {
   auto text = read_file(token_path(api));
   if (!text) return std::nullopt;
-  Json j = Json::parse(*text, nullptr, false);
+  make_private(dir_, 0700);
+  make_private(token_path(api), 0600);
+  Json j = draft::try_parse_json(*text).value_or(Json());
   if (!j.is_object() || !j.contains("token") || !j["token"].is_string()) return std::nullopt;
   if (j.value("api", std::string()) != api) return std::nullopt;
   CachedToken t;
@@ -178,7 +185,7 @@ void ConfigStore::add_uploads(const std::string& api, const std::string& session
 std::optional<JobRecord> ConfigStore::load_job(const std::string& api, const std::string& project) const {
   auto text = read_file(dir_ + "/jobs/" + base::hash_hex(key_of(api, project)) + ".json");
   if (!text) return std::nullopt;
-  Json j = Json::parse(*text, nullptr, false);
+  Json j = draft::try_parse_json(*text).value_or(Json());
   if (!j.is_object() || !j.contains("id")) return std::nullopt;
   JobRecord r;
   r.api = j.value("api", std::string());

@@ -1,5 +1,8 @@
 #include "cloud/protocol/sse.h"
 
+#include "cloud/protocol/errors.h"
+#include "draft/parse.h"
+
 namespace reel::cloud {
 
 bool SseEvent::keep_alive() const {
@@ -32,8 +35,7 @@ void SseParser::line(std::string_view l, std::vector<SseEvent>& out) {
     if (has_data_) {
       SseEvent e;
       e.data = std::move(data_);
-      e.json = e.data.empty() ? Json() : Json::parse(e.data, nullptr, false);
-      if (e.json.is_discarded()) e.json = nullptr;
+      e.json = e.data.empty() ? Json() : draft::try_parse_json(e.data).value_or(Json());
       out.push_back(std::move(e));
     }
     data_.clear();
@@ -49,16 +51,25 @@ void SseParser::line(std::string_view l, std::vector<SseEvent>& out) {
     if (has_data_) data_ += '\n';
     data_ += value;
     has_data_ = true;
+    if (data_.size() > kMaxEventBytes)
+      throw CloudError(ErrorKind::BadResponse, "the agent's stream sent an event larger than " +
+                                                   std::to_string(kMaxEventBytes >> 20) + " MB; the turn was stopped");
   }
 }
 
 std::vector<SseEvent> SseParser::feed(std::string_view chunk) {
   std::vector<SseEvent> out;
+  // Only the new bytes are searched for the end of a line: a line that never ends costs
+  // linear time, and is refused at kMaxLineBytes.
+  size_t from = buffer_.size();
   buffer_ += chunk;
   size_t start = 0;
-  for (size_t nl; (nl = buffer_.find('\n', start)) != std::string::npos; start = nl + 1)
+  for (size_t nl; (nl = buffer_.find('\n', from)) != std::string::npos; start = from = nl + 1)
     line(std::string_view(buffer_).substr(start, nl - start), out);
   buffer_.erase(0, start);
+  if (buffer_.size() > kMaxLineBytes)
+    throw CloudError(ErrorKind::BadResponse, "the agent's stream sent a line longer than " +
+                                                 std::to_string(kMaxLineBytes >> 20) + " MB; the turn was stopped");
   return out;
 }
 

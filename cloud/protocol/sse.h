@@ -22,7 +22,13 @@ struct SseEvent {
 
 class SseParser {
  public:
-  /// Feeds bytes; returns the events completed by them.
+  /// The longest line and the largest event (its data lines joined) accepted: far above any
+  /// real event (a few kB), far below what would exhaust memory.
+  static constexpr size_t kMaxLineBytes = 1u << 20;
+  static constexpr size_t kMaxEventBytes = 4u << 20;
+
+  /// Feeds bytes; returns the events completed by them. Throws CloudError(BadResponse) for a
+  /// line or an event over its limit.
   std::vector<SseEvent> feed(std::string_view chunk);
   /// The event still open when the stream closed, if any.
   std::vector<SseEvent> finish();

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "cloud/protocol/upload_types.h"
+#include "draft/parse.h"
 #include "draft/time.h"
 #include "draft/words.h"
 
@@ -122,8 +123,7 @@ CloudError error_for_status(long status, const std::string& body_hint, const Err
 }
 
 Json unwrap_answer(long status, const std::string& body, const ErrorContext& ctx) {
-  Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) j = nullptr;
+  Json j = draft::try_parse_json(body).value_or(Json());
   const int s = static_cast<int>(status);
   if (s == 402 || s == 429 || s == 408 || s >= 500)
     throw error_for_status(status, str_at(j, "message").empty() ? str_at(j, "error") : str_at(j, "message"), ctx);

@@ -130,3 +130,45 @@ TEST(Sse, ParsesAdkEventsKeepAlivesAndSplitChunks) {
   EXPECT_EQ(events[2].text(), "Hello");
   EXPECT_EQ(events[3].error(), "boom");
 }
+
+TEST(Envelope, AnAnswerNestedTensOfThousandsDeepIsABadResponseNotACrash) {
+  const std::string deep = std::string(50000, '[') + std::string(50000, ']');
+  try {
+    unwrap_answer(200, deep, ctx());
+    FAIL() << "accepted";
+  } catch (const CloudError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::BadResponse) << e.what();
+  }
+  // Deep inside an object that is otherwise an envelope: the same.
+  const std::string wrapped = R"({"code": 0, "data": )" + std::string(50000, '{') + std::string(50000, '}') + "}";
+  EXPECT_THROW(unwrap_answer(200, wrapped, ctx()), CloudError);
+}
+
+TEST(Sse, AnEndlessLineOrAnEndlessEventIsStoppedAtItsLimitInLinearTime) {
+  SseParser endless_line;
+  const std::string chunk(64 * 1024, 'x');
+  size_t fed = 0;
+  try {
+    endless_line.feed("data: ");
+    for (; fed < 64 * SseParser::kMaxLineBytes; fed += chunk.size()) endless_line.feed(chunk);
+    FAIL() << "a line of " << fed << " bytes was kept";
+  } catch (const CloudError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::BadResponse);
+    EXPECT_STREQ(e.what(), "the agent's stream sent a line longer than 1 MB; the turn was stopped");
+    EXPECT_LE(fed, SseParser::kMaxLineBytes);
+  }
+  SseParser endless_event;  // many short data lines and never the blank line that ends the event
+  const std::string line = "data: " + std::string(1000, 'y') + "\n";
+  try {
+    for (fed = 0; fed < 64 * SseParser::kMaxEventBytes; fed += line.size()) endless_event.feed(line);
+    FAIL() << "an event of " << fed << " bytes was kept";
+  } catch (const CloudError& e) {
+    EXPECT_STREQ(e.what(), "the agent's stream sent an event larger than 4 MB; the turn was stopped");
+    EXPECT_LE(fed, SseParser::kMaxEventBytes / 10 * 11);  // stopped as soon as the data passed the limit
+  }
+  // Events of ordinary size still come through after many of them.
+  SseParser ok;
+  size_t events = 0;
+  for (int i = 0; i < 2000; ++i) events += ok.feed("data: {\"type\":\"text\",\"text\":\"hi\"}\n\n").size();
+  EXPECT_EQ(events, 2000u);
+}
