@@ -8,6 +8,8 @@
 #include <thread>
 
 #include "base/dirs.h"
+#include "cloud/client/mp4_check.h"
+#include "draft/model.h"
 
 namespace reel::cloud {
 namespace fs = std::filesystem;
@@ -511,14 +513,15 @@ RenderStatus Client::wait_render(const std::string& id, const RenderProgressFn& 
   }
 }
 
-DownloadResult Client::download_render(const RenderStatus& st, const std::string& out) {
+DownloadResult Client::download_render(const RenderStatus& st, const std::string& out, int64_t expected_ms) {
+  const auto verify = [&](const std::string& part) { require_mp4(part, expected_ms, "the cloud render " + st.id); };
   auto try_download = [&](const std::string& url, bool auth) {
     Headers h = base_headers();
     if (auth) h.emplace_back("Authorization", "Bearer " + token());
     int attempt = 0;
     for (;;) {
       try {
-        return http_.download(url, h, out, options_.max_download_bytes);
+        return http_.download(url, h, out, options_.max_download_bytes, verify);
       } catch (const CloudError& e) {
         bool again = e.kind() == ErrorKind::Transient || e.kind() == ErrorKind::Timeout ||
                      (e.kind() == ErrorKind::RateLimited && attempt == 0);
@@ -557,6 +560,7 @@ ExportOutcome Client::export_draft(const Json& draft, const std::string& out, co
   job.session_id = session().session_id;
   job.out_path = out_abs;
   job.submitted_at_ms = now_ms();
+  job.expected_ms = draft::load_draft(draft).draft.duration_ms();
   store_.save_job(job);  // before the first poll: a stopped client can pick the job up
   return resume_export(out_abs, progress, cancel);
 }
@@ -581,7 +585,7 @@ ExportOutcome Client::resume_export(const std::string& out, const RenderProgress
       store_.remove_job(options_.api, options_.project);
     throw;
   }
-  DownloadResult d = download_render(st, r.out_path);
+  DownloadResult d = download_render(st, r.out_path, job->expected_ms);
   store_.remove_job(options_.api, options_.project);
   r.bytes = d.bytes;
   r.resumed_download = d.resumed;

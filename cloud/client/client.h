@@ -120,8 +120,9 @@ class Client {
   RenderStatus wait_render(const std::string& id, const RenderProgressFn& progress = {},
                            const std::atomic<bool>* cancel = nullptr);
   /// Downloads a completed render to `out` (resumable, atomic), from outputUrl or else from
-  /// the download endpoint.
-  DownloadResult download_render(const RenderStatus& status, const std::string& out);
+  /// the download endpoint. What arrived must be an MP4 lasting about `expected_ms` (when
+  /// known) before it takes the name `out`.
+  DownloadResult download_render(const RenderStatus& status, const std::string& out, int64_t expected_ms = 0);
 
   /// submit -> job id on disk -> poll -> download -> job id removed.
   ExportOutcome export_draft(const Json& draft, const std::string& out, const RenderProgressFn& progress = {},

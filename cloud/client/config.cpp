@@ -194,6 +194,7 @@ std::optional<JobRecord> ConfigStore::load_job(const std::string& api, const std
   r.session_id = j.value("session_id", std::string());
   r.out_path = j.value("out_path", std::string());
   r.submitted_at_ms = j.value("submitted_at_ms", int64_t{0});
+  r.expected_ms = j.value("expected_ms", int64_t{0});
   if (r.api != api || r.project != project || r.id.empty()) return std::nullopt;
   return r;
 }
@@ -204,7 +205,8 @@ void ConfigStore::save_job(const JobRecord& r) {
          {"id", r.id},
          {"session_id", r.session_id},
          {"out_path", r.out_path},
-         {"submitted_at_ms", r.submitted_at_ms}};
+         {"submitted_at_ms", r.submitted_at_ms},
+         {"expected_ms", r.expected_ms}};
   write_private(dir_ + "/jobs/" + base::hash_hex(key_of(r.api, r.project)) + ".json", j.dump(2) + "\n");
 }
 

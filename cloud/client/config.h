@@ -47,6 +47,7 @@ struct JobRecord {
   std::string session_id;
   std::string out_path;  // where the file goes
   int64_t submitted_at_ms = 0;
+  int64_t expected_ms = 0;  // the draft's length: what the downloaded video must last (0: unknown)
 };
 
 /// The config dir's files. Each call reads or writes its file; nothing is cached in memory, so

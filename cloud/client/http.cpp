@@ -349,7 +349,7 @@ size_t on_file(char* data, size_t size, size_t n, void* user) {
 }  // namespace
 
 DownloadResult Http::download(const std::string& url, const Headers& headers, const std::string& dest,
-                              int64_t max_bytes) {
+                              int64_t max_bytes, const std::function<void(const std::string& part)>& verify) {
   // The part file is kept when the download fails, so the next attempt resumes it.
   base::AtomicFile target(dest, base::Uncommitted::Keep);
   const std::string& part = target.temp_path();
@@ -409,7 +409,7 @@ DownloadResult Http::download(const std::string& url, const Headers& headers, co
     throw base::FileError(base::Access::Write, dest, sink.write_errno ? sink.write_errno : flush_errno);
   if (rc == CURLE_RANGE_ERROR || (rc == CURLE_OK && status == 416 && existing > 0)) {
     fs::remove(part, ec);  // the part file does not fit the server's file: start over once
-    return download(url, headers, dest, max_bytes);
+    return download(url, headers, dest, max_bytes, verify);
   }
   if (rc != CURLE_OK) throw transport_error(rc, errbuf, url);  // the part file stays for resume
   if (status < 200 || status >= 300) {
@@ -420,6 +420,14 @@ DownloadResult Http::download(const std::string& url, const Headers& headers, co
                      : (status == 408 || status >= 500) ? ErrorKind::Transient
                                                         : ErrorKind::Refused;
     throw CloudError(kind, what, static_cast<int>(status));
+  }
+  if (verify) {
+    try {
+      verify(part);
+    } catch (...) {
+      fs::remove(part, ec);  // not the file asked for: nothing to resume either
+      throw;
+    }
   }
   target.commit();
   DownloadResult r;

@@ -85,8 +85,10 @@ class Http {
   /// continued with a Range request next time; on success the part file is renamed to `dest`.
   /// Throws CloudError on transport failure, an HTTP error status, or when more than
   /// `max_bytes` arrive (0: no cap; the part file is then removed).
+  /// `verify`, when given, is called with the complete part file before it is renamed: when it
+  /// throws, the part file is removed and the error passed on (what arrived is not the file).
   DownloadResult download(const std::string& url, const Headers& headers, const std::string& dest,
-                          int64_t max_bytes = 0);
+                          int64_t max_bytes = 0, const std::function<void(const std::string& part)>& verify = {});
 
   /// Whether downloads follow redirects (default yes). The render node says no: a redirect
   /// could lead a vetted public URL to a private address.

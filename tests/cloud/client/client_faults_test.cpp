@@ -404,3 +404,29 @@ TEST_F(ClientFaults, AFileWhoseBytesAreNotTheMediaItsNameClaimsIsNeverSent) {
   EXPECT_EQ(backend.upload_calls, 0);
   for (const auto& r : backend.requests()) EXPECT_EQ(r.body.find("hunter2"), std::string::npos) << r.path;
 }
+
+TEST_F(ClientFaults, WhatTheOutputUrlServesIsSavedOnlyWhenItIsAnMp4OfTheDraftsLength) {
+  const Json ten_seconds = {
+      {"t", Json::array({{{"tt", 0}, {"sg", Json::array({{{"s", 0}, {"d", 10000}, {"src", "a.jpg"}}})}}})}};
+  const std::string out = dir.file("out.mp4");
+  std::string msg;
+  backend.video = "<html><body>502 Bad Gateway</body></html>";
+  {
+    Client c(options());
+    EXPECT_EQ(error_kind([&] { c.export_draft(ten_seconds, out); }, &msg), ErrorKind::BadResponse);
+    EXPECT_NE(msg.find("is not a complete MP4 (no movie header); it was not saved"), std::string::npos) << msg;
+    EXPECT_FALSE(fs::exists(out));
+  }
+  backend.video = minimal_mp4(2000, std::string(1000, 'v'));
+  {
+    Client c(options());
+    EXPECT_EQ(error_kind([&] { c.export_draft(ten_seconds, out); }, &msg), ErrorKind::BadResponse);
+    EXPECT_NE(msg.find("is 2.0 s long where the draft is 10.0 s; it was not saved"), std::string::npos) << msg;
+    EXPECT_FALSE(fs::exists(out));
+  }
+  backend.video = minimal_mp4(10040, std::string(1000, 'v'));
+  Client c(options());
+  c.export_draft(ten_seconds, out);
+  EXPECT_EQ(read_bytes(out), backend.video);
+  for (const auto& e : fs::directory_iterator(dir.path())) EXPECT_NE(e.path().extension(), ".part") << e.path();
+}

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "draft/json.h"
+#include "tests/cloud/support/test_util.h"
 
 namespace reel::cloud::testing {
 
@@ -32,8 +33,11 @@ std::string RecordedRequest::header(const std::string& name) const {
 }
 
 FakeBackend::FakeBackend() {
-  video = std::string("....ftypisom") + std::string(300 * 1024, 'v');
-  for (size_t i = 0; i < video.size(); ++i) video[i] = static_cast<char>((i * 131 + 7) & 0xff);
+  // An MP4 as far as the client's check of its boxes goes, with a patterned payload that shows
+  // any byte out of place after a resumed download.
+  std::string payload(300 * 1024, '\0');
+  for (size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>((i * 131 + 7) & 0xff);
+  video = minimal_mp4(0, payload);
   routes();
   server_.set_read_timeout(5, 0);
   server_.set_write_timeout(5, 0);

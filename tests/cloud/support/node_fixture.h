@@ -45,7 +45,7 @@ struct StandInRenderer {
         std::lock_guard lock(mutex);
         if (!fail.empty()) throw std::runtime_error(fail);
       }
-      reel::base::write_file_atomically(out, content);
+      reel::base::write_file_atomically(out, minimal_mp4(d.duration_ms(), content));
     };
   }
 };

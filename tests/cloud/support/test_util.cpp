@@ -79,6 +79,24 @@ std::string read_bytes(const std::string& path) {
   return ss.str();
 }
 
+namespace {
+
+std::string be32(uint64_t v) {
+  std::string s(4, '\0');
+  for (int i = 3; i >= 0; --i, v >>= 8) s[size_t(i)] = static_cast<char>(v & 0xFF);
+  return s;
+}
+std::string box(const std::string& type, const std::string& body) { return be32(8 + body.size()) + type + body; }
+
+}  // namespace
+
+std::string minimal_mp4(int64_t duration_ms, const std::string& payload) {
+  // mvhd version 0: flags, creation, modification, timescale (1000), duration, then the rest.
+  const std::string mvhd =
+      std::string(4, '\0') + be32(0) + be32(0) + be32(1000) + be32(uint64_t(duration_ms)) + std::string(80, '\0');
+  return box("ftyp", "isom" + be32(512) + "isomiso2mp41") + box("moov", box("mvhd", mvhd)) + box("free", payload);
+}
+
 std::string media_bytes(const std::string& file_name, size_t n, unsigned seed) {
   const std::string ext = fs::path(file_name).extension().string();
   std::string magic;

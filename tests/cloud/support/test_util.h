@@ -39,6 +39,10 @@ void write_bytes(const std::string& path, const std::string& bytes);
 std::string read_bytes(const std::string& path);
 /// A string of n pseudo-random bytes (same for the same seed).
 std::string random_bytes(size_t n, unsigned seed = 1);
+/// The bytes of a minimal MP4 as far as a check of its boxes can tell: ftyp, a moov whose
+/// mvhd says `duration_ms`, then `payload` in a free box.
+std::string minimal_mp4(int64_t duration_ms, const std::string& payload = {});
+
 /// `n` bytes that are a file of the type `file_name`'s extension says as far as an upload's
 /// check of the first bytes can tell (its magic number), then random bytes.
 std::string media_bytes(const std::string& file_name, size_t n, unsigned seed = 1);
