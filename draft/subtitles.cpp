@@ -14,7 +14,8 @@ namespace {
 
 // "00:01:02,345", "00:01:02.345" or (WebVTT) "01:02.345" -> ms; -1 when malformed.
 int64_t timestamp_ms(const std::string& t) {
-  static const std::regex full(R"((\d+):([0-5]\d):([0-5]\d)[,.](\d{3}))"),
+  // Hours up to six digits: more would overflow nothing useful (and a number too long for stoll).
+  static const std::regex full(R"((\d{1,6}):([0-5]\d):([0-5]\d)[,.](\d{3}))"),
       short_form(R"(([0-5]\d):([0-5]\d)[,.](\d{3}))");
   std::smatch m;
   if (std::regex_match(t, m, full))
@@ -23,10 +24,24 @@ int64_t timestamp_ms(const std::string& t) {
   return -1;
 }
 
-std::string without_tags(std::string s) {
-  static const std::regex tags(R"(<[^>]*>|\{\\[^}]*\})");
-  return std::regex_replace(s, tags, "");
+// The line without its tags: <b>, </i>, <c.yellow> (WebVTT) and {\an8} (SubRip), by a plain
+// scan (std::regex recurses per character and a long line would exhaust the stack).
+std::string without_tags(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool angle = s[i] == '<', brace = s[i] == '{' && i + 1 < s.size() && s[i + 1] == '\\';
+    const size_t close = angle ? s.find('>', i) : brace ? s.find('}', i) : std::string::npos;
+    if (close != std::string::npos) {
+      i = close;
+      continue;
+    }
+    out += s[i];
+  }
+  return out;
 }
+
+// A timing line is short; a longer one is text, never matched by the regex (see above).
+constexpr size_t kMaxTimingLine = 256;
 
 std::string stamp(int64_t ms, char sep) {
   char buf[32];
@@ -54,7 +69,8 @@ std::vector<Cue> parse_subtitles(std::string_view text, std::string_view origin)
   std::vector<Cue> cues;
   for (size_t i = vtt ? 1 : 0; i < lines.size(); ++i) {
     std::smatch m;
-    if (!std::regex_match(lines[i], m, timing)) continue;  // numbers, NOTE and STYLE blocks, blank lines
+    if (lines[i].size() > kMaxTimingLine || !std::regex_match(lines[i], m, timing))
+      continue;  // numbers, NOTE and STYLE blocks, blank lines
     int64_t a = timestamp_ms(m[1]), b = timestamp_ms(m[2]);
     if (a < 0 || b < 0 || b <= a)
       throw DraftError(
@@ -63,8 +79,13 @@ std::vector<Cue> parse_subtitles(std::string_view text, std::string_view origin)
               "\" is not start --> end (such as 00:00:01,000 --> 00:00:03,500) with the end after the start");
     Cue cue{a, b, ""};
     size_t j = i + 1;
-    for (; j < lines.size() && !lines[j].empty(); ++j)
-      cue.text += (cue.text.empty() ? "" : "\n") + without_tags(lines[j]);
+    for (; j < lines.size() && !lines[j].empty(); ++j) {
+      // A line that was only tags ("</b>") adds nothing: a cue's text never holds a blank line,
+      // which would end the cue when it is written out again.
+      const std::string line = without_tags(lines[j]);
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      cue.text += (cue.text.empty() ? "" : "\n") + line;
+    }
     i = j;  // the blank line that ends the cue
     if (!cue.text.empty()) cues.push_back(std::move(cue));
   }

@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# Runs the draft parser's fuzz target for N seconds (default 60) from the seed corpus.
-# New inputs go to a scratch folder so the committed corpus stays small; a crash,
-# a sanitizer report or a leak stops libFuzzer with a non-zero exit and fails the run.
+# Runs every fuzz target for N seconds in all (default 60), each from its seed corpus: the
+# draft parser, subtitles (SRT/VTT), the agent's event stream (SSE) and HTTP answers. New
+# inputs go to a scratch folder so the committed corpora stay small; a crash, a sanitizer
+# report or a leak stops libFuzzer with a non-zero exit and fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
-work=build/fuzz/corpus-work
-mkdir -p "$work" build/fuzz/artifacts
-./build/fuzz/tests/fuzz/fuzz_draft_parser -max_total_time="$seconds" -max_len=65536 \
-  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-  -artifact_prefix=build/fuzz/artifacts/ "$work" tests/fuzz/corpus 2>&1 | tail -n 25
+targets=(fuzz_draft_parser:corpus fuzz_subtitles:corpus-subtitles fuzz_sse:corpus-sse fuzz_http_answer:corpus-answers)
+share=$(( seconds / ${#targets[@]} > 5 ? seconds / ${#targets[@]} : 5 ))
+mkdir -p build/fuzz/artifacts
+for entry in "${targets[@]}"; do
+  target=${entry%%:*}
+  corpus=tests/fuzz/${entry#*:}
+  work=build/fuzz/corpus-work/$target
+  mkdir -p "$work"
+  echo "== $target for $share s"
+  ./build/fuzz/tests/fuzz/$target -max_total_time="$share" -max_len=65536 \
+    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix=build/fuzz/artifacts/$target- "$work" "$corpus" 2>&1 | tail -n 12
+done

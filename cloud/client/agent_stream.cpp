@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "cloud/protocol/wire.h"
+
 namespace reel::cloud {
 
 namespace {
@@ -45,7 +47,7 @@ std::vector<AgentEvent> AgentTurnReader::read(const SseEvent& e) {
     out.push_back({Kind::Error, error, code});
     return out;
   }
-  std::string type = j.value("type", std::string());
+  std::string type = string_at(j, "type");
   if (type == "tool_call" || type == "tool_result") {
     out.push_back({type == "tool_call" ? Kind::ToolCall : Kind::ToolResult, tool_name(j), 0});
     return out;

@@ -1,18 +1,19 @@
 #include "cloud/protocol/sse.h"
 
 #include "cloud/protocol/errors.h"
+#include "cloud/protocol/wire.h"
 #include "draft/parse.h"
 
 namespace reel::cloud {
 
 bool SseEvent::keep_alive() const {
   if (data.empty()) return true;
-  return json.is_object() && json.value("type", std::string()) == "heartbeat";
+  return json.is_object() && string_at(json, "type") == "heartbeat";
 }
 
 std::string SseEvent::text() const {
   if (!json.is_object()) return {};
-  if (json.value("type", std::string()) == "text") return json.value("text", std::string());
+  if (string_at(json, "type") == "text") return string_at(json, "text");
   auto content = json.find("content");
   if (content == json.end() || !content->is_object()) return {};
   auto parts = content->find("parts");
@@ -26,7 +27,7 @@ std::string SseEvent::text() const {
 std::string SseEvent::error() const {
   if (!json.is_object()) return {};
   if (auto e = json.find("error"); e != json.end()) return e->is_string() ? e->get<std::string>() : e->dump();
-  return json.value("errorMessage", std::string());
+  return string_at(json, "errorMessage");
 }
 
 void SseParser::line(std::string_view l, std::vector<SseEvent>& out) {

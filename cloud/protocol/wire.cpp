@@ -25,15 +25,6 @@ std::string with_hint(const std::string& base, const std::string& hint) {
   return hint.empty() ? base : base + ": " + hint_of(hint);
 }
 
-std::string str_at(const Json& j, const char* key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  if (it == j.end()) return {};
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number()) return it->dump();
-  return {};
-}
-
 double num_at(const Json& j, const char* key) {
   if (!j.is_object()) return 0;
   auto it = j.find(key);
@@ -52,6 +43,15 @@ double num_at(const Json& j, const char* key) {
 std::string local_hint() { return " — or render locally with `reel export --local`"; }
 
 }  // namespace
+
+std::string string_at(const Json& j, const char* key) {
+  if (!j.is_object()) return {};
+  auto it = j.find(key);
+  if (it == j.end()) return {};
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number()) return it->dump();
+  return {};
+}
 
 CloudError error_for_code(int code, const std::string& message, int http_status, const ErrorContext& ctx) {
   switch (code) {
@@ -126,21 +126,22 @@ Json unwrap_answer(long status, const std::string& body, const ErrorContext& ctx
   Json j = draft::try_parse_json(body).value_or(Json());
   const int s = static_cast<int>(status);
   if (s == 402 || s == 429 || s == 408 || s >= 500)
-    throw error_for_status(status, str_at(j, "message").empty() ? str_at(j, "error") : str_at(j, "message"), ctx);
+    throw error_for_status(status, string_at(j, "message").empty() ? string_at(j, "error") : string_at(j, "message"),
+                           ctx);
   if (j.is_object()) {
     auto code_it = j.find("code");
     if (code_it != j.end() && code_it->is_number_integer()) {
       int code = code_it->get<int>();
-      if (code != 0) throw error_for_code(code, str_at(j, "message"), s, ctx);
-      if (s >= 400) throw error_for_status(status, str_at(j, "message"), ctx);
+      if (code != 0) throw error_for_code(code, string_at(j, "message"), s, ctx);
+      if (s >= 400) throw error_for_status(status, string_at(j, "message"), ctx);
       auto data = j.find("data");
       return data != j.end() && !data->is_null() ? *data : j;
     }
     auto ok_it = j.find("success");
     if (ok_it != j.end() && ok_it->is_boolean()) {
       if (!ok_it->get<bool>() || s >= 400) {
-        std::string text = str_at(j, "error");
-        if (text.empty()) text = str_at(j, "message");
+        std::string text = string_at(j, "error");
+        if (text.empty()) text = string_at(j, "message");
         if (draft::lower_ascii(text).find("duplicate") != std::string::npos || s == 409)
           throw CloudError(ErrorKind::DuplicateId, with_hint(ctx.what + ": the id is already in use", text), s);
         if (s >= 400) throw error_for_status(status, text, ctx);
@@ -150,9 +151,9 @@ Json unwrap_answer(long status, const std::string& body, const ErrorContext& ctx
       return data != j.end() && !data->is_null() ? *data : j;
     }
     if (s >= 400) {
-      std::string text = str_at(j, "errorMessage");
-      if (text.empty()) text = str_at(j, "error");
-      if (text.empty()) text = str_at(j, "message");
+      std::string text = string_at(j, "errorMessage");
+      if (text.empty()) text = string_at(j, "error");
+      if (text.empty()) text = string_at(j, "message");
       if (auto ec = j.find("errorCode"); ec != j.end() && ec->is_number_integer() && ec->get<int>() != 0)
         throw error_for_code(ec->get<int>(), text, s, ctx);
       throw error_for_status(status, text, ctx);
@@ -200,23 +201,23 @@ RenderStatus parse_render_status(const Json& answer) {
     auto data = answer.find("data");
     if (data != answer.end() && data->is_object() && data->contains("status")) obj = &*data;
   }
-  r.id = str_at(*obj, "id");
-  if (r.id.empty()) r.id = str_at(answer, "id");
-  r.status_text = str_at(*obj, "status");
+  r.id = string_at(*obj, "id");
+  if (r.id.empty()) r.id = string_at(answer, "id");
+  r.status_text = string_at(*obj, "status");
   r.state = render_state_from(r.status_text);
   r.progress = static_cast<int>(num_at(*obj, "progress"));
-  r.output_url = str_at(*obj, "outputUrl");
+  r.output_url = string_at(*obj, "outputUrl");
   for (const Json* o : {obj, &answer}) {
     if (!r.output_url.empty()) break;
     if (o->is_object()) {
       auto out = o->find("output");
-      if (out != o->end() && out->is_object()) r.output_url = str_at(*out, "url");
-      if (r.output_url.empty()) r.output_url = str_at(*o, "output_url");
+      if (out != o->end() && out->is_object()) r.output_url = string_at(*out, "url");
+      if (r.output_url.empty()) r.output_url = string_at(*o, "output_url");
     }
   }
-  r.error = str_at(*obj, "error");
-  if (r.error.empty() && obj != &answer) r.error = str_at(answer, "error");
-  if (r.error.empty()) r.error = str_at(*obj, "errorMessage");
+  r.error = string_at(*obj, "error");
+  if (r.error.empty() && obj != &answer) r.error = string_at(answer, "error");
+  if (r.error.empty()) r.error = string_at(*obj, "errorMessage");
   r.created_at_ms = static_cast<int64_t>(num_at(*obj, "createdAt"));
   r.completed_at_ms = static_cast<int64_t>(num_at(*obj, "completedAt"));
   return r;
@@ -228,10 +229,10 @@ std::vector<UploadedFile> parse_uploaded_files(const Json& data) {
   if (!data.is_object() || files == data.end() || !files->is_array()) return out;
   for (const Json& f : *files) {
     UploadedFile u;
-    u.filename = str_at(f, "filename");
-    u.file_type = str_at(f, "file_type");
-    u.cdn_url = str_at(f, "cdn_url");
-    u.hash = str_at(f, "hash");
+    u.filename = string_at(f, "filename");
+    u.file_type = string_at(f, "file_type");
+    u.cdn_url = string_at(f, "cdn_url");
+    u.hash = string_at(f, "hash");
     u.duration = num_at(f, "duration");
     u.width = static_cast<int>(num_at(f, "width"));
     u.height = static_cast<int>(num_at(f, "height"));

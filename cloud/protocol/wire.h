@@ -37,6 +37,10 @@ CloudError error_for_status(long status, const std::string& body_hint, const Err
 
 /// Reads an answer of either envelope shape: returns `data` (or the whole object for a bare
 /// answer), throws CloudError for `code != 0`, `success: false` or an HTTP error status.
+/// The string at `key` of an object from the network (a number's text), or empty for anything
+/// else: never throws, whatever shape a hostile answer has.
+std::string string_at(const Json& j, const char* key);
+
 Json unwrap_answer(long http_status, const std::string& body, const ErrorContext& ctx);
 
 enum class RenderState { Pending, Processing, Completed, Failed, Cancelled, Unknown };

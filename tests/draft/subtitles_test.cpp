@@ -69,3 +69,18 @@ TEST(Subtitles, CaptionTracksWinOverTitlesWhenThereAreAny) {
   ASSERT_EQ(cues.size(), 1u);
   EXPECT_EQ(cues[0].text, "Said");
 }
+
+TEST(Subtitles, HostileTimingsAndTagOnlyLinesAreReadWithoutACrash) {
+  // Found by fuzzing: an hour count too long for a number crashed the reader; a line of tags
+  // left a blank line in the cue, which broke it in two when written out again.
+  EXPECT_THROW(parse_subtitles("1\n99999999999999999999:00:00,000 --> 99999999999999999999:00:01,000\nhi\n", "s.srt"),
+               reel::draft::DraftError);
+  std::vector<Cue> cues = parse_subtitles("WEBVTT\n\n00:01.000 --> 00:03.500\nHello\n</b>\nthere\n", "s.vtt");
+  ASSERT_EQ(cues.size(), 1u);
+  EXPECT_EQ(cues[0].text, "Hello\nthere");
+  EXPECT_EQ(parse_subtitles(write_srt(cues), "again").size(), 1u);
+  // A line far longer than any timing is text, read without the regex.
+  cues = parse_subtitles("1\n00:00:01,000 --> 00:00:02,000\n" + std::string(200000, 'a') + "\n", "s.srt");
+  ASSERT_EQ(cues.size(), 1u);
+  EXPECT_EQ(cues[0].text.size(), 200000u);
+}

@@ -172,3 +172,13 @@ TEST(Sse, AnEndlessLineOrAnEndlessEventIsStoppedAtItsLimitInLinearTime) {
   for (int i = 0; i < 2000; ++i) events += ok.feed("data: {\"type\":\"text\",\"text\":\"hi\"}\n\n").size();
   EXPECT_EQ(events, 2000u);
 }
+
+TEST(Sse, AnEventWhoseFieldsHaveTheWrongShapeIsReadWithoutThrowing) {
+  // Found by fuzzing: "type" holding an object made every question about the event throw.
+  SseParser p;
+  auto events = p.feed("data: {\"type\": {\"parts\": []}, \"text\": 5, \"errorMessage\": [1]}\n\n");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_FALSE(events[0].keep_alive());
+  EXPECT_EQ(events[0].text(), "");
+  EXPECT_EQ(events[0].error(), "");
+}
