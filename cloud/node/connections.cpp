@@ -118,6 +118,22 @@ bool next_request_arrives(const DeadlineStream& s, socket_t sock, milliseconds t
   return false;
 }
 
+/// Closes after a short lingering read: a client still sending a body we refused would get a
+/// reset, not our answer, if unread bytes were left when the socket closes.
+void close_gently(socket_t sock) {
+  ::shutdown(sock, SHUT_WR);
+  const auto until = steady_clock::now() + milliseconds(500);
+  char sink[16 * 1024];
+  for (size_t drained = 0; drained < (4u << 20) && steady_clock::now() < until;) {
+    pollfd p{sock, POLLIN, 0};
+    if (::poll(&p, 1, 100) <= 0) continue;
+    const ssize_t n = ::recv(sock, sink, sizeof sink, 0);
+    if (n <= 0) break;
+    drained += static_cast<size_t>(n);
+  }
+  ::close(sock);
+}
+
 void refuse_busy_address(socket_t sock) {
   static const std::string answer =
       "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
@@ -158,8 +174,7 @@ void NodeHttpServer::release(const std::string& address) {
 
 bool NodeHttpServer::process_and_close_socket(socket_t sock) {
   serve_connection(sock);
-  ::shutdown(sock, SHUT_RDWR);
-  ::close(sock);
+  close_gently(sock);
   return true;
 }
 
