@@ -74,16 +74,6 @@ std::vector<std::string> text_chunks(const std::string& text) {
   return chunks;
 }
 
-/// The text of the request's new_message.parts[].
-std::string message_text(const Json& body) {
-  std::string message;
-  if (auto m = body.find("new_message"); m != body.end() && m->is_object())
-    if (auto parts = m->find("parts"); parts != m->end() && parts->is_array())
-      for (const auto& p : *parts)
-        if (p.is_object() && p.contains("text") && p["text"].is_string()) message += p["text"].get<std::string>();
-  return message;
-}
-
 /// Streams `events` as text/event-stream, `pause_ms` apart, then closes.
 void stream_events(Response& res, std::shared_ptr<std::vector<std::string>> events, int pause_ms) {
   res.set_header("Cache-Control", "no-cache");
@@ -172,7 +162,7 @@ void handle_run_sse(NodeState& n, const Request& req, Response& res, const Conte
   auto body = json_body(reader, res, n.json_limits(), false);
   if (!body) return;
   std::string sid = string_field(*body, "session_id");
-  std::string message = message_text(*body);
+  std::string message = chat_message(*body);
   if (message.empty()) return fail(res, 400, 400, "new_message.parts[].text is required");
   if (static_cast<int64_t>(message.size()) > n.opt.max_chat_message_bytes)
     return fail(res, 413, 413,

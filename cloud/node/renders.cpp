@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <optional>
-#include <regex>
 #include <thread>
 #include <vector>
 
@@ -33,48 +32,6 @@ Json job_json(const NodeState& n, const NodeJob& j) {
 }
 
 std::string duplicate(const std::string& id) { return "duplicate id: " + id + " is already in use"; }
-
-/// A render id: names its files, so it never starts with a dot ("." and ".." included).
-bool valid_render_id(const std::string& id) {
-  static const std::regex id_re("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}");
-  return std::regex_match(id, id_re);
-}
-
-/// The submit body's draft, loaded; answers 400 and returns none when the id or the draft is
-/// not usable.
-std::optional<draft::Draft> submitted_draft(const Json& body, Response& res) {
-  const Json id = body.value("id", Json());
-  if (!id.is_string() || !valid_render_id(id.get<std::string>())) {
-    proxy_fail(res, 400, "the render id must be 1-100 letters, digits, _ . - and not start with a dot");
-    return std::nullopt;
-  }
-  const Json* d = body.contains("draft") ? &body["draft"] : nullptr;
-  if (!d || !d->is_object()) {
-    proxy_fail(res, 400, "the request has no draft object");
-    return std::nullopt;
-  }
-  auto loaded = draft::load_draft(*d);
-  if (!loaded.draft.exportable()) {
-    proxy_fail(res, 400, "the draft has no segments to render");
-    return std::nullopt;
-  }
-  return std::move(loaded.draft);
-}
-
-/// Why the node will not take a job of this size (duration, pixel rate), or empty.
-std::string job_size_refusal(const NodeOptions& opt, const draft::Draft& d) {
-  if (d.duration_ms() > opt.max_duration_ms)
-    return "the draft is " + std::to_string(d.duration_ms() / 1000) + " s long; this node renders at most " +
-           std::to_string(opt.max_duration_ms / 1000) + " s (reel serve --max-duration-s)";
-  const auto& c = d.canvas;
-  const double fps = c.fps.den > 0 ? static_cast<double>(c.fps.num) / c.fps.den : 0;
-  const double rate = static_cast<double>(c.width) * c.height * fps;
-  if (rate > static_cast<double>(opt.max_pixel_rate))
-    return "the draft is " + std::to_string(c.width) + "x" + std::to_string(c.height) + " at " +
-           std::to_string(static_cast<int>(fps)) + " fps; this node renders at most " +
-           std::to_string(opt.max_pixel_rate) + " pixels a second (reel serve --max-pixel-rate)";
-  return {};
-}
 
 /// Whether every source of `d` is one the node will read for `user`'s session `sid`;
 /// else answers (409, 1002, or 400 naming the refused source) and returns false.
@@ -124,19 +81,19 @@ std::string draft_path(const NodeState& n, const std::string& id) {
 }
 
 /// Records the job, with its draft already written to `staged`, and queues it. Under `mutex`.
-void queue_job_locked(NodeState& n, NodeSession& ns, const std::string& user, const Json& body,
+void queue_job_locked(NodeState& n, NodeSession& ns, const std::string& user, const SubmitRequest& body,
                       const std::string& staged) {
-  const std::string id = string_field(body, "id");
+  const std::string& id = body.id;
   if (std::rename(staged.c_str(), draft_path(n, id).c_str()) != 0)
     throw base::FileError(base::Access::Write, draft_path(n, id), errno, "move the draft to");
-  ns.draft = body.at("draft");
+  ns.draft = body.draft_json;
   NodeJob job;
   job.id = id;
   job.user_id = user;
-  job.session_id = string_field(body, "sessionId");
+  job.session_id = body.session_id;
   job.created_at = now_ms();
-  job.draft = body.at("draft");
-  job.output = body.contains("output") ? body["output"] : Json::object();
+  job.draft = body.draft_json;
+  job.output = body.output;
   job.output_key = random_hex(24);
   n.records.jobs[id] = job;
   n.queue.push_back(id);
@@ -357,13 +314,13 @@ void handle_submit(NodeState& n, const Request& req, Response& res, const Conten
   }
   auto body = json_body(reader, res, n.json_limits(), true);
   if (!body) return;
-  auto loaded = submitted_draft(*body, res);
-  if (!loaded) return;
-  if (std::string why = job_size_refusal(n.opt, *loaded); !why.empty()) return proxy_fail(res, 400, why);
-  const std::string id = string_field(*body, "id");
-  const std::string sid = string_field(*body, "sessionId");
-  if (!media_allowed(n, user, sid, id, *loaded, res)) return;
-  const std::string staged = stage_draft(n, id, body->at("draft"), res);
+  Refusal why;
+  auto job = parse_submit(*body, JobLimits{n.opt.max_duration_ms, n.opt.max_pixel_rate}, why);
+  if (!job) return proxy_fail(res, why.status, why.message);
+  const std::string id = job->id;
+  const std::string sid = job->session_id;
+  if (!media_allowed(n, user, sid, id, job->draft, res)) return;
+  const std::string staged = stage_draft(n, id, job->draft_json, res);
   if (staged.empty()) return;
   std::pair<int, std::string> refused;
   NodeState::Snapshot snapshot;
@@ -373,7 +330,7 @@ void handle_submit(NodeState& n, const Request& req, Response& res, const Conten
     NodeSession* ns = refused.first ? nullptr : session_locked(n, sid, user);
     if (!refused.first && !ns) refused = {404, "session not found"};
     if (!refused.first) {
-      queue_job_locked(n, *ns, user, *body, staged);
+      queue_job_locked(n, *ns, user, *job, staged);
       snapshot = n.snapshot_locked();
     }
   } catch (const base::FileError& e) {

@@ -6,8 +6,6 @@
 #include <memory>
 
 #include "cloud/node/connections.h"
-#include "draft/parse.h"
-#include "draft/problem.h"
 
 namespace reel::cloud::node {
 namespace fs = std::filesystem;
@@ -50,14 +48,9 @@ std::optional<Json> json_body(const ContentReader& reader, Response& res, const 
     NodeHttpServer::close_after_reply(res);  // the rest of the body is unread
     return refuse(413, "request body too large: the limit is " + std::to_string(limits.max_bytes) + " bytes");
   }
-  Json j;
-  try {
-    j = draft::parse_json(*text, "the request body",
-                          draft::ParseLimits{static_cast<size_t>(limits.max_bytes), limits.max_depth});
-  } catch (const draft::DraftError& e) {
-    return refuse(400, std::string("the body is not usable JSON: ") + e.what());
-  }
-  if (!j.is_object()) return refuse(400, "the body is not a JSON object");
+  Refusal why;
+  auto j = parse_json_object(*text, limits, why);
+  if (!j) return refuse(why.status, why.message);
   return j;
 }
 

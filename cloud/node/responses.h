@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "cloud/node/bodies.h"
 #include "draft/json.h"
 
 namespace reel::cloud::node {
@@ -28,11 +29,6 @@ void proxy_fail(Response& res, int status, const std::string& error);
 
 /// Reads a request body of at most `cap` bytes; none when it is longer (then stops reading).
 std::optional<std::string> read_body(const ContentReader& reader, int64_t cap);
-/// What a JSON body may be: its size and how deep it nests.
-struct BodyLimits {
-  int64_t max_bytes = 8ll << 20;
-  int max_depth = 64;
-};
 /// Reads a JSON object body within `limits` through draft::parse_json (linear, depth-limited,
 /// duplicate keys refused); else answers 413 (and closes the connection: the rest is unread)
 /// or 400 with the parser's reason (in the proxy's envelope when `proxy`) and returns none.
