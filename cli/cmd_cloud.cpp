@@ -201,7 +201,70 @@ struct ServeArgs {
   double max_upload_mb = 200;
   double grace_s = 30;
   bool quiet = false;
+  // Limits (docs/cloud.md, "Limits"); the defaults are NodeOptions'.
+  int http_threads = cloud::NodeOptions{}.http_threads;
+  int request_timeout_s = cloud::NodeOptions{}.request_timeout_s;
+  int max_connections_per_address = cloud::NodeOptions{}.max_connections_per_address;
+  double max_json_mb = 8;
+  int max_upload_parts = cloud::NodeOptions{}.max_upload_parts;
+  double max_message_kb = 16;
+  double max_duration_s = 3600;
+  int64_t max_pixel_rate = cloud::NodeOptions{}.max_pixel_rate;
+  double max_render_s = 30 * 60;
+  double max_output_mb = 4096;
+  int max_queued_per_user = cloud::NodeOptions{}.max_queued_per_user;
+  int keep_finished_jobs = cloud::NodeOptions{}.keep_finished_jobs;
+  int tokens_per_address_per_minute = cloud::NodeOptions{}.tokens_per_address_per_minute;
 };
+
+/// The limits of ServeArgs into `o`.
+void apply_serve_limits(const ServeArgs& a, cloud::NodeOptions& o) {
+  o.http_threads = a.http_threads;
+  o.request_timeout_s = a.request_timeout_s;
+  o.max_connections_per_address = a.max_connections_per_address;
+  o.max_json_bytes = static_cast<int64_t>(a.max_json_mb * 1024 * 1024);
+  o.max_upload_parts = a.max_upload_parts;
+  o.max_chat_message_bytes = static_cast<int64_t>(a.max_message_kb * 1024);
+  o.max_duration_ms = static_cast<int64_t>(a.max_duration_s * 1000);
+  o.max_pixel_rate = a.max_pixel_rate;
+  o.max_render_time = std::chrono::seconds(static_cast<int64_t>(a.max_render_s));
+  o.max_output_bytes = static_cast<int64_t>(a.max_output_mb * 1024 * 1024);
+  o.max_queued_per_user = a.max_queued_per_user;
+  o.keep_finished_jobs = a.keep_finished_jobs;
+  o.tokens_per_address_per_minute = a.tokens_per_address_per_minute;
+}
+
+/// The serve options that bound what one client can make the node do.
+void add_serve_limit_options(CLI::App* sub, ServeArgs* a) {
+  auto positive = CLI::PositiveNumber;
+  sub->add_option("--http-threads", a->http_threads, "threads answering HTTP (default 32)")->check(positive);
+  sub->add_option("--request-timeout", a->request_timeout_s,
+                  "seconds a whole request may take to arrive; a body gets 1 s more per MB (default 30)")
+      ->check(positive);
+  sub->add_option("--max-connections-per-address", a->max_connections_per_address,
+                  "open connections of one client address (default 16)")
+      ->check(positive);
+  sub->add_option("--max-json-mb", a->max_json_mb, "largest JSON body (default 8)")->check(positive);
+  sub->add_option("--max-upload-parts", a->max_upload_parts, "files in one upload request (default 64)")
+      ->check(positive);
+  sub->add_option("--max-message-kb", a->max_message_kb, "largest chat message (default 16)")->check(positive);
+  sub->add_option("--max-duration-s", a->max_duration_s, "longest draft a render may be (default 3600)")
+      ->check(positive);
+  sub->add_option("--max-pixel-rate", a->max_pixel_rate,
+                  "largest width x height x fps of a render (default 124416000: 1920x1080 at 60)")
+      ->check(positive);
+  sub->add_option("--max-render-s", a->max_render_s, "wall time of one render before it is stopped (default 1800)")
+      ->check(positive);
+  sub->add_option("--max-output-mb", a->max_output_mb, "largest output of one render (default 4096)")->check(positive);
+  sub->add_option("--max-queued-per-user", a->max_queued_per_user, "renders one user may have waiting (default 4)")
+      ->check(positive);
+  sub->add_option("--keep-finished-jobs", a->keep_finished_jobs,
+                  "finished renders remembered; older ones and their files are removed (default 200)")
+      ->check(positive);
+  sub->add_option("--tokens-per-address-per-minute", a->tokens_per_address_per_minute,
+                  "new anonymous tokens one address may get a minute (default 20)")
+      ->check(positive);
+}
 
 std::string default_data_dir() { return base::data_dir() + "/node"; }
 
@@ -232,6 +295,7 @@ int run_serve(const ServeArgs& a) {
                                                  : cloud::NoTextTurns::Random;
   o.agent_pause_ms = a.agent_pause_ms;
   o.max_upload_bytes = static_cast<int64_t>(a.max_upload_mb * 1024 * 1024);
+  apply_serve_limits(a, o);
   o.render = cloud::engine_render_fn(a.threads);
   if (!a.quiet)
     o.log = [](std::string_view line) {
@@ -480,6 +544,7 @@ void add_cloud_commands(CLI::App& app, Commands& commands) {
         ->check(CLI::IsMember({"never", "random", "always"}));
     sub->add_option("--agent-pause-ms", a->agent_pause_ms, "pause between the agent's streamed events (default 0)")
         ->check(CLI::NonNegativeNumber);
+    add_serve_limit_options(sub, a.get());
     sub->add_flag("-q,--quiet", a->quiet, "no request log");
     commands.add(
         sub, [a] { return run_serve(*a); }, Needs::Network);

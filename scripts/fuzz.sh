@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Runs every fuzz target for N seconds in all (default 60), each from its seed corpus: the
-# draft parser, subtitles (SRT/VTT), the agent's event stream (SSE) and HTTP answers. New
+# Runs every fuzz target for N seconds in all (first argument, else FUZZ_SECONDS, else 60; at
+# least 12 s each), each from its seed corpus: the draft parser, subtitles (SRT/VTT), the
+# agent's event stream (SSE), HTTP answers and the render node's request bodies. New
 # inputs go to a scratch folder so the committed corpora stay small; a crash, a sanitizer
 # report or a leak stops libFuzzer with a non-zero exit and fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${1:-60}
-targets=(fuzz_draft_parser:corpus fuzz_subtitles:corpus-subtitles fuzz_sse:corpus-sse fuzz_http_answer:corpus-answers)
-share=$(( seconds / ${#targets[@]} > 5 ? seconds / ${#targets[@]} : 5 ))
+seconds=${1:-${FUZZ_SECONDS:-60}}
+targets=(fuzz_draft_parser:corpus fuzz_subtitles:corpus-subtitles fuzz_sse:corpus-sse fuzz_http_answer:corpus-answers
+         fuzz_node_bodies:corpus-node)
+share=$(( seconds / ${#targets[@]} > 12 ? seconds / ${#targets[@]} : 12 ))
 mkdir -p build/fuzz/artifacts
 for entry in "${targets[@]}"; do
   target=${entry%%:*}

@@ -74,16 +74,6 @@ std::vector<std::string> text_chunks(const std::string& text) {
   return chunks;
 }
 
-/// The text of the request's new_message.parts[].
-std::string message_text(const Json& body) {
-  std::string message;
-  if (auto m = body.find("new_message"); m != body.end() && m->is_object())
-    if (auto parts = m->find("parts"); parts != m->end() && parts->is_array())
-      for (const auto& p : *parts)
-        if (p.is_object() && p.contains("text") && p["text"].is_string()) message += p["text"].get<std::string>();
-  return message;
-}
-
 /// Streams `events` as text/event-stream, `pause_ms` apart, then closes.
 void stream_events(Response& res, std::shared_ptr<std::vector<std::string>> events, int pause_ms) {
   res.set_header("Cache-Control", "no-cache");
@@ -103,7 +93,8 @@ void stream_events(Response& res, std::shared_ptr<std::vector<std::string>> even
 
 }  // namespace
 
-AgentOutcome agent_turn(NodeState& n, const std::string& sid, NodeSession& ns, const std::string& message) {
+AgentOutcome agent_turn(const NodeState& n, const std::string& sid, NodeSession& ns, const std::string& message,
+                        double coin) {
   AgentOutcome out;
   draft::Draft d = draft::load_draft(ns.draft.is_object() ? ns.draft : Json::object()).draft;
   const std::string lower_message = draft::lower_ascii(message);
@@ -128,7 +119,7 @@ AgentOutcome agent_turn(NodeState& n, const std::string& sid, NodeSession& ns, c
   if (out.changed) ns.draft = d.json;
   out.summary = draft::timeline_summary(d);
   out.no_text = out.changed && (n.opt.no_text_turns == NoTextTurns::Always ||
-                                (n.opt.no_text_turns == NoTextTurns::Random && n.coin_locked() < n.opt.no_text_share));
+                                (n.opt.no_text_turns == NoTextTurns::Random && coin < n.opt.no_text_share));
   return out;
 }
 
@@ -166,20 +157,38 @@ std::vector<std::string> agent_events(const AgentOutcome& turn, const std::strin
 }
 
 void handle_run_sse(NodeState& n, const Request& req, Response& res, const ContentReader& reader) {
-  auto body = json_body(reader, res, n.opt.max_json_bytes, false);
-  if (!body) return;
   std::string user = user_of(n, req, res);
   if (user.empty()) return;
-  std::string sid = body->value("session_id", std::string());
-  std::string message = message_text(*body);
+  auto body = json_body(reader, res, n.json_limits(), false);
+  if (!body) return;
+  std::string sid = string_field(*body, "session_id");
+  std::string message = chat_message(*body);
   if (message.empty()) return fail(res, 400, 400, "new_message.parts[].text is required");
-  AgentOutcome turn;
+  if (static_cast<int64_t>(message.size()) > n.opt.max_chat_message_bytes)
+    return fail(res, 413, 413,
+                "the message is " + std::to_string(message.size()) + " bytes; this node takes at most " +
+                    std::to_string(n.opt.max_chat_message_bytes) + " (reel serve --max-message-kb)");
+  // The turn works on a copy, without the lock; the new draft is published under it.
+  NodeSession copy;
+  double coin = 0;
   {
     std::lock_guard lock(n.mutex);
     NodeSession* ns = session_locked(n, sid, user);
     if (!ns) return fail(res, 404, 1002, "session not found");
-    turn = agent_turn(n, sid, *ns, message);
-    if (turn.changed) n.save_locked();
+    copy = *ns;
+    coin = n.coin_locked();
+  }
+  AgentOutcome turn = agent_turn(n, sid, copy, message, coin);
+  if (turn.changed) {
+    NodeState::Snapshot snapshot;
+    {
+      std::lock_guard lock(n.mutex);
+      NodeSession* ns = session_locked(n, sid, user);
+      if (!ns) return fail(res, 404, 1002, "session not found");
+      ns->draft = std::move(copy.draft);  // the last turn to finish wins, as with the backend
+      snapshot = n.snapshot_locked();
+    }
+    n.write_snapshot(snapshot);
   }
   n.log("agent turn in session " + sid + (turn.changed ? ": the draft changed" : ": no change"));
   stream_events(res, std::make_shared<std::vector<std::string>>(agent_events(turn, message)), n.opt.agent_pause_ms);

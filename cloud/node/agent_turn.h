@@ -19,8 +19,10 @@ struct AgentOutcome {
 };
 
 /// One turn of the node's agent on session `sid`: `ns.draft` changed when the words asked
-/// for an edit. Under the state's mutex.
-AgentOutcome agent_turn(NodeState& n, const std::string& sid, NodeSession& ns, const std::string& message);
+/// for an edit. `ns` is the caller's copy: no lock is held for the turn. `coin` in [0, 1)
+/// decides a Random no-text turn.
+AgentOutcome agent_turn(const NodeState& n, const std::string& sid, NodeSession& ns, const std::string& message,
+                        double coin);
 /// The turn as SSE events: heartbeats, the edit as a functionCall / functionResponse pair,
 /// the reply in partial chunks and then whole (unless no_text).
 std::vector<std::string> agent_events(const AgentOutcome& turn, const std::string& message);

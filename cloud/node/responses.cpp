@@ -5,6 +5,8 @@
 #include <fstream>
 #include <memory>
 
+#include "cloud/node/connections.h"
+
 namespace reel::cloud::node {
 namespace fs = std::filesystem;
 
@@ -36,20 +38,28 @@ std::optional<std::string> read_body(const ContentReader& reader, int64_t cap) {
   return body;
 }
 
-std::optional<Json> json_body(const ContentReader& reader, Response& res, int64_t cap, bool proxy) {
-  auto text = read_body(reader, cap);
+std::optional<Json> json_body(const ContentReader& reader, Response& res, const BodyLimits& limits, bool proxy) {
+  auto refuse = [&](int status, const std::string& why) {
+    proxy ? proxy_fail(res, status, why) : fail(res, status, status, why);
+    return std::nullopt;
+  };
+  auto text = read_body(reader, limits.max_bytes);
   if (!text) {
-    proxy ? proxy_fail(res, 413, "request body too large") : fail(res, 413, 413, "request body too large");
-    return std::nullopt;
+    NodeHttpServer::close_after_reply(res);  // the rest of the body is unread
+    return refuse(413, "request body too large: the limit is " + std::to_string(limits.max_bytes) + " bytes");
   }
-  Json j = Json::parse(*text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    proxy ? proxy_fail(res, 400, "the body is not a JSON object")
-          : fail(res, 400, 400, "the body is not a JSON object");
-    return std::nullopt;
-  }
+  Refusal why;
+  auto j = parse_json_object(*text, limits, why);
+  if (!j) return refuse(why.status, why.message);
   return j;
 }
+
+std::string string_field(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+void close_unread(Response& res) { NodeHttpServer::close_after_reply(res); }
 
 void drain_body(const Request& req, const ContentReader& reader) {
   if (req.is_multipart_form_data())
@@ -58,7 +68,11 @@ void drain_body(const Request& req, const ContentReader& reader) {
     reader([](const char*, size_t) { return true; });
 }
 
-void serve_file(Response& res, const std::string& path, const std::string& type) {
+void serve_file(const Request& req, Response& res, const std::string& path, const std::string& type) {
+  if (req.ranges.size() > 1) {  // one range a request: what downloads resume with
+    res.set_header("Content-Range", "bytes */*");
+    return proxy_fail(res, 416, "one byte range a request, please");
+  }
   std::error_code ec;
   auto size = fs::file_size(path, ec);
   if (ec) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "cloud/node/bodies.h"
 #include "draft/json.h"
 
 namespace reel::cloud::node {
@@ -28,12 +29,19 @@ void proxy_fail(Response& res, int status, const std::string& error);
 
 /// Reads a request body of at most `cap` bytes; none when it is longer (then stops reading).
 std::optional<std::string> read_body(const ContentReader& reader, int64_t cap);
-/// Reads a JSON object body of at most `cap` bytes; else answers 413 or 400 (in the proxy's
-/// envelope when `proxy`) and returns none.
-std::optional<Json> json_body(const ContentReader& reader, Response& res, int64_t cap, bool proxy);
+/// Reads a JSON object body within `limits` through draft::parse_json (linear, depth-limited,
+/// duplicate keys refused); else answers 413 (and closes the connection: the rest is unread)
+/// or 400 with the parser's reason (in the proxy's envelope when `proxy`) and returns none.
+/// Call it only after the request was authenticated.
+std::optional<Json> json_body(const ContentReader& reader, Response& res, const BodyLimits& limits, bool proxy);
+/// The string at `key` of object `j`; empty when it is missing or not a string.
+std::string string_field(const Json& j, const char* key);
+/// Closes the connection after this answer, whose request body was not read (a refused
+/// request): its bytes are never parsed, and never taken for the next request.
+void close_unread(Response& res);
 /// Reads and drops a body (a multipart one part by part), so the connection stays usable.
 void drain_body(const Request& req, const ContentReader& reader);
-/// Serves the file at `path` (Range requests included); 404 when it is not there.
-void serve_file(Response& res, const std::string& path, const std::string& type);
+/// Serves the file at `path` (one Range included; several are 416); 404 when it is not there.
+void serve_file(const Request& req, Response& res, const std::string& path, const std::string& type);
 
 }  // namespace reel::cloud::node

@@ -3,10 +3,14 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <thread>
 #include <vector>
 
+#include "base/files.h"
+#include "cloud/node/connections.h"
 #include "cloud/node/media_policy.h"
+#include "cloud/node/recovery.h"
 #include "cloud/node/renders.h"
 #include "cloud/node/routes.h"
 #include "cloud/node/state.h"
@@ -14,24 +18,29 @@
 namespace reel::cloud {
 using namespace std::chrono;
 
+namespace {
+
+node::ConnectionLimits connection_limits(const NodeOptions& o) {
+  node::ConnectionLimits l;
+  l.request_deadline = seconds(std::max(1, o.request_timeout_s));
+  l.max_per_address = std::max(1, o.max_connections_per_address);
+  l.read_timeout = seconds(std::max(1, o.read_timeout_s));
+  l.write_timeout = seconds(std::max(1, o.write_timeout_s));
+  return l;
+}
+
+}  // namespace
+
 struct RenderNode::Impl {
-  explicit Impl(NodeOptions o) : state(std::move(o)) {}
+  explicit Impl(NodeOptions o) : state(std::move(o)), server(connection_limits(state.opt)) {}
   node::NodeState state;
-  httplib::Server server;
+  node::NodeHttpServer server;
   std::thread server_thread;
   std::vector<std::thread> workers;
   int bound_port = 0;
 };
 
 namespace {
-
-/// Reads the records of an earlier run; what it left pending or processing is failed.
-void load_records_of_earlier_run(node::NodeState& n) {
-  if (auto records = load_records(n.opt.data_dir)) {
-    n.records = std::move(*records);
-    node::fail_unfinished_locked(n.records, "the render node restarted before this render finished; submit it again");
-  }
-}
 
 /// The cache of remote media: no redirects (one could lead a vetted public URL to a private
 /// address), and each URL vetted and pinned unless local media is allowed.
@@ -52,6 +61,10 @@ void configure_server(httplib::Server& server, const node::NodeState& n) {
   server.set_write_timeout(n.opt.write_timeout_s, 0);
   server.set_keep_alive_timeout(5);
   server.set_payload_max_length(static_cast<size_t>(n.opt.max_upload_bytes + (1 << 20)));
+  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+    node::NodeHttpServer::extend_deadline_for_body(std::atoll(req.get_header_value("Content-Length").c_str()));
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   server.set_logger([&n](const httplib::Request& req, const httplib::Response& res) {
     n.log(req.method + " " + req.path + " " + std::to_string(res.status));
   });
@@ -92,10 +105,9 @@ int RenderNode::start() {
   Impl& m = *impl_;
   node::NodeState& n = m.state;
   if (n.opt.data_dir.empty()) throw std::runtime_error("the render node needs a data folder (--data DIR)");
-  std::error_code ec;
-  std::filesystem::create_directories(n.opt.data_dir, ec);
-  if (ec) throw std::runtime_error("cannot create " + n.opt.data_dir + ": " + ec.message());
-  load_records_of_earlier_run(n);
+  for (const char* sub : {"", "/renders", "/files", "/cache"}) base::ensure_folder(n.opt.data_dir + sub, 0700);
+  node::recover_earlier_run(n);
+  node::sweep_leftovers(n);
   n.cache = make_cache(n.opt);
   configure_server(m.server, n);
   node::register_routes(m.server, n);

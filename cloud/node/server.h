@@ -29,6 +29,7 @@ using NodeRenderFn = std::function<void(const draft::Draft& draft, const std::st
 /// turns; Always and Random are for tests and for trying a client against that behaviour.
 enum class NoTextTurns { Random, Always, Never };
 
+/// Everything `reel serve` can set; docs/cloud.md ("Limits") lists each limit with its flag.
 struct NodeOptions {
   std::string host = "127.0.0.1";
   int port = 8790;          // 0: any free port (tests)
@@ -36,12 +37,28 @@ struct NodeOptions {
   std::string public_url;   // base of cdn_url / outputUrl; default http://host:port
   int workers = 1;          // render workers
   size_t queue_limit = 32;  // renders waiting beyond this: HTTP 503
-  int http_threads = 8;
-  int read_timeout_s = 10, write_timeout_s = 30;
+  // HTTP: threads, timeouts, the connections of one address.
+  int http_threads = 32;
+  int read_timeout_s = 10, write_timeout_s = 30;  // per wait for the socket
+  int request_timeout_s = 30;                     // a whole request; a body gets 1 s per MB more
+  int max_connections_per_address = 16;
   bool allow_local_media = false;  // trust drafts that name local files / private URLs
+  // Bodies.
   int64_t max_json_bytes = 8ll << 20;
+  int max_json_depth = 64;
   int64_t max_upload_bytes = 200ll << 20;  // per file; a request carries at most this + 1 MB
-  int tokens_per_client = 3;               // new anonymous tokens per client id per 7 days
+  int max_upload_parts = 64;               // files in one upload request
+  int64_t max_chat_message_bytes = 16 << 10;
+  // Per job, checked at submit (duration, pixel rate, queue share) or while it runs.
+  int64_t max_duration_ms = 3600'000;
+  int64_t max_pixel_rate = 1920ll * 1080 * 60;  // width x height x fps
+  std::chrono::seconds max_render_time{30 * 60};
+  int64_t max_output_bytes = 4ll << 30;
+  int max_queued_per_user = 4;
+  // Records and tokens.
+  int keep_finished_jobs = 200;  // older finished jobs are forgotten, their files removed
+  int tokens_per_client = 3;     // new anonymous tokens per client id per 7 days
+  int tokens_per_address_per_minute = 20;
   std::chrono::seconds token_lifetime{7 * 24 * 3600};
   NoTextTurns no_text_turns = NoTextTurns::Never;
   double no_text_share = 0.3;  // with Random: the share of editing turns without text

@@ -37,37 +37,46 @@ NodeSession* session_locked(NodeState& n, const std::string& sid, const std::str
 }
 
 void handle_new_session(NodeState& n, const Request& req, Response& res, const ContentReader& reader) {
-  // The body is read first: an unread body would spoil the connection.
-  auto body = json_body(reader, res, n.opt.max_json_bytes, false);
-  if (!body) return;
   std::string user = user_of(n, req, res);
   if (user.empty()) return;
-  std::lock_guard lock(n.mutex);
-  std::string sid = random_session_id();
-  while (n.records.sessions.count(sid)) sid = random_session_id();
+  auto body = json_body(reader, res, n.json_limits(), false);
+  if (!body) return;
+  const Json name = body->value("task_name", Json("project"));
   NodeSession ns;
   ns.task_id = "task_" + random_hex(16);
   ns.user_id = user;
-  ns.task_name = body->value("task_name", std::string("project"));
-  n.records.sessions[sid] = ns;
-  n.save_locked();
+  ns.task_name = name.is_string() ? name.get<std::string>().substr(0, 200) : std::string("project");
+  NodeState::Snapshot snapshot;
+  std::string sid;
+  {
+    std::lock_guard lock(n.mutex);
+    sid = random_session_id();
+    while (n.records.sessions.count(sid)) sid = random_session_id();
+    n.records.sessions[sid] = ns;
+    snapshot = n.snapshot_locked();
+  }
+  n.write_snapshot(snapshot);
   ok(res, Json{{"task_id", ns.task_id}, {"session_id", sid}});
 }
 
 void handle_state(NodeState& n, const Request& req, Response& res) {
   std::string user = user_of(n, req, res);
   if (user.empty()) return;
-  std::lock_guard lock(n.mutex);
-  NodeSession* ns = session_locked(n, req.matches[1], user);
-  if (!ns) return fail(res, 404, 1002, "session not found");
+  NodeSession copy;  // the draft is read and measured without the lock
+  {
+    std::lock_guard lock(n.mutex);
+    NodeSession* ns = session_locked(n, req.matches[1], user);
+    if (!ns) return fail(res, 404, 1002, "session not found");
+    copy = *ns;
+  }
   Json infos = Json::array();
-  for (const auto& f : ns->files) infos.push_back(to_json(f.info));
+  for (const auto& f : copy.files) infos.push_back(to_json(f.info));
   ok(res, Json{{"session_id", std::string(req.matches[1])},
-               {"task_id", ns->task_id},
-               {"task_name", ns->task_name},
-               {"state", Json{{"draft", ns->draft},
+               {"task_id", copy.task_id},
+               {"task_name", copy.task_name},
+               {"state", Json{{"draft", copy.draft},
                               {"video_infos", infos},
-                              {"canvas_config", canvas_config(ns->draft)},
+                              {"canvas_config", canvas_config(copy.draft)},
                               {"video_analyses", Json::array()},
                               {"generated_media", Json::array()}}}});
 }

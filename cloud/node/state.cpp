@@ -8,9 +8,14 @@
 namespace reel::cloud::node {
 using namespace std::chrono;
 
-void NodeState::save_locked() {
+NodeState::Snapshot NodeState::snapshot_locked() { return Snapshot{++records_version, records_text(records)}; }
+
+void NodeState::write_snapshot(const Snapshot& s) {
+  std::lock_guard lock(save_mutex);
+  if (s.version <= saved_version) return;  // a newer one is on disk already
   try {
-    save_records(opt.data_dir, records);
+    write_records_text(opt.data_dir, s.text);
+    saved_version = s.version;
   } catch (const std::exception& e) {
     log(std::string("cannot save the node's records: ") + e.what());
   }

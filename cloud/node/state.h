@@ -14,6 +14,7 @@
 #include <string>
 
 #include "cloud/client/media_cache.h"
+#include "cloud/node/responses.h"
 #include "cloud/node/server.h"
 #include "cloud/node/store.h"
 
@@ -35,13 +36,28 @@ struct NodeState {
   std::map<std::string, std::shared_ptr<std::atomic<bool>>> running;  // render id -> cancel flag
   bool stopping = false, stopped = false, started = false;
   std::mt19937 rng{std::random_device{}()};
+  std::map<std::string, std::deque<int64_t>> token_issues_by_address;  // address -> issue times (s), last minute
+  uint64_t records_version = 0;                                        // grows with every snapshot
+
+  std::mutex save_mutex;       // guards saved_version and the writing of node.json (never held with `mutex`)
+  uint64_t saved_version = 0;  // the newest snapshot written
 
   /// One line to the node's log (never a token). Any thread.
   void log(const std::string& line) const {
     if (opt.log) opt.log(line);
   }
-  /// Writes the records to data_dir/node.json; a failure is logged, not thrown. Under `mutex`.
-  void save_locked();
+  /// The records as node.json's text, to write once `mutex` is released. Under `mutex`.
+  struct Snapshot {
+    uint64_t version = 0;
+    std::string text;
+  };
+  Snapshot snapshot_locked();
+  /// Writes `s` to data_dir/node.json unless a newer snapshot was written already; a failure
+  /// is logged, not thrown. Never under `mutex`: a large write holds no one up.
+  void write_snapshot(const Snapshot& s);
+  /// snapshot_locked() and write_snapshot() at once, for start and stop only. Under `mutex`.
+  void save_locked() { write_snapshot(snapshot_locked()); }
+  BodyLimits json_limits() const { return BodyLimits{opt.max_json_bytes, opt.max_json_depth}; }
   /// A number in [0, 1). Under `mutex`.
   double coin_locked() { return std::uniform_real_distribution<double>(0, 1)(rng); }
 };

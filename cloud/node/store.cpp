@@ -1,7 +1,9 @@
 #include "cloud/node/store.h"
 
+#include <filesystem>
+
 #include "base/files.h"
-#include "cloud/client/config.h"
+#include "draft/parse.h"
 
 namespace reel::cloud {
 
@@ -32,7 +34,7 @@ Json NodeRecords::to_json() const {
     jb[id] = Json{{"user_id", r.user_id},       {"session_id", r.session_id}, {"status", r.status},
                   {"progress", r.progress},     {"error", r.error},           {"out_path", r.out_path},
                   {"output_key", r.output_key}, {"created_at", r.created_at}, {"completed_at", r.completed_at},
-                  {"draft", r.draft},           {"output", r.output}};
+                  {"output", r.output}};
   j["next_user"] = next_user;
   return j;
 }
@@ -77,21 +79,29 @@ NodeRecords NodeRecords::from_json(const Json& j) {
       job.output_key = v.value("output_key", std::string());
       job.created_at = v.value("created_at", int64_t{0});
       job.completed_at = v.value("completed_at", int64_t{0});
-      if (v.contains("draft")) job.draft = v["draft"];
       if (v.contains("output")) job.output = v["output"];
       r.jobs[id] = std::move(job);
     }
   return r;
 }
 
-void save_records(const std::string& data_dir, const NodeRecords& records) {
-  base::write_file_atomically(data_dir + "/node.json", records.to_json().dump() + "\n", 0600);
+std::string records_text(const NodeRecords& records) { return records.to_json().dump() + "\n"; }
+
+void write_records_text(const std::string& data_dir, const std::string& text) {
+  base::write_file_atomically(data_dir + "/node.json", text, 0600);
 }
 
-std::optional<NodeRecords> load_records(const std::string& data_dir) {
-  auto text = read_file(data_dir + "/node.json");
-  if (!text) return std::nullopt;
-  return NodeRecords::from_json(Json::parse(*text, nullptr, false));
+std::optional<NodeRecords> load_records(const std::string& data_dir, size_t max_bytes, int max_depth) {
+  const std::string path = data_dir + "/node.json";
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return std::nullopt;
+  try {
+    std::string text = base::read_input_file(path, static_cast<int64_t>(max_bytes), "the node's records");
+    return NodeRecords::from_json(draft::parse_json(text, path, draft::ParseLimits{max_bytes, max_depth}));
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("cannot read the node's records: ") + e.what() +
+                             "; move node.json away to start with no records");
+  }
 }
 
 }  // namespace reel::cloud

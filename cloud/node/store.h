@@ -1,7 +1,7 @@
 #pragma once
 // The render node's records: tokens, sessions with their uploaded files and draft, and render
 // jobs. Plain data, saved as one JSON file (data_dir/node.json, written atomically) after each
-// change and read back on start. The node guards it with its own mutex.
+// change of state (not of progress) and read back on start. The node guards it with its own mutex.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -43,7 +43,7 @@ struct NodeJob {
   std::string out_path;                      // on the node's disk, when completed
   std::string output_key;                    // random path part of the output URL
   int64_t created_at = 0, completed_at = 0;  // epoch ms
-  Json draft;
+  Json draft;  // while pending or processing, in memory only (renders/<id>.draft.json keeps it)
   Json output;
 };
 
@@ -58,10 +58,13 @@ struct NodeRecords {
   static NodeRecords from_json(const Json& j);
 };
 
-/// Writes the records to `data_dir`/node.json, atomically and with mode 0600. Throws
-/// CloudError (LocalFile).
-void save_records(const std::string& data_dir, const NodeRecords& records);
-/// The records saved in `data_dir`/node.json; none when there is no such file yet.
-std::optional<NodeRecords> load_records(const std::string& data_dir);
+/// The records as node.json's text. Job drafts are not in it: each is in renders/<id>.draft.json.
+std::string records_text(const NodeRecords& records);
+/// Writes node.json's text to `data_dir`/node.json, atomically and with mode 0600. Throws
+/// base::FileError.
+void write_records_text(const std::string& data_dir, const std::string& text);
+/// The records saved in `data_dir`/node.json (read through draft::parse_json with `limits`);
+/// none when there is no such file yet. Throws std::runtime_error when it cannot be read.
+std::optional<NodeRecords> load_records(const std::string& data_dir, size_t max_bytes, int max_depth);
 
 }  // namespace reel::cloud

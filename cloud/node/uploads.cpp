@@ -1,11 +1,17 @@
 #include "cloud/node/uploads.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <vector>
 
+#include "base/files.h"
 #include "base/hash.h"
 #include "cloud/client/config.h"
 #include "cloud/client/http.h"
@@ -15,6 +21,8 @@
 #include "cloud/node/sessions.h"
 #include "cloud/protocol/upload_types.h"
 #include "cloud/protocol/wire.h"
+#include "draft/parse.h"
+#include "draft/problem.h"
 
 namespace reel::cloud::node {
 namespace fs = std::filesystem;
@@ -24,7 +32,7 @@ namespace {
 /// What one upload request brought: the files kept, or why it was refused.
 struct Received {
   std::vector<NodeFile> files;
-  int code = 0;             // 4001, 4002 or 400: refused, and the files it kept are removed
+  int code = 0;             // 4001, 4002, 400 or 507: refused, and the files it kept are removed
   std::string error;        // with `code`
   std::string bad_request;  // non-empty: answered 400 with this sentence as it is
 };
@@ -55,8 +63,14 @@ class MultipartReceiver {
       : n_(n), dir_(std::move(dir)), sid_(std::move(sid)) {}
 
   bool header(const httplib::MultipartFormData& f) {
-    finish_part();
+    if (!finish_part()) return false;
     cur_.active = true;
+    if (++parts_ > n_.opt.max_upload_parts) {
+      got_.code = 400;
+      got_.error = "an upload request carries at most " + std::to_string(n_.opt.max_upload_parts) + " parts";
+      cur_.skip = true;
+      return false;
+    }
     if (f.name != "files") {
       cur_.skip = true;
       return true;
@@ -72,8 +86,7 @@ class MultipartReceiver {
     cur_.file.info.filename = fs::path(f.filename).filename().string();
     cur_.file.info.file_type = to_string(upload_type_of(f.filename)->kind);
     cur_.file.info.cdn_url = n_.public_url + "/files/" + sid_ + "/" + stored;
-    cur_.out.open(cur_.file.path, std::ios::binary);
-    return static_cast<bool>(cur_.out);
+    return open_part();
   }
 
   bool content(const char* data, size_t len) {
@@ -87,17 +100,12 @@ class MultipartReceiver {
     }
     cur_.hash.add(std::string_view(data, len));
     cur_.out.write(data, static_cast<std::streamsize>(len));
-    return static_cast<bool>(cur_.out);
+    return cur_.out ? true : disk_failed("write");
   }
 
   /// After the reader returned `read_ok`: what arrived.
   Received end(bool read_ok) {
-    if (cur_.skip && cur_.active && !cur_.file.path.empty()) {  // a refused part: nothing kept
-      cur_.out.close();
-      std::error_code ec;
-      fs::remove(cur_.file.path, ec);
-    }
-    finish_part();
+    finish_part();  // a refused part leaves nothing
     if (!read_ok && got_.code == 0) {
       got_.code = 400;
       got_.error = "the upload was cut short";
@@ -106,14 +114,38 @@ class MultipartReceiver {
   }
 
  private:
-  void finish_part() {
-    if (!cur_.active) return;
+  /// Opens the part's file, mode 0600 (uploads are the sender's, no one else's).
+  bool open_part() {
+    const int fd = ::open(cur_.file.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
+    cur_.out.open(cur_.file.path, std::ios::binary | std::ios::trunc);
+    return fd >= 0 && cur_.out ? true : disk_failed("create");
+  }
+  bool disk_failed(const char* what) {
+    got_.code = 507;
+    got_.error = std::string("the node cannot ") + what + " the uploaded file: " + std::strerror(errno);
+    cur_.skip = true;
+    return false;
+  }
+  /// Ends the current part: kept, or refused when it was empty. False when refused.
+  bool finish_part() {
+    if (!cur_.active) return true;
     cur_.out.close();
-    if (!cur_.skip) {
+    bool kept = !cur_.skip;
+    if (kept && cur_.size == 0) {
+      got_.code = 400;
+      got_.error = "an uploaded file is empty: " + safe_name(cur_.file.info.filename);
+      kept = false;
+    }
+    if (kept) {
       cur_.file.info.hash = cur_.hash.hex();
       got_.files.push_back(cur_.file);
+    } else if (!cur_.file.path.empty()) {
+      std::error_code ec;
+      fs::remove(cur_.file.path, ec);
     }
     cur_ = Part{};
+    return kept || got_.code == 0;
   }
 
   struct Part {
@@ -127,6 +159,7 @@ class MultipartReceiver {
   const std::string dir_, sid_;
   Part cur_;
   Received got_;
+  int parts_ = 0;
 };
 
 Received receive_multipart(NodeState& n, const ContentReader& reader, const std::string& dir, const std::string& sid) {
@@ -185,9 +218,17 @@ Received receive_urls(NodeState& n, const ContentReader& reader, const std::stri
     too_big = static_cast<int64_t>(body.size()) > n.opt.max_json_bytes;
     return !too_big;
   });
-  Json j = Json::parse(body, nullptr, false);
-  if (too_big || !j.is_object() || !j.contains("urls") || !j["urls"].is_array()) {
-    got.bad_request = "send multipart field `files`, or JSON {\"urls\": [...], \"source_type\": \"url\"}";
+  Json j;
+  try {
+    if (!too_big)
+      j = draft::parse_json(body, "the request body", draft::ParseLimits{body.size(), n.opt.max_json_depth});
+  } catch (const draft::DraftError&) {
+  }
+  if (too_big || !j.is_object() || !j.contains("urls") || !j["urls"].is_array() ||
+      static_cast<int>(j["urls"].size()) > n.opt.max_upload_parts) {
+    got.bad_request =
+        "send multipart field `files`, or JSON {\"urls\": [...], \"source_type\": \"url\"} with at most " +
+        std::to_string(n.opt.max_upload_parts) + " URLs";
     return got;
   }
   Http http(HttpTimeouts{10'000, 30, 1, 0});
@@ -197,18 +238,15 @@ Received receive_urls(NodeState& n, const ContentReader& reader, const std::stri
   return got;
 }
 
-/// Whether `user` owns session `sid`; when not, drains the body and answers (1002 when the
-/// token was good; user_of() already answered 1001 when it was not).
-bool known_session(NodeState& n, const std::string& user, const std::string& sid, const Request& req, Response& res,
-                   const ContentReader& reader) {
-  bool known = false;
-  if (!user.empty()) {
+/// Whether `user` (non-empty) owns session `sid`; when not, answers 1002 and closes the
+/// connection: the body is never read.
+bool known_session(NodeState& n, const std::string& user, const std::string& sid, Response& res) {
+  {
     std::lock_guard lock(n.mutex);
-    known = session_locked(n, sid, user) != nullptr;
+    if (session_locked(n, sid, user)) return true;
   }
-  if (known) return true;
-  drain_body(req, reader);  // capped by the payload limit, so the connection stays sane
-  if (!user.empty()) fail(res, 404, 1002, "session not found");
+  close_unread(res);
+  fail(res, 404, 1002, "session not found");
   return false;
 }
 
@@ -217,18 +255,25 @@ bool known_session(NodeState& n, const std::string& user, const std::string& sid
 void handle_upload(NodeState& n, const Request& req, Response& res, const ContentReader& reader) {
   std::string user = user_of(n, req, res);
   const std::string sid = req.matches[1];
-  if (!known_session(n, user, sid, req, res, reader)) return;
+  if (user.empty() || !known_session(n, user, sid, res)) return;
   const std::string dir = n.opt.data_dir + "/files/" + sid;
-  std::error_code ec;
-  fs::create_directories(dir, ec);
+  try {
+    base::ensure_folder(dir, 0700);
+  } catch (const std::exception& e) {
+    close_unread(res);
+    return fail(res, 507, 507, std::string("the node cannot store uploads: ") + e.what());
+  }
   Received got =
       req.is_multipart_form_data() ? receive_multipart(n, reader, dir, sid) : receive_urls(n, reader, dir, sid);
-  if (!got.bad_request.empty()) return fail(res, 400, 400, got.bad_request);
-  if (got.code != 0) {
+  std::error_code ec;
+  if (!got.bad_request.empty() || got.code != 0) {
     for (const auto& f : got.files) fs::remove(f.path, ec);
-    return fail(res, got.code == kCodeTooLarge ? 413 : 400, got.code, got.error);
+    close_unread(res);  // a refused upload may have left part of its body unread
+    if (!got.bad_request.empty()) return fail(res, 400, 400, got.bad_request);
+    return fail(res, got.code == kCodeTooLarge ? 413 : got.code == 507 ? 507 : 400, got.code, got.error);
   }
   Json files = Json::array();
+  NodeState::Snapshot snapshot;
   {
     std::lock_guard lock(n.mutex);
     NodeSession* ns = session_locked(n, sid, user);
@@ -237,8 +282,9 @@ void handle_upload(NodeState& n, const Request& req, Response& res, const Conten
       ns->files.push_back(f);
       files.push_back(to_json(f.info));
     }
-    n.save_locked();
+    snapshot = n.snapshot_locked();
   }
+  n.write_snapshot(snapshot);
   ok(res, Json{{"files", files}, {"session_state_applied", true}});
 }
 
@@ -253,7 +299,7 @@ void handle_file(NodeState& n, const Request& req, Response& res) {
         if (f.info.cdn_url == url) path = f.path;
   }
   if (path.empty()) return proxy_fail(res, 404, "not found");
-  serve_file(res, path, "application/octet-stream");
+  serve_file(req, res, path, "application/octet-stream");
 }
 
 }  // namespace reel::cloud::node

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "base/files.h"
 #include "cloud/client/client.h"
 #include "cloud/client/draft_media.h"
 #include "cloud/node/engine_adapter.h"
@@ -259,6 +260,54 @@ TEST_F(CloudE2E, ServeStopsOnSigtermAndMarksARunningRenderFailed) {
   Json records = Json::parse(read_bytes(data + "/node.json"));
   EXPECT_EQ(records["jobs"][id]["status"], "failed");
   EXPECT_NE(records["jobs"][id]["error"].get<std::string>().find("stopped"), std::string::npos);
+}
+
+TEST_F(CloudE2E, AfterKillDashNineARestartSweepsLeftoversQueuesAgainWhatWaitedAndFailsWhatRan) {
+  node.reset();
+  std::string data = dir.file("served");
+  auto [pid, url] = spawn_serve({"--data", data, "--workers", "1", "-q"});
+  ASSERT_GT(pid, 0) << url;
+  ClientOptions o = fast_options(url, dir.file("config"), project());
+  Client c(o);
+  Json d = Json::parse(read_bytes(project() + "/draft.json"));
+  d["m"]["width"] = 1920;
+  d["m"]["height"] = 1080;
+  d["t"][0]["sg"][2]["d"] = 60000;  // long enough to be killed while it renders
+  auto cloud = draft_for_cloud(c, draft::load_draft(d).draft, project());
+  std::string running = c.submit_render(cloud.json);
+  for (int i = 0; i < 400 && c.render_status(running).state != RenderState::Processing; ++i)
+    std::this_thread::sleep_for(10ms);
+  Json short_draft = cloud.json;
+  short_draft["t"][0]["sg"][2]["d"] = 1000;
+  short_draft["m"]["width"] = 320;
+  short_draft["m"]["height"] = 180;
+  std::string waiting = c.submit_render(short_draft);
+  std::this_thread::sleep_for(1500ms);  // the engine has written part of its temporary output
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  bool left_temporary = false;
+  for (const auto& e : fs::recursive_directory_iterator(data))
+    left_temporary |= base::is_temporary_name(e.path().filename().string());
+  EXPECT_TRUE(left_temporary) << "kill -9 during a render should leave its temporary output";
+
+  auto [pid2, url2] = spawn_serve({"--data", data, "--workers", "1", "-q"});
+  ASSERT_GT(pid2, 0) << url2;
+  for (const auto& e : fs::recursive_directory_iterator(data))
+    EXPECT_FALSE(base::is_temporary_name(e.path().filename().string())) << e.path();
+  Client again(fast_options(url2, dir.file("config"), project()));
+  auto ran = again.render_status(running);
+  EXPECT_EQ(ran.state, RenderState::Failed);
+  EXPECT_NE(ran.error.find("killed or crashed"), std::string::npos) << ran.error;
+  RenderStatus st;
+  for (int i = 0; i < 600; ++i) {
+    st = again.render_status(waiting);
+    if (st.state == RenderState::Completed || st.state == RenderState::Failed) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(st.state, RenderState::Completed) << st.error;
+  kill(pid2, SIGTERM);
+  waitpid(pid2, &status, 0);
 }
 
 // ---- reel chat ------------------------------------------------------------------------------
