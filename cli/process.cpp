@@ -28,6 +28,10 @@ ProcessSetup::ProcessSetup(Needs needs) : network_(needs == Needs::Network) {
   // photos stay in the heap and peak memory creeps up (measured: 15-18 MB on a preview).
   // 64 kB rather than 256 kB: a decoder's row buffers go back as well (1-2 MB of a preview).
   mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+  // Few malloc arenas: each thread would otherwise reserve a 64 MB arena of address space, and
+  // the render node's 32 HTTP threads plus the render's would pass a 2 GB address-space limit
+  // (prlimit --as) with a fraction of it in use.
+  mallopt(M_ARENA_MAX, 4);
 }
 ProcessSetup::~ProcessSetup() {
   engine::restore_ffmpeg_log();

@@ -319,7 +319,7 @@ TEST_F(Hardened, RenderIdsThatAreDotsOrStartWithADotAreRefused) {
 }
 
 TEST_F(Hardened, MultiRangeRequestsAreRefusedWith416) {
-  write_bytes(dir.file("a.jpg"), random_bytes(10000, 3));
+  write_bytes(dir.file("a.jpg"), media_bytes("a.jpg", 10000, 3));
   Client c(client_options());
   auto files = c.upload_files({dir.file("a.jpg")});
   ASSERT_EQ(files.size(), 1u);
@@ -331,7 +331,7 @@ TEST_F(Hardened, MultiRangeRequestsAreRefusedWith416) {
 }
 
 TEST_F(Hardened, EveryFileTheNodeWritesIs0600AndEveryFolder0700) {
-  write_bytes(dir.file("a.jpg"), random_bytes(10000, 3));
+  write_bytes(dir.file("a.jpg"), media_bytes("a.jpg", 10000, 3));
   Client c(client_options());
   auto files = c.upload_files({dir.file("a.jpg")});
   c.export_draft(text_draft(), dir.file("o.mp4"));
@@ -409,7 +409,7 @@ TEST_F(Hardened, ARestartQueuesAgainWhatWaitedFailsWhatRanAndSweepsLeftovers) {
   login();
   Client c(client_options());
   c.upload_files({[&] {
-    write_bytes(dir.file("kept.jpg"), random_bytes(1000, 5));
+    write_bytes(dir.file("kept.jpg"), media_bytes("kept.jpg", 1000, 5));
     return dir.file("kept.jpg");
   }()});
   node.reset();  // a clean stop; then the records are made to look like a crash's

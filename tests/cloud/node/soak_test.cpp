@@ -178,7 +178,7 @@ TEST(Soak, TheNodeUnder2GbSurvivesHostileClientsAnswersEveryNormalRequestAndLeav
   });
 
   // The normal client, meanwhile: credits, state, an upload, a small render.
-  write_bytes(dir.file("photo.jpg"), random_bytes(20'000, 7));
+  write_bytes(dir.file("photo.jpg"), media_bytes("photo.jpg", 20'000, 7));
   const auto t_end = Clock::now() + 25s;
   double worst = 0;
   int answered = 0, renders = 0;
