@@ -22,6 +22,7 @@
 #include "cli/commands.h"
 #include "cli/draft_input.h"
 #include "cli/exit_codes.h"
+#include "cli/process.h"
 #include "cli/progress.h"
 #include "cloud/client/client.h"
 #include "cloud/client/draft_media.h"
@@ -179,6 +180,13 @@ int run_export(ExportArgs a) {
     std::cerr << "reel: the draft has no segments; there is nothing to export\n";
     return kExitBadInput;
   }
+  // The video may come from the local engine: it must not land on the draft or its media.
+  require_writable_output(a.out);
+  engine::RenderOptions local;
+  local.base_dir = base_dir;
+  std::vector<std::string> inputs = engine::local_inputs(d, local);
+  inputs.push_back(a.draft);
+  require_not_an_input(a.out, inputs);
 
   return export_with_fallback(co, d, base_dir, a.out,
                               a.force_cloud   ? ExportMode::Cloud

@@ -534,6 +534,7 @@ TEST(OutputIsAnInput, EveryCommandRefusesToOverwriteAFileItReadsByIdentityNotSpe
       {{"make", "p9.jpg", "p1.jpg", "-o", "p9.jpg"}, ""},
       {{"make", "p9.jpg", "p1.jpg", "--draft-out", "p1.jpg", "-o", "new.mp4"}, ""},
       {{"make", "p9.jpg", "--music", "music.wav", "-o", "hard.wav"}, "music.wav"},
+      {{"export", "draft.json", "--local", "-o", "p1.jpg"}, c.dir.file("p1.jpg")},
   };
   for (const Case& k : cases) {
     RunResult r = c.reel(k.args);

@@ -1,5 +1,6 @@
 // Where the client's settings come from: flags, environment, config.json.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 
@@ -66,4 +67,24 @@ TEST(Platform, DetectsTheSkillInstallFolder) {
   EXPECT_EQ(detect_platform("/home/a/.clawhub/skills/reel/bin/reel"), "clawhub");
   EXPECT_EQ(detect_platform("/home/a/.cursor/skills/reel/reel"), "cursor");
   EXPECT_EQ(detect_platform("/usr/bin/reel"), "unknown");
+}
+
+TEST(ConfigStore, ATokenFoundReadableByOthersIsMadePrivateWhenRead) {
+  TempDir dir;
+  ConfigStore store(dir.file("config"));
+  store.save_token("https://api.example", CachedToken{"nmv_usr_SECRET", "u1", 4102444800, 10});
+  const std::string token = store.token_path("https://api.example");
+  struct stat st {};
+  ASSERT_EQ(::stat(token.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_EQ(::stat(dir.file("config").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  // A copy, an old version or a umask left them open: reading puts them right.
+  ::chmod(token.c_str(), 0644);
+  ::chmod(dir.file("config").c_str(), 0755);
+  ASSERT_TRUE(store.load_token("https://api.example"));
+  ASSERT_EQ(::stat(token.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_EQ(::stat(dir.file("config").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
 }
