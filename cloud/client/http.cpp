@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <system_error>
+#include <vector>
 
 #include "base/error.h"
 #include "base/files.h"
@@ -43,10 +44,11 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
-SlistPtr make_headers(const Headers& headers) {
+// A curl list of `lines` (header lines, CURLOPT_RESOLVE pins); null when there are none.
+template <class Lines>
+SlistPtr string_list(const Lines& lines) {
   curl_slist* list = nullptr;
-  for (const auto& [name, value] : headers) {
-    std::string line = name + ": " + value;
+  for (const std::string& line : lines) {
     curl_slist* next = curl_slist_append(list, line.c_str());
     if (!next) {
       curl_slist_free_all(list);
@@ -55,6 +57,12 @@ SlistPtr make_headers(const Headers& headers) {
     list = next;
   }
   return SlistPtr(list);
+}
+
+SlistPtr make_headers(const Headers& headers) {
+  std::vector<std::string> lines;
+  for (const auto& [name, value] : headers) lines.push_back(name + ": " + value);
+  return string_list(lines);
 }
 
 /// Collects response headers; a new status line (redirect, 100 Continue) starts over.
@@ -370,13 +378,7 @@ DownloadResult Http::download(const std::string& url, const Headers& headers, co
   curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
   curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, follow_redirects_ ? 1L : 0L);
   curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
-  SlistPtr pins = make_headers({});
-  for (const auto& r : resolve_) {
-    curl_slist* next = curl_slist_append(pins.get(), r.c_str());
-    if (!next) throw std::bad_alloc();
-    pins.release();
-    pins.reset(next);
-  }
+  SlistPtr pins = string_list(resolve_);
   if (pins) curl_easy_setopt(e, CURLOPT_RESOLVE, pins.get());
   curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, nullptr);  // byte ranges of the file itself
   if (existing > 0) curl_easy_setopt(e, CURLOPT_RESUME_FROM_LARGE, static_cast<curl_off_t>(existing));
