@@ -159,7 +159,8 @@ std::vector<std::string> agent_events(const AgentOutcome& turn, const std::strin
 void handle_run_sse(NodeState& n, const Request& req, Response& res, const ContentReader& reader) {
   std::string user = user_of(n, req, res);
   if (user.empty()) return;
-  auto body = json_body(reader, res, n.json_limits(), false);
+  auto body = json_body(reader, req, res, n.json_limits(n.opt.max_chat_message_bytes * 4 + (64 << 10)), false,
+                        n.large_body_gate());
   if (!body) return;
   std::string sid = string_field(*body, "session_id");
   std::string message = chat_message(*body);

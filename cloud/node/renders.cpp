@@ -312,7 +312,7 @@ void handle_submit(NodeState& n, const Request& req, Response& res, const Conten
     close_unread(res);
     return proxy_fail(res, 402, "export needs the X-Skill-Source, X-Skill-Version and X-Skill-Platform headers");
   }
-  auto body = json_body(reader, res, n.json_limits(), true);
+  auto body = json_body(reader, req, res, n.json_limits(), true, n.large_body_gate());
   if (!body) return;
   Refusal why;
   auto job = parse_submit(*body, JobLimits{n.opt.max_duration_ms, n.opt.max_pixel_rate}, why);

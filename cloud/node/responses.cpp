@@ -1,6 +1,7 @@
 #include "cloud/node/responses.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -38,11 +39,28 @@ std::optional<std::string> read_body(const ContentReader& reader, int64_t cap) {
   return body;
 }
 
-std::optional<Json> json_body(const ContentReader& reader, Response& res, const BodyLimits& limits, bool proxy) {
+std::optional<Json> json_body(const ContentReader& reader, const Request& req, Response& res, const BodyLimits& limits,
+                              bool proxy, const LargeBodyGate& gate) {
   auto refuse = [&](int status, const std::string& why) {
     proxy ? proxy_fail(res, status, why) : fail(res, status, status, why);
     return std::nullopt;
   };
+  const int64_t declared = std::atoll(req.get_header_value("Content-Length").c_str());
+  if (declared > limits.max_bytes) {
+    NodeHttpServer::close_after_reply(res);
+    return refuse(413, "request body too large: the limit is " + std::to_string(limits.max_bytes) + " bytes");
+  }
+  const bool large = declared > gate.large || req.get_header_value("Content-Length").empty();
+  if (large && !gate.gate.try_acquire_for(gate.wait)) {
+    NodeHttpServer::close_after_reply(res);
+    return refuse(503, "the node is busy reading other large requests; try again");
+  }
+  struct Release {
+    std::counting_semaphore<64>* gate;
+    ~Release() {
+      if (gate) gate->release();
+    }
+  } release{large ? &gate.gate : nullptr};
   auto text = read_body(reader, limits.max_bytes);
   if (!text) {
     NodeHttpServer::close_after_reply(res);  // the rest of the body is unread

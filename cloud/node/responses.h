@@ -4,8 +4,10 @@
 // bodies read with a cap, and files served with Range support.
 #include <httplib.h>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
+#include <semaphore>
 #include <string>
 
 #include "cloud/node/bodies.h"
@@ -33,7 +35,15 @@ std::optional<std::string> read_body(const ContentReader& reader, int64_t cap);
 /// duplicate keys refused); else answers 413 (and closes the connection: the rest is unread)
 /// or 400 with the parser's reason (in the proxy's envelope when `proxy`) and returns none.
 /// Call it only after the request was authenticated.
-std::optional<Json> json_body(const ContentReader& reader, Response& res, const BodyLimits& limits, bool proxy);
+/// A body over `large` bytes (by its Content-Length) is read only while it holds `gate`; when
+/// none is free within `wait`, 503.
+struct LargeBodyGate {
+  std::counting_semaphore<64>& gate;
+  int64_t large;
+  std::chrono::milliseconds wait;
+};
+std::optional<Json> json_body(const ContentReader& reader, const Request& req, Response& res, const BodyLimits& limits,
+                              bool proxy, const LargeBodyGate& gate);
 /// The string at `key` of object `j`; empty when it is missing or not a string.
 std::string string_field(const Json& j, const char* key);
 /// Closes the connection after this answer, whose request body was not read (a refused

@@ -39,7 +39,7 @@ NodeSession* session_locked(NodeState& n, const std::string& sid, const std::str
 void handle_new_session(NodeState& n, const Request& req, Response& res, const ContentReader& reader) {
   std::string user = user_of(n, req, res);
   if (user.empty()) return;
-  auto body = json_body(reader, res, n.json_limits(), false);
+  auto body = json_body(reader, req, res, n.json_limits(64 << 10), false, n.large_body_gate());
   if (!body) return;
   const Json name = body->value("task_name", Json("project"));
   NodeSession ns;

@@ -3,6 +3,7 @@
 // queue under one mutex, and the few helpers every part of the node uses (the clock, random
 // ids, the log, saving the records). One NodeState per RenderNode (node/server.cpp owns it);
 // the HTTP threads and the render workers share it.
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <random>
+#include <semaphore>
 #include <string>
 
 #include "cloud/client/media_cache.h"
@@ -39,6 +41,11 @@ struct NodeState {
   std::map<std::string, std::deque<int64_t>> token_issues_by_address;  // address -> issue times (s), last minute
   uint64_t records_version = 0;                                        // grows with every snapshot
 
+  /// Bodies over kLargeBody read and parsed at once: memory a flood of big bodies can take is
+  /// bounded by this, not by the HTTP threads (and the allocator's arenas they touch).
+  static constexpr int64_t kLargeBody = 256 << 10;
+  std::counting_semaphore<64> large_bodies{2};
+
   std::mutex save_mutex;       // guards saved_version and the writing of node.json (never held with `mutex`)
   uint64_t saved_version = 0;  // the newest snapshot written
 
@@ -57,7 +64,11 @@ struct NodeState {
   void write_snapshot(const Snapshot& s);
   /// snapshot_locked() and write_snapshot() at once, for start and stop only. Under `mutex`.
   void save_locked() { write_snapshot(snapshot_locked()); }
-  BodyLimits json_limits() const { return BodyLimits{opt.max_json_bytes, opt.max_json_depth}; }
+  LargeBodyGate large_body_gate() { return LargeBodyGate{large_bodies, kLargeBody, std::chrono::seconds(5)}; }
+  /// A JSON body of at most `cap` bytes (and never over max_json_bytes).
+  BodyLimits json_limits(int64_t cap = INT64_MAX) const {
+    return BodyLimits{std::min(cap, opt.max_json_bytes), opt.max_json_depth};
+  }
   /// A number in [0, 1). Under `mutex`.
   double coin_locked() { return std::uniform_real_distribution<double>(0, 1)(rng); }
 };

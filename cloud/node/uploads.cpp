@@ -215,7 +215,7 @@ Received receive_urls(NodeState& n, const ContentReader& reader, const std::stri
   bool too_big = false;
   reader([&](const char* d, size_t len) {
     body.append(d, len);
-    too_big = static_cast<int64_t>(body.size()) > n.opt.max_json_bytes;
+    too_big = static_cast<int64_t>(body.size()) > std::min<int64_t>(n.opt.max_json_bytes, 1 << 20);  // 64 URLs
     return !too_big;
   });
   Json j;

@@ -141,6 +141,8 @@ TEST_F(Hardened, JsonNested50000DeepIsA400WithTheReasonOnEveryBodyRoute) {
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(message(r).find("deep"), std::string::npos) << message(r);
   r = raw("POST", "/api/tasks/me/with-session/nemo_agent", auth(), deep);
+  EXPECT_EQ(r.status, 413);  // over this route's 64 kB cap before it is parsed
+  r = raw("POST", "/api/tasks/me/with-session/nemo_agent", auth(), deep_json(20'000));
   EXPECT_EQ(r.status, 400);
   r = raw("POST", "/run_sse", auth(), R"({"session_id": ")" + sid + R"(", "new_message": )" + deep + "}");
   EXPECT_EQ(r.status, 400);

@@ -151,7 +151,13 @@ TEST(Soak, TheNodeUnder2GbSurvivesHostileClientsAnswersEveryNormalRequestAndLeav
     });
   };
   attack([&] { hostile_send(port, post("/api/render/proxy/lambda", token, deep), 0, 0, 0ms, 5s); });
-  attack([&] { hostile_send(port, post("/run_sse", token, keys), 0, 0, 0ms, 5s); });
+  attack([&] { hostile_send(port, post("/run_sse", token, keys), 0, 0, 0ms, 5s); });  // over the chat cap
+  for (int i = 0; i < 3; ++i)  // parsed in full: a submit takes 8 MB drafts
+    attack([&] {
+      std::string head = post("/api/render/proxy/lambda", token, keys);
+      head.insert(head.find("\r\n") + 2, "X-Skill-Source: t\r\nX-Skill-Version: 1\r\nX-Skill-Platform: unknown\r\n");
+      hostile_send(port, head, 0, 0, 0ms, 5s);
+    });
   attack(
       [&] { hostile_send(port, post("/api/tasks/me/with-session/nemo_agent", "nmv_usr_bad", deep), 0, 0, 0ms, 5s); });
   attack([&] {  // an oversized body: refused on its Content-Length, or cut at the cap
