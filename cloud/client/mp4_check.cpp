@@ -43,10 +43,12 @@ std::optional<Box> box_at(std::ifstream& in, uint64_t at, uint64_t end) {
 // The movie's duration in milliseconds from moov/mvhd, or nullopt when the file has none.
 std::optional<int64_t> movie_duration_ms(std::ifstream& in, uint64_t file_size) {
   bool ftyp = false;
-  for (uint64_t at = 0; auto b = box_at(in, at, file_size); at = b->body + b->size) {
+  std::optional<Box> b;
+  for (uint64_t at = 0; (b = box_at(in, at, file_size)); at = b->body + b->size) {
     if (b->type == "ftyp") ftyp = true;
     if (b->type != "moov" || !ftyp) continue;
-    for (uint64_t c = b->body; auto m = box_at(in, c, b->body + b->size); c = m->body + m->size) {
+    std::optional<Box> m;
+    for (uint64_t c = b->body; (m = box_at(in, c, b->body + b->size)); c = m->body + m->size) {
       if (m->type != "mvhd") continue;
       unsigned char v[32];
       in.clear();
