@@ -8,8 +8,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
+#include <vector>
 
 #include "base/error.h"
+#include "base/hash.h"
 
 namespace reel::base {
 
@@ -139,6 +141,30 @@ bool is_temporary_name(std::string_view name) {
   if (ends_with(kPartSuffix)) return true;
   return name.size() > kTempMarker.size() + kTempSuffix.size() + 1 && name.front() == '.' &&
          name.find(kTempMarker) != std::string_view::npos && ends_with(kTempSuffix);
+}
+
+std::string file_identity(const std::string& path) {
+  constexpr int64_t kSample = 64 * 1024;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return {};
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return {};
+  const int64_t size = st.st_size;
+  std::string sample(size_t(std::min(size, 2 * kSample)), '\0');
+  ssize_t got = 0;
+  if (size <= 2 * kSample) {
+    got = ::pread(fd, sample.data(), sample.size(), 0);
+  } else {
+    got = ::pread(fd, sample.data(), size_t(kSample), 0);
+    if (got == kSample) got += ::pread(fd, sample.data() + kSample, size_t(kSample), off_t(size - kSample));
+  }
+  ::close(fd);
+  if (got != ssize_t(sample.size())) return {};
+  std::error_code ec;
+  const std::string abs = fs::absolute(path, ec).lexically_normal().string();
+  return abs + "|" + std::to_string(size) + "|" + std::to_string(int64_t(st.st_mtim.tv_sec)) + "." +
+         std::to_string(int64_t(st.st_mtim.tv_nsec)) + "|" + std::to_string(uint64_t(st.st_ino)) + "|" +
+         hash_hex(sample);
 }
 
 }  // namespace reel::base

@@ -51,6 +51,12 @@ void ensure_folder(const std::string& dir, unsigned mode = 0755);
 /// unreadable) or Error(Fault::Input) (not a regular file, too large).
 std::string read_input_file(const std::string& path, int64_t max_bytes, const std::string& kind);
 
+/// What identifies a file's content without reading it all: its absolute path, size,
+/// modification time, inode, and a hash of its first and last 64 kB (file times are only as
+/// fine as the kernel's tick). The key cached renders of a file (photo proxies, rendered
+/// chunks) are kept under. Empty when the file cannot be read.
+std::string file_identity(const std::string& path);
+
 /// Whether `file_name` (no folder) is one of AtomicFile's temporary names (".tmp" ones: what a
 /// crash may leave behind, safe to sweep) or a kept download part (".part").
 bool is_temporary_name(std::string_view file_name);

@@ -105,7 +105,7 @@ engine::RenderResult render_locally(const draft::Draft& d, const std::string& ba
   ro.preset = preset;
   ro.base_dir = base_dir;
   ro.threads = threads;
-  ro.proxy_dir = proxy_dir();
+  use_cache_folders(ro);
   ro.resolve_source = [mapper](const std::string& ref) { return mapper->resolve(ref); };
   ro.notice = [quiet](const std::string& msg) {
     if (!quiet) std::cerr << "reel: note: " << msg << "\n";

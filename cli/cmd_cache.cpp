@@ -1,4 +1,5 @@
-// cache: what reel keeps in its cache folder (photo proxies, downloaded media), and clearing it.
+// cache: what reel keeps in its cache folder (photo proxies, rendered chunks, downloaded media),
+// and clearing it.
 #include "cli/cmd_cache.h"
 
 #include <cstdio>
@@ -14,7 +15,12 @@ namespace reel::cli {
 
 namespace fs = std::filesystem;
 
-std::string proxy_dir(bool disabled) { return disabled ? std::string() : base::cache_dir() + "/proxies"; }
+std::string cache_part_dir(const std::string& part) { return base::cache_dir() + "/" + part; }
+
+void use_cache_folders(engine::RenderOptions& options, bool disabled) {
+  options.proxy_dir = disabled ? std::string() : cache_part_dir("proxies");
+  options.chunk_dir = disabled ? std::string() : cache_part_dir("chunks");
+}
 
 namespace {
 
@@ -28,6 +34,8 @@ int run_cache(bool clear) {
   const fs::path root = base::cache_dir();
   const std::pair<const char*, const char*> parts[] = {
       {"proxies", "photos decoded and framed by earlier renders (made again when needed)"},
+      {"chunks",
+       "video rendered by earlier renders, a few seconds a file, and their sound (rendered again when needed)"},
       {"media", "sources downloaded for local renders (downloaded again when needed)"},
   };
   int failed = 0;
@@ -54,7 +62,7 @@ int run_cache(bool clear) {
 void add_cache_commands(CLI::App& app, Commands& commands) {
   auto clear = std::make_shared<bool>(false);
   auto* cache = app.add_subcommand("cache", "Show what reel keeps in its cache folder, or clear it");
-  cache->add_flag("--clear", *clear, "remove the photo proxies and the downloaded media");
+  cache->add_flag("--clear", *clear, "remove the photo proxies, the rendered chunks and the downloaded media");
   commands.add(cache, [clear] { return run_cache(*clear); });
 }
 

@@ -304,7 +304,7 @@ int run_serve(const ServeArgs& a) {
   o.agent_pause_ms = a.agent_pause_ms;
   o.max_upload_bytes = static_cast<int64_t>(a.max_upload_mb * 1024 * 1024);
   apply_serve_limits(a, o);
-  o.render = cloud::engine_render_fn(a.threads);
+  o.render = cloud::engine_render_fn(a.threads, o.data_dir + "/chunks");
   if (!a.quiet)
     o.log = [](std::string_view line) {
       std::time_t t = std::time(nullptr);

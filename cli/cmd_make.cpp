@@ -107,7 +107,7 @@ int run_make(const MakeArgs& a) {
   engine::RenderOptions o;
   o.preset = a.preview ? engine::Preset::Preview : engine::Preset::Final;
   o.base_dir = draft_dir.string();
-  o.proxy_dir = proxy_dir();
+  use_cache_folders(o);
   o.notice = [](const std::string& msg) { std::cerr << "reel: note: " << msg << "\n"; };
   auto result = render_with_progress(loaded.draft, a.out, o, progress_mode(a.progress), "make");
   std::cerr << "reel: wrote " << a.out << " (" << result.width << "x" << result.height << ", "

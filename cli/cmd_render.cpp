@@ -1,4 +1,6 @@
 // render, preview, still, storyboard: the local engine's commands.
+#include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -11,8 +13,11 @@
 #include "cli/exit_codes.h"
 #include "cli/process.h"
 #include "cli/progress.h"
+#include "cli/watch.h"
+#include "draft/diff.h"
 #include "draft/subtitles.h"
 #include "draft/time.h"
+#include "engine/errors.h"
 #include "engine/render.h"
 
 namespace reel::cli {
@@ -36,6 +41,7 @@ struct RenderArgs {
   std::string subtitles;
   bool no_cache = false;
   std::optional<double> max_duration_s;
+  bool watch = false;
 };
 
 void add_common(CLI::App* sub, RenderArgs& a) {
@@ -49,8 +55,9 @@ void add_common(CLI::App* sub, RenderArgs& a) {
   sub->add_option("--max-megapixels", a.max_megapixels, "refuse images with more pixels than this (default 100)")
       ->check(CLI::Range(0.001, kMaxMegapixels));
   sub->add_flag("--no-cache", a.no_cache,
-                "decode every photo afresh and keep no proxies (large photos are otherwise kept, decoded "
-                "and framed, in the cache folder for the next render; see `reel cache`)");
+                "render everything afresh and keep nothing (otherwise large photos are kept decoded and "
+                "framed, and the video in chunks of a few seconds, in the cache folder, so the next render "
+                "of the draft or of an edit of it renders only what changed; see `reel cache`)");
 }
 
 void add_encode(CLI::App* sub, RenderArgs& a) {
@@ -67,6 +74,9 @@ void add_encode(CLI::App* sub, RenderArgs& a) {
           {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"}));
   sub->add_option("--progress", a.progress, "progress display: auto (a bar on a terminal), json, none")
       ->check(CLI::IsMember({"auto", "json", "none"}));
+  sub->add_flag("--watch", a.watch,
+                "keep running: render again whenever the draft or a file it names changes (only what "
+                "changed is rendered), replacing the output whole each time; Ctrl-C ends it");
 }
 
 engine::RenderOptions options_from(const RenderArgs& a, const DraftInput& in) {
@@ -98,8 +108,15 @@ engine::RenderOptions options_from(const RenderArgs& a, const DraftInput& in) {
   o.limits.max_file_bytes = int64_t(a.max_file_mb * 1024 * 1024);
   o.limits.max_pixels = int64_t(a.max_megapixels * 1e6);
   o.notice = [](const std::string& msg) { std::cerr << "reel: note: " << msg << "\n"; };
-  o.proxy_dir = proxy_dir(a.no_cache);
+  use_cache_folders(o, a.no_cache);
   return o;
+}
+
+// "; 3 chunks rendered, 42 kept": what an earlier render saved this one (nothing on a first render).
+std::string reuse_text(const engine::RenderResult& r) {
+  if (r.chunks_rendered == r.chunks) return {};
+  return "; " + std::to_string(r.chunks_rendered) + " chunk" + (r.chunks_rendered == 1 ? "" : "s") + " rendered, " +
+         std::to_string(r.chunks - r.chunks_rendered) + " kept";
 }
 
 /// Loads the draft; prints its errors and returns nullopt when it cannot be rendered.
@@ -140,27 +157,104 @@ std::optional<Job> prepare(const RenderArgs& a) {
   return job;
 }
 
-int run_render(RenderArgs a, bool preview) {
+void name_default_output(RenderArgs& a, bool preview) {
   if (preview) a.preset = "preview";
   if (a.out.empty()) {
     std::filesystem::path p(a.draft == "-" ? "draft" : a.draft);
     a.out = p.stem().string() + (preview ? ".preview.mp4" : ".mp4");
   }
-  auto job = prepare(a);
-  if (!job) return kExitBadInput;
-  const draft::Draft& d = job->in.loaded.draft;
-  const engine::RenderOptions& o = job->options;
-  const ProgressMode mode = progress_mode(a.progress);
+}
+
+// One render of a prepared job; the result, or nothing in --progress json mode's silence.
+engine::RenderResult render_job(const RenderArgs& a, const Job& job, bool preview) {
+  const draft::Draft& d = job.in.loaded.draft;
+  const engine::RenderOptions& o = job.options;
   if (o.from_ms && *o.from_ms >= d.duration_ms())
     throw UsageError("--from " + draft::seconds_text(*o.from_ms) + " s is at or past the end of the draft (" +
                      draft::seconds_text(d.duration_ms()) + " s); nothing would be rendered");
-  auto result = render_with_progress(d, a.out, o, mode, preview ? "preview" : "render", a.max_duration_s);
-  if (mode != ProgressMode::Json) {
+  return render_with_progress(d, a.out, o, progress_mode(a.progress), preview ? "preview" : "render", a.max_duration_s);
+}
+
+int run_render(RenderArgs a, bool preview) {
+  name_default_output(a, preview);
+  auto job = prepare(a);
+  if (!job) return kExitBadInput;
+  auto result = render_job(a, *job, preview);
+  if (progress_mode(a.progress) != ProgressMode::Json) {
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.1f", result.seconds);
     std::cerr << "reel: wrote " << a.out << " (" << result.width << "x" << result.height << ", " << result.frames
-              << " frames at " << draft::to_string(result.fps) << " fps, " << secs << " s)\n";
+              << " frames at " << draft::to_string(result.fps) << " fps, " << secs << " s" << reuse_text(result)
+              << ")\n";
   }
+  return kExitOk;
+}
+
+std::string clock_text() {
+  const std::time_t now = std::time(nullptr);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%H:%M:%S", std::localtime(&now));
+  return buf;
+}
+
+// --watch: render, then again after every change of the draft or of a file it names, until
+// Ctrl-C. A draft that stops validating, or a render that fails, leaves the last output as it
+// was; only a bug ends the watch.
+int watch_render(RenderArgs a, bool preview) {
+  if (a.draft == "-") throw UsageError("--watch needs a draft file to watch, not standard input");
+  name_default_output(a, preview);
+  FileWatch watch;
+  std::optional<draft::Draft> last;
+  std::vector<std::string> watched{a.draft, a.subtitles};
+  std::vector<std::string> changed_files;
+  bool last_failed = false;  // the last change left a draft with errors
+  for (bool first = true;; first = false) {
+    bool stopped = false;
+    const int code = run_reporting_errors([&] {
+      auto job = prepare(a);
+      const bool was_failed = last_failed;
+      last_failed = !job;
+      if (!job) {
+        std::cerr << "reel: " << clock_text() << " " << a.out << " is left as it was; waiting for the next change\n";
+        return kExitBadInput;
+      }
+      watched = engine::local_inputs(job->in.loaded.draft, job->options);
+      watched.push_back(a.draft);
+      watched.push_back(a.subtitles);
+      std::string what = first ? std::string("first render") : std::string();
+      if (!first) {
+        const std::filesystem::path draft_file = std::filesystem::absolute(a.draft).lexically_normal();
+        for (const std::string& f : changed_files)
+          if (std::filesystem::path(f) != draft_file)
+            what += (what.empty() ? "" : ", ") + std::filesystem::path(f).filename().string() + " changed";
+        if (last) {
+          const draft::DraftChanges c = draft::diff_drafts(*last, job->in.loaded.draft);
+          if (was_failed) what += (what.empty() ? "" : "; ") + a.draft + " is valid again";
+          if (!c.empty() || what.empty()) what += (what.empty() ? "" : "; ") + draft::describe_changes(c);
+        }
+      }
+      engine::RenderResult r;
+      try {
+        r = render_job(a, *job, preview);
+      } catch (const engine::Cancelled&) {
+        stopped = true;
+        return kExitOk;
+      }
+      last = job->in.loaded.draft;
+      char secs[32];
+      std::snprintf(secs, sizeof secs, "%.1f", r.seconds);
+      std::cerr << "reel: " << clock_text() << " " << what << ": " << r.chunks_rendered << " of " << r.chunks
+                << " chunk" << (r.chunks == 1 ? "" : "s") << " rendered, " << r.chunks - r.chunks_rendered << " kept, "
+                << secs << " s; wrote " << a.out << "\n";
+      return kExitOk;
+    });
+    if (code == kExitInternal) return code;
+    if (stopped || interrupted().load()) break;
+    watch.watch(watched);
+    changed_files = watch.wait(std::chrono::milliseconds(200), interrupted());
+    if (changed_files.empty()) break;  // Ctrl-C
+  }
+  std::cerr << "reel: stopped watching; " << a.out << " is the last good render\n";
   return kExitOk;
 }
 
@@ -198,14 +292,18 @@ void add_render_commands(CLI::App& app, Commands& commands) {
                    "final (" + preset_text(engine::Preset::Final) + ") or preview (" +
                        preset_text(engine::Preset::Preview) + ")")
       ->check(CLI::IsMember({"final", "preview"}));
-  commands.add(render, [render_args] { return run_render(*render_args, false); });
+  commands.add(render, [render_args] {
+    return render_args->watch ? watch_render(*render_args, false) : run_render(*render_args, false);
+  });
 
   auto preview_args = std::make_shared<RenderArgs>();
   auto* preview = app.add_subcommand("preview", "Render a quick preview: " + preset_text(engine::Preset::Preview));
   add_common(preview, *preview_args);
   add_encode(preview, *preview_args);
   preview->add_option("-o,--output", preview_args->out, "the MP4 to write (default: DRAFT.preview.mp4 here)");
-  commands.add(preview, [preview_args] { return run_render(*preview_args, true); });
+  commands.add(preview, [preview_args] {
+    return preview_args->watch ? watch_render(*preview_args, true) : run_render(*preview_args, true);
+  });
 
   auto still_args = std::make_shared<RenderArgs>();
   auto* still = app.add_subcommand("still", "Write the frame shown at a time as a PNG, exactly as the render shows it");

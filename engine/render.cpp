@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <memory>
 #include <opencv2/imgproc.hpp>
 #include <optional>
@@ -11,10 +12,12 @@
 #include "draft/problem.h"
 #include "draft/time.h"
 #include "engine/audio/mix.h"
+#include "engine/compose/chunks.h"
 #include "engine/compose/pipeline.h"
 #include "engine/compose/source_cache.h"
 #include "engine/errors.h"
 #include "engine/output/aac_encoder.h"
+#include "engine/output/chunk_store.h"
 #include "engine/output/h264_encoder.h"
 #include "engine/output/mp4_muxer.h"
 #include "engine/output/png_writer.h"
@@ -108,6 +111,47 @@ void check_sources(const draft::Draft& draft, const RenderOptions& options) {
   make_audio(draft, plan, options);
 }
 
+namespace {
+
+// Composes and encodes chunks [first, last) of `chunks`, which follow each other, into the
+// store: one pipeline run over their frames, an encoder per chunk.
+void render_chunk_run(const Plan& plan, const std::vector<Chunk>& chunks, size_t first, size_t last,
+                      const H264Settings& settings, const ChunkStore& store, TextLayer& text,
+                      const RenderOptions& options, const ProxyCache* proxies, const std::function<void()>& frame_done,
+                      const std::atomic<bool>* cancel) {
+  Plan run = plan;
+  run.frame_begin = chunks[first].begin;
+  run.frame_end = chunks[last - 1].end;
+  const int threads = resolve_threads(options.threads);
+  // Preview decodes dominate (photos far larger than the canvas): two loaders there; one for
+  // final, where memory is the tighter budget.
+  const int loaders = threads > 1 ? (options.preset == Preset::Preview ? 2 : 1) : 0;
+  // Preview: far enough ahead for both loaders to have a photo each (its photos are small).
+  const double ahead_s = options.preset == Preset::Preview ? 6 : 2;
+  // Each clip keeps the pipeline's window of frames in flight (see run_pipeline) prepared.
+  SourceCache cache(run, int64_t(ahead_s * plan.fps.value()) + 2 * threads + 4, loaders, 2 * threads + 4, proxies);
+  FramePool pool(plan.width, plan.height);
+  std::unique_ptr<ChunkWriter> writer;
+  size_t current = first;
+  run_pipeline(
+      run, cache, pool, threads,
+      [&](int64_t n, av::FramePtr f) {
+        const Chunk& c = chunks[current];
+        if (!writer) writer = std::make_unique<ChunkWriter>(store, c, settings);
+        writer->add(f.get(), n - c.begin);
+        if (n + 1 == c.end) {
+          writer->finish();
+          writer.reset();
+          ++current;
+        }
+        frame_done();
+      },
+      cancel, &text);
+  if (cancel && cancel->load()) throw Cancelled();
+}
+
+}  // namespace
+
 RenderResult render_to_file(const draft::Draft& draft, const std::string& out_path, const RenderOptions& options,
                             const ProgressFn& progress, const std::atomic<bool>* cancel) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -118,57 +162,68 @@ RenderResult render_to_file(const draft::Draft& draft, const std::string& out_pa
                             "there is nothing to render: the draft (or the --from/--to range) has no frames");
   notify(options, plan);
   std::unique_ptr<AudioMix> mix = make_audio(draft, plan, options);
+  TextLayer text(draft, plan.width, plan.height, plan.fps, resolver_for(options));
+  const H264Settings settings = encoder_settings(plan, options);
+  const std::vector<Chunk> chunks = plan_chunks(plan, text, encoder_identity(settings));
+  ChunkStore store(options.chunk_dir, options.chunk_budget_bytes);
 
-  H264Encoder encoder(encoder_settings(plan, options));
-  base::AtomicFile temp(out_path);
   RenderResult result;
-  {
-    Mp4Muxer muxer(temp.temp_path(), out_path);
-    const int video = muxer.add_stream(encoder.context());
-    // A draft with no sound gives a file with no audio stream.
-    std::optional<AudioStreamWriter> audio;
-    if (!mix->empty()) audio.emplace(*mix, muxer);
-    muxer.start();
-    auto sink = [&](AVPacket* p) { muxer.write(p, video, encoder.time_base()); };
+  result.chunks = int(chunks.size());
+  std::vector<size_t> missing;
+  for (size_t i = 0; i < chunks.size(); ++i)
+    if (!store.has_video(chunks[i].key, chunks[i].frames(), plan.width, plan.height)) missing.push_back(i);
 
-    const int threads = resolve_threads(options.threads);
-    // Preview decodes dominate (photos far larger than the canvas): two loaders there; one for
-    // final, where memory is the tighter budget.
-    const int loaders = threads > 1 ? (options.preset == Preset::Preview ? 2 : 1) : 0;
-    // Preview: far enough ahead for both loaders to have a photo each (its photos are small).
-    const double ahead_s = options.preset == Preset::Preview ? 6 : 2;
-    // Each clip keeps the pipeline's window of frames in flight (see run_pipeline) prepared.
-    std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
-    SourceCache cache(plan, int64_t(ahead_s * plan.fps.value()) + 2 * threads + 4, loaders, 2 * threads + 4,
-                      proxies.get());
-    FramePool pool(plan.width, plan.height);
-    TextLayer text(draft, plan.width, plan.height, plan.fps, resolver_for(options));
-    RenderProgress pr;
-    pr.frames_total = plan.frame_end - plan.frame_begin;
-    run_pipeline(
-        plan, cache, pool, threads,
-        [&](int64_t n, av::FramePtr f) {
-          f->pts = n - plan.frame_begin;
-          encoder.encode(f.get(), sink);
-          // The sound up to the next frame, so the muxer interleaves the two as they come.
-          if (audio) audio->write_until(draft::samples_before_frame(n + 1, plan.fps, AudioMix::kRate));
-          ++pr.frames_done;
-          if (progress) {
-            pr.seconds_elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            progress(pr);
-          }
-        },
-        cancel, &text);
-    encoder.encode(nullptr, sink);
-    if (cancel && cancel->load()) throw Cancelled();
-    if (audio) audio->finish();
-    muxer.finish();
-    if (proxies) {
-      result.proxies_read = proxies->hits();
-      result.proxies_written = proxies->stores();
-    }
+  // The sound, encoded whole on its own thread while the chunks render (or kept from before).
+  std::string sound_key;
+  std::future<void> sound;
+  if (!mix->empty()) {
+    sound_key = entry_key(
+        describe_sound(sound_placements(draft), resolver_for(options), mix->position(), mix->total_samples()) + "aac|" +
+        std::to_string(avcodec_version()));
+    result.sound_kept = store.has_audio(sound_key);
+    if (!result.sound_kept)
+      sound = std::async(std::launch::async, [&] { store_sound(store, sound_key, *mix, cancel); });
   }
+
+  RenderProgress pr;
+  pr.frames_total = plan.frame_end - plan.frame_begin;
+  pr.frames_done = pr.frames_total;
+  for (size_t i : missing) pr.frames_done -= chunks[i].frames();
+  auto frame_done = [&] {
+    ++pr.frames_done;
+    ++result.frames_rendered;
+    if (progress) {
+      pr.seconds_elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      progress(pr);
+    }
+  };
+  std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
+  try {
+    for (size_t m = 0; m < missing.size();) {
+      size_t last = m + 1;  // chunks that follow each other render in one run
+      while (last < missing.size() && missing[last] == missing[last - 1] + 1) ++last;
+      render_chunk_run(plan, chunks, missing[m], missing[last - 1] + 1, settings, store, text, options, proxies.get(),
+                       frame_done, cancel);
+      m = last;
+    }
+  } catch (...) {
+    if (sound.valid()) sound.wait();  // it holds references to this frame's locals
+    throw;
+  }
+  if (sound.valid()) sound.get();
+  result.chunks_rendered = int(missing.size());
+  if (proxies) {
+    result.proxies_read = proxies->hits();
+    result.proxies_written = proxies->stores();
+  }
+
+  base::AtomicFile temp(out_path);
+  join_chunks(store, chunks, sound_key, plan.frame_begin, plan.fps, temp.temp_path(), out_path);
   temp.commit();
+  std::vector<std::string> keys;
+  for (const Chunk& c : chunks) keys.push_back(c.key);
+  store.trim(store.bytes_of(keys));
+
   result.frames = plan.frame_end - plan.frame_begin;
   result.width = plan.width;
   result.height = plan.height;

@@ -16,6 +16,10 @@ struct RenderResult {
   draft::Rational fps;
   double seconds = 0;
   int proxies_read = 0, proxies_written = 0;  // photos read from / kept in proxy_dir
+  int chunks = 0;                             // the render's chunks (see RenderOptions::chunk_dir)
+  int chunks_rendered = 0;                    // of them, rendered now; the rest were kept
+  int64_t frames_rendered = 0;                // composed and encoded now
+  bool sound_kept = false;                    // the encoded sound came from chunk_dir
 };
 
 /// The size, rate and frame count a render of `draft` with `options` will have; nothing is

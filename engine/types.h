@@ -57,6 +57,13 @@ struct RenderOptions {
   /// them (the same pixels, without decoding again); empty: none kept. Bounded by size, least
   /// recently used first; a damaged entry is decoded again.
   std::string proxy_dir;
+  /// A folder where the render's chunks (a few seconds of encoded video each, cut at the
+  /// draft's own boundaries) and its encoded sound are kept under keys naming everything that
+  /// decides them, so the next render of the same draft, or of an edit of it, renders only the
+  /// chunks whose key changed and joins the rest by stream copy. Empty: a temporary folder,
+  /// nothing kept. Bounded by chunk_budget_bytes, least recently used first.
+  std::string chunk_dir;
+  int64_t chunk_budget_bytes = int64_t(4) << 30;
 };
 
 /// Where a render is; passed to the progress callback after each encoded frame.

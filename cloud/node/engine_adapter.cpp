@@ -4,13 +4,15 @@
 
 namespace reel::cloud {
 
-NodeRenderFn engine_render_fn(int threads) {
-  return [threads](const draft::Draft& draft, const std::string& out_path,
-                   const std::function<std::string(const std::string&)>& resolve,
-                   const std::function<void(int)>& progress, const std::atomic<bool>& cancel) {
+NodeRenderFn engine_render_fn(int threads, std::string chunk_dir) {
+  return [threads, chunk_dir](const draft::Draft& draft, const std::string& out_path,
+                              const std::function<std::string(const std::string&)>& resolve,
+                              const std::function<void(int)>& progress, const std::atomic<bool>& cancel) {
     engine::RenderOptions options;
     options.preset = engine::Preset::Final;
     options.threads = threads;
+    options.chunk_dir = chunk_dir;
+    options.chunk_budget_bytes = int64_t(2) << 30;
     options.resolve_source = resolve;  // every source, font files included, goes through the node's policy
     engine::render_to_file(
         draft, out_path, options,

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 
+#include "base/files.h"
 #include "draft/summary.h"
 #include "draft/time.h"
 #include "engine/audio/decoder.h"
@@ -84,6 +86,29 @@ std::vector<AudioPlacement> audio_placements(const draft::Draft& draft) {
       p.key = kind == "voice";
       out.push_back(std::move(p));
     }
+  }
+  return out;
+}
+
+std::string describe_sound(const std::vector<AudioPlacement>& sounds, const SourceResolver& resolve, int64_t begin,
+                           int64_t end) {
+  char buf[320];
+  std::snprintf(buf, sizeof buf, "reel-sound|mix=%d|rate=%d|samples=%lld,%lld\n", kSoundRevision, AudioMix::kRate,
+                static_cast<long long>(begin), static_cast<long long>(end));
+  std::string out = buf;
+  for (const AudioPlacement& p : sounds) {
+    std::snprintf(buf, sizeof buf,
+                  "sound|ms=%lld+%lld|in=%lld|vol=%.17g|fade=%lld,%lld|loop=%d|duck=%d|key=%d|silent=%d|",
+                  static_cast<long long>(p.start_ms), static_cast<long long>(p.duration_ms),
+                  static_cast<long long>(p.in_ms), p.volume, static_cast<long long>(p.fade_in_ms),
+                  static_cast<long long>(p.fade_out_ms), int(p.loop), int(p.duck), int(p.key), int(p.may_be_silent));
+    out += buf;
+    try {
+      out += base::file_identity(resolve ? resolve(p.reference) : p.reference);
+    } catch (const std::exception&) {
+      out += "unresolved";  // the mix reports it
+    }
+    out += "\n";
   }
   return out;
 }

@@ -39,6 +39,15 @@ std::vector<AudioPlacement> audio_placements(const draft::Draft& draft);
 /// silent, not an error, when the clip has no sound track; none when muted).
 std::vector<AudioPlacement> sound_placements(const draft::Draft& draft);
 
+/// Changes whenever the mix would make different samples for the same placements: every
+/// kept sound is then stale.
+inline constexpr int kSoundRevision = 1;
+
+/// Everything that decides the samples [begin, end) of the mix of `sounds`: each placement
+/// with the identity of the file it plays (a kept sound's key).
+std::string describe_sound(const std::vector<AudioPlacement>& sounds, const SourceResolver& resolve, int64_t begin,
+                           int64_t end);
+
 /// The mix of a draft's audio tracks (tt 1), rendered block by block, sample-exact against
 /// the video: output sample i is at i / 48000 s, segment [s, s+d) ms covers samples
 /// [48 s, 48 (s+d)), and the mix is total_samples() long, ending exactly where frame

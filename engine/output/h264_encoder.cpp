@@ -1,12 +1,51 @@
 #include "engine/output/h264_encoder.h"
 
+#include <link.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <thread>
+
 extern "C" {
 #include <libavutil/opt.h>
 }
 
+#include "base/hash.h"
 #include "engine/errors.h"
 
 namespace reel::engine {
+
+namespace {
+
+// The file name of the libx264 this process loaded ("libx264.so.164": its soname carries
+// X264_BUILD), found among the loaded objects; empty when libavcodec has none loaded yet.
+std::string loaded_x264() {
+  std::string found;
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, size_t, void* out) {
+        const char* name = info->dlpi_name ? std::strstr(info->dlpi_name, "libx264.so") : nullptr;
+        if (name) *static_cast<std::string*>(out) = name;
+        return name ? 1 : 0;
+      },
+      &found);
+  return found;
+}
+
+}  // namespace
+
+std::string encoder_identity(const H264Settings& s) {
+  // The stream headers (SPS/PPS) an encoder with these settings writes: chunks join by stream
+  // copy only when every one has the same.
+  const H264Encoder model(s);
+  const AVCodecContext* c = model.context();
+  const std::string headers(reinterpret_cast<const char*>(c->extradata), size_t(std::max(0, c->extradata_size)));
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "h264|%dx%d|fps=%lld/%lld|crf=%d|preset=%s|threads=%d/%u|lavc=%u|", s.width, s.height,
+                static_cast<long long>(s.fps.num), static_cast<long long>(s.fps.den), s.crf, s.preset.c_str(),
+                s.threads, std::thread::hardware_concurrency(), avcodec_version());
+  return buf + loaded_x264() + "|headers=" + base::hash_hex(headers);
+}
 
 H264Encoder::H264Encoder(const H264Settings& s) : pkt_(av::alloc_packet()) {
   const AVCodec* codec = avcodec_find_encoder_by_name("libx264");

@@ -20,6 +20,11 @@ struct H264Settings {
   int threads = 0;  // x264's own threads: 0 = its default for this machine
 };
 
+/// What decides the bits an encoder with `s` makes besides its frames: the settings, the
+/// libavcodec and libx264 builds, x264's thread count and the stream headers it writes (an
+/// encoder is opened to see them). Part of every chunk's key.
+std::string encoder_identity(const H264Settings& s);
+
 /// One H.264 encoder. Not thread-safe: one thread sends frames and receives packets.
 class H264Encoder {
  public:

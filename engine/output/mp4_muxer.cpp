@@ -8,7 +8,8 @@ extern "C" {
 
 namespace reel::engine {
 
-Mp4Muxer::Mp4Muxer(const std::string& path, const std::string& name) : name_(name.empty() ? path : name) {
+Mp4Muxer::Mp4Muxer(const std::string& path, const std::string& name, bool faststart)
+    : name_(name.empty() ? path : name), faststart_(faststart) {
   AVFormatContext* raw = nullptr;
   av::check(avformat_alloc_output_context2(&raw, nullptr, "mp4", path.c_str()), "creating the MP4 writer");
   ctx_.reset(raw);
@@ -30,9 +31,29 @@ int Mp4Muxer::add_stream(const AVCodecContext* enc) {
   return st->index;
 }
 
+int Mp4Muxer::add_stream(const AVCodecParameters* par, AVRational time_base) {
+  AVStream* st = avformat_new_stream(ctx_.get(), nullptr);
+  if (!st) throw std::bad_alloc();
+  av::check(avcodec_parameters_copy(st->codecpar, par), "copying a stream's parameters");
+  st->codecpar->codec_tag = 0;  // the MP4 writer picks its own tag
+  // An MP4 reader leaves an AAC stream's frame size unset; AAC-LC frames are 1024 samples.
+  if (par->codec_id == AV_CODEC_ID_AAC && st->codecpar->frame_size == 0) st->codecpar->frame_size = 1024;
+  st->time_base = time_base;
+  if (par->codec_type == AVMEDIA_TYPE_VIDEO) {
+    st->avg_frame_rate = av_inv_q(time_base);
+    st->r_frame_rate = av_inv_q(time_base);
+    st->sample_aspect_ratio = par->sample_aspect_ratio;
+  }
+  return st->index;
+}
+
+void Mp4Muxer::set_comment(const std::string& comment) {
+  av::check(av_dict_set(&ctx_->metadata, "comment", comment.c_str(), 0), "setting the MP4's comment");
+}
+
 void Mp4Muxer::start() {
   AVDictionary* opts = nullptr;
-  av_dict_set(&opts, "movflags", "+faststart+write_colr", 0);
+  av_dict_set(&opts, "movflags", faststart_ ? "+faststart+write_colr" : "+write_colr", 0);
   int ret = avformat_write_header(ctx_.get(), &opts);
   av_dict_free(&opts);
   av::check_write(ret, name_);

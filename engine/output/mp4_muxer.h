@@ -15,13 +15,19 @@ namespace reel::engine {
 /// (the destination, when `path` is its temporary file); empty: `path`.
 class Mp4Muxer {
  public:
-  explicit Mp4Muxer(const std::string& path, const std::string& name = {});
+  /// `faststart`: the index moved to the front when finished (for players that stream the
+  /// file); off for files only reel reads back (chunks), which saves rewriting them.
+  explicit Mp4Muxer(const std::string& path, const std::string& name = {}, bool faststart = true);
   ~Mp4Muxer();
   Mp4Muxer(const Mp4Muxer&) = delete;
   Mp4Muxer& operator=(const Mp4Muxer&) = delete;
 
   /// Adds a stream carrying `encoder`'s output; returns its index. Before start() only.
   int add_stream(const AVCodecContext* encoder);
+  /// Adds a stream whose packets are copied from another file (`par`, in `time_base`).
+  int add_stream(const AVCodecParameters* par, AVRational time_base);
+  /// The file's comment tag (a kept chunk's key). Before start() only.
+  void set_comment(const std::string& comment);
   void start();
   /// Writes a packet of stream `index` whose timestamps are in `time_base`.
   void write(AVPacket* packet, int index, AVRational time_base);
@@ -30,6 +36,7 @@ class Mp4Muxer {
 
  private:
   std::string name_;
+  bool faststart_;
   av::OutputPtr ctx_;
 };
 

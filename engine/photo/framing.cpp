@@ -7,6 +7,7 @@
 #include <opencv2/imgproc.hpp>
 #include <optional>
 
+#include "base/files.h"
 #include "engine/clip/decoder.h"
 #include "engine/errors.h"
 #include "engine/photo/decoder.h"
@@ -236,7 +237,7 @@ std::shared_ptr<const PreparedSource> keep_reachable(const Plan& plan, const Pla
 /// decodes about as fast as its proxy reads) or the file cannot be identified.
 std::string proxy_key(const PlanItem& item, const PhotoInfo& info, const Plan& plan, const FitSizes& z, cv::Size want) {
   if (int64_t(info.width) * info.height < 2 * int64_t(want.width) * want.height) return {};
-  std::string id = ProxyCache::file_identity(item.path);
+  std::string id = base::file_identity(item.path);
   if (id.empty()) return {};
   char facts[160];
   std::snprintf(facts, sizeof facts, "|fit=%d|want=%dx%d|frame=%dx%d|bg=%02x%02x%02x", int(item.fit), want.width,

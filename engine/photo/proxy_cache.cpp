@@ -21,7 +21,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr char kMagic[8] = {'R', 'E', 'E', 'L', 'P', 'R', 'X', '1'};
-constexpr int64_t kIdentitySample = 64 * 1024;
 
 /// A 64-bit hash over 8-byte words (fast enough to check a whole entry on every read).
 uint64_t hash_bytes(const uint8_t* p, size_t n, uint64_t h = 0xcbf29ce484222325ull) {
@@ -77,29 +76,6 @@ std::unique_ptr<ProxyCache> proxy_cache_for(const RenderOptions& options) {
 }
 
 ProxyCache::ProxyCache(std::string dir, int64_t max_bytes) : dir_(std::move(dir)), max_bytes_(max_bytes) {}
-
-std::string ProxyCache::file_identity(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return {};
-  File f(std::fopen(path.c_str(), "rb"));
-  if (!f.f) return {};
-  const int64_t size = st.st_size;
-  std::vector<uint8_t> sample(size_t(std::min(size, 2 * kIdentitySample)));
-  size_t got = 0;
-  if (size <= 2 * kIdentitySample) {
-    got = std::fread(sample.data(), 1, sample.size(), f.f);
-  } else {
-    got = std::fread(sample.data(), 1, size_t(kIdentitySample), f.f);
-    if (std::fseek(f.f, long(size - kIdentitySample), SEEK_SET) == 0)
-      got += std::fread(sample.data() + kIdentitySample, 1, size_t(kIdentitySample), f.f);
-  }
-  if (got != sample.size()) return {};
-  std::error_code ec;
-  std::string abs = fs::absolute(path, ec).lexically_normal().string();
-  return abs + "|" + std::to_string(size) + "|" + std::to_string(int64_t(st.st_mtim.tv_sec)) + "." +
-         std::to_string(int64_t(st.st_mtim.tv_nsec)) + "|" + std::to_string(uint64_t(st.st_ino)) + "|" +
-         hex(hash_bytes(sample.data(), sample.size()));
-}
 
 std::string ProxyCache::path_for(const std::string& key) const {
   return (fs::path(dir_) / (hex(hash_string(key)) + ".proxy")).string();

@@ -38,11 +38,6 @@ class ProxyCache {
 
   static constexpr int64_t kDefaultMaxBytes = int64_t(1) << 30;
 
-  /// What identifies a file's content without reading it all: its absolute path, size,
-  /// modification time, inode, and a hash of its first and last 64 kB (file times are only
-  /// as fine as the kernel's tick). Empty when the file cannot be read.
-  static std::string file_identity(const std::string& path);
-
   /// The picture stored under `key`, or nothing. With `region`, only that part of it is kept
   /// (the whole picture is read and checked, but never held). Thread-safe.
   std::optional<YuvImage> load(const std::string& key, const RegionFn& region = {}) const;

@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <opencv2/imgproc.hpp>
 
+#include "base/files.h"
+#include "draft/time.h"
 #include "engine/plan/ken_burns.h"
+#include "engine/text/fonts.h"
 
 namespace reel::engine {
 
@@ -114,7 +118,7 @@ TextPose text_pose(const draft::TextAnim& anim, int64_t t_us, int64_t duration_u
 }
 
 TextLayer::TextLayer(const draft::Draft& draft, int width, int height, draft::Rational fps, SourceResolver resolve)
-    : width_(width), height_(height), fps_(fps), renderer_(std::move(resolve)) {
+    : width_(width), height_(height), fps_(fps), resolve_(resolve), renderer_(std::move(resolve)) {
   for (const auto& track : draft.tracks) {
     if (track.kind != draft::TrackKind::Text) continue;
     for (const auto& seg : track.segments) {
@@ -124,6 +128,62 @@ TextLayer::TextLayer(const draft::Draft& draft, int width, int height, draft::Ra
       items_.push_back(std::move(item));
     }
   }
+}
+
+std::vector<std::pair<int64_t, int64_t>> TextLayer::frame_spans() const {
+  std::vector<std::pair<int64_t, int64_t>> spans;
+  spans.reserve(items_.size());
+  for (const Item& item : items_)
+    spans.emplace_back(draft::first_frame_at_or_after(item.start_ms, fps_),
+                       draft::first_frame_at_or_after(item.start_ms + item.duration_ms, fps_));
+  return spans;
+}
+
+namespace {
+
+void describe_color(std::string& out, const char* name, const std::optional<draft::Color>& c) {
+  char buf[48];
+  if (c)
+    std::snprintf(buf, sizeof buf, "|%s=%d,%d,%d,%d", name, c->r, c->g, c->b, c->a);
+  else
+    std::snprintf(buf, sizeof buf, "|%s=-", name);
+  out += buf;
+}
+
+}  // namespace
+
+std::string TextLayer::describe(int64_t begin, int64_t end) const {
+  std::string out;
+  const auto spans = frame_spans();
+  for (size_t i = 0; i < items_.size(); ++i) {
+    if (spans[i].second <= begin || spans[i].first >= end) continue;
+    const Item& item = items_[i];
+    const draft::TextProps& p = item.props;
+    const draft::TextStyle& st = p.style;
+    char buf[256];
+    std::snprintf(
+        buf, sizeof buf,
+        "text|%lld+%lld|chars=%d|size=%.17g|anchor=%d|xy=%.17g,%.17g|align=%d|maxw=%.17g|in=%d|out=%d|anim=%lld",
+        static_cast<long long>(item.start_ms), static_cast<long long>(item.duration_ms), item.chars, st.size,
+        st.position.anchor ? int(*st.position.anchor) : -1, st.position.x, st.position.y,
+        st.align ? int(*st.align) : -1, st.max_width, int(p.anim.in), int(p.anim.out),
+        static_cast<long long>(p.anim.duration_ms));
+    out += buf;
+    describe_color(out, "color", st.color);
+    describe_color(out, "stroke", st.stroke);
+    describe_color(out, "shadow", st.shadow);
+    describe_color(out, "box", st.box);
+    out.append("|kind=").append(p.kind).append("|font=").append(st.font);
+    if (names_font_file(st.font)) {
+      try {
+        out.append("|").append(base::file_identity(resolve_(st.font)));
+      } catch (const std::exception&) {
+        out += "|unresolved";  // the render reports it
+      }
+    }
+    out.append("|words=").append(std::to_string(p.text.size())).append(":").append(p.text).append("\n");
+  }
+  return out;
 }
 
 void TextLayer::make_room_locked(size_t bytes) {

@@ -8,6 +8,8 @@
 #include <memory>
 #include <mutex>
 #include <opencv2/core.hpp>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "draft/model.h"
@@ -44,6 +46,12 @@ class TextLayer {
   /// Font files named by the draft are found through `resolve` (see TextRenderer).
   TextLayer(const draft::Draft& draft, int width, int height, draft::Rational fps, SourceResolver resolve);
   bool empty() const { return items_.empty(); }
+  /// The frames [first, end) each text segment is on screen, in draft order.
+  std::vector<std::pair<int64_t, int64_t>> frame_spans() const;
+  /// Everything that decides the text drawn on frames [begin, end): each segment on screen
+  /// there, with its times, words, style, animation and the identity of a font file it names.
+  /// Equal descriptions draw equal pixels (a chunk's key, see compose/chunks.h).
+  std::string describe(int64_t begin, int64_t end) const;
   /// Draws the text visible at frame n onto `out` (width x height). Any thread.
   void draw(int64_t n, const YuvView& out);
 
@@ -60,6 +68,7 @@ class TextLayer {
 
   int width_, height_;
   draft::Rational fps_;
+  SourceResolver resolve_;
   std::vector<Item> items_;
   TextRenderer renderer_;
   std::mutex mu_;

@@ -349,20 +349,27 @@ TEST(RenderCommand, UsageErrorsExitWithTwo) {
 
 TEST(RenderCommand, InterruptStopsCleanlyWithExitThreeAndNoFile) {
   GoodCase c(20000, 2);
+  const std::string cache = c.dir.file("cache");
   pid_t pid = fork();
   if (pid == 0) {
     if (chdir(c.dir.path().c_str()) != 0) _exit(99);
     int devnull = open("/dev/null", O_WRONLY);
     dup2(devnull, 2);
+    setenv("XDG_CACHE_HOME", cache.c_str(), 1);
     execl(REEL_BINARY, REEL_BINARY, "render", "draft.json", "-o", "out.mp4", "--size", "640x360", nullptr);
     _exit(98);
   }
-  // Wait until the render has started writing its temporary file, then press Ctrl-C.
+  // Wait until the render has started writing a chunk (a temporary file), then press Ctrl-C.
+  auto writing = [&] {
+    std::error_code ec;
+    for (auto& e : fs::recursive_directory_iterator(c.dir.path(), ec))
+      if (e.path().extension() == ".tmp") return true;
+    return false;
+  };
   bool started = false;
-  for (int i = 0; i < 200 && !started; ++i) {
+  for (int i = 0; i < 400 && !started; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    for (auto& e : fs::directory_iterator(c.dir.path()))
-      if (e.path().extension() == ".tmp") started = true;
+    started = writing();
   }
   EXPECT_TRUE(started);
   kill(pid, SIGINT);
@@ -372,6 +379,7 @@ TEST(RenderCommand, InterruptStopsCleanlyWithExitThreeAndNoFile) {
   EXPECT_EQ(WEXITSTATUS(status), 3);
   for (auto& e : fs::directory_iterator(c.dir.path()))
     EXPECT_EQ(e.path().filename().string().find("out.mp4"), std::string::npos) << e.path();
+  EXPECT_FALSE(writing()) << "the chunk being written when Ctrl-C came is removed";
 }
 
 TEST(RenderCommand, KeepsProxiesInTheCacheFolderAndCacheShowsAndClearsThem) {
@@ -389,12 +397,17 @@ TEST(RenderCommand, KeepsProxiesInTheCacheFolderAndCacheShowsAndClearsThem) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "proxies: " + proxies +
                        " - 0 files, 0.0 MB; photos decoded and framed by earlier renders (made again when needed)\n"
+                       "chunks: " +
+                       cache +
+                       "/reel/chunks - 0 files, 0.0 MB; video rendered by earlier renders, a few seconds a file, and "
+                       "their sound (rendered again when needed)\n"
                        "media: " +
                        media +
                        " - 0 files, 0.0 MB; sources downloaded for local renders (downloaded again when needed)\n");
 
   ASSERT_EQ(reel({"render", "draft.json", "-o", "fresh.mp4", "--no-cache"}).exit_code, 0);
   EXPECT_FALSE(fs::exists(proxies)) << "--no-cache keeps nothing";
+  EXPECT_FALSE(fs::exists(cache + "/reel/chunks")) << "--no-cache keeps nothing";
   r = reel({"render", "draft.json", "-o", "out.mp4"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto count = [&] {

@@ -1,0 +1,230 @@
+#include "engine/output/chunk_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+
+#include "base/cache_folder.h"
+#include "base/files.h"
+#include "engine/audio/mix.h"
+#include "engine/errors.h"
+#include "engine/output/aac_encoder.h"
+
+namespace reel::engine {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kVideoSuffix = ".chunk.mp4";
+constexpr const char* kAudioSuffix = ".sound.m4a";
+
+bool is_entry(const std::string& name) {
+  auto ends = [&](const char* s) {
+    const size_t n = std::strlen(s);
+    return name.size() > n && name.compare(name.size() - n, n, s) == 0;
+  };
+  return ends(kVideoSuffix) || ends(kAudioSuffix);
+}
+
+std::string comment_of(const AVFormatContext* in) {
+  const AVDictionaryEntry* e = av_dict_get(in->metadata, "comment", nullptr, 0);
+  return e ? e->value : "";
+}
+
+// The entry at `path` when it is one of ours for `key` with one stream of `type`; else null.
+av::InputPtr open_entry(const std::string& path, const std::string& key, AVMediaType type) {
+  int error = 0;
+  av::InputPtr in = av::open_input(path, error);
+  if (!in || in->nb_streams != 1 || in->streams[0]->codecpar->codec_type != type || comment_of(in.get()) != key)
+    return nullptr;
+  return in;
+}
+
+void touch(const std::string& path) { ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0); }
+
+}  // namespace
+
+ChunkStore::ChunkStore(std::string dir, int64_t budget_bytes)
+    : dir_(std::move(dir)), budget_(budget_bytes), temporary_(dir_.empty()) {
+  if (temporary_) {
+    std::string pattern = (fs::temp_directory_path() / "reel-chunks-XXXXXX").string();
+    if (!::mkdtemp(pattern.data()))
+      throw base::FileError(base::Access::Write, fs::temp_directory_path().string(), errno,
+                            "make a folder for the render's chunks");
+    dir_ = pattern;
+  } else {
+    base::ensure_folder(dir_);
+  }
+}
+
+ChunkStore::~ChunkStore() {
+  if (!temporary_) return;
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
+std::string ChunkStore::video_path(const std::string& key) const { return dir_ + "/" + key + kVideoSuffix; }
+std::string ChunkStore::audio_path(const std::string& key) const { return dir_ + "/" + key + kAudioSuffix; }
+
+bool ChunkStore::has_video(const std::string& key, int64_t frames, int width, int height) const {
+  const std::string path = video_path(key);
+  av::InputPtr in = open_entry(path, key, AVMEDIA_TYPE_VIDEO);
+  if (!in) return false;
+  const AVStream* st = in->streams[0];
+  const bool whole = st->codecpar->codec_id == AV_CODEC_ID_H264 && st->codecpar->width == width &&
+                     st->codecpar->height == height && st->nb_frames == frames;
+  if (whole) touch(path);
+  return whole;
+}
+
+bool ChunkStore::has_audio(const std::string& key) const {
+  const std::string path = audio_path(key);
+  av::InputPtr in = open_entry(path, key, AVMEDIA_TYPE_AUDIO);
+  if (!in || in->streams[0]->codecpar->codec_id != AV_CODEC_ID_AAC || in->streams[0]->nb_frames <= 0) return false;
+  touch(path);
+  return true;
+}
+
+int64_t ChunkStore::bytes_of(const std::vector<std::string>& video_keys) const {
+  int64_t bytes = 0;
+  for (const std::string& key : video_keys) {
+    std::error_code ec;
+    const auto size = fs::file_size(video_path(key), ec);
+    if (!ec) bytes += int64_t(size);
+  }
+  return bytes;
+}
+
+void ChunkStore::trim(int64_t in_use_bytes) const {
+  if (temporary_) return;
+  // This render's entries were touched last, so they go last; a render larger than the
+  // budget keeps its own.
+  const int64_t budget = std::max(budget_, in_use_bytes);
+  base::trim_folder(dir_, budget, budget - (budget - in_use_bytes) / 10, is_entry);
+}
+
+struct ChunkWriter::Impl {
+  Impl(const ChunkStore& store, const Chunk& c, const H264Settings& s)
+      : file(store.video_path(c.key)), encoder(s), muxer(file.temp_path(), file.path(), false) {
+    stream = muxer.add_stream(encoder.context());
+    muxer.set_comment(c.key);
+    muxer.start();
+  }
+  void write(AVPacket* p) { muxer.write(p, stream, encoder.time_base()); }
+  base::AtomicFile file;
+  H264Encoder encoder;
+  Mp4Muxer muxer;
+  int stream = 0;
+};
+
+ChunkWriter::ChunkWriter(const ChunkStore& store, const Chunk& chunk, const H264Settings& settings)
+    : impl_(std::make_unique<Impl>(store, chunk, settings)) {}
+
+ChunkWriter::~ChunkWriter() = default;
+
+void ChunkWriter::add(AVFrame* frame, int64_t index) {
+  frame->pts = index;
+  impl_->encoder.encode(frame, [this](AVPacket* p) { impl_->write(p); });
+}
+
+void ChunkWriter::finish() {
+  impl_->encoder.encode(nullptr, [this](AVPacket* p) { impl_->write(p); });
+  impl_->muxer.finish();
+  impl_->file.commit();
+}
+
+void store_sound(const ChunkStore& store, const std::string& key, AudioMix& mix, const std::atomic<bool>* cancel) {
+  base::AtomicFile file(store.audio_path(key));
+  Mp4Muxer muxer(file.temp_path(), file.path(), false);
+  AudioStreamWriter writer(mix, muxer);
+  muxer.set_comment(key);
+  muxer.start();
+  // A second of sound at a time, so a cancel is noticed.
+  for (int64_t before = -1; mix.position() < mix.total_samples() && mix.position() != before;) {
+    if (cancel && cancel->load()) throw Cancelled();
+    before = mix.position();
+    writer.write_until(before + AudioMix::kRate);
+  }
+  writer.finish();
+  muxer.finish();
+  file.commit();
+}
+
+namespace {
+
+av::InputPtr open_kept(const std::string& path, const std::string& key, AVMediaType type) {
+  av::InputPtr in = open_entry(path, key, type);
+  if (!in)
+    throw EngineError("a kept chunk of this render went away while it ran (" + path +
+                      "; another reel trimming the cache?); run the command again");
+  return in;
+}
+
+}  // namespace
+
+void join_chunks(const ChunkStore& store, const std::vector<Chunk>& chunks, const std::string& audio_key,
+                 int64_t frame_begin, draft::Rational fps, const std::string& path, const std::string& name) {
+  if (chunks.empty()) throw EngineError("a render with no chunks to join");
+  const AVRational frame_tb{int(fps.den), int(fps.num)};
+  Mp4Muxer muxer(path, name);
+  av::InputPtr video = open_kept(store.video_path(chunks[0].key), chunks[0].key, AVMEDIA_TYPE_VIDEO);
+  const int video_out = muxer.add_stream(video->streams[0]->codecpar, frame_tb);
+  av::InputPtr audio;
+  int audio_out = -1;
+  AVRational audio_tb{1, 1};
+  if (!audio_key.empty()) {
+    audio = open_kept(store.audio_path(audio_key), audio_key, AVMEDIA_TYPE_AUDIO);
+    audio_tb = audio->streams[0]->time_base;
+    audio_out = muxer.add_stream(audio->streams[0]->codecpar, audio_tb);
+  }
+  muxer.start();
+
+  av::PacketPtr pkt = av::alloc_packet(), sound = av::alloc_packet();
+  bool sound_waiting = false, sound_done = !audio;
+  // The sound up to `seconds`, so the two streams interleave as they would in one render.
+  auto write_sound_until = [&](double seconds) {
+    while (!sound_done) {
+      if (!sound_waiting) {
+        if (av_read_frame(audio.get(), sound.get()) < 0) {
+          sound_done = true;
+          return;
+        }
+        sound_waiting = true;
+      }
+      if (double(sound->dts) * av_q2d(audio_tb) > seconds) return;
+      muxer.write(sound.get(), audio_out, audio_tb);
+      sound_waiting = false;
+    }
+  };
+
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    if (i > 0) video = open_kept(store.video_path(chunks[i].key), chunks[i].key, AVMEDIA_TYPE_VIDEO);
+    const AVRational tb = video->streams[0]->time_base;
+    const int64_t offset = chunks[i].begin - frame_begin;
+    int64_t packets = 0;
+    for (;;) {
+      const int ret = av_read_frame(video.get(), pkt.get());
+      if (ret == AVERROR_EOF) break;
+      av::check(ret, "reading a kept chunk");
+      av_packet_rescale_ts(pkt.get(), tb, frame_tb);
+      pkt->pts += offset;
+      pkt->dts += offset;
+      pkt->pos = -1;
+      write_sound_until(double(pkt->dts) * av_q2d(frame_tb));
+      muxer.write(pkt.get(), video_out, frame_tb);
+      ++packets;
+    }
+    if (packets != chunks[i].frames())
+      throw EngineError("a kept chunk holds " + std::to_string(packets) + " frames instead of " +
+                        std::to_string(chunks[i].frames()) + " (" + store.video_path(chunks[i].key) + ")");
+  }
+  write_sound_until(std::numeric_limits<double>::infinity());
+  muxer.finish();
+}
+
+}  // namespace reel::engine

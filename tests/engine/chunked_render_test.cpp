@@ -1,0 +1,370 @@
+// Renders kept in chunks: a render assembled from kept chunks is the render from nothing,
+// frame for frame and sample for sample, after every kind of edit; nothing stale is reused;
+// the joined MP4 is one continuous stream with an IDR frame at each chunk's start.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <set>
+
+#include "draft/model.h"
+#include "engine/av/handles.h"
+#include "engine/compose/chunks.h"
+#include "engine/plan/render_plan.h"
+#include "engine/render.h"
+#include "engine/text/layer.h"
+#include "tests/engine/audio/audio_fixtures.h"
+#include "tests/engine/support/media_fixtures.h"
+
+namespace reel::test {
+namespace {
+
+using engine::RenderOptions;
+using engine::RenderResult;
+
+// Six photos of 1.5 s with moves, transitions, a title and music: 270 frames at 30 fps.
+struct Project {
+  TempDir dir;
+  Json draft;
+  std::string chunks = dir.file("chunks");
+  Project() {
+    for (int i = 0; i < 7; ++i)
+      write_image(dir.file("p" + std::to_string(i) + ".png"), detailed_photo(400, 300, 10 + i));
+    write_audio(dir.file("music.wav"), 48000, 2, 48000 * 10, sine(440, -12, 48000));
+    draft = slideshow_json(160, 96, 30, {"p0.png", "p1.png", "p2.png", "p3.png", "p4.png", "p5.png"}, 1500);
+    const char* moves[] = {"in", "left", "out", "right", "up", "down"};
+    for (int i = 0; i < 6; ++i) {
+      Json& m = draft["t"][0]["sg"][i]["m"];
+      m["kb"] = moves[i];
+      if (i > 0) m["tr"] = {{"type", i % 2 ? "fade" : "wipeleft"}, {"d", 400}};
+    }
+    draft["t"].push_back(
+        {{"tt", 7},
+         {"m", {{"kind", "title"}}},
+         {"sg", Json::array({{{"s", 200}, {"d", 1800}, {"m", {{"text", "Summer"}, {"style", {{"size", 0.2}}}}}}})}});
+    draft["t"].push_back(audio_track("music.wav", 0, 9000, {{"fo", 1000}}));
+  }
+  RenderOptions options(bool keep) const {
+    RenderOptions o;
+    o.base_dir = dir.path().string();
+    o.crf = 0;  // lossless: the decoded frames are the composed ones
+    o.x264_preset = "ultrafast";
+    o.threads = 2;
+    if (keep) o.chunk_dir = chunks;
+    return o;
+  }
+  RenderResult render(const std::string& name, bool keep, const std::function<void(RenderOptions&)>& tweak = {}) {
+    RenderOptions o = options(keep);
+    if (tweak) tweak(o);
+    return engine::render_to_file(load(draft), dir.file(name), o);
+  }
+};
+
+void expect_same_frames(const std::string& a, const std::string& b) {
+  const auto fa = decode_yuv(a), fb = decode_yuv(b);
+  ASSERT_EQ(fa.size(), fb.size());
+  for (size_t n = 0; n < fa.size(); ++n)
+    for (int p = 0; p < 3; ++p)
+      ASSERT_EQ(cv::norm(fa[n][size_t(p)], fb[n][size_t(p)], cv::NORM_INF), 0) << "frame " << n << " plane " << p;
+}
+
+void expect_same_sound(const std::string& a, const std::string& b) {
+  const std::vector<float> sa = decode_48k(a), sb = decode_48k(b);
+  ASSERT_EQ(sa.size(), sb.size());
+  ASSERT_FALSE(sa.empty());
+  for (size_t i = 0; i < sa.size(); ++i) ASSERT_EQ(sa[i], sb[i]) << "sample " << i;
+}
+
+std::string bytes_of(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), {}};
+}
+
+TEST(ChunkedRender, ASecondRenderKeepsEveryChunkAndTheSoundAndWritesTheSameFile) {
+  Project p;
+  const RenderResult first = p.render("a.mp4", true);
+  EXPECT_GT(first.chunks, 6);
+  EXPECT_EQ(first.chunks_rendered, first.chunks);
+  EXPECT_EQ(first.frames_rendered, 270);
+  EXPECT_FALSE(first.sound_kept);
+  const RenderResult second = p.render("b.mp4", true);
+  EXPECT_EQ(second.chunks, first.chunks);
+  EXPECT_EQ(second.chunks_rendered, 0);
+  EXPECT_EQ(second.frames_rendered, 0);
+  EXPECT_TRUE(second.sound_kept);
+  EXPECT_EQ(bytes_of(p.dir.file("a.mp4")), bytes_of(p.dir.file("b.mp4")));
+  const RenderResult fresh = p.render("c.mp4", false);
+  EXPECT_EQ(fresh.chunks_rendered, fresh.chunks);
+  EXPECT_EQ(bytes_of(p.dir.file("a.mp4")), bytes_of(p.dir.file("c.mp4")));
+}
+
+// One kind of edit: what it does to the draft or its files.
+struct Edit {
+  const char* name;
+  std::function<void(Project&)> apply;
+  bool local;  // some chunks stay kept
+};
+
+TEST(ChunkedRender, AfterEachKindOfEditTheRenderEqualsAFreshRenderOfTheEditedDraft) {
+  Project p;
+  p.render("start.mp4", true);
+  const std::vector<Edit> edits = {
+      {"one photo's move", [](Project& q) { q.draft["t"][0]["sg"][2]["m"]["kb"] = "up"; }, true},
+      {"the title's words", [](Project& q) { q.draft["t"][1]["sg"][0]["m"]["text"] = "Winter"; }, true},
+      {"the title's colour", [](Project& q) { q.draft["t"][1]["sg"][0]["m"]["style"]["color"] = "#FFCC00"; }, true},
+      {"one transition's type", [](Project& q) { q.draft["t"][0]["sg"][3]["m"]["tr"]["type"] = "circleopen"; }, true},
+      {"one transition's length", [](Project& q) { q.draft["t"][0]["sg"][4]["m"]["tr"]["d"] = 800; }, true},
+      {"one photo's fit", [](Project& q) { q.draft["t"][0]["sg"][1]["m"]["fit"] = "blur"; }, true},
+      {"another photo", [](Project& q) { q.draft["t"][0]["sg"][5]["src"] = "p6.png"; }, true},
+      {"a photo's file rewritten in place",
+       [](Project& q) { write_image(q.dir.file("p3.png"), detailed_photo(400, 300, 99)); }, true},
+      {"a photo longer (what follows moves)",
+       [](Project& q) {
+         auto& sg = q.draft["t"][0]["sg"];
+         sg[3]["d"] = 2000;
+         for (int i = 4; i < 6; ++i) sg[i]["s"] = sg[i]["s"].get<int64_t>() + 500;
+       },
+       true},
+      {"a photo removed",
+       [](Project& q) {
+         auto& sg = q.draft["t"][0]["sg"];
+         sg.erase(sg.begin() + 5);
+       },
+       true},
+      {"a photo added",
+       [](Project& q) {
+         auto& sg = q.draft["t"][0]["sg"];
+         const int64_t end = sg.back()["s"].get<int64_t>() + sg.back()["d"].get<int64_t>();
+         sg.push_back({{"s", end},
+                       {"d", 1500},
+                       {"src", "p6.png"},
+                       {"m", {{"kb", "in"}, {"tr", {{"type", "fade"}, {"d", 400}}}}}});
+       },
+       true},
+      {"the music quieter", [](Project& q) { q.draft["t"][2]["sg"][0]["m"]["vol"] = 0.5; }, true},
+      {"the background colour", [](Project& q) { q.draft["m"]["bg"] = "#203040"; }, false},
+      {"the canvas size", [](Project& q) { q.draft["m"]["width"] = 192; }, false},
+  };
+  int n = 0;
+  for (const Edit& e : edits) {
+    SCOPED_TRACE(e.name);
+    const int64_t length = load(p.draft).duration_ms();
+    e.apply(p);
+    const bool same_length = load(p.draft).duration_ms() == length;
+    const std::string kept = "kept" + std::to_string(n) + ".mp4", fresh = "fresh" + std::to_string(n) + ".mp4";
+    ++n;
+    const RenderResult r = p.render(kept, true);
+    p.render(fresh, false);
+    expect_same_frames(p.dir.file(kept), p.dir.file(fresh));
+    expect_same_sound(p.dir.file(kept), p.dir.file(fresh));
+    if (std::string(e.name) == "the music quieter") {
+      EXPECT_EQ(r.chunks_rendered, 0);  // sound only
+      EXPECT_FALSE(r.sound_kept);
+    } else {
+      EXPECT_GT(r.chunks_rendered, 0);
+      if (same_length) EXPECT_TRUE(r.sound_kept);  // the music is as it was
+      if (e.local)
+        EXPECT_LT(r.chunks_rendered, r.chunks);
+      else
+        EXPECT_EQ(r.chunks_rendered, r.chunks);
+    }
+  }
+}
+
+TEST(ChunkedRender, AnEditOfOnePhotosMoveRendersOnlyTheChunksThatShowIt) {
+  Project p;
+  p.render("a.mp4", true);
+  p.draft["t"][0]["sg"][2]["m"]["kb"] = "up";
+  const RenderResult r = p.render("b.mp4", true);
+  // Photo 2 is on screen from 2.8 s to 4.7 s: 57 of 270 frames, with its transitions.
+  EXPECT_GT(r.frames_rendered, 50);
+  EXPECT_LE(r.frames_rendered, 70);
+  EXPECT_TRUE(r.sound_kept);
+}
+
+TEST(ChunkedRender, ChangingAnyEncoderSettingOrTheFrameRateRendersEveryChunkAgain) {
+  Project p;
+  p.render("a.mp4", true);
+  const std::vector<std::pair<const char*, std::function<void(RenderOptions&)>>> changes = {
+      {"x264 preset", [](RenderOptions& o) { o.x264_preset = "superfast"; }},
+      {"crf", [](RenderOptions& o) { o.crf = 30; }},
+      {"fps",
+       [](RenderOptions& o) {
+         o.fps = draft::Rational{25, 1};
+       }},
+      {"size", [](RenderOptions& o) { o.width = 128, o.height = 72; }},
+  };
+  for (const auto& [name, change] : changes) {
+    SCOPED_TRACE(name);
+    const RenderResult r = p.render(std::string(name) + ".mp4", true, change);
+    EXPECT_EQ(r.chunks_rendered, r.chunks);
+  }
+}
+
+TEST(ChunkedRender, ADamagedOrForeignChunkIsRenderedAgain) {
+  Project p;
+  p.render("a.mp4", true);
+  std::vector<std::filesystem::path> entries;
+  for (const auto& e : std::filesystem::directory_iterator(p.chunks))
+    if (e.path().string().find(".chunk.mp4") != std::string::npos) entries.push_back(e.path());
+  std::sort(entries.begin(), entries.end());
+  ASSERT_GE(entries.size(), 3u);
+  std::filesystem::resize_file(entries[0], std::filesystem::file_size(entries[0]) / 2);                   // cut short
+  std::filesystem::copy_file(entries[2], entries[1], std::filesystem::copy_options::overwrite_existing);  // foreign
+  const RenderResult r = p.render("b.mp4", true);
+  EXPECT_EQ(r.chunks_rendered, 2);
+  expect_same_frames(p.dir.file("a.mp4"), p.dir.file("b.mp4"));
+}
+
+TEST(ChunkedRender, ARangeReusesTheChunksInsideItAndRendersItsEdges) {
+  Project p;
+  p.render("all.mp4", true);
+  const RenderResult r = p.render("range.mp4", true, [](RenderOptions& o) {
+    o.from_ms = 2100;
+    o.to_ms = 6100;
+  });
+  EXPECT_EQ(r.frames, 120);
+  EXPECT_LT(r.chunks_rendered, r.chunks);
+  EXPECT_LE(r.chunks_rendered, 2);  // at most the two cut at the range's edges
+  p.render("fresh.mp4", false, [](RenderOptions& o) {
+    o.from_ms = 2100;
+    o.to_ms = 6100;
+  });
+  expect_same_frames(p.dir.file("range.mp4"), p.dir.file("fresh.mp4"));
+  expect_same_sound(p.dir.file("range.mp4"), p.dir.file("fresh.mp4"));
+}
+
+TEST(ChunkedRender, TheFolderIsKeptWithinItsBudgetButNeverBelowWhatTheRenderUses) {
+  Project p;
+  p.render("a.mp4", true);
+  p.draft["m"]["bg"] = "#FF0000";
+  const RenderResult r = p.render("b.mp4", true, [](RenderOptions& o) { o.chunk_budget_bytes = 1; });
+  EXPECT_EQ(r.chunks_rendered, r.chunks);
+  int entries = 0;
+  for (const auto& e : std::filesystem::directory_iterator(p.chunks))
+    entries += e.path().string().find(".chunk.mp4") != std::string::npos;
+  EXPECT_EQ(entries, r.chunks);  // the first render's are gone, this one's stay
+  const RenderResult again = p.render("c.mp4", true, [](RenderOptions& o) { o.chunk_budget_bytes = 1; });
+  EXPECT_EQ(again.chunks_rendered, 0);
+}
+
+TEST(ChunkedRender, ARenderThatKeepsNothingLeavesNothingBehind) {
+  Project p;
+  const std::string tmp = p.dir.file("tmp");
+  std::filesystem::create_directory(tmp);
+  const char* was = std::getenv("TMPDIR");
+  const std::string saved = was ? was : "";
+  ::setenv("TMPDIR", tmp.c_str(), 1);
+  p.render("a.mp4", false);
+  was ? ::setenv("TMPDIR", saved.c_str(), 1) : ::unsetenv("TMPDIR");
+  EXPECT_TRUE(std::filesystem::is_empty(tmp));
+  EXPECT_FALSE(std::filesystem::exists(p.chunks));
+  EXPECT_EQ(probe_video(p.dir.file("a.mp4")).frames, 270);
+}
+
+// What libavformat reads back from a joined file.
+struct Packet {
+  int64_t pts, dts;
+  bool key, idr;
+};
+
+bool starts_an_idr(const AVPacket* p) {
+  // AVCC: 4-byte big-endian lengths, each followed by a NAL unit; type 5 is an IDR slice.
+  for (int i = 0; i + 4 < p->size;) {
+    const uint32_t len = uint32_t(p->data[i]) << 24 | uint32_t(p->data[i + 1]) << 16 | uint32_t(p->data[i + 2]) << 8 |
+                         uint32_t(p->data[i + 3]);
+    if ((p->data[i + 4] & 0x1f) == 5) return true;
+    i += 4 + int(len);
+  }
+  return false;
+}
+
+std::vector<Packet> video_packets(const std::string& path, AVRational frame_tb) {
+  AVFormatContext* raw = nullptr;
+  EXPECT_EQ(avformat_open_input(&raw, path.c_str(), nullptr, nullptr), 0);
+  engine::av::InputPtr in(raw);
+  const int vs = av_find_best_stream(raw, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+  std::vector<Packet> out;
+  engine::av::PacketPtr pkt = engine::av::alloc_packet();
+  while (av_read_frame(raw, pkt.get()) >= 0) {
+    if (pkt->stream_index == vs) {
+      av_packet_rescale_ts(pkt.get(), raw->streams[vs]->time_base, frame_tb);
+      out.push_back({pkt->pts, pkt->dts, (pkt->flags & AV_PKT_FLAG_KEY) != 0, starts_an_idr(pkt.get())});
+    }
+    av_packet_unref(pkt.get());
+  }
+  return out;
+}
+
+TEST(ChunkedRender, TheJoinedFileIsOneContinuousStreamWithAnIdrAtEachChunkStart) {
+  Project p;
+  // veryfast has B-frames: decode order differs from display order across every join.
+  auto final_like = [](RenderOptions& o) {
+    o.x264_preset = "veryfast";
+    o.crf = 20;
+  };
+  p.render("a.mp4", true, final_like);
+  p.draft["t"][0]["sg"][2]["m"]["kb"] = "up";  // half from kept chunks, half new
+  p.render("b.mp4", true, final_like);
+
+  RenderOptions o = p.options(true);
+  final_like(o);
+  const draft::Draft d = load(p.draft);
+  const engine::Plan plan = engine::make_plan(d, o);
+  engine::TextLayer text(d, plan.width, plan.height, plan.fps, engine::resolver_for(o));
+  const std::vector<engine::Chunk> chunks = engine::plan_chunks(plan, text, "");
+  std::set<int64_t> starts;
+  for (const auto& c : chunks) starts.insert(c.begin);
+
+  const std::vector<Packet> packets = video_packets(p.dir.file("b.mp4"), AVRational{1, 30});
+  ASSERT_EQ(packets.size(), 270u);
+  std::set<int64_t> pts;
+  for (size_t i = 0; i < packets.size(); ++i) {
+    if (i > 0) EXPECT_EQ(packets[i].dts, packets[i - 1].dts + 1) << "packet " << i;  // no gap, no repeat
+    pts.insert(packets[i].pts);
+    if (starts.count(packets[i].pts)) {
+      EXPECT_TRUE(packets[i].key && packets[i].idr) << "chunk start " << packets[i].pts;
+      // Nothing before a chunk's start in display order comes after its IDR in decode order.
+      for (size_t j = i + 1; j < packets.size(); ++j) EXPECT_GT(packets[j].pts, packets[i].pts - 1) << j;
+    }
+  }
+  EXPECT_EQ(pts.size(), 270u);
+  EXPECT_EQ(*pts.begin(), 0);
+  EXPECT_EQ(*pts.rbegin(), 269);
+  VideoProbe probe = probe_video(p.dir.file("b.mp4"));
+  EXPECT_NEAR(probe.duration, 9.0, 0.03);
+  EXPECT_TRUE(probe.has_audio);
+}
+
+TEST(ChunkPlan, CutsAtCutsTransitionEdgesAndTextAndSplitsLongStretches) {
+  Project p;
+  p.draft["t"][0]["sg"][0]["d"] = 9000;  // one long photo, then the rest after it
+  auto& sg = p.draft["t"][0]["sg"];
+  for (int i = 1; i < 6; ++i) sg[i]["s"] = 9000 + (i - 1) * 1500;
+  RenderOptions o = p.options(false);
+  const draft::Draft d = load(p.draft);
+  const engine::Plan plan = engine::make_plan(d, o);
+  engine::TextLayer text(d, plan.width, plan.height, plan.fps, engine::resolver_for(o));
+  const std::vector<engine::Chunk> chunks = engine::plan_chunks(plan, text, "");
+  ASSERT_FALSE(chunks.empty());
+  EXPECT_EQ(chunks.front().begin, 0);
+  EXPECT_EQ(chunks.back().end, plan.total_frames);
+  std::set<int64_t> starts;
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    if (i > 0) EXPECT_EQ(chunks[i].begin, chunks[i - 1].end);
+    EXPECT_LE(chunks[i].frames(), 120);  // 4 s at 30 fps
+    EXPECT_GE(chunks[i].frames(), 8);    // 0.25 s
+    starts.insert(chunks[i].begin);
+  }
+  // The title ends at 2.0 s (frame 60); photo 1's transition runs 8.8..9.2 s (frames 264..276).
+  EXPECT_TRUE(starts.count(60));
+  EXPECT_TRUE(starts.count(264));
+  EXPECT_TRUE(starts.count(276));
+  // The title starts at 0.2 s, too close to 0 to have a chunk of its own.
+  EXPECT_FALSE(starts.count(6));
+}
+
+}  // namespace
+}  // namespace reel::test
