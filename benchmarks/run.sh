@@ -34,27 +34,10 @@ mkdir -p "$photos" "$out"
 command -v /usr/bin/time >/dev/null || { echo "bench: /usr/bin/time missing (make setup installs it)" >&2; exit 1; }
 
 # --- photos ---------------------------------------------------------------------------------
-names=(adwaita-d adwaita-l grid-d licorice-d pixels-d pixels-l symbolic-d truchet-d wood-l)
-if [[ ! -f $photos/.complete ]]; then
-  echo "bench: fetching photos from Debian's gnome-backgrounds package"
-  tmp=$(mktemp -d)
-  (cd "$tmp" && apt-get download gnome-backgrounds >/dev/null 2>&1)
-  dpkg-deb -x "$tmp"/gnome-backgrounds_*.deb "$tmp/x"
-  for n in "${names[@]}"; do cp "$tmp/x/usr/share/backgrounds/gnome/$n.webp" "$photos/"; done
-  # None is 20 megapixels: upscale one to 5120x5120 (26 MP) and store it as a camera would.
-  ffmpeg -v error -y -i "$tmp/x/usr/share/backgrounds/gnome/wood-d.webp" -vf scale=5120:5120:flags=lanczos \
-    -q:v 2 "$photos/wood-d-26mp.jpg"
-  cp "$tmp/x/usr/share/doc/gnome-backgrounds/copyright" "$photos/COPYRIGHT"
-  rm -rf "$tmp"
-  touch "$photos/.complete"
-fi
-files=()
-for n in "${names[@]}"; do files+=("$n.webp"); done
-files+=("wood-d-26mp.jpg")
-# The same pictures as JPEG (quality 92), for the preview's decode cost on camera-style files.
-for n in "${names[@]}"; do
-  [[ -f $photos/$n.jpg ]] || ffmpeg -v error -y -i "$photos/$n.webp" -q:v 2 "$photos/$n.jpg"
-done
+source "$root/benchmarks/photos.sh"
+fetch_photos "$photos"
+files=("${photo_files[@]}")
+names=("${photo_names[@]}")
 
 # --- drafts ---------------------------------------------------------------------------------
 make_draft() {  # count, output [jpeg]

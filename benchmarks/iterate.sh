@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Iteration benchmark (issue 12): first renders against an independent floor, re-renders after
+# an edit against the render from nothing, and peak memory as the photo count grows.
+#
+# The floor is not reel: the ffmpeg program encoding the decoded frames of reel's own output,
+# read as raw yuv420p from the page cache, with the same x264 preset and CRF (and threads left
+# to x264, as reel leaves them). reel and the floor run in turns, run by run (RUNS each), and
+# the report gives ratios of their medians: wall, CPU (user + sys) and peak RSS.
+#
+#   first      the 10-photo slideshow of benchmarks/run.sh (30 s, 1080p / 960-wide preview),
+#              every cache emptied before each reel run: photos decoded, every chunk rendered
+#   edit       a 3-minute slideshow of 45 distinct photos (JPEG copies of the 10, 4 s each, with
+#              moves, fades and wipes), music and a title: rendered once from nothing, then
+#              after changing one photo's Ken Burns move, the title's words, one transition —
+#              each run a new value, so nothing of it is kept — as a share of the first render
+#   memory     the first render of the same show with 450 photos (1 s each) against 45
+# Photos land in benchmarks/photos/ (ignored), results in benchmarks/out/iterate/ (ignored).
+# Usage: bash benchmarks/iterate.sh [BUILD_DIR]    RUNS=3 (per measurement), BENCH_450=0 skips
+# the 450-photo renders, PRESETS="preview final" chooses the presets.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+build=${1:-build/release}
+[[ $build == /* ]] || build=$root/$build
+reel=$build/reel
+runs=${RUNS:-3}
+presets=${PRESETS:-preview final}
+photos=$root/benchmarks/photos
+out=$root/benchmarks/out/iterate
+mkdir -p "$out"
+[[ -x $reel ]] || { echo "bench: build first (make build): need $reel" >&2; exit 1; }
+command -v /usr/bin/time >/dev/null || { echo "bench: /usr/bin/time missing (make setup installs it)" >&2; exit 1; }
+source "$root/benchmarks/photos.sh"
+fetch_photos "$photos"
+
+# --- media and drafts -------------------------------------------------------------------------
+# Distinct files (copies, not links: a file's identity is its inode), as a camera card holds.
+mkdir -p "$out/cards"
+for ((i = 0; i < 450; i++)); do
+  n=${photo_names[i % 9]}
+  [[ -f $out/cards/p$i.jpg ]] || cp "$photos/$n.jpg" "$out/cards/p$i.jpg"
+done
+[[ -f $out/music.mp3 ]] ||
+  ffmpeg -v error -y -f lavfi -i "sine=f=220:d=1800" -f lavfi -i "anoisesrc=d=1800:a=0.05" \
+    -filter_complex "amix=inputs=2,volume=0.5" -ac 2 -ar 48000 -b:a 192k "$out/music.mp3"
+
+show10() {  # the 10-photo slideshow of benchmarks/run.sh
+  local i s f=$1
+  {
+    printf '{"m": {"title": "Benchmark", "width": 1920, "height": 1080, "fps": 30},\n "t": [\n  {"tt": 0, "sg": [\n'
+    for ((i = 0; i < 10; i++)); do
+      s=$((i * 3000))
+      printf '   {"s": %d, "d": 3000, "src": "%s/%s", "m": {"fit": "cover", ' "$s" "$photos" "${photo_files[i]}"
+      printf '"kb": {"from": {"x": 0.5, "y": 0.5, "z": 1.0}, "to": {"x": 0.5, "y": 0.5, "z": 1.15}, "ease": "linear"}'
+      ((i > 0)) && printf ', "tr": {"type": "fade", "d": 500}'
+      printf '}}%s\n' "$( ((i + 1 < 10)) && echo , )"
+    done
+    printf '  ]},\n  {"tt": 7, "m": {"kind": "title"}, "sg": [{"s": 0, "d": 3000, "m": {"text": "Benchmark Slideshow",\n'
+    printf '    "style": {"pos": "center", "size": 0.08, "color": "#FFFFFF"}}}]}\n ]\n}\n'
+  } >"$f"
+}
+
+# show COUNT MS OUT [KB_ZOOM_OF_20] [TITLE] [TRANSITION_MS_OF_30]: COUNT photos of MS each.
+show() {
+  local count=$1 ms=$2 f=$3 zoom=${4:-1.2} title=${5:-Summer by the sea} trms=${6:-500} i s kb tr
+  local moves=(in out left right up down) types=(fade wipeleft fade slideleft fade circleopen)
+  {
+    printf '{"m": {"title": "Iterate", "width": 1920, "height": 1080, "fps": 30},\n "t": [\n  {"tt": 0, "sg": [\n'
+    for ((i = 0; i < count; i++)); do
+      s=$((i * ms))
+      kb="\"${moves[i % 6]}\""
+      ((i == 20)) && kb="{\"from\": {\"x\": 0.4, \"y\": 0.5, \"z\": 1.0}, \"to\": {\"x\": 0.6, \"y\": 0.5, \"z\": $zoom}}"
+      tr=""
+      if ((i > 0)); then
+        local d=500
+        ((i == 30)) && d=$trms
+        tr=", \"tr\": {\"type\": \"${types[i % 6]}\", \"d\": $d}"
+      fi
+      printf '   {"id": "p%d", "s": %d, "d": %d, "src": "cards/p%d.jpg", "m": {"kb": %s%s}}%s\n' \
+        "$i" "$s" "$ms" "$i" "$kb" "$tr" "$( ((i + 1 < count)) && echo , )"
+    done
+    printf '  ]},\n  {"tt": 1, "m": {"name": "BGM"}, "sg": [{"s": 0, "d": %d, "src": "music.mp3", "m": {"fo": 2000}}]},\n' \
+      $((count * ms))
+    printf '  {"tt": 7, "m": {"kind": "title"}, "sg": [{"s": 500, "d": 3500, "m": {"text": "%s",\n' "$title"
+    printf '    "style": {"pos": "bottom", "size": 0.07}, "anim": {"in": "fade", "out": "fade"}}}]}\n ]\n}\n'
+  } >"$f"
+}
+show10 "$out/show10.json"
+show 45 4000 "$out/show45.json"
+show 450 1000 "$out/show450.json"
+
+# --- measuring ------------------------------------------------------------------------------
+export XDG_CACHE_HOME=$out/cache
+results=$out/results.tsv
+printf 'run\twall_s\tcpu_s\trss_mb\n' >"$results"
+measure() {  # name, command...
+  local name=$1
+  shift
+  /usr/bin/time -v -o "$out/$name.time" "$@" >"$out/$name.log" 2>&1 || { echo "bench: $name failed:"; tail -5 "$out/$name.log"; exit 1; }
+  awk -v name="$name" -F': ' '
+    /Elapsed \(wall clock\)/ { n = split($2, p, ":"); wall = (n == 3) ? p[1] * 3600 + p[2] * 60 + p[3] : p[1] * 60 + p[2] }
+    /User time/ { user = $2 } /System time/ { sys = $2 } /Maximum resident/ { rss = $2 / 1024 }
+    END { printf "%s\t%.2f\t%.2f\t%.0f\n", name, wall, user + sys, rss }' "$out/$name.time" | tee -a "$results"
+}
+x264_of() { [[ $1 == final ]] && echo "veryfast 20" || echo "ultrafast 28"; }
+
+echo "bench: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs"
+for preset in $presets; do
+  read -r x264_preset crf <<<"$(x264_of "$preset")"
+  # First renders, each with every cache emptied, in turns with the floor.
+  for ((r = 1; r <= runs; r++)); do
+    rm -rf "$XDG_CACHE_HOME"
+    measure "first_${preset}_reel_$r" "$reel" render "$out/show10.json" -o "$out/first_$preset.mp4" --preset "$preset"
+    if [[ ! -f $out/frames_$preset.yuv ]]; then
+      ffmpeg -v error -y -i "$out/first_$preset.mp4" -f rawvideo -pix_fmt yuv420p "$out/frames_$preset.yuv"
+      ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0 "$out/first_$preset.mp4" \
+        | tr ',' 'x' >"$out/size_$preset.txt"
+    fi
+    cat "$out/frames_$preset.yuv" >/dev/null  # into the page cache: the floor reads memory, not disk
+    measure "first_${preset}_floor_$r" ffmpeg -v error -y -f rawvideo -pix_fmt yuv420p -s "$(cat "$out/size_$preset.txt")" \
+      -framerate 30 -i "$out/frames_$preset.yuv" -c:v libx264 -preset "$x264_preset" -crf "$crf" -pix_fmt yuv420p \
+      -colorspace bt709 -color_primaries bt709 -color_trc bt709 -movflags +faststart "$out/floor_$preset.mp4"
+  done
+  rm -f "$out/frames_$preset.yuv"
+
+  # The 3-minute show: from nothing, then one edit at a time (each run a value not kept yet).
+  rm -rf "$XDG_CACHE_HOME"
+  measure "edit_${preset}_fresh" "$reel" render "$out/show45.json" -o "$out/edit_$preset.mp4" --preset "$preset"
+  for ((r = 1; r <= runs; r++)); do
+    show 45 4000 "$out/kb.json" "1.$((20 + r))"
+    measure "edit_${preset}_kb_$r" "$reel" render "$out/kb.json" -o "$out/edit_$preset.mp4" --preset "$preset"
+    show 45 4000 "$out/title.json" 1.2 "Summer by the sea, take $r"
+    measure "edit_${preset}_title_$r" "$reel" render "$out/title.json" -o "$out/edit_$preset.mp4" --preset "$preset"
+    show 45 4000 "$out/transition.json" 1.2 "Summer by the sea" $((500 + 40 * r))
+    measure "edit_${preset}_transition_$r" "$reel" render "$out/transition.json" -o "$out/edit_$preset.mp4" \
+      --preset "$preset"
+  done
+  if [[ ${BENCH_450:-1} == 1 ]]; then
+    rm -rf "$XDG_CACHE_HOME"
+    measure "memory_${preset}_45" "$reel" render "$out/show45.json" -o "$out/m45_$preset.mp4" --preset "$preset"
+    rm -rf "$XDG_CACHE_HOME"
+    measure "memory_${preset}_450" "$reel" render "$out/show450.json" -o "$out/m450_$preset.mp4" --preset "$preset"
+  fi
+done
+
+# --- report ---------------------------------------------------------------------------------
+awk -F'\t' -v presets="$presets" '
+  function median(key, col,   n, i, j, t, v) {
+    n = 0
+    for (k in rows) if (index(k, key "_") == 1 && k ~ /_[0-9]+$/) v[++n] = rows[k, col]
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+    return n == 0 ? 0 : (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2)
+  }
+  NR > 1 { rows[$1] = 1; rows[$1, 2] = $2; rows[$1, 3] = $3; rows[$1, 4] = $4 }
+  END {
+    np = split(presets, ps, " ")
+    for (i = 1; i <= np; i++) {
+      p = ps[i]
+      rw = median("first_" p "_reel", 2); fw = median("first_" p "_floor", 2)
+      rc = median("first_" p "_reel", 3); fc = median("first_" p "_floor", 3)
+      rr = median("first_" p "_reel", 4); fr = median("first_" p "_floor", 4)
+      printf "\n%s, first render of the 10-photo show (medians):\n", p
+      printf "  reel   %7.2f s wall %7.2f s cpu %6.0f MB\n  floor  %7.2f s wall %7.2f s cpu %6.0f MB\n", rw, rc, rr, fw, fc, fr
+      if (fw > 0) printf "  reel / floor: wall %.2f, cpu %.2f, peak RSS %.2f\n", rw / fw, rc / fc, rr / fr
+      fresh = rows["edit_" p "_fresh", 2]
+      printf "%s, the 3-minute 45-photo show: from nothing %.2f s wall, %.0f MB\n", p, fresh, rows["edit_" p "_fresh", 4]
+      split("kb title transition", edits, " ")
+      split("one photo'"'"'s move|the title'"'"'s words|one transition", labels, "|")
+      for (e = 1; e <= 3; e++) {
+        w = median("edit_" p "_" edits[e], 2)
+        printf "  after %-18s %6.2f s wall (median) = %5.1f %% of from nothing\n", labels[e], w, 100 * w / fresh
+      }
+      if (("memory_" p "_450", 4) in rows)
+        printf "  peak RSS, first render: 45 photos %.0f MB, 450 photos %.0f MB (%.2f)\n", rows["memory_" p "_45", 4],
+          rows["memory_" p "_450", 4], rows["memory_" p "_450", 4] / rows["memory_" p "_45", 4]
+    }
+  }' "$results" | tee "$out/report.txt"
+echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg) after the runs; details in $out"

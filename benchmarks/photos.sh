@@ -1,0 +1,28 @@
+# Sourced by the benchmarks: real photos, fetched at run time from Debian's gnome-backgrounds
+# package into benchmarks/photos/ (ignored; never committed). Sets `photo_names` (the nine
+# 4096x4096 WebP wallpapers) and `photo_files` (those and a 26-megapixel JPEG made from a tenth),
+# and makes a quality-92 JPEG beside each WebP (camera-style files).
+fetch_photos() {  # folder
+  local photos=$1 tmp n
+  photo_names=(adwaita-d adwaita-l grid-d licorice-d pixels-d pixels-l symbolic-d truchet-d wood-l)
+  mkdir -p "$photos"
+  if [[ ! -f $photos/.complete ]]; then
+    echo "bench: fetching photos from Debian's gnome-backgrounds package"
+    tmp=$(mktemp -d)
+    (cd "$tmp" && apt-get download gnome-backgrounds >/dev/null 2>&1)
+    dpkg-deb -x "$tmp"/gnome-backgrounds_*.deb "$tmp/x"
+    for n in "${photo_names[@]}"; do cp "$tmp/x/usr/share/backgrounds/gnome/$n.webp" "$photos/"; done
+    # None is 20 megapixels: upscale one to 5120x5120 (26 MP) and store it as a camera would.
+    ffmpeg -v error -y -i "$tmp/x/usr/share/backgrounds/gnome/wood-d.webp" -vf scale=5120:5120:flags=lanczos \
+      -q:v 2 "$photos/wood-d-26mp.jpg"
+    cp "$tmp/x/usr/share/doc/gnome-backgrounds/copyright" "$photos/COPYRIGHT"
+    rm -rf "$tmp"
+    touch "$photos/.complete"
+  fi
+  photo_files=()
+  for n in "${photo_names[@]}"; do photo_files+=("$n.webp"); done
+  photo_files+=("wood-d-26mp.jpg")
+  for n in "${photo_names[@]}"; do
+    [[ -f $photos/$n.jpg ]] || ffmpeg -v error -y -i "$photos/$n.webp" -q:v 2 "$photos/$n.jpg"
+  done
+}
