@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/draft_input.h"
 #include "cli/exit_codes.h"
+#include "cli/media_sources.h"
 #include "cli/process.h"
 #include "cli/progress.h"
 #include "draft/subtitles.h"
@@ -36,6 +37,7 @@ struct RenderArgs {
   std::string subtitles;
   bool no_cache = false;
   std::optional<double> max_duration_s;
+  MediaArgs media;
 };
 
 void add_common(CLI::App* sub, RenderArgs& a) {
@@ -48,6 +50,7 @@ void add_common(CLI::App* sub, RenderArgs& a) {
       ->check(CLI::Range(0.001, kMaxFileMb));
   sub->add_option("--max-megapixels", a.max_megapixels, "refuse images with more pixels than this (default 100)")
       ->check(CLI::Range(0.001, kMaxMegapixels));
+  add_media_flags(sub, a.media);
   sub->add_flag("--no-cache", a.no_cache,
                 "decode every photo afresh and keep no proxies (large photos are otherwise kept, decoded "
                 "and framed, in the cache folder for the next render; see `reel cache`)");
@@ -133,6 +136,10 @@ std::optional<Job> prepare(const RenderArgs& a) {
   require_writable_output(a.out);
   Job job{std::move(*in), {}};
   job.options = options_from(a, job.in);
+  MediaArgs media = a.media;
+  media.quiet = a.progress == "none";
+  resolve_remote_media(
+      job.in.loaded.draft, a.draft, media, [&] { return uploads_of_pulled_draft(a.draft); }, job.options);
   std::vector<std::string> inputs = engine::local_inputs(job.in.loaded.draft, job.options);
   inputs.push_back(a.draft);
   inputs.push_back(a.subtitles);
