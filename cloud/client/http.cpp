@@ -429,7 +429,10 @@ DownloadResult Http::download(const std::string& url, const Headers& headers, co
     fs::remove(part, ec);  // the part file does not fit the server's file: start over once
     return download(url, headers, dest, max_bytes, verify);
   }
-  if (rc != CURLE_OK) throw transport_error(rc, errbuf, url);  // the part file stays for resume
+  if (rc != CURLE_OK) {
+    if (existing == 0 && sink.written == 0) fs::remove(part, ec);  // nothing arrived: nothing to resume
+    throw transport_error(rc, errbuf, url);  // the part file stays for resume
+  }
   if (status < 200 || status >= 300) {
     if (existing == 0) fs::remove(part, ec);
     std::string what = "downloading " + url_path(url) + " failed with HTTP " + std::to_string(status);

@@ -58,7 +58,7 @@ class MediaServer {
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
-    server_.wait_until_ready();
+    for (int i = 0; i < 400 && !server_.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   ~MediaServer() {
     server_.stop();
@@ -255,12 +255,12 @@ TEST_F(RemoteMediaE2E, LinkLocalIsRefusedAlwaysPrivateWithoutTheFlagLoopbackUnle
                        "backend's own address (--api, REEL_API_URL)\n");
   EXPECT_EQ(media.requests(), 0);
 
-  // With the flag a private address is tried (and, nothing answering there, told as unreachable).
+  // With the flag a private address is tried (whatever answers there, or nothing).
   write_draft("private.json", {"http://10.255.0.1/b.jpg"});
   auto p = reel({"preview", "private.json", "--allow-private-media"}, "REEL_CONNECT_TIMEOUT_MS=300");
   EXPECT_EQ(p.exit_code, 1);
   EXPECT_EQ(p.err.find("refused"), std::string::npos) << p.err;
-  EXPECT_NE(p.err.find("  /t/0/sg/0/src  http://10.255.0.1/b.jpg\n"), std::string::npos) << p.err;
+  EXPECT_NE(p.err.find("  /t/0/sg/0/src  http://10.255.0.1/b.jpg"), std::string::npos) << p.err;
 }
 
 TEST_F(RemoteMediaE2E, NoTokenIsSentToAMediaOriginEvenTheBackendsOwn) {
