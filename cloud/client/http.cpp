@@ -431,7 +431,7 @@ DownloadResult Http::download(const std::string& url, const Headers& headers, co
   }
   if (rc != CURLE_OK) {
     if (existing == 0 && sink.written == 0) fs::remove(part, ec);  // nothing arrived: nothing to resume
-    throw transport_error(rc, errbuf, url);  // the part file stays for resume
+    throw transport_error(rc, errbuf, url);                        // the part file stays for resume
   }
   if (status < 200 || status >= 300) {
     if (existing == 0) fs::remove(part, ec);

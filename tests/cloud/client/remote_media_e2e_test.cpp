@@ -113,6 +113,12 @@ std::string draft_of(const std::vector<std::string>& sources) {
   return d.dump(2);
 }
 
+/// The list lines of the three sources of the draft of OfflineLists… and ANetwork….
+std::string three_listed(const std::string& base) {
+  return "  /t/0/sg/0/src  " + base + "/a.jpg\n  /t/0/sg/1/src  " + base + "/b.jpg\n  /t/1/sg/0/src  " + base +
+         "/song.jpg\n";
+}
+
 struct RemoteMediaE2E : ::testing::Test {
   TempDir dir;
   MediaServer media;
@@ -152,18 +158,8 @@ TEST_F(RemoteMediaE2E, OfflineListsEveryUncachedSourceAtOnceWithItsPointer) {
     if (std::string(cmd) == "still") args.insert(args.end(), {"--at", "0"});
     auto r = reel(args);
     EXPECT_EQ(r.exit_code, 1) << cmd << r.err;
-    EXPECT_EQ(r.err,
-              "reel: --offline: 3 remote media sources are not in the media cache:\n"
-              "  /t/0/sg/0/src  " +
-                  base +
-                  "/a.jpg\n"
-                  "  /t/0/sg/1/src  " +
-                  base +
-                  "/b.jpg\n"
-                  "  /t/1/sg/0/src  " +
-                  base +
-                  "/song.jpg\n"
-                  "run `reel fetch draft.json` while online to download them, or run without --offline\n")
+    EXPECT_EQ(r.err, "reel: --offline: 3 remote media sources are not in the media cache:\n" + three_listed(base) +
+                         "run `reel fetch draft.json` while online to download them, or run without --offline\n")
         << cmd;
   }
 }
@@ -174,16 +170,7 @@ TEST_F(RemoteMediaE2E, ANetworkThatIsDownGivesTheSameListWithWhatToDo) {
   auto r = reel({"preview", "draft.json"}, "REEL_API_URL=" + base);  // loopback: the backend's own origin
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(r.err, "reel: the network is unreachable (cannot reach " + base +
-                       ") and 3 remote media sources are not in the media cache:\n"
-                       "  /t/0/sg/0/src  " +
-                       base +
-                       "/a.jpg\n"
-                       "  /t/0/sg/1/src  " +
-                       base +
-                       "/b.jpg\n"
-                       "  /t/1/sg/0/src  " +
-                       base +
-                       "/song.jpg\n"
+                       ") and 3 remote media sources are not in the media cache:\n" + three_listed(base) +
                        "go online and run this again, or run `reel fetch draft.json` once you are online\n");
   EXPECT_EQ(cached_files(), 0u);
 }
