@@ -9,24 +9,14 @@
 #include <memory>
 
 #include "cli/cmd_cache.h"
+#include "cli/media_sources.h"
 #include "cli/progress.h"
 #include "cloud/client/draft_media.h"
-#include "cloud/client/media_cache.h"
 
 namespace reel::cli {
 
 using cloud::CloudError;
 using cloud::ErrorKind;
-
-namespace {
-
-cloud::MediaCacheOptions cache_options(const cloud::ClientOptions& o) {
-  cloud::MediaCacheOptions mc;
-  mc.log = o.log;
-  return mc;
-}
-
-}  // namespace
 
 void add_cloud_flags(CLI::App* sub, CloudArgs& a) {
   sub->add_option("--api", a.api, "backend address (default: REEL_API_URL, else the production backend)");
@@ -96,20 +86,27 @@ Json session_draft(const Json& state) {
 /// through the session's uploads (as known locally: no network call for that).
 engine::RenderResult render_locally(const draft::Draft& d, const std::string& base_dir, const std::string& out,
                                     const cloud::ClientOptions& co, engine::Preset preset, bool quiet, int threads) {
-  cloud::ConfigStore store(co.config_dir);
-  std::map<std::string, std::string> uploads;
-  if (auto s = store.load_session(co.api, co.project)) uploads = store.uploads(co.api, s->session_id);
-  cloud::MediaCache cache(cache_options(co));
-  auto mapper = std::make_shared<cloud::SourceMapper>(cache, base_dir, uploads);
   engine::RenderOptions ro;
   ro.preset = preset;
   ro.base_dir = base_dir;
   ro.threads = threads;
   use_cache_folders(ro);
-  ro.resolve_source = [mapper](const std::string& ref) { return mapper->resolve(ref); };
   ro.notice = [quiet](const std::string& msg) {
     if (!quiet) std::cerr << "reel: note: " << msg << "\n";
   };
+  MediaArgs media;
+  media.api = co.api;
+  media.quiet = quiet;
+  auto session_uploads = [&] {
+    cloud::ConfigStore store(co.config_dir);
+    SessionUploads u{co.api, {}, {}};
+    if (auto s = store.load_session(co.api, co.project))
+      u.files = store.uploads(co.api, s->session_id);
+    else
+      u.unmapped_reason = "cannot be mapped: the project " + co.project + " has no session with " + co.api;
+    return u;
+  };
+  resolve_remote_media(d, "DRAFT.json", media, session_uploads, ro);
   return render_with_progress(d, out, ro, quiet ? ProgressMode::None : ProgressMode::Auto, "local render");
 }
 

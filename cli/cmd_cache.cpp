@@ -1,5 +1,5 @@
 // cache: what reel keeps in its cache folder (photo proxies, rendered chunks, downloaded media),
-// and clearing it.
+// and clearing it; fetch: a draft's remote media downloaded into it ahead of time.
 #include "cli/cmd_cache.h"
 
 #include <cstdio>
@@ -8,8 +8,13 @@
 
 #include "base/cache_folder.h"
 #include "base/dirs.h"
+#include "cli/cloud_flows.h"
 #include "cli/commands.h"
+#include "cli/draft_input.h"
 #include "cli/exit_codes.h"
+#include "cli/media_sources.h"
+#include "cli/terminal.h"
+#include "cloud/client/media_cache.h"
 
 namespace reel::cli {
 
@@ -30,8 +35,17 @@ std::string describe(const base::FolderUsage& u) {
   return buf;
 }
 
-int run_cache(bool clear) {
+bool is_media_entry(const std::string& name) { return !name.ends_with(".origin"); }
+
+int run_cache(bool clear, std::optional<double> budget_flag) {
   const fs::path root = base::cache_dir();
+  const double budget_mb = media_budget_mb(budget_flag);
+  cloud::MediaCacheOptions mo;
+  mo.dir = (root / "media").string();
+  mo.max_total_bytes = static_cast<int64_t>(budget_mb * 1024 * 1024);
+  cloud::MediaCache media(mo);
+  if (budget_flag && !clear) media.trim();  // --media-budget: within it now
+
   const std::pair<const char*, const char*> parts[] = {
       {"proxies", "photos decoded and framed by earlier renders (made again when needed)"},
       {"chunks",
@@ -41,9 +55,18 @@ int run_cache(bool clear) {
   int failed = 0;
   for (const auto& [name, what] : parts) {
     const fs::path dir = root / name;
-    const base::FolderUsage before = base::folder_usage(dir.string());
+    const bool is_media = std::string(name) == "media";
+    const base::FolderUsage before = base::folder_usage(dir.string(), is_media ? is_media_entry : base::EntryFilter());
     if (!clear) {
       std::cout << name << ": " << dir.string() << " - " << describe(before) << "; " << what << "\n";
+      if (!is_media) continue;
+      char budget[32];
+      std::snprintf(budget, sizeof budget, "%.0f", budget_mb);
+      std::cout << "  budget " << budget
+                << " MB (--media-budget, config.json media_budget_mb), least recently used out first\n";
+      for (const cloud::CachedMedia& m : media.entries())
+        std::cout << "  " << mb_text(m.bytes) << "  " << terminal_safe(m.origin) << "  "
+                  << fs::path(m.path).filename().string() << "\n";
       continue;
     }
     std::error_code ec;
@@ -57,13 +80,56 @@ int run_cache(bool clear) {
   return failed ? kExitBadInput : kExitOk;
 }
 
+struct FetchArgs {
+  std::string draft;
+  MediaArgs media;
+};
+
+int run_fetch(const FetchArgs& a) {
+  DraftInput in = read_draft_input(a.draft);
+  if (report_problems(in, false)) {
+    std::cerr << "reel: the draft has errors; fix them first (`reel validate " << a.draft << "` lists them)\n";
+    return kExitBadInput;
+  }
+  engine::RenderOptions o;
+  o.base_dir = in.base_dir;
+  const auto items = resolve_remote_media(
+      in.loaded.draft, a.draft, a.media, [&] { return uploads_of_pulled_draft(a.draft); }, o);
+  if (items.empty()) {
+    std::cerr << "reel: " << a.draft << " names no remote media; nothing to fetch\n";
+    return kExitOk;
+  }
+  int downloaded = 0;
+  for (const auto& item : items) {
+    std::cout << item.source.pointer << "  " << terminal_safe(item.source.reference) << "  "
+              << (item.downloaded ? "downloaded" : "already cached") << " (" << mb_text(item.bytes) << ")\n";
+    downloaded += item.downloaded;
+  }
+  std::cerr << "reel: all " << items.size() << " remote media source" << (items.size() == 1 ? "" : "s") << " of "
+            << a.draft << " are in the media cache (" << downloaded << " downloaded now); it renders with --offline\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_cache_commands(CLI::App& app, Commands& commands) {
   auto clear = std::make_shared<bool>(false);
+  auto budget = std::make_shared<std::optional<double>>();
   auto* cache = app.add_subcommand("cache", "Show what reel keeps in its cache folder, or clear it");
   cache->add_flag("--clear", *clear, "remove the photo proxies, the rendered chunks and the downloaded media");
-  commands.add(cache, [clear] { return run_cache(*clear); });
+  cache
+      ->add_option("--media-budget", *budget,
+                   "trim the downloaded media to this many MB now, least recently used out first (default: "
+                   "config.json media_budget_mb, else 4096)")
+      ->check(CLI::Range(1.0, 1e7));
+  commands.add(cache, [clear, budget] { return run_cache(*clear, *budget); });
+
+  auto fetch = std::make_shared<FetchArgs>();
+  auto* sub = app.add_subcommand(
+      "fetch", "Download a draft's remote media into the media cache now, so it renders offline later");
+  sub->add_option("draft", fetch->draft, "the draft JSON file ('-' reads standard input)")->required();
+  add_media_flags(sub, fetch->media);
+  commands.add(sub, [fetch] { return run_fetch(*fetch); });
 }
 
 }  // namespace reel::cli

@@ -22,6 +22,7 @@
 #include "cli/commands.h"
 #include "cli/draft_input.h"
 #include "cli/exit_codes.h"
+#include "cli/media_sources.h"
 #include "cli/process.h"
 #include "cli/progress.h"
 #include "cloud/client/client.h"
@@ -104,19 +105,41 @@ int run_state(const CloudArgs& a, bool json) {
   return kExitOk;
 }
 
-int run_pull(const CloudArgs& a, const std::string& out) {
-  cloud::Client c(client_options(a));
-  Json d = session_draft(c.state());
+struct PullArgs {
+  CloudArgs cloud;
+  std::string out;
+  bool with_media = false;
+  MediaArgs media;
+};
+
+int run_pull(const PullArgs& a) {
+  cloud::Client c(client_options(a.cloud));
+  Json d = session_draft(c.state());  // the state's files are remembered as the session's uploads
   if (!d.is_object()) {
     std::cerr << "reel: the session " << c.session().session_id << " has no draft yet; nothing to pull\n";
     return kExitBadInput;
   }
-  if (out == "-") {
+  const cloud::SessionRef from{c.options().api, c.session().session_id};
+  if (a.out == "-") {
     std::cout << draft::write_json(d, true) << "\n";
-    return kExitOk;
+  } else {
+    base::write_file_atomically(a.out, draft::write_json(d, true) + "\n");
+    c.store().record_pulled_draft(a.out, from);  // its sandbox paths map to this session's uploads
+    std::cerr << "reel: wrote the session's draft to " << a.out << "\n";
   }
-  base::write_file_atomically(out, draft::write_json(d, true) + "\n");
-  std::cerr << "reel: wrote the session's draft to " << out << "\n";
+  if (!a.with_media) return kExitOk;
+  engine::RenderOptions o;
+  o.base_dir = a.out == "-" ? fs::current_path().string() : fs::absolute(a.out).parent_path().string();
+  MediaArgs media = a.media;
+  media.api = c.options().api;
+  const auto items = resolve_remote_media(
+      draft::load_draft(d).draft, a.out, media,
+      [&] {
+        return SessionUploads{from.api, c.store().uploads(from.api, from.session_id), {}};
+      },
+      o);
+  std::cerr << "reel: " << items.size() << " remote media source" << (items.size() == 1 ? " is" : "s are")
+            << " in the media cache; the draft renders with --offline\n";
   return kExitOk;
 }
 
@@ -504,13 +527,15 @@ void add_cloud_commands(CLI::App& app, Commands& commands) {
         sub, [args, json] { return run_state(*args, *json); }, Needs::Network);
   }
   {
-    auto args = std::make_shared<CloudArgs>();
-    auto out = std::make_shared<std::string>();
+    auto a = std::make_shared<PullArgs>();
     auto* sub = app.add_subcommand("pull", "Write the session's draft to a file");
-    add_cloud_flags(sub, *args);
-    sub->add_option("-o,--output", *out, "where to write the draft ('-' for standard output)")->required();
+    add_cloud_flags(sub, a->cloud);
+    sub->add_option("-o,--output", a->out, "where to write the draft ('-' for standard output)")->required();
+    sub->add_flag("--with-media", a->with_media,
+                  "also download its remote media (URLs, sandbox paths) into the media cache, so it renders offline");
+    add_media_flags(sub, a->media, false);
     commands.add(
-        sub, [args, out] { return run_pull(*args, *out); }, Needs::Network);
+        sub, [a] { return run_pull(*a); }, Needs::Network);
   }
   {
     auto a = std::make_shared<ExportArgs>();

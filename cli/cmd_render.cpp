@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/draft_input.h"
 #include "cli/exit_codes.h"
+#include "cli/media_sources.h"
 #include "cli/process.h"
 #include "cli/progress.h"
 #include "cli/watch.h"
@@ -42,6 +43,7 @@ struct RenderArgs {
   bool no_cache = false;
   std::optional<double> max_duration_s;
   bool watch = false;
+  MediaArgs media;
 };
 
 void add_common(CLI::App* sub, RenderArgs& a) {
@@ -54,6 +56,7 @@ void add_common(CLI::App* sub, RenderArgs& a) {
       ->check(CLI::Range(0.001, kMaxFileMb));
   sub->add_option("--max-megapixels", a.max_megapixels, "refuse images with more pixels than this (default 100)")
       ->check(CLI::Range(0.001, kMaxMegapixels));
+  add_media_flags(sub, a.media);
   sub->add_flag("--no-cache", a.no_cache,
                 "render everything afresh and keep nothing (otherwise large photos are kept decoded and "
                 "framed, and the video in chunks of a few seconds, in the cache folder, so the next render "
@@ -150,6 +153,10 @@ std::optional<Job> prepare(const RenderArgs& a) {
   require_writable_output(a.out);
   Job job{std::move(*in), {}};
   job.options = options_from(a, job.in);
+  MediaArgs media = a.media;
+  media.quiet = a.progress == "none";
+  resolve_remote_media(
+      job.in.loaded.draft, a.draft, media, [&] { return uploads_of_pulled_draft(a.draft); }, job.options);
   std::vector<std::string> inputs = engine::local_inputs(job.in.loaded.draft, job.options);
   inputs.push_back(a.draft);
   inputs.push_back(a.subtitles);

@@ -33,6 +33,6 @@ void add_render_commands(CLI::App& app, Commands& commands);  // render, preview
 void add_make_commands(CLI::App& app, Commands& commands);    // make
 void add_cloud_commands(CLI::App& app, Commands& commands);   // login, credits, ..., export, serve, bench
 void add_chat_commands(CLI::App& app, Commands& commands);    // chat
-void add_cache_commands(CLI::App& app, Commands& commands);   // cache
+void add_cache_commands(CLI::App& app, Commands& commands);   // cache, fetch
 
 }  // namespace reel::cli

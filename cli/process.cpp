@@ -19,8 +19,18 @@
 
 namespace reel::cli {
 
-ProcessSetup::ProcessSetup(Needs needs) : network_(needs == Needs::Network) {
-  if (network_) cloud::http_global_init();
+namespace {
+bool network_started = false;  // libcurl's global state is up (main thread only)
+}  // namespace
+
+void start_network() {
+  if (network_started) return;
+  cloud::http_global_init();
+  network_started = true;
+}
+
+ProcessSetup::ProcessSetup(Needs needs) {
+  if (needs == Needs::Network) start_network();
   install_interrupt_handlers();
   engine::route_ffmpeg_log(std::getenv("REEL_FFMPEG_LOG") != nullptr);
   // Large buffers (decoded photos, frames) go straight to mmap and back to the system when
@@ -36,7 +46,8 @@ ProcessSetup::ProcessSetup(Needs needs) : network_(needs == Needs::Network) {
 ProcessSetup::~ProcessSetup() {
   engine::restore_ffmpeg_log();
   restore_interrupt_handlers();
-  if (network_) cloud::http_global_cleanup();
+  if (network_started) cloud::http_global_cleanup();
+  network_started = false;
 }
 
 void require_writable_output(const std::string& out) {

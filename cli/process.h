@@ -19,10 +19,12 @@ class ProcessSetup {
   ~ProcessSetup();
   ProcessSetup(const ProcessSetup&) = delete;
   ProcessSetup& operator=(const ProcessSetup&) = delete;
-
- private:
-  bool network_;
 };
+
+/// Starts libcurl once, for a local command that turns out to need the network (a draft whose
+/// remote media is not cached yet); ProcessSetup's end stops it. Call from the main thread
+/// before any download.
+void start_network();
 
 /// The command line asks for something that cannot be done: "reel: <what>", exit 2.
 class UsageError : public base::Error {

@@ -398,29 +398,26 @@ std::vector<UploadedFile> Client::upload_urls(const std::vector<std::string>& ur
 }
 
 Json Client::state() {
-  return with_session([&](const std::string& sid) {
+  std::string sid;
+  Json st = with_session([&](const std::string& id) {
+    sid = id;
     Call c;
-    c.path = "/api/state/nemo_agent/me/" + sid + "/latest";
+    c.path = "/api/state/nemo_agent/me/" + id + "/latest";
     c.what = "reading the session state";
     return api_call(c);
   });
+  // The session's files, remembered for the sandbox-path mapping of local renders (offline too).
+  if (auto it = st.find("state"); it != st.end() && it->is_object())
+    if (auto v = it->find("video_infos"); v != it->end() && v->is_array()) {
+      std::vector<UploadedFile> files = parse_uploaded_files(Json{{"files", *v}});
+      if (!files.empty()) store_.add_uploads(options_.api, sid, files);
+    }
+  return st;
 }
 
 std::map<std::string, std::string> Client::uploaded_files(bool with_state) {
-  SessionRecord s = session();
-  auto map = store_.uploads(options_.api, s.session_id);
-  if (with_state) {
-    Json st = state();
-    const Json* infos = nullptr;
-    if (auto it = st.find("state"); it != st.end() && it->is_object())
-      if (auto v = it->find("video_infos"); v != it->end()) infos = &*v;
-    if (infos && infos->is_array())
-      for (const Json& f : *infos)
-        if (f.is_object() && f.contains("filename") && f.contains("cdn_url") && f["filename"].is_string() &&
-            f["cdn_url"].is_string())
-          map.emplace(f["filename"].get<std::string>(), f["cdn_url"].get<std::string>());
-  }
-  return map;
+  if (with_state) state();  // remembers the state's video_infos
+  return store_.uploads(options_.api, session().session_id);
 }
 
 std::string Client::submit_render(const Json& draft, const Json& output) {

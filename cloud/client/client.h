@@ -108,6 +108,7 @@ class Client {
   std::map<std::string, std::string> uploaded_files(bool with_state);
 
   /// The session's latest state (`data` of the state call: session_id, state{draft, ...}).
+  /// Its files (video_infos) are remembered as the session's uploads.
   Json state();
 
   /// Submits a render of `draft` and returns its id (a duplicate id is retried once with a

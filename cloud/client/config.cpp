@@ -182,6 +182,32 @@ void ConfigStore::add_uploads(const std::string& api, const std::string& session
   write_json("uploads.json", all);
 }
 
+namespace {
+std::string canonical_key(const std::string& path) {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(fs::absolute(path), ec);
+  return ec ? path : p.string();
+}
+}  // namespace
+
+std::optional<SessionRef> ConfigStore::pulled_draft(const std::string& draft_path) const {
+  Json all = read_json("pulled.json");
+  auto it = all.find(canonical_key(draft_path));
+  if (it == all.end() || !it->is_object()) return std::nullopt;
+  SessionRef r{it->value("api", std::string()), it->value("session_id", std::string())};
+  if (r.api.empty() || r.session_id.empty()) return std::nullopt;
+  return r;
+}
+
+void ConfigStore::record_pulled_draft(const std::string& draft_path, const SessionRef& from) {
+  Json all = read_json("pulled.json");
+  const std::string key = canonical_key(draft_path);
+  all.erase(key);
+  while (all.size() >= 200) all.erase(all.begin());  // the oldest first (insertion order)
+  all[key] = Json{{"api", from.api}, {"session_id", from.session_id}};
+  write_json("pulled.json", all);
+}
+
 std::optional<JobRecord> ConfigStore::load_job(const std::string& api, const std::string& project) const {
   auto text = read_file(dir_ + "/jobs/" + base::hash_hex(key_of(api, project)) + ".json");
   if (!text) return std::nullopt;

@@ -39,6 +39,12 @@ struct SessionRecord {
   std::string task_id;
 };
 
+/// A session of a backend.
+struct SessionRef {
+  std::string api;
+  std::string session_id;
+};
+
 /// A render job submitted and not yet downloaded.
 struct JobRecord {
   std::string api;
@@ -73,6 +79,11 @@ class ConfigStore {
   /// Files uploaded into a session, by file name (the sandbox-path mapping).
   std::map<std::string, std::string> uploads(const std::string& api, const std::string& session_id) const;
   void add_uploads(const std::string& api, const std::string& session_id, const std::vector<UploadedFile>& files);
+
+  /// The session a draft file was written from by `reel pull`, by the file's canonical path:
+  /// what maps its sandbox paths to that session's uploads. pulled.json, at most 200 entries.
+  std::optional<SessionRef> pulled_draft(const std::string& draft_path) const;
+  void record_pulled_draft(const std::string& draft_path, const SessionRef& from);
 
   std::optional<JobRecord> load_job(const std::string& api, const std::string& project) const;
   void save_job(const JobRecord& job);

@@ -354,6 +354,16 @@ size_t on_file(char* data, size_t size, size_t n, void* user) {
   s->written += static_cast<int64_t>(len);
   return len;
 }
+
+struct DownloadTicks {
+  const std::function<void(int64_t, int64_t)>* progress;
+  int64_t existing;
+};
+int on_download_tick(void* user, curl_off_t total, curl_off_t now, curl_off_t, curl_off_t) {
+  auto* t = static_cast<DownloadTicks*>(user);
+  (*t->progress)(t->existing + static_cast<int64_t>(now), total > 0 ? t->existing + static_cast<int64_t>(total) : 0);
+  return 0;
+}
 }  // namespace
 
 DownloadResult Http::download(const std::string& url, const Headers& headers, const std::string& dest,
@@ -387,6 +397,12 @@ DownloadResult Http::download(const std::string& url, const Headers& headers, co
   FileSink sink{e, file.get(), existing, 0, max_bytes};
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_file);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &sink);
+  DownloadTicks ticks{&progress_, existing};
+  if (progress_) {
+    curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_download_tick);
+    curl_easy_setopt(e, CURLOPT_XFERINFODATA, &ticks);
+    curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+  }
 
   auto start = std::chrono::steady_clock::now();
   CURLcode rc = curl_easy_perform(e);
@@ -413,7 +429,10 @@ DownloadResult Http::download(const std::string& url, const Headers& headers, co
     fs::remove(part, ec);  // the part file does not fit the server's file: start over once
     return download(url, headers, dest, max_bytes, verify);
   }
-  if (rc != CURLE_OK) throw transport_error(rc, errbuf, url);  // the part file stays for resume
+  if (rc != CURLE_OK) {
+    if (existing == 0 && sink.written == 0) fs::remove(part, ec);  // nothing arrived: nothing to resume
+    throw transport_error(rc, errbuf, url);                        // the part file stays for resume
+  }
   if (status < 200 || status >= 300) {
     if (existing == 0) fs::remove(part, ec);
     std::string what = "downloading " + url_path(url) + " failed with HTTP " + std::to_string(status);

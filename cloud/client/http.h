@@ -97,6 +97,10 @@ class Http {
   /// host to the addresses that were vetted, so a second DNS answer cannot differ.
   void set_resolve(std::vector<std::string> entries) { resolve_ = std::move(entries); }
 
+  /// Called about once a second while a download runs: bytes of the file so far (a resumed
+  /// part included) and its whole size when the server said (else 0).
+  void set_download_progress(std::function<void(int64_t done, int64_t total)> fn) { progress_ = std::move(fn); }
+
   const HttpTimeouts& timeouts() const { return timeouts_; }
   void set_timeouts(const HttpTimeouts& t) { timeouts_ = t; }
 
@@ -107,6 +111,7 @@ class Http {
   LogFn log_;
   bool follow_redirects_ = true;
   std::vector<std::string> resolve_;
+  std::function<void(int64_t, int64_t)> progress_;
 };
 
 /// curl's process-wide set-up for the lifetime of the object. Created once per process by

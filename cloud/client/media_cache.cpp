@@ -1,15 +1,19 @@
 #include "cloud/client/media_cache.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <filesystem>
 #include <thread>
 #include <vector>
 
 #include "base/cache_folder.h"
 #include "base/dirs.h"
+#include "base/files.h"
 #include "base/hash.h"
 #include "cloud/client/config.h"
 #include "cloud/protocol/errors.h"
+#include "cloud/protocol/upload_types.h"
 
 namespace reel::cloud {
 namespace fs = std::filesystem;
@@ -51,6 +55,49 @@ std::string local_path_of(const std::string& r, const std::string& base_dir) {
   return (fs::path(base_dir.empty() ? "." : base_dir) / p).lexically_normal().string();
 }
 
+namespace {
+constexpr const char* kOriginSuffix = ".origin";  // 7 characters: never a cached file's extension
+
+bool is_entry(const std::string& name) { return !name.ends_with(kOriginSuffix); }
+
+std::string first_bytes(const std::string& path, size_t n) {
+  std::string head(n, '\0');
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return {};
+  head.resize(std::fread(head.data(), 1, n, f));
+  std::fclose(f);
+  return head;
+}
+
+bool looks_like_text(std::string_view head) {
+  size_t i = 0;
+  if (head.starts_with("\xEF\xBB\xBF")) i = 3;  // a UTF-8 byte order mark
+  while (i < head.size() && std::isspace(static_cast<unsigned char>(head[i]))) ++i;
+  if (i == head.size()) return true;  // empty or blank
+  const char c = head[i];
+  if (c == '<' || c == '{' || c == '[') return true;  // HTML, XML, JSON
+  for (; i < head.size(); ++i) {
+    const auto b = static_cast<unsigned char>(head[i]);
+    if (b < 0x09 || (b > 0x0d && b < 0x20) || b == 0x7f) return false;  // a control byte: binary
+  }
+  return true;
+}
+}  // namespace
+
+std::string media_content_problem(std::string_view head, const std::string& name) {
+  const std::optional<UploadKind> found = upload_kind_by_content(head);
+  const UploadType* claimed = upload_type_of(name);
+  const std::string what = claimed ? std::string("the ") + to_string(claimed->kind) + " its name says"
+                                   : std::string("a photo, clip or sound");
+  if (found && claimed && *found != claimed->kind)
+    return std::string("its bytes are ") + (*found == UploadKind::Image ? "an image" : to_string(*found)) + ", not " +
+           what;
+  if (!found && looks_like_text(head))
+    return "the server sent " + std::string(head.find('<') != std::string_view::npos ? "an HTML or XML page" : "text") +
+           ", not " + what + " (an error page?)";
+  return {};
+}
+
 MediaCache::MediaCache(MediaCacheOptions options) : options_(std::move(options)) {
   if (options_.dir.empty()) options_.dir = base::cache_dir() + "/media";
 }
@@ -59,6 +106,30 @@ std::string MediaCache::path_for(const std::string& url) const {
   std::string ext = fs::path(url_path(url)).extension().string();
   if (ext.size() > 6 || ext.find_first_of("/\\") != std::string::npos) ext.clear();
   return options_.dir + "/" + base::hash_hex(url) + ext;
+}
+
+bool MediaCache::has(const std::string& url) const {
+  std::error_code ec;
+  return fs::is_regular_file(path_for(url), ec);
+}
+
+std::vector<CachedMedia> MediaCache::entries() const {
+  std::vector<std::pair<fs::file_time_type, CachedMedia>> found;
+  std::error_code ec;
+  for (const auto& de : fs::directory_iterator(options_.dir, ec)) {
+    const std::string name = de.path().filename().string();
+    if (!de.is_regular_file(ec) || !is_entry(name) || base::is_temporary_name(name)) continue;
+    CachedMedia m;
+    m.path = de.path().string();
+    m.bytes = static_cast<int64_t>(de.file_size(ec));
+    m.origin = first_bytes(m.path + kOriginSuffix, 4096);
+    if (m.origin.empty()) m.origin = "?";
+    found.emplace_back(de.last_write_time(ec), std::move(m));
+  }
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<CachedMedia> out;
+  for (auto& f : found) out.push_back(std::move(f.second));
+  return out;
 }
 
 std::string MediaCache::fetch(const std::string& url) {
@@ -70,46 +141,72 @@ std::string MediaCache::fetch(const std::string& url) {
     fs::last_write_time(path, fs::file_time_type::clock::now(), ec);  // recently used
     return path;
   }
+  const std::string shown = url_origin(url) + url_path(url);
+  if (options_.offline) throw CloudError(ErrorKind::NotFound, shown + " is not in the media cache");
   fs::create_directories(options_.dir, ec);
   if (ec) throw CloudError(ErrorKind::LocalFile, "cannot create the media cache " + options_.dir + ": " + ec.message());
   Http http(options_.timeouts, options_.log);
   http.set_follow_redirects(options_.follow_redirects);
   if (options_.vet) http.set_resolve(options_.vet(url));
+  if (options_.progress)
+    http.set_download_progress([&](int64_t done, int64_t total) { options_.progress(url, done, total, false); });
+  std::function<void(const std::string&)> verify;
+  if (options_.check_content)
+    verify = [&](const std::string& part) {
+      const std::string why = media_content_problem(first_bytes(part, 64), url_path(url));
+      if (!why.empty())
+        throw CloudError(ErrorKind::UnsupportedType, shown + " is not media: " + why + "; it was not kept");
+    };
+  int64_t bytes = 0;
   for (int attempt = 1;; ++attempt) {
     try {
-      http.download(url, {}, path, options_.max_file_bytes);
+      bytes = http.download(url, {}, path, options_.max_file_bytes, verify).bytes;
       break;
     } catch (const CloudError& e) {
       bool again = e.kind() == ErrorKind::Transient || e.kind() == ErrorKind::Timeout;
+      if (e.kind() == ErrorKind::UnsupportedType) throw;  // the content check: already says it all
       if (!again || attempt >= options_.attempts)
-        throw CloudError(e.kind(),
-                         std::string("cannot download the media ") + url_origin(url) + url_path(url) + ": " + e.what(),
+        throw CloudError(e.kind(), std::string("cannot download the media ") + shown + ": " + e.what(),
                          e.http_status());
       std::this_thread::sleep_for(std::chrono::milliseconds(250 * attempt));
     }
+  }
+  if (options_.progress) options_.progress(url, bytes, bytes, true);
+  try {
+    base::write_file_atomically(path + kOriginSuffix, shown);
+  } catch (const std::exception&) {
+    // Only `reel cache` reads it ("?" then); the media itself is in place.
   }
   trim(path);
   return path;
 }
 
 void MediaCache::trim(const std::string& keep) {
-  base::trim_folder(options_.dir, options_.max_total_bytes, options_.max_total_bytes, {}, keep);
+  base::trim_folder(options_.dir, options_.max_total_bytes, options_.max_total_bytes, is_entry, keep);
+  std::error_code ec;
+  for (const auto& de : fs::directory_iterator(options_.dir, ec)) {  // an origin whose file went
+    const std::string name = de.path().string();
+    if (!is_entry(name) && !fs::exists(name.substr(0, name.size() - std::string_view(kOriginSuffix).size()), ec))
+      fs::remove(de.path(), ec);
+  }
 }
 
 SourceMapper::SourceMapper(MediaCache& cache, std::string base_dir, std::map<std::string, std::string> uploads)
     : cache_(cache), base_dir_(std::move(base_dir)), uploads_(std::move(uploads)) {}
 
+std::string SourceMapper::url_of(const std::string& reference) const {
+  if (!is_sandbox_path(reference)) return reference;
+  std::string name = fs::path(reference).filename().string();
+  auto it = uploads_.find(name);
+  if (it == uploads_.end())
+    throw CloudError(ErrorKind::NotFound, reference + ": no file named '" + name +
+                                              "' was uploaded to this session; upload it with `reel upload` "
+                                              "or change the source in the draft");
+  return it->second;
+}
+
 std::string SourceMapper::resolve(const std::string& reference) {
-  if (is_sandbox_path(reference)) {
-    std::string name = fs::path(reference).filename().string();
-    auto it = uploads_.find(name);
-    if (it == uploads_.end())
-      throw CloudError(ErrorKind::NotFound, reference + ": no file named '" + name +
-                                                "' was uploaded to this session; upload it with `reel upload` "
-                                                "or change the source in the draft");
-    return cache_.fetch(it->second);
-  }
-  if (is_http_url(reference)) return cache_.fetch(reference);
+  if (is_sandbox_path(reference) || is_http_url(reference)) return cache_.fetch(url_of(reference));
   std::string local = local_path_of(reference, base_dir_);
   if (local.empty())
     throw CloudError(ErrorKind::Refused, reference +

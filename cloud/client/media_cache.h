@@ -2,12 +2,16 @@
 // Remote media for local renders: http(s) sources downloaded once into a cache folder
 // ($XDG_CACHE_HOME/reel/media), keyed by URL, with a size cap per file and for the whole
 // cache (least recently used files go first). A partial download lives under a ".part" name
-// and never counts as done. Thread-safe: the engine may resolve sources from several threads.
+// and never counts as done; what arrives must be media by its bytes (an HTML error page saved
+// as photo.jpg is refused and not kept). Beside each file, "<file>.origin" names where it came
+// from (scheme, host and path: never a query, which may hold a signature), for `reel cache`.
+// Thread-safe: the engine may resolve sources from several threads.
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cloud/client/http.h"
@@ -24,7 +28,22 @@ struct MediaCacheOptions {
   /// When set, called before each download: throws CloudError to refuse the URL, or returns
   /// CURLOPT_RESOLVE pins ("host:port:address") for it. The render node vets addresses here.
   std::function<std::vector<std::string>(const std::string& url)> vet;
+  /// The bytes must be media: an image, video or sound by their magic numbers, of the kind the
+  /// URL's extension names (when it names one); text (HTML, JSON, XML) never is.
+  bool check_content = true;
+  /// No network: fetch() finds cached files only and throws CloudError (NotFound) otherwise.
+  bool offline = false;
+  /// Called while a download runs (bytes so far, total when the server said, else 0, not
+  /// finished) and once more when it is complete (finished); never for a cached file.
+  std::function<void(const std::string& url, int64_t done, int64_t total, bool finished)> progress;
   LogFn log;
+};
+
+/// One file of the cache, for `reel cache`.
+struct CachedMedia {
+  std::string path;
+  std::string origin;  // scheme://host[:port]/path it was downloaded from ("?" when unknown)
+  int64_t bytes = 0;
 };
 
 class MediaCache {
@@ -34,13 +53,25 @@ class MediaCache {
   std::string fetch(const std::string& url);
   /// Where `url` is (or would be) cached.
   std::string path_for(const std::string& url) const;
+  /// Whether `url` is cached (no network).
+  bool has(const std::string& url) const;
+  /// Every file of the cache, the most recently used first.
+  std::vector<CachedMedia> entries() const;
   const std::string& dir() const { return options_.dir; }
+  /// Removes the least recently used files until the cache is within max_total_bytes.
+  void trim() { trim({}); }
 
  private:
   void trim(const std::string& keep);
   MediaCacheOptions options_;
   std::mutex mutex_;  // guards the folder: one download at a time
 };
+
+/// Why `head` (the first bytes of a file, 64 are plenty) is not the media a file named `name`
+/// claims to be, or empty when it may be: its magic numbers say image, video or sound of the
+/// kind the name's extension says; text (an HTML error page) never is; unknown binary formats
+/// are left to the engine.
+std::string media_content_problem(std::string_view head, const std::string& name);
 
 /// Maps every media reference of a draft to a local file for the engine:
 /// relative paths against the draft's folder, absolute paths and file:// as they are, http(s)
@@ -50,6 +81,9 @@ class SourceMapper {
  public:
   SourceMapper(MediaCache& cache, std::string base_dir, std::map<std::string, std::string> uploads = {});
   std::string resolve(const std::string& reference);
+  /// The URL a remote reference is fetched from: itself for http(s), the cdn_url of the
+  /// uploaded file for a sandbox path (throws CloudError NotFound when none has its name).
+  std::string url_of(const std::string& reference) const;
 
  private:
   MediaCache& cache_;

@@ -7,14 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "cloud/client/address_policy.h"  // is_non_public_address, vet_url
 #include "cloud/client/media_cache.h"
 #include "cloud/node/store.h"
 
 namespace reel::cloud {
-
-/// Whether the literal IPv4/IPv6 address is loopback, private, link-local, CGNAT, unspecified,
-/// multicast or otherwise not a public unicast address.
-bool is_non_public_address(const std::string& ip);
 
 /// Resolves the URL's host and returns an error sentence when any of its addresses is
 /// non-public (or it does not resolve); empty when the URL is fine to fetch. `pins`, when

@@ -389,7 +389,7 @@ TEST(RenderCommand, KeepsProxiesInTheCacheFolderAndCacheShowsAndClearsThem) {
   std::ofstream(dir.file("draft.json")) << slideshow_json(320, 180, 25, {"a.png", "b.jpg"}, 500).dump();
   const std::string cache = dir.file("cache");
   auto reel = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), {"XDG_CACHE_HOME=" + cache, REEL_BINARY});
+    args.insert(args.begin(), {"XDG_CACHE_HOME=" + cache, "XDG_CONFIG_HOME=" + dir.file("config"), REEL_BINARY});
     return run_command("/usr/bin/env", args, "", dir.path().string());
   };
   const std::string proxies = cache + "/reel/proxies", media = cache + "/reel/media";
@@ -403,7 +403,9 @@ TEST(RenderCommand, KeepsProxiesInTheCacheFolderAndCacheShowsAndClearsThem) {
                        "their sound (rendered again when needed)\n"
                        "media: " +
                        media +
-                       " - 0 files, 0.0 MB; sources downloaded for local renders (downloaded again when needed)\n");
+                       " - 0 files, 0.0 MB; sources downloaded for local renders (downloaded again when needed)\n"
+                       "  budget 4096 MB (--media-budget, config.json media_budget_mb), least recently used out "
+                       "first\n");
 
   ASSERT_EQ(reel({"render", "draft.json", "-o", "fresh.mp4", "--no-cache"}).exit_code, 0);
   EXPECT_FALSE(fs::exists(proxies)) << "--no-cache keeps nothing";

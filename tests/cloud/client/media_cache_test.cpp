@@ -5,6 +5,9 @@
 
 #include <filesystem>
 
+#include "cloud/client/address_policy.h"
+#include "cloud/client/remote_media.h"
+#include "draft/model.h"
 #include "tests/cloud/support/fake_backend.h"
 #include "tests/cloud/support/test_util.h"
 
@@ -20,6 +23,7 @@ struct Cache : ::testing::Test {
     MediaCacheOptions o;
     o.dir = dir.file("media");
     o.timeouts = HttpTimeouts{2000, 2, 1, 0};
+    o.check_content = false;  // the fake backend's files are placeholder text ("bytes of x.jpg")
     return o;
   }
   std::string video_url(const std::string& name) { return server.url() + "/cdn/out/" + name + ".mp4"; }
@@ -115,4 +119,95 @@ TEST_F(Cache, AVetterCanRefuseAUrlOrPinItsAddress) {
   MediaCache cache(o);
   EXPECT_THROW(cache.fetch("http://media.example.test:" + port + "/cdn/refuse.jpg"), CloudError);
   EXPECT_EQ(read_bytes(cache.fetch("http://media.example.test:" + port + "/cdn/pinned.jpg")), "bytes of pinned.jpg");
+}
+
+TEST_F(Cache, BytesThatAreNotTheMediaTheyClaimAreRefusedAndNotKept) {
+  auto o = options();
+  o.check_content = true;
+  MediaCache cache(o);
+  std::string message;
+  EXPECT_EQ(error_kind([&] { cache.fetch(server.url() + "/cdn/photo.jpg"); }, &message), ErrorKind::UnsupportedType);
+  EXPECT_EQ(message, server.url() +
+                         "/cdn/photo.jpg is not media: the server sent text, not the image its name says "
+                         "(an error page?); it was not kept");
+  EXPECT_FALSE(fs::exists(cache.path_for(server.url() + "/cdn/photo.jpg")));
+  EXPECT_FALSE(fs::exists(cache.path_for(server.url() + "/cdn/photo.jpg") + ".part"));
+  EXPECT_EQ(read_bytes(cache.fetch(video_url("v"))), server.video);  // an MP4 is a video by its bytes
+}
+
+TEST(MediaContent, MagicNumbersDecideAndTextIsNeverMedia) {
+  EXPECT_EQ(media_content_problem("\xFF\xD8\xFF\xE0rest", "a.jpg"), "");
+  EXPECT_EQ(media_content_problem("<!DOCTYPE html><html>", "a.jpg"),
+            "the server sent an HTML or XML page, not the image its name says (an error page?)");
+  EXPECT_EQ(media_content_problem("{\"error\": \"denied\"}", "a.mp3"),
+            "the server sent text, not the audio its name says (an error page?)");
+  EXPECT_EQ(media_content_problem("ID3\x03\x00rest", "a.jpg"), "its bytes are audio, not the image its name says");
+  EXPECT_EQ(media_content_problem("\x89PNG\r\n\x1A\nrest", "noext"), "");
+  EXPECT_EQ(media_content_problem(std::string("OggS\x00\x02", 6), "a.ogg"), "");  // binary, unknown: the engine decides
+}
+
+TEST_F(Cache, EachFileKeepsItsOriginWithoutTheQueryAndOfflineFindsOnlyWhatIsCached) {
+  MediaCache cache(options());
+  std::string path = cache.fetch(video_url("a") + "?signature=secret");
+  auto entries = cache.entries();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].path, path);
+  EXPECT_EQ(entries[0].origin, video_url("a"));
+  EXPECT_EQ(entries[0].bytes, static_cast<int64_t>(server.video.size()));
+  auto o = options();
+  o.offline = true;
+  MediaCache offline(o);
+  EXPECT_EQ(offline.fetch(video_url("a") + "?signature=secret"), path);
+  std::string message;
+  EXPECT_EQ(error_kind([&] { offline.fetch(video_url("b")); }, &message), ErrorKind::NotFound);
+  EXPECT_EQ(message, video_url("b") + " is not in the media cache");
+  EXPECT_EQ(server.download_calls, 1);
+}
+
+TEST(AddressPolicy, ClassesLinkLocalPrivateLoopbackAndMetadataNames) {
+  EXPECT_EQ(classify_address("169.254.169.254"), AddressClass::LinkLocal);
+  EXPECT_EQ(classify_address("fe80::1"), AddressClass::LinkLocal);
+  EXPECT_EQ(classify_address("10.1.2.3"), AddressClass::Private);
+  EXPECT_EQ(classify_address("172.31.0.1"), AddressClass::Private);
+  EXPECT_EQ(classify_address("192.168.0.1"), AddressClass::Private);
+  EXPECT_EQ(classify_address("fd00::1"), AddressClass::Private);
+  EXPECT_EQ(classify_address("127.0.0.1"), AddressClass::Loopback);
+  EXPECT_EQ(classify_address("::ffff:127.0.0.1"), AddressClass::Loopback);
+  EXPECT_EQ(classify_address("8.8.8.8"), AddressClass::Public);
+  EXPECT_EQ(classify_address("not an address"), AddressClass::Reserved);
+  UrlVetting v = vet_url("http://metadata.google.internal/x", [](AddressClass) { return true; });
+  EXPECT_EQ(v.verdict, UrlVetting::Verdict::Refused);
+  v = vet_url("http://127.0.0.1:81/x.jpg", [](AddressClass c) { return c == AddressClass::Loopback; });
+  ASSERT_EQ(v.verdict, UrlVetting::Verdict::Ok);
+  EXPECT_EQ(v.pins, std::vector<std::string>{"127.0.0.1:81:127.0.0.1"});
+}
+
+TEST_F(Cache, TheClientsVetterTrustsTheBackendsOriginAndRefusesLinkLocal) {
+  auto vet = media_vetter({{server.url()}, false});
+  std::string port = server.url().substr(server.url().rfind(':') + 1);
+  EXPECT_EQ(vet(server.url() + "/cdn/a.jpg"), std::vector<std::string>{"127.0.0.1:" + port + ":127.0.0.1"});
+  std::string message;
+  EXPECT_EQ(error_kind([&] { vet("http://127.0.0.1:1/a.jpg"); }, &message), ErrorKind::Refused);
+  EXPECT_EQ(message,
+            "refused: 127.0.0.1 is a loopback address; loopback addresses are fetched only from the backend's own "
+            "address (--api, REEL_API_URL)");
+  EXPECT_EQ(error_kind([&] { vet("http://[fe80::1]/a.jpg"); }, &message), ErrorKind::Refused);
+  EXPECT_EQ(message,
+            "refused: fe80::1 is a link-local address (where cloud metadata services answer); such addresses are "
+            "never fetched");
+  EXPECT_EQ(media_vetter({{}, true})("http://192.168.7.7/a.jpg"),
+            std::vector<std::string>{"192.168.7.7:80:192.168.7.7"});  // --allow-private-media
+}
+
+TEST(RemoteSources, EachHasItsPointerInTheDraftsOwnSpelling) {
+  auto d = reel::draft::load_draft(reel::Json::parse(R"({"tracks": [{"track_type": 0, "segments": [
+      {"start": 0, "duration": 500, "source": "local.jpg"},
+      {"start": 500, "duration": 500, "source": "https://cdn.example/a.jpg"},
+      {"start": 1000, "duration": 500, "source": "/mnt/userdata/s/b.jpg"}]}]})"))
+               .draft;
+  auto sources = remote_sources(d);
+  ASSERT_EQ(sources.size(), 2u);
+  EXPECT_EQ(sources[0].pointer, "/tracks/0/segments/1/source");
+  EXPECT_EQ(sources[0].reference, "https://cdn.example/a.jpg");
+  EXPECT_EQ(sources[1].pointer, "/tracks/0/segments/2/source");
 }
