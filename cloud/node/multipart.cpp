@@ -85,11 +85,12 @@ class MultipartReceiver {
 
   /// After the reader returned `read_ok`: what arrived. A refusal keeps none of the files.
   Received end(bool read_ok) {
-    finish_part();  // a refused part leaves nothing
     if (!read_ok && got_.code == 0) {
       got_.code = 400;
       got_.error = "the upload was cut short";
+      cur_.skip = true;  // a part whose bytes had not come yet is cut, not empty
     }
+    finish_part();  // a refused part leaves nothing
     if (got_.code != 0) {
       std::error_code ec;
       for (const auto& f : got_.files) fs::remove(f.path, ec);
