@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${JOBS:-$(nproc)}
-fuzz_seconds=${FUZZ_SECONDS:-60}
+fuzz_seconds=${FUZZ_SECONDS:-72}
 
 step() { echo; echo "== $1"; step_start=$SECONDS; }
 done_step() { echo "== $1 took $((SECONDS - step_start)) s"; }

@@ -10,6 +10,7 @@
 #include "base/files.h"
 #include "cloud/node/connections.h"
 #include "cloud/node/media_policy.h"
+#include "cloud/node/multipart.h"
 #include "cloud/node/recovery.h"
 #include "cloud/node/renders.h"
 #include "cloud/node/routes.h"
@@ -60,7 +61,7 @@ void configure_server(httplib::Server& server, const node::NodeState& n) {
   server.set_read_timeout(n.opt.read_timeout_s, 0);
   server.set_write_timeout(n.opt.write_timeout_s, 0);
   server.set_keep_alive_timeout(5);
-  server.set_payload_max_length(static_cast<size_t>(n.opt.max_upload_bytes + (1 << 20)));
+  server.set_payload_max_length(static_cast<size_t>(node::upload_body_cap(n.opt.max_upload_bytes)));
   server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
     node::NodeHttpServer::extend_deadline_for_body(std::atoll(req.get_header_value("Content-Length").c_str()));
     return httplib::Server::HandlerResponse::Unhandled;

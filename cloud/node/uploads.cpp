@@ -1,14 +1,7 @@
 #include "cloud/node/uploads.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cctype>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
+#include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <vector>
 
 #include "base/files.h"
@@ -18,6 +11,7 @@
 #include "cloud/client/media_cache.h"
 #include "cloud/node/auth.h"
 #include "cloud/node/media_policy.h"
+#include "cloud/node/multipart.h"
 #include "cloud/node/sessions.h"
 #include "cloud/protocol/upload_types.h"
 #include "cloud/protocol/wire.h"
@@ -29,144 +23,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// What one upload request brought: the files kept, or why it was refused.
-struct Received {
-  std::vector<NodeFile> files;
-  int code = 0;             // 4001, 4002, 400 or 507: refused, and the files it kept are removed
-  std::string error;        // with `code`
-  std::string bad_request;  // non-empty: answered 400 with this sentence as it is
-};
-
-/// A file name safe to store: letters, digits, . - _ (others become _), at most 100 characters.
-std::string safe_name(const std::string& name) {
-  std::string base = fs::path(name).filename().string();
-  std::string out;
-  for (char c : base)
-    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
-  if (out.empty() || out[0] == '.') out = "file" + out;
-  if (out.size() > 100) out = out.substr(out.size() - 100);
-  return out;
-}
-
-std::string unsupported_type(const std::string& name) {
-  return "unsupported file type: " + safe_name(name) + "; accepted formats: " + accepted_formats_text();
-}
-std::string too_large(int64_t max_bytes) {
-  return "file too large: the limit is " + std::to_string(max_bytes >> 20) + " MB";
-}
-
-/// Receives the parts of a multipart upload: each `files` part streamed to its own file while
-/// its bytes are hashed; any other field skipped.
-class MultipartReceiver {
- public:
-  MultipartReceiver(NodeState& n, std::string dir, std::string sid)
-      : n_(n), dir_(std::move(dir)), sid_(std::move(sid)) {}
-
-  bool header(const httplib::MultipartFormData& f) {
-    if (!finish_part()) return false;
-    cur_.active = true;
-    if (++parts_ > n_.opt.max_upload_parts) {
-      got_.code = 400;
-      got_.error = "an upload request carries at most " + std::to_string(n_.opt.max_upload_parts) + " parts";
-      cur_.skip = true;
-      return false;
-    }
-    if (f.name != "files") {
-      cur_.skip = true;
-      return true;
-    }
-    if (!accepted_upload_type(f.filename)) {
-      got_.code = kCodeUnsupportedType;
-      got_.error = unsupported_type(f.filename);
-      cur_.skip = true;
-      return false;
-    }
-    std::string stored = random_hex(8) + "-" + safe_name(f.filename);
-    cur_.file.path = dir_ + "/" + stored;
-    cur_.file.info.filename = fs::path(f.filename).filename().string();
-    cur_.file.info.file_type = to_string(upload_type_of(f.filename)->kind);
-    cur_.file.info.cdn_url = n_.public_url + "/files/" + sid_ + "/" + stored;
-    return open_part();
-  }
-
-  bool content(const char* data, size_t len) {
-    if (cur_.skip) return true;
-    cur_.size += static_cast<int64_t>(len);
-    if (cur_.size > n_.opt.max_upload_bytes) {
-      got_.code = kCodeTooLarge;
-      got_.error = too_large(n_.opt.max_upload_bytes);
-      cur_.skip = true;
-      return false;
-    }
-    cur_.hash.add(std::string_view(data, len));
-    cur_.out.write(data, static_cast<std::streamsize>(len));
-    return cur_.out ? true : disk_failed("write");
-  }
-
-  /// After the reader returned `read_ok`: what arrived.
-  Received end(bool read_ok) {
-    finish_part();  // a refused part leaves nothing
-    if (!read_ok && got_.code == 0) {
-      got_.code = 400;
-      got_.error = "the upload was cut short";
-    }
-    return std::move(got_);
-  }
-
- private:
-  /// Opens the part's file, mode 0600 (uploads are the sender's, no one else's).
-  bool open_part() {
-    const int fd = ::open(cur_.file.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd >= 0) ::close(fd);
-    cur_.out.open(cur_.file.path, std::ios::binary | std::ios::trunc);
-    return fd >= 0 && cur_.out ? true : disk_failed("create");
-  }
-  bool disk_failed(const char* what) {
-    got_.code = 507;
-    got_.error = std::string("the node cannot ") + what + " the uploaded file: " + std::strerror(errno);
-    cur_.skip = true;
-    return false;
-  }
-  /// Ends the current part: kept, or refused when it was empty. False when refused.
-  bool finish_part() {
-    if (!cur_.active) return true;
-    cur_.out.close();
-    bool kept = !cur_.skip;
-    if (kept && cur_.size == 0) {
-      got_.code = 400;
-      got_.error = "an uploaded file is empty: " + safe_name(cur_.file.info.filename);
-      kept = false;
-    }
-    if (kept) {
-      cur_.file.info.hash = cur_.hash.hex();
-      got_.files.push_back(cur_.file);
-    } else if (!cur_.file.path.empty()) {
-      std::error_code ec;
-      fs::remove(cur_.file.path, ec);
-    }
-    cur_ = Part{};
-    return kept || got_.code == 0;
-  }
-
-  struct Part {
-    std::ofstream out;
-    NodeFile file;
-    int64_t size = 0;
-    base::Hash64 hash;
-    bool active = false, skip = false;
-  };
-  NodeState& n_;
-  const std::string dir_, sid_;
-  Part cur_;
-  Received got_;
-  int parts_ = 0;
-};
-
-Received receive_multipart(NodeState& n, const ContentReader& reader, const std::string& dir, const std::string& sid) {
-  MultipartReceiver r(n, dir, sid);
-  bool read_ok = reader([&](const httplib::MultipartFormData& f) { return r.header(f); },
-                        [&](const char* data, size_t len) { return r.content(data, len); });
-  return r.end(read_ok);
+/// The request's parts into `dir`, with the node's limits; the random prefix as for every id.
+Received receive_parts(NodeState& n, const ContentReader& reader, const std::string& dir, const std::string& sid) {
+  const UploadTarget to{dir, n.public_url + "/files/" + sid, [] { return random_hex(8); }};
+  return receive_multipart(reader, UploadLimits{n.opt.max_upload_bytes, n.opt.max_upload_parts}, to);
 }
 
 /// Fetches one URL of a {"urls": [...]} upload into `got` (no redirects, the host pinned to
@@ -263,12 +123,11 @@ void handle_upload(NodeState& n, const Request& req, Response& res, const Conten
     close_unread(res);
     return fail(res, 507, 507, std::string("the node cannot store uploads: ") + e.what());
   }
-  Received got =
-      req.is_multipart_form_data() ? receive_multipart(n, reader, dir, sid) : receive_urls(n, reader, dir, sid);
+  Received got = req.is_multipart_form_data() ? receive_parts(n, reader, dir, sid) : receive_urls(n, reader, dir, sid);
   std::error_code ec;
   if (!got.bad_request.empty() || got.code != 0) {
-    for (const auto& f : got.files) fs::remove(f.path, ec);
-    close_unread(res);  // a refused upload may have left part of its body unread
+    for (const auto& f : got.files) fs::remove(f.path, ec);  // a URL upload's (a multipart one keeps none)
+    close_unread(res);                                       // a refused upload may have left part of its body unread
     if (!got.bad_request.empty()) return fail(res, 400, 400, got.bad_request);
     return fail(res, got.code == kCodeTooLarge ? 413 : got.code == 507 ? 507 : 400, got.code, got.error);
   }

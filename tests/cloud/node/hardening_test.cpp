@@ -364,6 +364,17 @@ TEST_F(Hardened, UploadsRefuseEmptyPartsAndTooManyParts) {
   EXPECT_EQ(kept, 0u);  // a refused request keeps none of its files
 }
 
+TEST_F(Hardened, AMultipartUploadWithAWrongBoundaryIsCutShortAndKeepsNothing) {
+  login();  // the node answers with cloud/node/multipart's sentence (multipart_test.cpp has the rest)
+  Headers h{{"Authorization", "Bearer " + token}, {"Content-Type", "multipart/form-data; boundary=OTHER"}};
+  auto r = raw("POST", "/api/upload-video/nemo_agent/me/" + sid, h, multipart({{"a.jpg", "xx"}}));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(message(r), "the upload was cut short");
+  size_t kept = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir.file("node") + "/files")) kept += e.is_regular_file();
+  EXPECT_EQ(kept, 0u);
+}
+
 TEST_F(Hardened, NewAnonymousTokensAreRateLimitedPerAddress) {
   auto o = node_options();
   o.tokens_per_address_per_minute = 3;
