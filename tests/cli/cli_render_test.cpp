@@ -678,3 +678,19 @@ TEST(HostileInput, SubtitlesThatAreAFifoADeviceOrAFolderAreRefusedAtOnce) {
 
 }  // namespace
 }  // namespace reel::test
+
+namespace reel::test {
+namespace {
+
+// Every reel process loads what it links: OpenCV's codec module would bring GDAL, GDCM and
+// Poppler (about 15 MB and a tenth of a second at every start); BMP and TIFF go through libav.
+TEST(RenderCommand, TheBinaryLoadsNeitherOpenCvsCodecModuleNorGdal) {
+  const RunResult r = run_command("/usr/bin/env", {"LD_TRACE_LOADED_OBJECTS=1", REEL_BINARY});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_NE(r.out.find("libavcodec"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("libopencv_imgcodecs"), std::string::npos);
+  EXPECT_EQ(r.out.find("libgdal"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace reel::test

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <fstream>
 #include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <vector>
 
 #include "engine/photo/probe.h"
@@ -196,11 +197,28 @@ TEST(PhotoDecode, JpegAndPngLeaveOpenCvsCodecListAndGdalAlone) {
   engine::render_still(load(slideshow_json(64, 48, 25, {"a.jpg", "a.png"}, 1000)), 1500, dir.file("still.png"), o);
   EXPECT_EQ(decode(dir.file("still.png")).size(), cv::Size(64, 48));
   EXPECT_EQ(driver_count(), 0) << "a still built OpenCV's codec list";
-  // The observable works: a BMP still goes through cv::imread, which builds the list.
+  // Nor does a BMP: it goes through libavcodec.
   write_bmp(dir.file("a.bmp"), 8, 4);
-  EXPECT_EQ(decode(dir.file("a.bmp")).size(), cv::Size(8, 4));
+  const cv::Mat bmp = decode(dir.file("a.bmp"));
+  EXPECT_EQ(bmp.size(), cv::Size(8, 4));
+  EXPECT_EQ(bmp.at<cv::Vec3b>(2, 3), cv::Vec3b(0x80, 0x80, 0x80));
+  EXPECT_EQ(driver_count(), 0) << "decoding a BMP built OpenCV's codec list";
+  // The observable works: an imread builds the list.
+  (void)cv::imread(dir.file("a.bmp"));
   EXPECT_GT(driver_count(), 0);
   dlclose(gdal);
+}
+
+TEST(PhotoDecode, A16BitTiffWithAlphaDecodesThroughLibavcodecOverTheBackground) {
+  TempDir dir;
+  cv::Mat bgra(20, 30, CV_16UC4, cv::Scalar(0, 65535, 0, 65535));  // opaque green
+  bgra(cv::Rect(0, 0, 10, 20)).setTo(cv::Scalar(0, 0, 0, 0));      // the left third transparent
+  ASSERT_TRUE(cv::imwrite(dir.file("a.tiff"), bgra));
+  const cv::Mat m = decode(dir.file("a.tiff"), {0, 0}, colour(200, 100, 50));
+  ASSERT_EQ(m.size(), cv::Size(30, 20));
+  ASSERT_EQ(m.type(), CV_8UC3);
+  EXPECT_EQ(m.at<cv::Vec3b>(10, 20), cv::Vec3b(0, 255, 0));
+  EXPECT_EQ(m.at<cv::Vec3b>(10, 5), cv::Vec3b(50, 100, 200));  // BGR of the background
 }
 
 TEST(PhotoDecode, JpegDecodesAtTheDctScaleTheRuleGives) {
