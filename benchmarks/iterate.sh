@@ -8,11 +8,13 @@
 # the report gives ratios of their medians: wall, CPU (user + sys) and peak RSS.
 #
 #   first      the 10-photo slideshow of benchmarks/run.sh (30 s, 1080p / 960-wide preview),
-#              every cache emptied before each reel run: photos decoded, every chunk rendered
+#              every cache emptied before each reel run: photos decoded, every chunk rendered;
+#              the preview also with the photos as JPEG copies (camera-style files)
 #   edit       a 3-minute slideshow of 45 distinct photos (JPEG copies of the 10, 4 s each, with
 #              moves, fades and wipes), music and a title: rendered once from nothing, then
 #              after changing one photo's Ken Burns move, the title's words, one transition —
-#              each run a new value, so nothing of it is kept — as a share of the first render
+#              each run a new value, so nothing of it is kept — as a share of the first render;
+#              and with nothing changed (what every re-render pays: start, plan, keys, join)
 #   memory     the first render of the same show with 450 photos (1 s each) against 45
 # Photos land in benchmarks/photos/ (ignored), results in benchmarks/out/iterate/ (ignored).
 # Usage: bash benchmarks/iterate.sh [BUILD_DIR]    RUNS=3 (per measurement), BENCH_450=0 skips
@@ -44,13 +46,15 @@ done
   ffmpeg -v error -y -f lavfi -i "sine=f=220:d=1800" -f lavfi -i "anoisesrc=d=1800:a=0.05" \
     -filter_complex "amix=inputs=2,volume=0.5" -ac 2 -ar 48000 -b:a 192k "$out/music.mp3"
 
-show10() {  # the 10-photo slideshow of benchmarks/run.sh
-  local i s f=$1
+show10() {  # the 10-photo slideshow of benchmarks/run.sh; with "jpeg", its JPEG copies
+  local i s f=$1 jpeg=${2:-} src
   {
     printf '{"m": {"title": "Benchmark", "width": 1920, "height": 1080, "fps": 30},\n "t": [\n  {"tt": 0, "sg": [\n'
     for ((i = 0; i < 10; i++)); do
       s=$((i * 3000))
-      printf '   {"s": %d, "d": 3000, "src": "%s/%s", "m": {"fit": "cover", ' "$s" "$photos" "${photo_files[i]}"
+      src=${photo_files[i]}
+      [[ -n $jpeg ]] && src=${src%.webp}.jpg
+      printf '   {"s": %d, "d": 3000, "src": "%s/%s", "m": {"fit": "cover", ' "$s" "$photos" "$src"
       printf '"kb": {"from": {"x": 0.5, "y": 0.5, "z": 1.0}, "to": {"x": 0.5, "y": 0.5, "z": 1.15}, "ease": "linear"}'
       ((i > 0)) && printf ', "tr": {"type": "fade", "d": 500}'
       printf '}}%s\n' "$( ((i + 1 < 10)) && echo , )"
@@ -86,6 +90,7 @@ show() {
   } >"$f"
 }
 show10 "$out/show10.json"
+show10 "$out/show10jpeg.json" jpeg
 show 45 4000 "$out/show45.json"
 show 450 1000 "$out/show450.json"
 
@@ -107,26 +112,35 @@ x264_of() { [[ $1 == final ]] && echo "veryfast 20" || echo "ultrafast 28"; }
 echo "bench: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs"
 for preset in $presets; do
   read -r x264_preset crf <<<"$(x264_of "$preset")"
-  # First renders, each with every cache emptied, in turns with the floor.
-  for ((r = 1; r <= runs; r++)); do
-    rm -rf "$XDG_CACHE_HOME"
-    measure "first_${preset}_reel_$r" "$reel" render "$out/show10.json" -o "$out/first_$preset.mp4" --preset "$preset"
-    if [[ ! -f $out/frames_$preset.yuv ]]; then
-      ffmpeg -v error -y -i "$out/first_$preset.mp4" -f rawvideo -pix_fmt yuv420p "$out/frames_$preset.yuv"
-      ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0 "$out/first_$preset.mp4" \
-        | tr ',' 'x' >"$out/size_$preset.txt"
-    fi
-    cat "$out/frames_$preset.yuv" >/dev/null  # into the page cache: the floor reads memory, not disk
-    measure "first_${preset}_floor_$r" ffmpeg -v error -y -f rawvideo -pix_fmt yuv420p -s "$(cat "$out/size_$preset.txt")" \
-      -framerate 30 -i "$out/frames_$preset.yuv" -c:v libx264 -preset "$x264_preset" -crf "$crf" -pix_fmt yuv420p \
-      -colorspace bt709 -color_primaries bt709 -color_trc bt709 -movflags +faststart "$out/floor_$preset.mp4"
+  # First renders, each with every cache emptied, in turns with the floor (the WebP wallpapers;
+  # for the preview also their JPEG copies, as a camera writes them).
+  kinds=first
+  [[ $preset == preview ]] && kinds="first firstjpeg"
+  for kind in $kinds; do
+    draft=$out/show10.json
+    [[ $kind == firstjpeg ]] && draft=$out/show10jpeg.json
+    for ((r = 1; r <= runs; r++)); do
+      rm -rf "$XDG_CACHE_HOME"
+      measure "${kind}_${preset}_reel_$r" "$reel" render "$draft" -o "$out/$kind-$preset.mp4" --preset "$preset"
+      if [[ ! -f $out/frames.yuv ]]; then
+        ffmpeg -v error -y -i "$out/$kind-$preset.mp4" -f rawvideo -pix_fmt yuv420p "$out/frames.yuv"
+        ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0 "$out/$kind-$preset.mp4" |
+          tr ',' 'x' >"$out/size.txt"
+      fi
+      cat "$out/frames.yuv" >/dev/null  # into the page cache: the floor reads memory, not disk
+      measure "${kind}_${preset}_floor_$r" ffmpeg -v error -y -f rawvideo -pix_fmt yuv420p -s "$(cat "$out/size.txt")" \
+        -framerate 30 -i "$out/frames.yuv" -c:v libx264 -preset "$x264_preset" -crf "$crf" -pix_fmt yuv420p \
+        -colorspace bt709 -color_primaries bt709 -color_trc bt709 -movflags +faststart "$out/floor-$preset.mp4"
+    done
+    rm -f "$out/frames.yuv"
   done
-  rm -f "$out/frames_$preset.yuv"
 
   # The 3-minute show: from nothing, then one edit at a time (each run a value not kept yet).
   rm -rf "$XDG_CACHE_HOME"
   measure "edit_${preset}_fresh" "$reel" render "$out/show45.json" -o "$out/edit_$preset.mp4" --preset "$preset"
   for ((r = 1; r <= runs; r++)); do
+    # Nothing changed: what every re-render pays (start, plan, keys, the join).
+    measure "edit_${preset}_same_$r" "$reel" render "$out/show45.json" -o "$out/edit_$preset.mp4" --preset "$preset"
     show 45 4000 "$out/kb.json" "1.$((20 + r))"
     measure "edit_${preset}_kb_$r" "$reel" render "$out/kb.json" -o "$out/edit_$preset.mp4" --preset "$preset"
     show 45 4000 "$out/title.json" 1.2 "Summer by the sea, take $r"
@@ -156,17 +170,21 @@ awk -F'\t' -v presets="$presets" '
     np = split(presets, ps, " ")
     for (i = 1; i <= np; i++) {
       p = ps[i]
-      rw = median("first_" p "_reel", 2); fw = median("first_" p "_floor", 2)
-      rc = median("first_" p "_reel", 3); fc = median("first_" p "_floor", 3)
-      rr = median("first_" p "_reel", 4); fr = median("first_" p "_floor", 4)
-      printf "\n%s, first render of the 10-photo show (medians):\n", p
-      printf "  reel   %7.2f s wall %7.2f s cpu %6.0f MB\n  floor  %7.2f s wall %7.2f s cpu %6.0f MB\n", rw, rc, rr, fw, fc, fr
-      if (fw > 0) printf "  reel / floor: wall %.2f, cpu %.2f, peak RSS %.2f\n", rw / fw, rc / fc, rr / fr
+      for (f = 1; f <= 2; f++) {
+        kind = f == 1 ? "first" : "firstjpeg"
+        rw = median(kind "_" p "_reel", 2); fw = median(kind "_" p "_floor", 2)
+        if (fw == 0) continue
+        rc = median(kind "_" p "_reel", 3); fc = median(kind "_" p "_floor", 3)
+        rr = median(kind "_" p "_reel", 4); fr = median(kind "_" p "_floor", 4)
+        printf "\n%s, first render of the 10-photo show%s (medians):\n", p, f == 1 ? " (WebP)" : " (JPEG copies)"
+        printf "  reel   %7.2f s wall %7.2f s cpu %6.0f MB\n  floor  %7.2f s wall %7.2f s cpu %6.0f MB\n", rw, rc, rr, fw, fc, fr
+        printf "  reel / floor: wall %.2f, cpu %.2f, peak RSS %.2f\n", rw / fw, rc / fc, rr / fr
+      }
       fresh = rows["edit_" p "_fresh", 2]
       printf "%s, the 3-minute 45-photo show: from nothing %.2f s wall, %.0f MB\n", p, fresh, rows["edit_" p "_fresh", 4]
-      split("kb title transition", edits, " ")
-      split("one photo'"'"'s move|the title'"'"'s words|one transition", labels, "|")
-      for (e = 1; e <= 3; e++) {
+      split("same kb title transition", edits, " ")
+      split("nothing changed|one photo'"'"'s move|the title'"'"'s words|one transition", labels, "|")
+      for (e = 1; e <= 4; e++) {
         w = median("edit_" p "_" edits[e], 2)
         printf "  after %-18s %6.2f s wall (median) = %5.1f %% of from nothing\n", labels[e], w, 100 * w / fresh
       }

@@ -216,6 +216,7 @@ int watch_render(RenderArgs a, bool preview) {
   std::vector<std::string> changed_files;
   bool last_failed = false;  // the last change left a draft with errors
   for (bool first = true;; first = false) {
+    watch.watch(watched);
     bool stopped = false;
     const int code = run_reporting_errors([&] {
       auto job = prepare(a);
@@ -228,6 +229,7 @@ int watch_render(RenderArgs a, bool preview) {
       watched = engine::local_inputs(job->in.loaded.draft, job->options);
       watched.push_back(a.draft);
       watched.push_back(a.subtitles);
+      watch.watch(watched);  // before rendering: a change made while it runs is seen after it
       std::string what = first ? std::string("first render") : std::string();
       if (!first) {
         const std::filesystem::path draft_file = std::filesystem::absolute(a.draft).lexically_normal();

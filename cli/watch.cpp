@@ -26,20 +26,32 @@ FileWatch::~FileWatch() {
 }
 
 void FileWatch::watch(const std::vector<std::string>& files) {
-  for (const auto& [wd, folder] : folders_) inotify_rm_watch(fd_, wd);
-  folders_.clear();
-  files_.clear();
+  std::map<std::string, std::set<std::string>> wanted;
   for (const std::string& f : files) {
     if (f.empty()) continue;
     std::error_code ec;
     const fs::path p = fs::absolute(f, ec).lexically_normal();
-    files_[p.parent_path().string()].insert(p.filename().string());
+    wanted[p.parent_path().string()].insert(p.filename().string());
   }
-  for (const auto& [folder, names] : files_) {
+  // Folders watched already keep their watch: a change made while the last render ran is
+  // queued there and seen by the next wait(), never lost between two watches.
+  for (auto it = folders_.begin(); it != folders_.end();) {
+    if (wanted.count(it->second)) {
+      ++it;
+      continue;
+    }
+    inotify_rm_watch(fd_, it->first);
+    it = folders_.erase(it);
+  }
+  for (const auto& [folder, names] : wanted) {
+    bool watched = false;
+    for (const auto& [wd, f] : folders_) watched |= f == folder;
+    if (watched) continue;
     const int wd = inotify_add_watch(fd_, folder.c_str(),
                                      IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_ATTRIB);
     if (wd >= 0) folders_[wd] = folder;  // a folder that went away: nothing to see there
   }
+  files_ = std::move(wanted);
 }
 
 bool FileWatch::read_events(int timeout_ms, std::set<std::string>& changed) {

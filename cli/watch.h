@@ -18,7 +18,8 @@ class FileWatch {
   FileWatch(const FileWatch&) = delete;
   FileWatch& operator=(const FileWatch&) = delete;
 
-  /// Watches these files from now on (instead of the ones before).
+  /// Watches these files from now on (instead of the ones before). Changes since the last
+  /// wait(), made while a render ran, are not lost.
   void watch(const std::vector<std::string>& files);
   /// Waits until a watched file is written, replaced, created or removed and then nothing more
   /// happens to any for `quiet` (a save that comes in several writes is one change), or until

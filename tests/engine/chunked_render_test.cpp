@@ -15,6 +15,7 @@
 #include "engine/plan/render_plan.h"
 #include "engine/render.h"
 #include "engine/text/layer.h"
+#include "support/clip_writer.h"
 #include "tests/engine/audio/audio_fixtures.h"
 #include "tests/engine/support/media_fixtures.h"
 
@@ -171,6 +172,25 @@ TEST(ChunkedRender, AfterEachKindOfEditTheRenderEqualsAFreshRenderOfTheEditedDra
         EXPECT_EQ(r.chunks_rendered, r.chunks);
     }
   }
+}
+
+TEST(ChunkedRender, AChunkThatStartsInsideAClipShowsTheClipsPicturesAsARenderFromNothing) {
+  Project p;
+  std::vector<int64_t> pts;
+  for (int i = 0; i < 180; ++i) pts.push_back(i * 40);  // 7.2 s at 25 fps, with its own tone
+  write_clip(p.dir.path() / "clip.mp4", 160, 96, pts, 0, "libx264", 330);
+  auto& sg = p.draft["t"][0]["sg"];
+  sg[2] = {{"s", 3000}, {"d", 6000}, {"src", "clip.mp4"}, {"m", {{"tr", {{"type", "fade"}, {"d", 400}}}}}};
+  for (int i = 3; i < 6; ++i) sg[i]["s"] = 9000 + (i - 3) * 1500;
+  p.render("a.mp4", true);
+  // A caption over the clip's second half: the chunks there render again, starting mid-clip.
+  p.draft["t"][1]["sg"].push_back({{"s", 6500}, {"d", 1000}, {"m", {{"text", "Look"}}}});
+  const RenderResult r = p.render("b.mp4", true);
+  EXPECT_GT(r.chunks_rendered, 0);
+  EXPECT_LT(r.chunks_rendered, r.chunks);
+  p.render("fresh.mp4", false);
+  expect_same_frames(p.dir.file("b.mp4"), p.dir.file("fresh.mp4"));
+  expect_same_sound(p.dir.file("b.mp4"), p.dir.file("fresh.mp4"));
 }
 
 TEST(ChunkedRender, AnEditOfOnePhotosMoveRendersOnlyTheChunksThatShowIt) {
