@@ -34,7 +34,7 @@ mkdir -p "$photos" "$out"
 command -v /usr/bin/time >/dev/null || { echo "bench: /usr/bin/time missing (make setup installs it)" >&2; exit 1; }
 
 # --- photos ---------------------------------------------------------------------------------
-source "$root/benchmarks/photos.sh"
+source "$root/benchmarks/lib.sh"
 fetch_photos "$photos"
 files=("${photo_files[@]}")
 names=("${photo_names[@]}")
@@ -68,15 +68,6 @@ make_draft 10 "$out/show10-jpeg.json" jpeg
 export XDG_CACHE_HOME=$out/cache
 results=$out/results.tsv
 printf 'run\twall_s\tcpu_s\trss_mb\n' >"$results"
-measure() {  # name, command...
-  local name=$1
-  shift
-  /usr/bin/time -v -o "$out/$name.time" "$@" >"$out/$name.log" 2>&1 || { echo "bench: $name failed:"; tail -5 "$out/$name.log"; exit 1; }
-  awk -v name="$name" -F': ' '
-    /Elapsed \(wall clock\)/ { n = split($2, p, ":"); wall = (n == 3) ? p[1] * 3600 + p[2] * 60 + p[3] : p[1] * 60 + p[2] }
-    /User time/ { user = $2 } /System time/ { sys = $2 } /Maximum resident/ { rss = $2 / 1024 }
-    END { printf "%s\t%.2f\t%.2f\t%.0f\n", name, wall, user + sys, rss }' "$out/$name.time" | tee -a "$results"
-}
 
 font=/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf
 peer_script() {  # count, width, height, x264 preset, crf, output -> a script running ffmpeg

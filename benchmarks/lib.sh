@@ -1,5 +1,5 @@
-# Sourced by the benchmarks: real photos, fetched at run time from Debian's gnome-backgrounds
-# package into benchmarks/photos/ (ignored; never committed). Sets `photo_names` (the nine
+# Sourced by the benchmarks. fetch_photos: real photos, fetched at run time from Debian's
+# gnome-backgrounds package into benchmarks/photos/ (ignored; never committed). Sets `photo_names` (the nine
 # 4096x4096 WebP wallpapers) and `photo_files` (those and a 26-megapixel JPEG made from a tenth),
 # and makes a quality-92 JPEG beside each WebP (camera-style files).
 fetch_photos() {  # folder
@@ -25,4 +25,16 @@ fetch_photos() {  # folder
   for n in "${photo_names[@]}"; do
     [[ -f $photos/$n.jpg ]] || ffmpeg -v error -y -i "$photos/$n.webp" -q:v 2 "$photos/$n.jpg"
   done
+}
+
+# Runs a command under /usr/bin/time -v and appends "name wall_s cpu_s rss_mb" to $results
+# (the command's output goes to $out/NAME.log); stops the benchmark when it fails.
+measure() {  # name, command...
+  local name=$1
+  shift
+  /usr/bin/time -v -o "$out/$name.time" "$@" >"$out/$name.log" 2>&1 || { echo "bench: $name failed:"; tail -5 "$out/$name.log"; exit 1; }
+  awk -v name="$name" -F': ' '
+    /Elapsed \(wall clock\)/ { n = split($2, p, ":"); wall = (n == 3) ? p[1] * 3600 + p[2] * 60 + p[3] : p[1] * 60 + p[2] }
+    /User time/ { user = $2 } /System time/ { sys = $2 } /Maximum resident/ { rss = $2 / 1024 }
+    END { printf "%s\t%.2f\t%.2f\t%.0f\n", name, wall, user + sys, rss }' "$out/$name.time" | tee -a "$results"
 }
