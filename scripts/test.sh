@@ -3,7 +3,7 @@
 # 0. the source checks: formatting (.clang-format) and the module boundaries;
 # 1. release build + every test (unit and end-to-end) through ctest;
 # 2. the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer;
-# 3. the draft parser's fuzz target (libFuzzer) for FUZZ_SECONDS from the seed corpus.
+# 3. the fuzz targets (libFuzzer) of every parser of untrusted bytes, FUZZ_SECONDS in all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${JOBS:-$(nproc)}
@@ -29,8 +29,8 @@ cmake --build --preset asan -j "$jobs"
 ctest --preset asan -j "$jobs"
 done_step "unit tests under ASan + UBSan"
 
-step "fuzzing the draft parser for ${fuzz_seconds} s"
+step "fuzzing the parsers of untrusted bytes for ${fuzz_seconds} s"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$jobs"
 bash scripts/fuzz.sh "$fuzz_seconds"
-done_step "fuzzing the draft parser"
+done_step "fuzzing"
