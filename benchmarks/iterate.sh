@@ -18,7 +18,8 @@
 #   memory     the first render of the same show with 450 photos (1 s each) against 45
 # Photos land in benchmarks/photos/ (ignored), results in benchmarks/out/iterate/ (ignored).
 # Usage: bash benchmarks/iterate.sh [BUILD_DIR]    RUNS=3 (per measurement), BENCH_450=0 skips
-# the 450-photo renders, PRESETS="preview final" chooses the presets.
+# the 450-photo renders, BENCH_EDIT=0 the 3-minute show (and the 450), PRESETS="preview final"
+# chooses the presets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -53,7 +54,7 @@ show10() {  # the 10-photo slideshow of benchmarks/run.sh; with "jpeg", its JPEG
     for ((i = 0; i < 10; i++)); do
       s=$((i * 3000))
       src=${photo_files[i]}
-      [[ -n $jpeg ]] && src=${src%.webp}.jpg
+      [[ -n $jpeg && $src == *.webp ]] && src=${src%.webp}.jpg
       printf '   {"s": %d, "d": 3000, "src": "%s/%s", "m": {"fit": "cover", ' "$s" "$photos" "$src"
       printf '"kb": {"from": {"x": 0.5, "y": 0.5, "z": 1.0}, "to": {"x": 0.5, "y": 0.5, "z": 1.15}, "ease": "linear"}'
       ((i > 0)) && printf ', "tr": {"type": "fade", "d": 500}'
@@ -127,6 +128,7 @@ for preset in $presets; do
   done
 
   # The 3-minute show: from nothing, then one edit at a time (each run a value not kept yet).
+  [[ ${BENCH_EDIT:-1} == 1 ]] || continue
   rm -rf "$XDG_CACHE_HOME"
   measure "edit_${preset}_fresh" "$reel" render "$out/show45.json" -o "$out/edit_$preset.mp4" --preset "$preset"
   for ((r = 1; r <= runs; r++)); do

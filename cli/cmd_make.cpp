@@ -2,14 +2,17 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <regex>
 
 #include "base/files.h"
 #include "cli/cmd_cache.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/media_sources.h"
 #include "cli/process.h"
 #include "cli/progress.h"
+#include "cloud/client/media_cache.h"
 #include "draft/make.h"
 #include "draft/parse.h"
 #include "draft/summary.h"
@@ -29,6 +32,7 @@ struct MakeArgs {
   std::string music, style = "slideshow", prompt, title, aspect = "16:9", duration, out = "video.mp4", draft_out;
   bool preview = false;
   std::string progress = "auto";
+  MediaArgs remote;  // --offline, --allow-private-media, --media-budget, --api
 };
 
 // "30s", "30", "1m30s", "1.5m", "90s" -> ms.
@@ -53,13 +57,31 @@ std::string reference_for(const std::string& path, const fs::path& draft_dir) {
   return ec || rel.empty() ? fs::absolute(path).string() : rel.generic_string();
 }
 
+// The local file of each http(s) argument (media and music), fetched through the media cache
+// the renders use (its address policy, size limit and content check); every one that cannot be
+// had is named at once. The draft keeps the URLs, so it previews and exports like a pulled one.
+std::map<std::string, std::string> fetch_url_arguments(const MakeArgs& a) {
+  std::vector<cloud::RemoteSource> urls;
+  for (size_t i = 0; i < a.media.size(); ++i)
+    if (cloud::is_http_url(a.media[i])) urls.push_back({"argument " + std::to_string(i + 1), a.media[i]});
+  if (cloud::is_http_url(a.music)) urls.push_back({"--music", a.music});
+  engine::RenderOptions o;
+  std::map<std::string, std::string> local;
+  for (const auto& item : resolve_remote_sources(
+           urls, "DRAFT.json", a.remote, [] { return SessionUploads{}; }, o))
+    local[item.source.reference] = item.path;
+  return local;
+}
+
 int run_make(const MakeArgs& a) {
   draft::MakeRequest req;
   auto style = draft::style_from_name(a.style);
   if (!style) throw UsageError("--style is slideshow, promo or highlight");
   require_writable_output(a.out);
-  std::vector<std::string> inputs = a.media;
-  inputs.push_back(a.music);
+  std::vector<std::string> inputs;
+  for (const std::string& m : a.media)
+    if (!cloud::is_http_url(m)) inputs.push_back(m);
+  if (!cloud::is_http_url(a.music)) inputs.push_back(a.music);
   require_not_an_input(a.out, inputs);
   if (!a.draft_out.empty()) {
     require_writable_output(a.draft_out);
@@ -75,17 +97,23 @@ int run_make(const MakeArgs& a) {
 
   const fs::path draft_dir = a.draft_out.empty() ? fs::current_path() : fs::absolute(a.draft_out).parent_path();
   std::vector<engine::MediaIssue> issues;
+  const std::map<std::string, std::string> fetched = fetch_url_arguments(a);
+  auto local = [&](const std::string& arg) {
+    auto it = fetched.find(arg);
+    return it == fetched.end() ? arg : it->second;
+  };
+  auto reference = [&](const std::string& arg) { return fetched.count(arg) ? arg : reference_for(arg, draft_dir); };
   for (const auto& path : a.media) {
     try {
-      req.media.push_back(engine::describe_media(path, reference_for(path, draft_dir)));
+      req.media.push_back(engine::describe_media(local(path), reference(path)));
     } catch (const engine::MediaError& e) {
       issues.insert(issues.end(), e.issues().begin(), e.issues().end());
     }
   }
   if (!a.music.empty()) {
     try {
-      engine::BeatAnalysis beats = engine::detect_beats(a.music, a.music);
-      req.music = reference_for(a.music, draft_dir);
+      engine::BeatAnalysis beats = engine::detect_beats(local(a.music), a.music);
+      req.music = reference(a.music);
       req.music_ms = beats.length_ms;
       req.beats_ms = beats.beats_ms;
     } catch (const engine::MediaError& e) {
@@ -109,6 +137,9 @@ int run_make(const MakeArgs& a) {
   o.base_dir = draft_dir.string();
   use_cache_folders(o);
   o.notice = [](const std::string& msg) { std::cerr << "reel: note: " << msg << "\n"; };
+  // The URLs are cached by now: this finds them there and gives the engine their files.
+  resolve_remote_media(
+      loaded.draft, a.draft_out.empty() ? "DRAFT.json" : a.draft_out, a.remote, [] { return SessionUploads{}; }, o);
   auto result = render_with_progress(loaded.draft, a.out, o, progress_mode(a.progress), "make");
   std::cerr << "reel: wrote " << a.out << " (" << result.width << "x" << result.height << ", "
             << draft::seconds_text(loaded.draft.duration_ms()) << " s)"
@@ -121,7 +152,11 @@ int run_make(const MakeArgs& a) {
 void add_make_commands(CLI::App& app, Commands& commands) {
   auto a = std::make_shared<MakeArgs>();
   auto* sub = app.add_subcommand("make", "Make a video from photos or clips (and music) in one of three styles");
-  sub->add_option("media", a->media, "photos or clips, in any order (capture time orders them)")->required();
+  sub->add_option("media", a->media,
+                  "photos or clips, in any order (capture time orders them); http(s) addresses are "
+                  "downloaded once into the media cache and kept as addresses in the draft")
+      ->required();
+  add_media_flags(sub, a->remote);
   sub->add_option("--music", a->music, "background music (mp3, wav, m4a, ogg, opus, flac)");
   sub->add_option("--style", a->style,
                   "slideshow (calm, 4 s a photo), promo (30 s, text, logo end card), highlight (fast, cut on the beat)")

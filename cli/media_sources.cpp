@@ -101,7 +101,13 @@ std::vector<cloud::RemoteMediaItem> resolve_remote_media(const draft::Draft& d, 
                                                          const MediaArgs& a,
                                                          const std::function<SessionUploads()>& session_uploads,
                                                          engine::RenderOptions& o) {
-  const std::vector<cloud::RemoteSource> sources = cloud::remote_sources(d);
+  return resolve_remote_sources(cloud::remote_sources(d), draft_name, a, session_uploads, o);
+}
+
+std::vector<cloud::RemoteMediaItem> resolve_remote_sources(const std::vector<cloud::RemoteSource>& sources,
+                                                           const std::string& draft_name, const MediaArgs& a,
+                                                           const std::function<SessionUploads()>& session_uploads,
+                                                           engine::RenderOptions& o) {
   if (sources.empty()) return {};
   SessionUploads uploads;
   for (const auto& s : sources)

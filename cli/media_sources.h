@@ -55,4 +55,10 @@ std::vector<cloud::RemoteMediaItem> resolve_remote_media(const draft::Draft& d, 
                                                          const std::function<SessionUploads()>& uploads,
                                                          engine::RenderOptions& o);
 
+/// The same for a list of sources that are not (yet) a draft's: `reel make`'s URL arguments.
+std::vector<cloud::RemoteMediaItem> resolve_remote_sources(const std::vector<cloud::RemoteSource>& sources,
+                                                           const std::string& draft_name, const MediaArgs& a,
+                                                           const std::function<SessionUploads()>& uploads,
+                                                           engine::RenderOptions& o);
+
 }  // namespace reel::cli

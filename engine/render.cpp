@@ -132,6 +132,9 @@ void render_chunk_run(const Plan& plan, const std::vector<Chunk>& chunks, size_t
   SourceCache cache(run, int64_t(ahead_s * plan.fps.value()) + 2 * threads + 4, loaders, 2 * threads + 4, proxies);
   FramePool pool(plan.width, plan.height);
   std::unique_ptr<ChunkWriter> writer;
+  // The chunk before, draining its encoder on its own thread while the next one starts: the
+  // encoder's frame threads would otherwise idle at every cut.
+  std::future<void> finishing;
   size_t current = first;
   run_pipeline(
       run, cache, pool, threads,
@@ -140,13 +143,14 @@ void render_chunk_run(const Plan& plan, const std::vector<Chunk>& chunks, size_t
         if (!writer) writer = std::make_unique<ChunkWriter>(store, c, settings);
         writer->add(f.get(), n - c.begin);
         if (n + 1 == c.end) {
-          writer->finish();
-          writer.reset();
+          if (finishing.valid()) finishing.get();  // one drains at a time
+          finishing = std::async(std::launch::async, [w = std::move(writer)] { w->finish(); });
           ++current;
         }
         frame_done();
       },
       cancel, &text);
+  if (finishing.valid()) finishing.get();
   if (cancel && cancel->load()) throw Cancelled();
 }
 

@@ -38,9 +38,9 @@ std::vector<std::string> local_inputs(const draft::Draft& draft, const RenderOpt
 
 /// Renders `draft` to an MP4 at `out_path`, written under a temporary name and renamed on
 /// success: in chunks, those kept in options.chunk_dir from an earlier render reused and the
-/// rest rendered, then joined by stream copy with the sound (see compose/chunks.h). Throws draft::DraftError / engine errors; on any failure or cancellation no file
-/// is left at out_path. `cancel`, when set, is polled between frames. Thread-safe for distinct
-/// calls; progress is called from the calling thread.
+/// rest rendered, then joined by stream copy with the sound (see compose/chunks.h). Throws draft::DraftError / engine
+/// errors; on any failure or cancellation no file is left at out_path. `cancel`, when set, is polled between frames.
+/// Thread-safe for distinct calls; progress is called from the calling thread.
 RenderResult render_to_file(const draft::Draft& draft, const std::string& out_path, const RenderOptions& options,
                             const ProgressFn& progress = {}, const std::atomic<bool>* cancel = nullptr);
 

@@ -220,6 +220,32 @@ TEST_F(RemoteMediaE2E, FetchFillsTheCacheThenOfflineRendersWithNoRequestAndCache
   }
 }
 
+TEST_F(RemoteMediaE2E, MakeWithAddressesDownloadsThemOnceAndKeepsTheAddressesInTheDraft) {
+  media.put("/m/a.jpg", jpeg_bytes(dir, 0));
+  media.put("/m/b.jpg", jpeg_bytes(dir, 200));
+  const std::string env = "REEL_API_URL=" + media.url();
+  auto r = reel({"make", media.url("/m/a.jpg"), media.url("/m/b.jpg"), "--preview", "-o", "v.mp4", "--draft-out",
+                 "made.json", "--progress", "none"},
+                env);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(media.requests(), 2);
+  EXPECT_EQ(cached_files(), 2u);
+  const std::string made = read_bytes(project() + "/made.json");
+  EXPECT_NE(made.find("\"" + media.url("/m/a.jpg") + "\""), std::string::npos) << made;
+  EXPECT_NE(made.find("\"" + media.url("/m/b.jpg") + "\""), std::string::npos) << made;
+  EXPECT_TRUE(fs::file_size(project() + "/v.mp4") > 0);
+  // Cached now: the draft previews with no request at all.
+  auto p = reel({"preview", "made.json", "--offline", "--progress", "none"});
+  EXPECT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_EQ(media.requests(), 2);
+  // An address that cannot be had is named with the argument it was.
+  const std::string down = "http://127.0.0.1:" + std::to_string(closed_port());
+  auto bad = reel({"make", down + "/c.jpg", "-o", "w.mp4", "--offline"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("  argument 1  " + down + "/c.jpg\n"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(project() + "/w.mp4"));
+}
+
 TEST_F(RemoteMediaE2E, LinkLocalIsRefusedAlwaysPrivateWithoutTheFlagLoopbackUnlessTheBackend) {
   write_draft("draft.json", {"http://169.254.169.254/latest/a.jpg", "http://10.255.0.1/b.jpg",
                              "http://metadata.google.internal/c.jpg"});
