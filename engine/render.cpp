@@ -179,13 +179,14 @@ RenderResult render_to_file(const draft::Draft& draft, const std::string& out_pa
   // The sound, encoded whole on its own thread while the chunks render (or kept from before).
   std::string sound_key;
   std::future<void> sound;
+  std::atomic<bool> stop_sound{false};  // the render failed or was cancelled: the sound too
   if (!mix->empty()) {
     sound_key = entry_key(
         describe_sound(sound_placements(draft), resolver_for(options), mix->position(), mix->total_samples()) + "aac|" +
         std::to_string(avcodec_version()));
     result.sound_kept = store.has_audio(sound_key);
     if (!result.sound_kept)
-      sound = std::async(std::launch::async, [&] { store_sound(store, sound_key, *mix, cancel); });
+      sound = std::async(std::launch::async, [&] { store_sound(store, sound_key, *mix, &stop_sound); });
   }
 
   RenderProgress pr;
@@ -210,10 +211,15 @@ RenderResult render_to_file(const draft::Draft& draft, const std::string& out_pa
       m = last;
     }
   } catch (...) {
+    stop_sound = true;
     if (sound.valid()) sound.wait();  // it holds references to this frame's locals
     throw;
   }
-  if (sound.valid()) sound.get();
+  if (sound.valid()) {
+    while (sound.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready)
+      if (cancel && cancel->load()) stop_sound = true;
+    sound.get();
+  }
   result.chunks_rendered = int(missing.size());
   if (proxies) {
     result.proxies_read = proxies->hits();
