@@ -246,6 +246,31 @@ TEST_F(RemoteMediaE2E, MakeWithAddressesDownloadsThemOnceAndKeepsTheAddressesInT
   EXPECT_FALSE(fs::exists(project() + "/w.mp4"));
 }
 
+TEST_F(RemoteMediaE2E, ALargeDownloadSaysWhatItFetchesAndASmallOneDoesNot) {
+  // 9 MB of WAV (48 kHz stereo silence, 49 s): over the 8 MB from which a download is told.
+  const uint32_t data = 9u << 20;
+  std::string wav = "RIFF....WAVEfmt ";
+  auto le = [&](uint32_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) wav += char((v >> (8 * i)) & 0xff);
+  };
+  wav.replace(4, 4, std::string(4, '\0'));
+  le(16, 4), le(1, 2), le(2, 2), le(48000, 4), le(48000 * 4, 4), le(4, 2), le(16, 2);
+  wav += "data";
+  le(data, 4);
+  wav.append(data, '\0');
+  for (int i = 0; i < 4; ++i) wav[size_t(4 + i)] = char(((wav.size() - 8) >> (8 * i)) & 0xff);
+  media.put("/m/long.wav", wav);
+  media.put("/m/a.jpg", jpeg_bytes(dir, 0));
+  Json d = Json::parse(draft_of({media.url("/m/a.jpg")}));
+  d["t"].push_back({{"tt", 1}, {"sg", Json::array({{{"s", 0}, {"d", 1000}, {"src", media.url("/m/long.wav")}}})}});
+  write_bytes(project() + "/draft.json", d.dump());
+  auto f = reel({"fetch", "draft.json"}, "REEL_API_URL=" + media.url());
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  EXPECT_NE(f.err.find("reel: downloading " + media.url("/m/long.wav") + " (9.0 MB)\n"), std::string::npos) << f.err;
+  EXPECT_NE(f.err.find("reel: downloaded " + media.url("/m/long.wav") + " (9.0 MB in "), std::string::npos) << f.err;
+  EXPECT_EQ(f.err.find("/m/a.jpg"), std::string::npos) << f.err;  // small: no line
+}
+
 TEST_F(RemoteMediaE2E, LinkLocalIsRefusedAlwaysPrivateWithoutTheFlagLoopbackUnlessTheBackend) {
   write_draft("draft.json", {"http://169.254.169.254/latest/a.jpg", "http://10.255.0.1/b.jpg",
                              "http://metadata.google.internal/c.jpg"});
