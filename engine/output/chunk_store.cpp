@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -51,15 +52,20 @@ void touch(const std::string& path) { ::utimensat(AT_FDCWD, path.c_str(), nullpt
 
 ChunkStore::ChunkStore(std::string dir, int64_t budget_bytes)
     : dir_(std::move(dir)), budget_(budget_bytes), temporary_(dir_.empty()) {
-  if (temporary_) {
-    std::string pattern = (fs::temp_directory_path() / "reel-chunks-XXXXXX").string();
-    if (!::mkdtemp(pattern.data()))
-      throw base::FileError(base::Access::Write, fs::temp_directory_path().string(), errno,
-                            "make a folder for the render's chunks");
-    dir_ = pattern;
-  } else {
-    base::ensure_folder(dir_);
+  if (!temporary_) {
+    // A cache folder that cannot be made or written costs the reuse, never the render.
+    try {
+      base::ensure_folder(dir_);
+      if (::access(dir_.c_str(), W_OK | X_OK) == 0) return;
+    } catch (const base::Error&) {
+    }
+    temporary_ = true;
   }
+  std::string pattern = (fs::temp_directory_path() / "reel-chunks-XXXXXX").string();
+  if (!::mkdtemp(pattern.data()))
+    throw base::FileError(base::Access::Write, fs::temp_directory_path().string(), errno,
+                          "make a folder for the render's chunks");
+  dir_ = pattern;
 }
 
 ChunkStore::~ChunkStore() {

@@ -22,7 +22,8 @@ namespace reel::engine {
 class ChunkStore {
  public:
   /// `dir` empty: a private temporary folder, removed with the store (a render that keeps
-  /// nothing). `budget_bytes`: what the folder may hold; least recently used entries go first.
+  /// nothing); so is a `dir` that cannot be made or written. `budget_bytes`: what the folder
+  /// may hold; least recently used entries go first.
   ChunkStore(std::string dir, int64_t budget_bytes);
   ~ChunkStore();
   ChunkStore(const ChunkStore&) = delete;

@@ -270,6 +270,16 @@ TEST(ChunkedRender, TheFolderIsKeptWithinItsBudgetButNeverBelowWhatTheRenderUses
   EXPECT_EQ(again.chunks_rendered, 0);
 }
 
+TEST(ChunkedRender, ACacheFolderThatCannotBeMadeCostsTheReuseNotTheRender) {
+  Project p;
+  { std::ofstream(p.dir.file("in-the-way")) << "a file where the folder should be"; }
+  auto blocked = [&](RenderOptions& o) { o.chunk_dir = p.dir.file("in-the-way") + "/chunks"; };
+  const RenderResult r = p.render("a.mp4", true, blocked);
+  EXPECT_EQ(r.chunks_rendered, r.chunks);
+  EXPECT_EQ(probe_video(p.dir.file("a.mp4")).frames, 270);
+  EXPECT_EQ(p.render("b.mp4", true, blocked).chunks_rendered, r.chunks);  // nothing was kept
+}
+
 TEST(ChunkedRender, ARenderThatKeepsNothingLeavesNothingBehind) {
   Project p;
   const std::string tmp = p.dir.file("tmp");
