@@ -22,18 +22,13 @@
 # chooses the presets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
-build=${1:-build/release}
-[[ $build == /* ]] || build=$root/$build
-reel=$build/reel
+source benchmarks/lib.sh
+bench_start "${1:-}"
 runs=${RUNS:-3}
 presets=${PRESETS:-preview final}
 photos=$root/benchmarks/photos
 out=$root/benchmarks/out/iterate
 mkdir -p "$out"
-[[ -x $reel ]] || { echo "bench: build first (make build): need $reel" >&2; exit 1; }
-command -v /usr/bin/time >/dev/null || { echo "bench: /usr/bin/time missing (make setup installs it)" >&2; exit 1; }
-source "$root/benchmarks/lib.sh"
 fetch_photos "$photos"
 
 # --- media and drafts -------------------------------------------------------------------------

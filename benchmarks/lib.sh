@@ -1,7 +1,23 @@
-# Sourced by the benchmarks. fetch_photos: real photos, fetched at run time from Debian's
+# Sourced by the benchmarks (from the repository's root). bench_start: the build to measure.
+# fetch_photos: real photos, fetched at run time from Debian's
 # gnome-backgrounds package into benchmarks/photos/ (ignored; never committed). Sets `photo_names` (the nine
 # 4096x4096 WebP wallpapers) and `photo_files` (those and a 26-megapixel JPEG made from a tenth),
 # and makes a quality-92 JPEG beside each WebP (camera-style files).
+# Sets root, build (absolute) and reel from BUILD_DIR (default build/release); stops unless
+# reel, every other binary named (relative to the build) and /usr/bin/time are there.
+bench_start() {  # BUILD_DIR [binary...]
+  local b
+  root=$(pwd)
+  build=${1:-build/release}
+  [[ $build == /* ]] || build=$root/$build
+  reel=$build/reel
+  shift || true
+  for b in "$reel" "${@/#/$build/}"; do
+    [[ -x $b ]] || { echo "bench: build first (make build): need $b" >&2; exit 1; }
+  done
+  command -v /usr/bin/time >/dev/null || { echo "bench: /usr/bin/time missing (make setup installs it)" >&2; exit 1; }
+}
+
 fetch_photos() {  # folder
   local photos=$1 tmp n
   photo_names=(adwaita-d adwaita-l grid-d licorice-d pixels-d pixels-l symbolic-d truchet-d wood-l)

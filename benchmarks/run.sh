@@ -22,19 +22,14 @@
 # BENCH_PEER=0 skips the ffmpeg peer, BENCH_100=0 the 100-photo runs (for quick iterations).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
-build=${1:-build/release}
-[[ $build == /* ]] || build=$root/$build
-reel=$build/reel
+source benchmarks/lib.sh
+bench_start "${1:-}" benchmarks/reel_bench
 bench=$build/benchmarks/reel_bench
 photos=$root/benchmarks/photos
 out=$root/benchmarks/out
 mkdir -p "$photos" "$out"
-[[ -x $reel && -x $bench ]] || { echo "bench: build first (make build): need $reel and $bench" >&2; exit 1; }
-command -v /usr/bin/time >/dev/null || { echo "bench: /usr/bin/time missing (make setup installs it)" >&2; exit 1; }
 
 # --- photos ---------------------------------------------------------------------------------
-source "$root/benchmarks/lib.sh"
 fetch_photos "$photos"
 files=("${photo_files[@]}")
 names=("${photo_names[@]}")

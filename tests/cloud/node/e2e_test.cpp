@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,8 +23,6 @@
 #include "support/run_command.h"
 #include "tests/cloud/support/fake_backend.h"
 #include "tests/cloud/support/test_util.h"
-
-extern char** environ;
 
 using namespace reel;
 using namespace reel::cloud;
@@ -108,29 +105,9 @@ struct CloudE2E : ::testing::Test {
   /// Starts `reel serve --listen 127.0.0.1:0 ARGS...`; returns its pid and address (pid 0
   /// and what it printed when it did not start).
   std::pair<pid_t, std::string> spawn_serve(const std::vector<std::string>& extra) {
-    int pipefd[2];
-    if (pipe(pipefd) != 0) return {0, "pipe failed"};
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
-    posix_spawn_file_actions_addclose(&fa, pipefd[0]);
-    std::string bin = REEL_BINARY;
-    std::vector<std::string> args{bin, "serve", "--listen", "127.0.0.1:0"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    int rc = posix_spawn(&pid, bin.c_str(), &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(pipefd[1]);
-    std::string line;
-    char ch;
-    while (rc == 0 && read(pipefd[0], &ch, 1) == 1 && ch != '\n') line += ch;
-    close(pipefd[0]);
-    auto p = line.find("http://");
-    if (rc != 0 || p == std::string::npos) return {0, line};
-    return {pid, line.substr(p, line.find(' ', p) - p)};
+    std::vector<std::string> command{REEL_BINARY, "serve", "--listen", "127.0.0.1:0"};
+    command.insert(command.end(), extra.begin(), extra.end());
+    return spawn_listening(command);
   }
 };
 

@@ -9,7 +9,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,8 +25,6 @@
 #include "cloud/client/config.h"
 #include "tests/cloud/support/test_util.h"
 
-extern char** environ;
-
 using namespace reel;
 using namespace reel::cloud;
 using namespace reel::cloud::testing;
@@ -39,45 +36,11 @@ namespace {
 
 /// `reel serve` under prlimit --as=2 GB; its pid and address.
 std::pair<pid_t, std::string> spawn_limited_serve(const std::string& data) {
-  int pipefd[2];
-  if (pipe(pipefd) != 0) return {0, "pipe failed"};
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
-  posix_spawn_file_actions_addclose(&fa, pipefd[0]);
-  std::vector<std::string> args{"/usr/bin/prlimit",
-                                "--as=2147483648",
-                                REEL_BINARY,
-                                "serve",
-                                "--listen",
-                                "127.0.0.1:0",
-                                "--data",
-                                data,
-                                "--request-timeout",
-                                "3",
-                                "--max-upload-mb",
-                                "5",
-                                "--tokens-per-address-per-minute",
-                                "1000",
-                                "--max-connections-per-address",  // every client here is 127.0.0.1
-                                "64",
-                                "--threads",
-                                "1",
-                                "-q"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  close(pipefd[1]);
-  std::string line;
-  char ch;
-  while (rc == 0 && read(pipefd[0], &ch, 1) == 1 && ch != '\n') line += ch;
-  close(pipefd[0]);
-  auto p = line.find("http://");
-  if (rc != 0 || p == std::string::npos) return {0, line};
-  return {pid, line.substr(p, line.find(' ', p) - p)};
+  return spawn_listening({"/usr/bin/prlimit", "--as=2147483648", REEL_BINARY, "serve", "--listen", "127.0.0.1:0",
+                          "--data", data, "--request-timeout", "3", "--max-upload-mb", "5",
+                          "--tokens-per-address-per-minute", "1000",
+                          "--max-connections-per-address",  // every client here is 127.0.0.1
+                          "64", "--threads", "1", "-q"});
 }
 
 int port_of(const std::string& url) { return std::stoi(url.substr(url.rfind(':') + 1)); }

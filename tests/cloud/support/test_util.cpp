@@ -1,12 +1,16 @@
 #include "tests/cloud/support/test_util.h"
 
 #include <gtest/gtest.h>
+#include <spawn.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
+
+extern char** environ;
 
 namespace reel::cloud::testing {
 namespace fs = std::filesystem;
@@ -122,6 +126,30 @@ std::string random_bytes(size_t n, unsigned seed) {
   std::string s(n, '\0');
   for (auto& c : s) c = static_cast<char>(rng() & 0xff);
   return s;
+}
+
+std::pair<pid_t, std::string> spawn_listening(const std::vector<std::string>& command) {
+  int pipefd[2];
+  if (pipe(pipefd) != 0) return {0, "pipe failed"};
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+  posix_spawn_file_actions_addclose(&fa, pipefd[0]);
+  std::vector<std::string> args = command;
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  close(pipefd[1]);
+  std::string line;
+  char ch;
+  while (rc == 0 && read(pipefd[0], &ch, 1) == 1 && ch != '\n') line += ch;
+  close(pipefd[0]);
+  const auto p = line.find("http://");
+  if (rc != 0 || p == std::string::npos) return {0, line};
+  return {pid, line.substr(p, line.find(' ', p) - p)};
 }
 
 }  // namespace reel::cloud::testing

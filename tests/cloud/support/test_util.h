@@ -1,6 +1,8 @@
 #pragma once
 // Helpers of the cloud tests: temporary folders, fast client options, captured logs, what an
 // agent turn told its callbacks.
+#include <sys/types.h>
+
 #include <functional>
 #include <mutex>
 #include <string>
@@ -33,6 +35,11 @@ class LogCapture {
 /// Client options for tests: the given API and config folder, timeouts and waits of
 /// milliseconds so faults resolve quickly.
 ClientOptions fast_options(const std::string& api, const std::string& config_dir, const std::string& project);
+
+/// Starts `command` (argv; the program by its path) with its stdout piped and waits for its
+/// first line: the pid and the first "http://..." word of it, e.g. a `reel serve` started on
+/// port 0 and the address it listens on. {0, the line} when it did not start or said no address.
+std::pair<pid_t, std::string> spawn_listening(const std::vector<std::string>& command);
 
 /// Writes `bytes` to `path` (creating folders).
 void write_bytes(const std::string& path, const std::string& bytes);
