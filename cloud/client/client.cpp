@@ -98,7 +98,7 @@ ClientOptions options_from_environment(const std::string& api_flag, const std::s
     o.skill_version = s->value("version", o.skill_version);
   }
   if (auto m = settings.find("max_upload_mb"); m != settings.end() && m->is_number() && m->get<double>() > 0)
-    o.max_upload_bytes = static_cast<int64_t>(m->get<double>() * 1024 * 1024);
+    o.max_upload_bytes = static_cast<int64_t>(std::min(m->get<double>(), 1e7) * 1024 * 1024);  // at most 10 TB
   if (settings.contains("register_url") && settings["register_url"].is_string())
     o.register_url = settings["register_url"].get<std::string>();
   if (!skill_flag.empty()) {  // NAME or NAME@VERSION

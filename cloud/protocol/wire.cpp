@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 
@@ -38,6 +39,15 @@ double num_at(const Json& j, const char* key) {
     }
   }
   return 0;
+}
+
+// num_at as a whole number within [lo, hi]: a backend's NaN, negative or 1e300 becomes an edge,
+// never a cast out of range (undefined behaviour).
+int64_t whole_at(const Json& j, const char* key, int64_t lo, int64_t hi) {
+  const double v = num_at(j, key);
+  if (!(v >= static_cast<double>(lo))) return lo;
+  if (v >= static_cast<double>(hi)) return hi;
+  return static_cast<int64_t>(v);
 }
 
 std::string local_hint() { return " — or render locally with `reel export --local`"; }
@@ -205,7 +215,7 @@ RenderStatus parse_render_status(const Json& answer) {
   if (r.id.empty()) r.id = string_at(answer, "id");
   r.status_text = string_at(*obj, "status");
   r.state = render_state_from(r.status_text);
-  r.progress = static_cast<int>(num_at(*obj, "progress"));
+  r.progress = static_cast<int>(whole_at(*obj, "progress", 0, 100));
   r.output_url = string_at(*obj, "outputUrl");
   for (const Json* o : {obj, &answer}) {
     if (!r.output_url.empty()) break;
@@ -218,8 +228,9 @@ RenderStatus parse_render_status(const Json& answer) {
   r.error = string_at(*obj, "error");
   if (r.error.empty() && obj != &answer) r.error = string_at(answer, "error");
   if (r.error.empty()) r.error = string_at(*obj, "errorMessage");
-  r.created_at_ms = static_cast<int64_t>(num_at(*obj, "createdAt"));
-  r.completed_at_ms = static_cast<int64_t>(num_at(*obj, "completedAt"));
+  constexpr int64_t kLatest = int64_t(1) << 62;
+  r.created_at_ms = whole_at(*obj, "createdAt", 0, kLatest);
+  r.completed_at_ms = whole_at(*obj, "completedAt", 0, kLatest);
   return r;
 }
 
@@ -234,8 +245,8 @@ std::vector<UploadedFile> parse_uploaded_files(const Json& data) {
     u.cdn_url = string_at(f, "cdn_url");
     u.hash = string_at(f, "hash");
     u.duration = num_at(f, "duration");
-    u.width = static_cast<int>(num_at(f, "width"));
-    u.height = static_cast<int>(num_at(f, "height"));
+    u.width = static_cast<int>(whole_at(f, "width", 0, INT32_MAX));
+    u.height = static_cast<int>(whole_at(f, "height", 0, INT32_MAX));
     u.fps = num_at(f, "fps");
     out.push_back(std::move(u));
   }

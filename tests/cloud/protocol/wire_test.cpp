@@ -90,6 +90,18 @@ TEST(RenderStatusShape, ReadsTheNewShape) {
   EXPECT_EQ(s.completed_at_ms, 2);
 }
 
+TEST(RenderStatusShape, NumbersOutOfRangeAreHeldAtTheirEdges) {
+  // Found by fuzz_http_answer: a progress of 1e122 was cast to int (undefined behaviour).
+  auto s = parse_render_status(
+      Json::parse(R"({"data":{"id":"r","status":"processing","progress":1e122,"createdAt":-5,"completedAt":1e300}})"));
+  EXPECT_EQ(s.progress, 100);
+  EXPECT_EQ(s.created_at_ms, 0);
+  EXPECT_EQ(s.completed_at_ms, int64_t(1) << 62);
+  EXPECT_EQ(parse_render_status(Json::parse(R"({"status":"processing","progress":-3})")).progress, 0);
+  EXPECT_EQ(parse_render_status(Json::parse(R"({"status":"processing","progress":"nan"})")).progress, 0);
+  EXPECT_EQ(parse_render_status(Json::parse(R"({"status":"processing","progress":42.7})")).progress, 42);
+}
+
 TEST(RenderStatusShape, ReadsTheOlderShape) {
   auto s = parse_render_status(Json::parse(R"({"id":"r","status":"completed","output":{"url":"https://c/y.mp4"}})"));
   EXPECT_EQ(s.state, RenderState::Completed);
