@@ -5,6 +5,7 @@
 #include <chrono>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <opencv2/imgproc.hpp>
 #include <optional>
 
@@ -64,6 +65,10 @@ H264Settings encoder_settings(const Plan& plan, const RenderOptions& o) {
   const PresetDefaults defaults = preset_defaults(o.preset);
   s.crf = o.crf.value_or(defaults.crf);
   s.preset = o.x264_preset.value_or(defaults.x264_preset);
+  // One x264 thread per chunk: the cores go to chunks rendered side by side instead (see
+  // render_missing), x264's serial drain at each chunk's end is gone, and a chunk's bits are
+  // the same on every machine (a part rendered elsewhere joins a local render).
+  s.threads = 1;
   return s;
 }
 
@@ -114,27 +119,26 @@ void check_sources(const draft::Draft& draft, const RenderOptions& options) {
 namespace {
 
 // Composes and encodes chunks [first, last) of `chunks`, which follow each other, into the
-// store: one pipeline run over their frames, an encoder per chunk.
-void render_chunk_run(const Plan& plan, const std::vector<Chunk>& chunks, size_t first, size_t last,
+// store: one pipeline run over their frames with `threads` compose workers, an encoder per chunk.
+void render_chunk_run(const Plan& plan, const std::vector<Chunk>& chunks, size_t first, size_t last, int threads,
                       const H264Settings& settings, const ChunkStore& store, TextLayer& text,
                       const RenderOptions& options, const ProxyCache* proxies, const std::function<void()>& frame_done,
                       const std::atomic<bool>* cancel) {
   Plan run = plan;
   run.frame_begin = chunks[first].begin;
   run.frame_end = chunks[last - 1].end;
-  const int threads = resolve_threads(options.threads);
-  // Preview decodes dominate (photos far larger than the canvas): two loaders there; one for
-  // final, where memory is the tighter budget.
-  const int loaders = threads > 1 ? (options.preset == Preset::Preview ? 2 : 1) : 0;
-  // Preview: far enough ahead for both loaders to have a photo each (its photos are small).
-  const double ahead_s = options.preset == Preset::Preview ? 6 : 2;
+  const bool preview = options.preset == Preset::Preview;
+  // Preview decodes dominate (photos far larger than the canvas): two loaders there, shared
+  // by the lanes; one for final, where memory is the tighter budget.
+  const int cores = resolve_threads(options.threads);
+  const int lanes = std::max(1, cores / threads);
+  const int loaders = cores > 1 ? std::max(1, (preview ? 2 : 1) / lanes) : 0;
+  // Preview: far enough ahead for the loaders to have a photo each (its photos are small).
+  const double ahead_s = preview ? 6 : 2;
   // Each clip keeps the pipeline's window of frames in flight (see run_pipeline) prepared.
   SourceCache cache(run, int64_t(ahead_s * plan.fps.value()) + 2 * threads + 4, loaders, 2 * threads + 4, proxies);
   FramePool pool(plan.width, plan.height);
   std::unique_ptr<ChunkWriter> writer;
-  // One encoder at a time: draining a chunk's encoder on its own thread while the next one
-  // starts was measured (benchmarks/iterate.sh) to save under 2 % of the wall time of a first
-  // render and to cost a second encoder's memory (1080p final: 309 -> 500 MB peak).
   size_t current = first;
   run_pipeline(
       run, cache, pool, threads,
@@ -153,47 +157,107 @@ void render_chunk_run(const Plan& plan, const std::vector<Chunk>& chunks, size_t
   if (cancel && cancel->load()) throw Cancelled();
 }
 
+// Renders the chunks `missing` (indices into `chunks`, ascending) into the store: dealt out in
+// order to one lane per core, contiguous stretches of about equal cost (chunk_costs), each lane
+// a thread with its own pipeline and one single-threaded encoder at a time. The first lane to
+// fail stops the others and its error is rethrown; *cancel stops them all.
+void render_missing(const Plan& plan, const std::vector<Chunk>& chunks, const std::vector<size_t>& missing,
+                    const H264Settings& settings, const ChunkStore& store, TextLayer& text,
+                    const RenderOptions& options, const ProxyCache* proxies, const std::function<void()>& frame_done,
+                    const std::atomic<bool>* cancel) {
+  const int cores = resolve_threads(options.threads);
+  const size_t lanes = std::min(size_t(cores), missing.size());
+  if (lanes == 0) return;
+  const std::vector<double> all_costs = chunk_costs(plan, chunks, encode_cost_ns_per_pixel(settings.preset));
+  std::vector<double> costs;
+  for (size_t i : missing) costs.push_back(all_costs[i]);
+  const std::vector<size_t> bounds = split_by_cost(costs, lanes);
+  const int threads = std::max(1, cores / int(lanes));
+
+  auto run_lane = [&](size_t lane, const std::atomic<bool>* stop) {
+    for (size_t m = bounds[lane]; m < bounds[lane + 1];) {
+      size_t last = m + 1;  // chunks that follow each other render in one run
+      while (last < bounds[lane + 1] && missing[last] == missing[last - 1] + 1) ++last;
+      render_chunk_run(plan, chunks, missing[m], missing[last - 1] + 1, threads, settings, store, text, options,
+                       proxies, frame_done, stop);
+      m = last;
+    }
+  };
+  if (lanes == 1) return run_lane(0, cancel);
+
+  std::atomic<bool> stop{false};
+  std::vector<std::future<void>> running;
+  for (size_t lane = 0; lane < lanes; ++lane)
+    running.push_back(std::async(std::launch::async, [&, lane] { run_lane(lane, &stop); }));
+  std::exception_ptr failure;
+  for (size_t done = 0; done < running.size();) {
+    done = 0;
+    for (auto& lane : running) {
+      if (lane.valid() && lane.wait_for(std::chrono::milliseconds(20)) == std::future_status::ready) {
+        try {
+          lane.get();
+        } catch (const Cancelled&) {
+          // Stopped because another lane failed or the render was cancelled: said below.
+        } catch (...) {
+          if (!failure) failure = std::current_exception();
+          stop = true;
+        }
+      }
+      if (!lane.valid()) ++done;
+    }
+    if (cancel && cancel->load()) stop = true;
+  }
+  if (failure) std::rethrow_exception(failure);
+  if (stop) throw Cancelled();
+}
+
 }  // namespace
 
-RenderResult render_to_file(const draft::Draft& draft, const std::string& out_path, const RenderOptions& options,
-                            const ProgressFn& progress, const std::atomic<bool>* cancel) {
-  const auto t0 = std::chrono::steady_clock::now();
-  Plan plan = make_plan(draft, options);
-  check_plan_sources(plan, options.limits);
-  if (plan.frame_end <= plan.frame_begin)
+namespace {
+
+// What every chunked render starts from: the plan with its sources checked, the text, the
+// encoder's settings, the chunks with their keys and the folder that keeps them.
+struct ChunkedJob {
+  Plan plan;
+  std::unique_ptr<TextLayer> text;
+  H264Settings settings;
+  std::vector<Chunk> chunks;
+  std::unique_ptr<ChunkStore> store;
+};
+
+ChunkedJob prepare_job(const draft::Draft& draft, const RenderOptions& options) {
+  ChunkedJob job;
+  job.plan = make_plan(draft, options);
+  check_plan_sources(job.plan, options.limits);
+  if (job.plan.frame_end <= job.plan.frame_begin)
     throw draft::DraftError("draft", "/d",
                             "there is nothing to render: the draft (or the --from/--to range) has no frames");
-  notify(options, plan);
-  std::unique_ptr<AudioMix> mix = make_audio(draft, plan, options);
-  TextLayer text(draft, plan.width, plan.height, plan.fps, resolver_for(options));
-  const H264Settings settings = encoder_settings(plan, options);
-  const std::vector<Chunk> chunks = plan_chunks(plan, text, encoder_identity(settings));
-  ChunkStore store(options.chunk_dir, options.chunk_budget_bytes);
+  notify(options, job.plan);
+  job.text = std::make_unique<TextLayer>(draft, job.plan.width, job.plan.height, job.plan.fps, resolver_for(options));
+  job.settings = encoder_settings(job.plan, options);
+  job.chunks = plan_chunks(job.plan, *job.text, encoder_identity(job.settings));
+  job.store = std::make_unique<ChunkStore>(options.chunk_dir, options.chunk_budget_bytes);
+  return job;
+}
 
-  RenderResult result;
-  result.chunks = int(chunks.size());
+// Renders the chunks [first, end) of the job that are not kept yet; progress counts the frames
+// of that range (kept ones done from the start).
+void render_video(const ChunkedJob& job, size_t first, size_t end, const RenderOptions& options,
+                  const ProgressFn& progress, const std::atomic<bool>* cancel, std::chrono::steady_clock::time_point t0,
+                  RenderResult& result) {
+  const Plan& plan = job.plan;
   std::vector<size_t> missing;
-  for (size_t i = 0; i < chunks.size(); ++i)
-    if (!store.has_video(chunks[i].key, chunks[i].frames(), plan.width, plan.height)) missing.push_back(i);
-
-  // The sound, encoded whole on its own thread while the chunks render (or kept from before).
-  std::string sound_key;
-  std::future<void> sound;
-  std::atomic<bool> stop_sound{false};  // the render failed or was cancelled: the sound too
-  if (!mix->empty()) {
-    sound_key = entry_key(
-        describe_sound(sound_placements(draft), resolver_for(options), mix->position(), mix->total_samples()) + "aac|" +
-        std::to_string(avcodec_version()));
-    result.sound_kept = store.has_audio(sound_key);
-    if (!result.sound_kept)
-      sound = std::async(std::launch::async, [&] { store_sound(store, sound_key, *mix, &stop_sound); });
-  }
-
   RenderProgress pr;
-  pr.frames_total = plan.frame_end - plan.frame_begin;
-  pr.frames_done = pr.frames_total;
-  for (size_t i : missing) pr.frames_done -= chunks[i].frames();
+  for (size_t i = first; i < end; ++i) {
+    pr.frames_total += job.chunks[i].frames();
+    if (!job.store->has_video(job.chunks[i].key, job.chunks[i].frames(), plan.width, plan.height))
+      missing.push_back(i);
+    else
+      pr.frames_done += job.chunks[i].frames();
+  }
+  std::mutex progress_mu;  // lanes finish frames side by side
   auto frame_done = [&] {
+    std::lock_guard lock(progress_mu);
     ++pr.frames_done;
     ++result.frames_rendered;
     if (progress) {
@@ -202,42 +266,233 @@ RenderResult render_to_file(const draft::Draft& draft, const std::string& out_pa
     }
   };
   std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
-  try {
-    for (size_t m = 0; m < missing.size();) {
-      size_t last = m + 1;  // chunks that follow each other render in one run
-      while (last < missing.size() && missing[last] == missing[last - 1] + 1) ++last;
-      render_chunk_run(plan, chunks, missing[m], missing[last - 1] + 1, settings, store, text, options, proxies.get(),
-                       frame_done, cancel);
-      m = last;
-    }
-  } catch (...) {
-    stop_sound = true;
-    if (sound.valid()) sound.wait();  // it holds references to this frame's locals
-    throw;
-  }
-  if (sound.valid()) {
-    while (sound.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready)
-      if (cancel && cancel->load()) stop_sound = true;
-    sound.get();
-  }
+  render_missing(plan, job.chunks, missing, job.settings, *job.store, *job.text, options, proxies.get(), frame_done,
+                 cancel);
+  result.chunks = int(end - first);
   result.chunks_rendered = int(missing.size());
   if (proxies) {
     result.proxies_read = proxies->hits();
     result.proxies_written = proxies->stores();
   }
+}
 
-  base::AtomicFile temp(out_path);
-  join_chunks(store, chunks, sound_key, plan.frame_begin, plan.fps, temp.temp_path(), out_path);
-  temp.commit();
-  std::vector<std::string> keys;
-  for (const Chunk& c : chunks) keys.push_back(c.key);
-  store.trim(store.bytes_of(keys));
+// The sound of the whole render, kept in the store or encoded on its own thread while the
+// video renders; wait() rethrows its failure. Destroying it stops an unfinished encode.
+class SoundJob {
+ public:
+  SoundJob(const draft::Draft& draft, const Plan& plan, const RenderOptions& options, const ChunkStore& store)
+      : mix_(make_audio(draft, plan, options)) {
+    if (mix_->empty()) return;
+    key_ = entry_key(
+        describe_sound(sound_placements(draft), resolver_for(options), mix_->position(), mix_->total_samples()) +
+        "aac|" + std::to_string(avcodec_version()));
+    kept_ = store.has_audio(key_);
+    if (!kept_) encoding_ = std::async(std::launch::async, [this, &store] { store_sound(store, key_, *mix_, &stop_); });
+  }
+  ~SoundJob() {
+    stop_ = true;
+    if (encoding_.valid()) encoding_.wait();  // it holds references to this object
+  }
+  SoundJob(const SoundJob&) = delete;
+  SoundJob& operator=(const SoundJob&) = delete;
+  /// Waits for the encode; a cancel noticed meanwhile stops it (and throws Cancelled).
+  void wait(const std::atomic<bool>* cancel) {
+    if (!encoding_.valid()) return;
+    while (encoding_.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready)
+      if (cancel && cancel->load()) stop_ = true;
+    encoding_.get();
+  }
+  const std::string& key() const { return key_; }  // empty: the render has no sound
+  bool kept() const { return kept_; }
 
-  result.frames = plan.frame_end - plan.frame_begin;
+ private:
+  std::unique_ptr<AudioMix> mix_;
+  std::string key_;
+  bool kept_ = false;
+  std::atomic<bool> stop_{false};  // the render failed or was cancelled: the sound too
+  std::future<void> encoding_;
+};
+
+void fill_shape(const Plan& plan, int64_t frames, std::chrono::steady_clock::time_point t0, RenderResult& result) {
+  result.frames = frames;
   result.width = plan.width;
   result.height = plan.height;
   result.fps = plan.fps;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void trim_store(const ChunkedJob& job) {
+  std::vector<std::string> keys;
+  for (const Chunk& c : job.chunks) keys.push_back(c.key);
+  job.store->trim(job.store->bytes_of(keys));
+}
+
+// What names the video of a whole render: every chunk's key in order, so a part belongs to it
+// exactly when it was cut from the same draft, range and encoder.
+std::string render_key(const ChunkedJob& job) {
+  std::string all;
+  for (const Chunk& c : job.chunks) all += c.key + "\n";
+  return entry_key("reel-render\n" + all);
+}
+
+std::vector<RenderPart> cut_parts(const ChunkedJob& job, int parts) {
+  const std::vector<double> costs = chunk_costs(job.plan, job.chunks, encode_cost_ns_per_pixel(job.settings.preset));
+  const std::vector<size_t> bounds = split_by_cost(costs, size_t(std::max(1, parts)));
+  std::vector<RenderPart> out;
+  for (size_t k = 0; k + 1 < bounds.size(); ++k) {
+    RenderPart p;
+    p.index = int(k) + 1;
+    p.first_chunk = bounds[k];
+    p.end_chunk = bounds[k + 1];
+    p.frame_begin = job.chunks[p.first_chunk].begin;
+    p.frame_end = job.chunks[p.end_chunk - 1].end;
+    for (size_t i = p.first_chunk; i < p.end_chunk; ++i) p.cost_s += costs[i];
+    out.push_back(p);
+  }
+  return out;
+}
+
+std::string part_tag(const std::string& render, const RenderPart& p, int parts) {
+  return "reel-part|render=" + render + "|part=" + std::to_string(p.index) + "/" + std::to_string(parts) +
+         "|frames=" + std::to_string(p.frame_begin) + "," + std::to_string(p.frame_end);
+}
+
+const RenderPart& part_of(const std::vector<RenderPart>& cut, int index, int parts, const ChunkedJob& job) {
+  if (parts < 1 || index < 1 || index > parts)
+    throw EngineError("a part is I/N with 1 <= I <= N (asked for " + std::to_string(index) + "/" +
+                      std::to_string(parts) + ")");
+  if (size_t(parts) > job.chunks.size())
+    throw EngineError("this render has " + std::to_string(job.chunks.size()) + " chunks, so at most " +
+                      std::to_string(job.chunks.size()) + " parts (asked for " + std::to_string(parts) + ")");
+  return cut[size_t(index - 1)];
+}
+
+}  // namespace
+
+RenderResult render_to_file(const draft::Draft& draft, const std::string& out_path, const RenderOptions& options,
+                            const ProgressFn& progress, const std::atomic<bool>* cancel) {
+  const auto t0 = std::chrono::steady_clock::now();
+  ChunkedJob job = prepare_job(draft, options);
+  SoundJob sound(draft, job.plan, options, *job.store);
+  RenderResult result;
+  result.sound_kept = sound.kept();
+  render_video(job, 0, job.chunks.size(), options, progress, cancel, t0, result);
+  sound.wait(cancel);
+
+  base::AtomicFile temp(out_path);
+  join_chunks(*job.store, job.chunks, sound.key(), job.plan.frame_begin, job.plan.fps, temp.temp_path(), out_path);
+  temp.commit();
+  trim_store(job);
+  fill_shape(job.plan, job.plan.frame_end - job.plan.frame_begin, t0, result);
+  return result;
+}
+
+PartPlan plan_parts(const draft::Draft& draft, int parts, const RenderOptions& options) {
+  ChunkedJob job = prepare_job(draft, options);
+  PartPlan plan;
+  plan.frames = job.plan.frame_end - job.plan.frame_begin;
+  plan.fps = job.plan.fps;
+  plan.chunks = int(job.chunks.size());
+  plan.render_key = render_key(job);
+  plan.parts = cut_parts(job, parts);
+  return plan;
+}
+
+RenderResult render_part(const draft::Draft& draft, int index, int parts, const std::string& out_path,
+                         const RenderOptions& options, const ProgressFn& progress, const std::atomic<bool>* cancel) {
+  const auto t0 = std::chrono::steady_clock::now();
+  ChunkedJob job = prepare_job(draft, options);
+  const std::vector<RenderPart> cut = cut_parts(job, parts);
+  const RenderPart& part = part_of(cut, index, parts, job);
+  RenderResult result;
+  render_video(job, part.first_chunk, part.end_chunk, options, progress, cancel, t0, result);
+  const std::vector<Chunk> mine(job.chunks.begin() + long(part.first_chunk), job.chunks.begin() + long(part.end_chunk));
+  base::AtomicFile temp(out_path);
+  join_chunks(*job.store, mine, "", part.frame_begin, job.plan.fps, temp.temp_path(), out_path,
+              part_tag(render_key(job), part, parts));
+  temp.commit();
+  trim_store(job);
+  fill_shape(job.plan, part.frame_end - part.frame_begin, t0, result);
+  return result;
+}
+
+RenderResult join_parts(const draft::Draft& draft, const std::vector<std::string>& part_paths,
+                        const std::string& out_path, const RenderOptions& options, const std::atomic<bool>* cancel) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (part_paths.empty()) throw EngineError("name the parts to join");
+  ChunkedJob job = prepare_job(draft, options);
+  const std::string render = render_key(job);
+  const std::string how = " (make it with `reel render DRAFT --part I/N` from this draft and these settings)";
+
+  // Every part is read and checked before anything is written.
+  struct Found {
+    std::string path;
+    int index = 0, parts = 0;
+    int64_t frames = 0;
+    std::string tag;
+  };
+  std::vector<Found> found;
+  for (const std::string& path : part_paths) {
+    const std::optional<TaggedVideo> video = read_tagged_video(path);
+    if (!video)
+      throw EngineError(path + " is not a part of a reel render: it is not an MP4 with one video stream" + how);
+    Found f{path, 0, 0, video->frames, video->comment};
+    const std::string head = "reel-part|render=";
+    char rest[64] = {};
+    if (video->comment.rfind(head, 0) != 0 ||
+        std::sscanf(video->comment.c_str() + std::min(video->comment.size(), head.size() + render.size()),
+                    "|part=%d/%d|frames=%63s", &f.index, &f.parts, rest) != 3)
+      throw EngineError(path + " is not a part of a reel render (it has no part tag)" + how);
+    if (video->comment.compare(head.size(), render.size(), render) != 0)
+      throw EngineError(path +
+                        " is a part of another render: another draft, range or encoder setting (size, fps, "
+                        "preset, crf)" +
+                        how);
+    found.push_back(f);
+  }
+  const int parts = found[0].parts;
+  std::vector<const Found*> by_index(size_t(std::max(1, parts)) + 1, nullptr);
+  for (const Found& f : found) {
+    if (f.parts != parts)
+      throw EngineError(f.path + " is part " + std::to_string(f.index) + " of " + std::to_string(f.parts) + " but " +
+                        found[0].path + " is a part of " + std::to_string(parts) + "; join parts of one cut");
+    if (f.index < 1 || f.index > parts) throw EngineError(f.path + " has a part number out of its range" + how);
+    if (by_index[size_t(f.index)])
+      throw EngineError(by_index[size_t(f.index)]->path + " and " + f.path + " are both part " +
+                        std::to_string(f.index) + " of " + std::to_string(parts) + "; name each part once");
+    by_index[size_t(f.index)] = &f;
+  }
+  std::string absent;
+  for (int i = 1; i <= parts; ++i)
+    if (!by_index[size_t(i)]) absent += (absent.empty() ? "" : ", ") + std::to_string(i);
+  if (!absent.empty())
+    throw EngineError("part" + std::string(absent.find(',') == std::string::npos ? " " : "s ") + absent + " of " +
+                      std::to_string(parts) + (absent.find(',') == std::string::npos ? " is" : " are") +
+                      " missing: render " + (absent.find(',') == std::string::npos ? "it" : "each") +
+                      " with `reel render DRAFT --part I/" + std::to_string(parts) + "` and join them all");
+  const std::vector<RenderPart> cut = cut_parts(job, parts);
+  if (cut.size() != size_t(parts)) throw EngineError("these parts were cut from another plan" + how);
+  std::vector<JoinPiece> pieces;
+  for (const RenderPart& p : cut) {
+    const Found& f = *by_index[size_t(p.index)];
+    if (f.tag != part_tag(render, p, parts)) throw EngineError(f.path + " was cut from another plan" + how);
+    if (f.frames != p.frame_end - p.frame_begin)
+      throw EngineError(f.path + " is damaged: it holds " + std::to_string(f.frames) + " frames instead of " +
+                        std::to_string(p.frame_end - p.frame_begin) + "; render it again");
+    pieces.push_back({f.path, f.tag, p.frame_begin, f.frames});
+  }
+
+  SoundJob sound(draft, job.plan, options, *job.store);
+  RenderResult result;
+  result.sound_kept = sound.kept();
+  result.chunks = int(job.chunks.size());
+  sound.wait(cancel);
+  if (cancel && cancel->load()) throw Cancelled();
+  base::AtomicFile temp(out_path);
+  join_pieces(pieces, sound.key().empty() ? "" : job.store->audio_path(sound.key()), sound.key(), job.plan.frame_begin,
+              job.plan.fps, temp.temp_path(), out_path);
+  temp.commit();
+  fill_shape(job.plan, job.plan.frame_end - job.plan.frame_begin, t0, result);
   return result;
 }
 

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "draft/model.h"
 #include "engine/types.h"
@@ -43,6 +44,42 @@ std::vector<std::string> local_inputs(const draft::Draft& draft, const RenderOpt
 /// Thread-safe for distinct calls; progress is called from the calling thread.
 RenderResult render_to_file(const draft::Draft& draft, const std::string& out_path, const RenderOptions& options,
                             const ProgressFn& progress = {}, const std::atomic<bool>* cancel = nullptr);
+
+/// One part of a render cut for several workers: a contiguous run of its chunks.
+struct RenderPart {
+  int index = 0;                           // 1-based: part `index` of N
+  size_t first_chunk = 0, end_chunk = 0;   // chunks [first, end) of the render
+  int64_t frame_begin = 0, frame_end = 0;  // its frames on the draft's clock
+  double cost_s = 0;                       // estimated CPU seconds of one core (see chunk_costs)
+};
+
+/// A render cut into parts of about equal cost at chunk boundaries.
+struct PartPlan {
+  std::string render_key;  // names the whole render's video: every part of it carries it
+  int64_t frames = 0;
+  draft::Rational fps;
+  int chunks = 0;
+  std::vector<RenderPart> parts;  // fewer than asked when the render has fewer chunks
+};
+
+/// The plan of `draft` cut into `parts` parts (the media are probed and identified, not decoded).
+PartPlan plan_parts(const draft::Draft& draft, int parts, const RenderOptions& options);
+
+/// Renders part `index` of `parts` (1-based) to an MP4 of its video alone at `out_path`: the
+/// very chunks (the same bits) a whole render holds for those frames, reused from and kept in
+/// options.chunk_dir like any render's, tagged with the render's key and the part's place.
+/// Throws EngineError for an index out of range or more parts than chunks.
+RenderResult render_part(const draft::Draft& draft, int index, int parts, const std::string& out_path,
+                         const RenderOptions& options, const ProgressFn& progress = {},
+                         const std::atomic<bool>* cancel = nullptr);
+
+/// Joins the parts of a render of `draft` (every part once, any order) into one MP4 at
+/// `out_path`: checks that each is a part of this render (same draft, range and encoder) and
+/// none is missing, repeated or damaged (EngineError naming the file, nothing written), mixes
+/// and encodes the sound once for the whole timeline, and copies the video.
+RenderResult join_parts(const draft::Draft& draft, const std::vector<std::string>& part_paths,
+                        const std::string& out_path, const RenderOptions& options,
+                        const std::atomic<bool>* cancel = nullptr);
 
 /// Checks every photo of the draft's video tracks without decoding it: it resolves, exists,
 /// is not empty, is within the limits (file size; pixel count read from the header), is a

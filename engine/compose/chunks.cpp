@@ -126,4 +126,53 @@ std::vector<Chunk> plan_chunks(const Plan& plan, const TextLayer& text, const st
   return chunks;
 }
 
+namespace {
+
+// CPU per source pixel of a photo's decode at preview or final size, measured on this project's
+// test photos (benchmarks/run.sh): JPEG decodes in the DCT domain at the size needed, the others
+// decode whole.
+double decode_ns_per_pixel(PhotoFormat format) { return format == PhotoFormat::Jpeg ? 4 : 13; }
+
+constexpr double kComposeNsPerPixel = 0.6;  // the warp of one picture onto the canvas
+constexpr double kClipDecodeNsPerPixel = 3;
+
+}  // namespace
+
+std::vector<double> chunk_costs(const Plan& plan, const std::vector<Chunk>& chunks, double encode_ns_per_pixel) {
+  const double canvas = double(plan.width) * plan.height;
+  std::vector<double> costs;
+  costs.reserve(chunks.size());
+  for (const Chunk& c : chunks) {
+    double ns = double(c.frames()) * canvas * encode_ns_per_pixel;
+    for (int i : c.items) {
+      const PlanItem& it = plan.items[size_t(i)];
+      const int64_t shown = std::min(c.end, it.end_frame) - std::max(c.begin, it.first_frame);
+      ns += double(shown) * canvas * kComposeNsPerPixel;
+      if (it.is_clip)
+        ns += double(shown) * double(it.clip.width) * it.clip.height * kClipDecodeNsPerPixel;
+      else if (it.first_frame >= c.begin && it.first_frame < c.end)
+        ns += double(it.photo.width) * double(it.photo.height) * decode_ns_per_pixel(it.photo.format);
+    }
+    costs.push_back(ns * 1e-9);
+  }
+  return costs;
+}
+
+std::vector<size_t> split_by_cost(const std::vector<double>& costs, size_t parts) {
+  parts = std::max<size_t>(1, std::min(parts, costs.size()));
+  std::vector<double> before(costs.size() + 1, 0);  // before[i]: the cost of chunks [0, i)
+  for (size_t i = 0; i < costs.size(); ++i) before[i + 1] = before[i] + std::max(0.0, costs[i]);
+  std::vector<size_t> bounds{0};
+  for (size_t k = 1; k < parts; ++k) {
+    const double target = before.back() * double(k) / double(parts);
+    // The boundary nearest the target, leaving at least one chunk to each range on both sides.
+    size_t b = size_t(std::lower_bound(before.begin(), before.end(), target) - before.begin());
+    if (b > 0 && target - before[b - 1] < before[b] - target) --b;
+    b = std::clamp(b, bounds.back() + 1, costs.size() - (parts - k));
+    bounds.push_back(b);
+  }
+  bounds.push_back(costs.size());
+  return bounds;
+}
+
 }  // namespace reel::engine

@@ -44,4 +44,16 @@ struct ChunkLengths {
 std::vector<Chunk> plan_chunks(const Plan& plan, const TextLayer& text, const std::string& encoding,
                                const ChunkLengths& lengths = {});
 
+/// What rendering each chunk costs, in estimated CPU seconds of one core: the encode of its
+/// frames (`encode_ns_per_pixel`, see encode_cost_ns_per_pixel), their compose (a transition
+/// warps two pictures) and the decode of every photo whose first visible frame it holds (by
+/// its pixels and format) or every clip picture it shows. A model to share work out fairly,
+/// not a prediction to the second.
+std::vector<double> chunk_costs(const Plan& plan, const std::vector<Chunk>& chunks, double encode_ns_per_pixel);
+
+/// Cuts `costs` (one per chunk, in order) into `parts` contiguous ranges of about equal total:
+/// parts + 1 indices, the first 0 and the last costs.size(); no range is empty while there are
+/// at least as many chunks as parts (parts is reduced to costs.size() otherwise).
+std::vector<size_t> split_by_cost(const std::vector<double>& costs, size_t parts);
+
 }  // namespace reel::engine

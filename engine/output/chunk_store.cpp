@@ -166,28 +166,31 @@ namespace {
 av::InputPtr open_kept(const std::string& path, const std::string& key, AVMediaType type) {
   av::InputPtr in = open_entry(path, key, type);
   if (!in)
-    throw EngineError("a kept chunk of this render went away while it ran (" + path +
-                      "; another reel trimming the cache?); run the command again");
+    throw EngineError(path +
+                      " went away or changed while it was being joined (another reel trimming the cache?); "
+                      "run the command again");
   return in;
 }
 
 }  // namespace
 
-void join_chunks(const ChunkStore& store, const std::vector<Chunk>& chunks, const std::string& audio_key,
-                 int64_t frame_begin, draft::Rational fps, const std::string& path, const std::string& name) {
-  if (chunks.empty()) throw EngineError("a render with no chunks to join");
+void join_pieces(const std::vector<JoinPiece>& pieces, const std::string& audio_path, const std::string& audio_key,
+                 int64_t frame_begin, draft::Rational fps, const std::string& path, const std::string& name,
+                 const std::string& comment) {
+  if (pieces.empty()) throw EngineError("a render with no chunks to join");
   const AVRational frame_tb{int(fps.den), int(fps.num)};
   Mp4Muxer muxer(path, name);
-  av::InputPtr video = open_kept(store.video_path(chunks[0].key), chunks[0].key, AVMEDIA_TYPE_VIDEO);
+  av::InputPtr video = open_kept(pieces[0].path, pieces[0].key, AVMEDIA_TYPE_VIDEO);
   const int video_out = muxer.add_stream(video->streams[0]->codecpar, frame_tb);
   av::InputPtr audio;
   int audio_out = -1;
   AVRational audio_tb{1, 1};
   if (!audio_key.empty()) {
-    audio = open_kept(store.audio_path(audio_key), audio_key, AVMEDIA_TYPE_AUDIO);
+    audio = open_kept(audio_path, audio_key, AVMEDIA_TYPE_AUDIO);
     audio_tb = audio->streams[0]->time_base;
     audio_out = muxer.add_stream(audio->streams[0]->codecpar, audio_tb);
   }
+  if (!comment.empty()) muxer.set_comment(comment);
   muxer.start();
 
   av::PacketPtr pkt = av::alloc_packet(), sound = av::alloc_packet();
@@ -208,15 +211,16 @@ void join_chunks(const ChunkStore& store, const std::vector<Chunk>& chunks, cons
     }
   };
 
-  for (size_t i = 0; i < chunks.size(); ++i) {
-    if (i > 0) video = open_kept(store.video_path(chunks[i].key), chunks[i].key, AVMEDIA_TYPE_VIDEO);
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    if (i > 0) video = open_kept(pieces[i].path, pieces[i].key, AVMEDIA_TYPE_VIDEO);
     const AVRational tb = video->streams[0]->time_base;
-    const int64_t offset = chunks[i].begin - frame_begin;
+    const int64_t offset = pieces[i].first_frame - frame_begin;
     int64_t packets = 0;
     for (;;) {
       const int ret = av_read_frame(video.get(), pkt.get());
       if (ret == AVERROR_EOF) break;
-      av::check(ret, "reading a kept chunk");
+      av::check(ret, ("reading " + pieces[i].path).c_str());
+      // A piece's own timestamps start at 0 in frames of its time base.
       av_packet_rescale_ts(pkt.get(), tb, frame_tb);
       pkt->pts += offset;
       pkt->dts += offset;
@@ -225,12 +229,29 @@ void join_chunks(const ChunkStore& store, const std::vector<Chunk>& chunks, cons
       muxer.write(pkt.get(), video_out, frame_tb);
       ++packets;
     }
-    if (packets != chunks[i].frames())
-      throw EngineError("a kept chunk holds " + std::to_string(packets) + " frames instead of " +
-                        std::to_string(chunks[i].frames()) + " (" + store.video_path(chunks[i].key) + ")");
+    if (packets != pieces[i].frames)
+      throw EngineError(pieces[i].path + " holds " + std::to_string(packets) + " frames instead of " +
+                        std::to_string(pieces[i].frames));
   }
   write_sound_until(std::numeric_limits<double>::infinity());
   muxer.finish();
+}
+
+void join_chunks(const ChunkStore& store, const std::vector<Chunk>& chunks, const std::string& audio_key,
+                 int64_t frame_begin, draft::Rational fps, const std::string& path, const std::string& name,
+                 const std::string& comment) {
+  std::vector<JoinPiece> pieces;
+  for (const Chunk& c : chunks) pieces.push_back({store.video_path(c.key), c.key, c.begin, c.frames()});
+  join_pieces(pieces, audio_key.empty() ? "" : store.audio_path(audio_key), audio_key, frame_begin, fps, path, name,
+              comment);
+}
+
+std::optional<TaggedVideo> read_tagged_video(const std::string& path) {
+  int error = 0;
+  av::InputPtr in = av::open_input(path, error);
+  if (!in || in->nb_streams != 1 || in->streams[0]->codecpar->codec_type != AVMEDIA_TYPE_VIDEO) return std::nullopt;
+  const AVStream* st = in->streams[0];
+  return TaggedVideo{comment_of(in.get()), st->nb_frames, st->codecpar->width, st->codecpar->height};
 }
 
 }  // namespace reel::engine

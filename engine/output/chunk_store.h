@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,11 +70,36 @@ class AudioMix;
 /// Cancelled when *cancel becomes true (nothing is kept then).
 void store_sound(const ChunkStore& store, const std::string& key, AudioMix& mix, const std::atomic<bool>* cancel);
 
-/// Writes the kept chunks, in order, and the kept sound (`audio_key`; empty: none) to one
-/// MP4 at `path` (messages name `name`) by stream copy: chunk i's timestamps moved by its
-/// first frame less `frame_begin`, the sound interleaved by time. Throws EngineError when an
-/// entry has gone (another render trimmed the folder).
+/// One MP4 of H.264 frames to copy into a join: the file, the comment tag it must carry (its
+/// key), where its first frame goes on the render's clock and how many frames it holds.
+struct JoinPiece {
+  std::string path, key;
+  int64_t first_frame = 0, frames = 0;
+};
+
+/// Writes `pieces`' frames, in order, and the sound at `audio_path` (carrying `audio_key`;
+/// empty: none) to one MP4 at `path` (messages name `name`) by stream copy: piece i's
+/// timestamps moved by its first frame less `frame_begin`, the sound interleaved by time.
+/// `comment`, when not empty, is the file's comment tag. Throws EngineError when a piece has
+/// gone or changed, or holds another number of frames.
+void join_pieces(const std::vector<JoinPiece>& pieces, const std::string& audio_path, const std::string& audio_key,
+                 int64_t frame_begin, draft::Rational fps, const std::string& path, const std::string& name,
+                 const std::string& comment = {});
+
+/// The kept chunks, in order, and the kept sound (`audio_key`; empty: none) joined into one MP4
+/// (see join_pieces). Throws EngineError when an entry has gone (another render trimmed the
+/// folder).
 void join_chunks(const ChunkStore& store, const std::vector<Chunk>& chunks, const std::string& audio_key,
-                 int64_t frame_begin, draft::Rational fps, const std::string& path, const std::string& name);
+                 int64_t frame_begin, draft::Rational fps, const std::string& path, const std::string& name,
+                 const std::string& comment = {});
+
+/// The comment tag of the MP4 at `path` and its one video stream's frame count; nullopt when it
+/// is not an MP4 with exactly one video stream.
+struct TaggedVideo {
+  std::string comment;
+  int64_t frames = 0;
+  int width = 0, height = 0;
+};
+std::optional<TaggedVideo> read_tagged_video(const std::string& path);
 
 }  // namespace reel::engine

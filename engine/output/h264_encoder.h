@@ -17,13 +17,17 @@ struct H264Settings {
   draft::Rational fps{30, 1};
   int crf = 20;
   std::string preset = "veryfast";
-  int threads = 0;  // x264's own threads: 0 = its default for this machine
+  int threads = 0;  // x264's own threads: 0 = its default for this machine (the bits depend on it)
 };
 
 /// What decides the bits an encoder with `s` makes besides its frames: the settings, the
 /// libavcodec and libx264 builds, x264's thread count and the stream headers it writes (an
 /// encoder is opened to see them). Part of every chunk's key.
 std::string encoder_identity(const H264Settings& s);
+
+/// About how much CPU one x264 thread spends per pixel of a frame with this preset (measured
+/// here on slideshow frames): the weight of the encode in chunk_costs.
+double encode_cost_ns_per_pixel(const std::string& x264_preset);
 
 /// One H.264 encoder. Not thread-safe: one thread sends frames and receives packets.
 class H264Encoder {

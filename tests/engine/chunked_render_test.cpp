@@ -3,6 +3,7 @@
 // the joined MP4 is one continuous stream with an IDR frame at each chunk's start.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include "draft/model.h"
 #include "engine/av/handles.h"
 #include "engine/compose/chunks.h"
+#include "engine/errors.h"
 #include "engine/plan/render_plan.h"
 #include "engine/render.h"
 #include "engine/text/layer.h"
@@ -204,6 +206,49 @@ TEST(ChunkedRender, AnEditOfOnePhotosMoveRendersOnlyTheChunksThatShowIt) {
   EXPECT_TRUE(r.sound_kept);
 }
 
+TEST(ChunkedRender, ChunksRenderedSideBySideHoldTheBytesOfARenderInOneLane) {
+  Project p;
+  auto lossy = [](int threads) {
+    return [threads](RenderOptions& o) {
+      o.crf = 23;
+      o.threads = threads;
+    };
+  };
+  const RenderResult one = p.render("one.mp4", false, lossy(1));
+  const RenderResult two = p.render("two.mp4", false, lossy(2));
+  const RenderResult three = p.render("three.mp4", false, lossy(3));
+  EXPECT_EQ(one.chunks_rendered, one.chunks);
+  EXPECT_EQ(three.frames_rendered, 270);
+  const std::string bytes = bytes_of(p.dir.file("one.mp4"));
+  EXPECT_GT(bytes.size(), 1000u);
+  EXPECT_EQ(bytes, bytes_of(p.dir.file("two.mp4")));
+  EXPECT_EQ(bytes, bytes_of(p.dir.file("three.mp4")));
+}
+
+TEST(ChunkedRender, ACancelledRenderOverSeveralLanesStopsThemAllAndWritesNothing) {
+  Project p;
+  std::atomic<bool> cancel{false};
+  RenderOptions o = p.options(true);
+  o.threads = 3;
+  int64_t seen = 0;
+  const std::string out = p.dir.file("cancelled.mp4");
+  EXPECT_THROW(engine::render_to_file(
+                   load(p.draft), out, o,
+                   [&](const engine::RenderProgress& pr) {
+                     seen = pr.frames_done;
+                     if (pr.frames_done >= 40) cancel = true;
+                   },
+                   &cancel),
+               engine::Cancelled);
+  EXPECT_LT(seen, 270);
+  EXPECT_FALSE(std::filesystem::exists(out));
+  // What the lanes finished is kept whole; nothing half-written is left in the folder.
+  for (const auto& e : std::filesystem::directory_iterator(p.chunks))
+    EXPECT_EQ(e.path().extension(), ".mp4") << e.path();
+  const RenderResult again = p.render("again.mp4", true);
+  EXPECT_LT(again.chunks_rendered, again.chunks);
+}
+
 TEST(ChunkedRender, ChangingAnyEncoderSettingOrTheFrameRateRendersEveryChunkAgain) {
   Project p;
   p.render("a.mp4", true);
@@ -394,6 +439,39 @@ TEST(ChunkPlan, CutsAtCutsTransitionEdgesAndTextAndSplitsLongStretches) {
   EXPECT_TRUE(starts.count(276));
   // The title starts at 0.2 s, too close to 0 to have a chunk of its own.
   EXPECT_FALSE(starts.count(6));
+}
+
+TEST(ChunkPlan, CostsWeighEncodeTransitionsAndEachPhotosDecodeOnce) {
+  Project p;
+  RenderOptions o = p.options(false);
+  const draft::Draft d = load(p.draft);
+  engine::Plan plan = engine::make_plan(d, o);
+  for (engine::PlanItem& it : plan.items) it.photo.width = 400, it.photo.height = 300;
+  plan.items[3].photo.width = 4000, plan.items[3].photo.height = 3000;  // one large photo
+  engine::TextLayer text(d, plan.width, plan.height, plan.fps, engine::resolver_for(o));
+  const std::vector<engine::Chunk> chunks = engine::plan_chunks(plan, text, "");
+  const std::vector<double> costs = engine::chunk_costs(plan, chunks, 10);
+  ASSERT_EQ(costs.size(), chunks.size());
+  size_t large = chunks.size();
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    EXPECT_GT(costs[i], 0) << i;
+    if (chunks[i].begin <= plan.items[3].first_frame && plan.items[3].first_frame < chunks[i].end) large = i;
+  }
+  ASSERT_LT(large, chunks.size());
+  // 12 MP decoded once, in the chunk where the photo first shows, outweighs any 160x96 frames.
+  for (size_t i = 0; i < chunks.size(); ++i)
+    if (i != large) EXPECT_GT(costs[large], costs[i]) << i;
+}
+
+TEST(ChunkPlan, ASplitByCostGivesContiguousPartsOfAboutEqualCost) {
+  using engine::split_by_cost;
+  EXPECT_EQ(split_by_cost({1, 1, 1, 1}, 2), (std::vector<size_t>{0, 2, 4}));
+  EXPECT_EQ(split_by_cost({3, 1, 1, 1}, 2), (std::vector<size_t>{0, 1, 4}));
+  EXPECT_EQ(split_by_cost({1, 1, 1, 1, 1, 1, 1, 1, 1}, 3), (std::vector<size_t>{0, 3, 6, 9}));
+  EXPECT_EQ(split_by_cost({10, 0, 0, 0}, 4), (std::vector<size_t>{0, 1, 2, 3, 4}));  // none empty
+  EXPECT_EQ(split_by_cost({1, 1}, 5), (std::vector<size_t>{0, 1, 2}));               // more parts than chunks
+  EXPECT_EQ(split_by_cost({}, 3), (std::vector<size_t>{0, 0}));
+  EXPECT_EQ(split_by_cost({1, 2, 3}, 1), (std::vector<size_t>{0, 3}));
 }
 
 }  // namespace
