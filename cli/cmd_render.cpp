@@ -1,5 +1,7 @@
 // render, preview, still, storyboard: the local engine's commands.
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +18,7 @@
 #include "cli/progress.h"
 #include "cli/watch.h"
 #include "draft/diff.h"
+#include "draft/json.h"
 #include "draft/subtitles.h"
 #include "draft/time.h"
 #include "engine/errors.h"
@@ -44,6 +47,10 @@ struct RenderArgs {
   std::optional<double> max_duration_s;
   bool watch = false;
   MediaArgs media;
+  std::string part;                 // render --part: "I/N", or "N" with I from the environment
+  int parts = 0;                    // plan --chunks N
+  bool json = false;                // plan --json
+  std::vector<std::string> joined;  // join's parts
 };
 
 void add_common(CLI::App* sub, RenderArgs& a) {
@@ -146,11 +153,12 @@ struct Job {
   DraftInput in;
   engine::RenderOptions options;
 };
-std::optional<Job> prepare(const RenderArgs& a) {
+// A command with no output (plan) leaves `a.out` empty; `more_inputs` are read too (join's parts).
+std::optional<Job> prepare(const RenderArgs& a, const std::vector<std::string>& more_inputs = {}) {
   auto in = load(a.draft);
   if (!in) return std::nullopt;
   if (!a.subtitles.empty()) add_subtitles(*in, a.subtitles);
-  require_writable_output(a.out);
+  if (!a.out.empty()) require_writable_output(a.out);
   Job job{std::move(*in), {}};
   job.options = options_from(a, job.in);
   MediaArgs media = a.media;
@@ -160,7 +168,8 @@ std::optional<Job> prepare(const RenderArgs& a) {
   std::vector<std::string> inputs = engine::local_inputs(job.in.loaded.draft, job.options);
   inputs.push_back(a.draft);
   inputs.push_back(a.subtitles);
-  require_not_an_input(a.out, inputs);
+  inputs.insert(inputs.end(), more_inputs.begin(), more_inputs.end());
+  if (!a.out.empty()) require_not_an_input(a.out, inputs);
   return job;
 }
 
@@ -281,6 +290,135 @@ int run_storyboard(const RenderArgs& a) {
   return kExitOk;
 }
 
+// The 1-based index of this worker's part from the scheduler that started it; nullopt when no
+// scheduler's variable is set. Kubernetes Indexed Jobs and AWS Batch array jobs count from 0;
+// a Slurm array counts from its --array's first number (SLURM_ARRAY_TASK_MIN).
+std::optional<long> scheduler_index() {
+  auto number = [](const char* name) -> std::optional<long> {
+    const char* v = std::getenv(name);
+    if (!v || !*v) return std::nullopt;
+    char* end = nullptr;
+    errno = 0;
+    const long n = std::strtol(v, &end, 10);
+    if (*end || errno || n < 0 || n > 1000000)
+      throw UsageError(std::string(name) + "=" + v + " is not a task index (a whole number from 0)");
+    return n;
+  };
+  if (auto k8s = number("JOB_COMPLETION_INDEX")) return *k8s + 1;
+  if (auto slurm = number("SLURM_ARRAY_TASK_ID")) {
+    const long first = number("SLURM_ARRAY_TASK_MIN").value_or(0);
+    if (*slurm < first) throw UsageError("SLURM_ARRAY_TASK_ID is below SLURM_ARRAY_TASK_MIN");
+    return *slurm - first + 1;
+  }
+  if (auto batch = number("AWS_BATCH_JOB_ARRAY_INDEX")) return *batch + 1;
+  return std::nullopt;
+}
+
+// --part "I/N" or "N": the part (1-based) and the number of parts.
+std::pair<int, int> part_of_worker(const std::string& text) {
+  std::smatch m;
+  if (!std::regex_match(text, m, std::regex(R"((?:(\d{1,6})/)?(\d{1,6}))")))
+    throw UsageError("--part takes I/N (part I of N, from 1) or N (the index from the scheduler), e.g. 2/4");
+  const long parts = std::stol(m[2]);
+  long index = 0;
+  if (m[1].matched) {
+    index = std::stol(m[1]);
+  } else {
+    const std::optional<long> from_env = scheduler_index();
+    if (!from_env)
+      throw UsageError("--part " + text +
+                       " needs this worker's index: give --part I/N, or run it under a scheduler that sets "
+                       "JOB_COMPLETION_INDEX (Kubernetes), SLURM_ARRAY_TASK_ID (Slurm) or "
+                       "AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch)");
+    index = *from_env;
+  }
+  if (parts < 1 || index < 1 || index > parts)
+    throw UsageError("--part " + (m[1].matched ? text : std::to_string(index) + "/" + text) +
+                     ": a part is I/N with 1 <= I <= N");
+  return {int(index), int(parts)};
+}
+
+int run_part(const RenderArgs& a) {
+  const auto [index, parts] = part_of_worker(a.part);
+  auto job = prepare(a);
+  if (!job) return kExitBadInput;
+  const std::string label = "part " + std::to_string(index) + "/" + std::to_string(parts);
+  const engine::RenderResult r =
+      show_progress(progress_mode(a.progress), label, [&](const engine::ProgressFn& p, const std::atomic<bool>* c) {
+        return engine::render_part(job->in.loaded.draft, index, parts, a.out, job->options, p, c);
+      });
+  if (progress_mode(a.progress) != ProgressMode::Json) {
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%.1f", r.seconds);
+    std::cerr << "reel: wrote " << a.out << " (" << label << ": " << r.frames << " frames, " << secs << " s"
+              << reuse_text(r) << "); join the parts with `reel join " << a.draft << " PART... -o OUT.mp4`\n";
+  }
+  return kExitOk;
+}
+
+std::string seconds_of(int64_t frame, draft::Rational fps) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", double(frame) / fps.value());
+  return buf;
+}
+
+int run_plan(const RenderArgs& a) {
+  auto job = prepare(a);
+  if (!job) return kExitBadInput;
+  const engine::PartPlan plan = engine::plan_parts(job->in.loaded.draft, a.parts, job->options);
+  double total = 0, largest = 0;
+  for (const engine::RenderPart& p : plan.parts) total += p.cost_s, largest = std::max(largest, p.cost_s);
+  if (a.json) {
+    Json parts = Json::array();
+    for (const engine::RenderPart& p : plan.parts)
+      parts.push_back({{"part", p.index},
+                       {"frames", {p.frame_begin, p.frame_end}},
+                       {"seconds", {double(p.frame_begin) / plan.fps.value(), double(p.frame_end) / plan.fps.value()}},
+                       {"chunks", {p.first_chunk, p.end_chunk}},
+                       {"cost_s", p.cost_s}});
+    const Json out = {{"render", plan.render_key}, {"frames", plan.frames}, {"fps", draft::to_string(plan.fps)},
+                      {"chunks", plan.chunks},     {"parts", parts},        {"cost_s", total}};
+    std::cout << out.dump(2) << "\n";
+    return kExitOk;
+  }
+  std::cout << a.draft << ": " << plan.frames << " frames at " << draft::to_string(plan.fps) << " fps in "
+            << plan.chunks << " chunks, cut into " << plan.parts.size() << " part"
+            << (plan.parts.size() == 1 ? "" : "s");
+  if (plan.parts.size() < size_t(a.parts)) std::cout << " (no more parts than chunks)";
+  std::cout << "\n";
+  char line[160];
+  for (const engine::RenderPart& p : plan.parts) {
+    std::snprintf(line, sizeof line, "  part %d/%zu: frames %lld-%lld (%s-%s s), chunks %zu-%zu, about %.1f CPU s\n",
+                  p.index, plan.parts.size(), static_cast<long long>(p.frame_begin),
+                  static_cast<long long>(p.frame_end - 1), seconds_of(p.frame_begin, plan.fps).c_str(),
+                  seconds_of(p.frame_end, plan.fps).c_str(), p.first_chunk + 1, p.end_chunk, p.cost_s);
+    std::cout << line;
+  }
+  std::snprintf(line, sizeof line, "  in all about %.1f CPU s; the largest part %.1f s (%.0f%% of the whole)\n", total,
+                largest, total > 0 ? 100 * largest / total : 0);
+  std::cout << line << "render part I on a worker with `reel render " << a.draft << " --part I/" << plan.parts.size()
+            << " -o part-I.mp4` (the same flags on every worker), then `reel join " << a.draft
+            << " part-*.mp4 -o OUT.mp4`\n";
+  return kExitOk;
+}
+
+int run_join(const RenderArgs& a) {
+  auto job = prepare(a, a.joined);
+  if (!job) return kExitBadInput;
+  const engine::RenderResult r =
+      show_progress(progress_mode(a.progress), "join", [&](const engine::ProgressFn&, const std::atomic<bool>* c) {
+        return engine::join_parts(job->in.loaded.draft, a.joined, a.out, job->options, c);
+      });
+  if (progress_mode(a.progress) != ProgressMode::Json) {
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%.1f", r.seconds);
+    std::cerr << "reel: wrote " << a.out << " (" << r.width << "x" << r.height << ", " << r.frames << " frames at "
+              << draft::to_string(r.fps) << " fps from " << a.joined.size() << " part"
+              << (a.joined.size() == 1 ? "" : "s") << ", " << secs << " s)\n";
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 // "long side 960, x264 ultrafast, CRF 28": a preset's numbers, from the one place they live.
@@ -301,9 +439,38 @@ void add_render_commands(CLI::App& app, Commands& commands) {
                    "final (" + preset_text(engine::Preset::Final) + ") or preview (" +
                        preset_text(engine::Preset::Preview) + ")")
       ->check(CLI::IsMember({"final", "preview"}));
+  render->add_option("--part", render_args->part,
+                     "render part I of N only (I/N, from 1; or N, the index taken from JOB_COMPLETION_INDEX, "
+                     "SLURM_ARRAY_TASK_ID or AWS_BATCH_JOB_ARRAY_INDEX): its video, to join with `reel join`");
   commands.add(render, [render_args] {
+    if (!render_args->part.empty()) {
+      if (render_args->watch) throw UsageError("--part renders one part once; it does not --watch");
+      return run_part(*render_args);
+    }
     return render_args->watch ? watch_render(*render_args, false) : run_render(*render_args, false);
   });
+
+  auto plan_args = std::make_shared<RenderArgs>();
+  auto* plan = app.add_subcommand("plan", "Show how a render cuts into parts of about equal cost, for many workers");
+  add_common(plan, *plan_args);
+  add_encode(plan, *plan_args);
+  plan->add_option("--chunks", plan_args->parts, "the number of parts (workers)")
+      ->required()
+      ->check(CLI::Range(1, 100000));
+  plan->add_option("--preset", plan_args->preset, "final or preview, as the workers will render")
+      ->check(CLI::IsMember({"final", "preview"}));
+  plan->add_flag("--json", plan_args->json, "print the plan as JSON");
+  commands.add(plan, [plan_args] { return run_plan(*plan_args); });
+
+  auto join_args = std::make_shared<RenderArgs>();
+  auto* join = app.add_subcommand("join", "Join the parts of a render (made with render --part) into one MP4");
+  add_common(join, *join_args);
+  add_encode(join, *join_args);
+  join->add_option("parts", join_args->joined, "the parts, each once, in any order")->required();
+  join->add_option("-o,--output", join_args->out, "the MP4 to write")->required();
+  join->add_option("--preset", join_args->preset, "final or preview, as the parts were rendered")
+      ->check(CLI::IsMember({"final", "preview"}));
+  commands.add(join, [join_args] { return run_join(*join_args); });
 
   auto preview_args = std::make_shared<RenderArgs>();
   auto* preview = app.add_subcommand("preview", "Render a quick preview: " + preset_text(engine::Preset::Preview));

@@ -75,10 +75,15 @@ engine::RenderResult render_with_progress(const draft::Draft& draft, const std::
                                           const engine::RenderOptions& options, ProgressMode mode,
                                           const std::string& label, std::optional<double> max_duration_s) {
   check_length(draft, options, max_duration_s);
+  return show_progress(mode, label, [&](const engine::ProgressFn& progress, const std::atomic<bool>* cancel) {
+    return engine::render_to_file(draft, out, options, progress, cancel);
+  });
+}
+
+engine::RenderResult show_progress(ProgressMode mode, const std::string& label, const RenderCall& render) {
   ProgressDisplay display(mode, label);
   engine::RenderProgress last;
-  auto result = engine::render_to_file(
-      draft, out, options,
+  auto result = render(
       [&](const engine::RenderProgress& p) {
         last = p;
         display.update(p.frames_done, p.frames_total, p.seconds_elapsed);

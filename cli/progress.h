@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -44,6 +45,11 @@ class ProgressDisplay {
 /// renders a video (render, preview, make, local exports and chat's renders). Before any work:
 /// a render longer than `max_duration_s` (when given) is refused (exit 1), and one longer than
 /// an hour is announced with its length and the size to expect.
+/// Runs `render` (a render of any kind: whole, a part, a join) with its progress shown as `mode`
+/// says under `label`, cancelled by Ctrl-C (interrupted()).
+using RenderCall = std::function<engine::RenderResult(const engine::ProgressFn&, const std::atomic<bool>*)>;
+engine::RenderResult show_progress(ProgressMode mode, const std::string& label, const RenderCall& render);
+
 engine::RenderResult render_with_progress(const draft::Draft& draft, const std::string& out,
                                           const engine::RenderOptions& options, ProgressMode mode,
                                           const std::string& label, std::optional<double> max_duration_s = {});

@@ -359,11 +359,13 @@ std::string part_tag(const std::string& render, const RenderPart& p, int parts) 
 
 const RenderPart& part_of(const std::vector<RenderPart>& cut, int index, int parts, const ChunkedJob& job) {
   if (parts < 1 || index < 1 || index > parts)
-    throw EngineError("a part is I/N with 1 <= I <= N (asked for " + std::to_string(index) + "/" +
-                      std::to_string(parts) + ")");
+    throw EngineError(
+        "a part is I/N with 1 <= I <= N (asked for " + std::to_string(index) + "/" + std::to_string(parts) + ")",
+        base::Fault::Input);
   if (size_t(parts) > job.chunks.size())
     throw EngineError("this render has " + std::to_string(job.chunks.size()) + " chunks, so at most " +
-                      std::to_string(job.chunks.size()) + " parts (asked for " + std::to_string(parts) + ")");
+                          std::to_string(job.chunks.size()) + " parts (asked for " + std::to_string(parts) + ")",
+                      base::Fault::Input);
   return cut[size_t(index - 1)];
 }
 
@@ -408,8 +410,10 @@ RenderResult render_part(const draft::Draft& draft, int index, int parts, const 
   render_video(job, part.first_chunk, part.end_chunk, options, progress, cancel, t0, result);
   const std::vector<Chunk> mine(job.chunks.begin() + long(part.first_chunk), job.chunks.begin() + long(part.end_chunk));
   base::AtomicFile temp(out_path);
+  // No +faststart: a part is read by `reel join` only, and one cut short then has no index
+  // at all, so it cannot pass for whole.
   join_chunks(*job.store, mine, "", part.frame_begin, job.plan.fps, temp.temp_path(), out_path,
-              part_tag(render_key(job), part, parts));
+              part_tag(render_key(job), part, parts), false);
   temp.commit();
   trim_store(job);
   fill_shape(job.plan, part.frame_end - part.frame_begin, t0, result);
@@ -419,7 +423,7 @@ RenderResult render_part(const draft::Draft& draft, int index, int parts, const 
 RenderResult join_parts(const draft::Draft& draft, const std::vector<std::string>& part_paths,
                         const std::string& out_path, const RenderOptions& options, const std::atomic<bool>* cancel) {
   const auto t0 = std::chrono::steady_clock::now();
-  if (part_paths.empty()) throw EngineError("name the parts to join");
+  if (part_paths.empty()) throw EngineError("name the parts to join", base::Fault::Input);
   ChunkedJob job = prepare_job(draft, options);
   const std::string render = render_key(job);
   const std::string how = " (make it with `reel render DRAFT --part I/N` from this draft and these settings)";
@@ -435,19 +439,24 @@ RenderResult join_parts(const draft::Draft& draft, const std::vector<std::string
   for (const std::string& path : part_paths) {
     const std::optional<TaggedVideo> video = read_tagged_video(path);
     if (!video)
-      throw EngineError(path + " is not a part of a reel render: it is not an MP4 with one video stream" + how);
+      throw EngineError(path +
+                            " cannot be read as an MP4 with one video stream: it is cut short, damaged or not a part "
+                            "of a reel render" +
+                            how,
+                        base::Fault::Input);
     Found f{path, 0, 0, video->frames, video->comment};
     const std::string head = "reel-part|render=";
     char rest[64] = {};
     if (video->comment.rfind(head, 0) != 0 ||
         std::sscanf(video->comment.c_str() + std::min(video->comment.size(), head.size() + render.size()),
                     "|part=%d/%d|frames=%63s", &f.index, &f.parts, rest) != 3)
-      throw EngineError(path + " is not a part of a reel render (it has no part tag)" + how);
+      throw EngineError(path + " is not a part of a reel render (it has no part tag)" + how, base::Fault::Input);
     if (video->comment.compare(head.size(), render.size(), render) != 0)
       throw EngineError(path +
-                        " is a part of another render: another draft, range or encoder setting (size, fps, "
-                        "preset, crf)" +
-                        how);
+                            " is a part of another render: another draft, range or encoder setting (size, fps, "
+                            "preset, crf)" +
+                            how,
+                        base::Fault::Input);
     found.push_back(f);
   }
   const int parts = found[0].parts;
@@ -455,11 +464,14 @@ RenderResult join_parts(const draft::Draft& draft, const std::vector<std::string
   for (const Found& f : found) {
     if (f.parts != parts)
       throw EngineError(f.path + " is part " + std::to_string(f.index) + " of " + std::to_string(f.parts) + " but " +
-                        found[0].path + " is a part of " + std::to_string(parts) + "; join parts of one cut");
-    if (f.index < 1 || f.index > parts) throw EngineError(f.path + " has a part number out of its range" + how);
+                            found[0].path + " is a part of " + std::to_string(parts) + "; join parts of one cut",
+                        base::Fault::Input);
+    if (f.index < 1 || f.index > parts)
+      throw EngineError(f.path + " has a part number out of its range" + how, base::Fault::Input);
     if (by_index[size_t(f.index)])
       throw EngineError(by_index[size_t(f.index)]->path + " and " + f.path + " are both part " +
-                        std::to_string(f.index) + " of " + std::to_string(parts) + "; name each part once");
+                            std::to_string(f.index) + " of " + std::to_string(parts) + "; name each part once",
+                        base::Fault::Input);
     by_index[size_t(f.index)] = &f;
   }
   std::string absent;
@@ -467,18 +479,22 @@ RenderResult join_parts(const draft::Draft& draft, const std::vector<std::string
     if (!by_index[size_t(i)]) absent += (absent.empty() ? "" : ", ") + std::to_string(i);
   if (!absent.empty())
     throw EngineError("part" + std::string(absent.find(',') == std::string::npos ? " " : "s ") + absent + " of " +
-                      std::to_string(parts) + (absent.find(',') == std::string::npos ? " is" : " are") +
-                      " missing: render " + (absent.find(',') == std::string::npos ? "it" : "each") +
-                      " with `reel render DRAFT --part I/" + std::to_string(parts) + "` and join them all");
+                          std::to_string(parts) + (absent.find(',') == std::string::npos ? " is" : " are") +
+                          " missing: render " + (absent.find(',') == std::string::npos ? "it" : "each") +
+                          " with `reel render DRAFT --part I/" + std::to_string(parts) + "` and join them all",
+                      base::Fault::Input);
   const std::vector<RenderPart> cut = cut_parts(job, parts);
-  if (cut.size() != size_t(parts)) throw EngineError("these parts were cut from another plan" + how);
+  if (cut.size() != size_t(parts))
+    throw EngineError("these parts were cut from another plan" + how, base::Fault::Input);
   std::vector<JoinPiece> pieces;
   for (const RenderPart& p : cut) {
     const Found& f = *by_index[size_t(p.index)];
-    if (f.tag != part_tag(render, p, parts)) throw EngineError(f.path + " was cut from another plan" + how);
+    if (f.tag != part_tag(render, p, parts))
+      throw EngineError(f.path + " was cut from another plan" + how, base::Fault::Input);
     if (f.frames != p.frame_end - p.frame_begin)
       throw EngineError(f.path + " is damaged: it holds " + std::to_string(f.frames) + " frames instead of " +
-                        std::to_string(p.frame_end - p.frame_begin) + "; render it again");
+                            std::to_string(p.frame_end - p.frame_begin) + "; render it again",
+                        base::Fault::Input);
     pieces.push_back({f.path, f.tag, p.frame_begin, f.frames});
   }
 

@@ -10,6 +10,7 @@ packages=(
   util-linux mount
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  parallel  # GNU parallel: the workers of the distributed-render test (tests/cli/cli_parts_test.cpp)
   # draft, cli, cloud
   nlohmann-json3-dev libcli11-dev libcpp-httplib-dev libcurl4-openssl-dev
   # engine: media

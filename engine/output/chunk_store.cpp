@@ -176,10 +176,10 @@ av::InputPtr open_kept(const std::string& path, const std::string& key, AVMediaT
 
 void join_pieces(const std::vector<JoinPiece>& pieces, const std::string& audio_path, const std::string& audio_key,
                  int64_t frame_begin, draft::Rational fps, const std::string& path, const std::string& name,
-                 const std::string& comment) {
+                 const std::string& comment, bool faststart) {
   if (pieces.empty()) throw EngineError("a render with no chunks to join");
   const AVRational frame_tb{int(fps.den), int(fps.num)};
-  Mp4Muxer muxer(path, name);
+  Mp4Muxer muxer(path, name, faststart);
   av::InputPtr video = open_kept(pieces[0].path, pieces[0].key, AVMEDIA_TYPE_VIDEO);
   const int video_out = muxer.add_stream(video->streams[0]->codecpar, frame_tb);
   av::InputPtr audio;
@@ -230,8 +230,9 @@ void join_pieces(const std::vector<JoinPiece>& pieces, const std::string& audio_
       ++packets;
     }
     if (packets != pieces[i].frames)
-      throw EngineError(pieces[i].path + " holds " + std::to_string(packets) + " frames instead of " +
-                        std::to_string(pieces[i].frames));
+      throw EngineError(pieces[i].path + " is cut short or damaged: it holds " + std::to_string(packets) +
+                            " frames instead of " + std::to_string(pieces[i].frames) + "; render it again",
+                        base::Fault::Input);
   }
   write_sound_until(std::numeric_limits<double>::infinity());
   muxer.finish();
@@ -239,17 +240,19 @@ void join_pieces(const std::vector<JoinPiece>& pieces, const std::string& audio_
 
 void join_chunks(const ChunkStore& store, const std::vector<Chunk>& chunks, const std::string& audio_key,
                  int64_t frame_begin, draft::Rational fps, const std::string& path, const std::string& name,
-                 const std::string& comment) {
+                 const std::string& comment, bool faststart) {
   std::vector<JoinPiece> pieces;
   for (const Chunk& c : chunks) pieces.push_back({store.video_path(c.key), c.key, c.begin, c.frames()});
   join_pieces(pieces, audio_key.empty() ? "" : store.audio_path(audio_key), audio_key, frame_begin, fps, path, name,
-              comment);
+              comment, faststart);
 }
 
 std::optional<TaggedVideo> read_tagged_video(const std::string& path) {
   int error = 0;
   av::InputPtr in = av::open_input(path, error);
-  if (!in || in->nb_streams != 1 || in->streams[0]->codecpar->codec_type != AVMEDIA_TYPE_VIDEO) return std::nullopt;
+  if (!in || !std::strstr(in->iformat->name, "mp4") || in->nb_streams != 1 ||
+      in->streams[0]->codecpar->codec_type != AVMEDIA_TYPE_VIDEO)
+    return std::nullopt;
   const AVStream* st = in->streams[0];
   return TaggedVideo{comment_of(in.get()), st->nb_frames, st->codecpar->width, st->codecpar->height};
 }

@@ -80,18 +80,18 @@ struct JoinPiece {
 /// Writes `pieces`' frames, in order, and the sound at `audio_path` (carrying `audio_key`;
 /// empty: none) to one MP4 at `path` (messages name `name`) by stream copy: piece i's
 /// timestamps moved by its first frame less `frame_begin`, the sound interleaved by time.
-/// `comment`, when not empty, is the file's comment tag. Throws EngineError when a piece has
-/// gone or changed, or holds another number of frames.
+/// `comment`, when not empty, is the file's comment tag; `faststart` as Mp4Muxer's. Throws
+/// EngineError when a piece has gone or changed, or holds another number of frames.
 void join_pieces(const std::vector<JoinPiece>& pieces, const std::string& audio_path, const std::string& audio_key,
                  int64_t frame_begin, draft::Rational fps, const std::string& path, const std::string& name,
-                 const std::string& comment = {});
+                 const std::string& comment = {}, bool faststart = true);
 
 /// The kept chunks, in order, and the kept sound (`audio_key`; empty: none) joined into one MP4
 /// (see join_pieces). Throws EngineError when an entry has gone (another render trimmed the
 /// folder).
 void join_chunks(const ChunkStore& store, const std::vector<Chunk>& chunks, const std::string& audio_key,
                  int64_t frame_begin, draft::Rational fps, const std::string& path, const std::string& name,
-                 const std::string& comment = {});
+                 const std::string& comment = {}, bool faststart = true);
 
 /// The comment tag of the MP4 at `path` and its one video stream's frame count; nullopt when it
 /// is not an MP4 with exactly one video stream.

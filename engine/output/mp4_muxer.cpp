@@ -36,6 +36,9 @@ int Mp4Muxer::add_stream(const AVCodecParameters* par, AVRational time_base) {
   if (!st) throw std::bad_alloc();
   av::check(avcodec_parameters_copy(st->codecpar, par), "copying a stream's parameters");
   st->codecpar->codec_tag = 0;  // the MP4 writer picks its own tag
+  // The source file's bit rate is of its own packets only; the writer measures the copy's, so
+  // a file joined from any pieces of a render says what the whole says.
+  st->codecpar->bit_rate = 0;
   // An MP4 reader leaves an AAC stream's frame size unset; AAC-LC frames are 1024 samples.
   if (par->codec_id == AV_CODEC_ID_AAC && st->codecpar->frame_size == 0) st->codecpar->frame_size = 1024;
   st->time_base = time_base;
