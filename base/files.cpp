@@ -143,9 +143,12 @@ bool is_temporary_name(std::string_view name) {
          name.find(kTempMarker) != std::string_view::npos && ends_with(kTempSuffix);
 }
 
-std::string file_identity(const std::string& path) {
+namespace {
+
+// "size|hash of the first and last 64 kB" of the regular file at `path` (stat'ed into `st`);
+// empty when it cannot be read.
+std::string sampled_content(const std::string& path, struct stat& st) {
   constexpr int64_t kSample = 64 * 1024;
-  struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return {};
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return {};
@@ -160,11 +163,24 @@ std::string file_identity(const std::string& path) {
   }
   ::close(fd);
   if (got != ssize_t(sample.size())) return {};
+  return std::to_string(size) + "|" + hash_hex(sample);
+}
+
+}  // namespace
+
+std::string file_identity(const std::string& path) {
+  struct stat st {};
+  const std::string content = sampled_content(path, st);
+  if (content.empty()) return {};
   std::error_code ec;
   const std::string abs = fs::absolute(path, ec).lexically_normal().string();
-  return abs + "|" + std::to_string(size) + "|" + std::to_string(int64_t(st.st_mtim.tv_sec)) + "." +
-         std::to_string(int64_t(st.st_mtim.tv_nsec)) + "|" + std::to_string(uint64_t(st.st_ino)) + "|" +
-         hash_hex(sample);
+  return abs + "|" + std::to_string(int64_t(st.st_mtim.tv_sec)) + "." + std::to_string(int64_t(st.st_mtim.tv_nsec)) +
+         "|" + std::to_string(uint64_t(st.st_ino)) + "|" + content;
+}
+
+std::string content_identity(const std::string& path) {
+  struct stat st {};
+  return sampled_content(path, st);
 }
 
 }  // namespace reel::base

@@ -57,6 +57,11 @@ std::string read_input_file(const std::string& path, int64_t max_bytes, const st
 /// chunks) are kept under. Empty when the file cannot be read.
 std::string file_identity(const std::string& path);
 
+/// The part of file_identity that travels: the size and the hash of the first and last 64 kB,
+/// the same for a copy of the file on another machine (a render node's upload of it). Empty
+/// when the file cannot be read.
+std::string content_identity(const std::string& path);
+
 /// Whether `file_name` (no folder) is one of AtomicFile's temporary names (".tmp" ones: what a
 /// crash may leave behind, safe to sweep) or a kept download part (".part").
 bool is_temporary_name(std::string_view file_name);

@@ -54,3 +54,43 @@ measure() {  # name, command...
     /User time/ { user = $2 } /System time/ { sys = $2 } /Maximum resident/ { rss = $2 / 1024 }
     END { printf "%s\t%.2f\t%.2f\t%.0f\n", name, wall, user + sys, rss }' "$out/$name.time" | tee -a "$results"
 }
+
+# Distinct JPEG files (copies, not links: a file's identity is its inode), as a camera card
+# holds, in OUT/cards/p0.jpg ... (after fetch_photos), and OUT/music.mp3 (30 minutes).
+make_cards() {  # out count photos
+  local o=$1 count=$2 photos=$3 i
+  mkdir -p "$o/cards"
+  for ((i = 0; i < count; i++)); do
+    [[ -f $o/cards/p$i.jpg ]] || cp "$photos/${photo_names[i % 9]}.jpg" "$o/cards/p$i.jpg"
+  done
+  [[ -f $o/music.mp3 ]] ||
+    ffmpeg -v error -y -f lavfi -i "sine=f=220:d=1800" -f lavfi -i "anoisesrc=d=1800:a=0.05" \
+      -filter_complex "amix=inputs=2,volume=0.5" -ac 2 -ar 48000 -b:a 192k "$o/music.mp3"
+}
+
+# show COUNT MS OUT [KB_ZOOM_OF_20] [TITLE] [TRANSITION_MS_OF_30]: COUNT photos of the cards
+# (make_cards, beside OUT) of MS each, moves, fades and wipes, the music and a title; 1080p30.
+show() {
+  local count=$1 ms=$2 f=$3 zoom=${4:-1.2} title=${5:-Summer by the sea} trms=${6:-500} i s kb tr
+  local moves=(in out left right up down) types=(fade wipeleft fade slideleft fade circleopen)
+  {
+    printf '{"m": {"title": "Iterate", "width": 1920, "height": 1080, "fps": 30},\n "t": [\n  {"tt": 0, "sg": [\n'
+    for ((i = 0; i < count; i++)); do
+      s=$((i * ms))
+      kb="\"${moves[i % 6]}\""
+      ((i == 20)) && kb="{\"from\": {\"x\": 0.4, \"y\": 0.5, \"z\": 1.0}, \"to\": {\"x\": 0.6, \"y\": 0.5, \"z\": $zoom}}"
+      tr=""
+      if ((i > 0)); then
+        local d=500
+        ((i == 30)) && d=$trms
+        tr=", \"tr\": {\"type\": \"${types[i % 6]}\", \"d\": $d}"
+      fi
+      printf '   {"id": "p%d", "s": %d, "d": %d, "src": "cards/p%d.jpg", "m": {"kb": %s%s}}%s\n' \
+        "$i" "$s" "$ms" "$i" "$kb" "$tr" "$( ((i + 1 < count)) && echo , )"
+    done
+    printf '  ]},\n  {"tt": 1, "m": {"name": "BGM"}, "sg": [{"s": 0, "d": %d, "src": "music.mp3", "m": {"fo": 2000}}]},\n' \
+      $((count * ms))
+    printf '  {"tt": 7, "m": {"kind": "title"}, "sg": [{"s": 500, "d": 3500, "m": {"text": "%s",\n' "$title"
+    printf '    "style": {"pos": "bottom", "size": 0.07}, "anim": {"in": "fade", "out": "fade"}}}]}\n ]\n}\n'
+  } >"$f"
+}

@@ -82,10 +82,9 @@ Json session_draft(const Json& state) {
   return d == st->end() ? Json(nullptr) : *d;
 }
 
-/// The local engine's render of `d`, with remote media through the cache and sandbox paths
-/// through the session's uploads (as known locally: no network call for that).
-engine::RenderResult render_locally(const draft::Draft& d, const std::string& base_dir, const std::string& out,
-                                    const cloud::ClientOptions& co, engine::Preset preset, bool quiet, int threads) {
+engine::RenderOptions local_render_options(const draft::Draft& d, const std::string& base_dir,
+                                           const cloud::ClientOptions& co, engine::Preset preset, bool quiet,
+                                           int threads) {
   engine::RenderOptions ro;
   ro.preset = preset;
   ro.base_dir = base_dir;
@@ -107,6 +106,14 @@ engine::RenderResult render_locally(const draft::Draft& d, const std::string& ba
     return u;
   };
   resolve_remote_media(d, "DRAFT.json", media, session_uploads, ro);
+  return ro;
+}
+
+/// The local engine's render of `d`, with remote media through the cache and sandbox paths
+/// through the session's uploads (as known locally: no network call for that).
+engine::RenderResult render_locally(const draft::Draft& d, const std::string& base_dir, const std::string& out,
+                                    const cloud::ClientOptions& co, engine::Preset preset, bool quiet, int threads) {
+  const engine::RenderOptions ro = local_render_options(d, base_dir, co, preset, quiet, threads);
   return render_with_progress(d, out, ro, quiet ? ProgressMode::None : ProgressMode::Auto, "local render");
 }
 

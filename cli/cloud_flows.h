@@ -38,8 +38,14 @@ cloud::RenderProgressFn progress_printer(bool quiet);
 /// The draft in a state answer (`data` of the state call), or null when the session has none.
 Json session_draft(const Json& state);
 
-/// The local engine's render of `d`: remote media through the cache, sandbox paths through the
-/// session's uploads as known locally (no network call for that).
+/// How the local engine renders `d` for the cloud commands: the cache folders, remote media
+/// through the media cache (downloaded now when missing), sandbox paths through the session's
+/// uploads as known locally (no network call for that).
+engine::RenderOptions local_render_options(const draft::Draft& d, const std::string& base_dir,
+                                           const cloud::ClientOptions& co, engine::Preset preset, bool quiet,
+                                           int threads);
+
+/// The local engine's render of `d` with local_render_options.
 engine::RenderResult render_locally(const draft::Draft& d, const std::string& base_dir, const std::string& out,
                                     const cloud::ClientOptions& co, engine::Preset preset, bool quiet, int threads);
 

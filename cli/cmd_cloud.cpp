@@ -23,6 +23,7 @@
 #include "cli/draft_input.h"
 #include "cli/exit_codes.h"
 #include "cli/media_sources.h"
+#include "cli/node_farm.h"
 #include "cli/process.h"
 #include "cli/progress.h"
 #include "cloud/client/client.h"
@@ -152,6 +153,7 @@ struct ExportArgs {
   bool force_cloud = false, force_local = false, force_auto = false, resume = false, quiet = false;
   double poll_timeout_s = 600;
   int threads = 0;
+  std::vector<std::string> nodes;  // --nodes: render over these reel render nodes
 };
 
 int run_export(ExportArgs a) {
@@ -211,6 +213,13 @@ int run_export(ExportArgs a) {
   inputs.push_back(a.draft);
   require_not_an_input(a.out, inputs);
 
+  if (!a.nodes.empty()) {
+    if (a.force_local || a.force_cloud) {
+      std::cerr << "reel: --nodes renders on the nodes named; it takes neither --local nor --cloud\n";
+      return kExitUsage;
+    }
+    return export_over_nodes(co, a.nodes, d, base_dir, a.out, a.quiet);
+  }
   return export_with_fallback(co, d, base_dir, a.out,
                               a.force_cloud   ? ExportMode::Cloud
                               : a.force_local ? ExportMode::Local
@@ -552,6 +561,10 @@ void add_cloud_commands(CLI::App& app, Commands& commands) {
         ->check(CLI::PositiveNumber);
     sub->add_option("--threads", a->threads, "local render threads: 0 = all cores")->check(CLI::NonNegativeNumber);
     sub->add_flag("-q,--quiet", a->quiet, "no progress display");
+    sub->add_option("--nodes", a->nodes,
+                    "spread the render over these `reel serve` nodes (URL,URL,...): parts dealt out, a failed "
+                    "or slow part sent to another node, the parts joined here")
+        ->delimiter(',');
     commands.add(
         sub, [a] { return run_export(*a); }, Needs::Network);
   }

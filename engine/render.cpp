@@ -327,11 +327,12 @@ void trim_store(const ChunkedJob& job) {
   job.store->trim(job.store->bytes_of(keys));
 }
 
-// What names the video of a whole render: every chunk's key in order, so a part belongs to it
-// exactly when it was cut from the same draft, range and encoder.
+// What names the video of a whole render: every chunk's portable key in order, so a part
+// belongs to it exactly when it was cut from the same draft, range and encoder, with files of the
+// same content wherever they lie (a render node renders its uploaded copies).
 std::string render_key(const ChunkedJob& job) {
   std::string all;
-  for (const Chunk& c : job.chunks) all += c.key + "\n";
+  for (const Chunk& c : job.chunks) all += c.portable_key + "\n";
   return entry_key("reel-render\n" + all);
 }
 

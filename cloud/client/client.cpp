@@ -420,7 +420,7 @@ std::map<std::string, std::string> Client::uploaded_files(bool with_state) {
   return store_.uploads(options_.api, session().session_id);
 }
 
-std::string Client::submit_render(const Json& draft, const Json& output) {
+std::string Client::submit_render(const Json& draft, const Json& output, const PartRequest& part) {
   Json out = output.is_object() ? output : Json{{"format", "mp4"}, {"quality", "high"}, {"resolution", "1080p"}};
   std::string sid = session().session_id;
   bool new_id_tried = false;
@@ -430,6 +430,7 @@ std::string Client::submit_render(const Json& draft, const Json& output) {
     c.method = "POST";
     c.path = "/api/render/proxy/lambda";
     c.json = Json{{"id", id}, {"sessionId", sid}, {"draft", draft}, {"output", out}};
+    if (part.of > 0) (*c.json)["part"] = to_json(part);  // a render node's extension (reel export --nodes)
     c.what = "submitting render " + id;
     c.retry = Retry::Transient;  // the same id again: a duplicate answer then means it got there
     try {

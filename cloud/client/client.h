@@ -112,8 +112,9 @@ class Client {
   Json state();
 
   /// Submits a render of `draft` and returns its id (a duplicate id is retried once with a
-  /// new id). `output` defaults to mp4/high/1080p.
-  std::string submit_render(const Json& draft, const Json& output = {});
+  /// new id). `output` defaults to mp4/high/1080p. `part` asks a reel render node for one part
+  /// of the render only (the backend's lambda renders whole drafts).
+  std::string submit_render(const Json& draft, const Json& output = {}, const PartRequest& part = {});
   RenderStatus render_status(const std::string& id);
   void cancel_render(const std::string& id);
   /// Polls until completed (returned), failed (RenderFailed), cancelled, or the give-up time

@@ -81,6 +81,13 @@ std::optional<SubmitRequest> parse_submit(const Json& body, const JobLimits& lim
   }
   auto out = body.find("output");
   r.output = out != body.end() ? *out : Json::object();
+  std::string bad_part;
+  const std::optional<PartRequest> part = parse_part(body, bad_part);
+  if (!part) {
+    why = {400, bad_part};
+    return std::nullopt;
+  }
+  r.part = *part;
   return r;
 }
 

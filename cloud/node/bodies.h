@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "cloud/protocol/wire.h"
 #include "draft/json.h"
 #include "draft/model.h"
 
@@ -41,6 +42,7 @@ struct SubmitRequest {
   Json draft_json;  // as received
   draft::Draft draft;
   Json output;
+  PartRequest part;  // absent: the whole render
 };
 
 /// Whether `id` may name a render (and so its files): 1-100 of [A-Za-z0-9_.-], no leading dot.

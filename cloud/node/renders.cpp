@@ -94,6 +94,7 @@ void queue_job_locked(NodeState& n, NodeSession& ns, const std::string& user, co
   job.created_at = now_ms();
   job.draft = body.draft_json;
   job.output = body.output;
+  job.part = body.part;
   job.output_key = random_hex(24);
   n.records.jobs[id] = job;
   n.queue.push_back(id);
@@ -112,6 +113,7 @@ NodeJob* job_locked(NodeState& n, const std::string& id, const std::string& user
 struct JobStart {
   Json draft;
   SessionMedia media;
+  PartRequest part;
   std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
   std::string limit_broken;  // set when the JobGuard stopped it
 };
@@ -126,6 +128,7 @@ JobStart start_job(NodeState& n, const std::string& id) {
     j.progress = 10;
     s.draft = std::move(j.draft);
     j.draft = nullptr;
+    s.part = j.part;
     if (auto it = n.records.sessions.find(j.session_id); it != n.records.sessions.end())
       s.media = session_media(it->second);
     n.running[id] = s.cancel;
@@ -212,7 +215,7 @@ std::string render_job(NodeState& n, const std::string& id, JobStart& s, const s
       std::lock_guard lock(n.mutex);
       n.records.jobs[id].progress = std::clamp(p, 10, 99);
     };
-    n.opt.render(loaded.draft, out, resolve, progress, *s.cancel);
+    n.opt.render(loaded.draft, out, resolve, progress, *s.cancel, s.part);
     if (s.cancel->load()) throw std::runtime_error("cancelled");
   } catch (const std::exception& e) {
     error = e.what();

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "cloud/client/http.h"
+#include "cloud/protocol/wire.h"
 #include "draft/model.h"
 
 namespace reel::cloud {
@@ -22,7 +23,8 @@ namespace reel::cloud {
 /// throws). Any exception's what() becomes the job's error text.
 using NodeRenderFn = std::function<void(const draft::Draft& draft, const std::string& out_path,
                                         const std::function<std::string(const std::string&)>& resolve,
-                                        const std::function<void(int)>& progress, const std::atomic<bool>& cancel)>;
+                                        const std::function<void(int)>& progress, const std::atomic<bool>& cancel,
+                                        const PartRequest& part)>;
 
 /// Whether the node's agent ends an editing turn with no text. Never by default: every turn
 /// answers with text. Random imitates the real backend, which does so in about 30% of editing

@@ -31,10 +31,17 @@ Json NodeRecords::to_json() const {
   }
   Json& jb = j["jobs"] = Json::object();
   for (const auto& [id, r] : jobs)
-    jb[id] = Json{{"user_id", r.user_id},       {"session_id", r.session_id}, {"status", r.status},
-                  {"progress", r.progress},     {"error", r.error},           {"out_path", r.out_path},
-                  {"output_key", r.output_key}, {"created_at", r.created_at}, {"completed_at", r.completed_at},
-                  {"output", r.output}};
+    jb[id] = Json{{"user_id", r.user_id},
+                  {"session_id", r.session_id},
+                  {"status", r.status},
+                  {"progress", r.progress},
+                  {"error", r.error},
+                  {"out_path", r.out_path},
+                  {"output_key", r.output_key},
+                  {"created_at", r.created_at},
+                  {"completed_at", r.completed_at},
+                  {"output", r.output},
+                  {"part", cloud::to_json(r.part)}};
   j["next_user"] = next_user;
   return j;
 }
@@ -80,6 +87,8 @@ NodeRecords NodeRecords::from_json(const Json& j) {
       job.created_at = v.value("created_at", int64_t{0});
       job.completed_at = v.value("completed_at", int64_t{0});
       if (v.contains("output")) job.output = v["output"];
+      std::string bad_part;
+      job.part = parse_part(v, bad_part).value_or(PartRequest{});
       r.jobs[id] = std::move(job);
     }
   return r;

@@ -45,6 +45,7 @@ struct NodeJob {
   int64_t created_at = 0, completed_at = 0;  // epoch ms
   Json draft;  // while pending or processing, in memory only (renders/<id>.draft.json keeps it)
   Json output;
+  PartRequest part;
 };
 
 struct NodeRecords {

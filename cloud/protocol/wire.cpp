@@ -301,4 +301,24 @@ std::string format_iso8601(int64_t epoch_seconds) {
   return buf;
 }
 
+std::optional<PartRequest> parse_part(const Json& submit_body, std::string& why) {
+  auto part = submit_body.is_object() ? submit_body.find("part") : submit_body.end();
+  if (!submit_body.is_object() || part == submit_body.end() || part->is_null()) return PartRequest{};
+  const auto number = [&](const char* key) {
+    if (!part->is_object()) return int64_t(0);
+    auto v = part->find(key);
+    return v != part->end() && v->is_number_integer() ? v->get<int64_t>() : int64_t(0);
+  };
+  const int64_t index = number("index"), of = number("of");
+  if (of < 1 || of > 10000 || index < 1 || index > of) {
+    why = "part must be {\"index\": I, \"of\": N} with 1 <= I <= N <= 10000";
+    return std::nullopt;
+  }
+  return PartRequest{int(index), int(of)};
+}
+
+Json to_json(const PartRequest& part) {
+  return part.of > 0 ? Json{{"index", part.index}, {"of", part.of}} : Json(nullptr);
+}
+
 }  // namespace reel::cloud

@@ -60,6 +60,16 @@ struct RenderStatus {
 /// `answer` is the whole JSON answer (not just data).
 RenderStatus parse_render_status(const Json& answer);
 
+/// One part of a render cut over several render nodes (reel export --nodes): part `index` of
+/// `of`, from 1; `of` 0: the whole render. A submit body carries it as "part": {"index", "of"}.
+struct PartRequest {
+  int index = 0, of = 0;
+};
+/// The "part" of a submit body ({} when absent); nullopt with `why` when it is malformed.
+std::optional<PartRequest> parse_part(const Json& submit_body, std::string& why);
+/// {"index", "of"}, or null for the whole render.
+Json to_json(const PartRequest& part);
+
 /// A file the backend knows: the upload answer's files[] entries.
 struct UploadedFile {
   std::string filename, file_type, cdn_url, hash;

@@ -64,23 +64,31 @@ std::string describe_item(const Plan& plan, int i, const std::string& identity) 
   return buf + identity + "\n";
 }
 
-Chunk make_chunk(const Plan& plan, const TextLayer& text, const std::string& head,
-                 const std::vector<std::string>& identities, int64_t begin, int64_t end) {
+// What names a file in a chunk's description: its identity on this machine (for the cache), or
+// its content alone (for parts rendered elsewhere).
+struct Identities {
+  std::vector<std::string> local, content;
+};
+
+Chunk make_chunk(const Plan& plan, const TextLayer& text, const std::string& head, const Identities& identities,
+                 int64_t begin, int64_t end) {
   Chunk c;
   c.begin = begin;
   c.end = end;
   char frames[64];
   std::snprintf(frames, sizeof frames, "frames=%lld,%lld\n", static_cast<long long>(begin),
                 static_cast<long long>(end));
-  std::string description = head + frames;
+  std::string description = head + frames, portable = description;
   for (int i = 0; i < int(plan.items.size()); ++i) {
     const PlanItem& it = plan.items[size_t(i)];
     if (it.end_frame <= begin || it.first_frame >= end) continue;
     c.items.push_back(i);
-    description += describe_item(plan, i, identities[size_t(i)]);
+    description += describe_item(plan, i, identities.local[size_t(i)]);
+    portable += describe_item(plan, i, identities.content[size_t(i)]);
   }
-  description += text.describe(begin, end);
-  c.key = entry_key(description);
+  const std::string texts = text.describe(begin, end);
+  c.key = entry_key(description + texts);
+  c.portable_key = entry_key(portable + texts);
   return c;
 }
 
@@ -104,7 +112,7 @@ std::vector<Chunk> plan_chunks(const Plan& plan, const TextLayer& text, const st
                 plan.background_yuv.v, plan.track_count);
   const std::string prefix = head + encoding + "\n";
 
-  std::vector<std::string> identities(plan.items.size());
+  Identities identities{std::vector<std::string>(plan.items.size()), std::vector<std::string>(plan.items.size())};
   std::vector<bool> identified(plan.items.size(), false);
   std::vector<Chunk> chunks;
   for (size_t s = 0; s + 1 < cuts.size(); ++s) {
@@ -117,7 +125,8 @@ std::vector<Chunk> plan_chunks(const Plan& plan, const TextLayer& text, const st
       if (to <= from) continue;
       for (size_t i = 0; i < plan.items.size(); ++i)
         if (!identified[i] && plan.items[i].end_frame > from && plan.items[i].first_frame < to) {
-          identities[i] = base::file_identity(plan.items[i].path);
+          identities.local[i] = base::file_identity(plan.items[i].path);
+          identities.content[i] = base::content_identity(plan.items[i].path);
           identified[i] = true;
         }
       chunks.push_back(make_chunk(plan, text, prefix, identities, from, to));

@@ -21,6 +21,7 @@ inline constexpr int kPixelRevision = 1;
 struct Chunk {
   int64_t begin = 0, end = 0;  // frames [begin, end) of the draft's clock
   std::string key;             // everything that decides the chunk's pixels and bits
+  std::string portable_key;    // the same with files by their content alone: equal on any machine
   std::vector<int> items;      // the plan's items on screen in it
   int64_t frames() const { return end - begin; }
 };

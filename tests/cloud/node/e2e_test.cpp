@@ -239,6 +239,59 @@ TEST_F(CloudE2E, ServeStopsOnSigtermAndMarksARunningRenderFailed) {
   EXPECT_NE(records["jobs"][id]["error"].get<std::string>().find("stopped"), std::string::npos);
 }
 
+TEST_F(CloudE2E, AnExportOverTwoNodesOfWhichOneIsKilledMidPartIsTheWholeRenderByteForByte) {
+  Json d = Json::parse(read_bytes(project() + "/draft.json"));
+  d["m"]["width"] = 1280;
+  d["m"]["height"] = 720;
+  for (int i = 0; i < 3; ++i) d["t"][0]["sg"][i]["s"] = i * 4000, d["t"][0]["sg"][i]["d"] = 4000;
+  write_bytes(project() + "/long.json", d.dump());
+  const std::string data_a = dir.file("node-a"), data_b = dir.file("node-b");
+  auto [pid_a, url_a] = spawn_serve({"--data", data_a, "--workers", "1", "-q"});
+  auto [pid_b, url_b] = spawn_serve({"--data", data_b, "--workers", "1", "-q"});
+  ASSERT_GT(pid_a, 0) << url_a;
+  ASSERT_GT(pid_b, 0) << url_b;
+
+  const std::string log = dir.file("export.log"), rc = dir.file("export.rc");
+  ASSERT_EQ(sh(env() + "REEL_CONNECT_TIMEOUT_MS=1000 sh -c " +
+               shell_quote(shell_quote(reel()) + " export long.json -o farm.mp4 --nodes " + url_a + "," + url_b +
+                           " > " + shell_quote(log) + " 2>&1; echo $? > " + shell_quote(rc)) +
+               " > /dev/null 2>&1 &"),  // in the background: sh() waits for whatever holds its pipe
+            0);
+  // Node A is killed as soon as it writes its first chunk: in the middle of a part.
+  bool killed = false;
+  for (int i = 0; i < 6000 && !killed && !fs::exists(rc); ++i) {
+    std::error_code ec;
+    if (fs::exists(data_a + "/chunks", ec))
+      for (const auto& e : fs::directory_iterator(data_a + "/chunks", ec))
+        if (e.path().filename().string().find(".tmp") != std::string::npos) killed = ::kill(pid_a, SIGKILL) == 0;
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_TRUE(killed) << read_bytes(log);
+  ::waitpid(pid_a, nullptr, 0);
+  for (int i = 0; i < 3000 && !fs::exists(rc); ++i) std::this_thread::sleep_for(100ms);
+  ::kill(pid_b, SIGTERM);
+  ::waitpid(pid_b, nullptr, 0);
+  ASSERT_TRUE(fs::exists(rc));
+  const std::string said = read_bytes(log);
+  EXPECT_EQ(read_bytes(rc), "0\n") << said;
+  // Node A's part is rendered by node B: the one that died failed it, or B raced it as slow.
+  EXPECT_TRUE(said.find("reel: node " + url_a + " failed on part ") != std::string::npos ||
+              said.find(" is slow on " + url_a + " (") != std::string::npos)
+      << said;
+  for (int i = 1; i <= 4; ++i)
+    EXPECT_NE(said.find("part " + std::to_string(i) + "/4 rendered by " + url_b + " in "), std::string::npos) << said;
+  EXPECT_NE(said.find("from 4 parts on 2 nodes"), std::string::npos) << said;
+
+  std::string out;
+  ASSERT_EQ(sh(env() + shell_quote(reel()) + " render long.json -o whole.mp4 --no-cache --progress none", &out), 0)
+      << out;
+  const std::string whole = read_bytes(project() + "/whole.mp4");
+  EXPECT_GT(whole.size(), 10000u);
+  EXPECT_TRUE(whole == read_bytes(project() + "/farm.mp4"));
+  for (const auto& e : fs::directory_iterator(project()))  // the parts' folder is gone
+    EXPECT_EQ(e.path().filename().string().find(".parts-"), std::string::npos) << e.path();
+}
+
 TEST_F(CloudE2E, AfterKillDashNineARestartSweepsLeftoversQueuesAgainWhatWaitedAndFailsWhatRan) {
   node.reset();
   std::string data = dir.file("served");

@@ -227,7 +227,7 @@ TEST_F(Hardened, ARenderWhoseOutputGrowsPastTheCapIsStoppedAndLeavesNothing) {
   auto o = node_options();
   o.max_output_bytes = 200'000;
   o.render = [](const draft::Draft&, const std::string& out, const std::function<std::string(const std::string&)>&,
-                const std::function<void(int)>&, const std::atomic<bool>& cancel) {
+                const std::function<void(int)>&, const std::atomic<bool>& cancel, const PartRequest&) {
     base::AtomicFile file(out);
     std::ofstream f(file.temp_path(), std::ios::binary);
     const std::string chunk(50'000, 'x');

@@ -26,7 +26,7 @@ struct StandInRenderer {
   NodeRenderFn fn() {
     return [this](const draft::Draft& d, const std::string& out,
                   const std::function<std::string(const std::string&)>& resolve,
-                  const std::function<void(int)>& progress, const std::atomic<bool>& cancel) {
+                  const std::function<void(int)>& progress, const std::atomic<bool>& cancel, const PartRequest&) {
       ++renders;
       std::string content = "REEL-STANDIN\n";
       for (const auto& t : d.tracks)
