@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "base/error.h"
+#include "draft/json.h"
 
 namespace reel::cli {
 
@@ -85,6 +86,7 @@ engine::RenderResult render_with_progress(const draft::Draft& draft, const std::
       },
       &interrupted());
   display.finish(last.frames_done, last.frames_total, last.seconds_elapsed);
+  display.done(out, result);
   return result;
 }
 
@@ -112,8 +114,8 @@ void ProgressDisplay::update(int64_t done, int64_t total, double seconds) {
     json_done_ = done;
     double fps = seconds > 0 ? double(done) / seconds : 0;
     double eta = fps > 0 ? double(total - done) / fps : 0;
-    std::printf("{\"frames\":%lld,\"total\":%lld,\"fps\":%.1f,\"elapsed\":%.2f,\"eta\":%.1f}\n", (long long)done,
-                (long long)total, fps, seconds, eta);
+    std::printf("{\"event\":\"progress\",\"frames\":%lld,\"total\":%lld,\"fps\":%.1f,\"elapsed\":%.2f,\"eta\":%.1f}\n",
+                (long long)done, (long long)total, fps, seconds, eta);
     std::fflush(stdout);
     return;
   }
@@ -130,6 +132,15 @@ void ProgressDisplay::update(int64_t done, int64_t total, double seconds) {
                int(f * 100), (long long)done, (long long)total, fps, eta);
   std::fflush(stderr);
   drawn_ = true;
+}
+
+void ProgressDisplay::done(const std::string& output, const engine::RenderResult& result) {
+  if (!json_) return;
+  Json line = {{"event", "done"},         {"output", output},
+               {"frames", result.frames}, {"seconds", std::round(result.seconds * 1000) / 1000},
+               {"width", result.width},   {"height", result.height}};
+  std::printf("%s\n", line.dump().c_str());
+  std::fflush(stdout);
 }
 
 void ProgressDisplay::finish(int64_t done, int64_t total, double seconds) {

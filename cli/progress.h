@@ -23,7 +23,8 @@ enum class ProgressMode { Auto, Json, None };
 ProgressMode progress_mode(const std::string& name);
 
 /// Shows render progress: a bar with frames, fps and ETA on a terminal (stderr), nothing when
-/// stderr is not a terminal, or one JSON line per second on stdout (--progress json).
+/// stderr is not a terminal, or one JSON line per second on stdout (--progress json:
+/// {"event":"progress",…} lines, then one {"event":"done",…} line when the file is written).
 /// Called from one thread.
 class ProgressDisplay {
  public:
@@ -31,6 +32,8 @@ class ProgressDisplay {
   void update(int64_t done, int64_t total, double seconds);
   /// Ends the bar's line (and prints a last JSON line).
   void finish(int64_t done, int64_t total, double seconds);
+  /// In JSON mode, the one final line: {"event":"done","output":…,"frames":…,"seconds":…}.
+  void done(const std::string& output, const engine::RenderResult& result);
 
  private:
   bool bar_ = false, json_ = false, drawn_ = false;

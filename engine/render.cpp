@@ -7,10 +7,12 @@
 #include <memory>
 #include <opencv2/imgproc.hpp>
 #include <optional>
+#include <set>
 
 #include "base/files.h"
 #include "draft/problem.h"
 #include "draft/time.h"
+#include "engine/audio/loudness.h"
 #include "engine/audio/mix.h"
 #include "engine/compose/chunks.h"
 #include "engine/compose/pipeline.h"
@@ -24,6 +26,7 @@
 #include "engine/output/storyboard.h"
 #include "engine/photo/framing.h"
 #include "engine/photo/proxy_cache.h"
+#include "engine/plan/ken_burns.h"
 #include "engine/plan/render_plan.h"
 #include "engine/text/fonts.h"
 #include "engine/text/layer.h"
@@ -79,6 +82,42 @@ std::unique_ptr<AudioMix> make_audio(const draft::Draft& draft, const Plan& plan
   return mix;
 }
 
+// Every source of the render checked before anything is encoded — photos, clips and sounds —
+// and every bad one in one MediaError; the mix, when they are all good.
+std::unique_ptr<AudioMix> check_every_source(const draft::Draft& draft, Plan& plan, const RenderOptions& o) {
+  std::vector<MediaIssue> issues;
+  try {
+    check_plan_sources(plan, o.limits);
+  } catch (const MediaError& e) {
+    issues = e.issues();
+  }
+  std::unique_ptr<AudioMix> mix;
+  try {
+    mix = make_audio(draft, plan, o);
+  } catch (const MediaError& e) {
+    const size_t pictures = issues.size();
+    for (const MediaIssue& i : e.issues()) {  // a bad clip is told once, not again for its sound
+      auto same = [&](const MediaIssue& p) { return p.pointer == i.pointer; };
+      if (std::none_of(issues.begin(), issues.begin() + long(pictures), same)) issues.push_back(i);
+    }
+  }
+  if (!issues.empty()) throw MediaError(std::move(issues));
+  if (o.notice) {
+    std::set<std::string> explicit_pans;  // segments whose from and to the draft gave itself
+    for (const draft::Track& t : draft.tracks)
+      for (const draft::Segment& s : t.segments)
+        if (s.video.ken_burns.preset == draft::KenBurnsPreset::Explicit) explicit_pans.insert(s.pointer);
+    for (const PlanItem& it : plan.items) {
+      if (!explicit_pans.count(it.pointer)) continue;
+      const int64_t w = it.is_clip ? it.clip.width : it.photo.display_width();
+      const int64_t h = it.is_clip ? it.clip.height : it.photo.display_height();
+      const std::string advice = stuck_pan_advice(it.kb, it.fit, w, h, plan.width, plan.height);
+      if (!advice.empty()) o.notice(it.pointer + ": " + it.reference + ": " + advice);
+    }
+  }
+  return mix;
+}
+
 }  // namespace
 
 std::vector<std::string> local_inputs(const draft::Draft& draft, const RenderOptions& options) {
@@ -107,8 +146,7 @@ RenderShape render_shape(const draft::Draft& draft, const RenderOptions& options
 
 void check_sources(const draft::Draft& draft, const RenderOptions& options) {
   Plan plan = make_plan(draft, options);
-  check_plan_sources(plan, options.limits);
-  make_audio(draft, plan, options);
+  check_every_source(draft, plan, options);
 }
 
 namespace {
@@ -159,13 +197,14 @@ RenderResult render_to_file(const draft::Draft& draft, const std::string& out_pa
                             const ProgressFn& progress, const std::atomic<bool>* cancel) {
   const auto t0 = std::chrono::steady_clock::now();
   Plan plan = make_plan(draft, options);
-  check_plan_sources(plan, options.limits);
   if (plan.frame_end <= plan.frame_begin)
     throw draft::DraftError("draft", "/d",
                             "there is nothing to render: the draft (or the --from/--to range) has no frames");
+  std::unique_ptr<AudioMix> mix = check_every_source(draft, plan, options);
   notify(options, plan);
-  std::unique_ptr<AudioMix> mix = make_audio(draft, plan, options);
   TextLayer text(draft, plan.width, plan.height, plan.fps, resolver_for(options));
+  if (options.notice)
+    for (const std::string& n : text.missing_font_notices()) options.notice(n);
   const H264Settings settings = encoder_settings(plan, options);
   const std::vector<Chunk> chunks = plan_chunks(plan, text, encoder_identity(settings));
   ChunkStore store(options.chunk_dir, options.chunk_budget_bytes);
@@ -180,13 +219,19 @@ RenderResult render_to_file(const draft::Draft& draft, const std::string& out_pa
   std::string sound_key;
   std::future<void> sound;
   std::atomic<bool> stop_sound{false};  // the render failed or was cancelled: the sound too
+  std::string loudness_notice;          // written by the sound's thread, read after it ended
   if (!mix->empty()) {
-    sound_key = entry_key(
-        describe_sound(sound_placements(draft), resolver_for(options), mix->position(), mix->total_samples()) + "aac|" +
-        std::to_string(avcodec_version()));
+    const draft::Loudness loudness = options.loudness.value_or(draft.loudness);
+    sound_key = entry_key(describe_sound(sound_placements(draft), resolver_for(options), mix->position(),
+                                         mix->total_samples(), loudness) +
+                          "aac|" + std::to_string(avcodec_version()));
     result.sound_kept = store.has_audio(sound_key);
     if (!result.sound_kept)
-      sound = std::async(std::launch::async, [&] { store_sound(store, sound_key, *mix, &stop_sound); });
+      sound = std::async(std::launch::async, [&, loudness] {
+        // A measuring pass (or a few) over the mix, then the mix encoded with the gain found.
+        if (loudness.normalise) loudness_notice = normalise_loudness(*mix, loudness.lufs, &stop_sound).notice;
+        store_sound(store, sound_key, *mix, &stop_sound);
+      });
   }
 
   RenderProgress pr;
@@ -219,6 +264,7 @@ RenderResult render_to_file(const draft::Draft& draft, const std::string& out_pa
     while (sound.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready)
       if (cancel && cancel->load()) stop_sound = true;
     sound.get();
+    if (!loudness_notice.empty() && options.notice) options.notice(loudness_notice);
   }
   result.chunks_rendered = int(missing.size());
   if (proxies) {
