@@ -20,6 +20,7 @@ struct DraftArgs {
   bool json = false;
   bool pretty = false;
   std::string out;
+  std::string add;  // captions --add FILE
 };
 
 std::string counts_line(const std::vector<draft::Problem>& problems) {
@@ -88,9 +89,26 @@ int run_fmt(const DraftArgs& a) {
 
 int run_captions(const DraftArgs& a) {
   DraftInput in = read_draft_input(a.path);
+  if (!a.add.empty() && (a.out.empty() || a.out == "-"))
+    throw UsageError("captions --add writes a new draft: give it -o NEW.json (the draft itself is not changed)");
+  if (!a.out.empty() && a.out != "-") {  // before any other answer: a bad -o is a usage error
+    require_writable_output(a.out);
+    require_not_an_input(a.out,
+                         a.add.empty() ? std::vector<std::string>{a.path} : std::vector<std::string>{a.path, a.add});
+  }
+  if (!a.add.empty()) {
+    // The cues kept in the draft as caption tracks, so an export (local or cloud) keeps them.
+    add_captions_from_file(in.loaded.draft, a.add);
+    base::write_file_atomically(a.out, draft::write_json(in.loaded.draft.json, a.pretty) + "\n");
+    std::cerr << "reel: wrote " << a.out << ": " << draft::timeline_summary(in.loaded.draft) << "\n";
+    return kExitOk;
+  }
   std::vector<draft::Cue> cues = draft::captions_of(in.loaded.draft);
   if (cues.empty()) {
-    std::cerr << "reel: " << a.path << ": the draft has no text segments to write as captions\n";
+    std::cerr << "reel: " << a.path
+              << ": the draft has no caption tracks (text tracks whose m.kind is \"caption\" or \"subtitle\"); "
+                 "titles are not written as captions. Add captions from a file with `reel captions "
+              << a.path << " --add FILE.srt -o NEW.json`\n";
     return kExitBadInput;
   }
   bool vtt = a.out.size() > 4 && a.out.compare(a.out.size() - 4, 4, ".vtt") == 0;
@@ -121,10 +139,16 @@ void add_draft_commands(CLI::App& app, Commands& commands) {
   fmt->add_flag("--pretty", args->pretty, "indent with two spaces (default: compact, one line)");
   commands.add(fmt, [args] { return run_fmt(*args); });
 
-  auto* captions = app.add_subcommand("captions", "Write the draft's captions (its text tracks) as SubRip or WebVTT");
+  auto* captions = app.add_subcommand(
+      "captions", "Write the draft's caption tracks as SubRip or WebVTT, or add captions from one to the draft");
   captions->add_option("draft", args->path, "the draft JSON file, or - for standard input")->required();
   captions->add_option("-o,--output", args->out,
-                       "OUT.srt or OUT.vtt (by extension; default: SubRip on standard output)");
+                       "OUT.srt or OUT.vtt (by extension; default: SubRip on standard output); with --add, the new "
+                       "draft");
+  captions->add_option("--add", args->add,
+                       "an .srt or .vtt file whose cues become caption tracks of the draft written to -o "
+                       "(overlapping cues stack)");
+  captions->add_flag("--pretty", args->pretty, "with --add: indent the new draft");
   commands.add(captions, [args] { return run_captions(*args); });
 }
 

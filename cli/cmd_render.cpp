@@ -45,6 +45,7 @@ struct RenderArgs {
   std::string subtitles;
   bool no_cache = false;
   std::optional<double> max_duration_s;
+  std::string loudness;
   bool watch = false;
   MediaArgs media;
   std::string part;                 // render --part: "I/N", or "N" with I from the environment
@@ -82,11 +83,29 @@ void add_encode(CLI::App* sub, RenderArgs& a) {
   sub->add_option("--x264-preset", a.x264_preset, "x264 speed preset")
       ->check(CLI::IsMember(
           {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"}));
+  sub->add_option("--loudness", a.loudness,
+                  "bring the sound to this integrated loudness in LUFS (-40 to -5), or off (default: the draft's "
+                  "m.loudness, else -14, the social platforms' level; true peak at most -1 dBTP)");
   sub->add_option("--progress", a.progress, "progress display: auto (a bar on a terminal), json, none")
       ->check(CLI::IsMember({"auto", "json", "none"}));
   sub->add_flag("--watch", a.watch,
                 "keep running: render again whenever the draft or a file it names changes (only what "
                 "changed is rendered), replacing the output whole each time; Ctrl-C ends it");
+}
+
+// A --size of another shape than the draft's would lay every photo and text out again, not
+// scale the video: refused, with the size of the draft's shape at the asked long side.
+void check_size_shape(int w, int h, const draft::Canvas& canvas) {
+  const int W = canvas.width, H = canvas.height;
+  auto even = [](double v) { return std::max(2, int(std::lround(v / 2)) * 2); };
+  if (even(double(w) * H / W) == h || even(double(h) * W / H) == w) return;
+  const int long_side = std::max(w, h);
+  const int sw = W >= H ? long_side : even(double(long_side) * W / H);
+  const int sh = W >= H ? even(double(long_side) * H / W) : long_side;
+  const std::string asked = std::to_string(w) + "x" + std::to_string(h);
+  throw UsageError("--size " + asked + " is not the shape of the draft (" + std::to_string(W) + "x" +
+                   std::to_string(H) + "); use --size " + std::to_string(sw) + "x" + std::to_string(sh) +
+                   ", or change the draft's m.ar (or width and height) for another shape");
 }
 
 engine::RenderOptions options_from(const RenderArgs& a, const DraftInput& in) {
@@ -99,6 +118,7 @@ engine::RenderOptions options_from(const RenderArgs& a, const DraftInput& in) {
     int w = std::stoi(m[1]), h = std::stoi(m[2]);
     if (w < 16 || h < 16 || w > 8192 || h > 8192 || w % 2 || h % 2)
       throw UsageError("--size needs even numbers from 16 to 8192, e.g. 1280x720");
+    check_size_shape(w, h, in.loaded.draft.canvas);
     o.width = w;
     o.height = h;
   }
@@ -107,6 +127,16 @@ engine::RenderOptions options_from(const RenderArgs& a, const DraftInput& in) {
     if (!r || r->value() < 1 || r->value() > 240)
       throw UsageError("--fps takes a rate from 1 to 240, e.g. 30 or 30000/1001");
     o.fps = *r;
+  }
+  if (a.loudness == "off") {
+    o.loudness = draft::Loudness{false};
+  } else if (!a.loudness.empty()) {
+    char* end = nullptr;
+    const double lufs = std::strtod(a.loudness.c_str(), &end);
+    if (end == a.loudness.c_str() || *end != '\0' ||
+        !(lufs >= draft::kMinLoudnessLufs && lufs <= draft::kMaxLoudnessLufs))
+      throw UsageError("--loudness takes a target in LUFS from -40 to -5 (such as -14) or off, not " + a.loudness);
+    o.loudness = draft::Loudness{true, lufs};
   }
   o.crf = a.crf;
   if (!a.x264_preset.empty()) o.x264_preset = a.x264_preset;
@@ -139,13 +169,6 @@ std::optional<DraftInput> load(const std::string& path) {
   return in;
 }
 
-// The cues of an .srt or .vtt file as one more text track of the draft being rendered (the
-// draft file itself is not changed).
-void add_subtitles(DraftInput& in, const std::string& path) {
-  const std::string text = base::read_input_file(path, 8 << 20, "a subtitles file (.srt or .vtt)");
-  draft::add_subtitle_track(in.loaded.draft, draft::parse_subtitles(text, path));
-}
-
 // What every render command starts with: the draft loaded (nullopt when it has errors, which
 // are printed), its subtitles added, the options made, and the output checked before any work:
 // writable, and none of the files the command reads.
@@ -157,7 +180,8 @@ struct Job {
 std::optional<Job> prepare(const RenderArgs& a, const std::vector<std::string>& more_inputs = {}) {
   auto in = load(a.draft);
   if (!in) return std::nullopt;
-  if (!a.subtitles.empty()) add_subtitles(*in, a.subtitles);
+  if (!a.subtitles.empty())
+    add_captions_from_file(in->loaded.draft, a.subtitles);  // for this render; the file is not changed
   if (!a.out.empty()) require_writable_output(a.out);
   Job job{std::move(*in), {}};
   job.options = options_from(a, job.in);
@@ -279,7 +303,17 @@ int watch_render(RenderArgs a, bool preview) {
 int run_still(const RenderArgs& a) {
   auto job = prepare(a);
   if (!job) return kExitBadInput;
-  engine::render_still(job->in.loaded.draft, int64_t(std::llround(a.at_s * 1000)), a.out, job->options);
+  const int64_t at_ms = int64_t(std::llround(a.at_s * 1000));
+  const draft::Draft& d = job->in.loaded.draft;
+  if (at_ms >= d.duration_ms() && d.duration_ms() > 0) {
+    // The last frame's own time: the latest --at that shows something.
+    const engine::RenderShape shape = engine::render_shape(d, job->options);
+    const int64_t last_ms = ((shape.frames - 1) * 1000 * shape.fps.den + shape.fps.num - 1) / shape.fps.num;
+    throw base::Error(base::Fault::Input, "--at " + draft::seconds_text(at_ms) + " s is past the end of the draft (" +
+                                              draft::seconds_text(d.duration_ms()) +
+                                              " s long); give a time from 0 to " + draft::seconds_text(last_ms) + " s");
+  }
+  engine::render_still(d, at_ms, a.out, job->options);
   return kExitOk;
 }
 
@@ -343,8 +377,8 @@ int run_part(const RenderArgs& a) {
   auto job = prepare(a);
   if (!job) return kExitBadInput;
   const std::string label = "part " + std::to_string(index) + "/" + std::to_string(parts);
-  const engine::RenderResult r =
-      show_progress(progress_mode(a.progress), label, [&](const engine::ProgressFn& p, const std::atomic<bool>* c) {
+  const engine::RenderResult r = show_progress(
+      progress_mode(a.progress), label, a.out, [&](const engine::ProgressFn& p, const std::atomic<bool>* c) {
         return engine::render_part(job->in.loaded.draft, index, parts, a.out, job->options, p, c);
       });
   if (progress_mode(a.progress) != ProgressMode::Json) {
@@ -405,8 +439,8 @@ int run_plan(const RenderArgs& a) {
 int run_join(const RenderArgs& a) {
   auto job = prepare(a, a.joined);
   if (!job) return kExitBadInput;
-  const engine::RenderResult r =
-      show_progress(progress_mode(a.progress), "join", [&](const engine::ProgressFn&, const std::atomic<bool>* c) {
+  const engine::RenderResult r = show_progress(
+      progress_mode(a.progress), "join", a.out, [&](const engine::ProgressFn&, const std::atomic<bool>* c) {
         return engine::join_parts(job->in.loaded.draft, a.joined, a.out, job->options, c);
       });
   if (progress_mode(a.progress) != ProgressMode::Json) {

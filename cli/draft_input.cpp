@@ -3,7 +3,9 @@
 #include <filesystem>
 #include <iostream>
 
+#include "base/files.h"
 #include "draft/parse.h"
+#include "draft/subtitles.h"
 
 namespace reel::cli {
 
@@ -14,6 +16,11 @@ DraftInput read_draft_input(const std::string& path) {
   in.base_dir = path == "-" ? fs::current_path().string() : fs::absolute(fs::path(path)).parent_path().string();
   in.loaded = draft::load_draft(draft::read_json_file(path));
   return in;
+}
+
+void add_captions_from_file(draft::Draft& draft, const std::string& path) {
+  const std::string text = base::read_input_file(path, 8 << 20, "a subtitles file (.srt or .vtt)");
+  draft::add_caption_tracks(draft, draft::parse_subtitles(text, path));
 }
 
 bool report_problems(const DraftInput& input, bool notices) {

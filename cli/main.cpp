@@ -1,10 +1,16 @@
 // reel: the command line. Parses, runs the chosen subcommand, turns errors into exit codes.
 #include <cstdio>
 #include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/process.h"
+#include "draft/names.h"
 #include "draft/problem.h"
 
 namespace reel::cli {
@@ -17,6 +23,38 @@ const Commands::Entry* Commands::chosen(const CLI::App& app) const {
   return nullptr;
 }
 
+namespace {
+
+// Lists subcommands as they are typed: `reel export`, `reel cache clear`, not `export`.
+class CommandFormatter : public CLI::Formatter {
+ public:
+  std::string make_subcommand(const CLI::App* sub) const override {
+    std::string name = sub->get_display_name(true);
+    for (const CLI::App* p = sub->get_parent(); p; p = p->get_parent()) name = p->get_name() + " " + name;
+    std::stringstream out;
+    CLI::detail::format_help(out, name, sub->get_description(), column_width_);
+    return out.str();
+  }
+};
+
+// `reel nosuch`: an unknown command, with the nearest one (or the list when none is near).
+std::optional<std::string> unknown_command(const CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-' || argv[1][0] == '\0') return std::nullopt;
+  const std::string given = argv[1];
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (sub->check_name(given)) return std::nullopt;
+    names.push_back(sub->get_name());
+  }
+  std::string msg = "reel: unknown command \"" + given + "\"";
+  if (auto near = draft::nearest_name(given, names)) return msg + "; did you mean `reel " + *near + "`?\n";
+  std::string list;
+  for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+  return msg + "; the commands are " + list + " (`reel help COMMAND` explains one)\n";
+}
+
+}  // namespace
+
 }  // namespace reel::cli
 
 int main(int argc, char** argv) {
@@ -25,6 +63,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("-V,--version", std::string("reel ") + REEL_VERSION);
   app.require_subcommand(0, 1);
   app.fallthrough();
+  app.formatter(std::make_shared<CommandFormatter>());
 
   Commands commands;
   add_draft_commands(app, commands);
@@ -38,6 +77,10 @@ int main(int argc, char** argv) {
   std::string help_topic;
   help->add_option("command", help_topic, "a command to explain");
 
+  if (auto unknown = unknown_command(app, argc, argv)) {
+    std::cerr << *unknown;
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -48,7 +91,7 @@ int main(int argc, char** argv) {
   if (help->parsed() || app.get_subcommands().empty()) {
     if (!help_topic.empty()) {
       try {
-        std::cout << app.get_subcommand(help_topic)->help();
+        std::cout << app.get_subcommand(help_topic)->help("reel");
         return kExitOk;
       } catch (const CLI::OptionNotFound&) {
         std::cerr << "reel: no command named '" << help_topic << "'; see `reel help`\n";

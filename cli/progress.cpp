@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "base/error.h"
+#include "draft/json.h"
 
 namespace reel::cli {
 
@@ -75,12 +76,13 @@ engine::RenderResult render_with_progress(const draft::Draft& draft, const std::
                                           const engine::RenderOptions& options, ProgressMode mode,
                                           const std::string& label, std::optional<double> max_duration_s) {
   check_length(draft, options, max_duration_s);
-  return show_progress(mode, label, [&](const engine::ProgressFn& progress, const std::atomic<bool>* cancel) {
+  return show_progress(mode, label, out, [&](const engine::ProgressFn& progress, const std::atomic<bool>* cancel) {
     return engine::render_to_file(draft, out, options, progress, cancel);
   });
 }
 
-engine::RenderResult show_progress(ProgressMode mode, const std::string& label, const RenderCall& render) {
+engine::RenderResult show_progress(ProgressMode mode, const std::string& label, const std::string& out,
+                                   const RenderCall& render) {
   ProgressDisplay display(mode, label);
   engine::RenderProgress last;
   auto result = render(
@@ -90,6 +92,7 @@ engine::RenderResult show_progress(ProgressMode mode, const std::string& label, 
       },
       &interrupted());
   display.finish(last.frames_done, last.frames_total, last.seconds_elapsed);
+  display.done(out, result);
   return result;
 }
 
@@ -117,8 +120,8 @@ void ProgressDisplay::update(int64_t done, int64_t total, double seconds) {
     json_done_ = done;
     double fps = seconds > 0 ? double(done) / seconds : 0;
     double eta = fps > 0 ? double(total - done) / fps : 0;
-    std::printf("{\"frames\":%lld,\"total\":%lld,\"fps\":%.1f,\"elapsed\":%.2f,\"eta\":%.1f}\n", (long long)done,
-                (long long)total, fps, seconds, eta);
+    std::printf("{\"event\":\"progress\",\"frames\":%lld,\"total\":%lld,\"fps\":%.1f,\"elapsed\":%.2f,\"eta\":%.1f}\n",
+                (long long)done, (long long)total, fps, seconds, eta);
     std::fflush(stdout);
     return;
   }
@@ -135,6 +138,15 @@ void ProgressDisplay::update(int64_t done, int64_t total, double seconds) {
                int(f * 100), (long long)done, (long long)total, fps, eta);
   std::fflush(stderr);
   drawn_ = true;
+}
+
+void ProgressDisplay::done(const std::string& output, const engine::RenderResult& result) {
+  if (!json_) return;
+  Json line = {{"event", "done"},         {"output", output},
+               {"frames", result.frames}, {"seconds", std::round(result.seconds * 1000) / 1000},
+               {"width", result.width},   {"height", result.height}};
+  std::printf("%s\n", line.dump().c_str());
+  std::fflush(stdout);
 }
 
 void ProgressDisplay::finish(int64_t done, int64_t total, double seconds) {

@@ -24,7 +24,8 @@ enum class ProgressMode { Auto, Json, None };
 ProgressMode progress_mode(const std::string& name);
 
 /// Shows render progress: a bar with frames, fps and ETA on a terminal (stderr), nothing when
-/// stderr is not a terminal, or one JSON line per second on stdout (--progress json).
+/// stderr is not a terminal, or one JSON line per second on stdout (--progress json:
+/// {"event":"progress",…} lines, then one {"event":"done",…} line when the file is written).
 /// Called from one thread.
 class ProgressDisplay {
  public:
@@ -32,6 +33,8 @@ class ProgressDisplay {
   void update(int64_t done, int64_t total, double seconds);
   /// Ends the bar's line (and prints a last JSON line).
   void finish(int64_t done, int64_t total, double seconds);
+  /// In JSON mode, the one final line: {"event":"done","output":…,"frames":…,"seconds":…}.
+  void done(const std::string& output, const engine::RenderResult& result);
 
  private:
   bool bar_ = false, json_ = false, drawn_ = false;
@@ -45,10 +48,11 @@ class ProgressDisplay {
 /// renders a video (render, preview, make, local exports and chat's renders). Before any work:
 /// a render longer than `max_duration_s` (when given) is refused (exit 1), and one longer than
 /// an hour is announced with its length and the size to expect.
-/// Runs `render` (a render of any kind: whole, a part, a join) with its progress shown as `mode`
-/// says under `label`, cancelled by Ctrl-C (interrupted()).
+/// Runs `render` (a render of any kind: whole, a part, a join) writing `out` with its progress
+/// shown as `mode` says under `label`, cancelled by Ctrl-C (interrupted()).
 using RenderCall = std::function<engine::RenderResult(const engine::ProgressFn&, const std::atomic<bool>*)>;
-engine::RenderResult show_progress(ProgressMode mode, const std::string& label, const RenderCall& render);
+engine::RenderResult show_progress(ProgressMode mode, const std::string& label, const std::string& out,
+                                   const RenderCall& render);
 
 engine::RenderResult render_with_progress(const draft::Draft& draft, const std::string& out,
                                           const engine::RenderOptions& options, ProgressMode mode,

@@ -160,7 +160,10 @@ class Loader {
     auto s = string_at(v, ptr, "a colour like \"#FFFFFF\"");
     if (!s) return std::nullopt;
     auto c = parse_color(*s);
-    if (!c)
+    if (!c && color_for_name(*s))
+      error(ptr,
+            "colour " + in_quotes(*s) + " is not #RRGGBB or #RRGGBBAA; did you mean \"" + *color_for_name(*s) + "\"?");
+    else if (!c)
       error(ptr, "colour " + in_quotes(*s) + " is not #RRGGBB or #RRGGBBAA (for example \"#FFFFFF\" or \"#00000099\")");
     return c;
   }
@@ -549,6 +552,26 @@ void read_canvas(Loader& L, const Json& m, const std::string& mp, Draft& draft) 
   if (auto bg = L.color_at(L.get(m, "bg"), child(mp, "bg"))) c.background = *bg;
 }
 
+// m.loudness: a target in LUFS, or "off".
+void read_loudness(Loader& L, const Json& m, const std::string& mp, Draft& draft) {
+  const Json* v = L.get(m, "loudness");
+  if (!v) return;
+  const std::string ptr = child(mp, "loudness");
+  static_assert(kMinLoudnessLufs == -40 && kMaxLoudnessLufs == -5, "the sentence below names the range");
+  const std::string fix =
+      "use a target in LUFS from -40 to -5 (-14 for social platforms, -23 for broadcast) or \"off\"";
+  if (v->is_string() && v->get<std::string>() == "off") {
+    draft.loudness.normalise = false;
+  } else if (v->is_number() && v->get<double>() >= kMinLoudnessLufs && v->get<double>() <= kMaxLoudnessLufs) {
+    draft.loudness.lufs = v->get<double>();
+  } else if (v->is_number() && v->get<double>() > 0 && -v->get<double>() >= kMinLoudnessLufs &&
+             -v->get<double>() <= kMaxLoudnessLufs) {
+    L.error(ptr, "loudness " + v->dump() + " is above full scale; did you mean -" + v->dump() + "? (" + fix + ")");
+  } else {
+    L.error(ptr, "loudness must be a target in LUFS or \"off\", not " + v->dump() + "; " + fix);
+  }
+}
+
 }  // namespace
 
 LoadResult load_draft(Json json) {
@@ -570,9 +593,11 @@ LoadResult load_draft(Json json) {
       L.error(mp, "metadata must be an object such as {\"title\": \"..\", \"width\": 1920, \"height\": 1080}, not " +
                       type_name(*m));
     } else {
-      L.check_keys(*m, mp, {"title", "width", "height", "ar", "res", "fps", "bg"}, {}, "the draft's metadata");
+      L.check_keys(*m, mp, {"title", "width", "height", "ar", "res", "fps", "bg", "loudness"}, {},
+                   "the draft's metadata");
       if (auto t = L.string_at(L.get(*m, "title"), child(mp, "title"), "a title")) draft.title = *t;
       read_canvas(L, *m, mp, draft);
+      read_loudness(L, *m, mp, draft);
     }
   }
   if (const Json* d = find_key(root, Key::Duration))

@@ -148,11 +148,21 @@ struct Track {
   std::vector<Segment> segments;
 };
 
+/// `m.loudness`: the integrated loudness (EBU R128) the final mix is brought to, or off
+/// (docs/audio.md). The range a draft may ask for is kMinLoudnessLufs..kMaxLoudnessLufs.
+struct Loudness {
+  bool normalise = true;
+  double lufs = -14;  // the social platforms' level
+  bool operator==(const Loudness&) const = default;
+};
+inline constexpr double kMinLoudnessLufs = -40, kMaxLoudnessLufs = -5;
+
 /// A whole draft: the JSON it came from plus the typed view. Plain data; no I/O.
 struct Draft {
   Json json;
   std::string title;
   Canvas canvas;
+  Loudness loudness;
   std::optional<int64_t> declared_duration_ms;  // top-level d
   std::vector<Track> tracks;
   bool long_keys = false;  // the input spelled its top-level keys long ("tracks")

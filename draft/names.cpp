@@ -238,7 +238,52 @@ std::pair<int, int> canvas_for_aspect(std::string_view aspect, std::string_view 
   return {1920, 1080};
 }
 
+namespace {
+
+// Names people reach for from other editors, each with what a draft says instead, best first;
+// a suggestion is made only when its vocabulary has the name.
+const std::vector<std::pair<std::string_view, std::vector<std::string_view>>>& name_aliases() {
+  static const std::vector<std::pair<std::string_view, std::vector<std::string_view>>> aliases = {
+      {"crossfade", {"fade"}},
+      {"cross-fade", {"fade"}},
+      {"cross", {"fade"}},
+      {"mix", {"dissolve"}},
+      {"fade-black", {"fadeblack"}},
+      {"dip", {"fadeblack"}},
+      {"upper-left", {"top-left"}},
+      {"upper-right", {"top-right"}},
+      {"lower-left", {"bottom-left"}},
+      {"lower-right", {"bottom-right"}},
+      {"upper", {"top"}},
+      {"lower", {"bottom"}},
+      {"centre", {"center"}},
+      {"middle-center", {"center"}},
+      {"zoom", {"zoomin", "in"}},
+      {"zoom-in", {"zoomin", "in"}},
+      {"zoomin", {"in"}},
+      {"zoom-out", {"out"}},
+      {"zoomout", {"out"}},
+      {"pan-left", {"left"}},
+      {"pan-right", {"right"}},
+      {"ease-in-out", {"inout"}},
+      {"ease-in", {"in"}},
+      {"ease-out", {"out"}},
+      {"in-out", {"inout"}},
+      {"fill", {"cover"}},
+      {"fit", {"contain"}},
+  };
+  return aliases;
+}
+
+}  // namespace
+
 std::optional<std::string> nearest_name(std::string_view given, const std::vector<std::string>& names) {
+  std::string lowered(given);
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (const auto& [alias, targets] : name_aliases())
+    if (lowered == alias)
+      for (std::string_view t : targets)
+        if (std::find(names.begin(), names.end(), t) != names.end()) return std::string(t);
   std::optional<std::string> best;
   size_t best_d = SIZE_MAX;
   for (const auto& n : names) {
@@ -260,6 +305,23 @@ std::string unknown_name_message(std::string_view what, std::string_view given, 
   std::string msg = "unknown " + std::string(what) + " \"" + std::string(given) + "\"";
   if (auto near = nearest_name(given, names)) return msg + "; did you mean \"" + *near + "\"?";
   return msg + "; use one of: " + joined(names);
+}
+
+std::optional<std::string> color_for_name(std::string_view name) {
+  // The CSS basic colours and the few more people name most.
+  static const std::vector<std::pair<std::string_view, std::string_view>> colours = {
+      {"black", "#000000"},  {"white", "#FFFFFF"},   {"red", "#FF0000"},     {"lime", "#00FF00"},
+      {"green", "#008000"},  {"blue", "#0000FF"},    {"yellow", "#FFFF00"},  {"cyan", "#00FFFF"},
+      {"aqua", "#00FFFF"},   {"magenta", "#FF00FF"}, {"fuchsia", "#FF00FF"}, {"silver", "#C0C0C0"},
+      {"gray", "#808080"},   {"grey", "#808080"},    {"maroon", "#800000"},  {"olive", "#808000"},
+      {"purple", "#800080"}, {"teal", "#008080"},    {"navy", "#000080"},    {"orange", "#FFA500"},
+      {"pink", "#FFC0CB"},   {"gold", "#FFD700"},    {"brown", "#A52A2A"},   {"transparent", "#00000000"},
+  };
+  std::string lowered(name);
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (const auto& [n, hex] : colours)
+    if (lowered == n) return std::string(hex);
+  return std::nullopt;
 }
 
 std::optional<double> percent_value(std::string_view text) {

@@ -38,10 +38,16 @@ std::optional<TextAnimOut> anim_out_from_name(std::string_view name);
 /// ("1080p"): 9:16 at 1080p is 1080x1920. Both names must be valid.
 std::pair<int, int> canvas_for_aspect(std::string_view aspect, std::string_view resolution);
 
-/// The valid name closest to `given` by edit distance, when close enough to be a typo.
+/// The valid name closest to `given`: the draft's word for a name other editors use
+/// ("crossfade" -> "fade", "upper-left" -> "top-left", "zoom" -> "in"), else the closest by edit
+/// distance when close enough to be a typo.
 std::optional<std::string> nearest_name(std::string_view given, const std::vector<std::string>& names);
 /// `unknown transition "fadee"; did you mean "fade"?` or, with nothing close, the list.
 std::string unknown_name_message(std::string_view what, std::string_view given, const std::vector<std::string>& names);
+
+/// "red" -> "#FF0000": the hex spelling of a CSS colour name (the basic sixteen and a few
+/// more), for the suggestion a draft's colour gets; empty for any other word.
+std::optional<std::string> color_for_name(std::string_view name);
 
 /// "35%" -> 35; empty when the text is not a plain non-negative percentage.
 std::optional<double> percent_value(std::string_view text);

@@ -1,6 +1,7 @@
 #include "draft/subtitles.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <regex>
 
@@ -112,42 +113,59 @@ std::string write_vtt(const std::vector<Cue>& cues) {
 }
 
 std::vector<Cue> captions_of(const Draft& draft) {
-  auto is_caption = [](const Track& t) {
-    std::string k = lower_ascii(t.kind_label);
+  auto is_caption = [](const std::string& kind) {
+    const std::string k = lower_ascii(kind);
     return k == "subtitle" || k == "caption";
   };
-  bool any_caption = std::any_of(draft.tracks.begin(), draft.tracks.end(),
-                                 [&](const Track& t) { return t.kind == TrackKind::Text && is_caption(t); });
   std::vector<Cue> cues;
   for (const Track& t : draft.tracks) {
-    if (t.kind != TrackKind::Text || (any_caption && !is_caption(t))) continue;
+    if (t.kind != TrackKind::Text) continue;
     for (const Segment& s : t.segments)
-      if (!s.text.text.empty() && s.duration_ms > 0) cues.push_back({s.start_ms, s.end_ms(), s.text.text});
+      if (!s.text.text.empty() && s.duration_ms > 0 && is_caption(t.kind_label.empty() ? s.text.kind : t.kind_label))
+        cues.push_back({s.start_ms, s.end_ms(), s.text.text});
   }
   std::stable_sort(cues.begin(), cues.end(), [](const Cue& x, const Cue& y) { return x.start_ms < y.start_ms; });
   return cues;
 }
 
-void add_subtitle_track(Draft& draft, const std::vector<Cue>& cues) {
-  Json track;
-  track[key_name(draft, Key::TrackType)] = 7;
-  track[key_name(draft, Key::Metadata)] = {{"kind", "subtitle"}};
-  Json segments = Json::array();
-  int64_t last_end = 0;
+void add_caption_tracks(Draft& draft, const std::vector<Cue>& cues) {
+  // Each cue on the lowest track free at its start; a track's height is its tallest cue.
+  std::vector<std::vector<const Cue*>> lanes;
+  std::vector<int64_t> lane_end;
+  std::vector<size_t> lane_lines;
   for (const Cue& c : cues) {
-    // Cues that overlap (allowed in SRT) are trimmed to the next one's start on one track.
-    int64_t start = std::max(c.start_ms, last_end);
-    if (c.end_ms <= start) continue;
-    Json seg;
-    seg[key_name(draft, Key::Start)] = start;
-    seg[key_name(draft, Key::Duration)] = c.end_ms - start;
-    seg[key_name(draft, Key::Metadata)] = {{"text", c.text},
-                                           {"style", {{"pos", "bottom"}, {"size", 0.05}, {"box", "#00000099"}}}};
-    segments.push_back(std::move(seg));
-    last_end = c.end_ms;
+    if (c.end_ms <= c.start_ms) continue;
+    size_t k = 0;
+    while (k < lanes.size() && lane_end[k] > c.start_ms) ++k;
+    if (k == lanes.size()) lanes.emplace_back(), lane_end.push_back(0), lane_lines.push_back(1);
+    lanes[k].push_back(&c);
+    lane_end[k] = c.end_ms;
+    lane_lines[k] = std::max<size_t>(lane_lines[k], 1 + size_t(std::count(c.text.begin(), c.text.end(), '\n')));
   }
-  track[key_name(draft, Key::Segments)] = std::move(segments);
-  add_track(draft, std::move(track));
+  // Heights as fractions of the frame, as the renderer lays text out: a line is 1.25 x the size,
+  // the box adds 0.15 x the size above and below; the bottom track sits in the 5% margin.
+  constexpr double kSize = 0.05, kLine = 1.25 * kSize, kBox = 2 * 0.15 * kSize, kGap = 0.01;
+  double top_of_below = 0.95;  // the top edge of the track under the next one
+  for (size_t k = 0; k < lanes.size(); ++k) {
+    const double height = double(lane_lines[k]) * kLine + kBox;
+    const double centre = top_of_below - height / 2;
+    top_of_below -= height + kGap;
+    Json pos = k == 0 ? Json("bottom") : Json{{"x", 0.5}, {"y", std::round(centre * 10000) / 10000}};
+    Json track;
+    track[key_name(draft, Key::TrackType)] = 7;
+    track[key_name(draft, Key::Metadata)] = {{"kind", "caption"}};
+    Json segments = Json::array();
+    for (const Cue* c : lanes[k]) {
+      Json seg;
+      seg[key_name(draft, Key::Start)] = c->start_ms;
+      seg[key_name(draft, Key::Duration)] = c->end_ms - c->start_ms;
+      seg[key_name(draft, Key::Metadata)] = {{"text", c->text},
+                                             {"style", {{"pos", pos}, {"size", kSize}, {"box", "#00000099"}}}};
+      segments.push_back(std::move(seg));
+    }
+    track[key_name(draft, Key::Segments)] = std::move(segments);
+    add_track(draft, std::move(track));
+  }
 }
 
 }  // namespace reel::draft

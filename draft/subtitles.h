@@ -22,11 +22,13 @@ std::vector<Cue> parse_subtitles(std::string_view text, std::string_view origin)
 std::string write_srt(const std::vector<Cue>& cues);
 std::string write_vtt(const std::vector<Cue>& cues);
 
-/// The cues of a draft's text tracks: the subtitle and caption tracks when it has any, else
-/// every text track; in time order.
+/// The cues of a draft's caption tracks — text tracks whose m.kind (or whose segments' m.kind)
+/// is "caption" or "subtitle" — in time order; titles and other text are not captions.
 std::vector<Cue> captions_of(const Draft& draft);
 
-/// Adds the cues as a new text track of kind "subtitle" at the bottom of the frame.
-void add_subtitle_track(Draft& draft, const std::vector<Cue>& cues);
+/// Adds the cues as text tracks of kind "caption" at the bottom of the frame: one track while
+/// they follow each other; cues that overlap (SubRip and WebVTT allow it) go to further tracks
+/// drawn above it, so both show, stacked, for as long as each lasts.
+void add_caption_tracks(Draft& draft, const std::vector<Cue>& cues);
 
 }  // namespace reel::draft

@@ -62,18 +62,24 @@ std::string label_of(const Track& t) {
   if (!t.name.empty()) return t.name;
   size_t n = t.segments.size();
   if (t.kind == TrackKind::Video) {
-    size_t clips =
-        std::count_if(t.segments.begin(), t.segments.end(), [](const Segment& s) { return looks_like_clip(s.source); });
-    size_t photos = n - clips;
-    if (clips == 0) return counted(photos, "photo", "photos");
-    if (photos == 0) return counted(clips, "clip", "clips");
-    return counted(photos, "photo", "photos") + ", " + counted(clips, "clip", "clips");
+    std::vector<std::string> sources;
+    for (const Segment& s : t.segments) sources.push_back(s.source);
+    return media_count_text(sources);
   }
   if (t.kind == TrackKind::Audio) return counted(n, "sound", "sounds");
   return counted(n, "segment", "segments");
 }
 
 }  // namespace
+
+std::string media_count_text(const std::vector<std::string>& sources) {
+  const size_t clips =
+      size_t(std::count_if(sources.begin(), sources.end(), [](const std::string& s) { return looks_like_clip(s); }));
+  const size_t photos = sources.size() - clips;
+  if (clips == 0) return counted(photos, "photo", "photos");
+  if (photos == 0) return counted(clips, "clip", "clips");
+  return counted(photos, "photo", "photos") + ", " + counted(clips, "clip", "clips");
+}
 
 bool looks_like_clip(std::string_view source) {
   std::string s = lower(std::string(source));

@@ -24,5 +24,7 @@ Json summary_json(const Draft& draft);
 
 /// Whether a media reference names a moving source (clip or GIF) by its extension.
 bool looks_like_clip(std::string_view source);
+/// "5 photos", "2 clips", "5 photos, 1 clip": the sources counted as the summary counts them.
+std::string media_count_text(const std::vector<std::string>& sources);
 
 }  // namespace reel::draft

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <vector>
 
 #include "draft/summary.h"
 #include "draft/time.h"
@@ -35,7 +36,8 @@ std::optional<int64_t> exif_capture_time(ExifData* exif) {
   return out;
 }
 
-// EXIF of a HEIF file: libheif hands out the block behind a 4-byte offset to its TIFF header.
+// EXIF of a HEIF file: libheif hands out the block behind a 4-byte offset to its TIFF header;
+// libexif reads a TIFF block only behind the "Exif\0\0" header of a JPEG APP1, so it gets one.
 std::optional<int64_t> heif_capture_time(const std::string& path) {
   heif_context* ctx = heif_context_alloc();
   std::optional<int64_t> out;
@@ -48,8 +50,11 @@ std::optional<int64_t> heif_capture_time(const std::string& path) {
       std::vector<uint8_t> data(size);
       if (size > 4 && heif_image_handle_get_metadata(handle, id, data.data()).code == heif_error_Ok) {
         uint32_t skip = (uint32_t(data[0]) << 24) | (uint32_t(data[1]) << 16) | (uint32_t(data[2]) << 8) | data[3];
-        if (4 + skip < size)
-          out = exif_capture_time(exif_data_new_from_data(data.data() + 4 + skip, unsigned(size - 4 - skip)));
+        if (4 + size_t(skip) < size) {
+          std::vector<uint8_t> app1 = {'E', 'x', 'i', 'f', 0, 0};
+          app1.insert(app1.end(), data.begin() + 4 + skip, data.end());
+          out = exif_capture_time(exif_data_new_from_data(app1.data(), unsigned(app1.size())));
+        }
       }
     }
     heif_image_handle_release(handle);

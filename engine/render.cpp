@@ -8,10 +8,12 @@
 #include <mutex>
 #include <opencv2/imgproc.hpp>
 #include <optional>
+#include <set>
 
 #include "base/files.h"
 #include "draft/problem.h"
 #include "draft/time.h"
+#include "engine/audio/loudness.h"
 #include "engine/audio/mix.h"
 #include "engine/compose/chunks.h"
 #include "engine/compose/pipeline.h"
@@ -25,6 +27,7 @@
 #include "engine/output/storyboard.h"
 #include "engine/photo/framing.h"
 #include "engine/photo/proxy_cache.h"
+#include "engine/plan/ken_burns.h"
 #include "engine/plan/render_plan.h"
 #include "engine/text/fonts.h"
 #include "engine/text/layer.h"
@@ -84,6 +87,42 @@ std::unique_ptr<AudioMix> make_audio(const draft::Draft& draft, const Plan& plan
   return mix;
 }
 
+// Every source of the render checked before anything is encoded — photos, clips and sounds —
+// and every bad one in one MediaError; the mix, when they are all good.
+std::unique_ptr<AudioMix> check_every_source(const draft::Draft& draft, Plan& plan, const RenderOptions& o) {
+  std::vector<MediaIssue> issues;
+  try {
+    check_plan_sources(plan, o.limits);
+  } catch (const MediaError& e) {
+    issues = e.issues();
+  }
+  std::unique_ptr<AudioMix> mix;
+  try {
+    mix = make_audio(draft, plan, o);
+  } catch (const MediaError& e) {
+    const size_t pictures = issues.size();
+    for (const MediaIssue& i : e.issues()) {  // a bad clip is told once, not again for its sound
+      auto same = [&](const MediaIssue& p) { return p.pointer == i.pointer; };
+      if (std::none_of(issues.begin(), issues.begin() + long(pictures), same)) issues.push_back(i);
+    }
+  }
+  if (!issues.empty()) throw MediaError(std::move(issues));
+  if (o.notice) {
+    std::set<std::string> explicit_pans;  // segments whose from and to the draft gave itself
+    for (const draft::Track& t : draft.tracks)
+      for (const draft::Segment& s : t.segments)
+        if (s.video.ken_burns.preset == draft::KenBurnsPreset::Explicit) explicit_pans.insert(s.pointer);
+    for (const PlanItem& it : plan.items) {
+      if (!explicit_pans.count(it.pointer)) continue;
+      const int64_t w = it.is_clip ? it.clip.width : it.photo.display_width();
+      const int64_t h = it.is_clip ? it.clip.height : it.photo.display_height();
+      const std::string advice = stuck_pan_advice(it.kb, it.fit, w, h, plan.width, plan.height);
+      if (!advice.empty()) o.notice(it.pointer + ": " + it.reference + ": " + advice);
+    }
+  }
+  return mix;
+}
+
 }  // namespace
 
 std::vector<std::string> local_inputs(const draft::Draft& draft, const RenderOptions& options) {
@@ -112,8 +151,7 @@ RenderShape render_shape(const draft::Draft& draft, const RenderOptions& options
 
 void check_sources(const draft::Draft& draft, const RenderOptions& options) {
   Plan plan = make_plan(draft, options);
-  check_plan_sources(plan, options.limits);
-  make_audio(draft, plan, options);
+  check_every_source(draft, plan, options);
 }
 
 namespace {
@@ -219,6 +257,7 @@ namespace {
 // encoder's settings, the chunks with their keys and the folder that keeps them.
 struct ChunkedJob {
   Plan plan;
+  std::unique_ptr<AudioMix> mix;  // every sound checked; the sound of the whole range
   std::unique_ptr<TextLayer> text;
   H264Settings settings;
   std::vector<Chunk> chunks;
@@ -228,12 +267,14 @@ struct ChunkedJob {
 ChunkedJob prepare_job(const draft::Draft& draft, const RenderOptions& options) {
   ChunkedJob job;
   job.plan = make_plan(draft, options);
-  check_plan_sources(job.plan, options.limits);
   if (job.plan.frame_end <= job.plan.frame_begin)
     throw draft::DraftError("draft", "/d",
                             "there is nothing to render: the draft (or the --from/--to range) has no frames");
+  job.mix = check_every_source(draft, job.plan, options);
   notify(options, job.plan);
   job.text = std::make_unique<TextLayer>(draft, job.plan.width, job.plan.height, job.plan.fps, resolver_for(options));
+  if (options.notice)
+    for (const std::string& n : job.text->missing_font_notices()) options.notice(n);
   job.settings = encoder_settings(job.plan, options);
   job.chunks = plan_chunks(job.plan, *job.text, encoder_identity(job.settings));
   job.store = std::make_unique<ChunkStore>(options.chunk_dir, options.chunk_budget_bytes);
@@ -280,14 +321,21 @@ void render_video(const ChunkedJob& job, size_t first, size_t end, const RenderO
 // video renders; wait() rethrows its failure. Destroying it stops an unfinished encode.
 class SoundJob {
  public:
-  SoundJob(const draft::Draft& draft, const Plan& plan, const RenderOptions& options, const ChunkStore& store)
-      : mix_(make_audio(draft, plan, options)) {
+  SoundJob(const draft::Draft& draft, ChunkedJob& job, const RenderOptions& options)
+      : mix_(std::move(job.mix)), notice_(options.notice) {
     if (mix_->empty()) return;
-    key_ = entry_key(
-        describe_sound(sound_placements(draft), resolver_for(options), mix_->position(), mix_->total_samples()) +
-        "aac|" + std::to_string(avcodec_version()));
+    const draft::Loudness loudness = options.loudness.value_or(draft.loudness);
+    key_ = entry_key(describe_sound(sound_placements(draft), resolver_for(options), mix_->position(),
+                                    mix_->total_samples(), loudness) +
+                     "aac|" + std::to_string(avcodec_version()));
+    const ChunkStore& store = *job.store;
     kept_ = store.has_audio(key_);
-    if (!kept_) encoding_ = std::async(std::launch::async, [this, &store] { store_sound(store, key_, *mix_, &stop_); });
+    if (!kept_)
+      encoding_ = std::async(std::launch::async, [this, &store, loudness] {
+        // A measuring pass (or a few) over the mix, then the mix encoded with the gain found.
+        if (loudness.normalise) loudness_notice_ = normalise_loudness(*mix_, loudness.lufs, &stop_).notice;
+        store_sound(store, key_, *mix_, &stop_);
+      });
   }
   ~SoundJob() {
     stop_ = true;
@@ -301,15 +349,18 @@ class SoundJob {
     while (encoding_.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready)
       if (cancel && cancel->load()) stop_ = true;
     encoding_.get();
+    if (!loudness_notice_.empty() && notice_) notice_(loudness_notice_);
   }
   const std::string& key() const { return key_; }  // empty: the render has no sound
   bool kept() const { return kept_; }
 
  private:
   std::unique_ptr<AudioMix> mix_;
+  NoticeFn notice_;
   std::string key_;
   bool kept_ = false;
   std::atomic<bool> stop_{false};  // the render failed or was cancelled: the sound too
+  std::string loudness_notice_;    // written by the encode's thread, read after it ended
   std::future<void> encoding_;
 };
 
@@ -376,7 +427,7 @@ RenderResult render_to_file(const draft::Draft& draft, const std::string& out_pa
                             const ProgressFn& progress, const std::atomic<bool>* cancel) {
   const auto t0 = std::chrono::steady_clock::now();
   ChunkedJob job = prepare_job(draft, options);
-  SoundJob sound(draft, job.plan, options, *job.store);
+  SoundJob sound(draft, job, options);
   RenderResult result;
   result.sound_kept = sound.kept();
   render_video(job, 0, job.chunks.size(), options, progress, cancel, t0, result);
@@ -499,7 +550,7 @@ RenderResult join_parts(const draft::Draft& draft, const std::vector<std::string
     pieces.push_back({f.path, f.tag, p.frame_begin, f.frames});
   }
 
-  SoundJob sound(draft, job.plan, options, *job.store);
+  SoundJob sound(draft, job, options);
   RenderResult result;
   result.sound_kept = sound.kept();
   result.chunks = int(job.chunks.size());

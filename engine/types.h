@@ -64,6 +64,8 @@ struct RenderOptions {
   /// nothing kept. Bounded by chunk_budget_bytes, least recently used first.
   std::string chunk_dir;
   int64_t chunk_budget_bytes = int64_t(4) << 30;
+  /// --loudness: the target the mix is brought to, or off; empty: the draft's m.loudness.
+  std::optional<draft::Loudness> loudness;
 };
 
 /// Where a render is; passed to the progress callback after each encoded frame.

@@ -16,6 +16,7 @@ packages=(
   # engine: media
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libheif-dev libexif-dev libwebp-dev
+  libebur128-dev  # the mix's loudness (EBU R128) for normalisation
   libjpeg-dev libpng-dev  # photo decoding (JPEG, PNG: not through imgcodecs); the tests write fixtures with both
   # engine: text
   libfreetype-dev libharfbuzz-dev libfontconfig-dev libfribidi-dev

@@ -91,10 +91,11 @@ std::vector<AudioPlacement> audio_placements(const draft::Draft& draft) {
 }
 
 std::string describe_sound(const std::vector<AudioPlacement>& sounds, const SourceResolver& resolve, int64_t begin,
-                           int64_t end) {
+                           int64_t end, const draft::Loudness& loudness) {
   char buf[320];
-  std::snprintf(buf, sizeof buf, "reel-sound|mix=%d|rate=%d|samples=%lld,%lld\n", kSoundRevision, AudioMix::kRate,
-                static_cast<long long>(begin), static_cast<long long>(end));
+  std::snprintf(buf, sizeof buf, "reel-sound|mix=%d|rate=%d|samples=%lld,%lld|loudness=%s%.17g\n", kSoundRevision,
+                AudioMix::kRate, static_cast<long long>(begin), static_cast<long long>(end),
+                loudness.normalise ? "" : "off,", loudness.normalise ? loudness.lufs : 0.0);
   std::string out = buf;
   for (const AudioPlacement& p : sounds) {
     std::snprintf(buf, sizeof buf,
@@ -221,6 +222,11 @@ AudioMix::AudioMix(const std::vector<AudioPlacement>& sounds, int64_t total_samp
 
 AudioMix::~AudioMix() = default;
 
+void AudioMix::set_gain_db(double db) {
+  gain_db_ = db;
+  gain_ = static_cast<float>(std::pow(10.0, db / 20.0));
+}
+
 void AudioMix::seek(int64_t sample) {
   pos_ = std::clamp<int64_t>(sample, 0, total_);
   for (auto& c : clips_) c->next = -1;
@@ -264,6 +270,8 @@ void AudioMix::premix(float* out, int64_t from, int64_t frames) {
     for (int64_t i = 0; i < n * kChannels; ++i) mix[i] = key_buf_[size_t(i)];
     for (auto& c : clips_)
       if (!c->key) play_clip(*c, mix, at, n, duck_gain_.data());
+    if (gain_ != 1.0f)
+      for (int64_t i = 0; i < n * kChannels; ++i) mix[i] *= gain_;
     done += n;
   }
 }

@@ -41,12 +41,12 @@ std::vector<AudioPlacement> sound_placements(const draft::Draft& draft);
 
 /// Changes whenever the mix would make different samples for the same placements: every
 /// kept sound is then stale.
-inline constexpr int kSoundRevision = 1;
+inline constexpr int kSoundRevision = 2;
 
-/// Everything that decides the samples [begin, end) of the mix of `sounds`: each placement
-/// with the identity of the file it plays (a kept sound's key).
+/// Everything that decides the samples [begin, end) of the mix of `sounds` brought to
+/// `loudness`: each placement with the identity of the file it plays (a kept sound's key).
 std::string describe_sound(const std::vector<AudioPlacement>& sounds, const SourceResolver& resolve, int64_t begin,
-                           int64_t end);
+                           int64_t end, const draft::Loudness& loudness);
 
 /// The mix of a draft's audio tracks (tt 1), rendered block by block, sample-exact against
 /// the video: output sample i is at i / 48000 s, segment [s, s+d) ms covers samples
@@ -59,7 +59,8 @@ std::string describe_sound(const std::vector<AudioPlacement>& sounds, const Sour
 ///
 /// Per segment: `in` offset, linear volume, quarter-sine fades in and out, `loop` (else
 /// silence after the source ends), then tracks summed at unity in float, `duck` tracks lowered
-/// 12 dB while a voice track is loud, and a -2 dBTP look-ahead limiter on the sum.
+/// 12 dB while a voice track is loud, the master gain (set_gain_db), and a -2 dBTP look-ahead
+/// limiter on the sum.
 ///
 /// Not thread-safe: one thread calls render() (the muxing thread of the pipeline).
 class AudioMix {
@@ -87,6 +88,10 @@ class AudioMix {
   int64_t position() const { return pos_; }
   /// Moves to `sample` (for --from renders): the next render() starts there, exactly.
   void seek(int64_t sample);
+  /// A gain on the whole mix, before the limiter (loudness normalisation); 0 dB at first.
+  /// Takes effect from the next seek().
+  void set_gain_db(double db);
+  double gain_db() const { return gain_db_; }
   /// Writes the next min(frames, total_samples() - position()) stereo frames, interleaved,
   /// into `out`; returns how many. Throws MediaError when a source turns out damaged.
   int64_t render(float* out, int64_t frames);
@@ -116,6 +121,8 @@ class AudioMix {
   std::vector<float> duck_gain_;           // one block, a gain per frame
   double duck_db_ = 0, key_env_ = 0;       // ducking state, carried across blocks
   int64_t duck_hold_ = 0;
+  double gain_db_ = 0;
+  float gain_ = 1;  // 10^(gain_db_/20)
   std::vector<std::string> notices_;
 };
 

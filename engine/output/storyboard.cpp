@@ -4,12 +4,14 @@
 #include <algorithm>
 #include <opencv2/imgproc.hpp>
 
+#include "draft/summary.h"
 #include "draft/time.h"
 #include "engine/compose/compositor.h"
 #include "engine/compose/source_cache.h"
 #include "engine/errors.h"
 #include "engine/output/png_writer.h"
 #include "engine/text/layer.h"
+#include "engine/text/raster.h"
 
 namespace reel::engine {
 
@@ -17,18 +19,42 @@ namespace {
 
 const cv::Scalar kInk(235, 235, 235), kDim(150, 150, 150), kPaper(34, 30, 28), kAccent(60, 200, 255);
 
-std::string ascii(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (c >= 0x80 && c < 0xC0) continue;  // UTF-8 continuation bytes
-    out += (c >= 0x20 && c < 0x7F) ? char(c) : '?';
+// The board's labels, drawn by the engine's own text renderer (HarfBuzz shaping, fallback
+// fonts), so file names and titles in any script read as written: CJK, Arabic, emoji.
+class Labels {
+ public:
+  explicit Labels(SourceResolver resolve) : renderer_(std::move(resolve)) {}
+  /// Draws `s` with its baseline near y, starting at x, letters about `scale` * 30 px high
+  /// (the scale Hershey fonts took), clipped at `right`.
+  void draw(cv::Mat& board, const std::string& s, int x, int y, double scale, cv::Scalar c, int right) {
+    if (s.empty() || right <= x) return;
+    const int px = std::max(8, int(std::lround(scale * 30)));
+    draft::TextProps props;
+    props.text = "\u200E" + s;  // a left-to-right mark: the board reads left to right whatever the label's script
+    props.style.size = double(px) / board.rows;
+    props.style.color = {uint8_t(c[2]), uint8_t(c[1]), uint8_t(c[0]), 255};
+    props.style.position.anchor = draft::Anchor::TopLeft;
+    props.style.align = draft::Align::Left;
+    props.style.max_width = 1;
+    // Wide enough that a label never wraps; it is clipped at `right` instead.
+    TextRaster r = renderer_.render(props, std::max(board.cols, 64 * px), board.rows);
+    const int top = y - px - 2;  // the raster's baseline sits about a size plus its 2 px pad down
+    const cv::Rect place =
+        cv::Rect(x, top, r.bgra.cols, r.bgra.rows) & cv::Rect(0, 0, std::min(right, board.cols), board.rows);
+    for (int yy = place.y; yy < place.y + place.height; ++yy) {
+      const cv::Vec4b* src = r.bgra.ptr<cv::Vec4b>(yy - top) + (place.x - x);
+      cv::Vec3b* dst = board.ptr<cv::Vec3b>(yy) + place.x;
+      for (int xx = 0; xx < place.width; ++xx) {  // premultiplied: out = src + dst * (1 - a)
+        const int keep = 255 - src[xx][3];
+        for (int ch = 0; ch < 3; ++ch)
+          dst[xx][ch] = uint8_t(std::min(255, src[xx][ch] + (dst[xx][ch] * keep + 127) / 255));
+      }
+    }
   }
-  return out;
-}
 
-void text(cv::Mat& img, const std::string& s, int x, int y, double scale = 0.45, cv::Scalar c = kInk, int thick = 1) {
-  cv::putText(img, ascii(s), {x, y}, cv::FONT_HERSHEY_SIMPLEX, scale, c, thick, cv::LINE_AA);
-}
+ private:
+  TextRenderer renderer_;
+};
 
 std::string secs(int64_t ms) { return draft::seconds_text(ms); }
 
@@ -46,6 +72,15 @@ const char* lane_kind(const draft::Track& t) {
 }
 
 }  // namespace
+
+std::string storyboard_heading(const draft::Draft& draft, const std::vector<std::string>& sources) {
+  char info[160];
+  std::snprintf(info, sizeof info, "   %dx%d  %s fps  %ss  ", draft.canvas.width, draft.canvas.height,
+                draft::to_string(draft.canvas.fps).c_str(), secs(std::max<int64_t>(1, draft.duration_ms())).c_str());
+  // A left-to-right mark after the title, so the numbers after a right-to-left title stay after it.
+  return (draft.title.empty() ? std::string("Storyboard") : draft.title + "\u200E") + info +
+         draft::media_count_text(sources);
+}
 
 void write_storyboard(const draft::Draft& draft, const std::string& png_path, const RenderOptions& options) {
   // Thumbnails are composed by the same compositor at thumbnail size.
@@ -77,11 +112,13 @@ void write_storyboard(const draft::Draft& draft, const std::string& png_path, co
   cv::Mat board(height, width, CV_8UC3, kPaper);
 
   const int64_t total_ms = std::max<int64_t>(1, draft.duration_ms());
-  std::string head = draft.title.empty() ? std::string("Storyboard") : draft.title;
-  char info[160];
-  std::snprintf(info, sizeof info, "   %dx%d  %s fps  %ss  %zu photos", W, H,
-                draft::to_string(draft.canvas.fps).c_str(), secs(total_ms).c_str(), plan.items.size());
-  text(board, head + info, margin, margin + 18, 0.6, kInk, 1);
+  std::vector<std::string> references;
+  for (const PlanItem& it : plan.items) references.push_back(it.reference);
+  Labels labels(resolver_for(options));
+  auto text = [&](const std::string& s, int x, int y, double scale, cv::Scalar c, int right) {
+    labels.draw(board, s, x, y, scale, c, right);
+  };
+  text(storyboard_heading(draft, references), margin, margin + 18, 0.6, kInk, width - margin);
 
   std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
   SourceCache cache(plan, 0, 0, 8, proxies.get());
@@ -99,8 +136,8 @@ void write_storyboard(const draft::Draft& draft, const std::string& png_path, co
     bgr.copyTo(board(cv::Rect(x, y, tw, th)));
     cv::rectangle(board, cv::Rect(x - 1, y - 1, tw + 2, th + 2), kDim, 1);
     cache.set_playhead(it.end_frame);  // keep memory flat on long drafts
-    text(board, std::to_string(i + 1) + ".  " + secs(it.start_us / 1000) + " - " + secs(it.end_us / 1000) + "s", x,
-         y + th + 18);
+    text(std::to_string(i + 1) + ".  " + secs(it.start_us / 1000) + " - " + secs(it.end_us / 1000) + "s", x,
+         y + th + 18, 0.45, kInk, x + tw);
     std::string sub;
     if (it.tr_type != draft::TransitionType::None)
       sub =
@@ -108,10 +145,7 @@ void write_storyboard(const draft::Draft& draft, const std::string& png_path, co
     else
       sub = "<- cut";
     std::string file = it.reference.substr(it.reference.find_last_of('/') + 1);
-    std::string caption = sub + "   " + file;
-    const size_t fits = size_t(std::max(8, tw / 8));  // Hershey simplex at 0.4: about 8 px a character
-    if (caption.size() > fits) caption = caption.substr(0, fits - 2) + "..";
-    text(board, caption, x, y + th + 38, 0.4, it.tr_type != draft::TransitionType::None ? kAccent : kDim);
+    text(sub + "   " + file, x, y + th + 38, 0.4, it.tr_type != draft::TransitionType::None ? kAccent : kDim, x + tw);
   }
 
   // Time axis and one lane per track.
@@ -127,7 +161,7 @@ void write_storyboard(const draft::Draft& draft, const std::string& png_path, co
     }
   for (int64_t t = 0; t <= total_ms; t += step) {
     cv::line(board, {xpos(t), ay - 4}, {xpos(t), ay + 4}, kDim, 1);
-    text(board, secs(t) + "s", xpos(t) + 2, ay - 4, 0.35, kDim);
+    text(secs(t) + "s", xpos(t) + 2, ay - 4, 0.35, kDim, width - margin);
   }
   int ly = lanes_top + axis_h;
   const cv::Scalar lane_colour[] = {{170, 110, 60}, {80, 150, 80}, {60, 110, 190}, {110, 110, 110}};
@@ -139,8 +173,7 @@ void write_storyboard(const draft::Draft& draft, const std::string& png_path, co
                                                     : 3;
     std::string label = std::to_string(t + 1) + " " + lane_kind(tr);
     if (!tr.name.empty()) label += ": " + tr.name;
-    if (label.size() > 18) label = label.substr(0, 17) + ".";
-    text(board, label, margin, ly + 20, 0.42);
+    text(label, margin, ly + 20, 0.42, kInk, bar_x - 4);
     cv::rectangle(board, cv::Rect(bar_x, ly, bar_w, lane_h), cv::Scalar(48, 44, 42), cv::FILLED);
     for (size_t k = 0; k < tr.segments.size(); ++k) {
       const draft::Segment& s = tr.segments[k];
@@ -153,12 +186,10 @@ void write_storyboard(const draft::Draft& draft, const std::string& png_path, co
                          : !s.name.empty() ? s.name
                          : !file.empty()   ? file
                                            : std::to_string(k + 1);
-      int room = (x1 - x0 - 6) / 8;
       int label_x = x0 + 4;
       if (kind == 0 && s.video.transition && s.video.transition->type != draft::TransitionType::None)
         label_x += std::max(2, int(double(s.video.transition->duration_ms) / 2 / double(total_ms) * bar_w));
-      room = (x1 - label_x - 2) / 8;
-      if (room > 0) text(board, name.substr(0, size_t(room)), label_x, ly + 20, 0.38);
+      text(name, label_x, ly + 20, 0.38, kInk, x1 - 2);
       if (kind == 0 && s.video.transition && s.video.transition->type != draft::TransitionType::None) {
         int cx = xpos(s.start_ms);
         int half = std::max(2, int(double(s.video.transition->duration_ms) / 2 / double(total_ms) * bar_w));

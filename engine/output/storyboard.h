@@ -3,6 +3,7 @@
 #include "engine/internal.h"
 
 #include <string>
+#include <vector>
 
 #include "draft/model.h"
 #include "engine/types.h"
@@ -12,5 +13,9 @@ namespace reel::engine {
 /// Writes a PNG with a thumbnail of every video segment at its midpoint, composed by the same
 /// compositor as a render, with its times and transition, and a lane per track under them.
 void write_storyboard(const draft::Draft& draft, const std::string& png_path, const RenderOptions& options);
+
+/// The board's heading: the title (or "Storyboard"), size, rate, length, and its sources
+/// counted as the timeline summary counts them ("3 photos, 2 clips").
+std::string storyboard_heading(const draft::Draft& draft, const std::vector<std::string>& sources);
 
 }  // namespace reel::engine

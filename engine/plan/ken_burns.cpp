@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace reel::engine {
 
@@ -146,6 +147,43 @@ Affine with_dst_transform(const Affine& m, double s, double cx, double cy, doubl
   double inv = 1.0 / s;
   double ox = -(cx + tx) * inv + cx, oy = -(cy + ty) * inv + cy;
   return {m[0] * inv, m[1] * inv, m[0] * ox + m[1] * oy + m[2], m[3] * inv, m[4] * inv, m[3] * ox + m[4] * oy + m[5]};
+}
+
+std::string stuck_pan_advice(const KbPath& kb, draft::Fit fit, int64_t src_w, int64_t src_h, int canvas_w,
+                             int canvas_h) {
+  if (src_w <= 0 || src_h <= 0 || canvas_w <= 0 || canvas_h <= 0) return {};
+  const double dx = std::fabs(kb.to.x - kb.from.x), dy = std::fabs(kb.to.y - kb.from.y);
+  if (dx < 1e-6 && dy < 1e-6) return {};  // a zoom, not a pan
+  // The fitted framing in canvas pixels: cover keeps the photo's shape; the others are
+  // canvas-shaped pictures.
+  double fw = canvas_w, fh = canvas_h;
+  if (fit == draft::Fit::Cover) {
+    const double s = std::max(double(canvas_w) / double(src_w), double(canvas_h) / double(src_h));
+    fw = double(src_w) * s, fh = double(src_h) * s;
+  }
+  // Where the view's centre lands for a point, as ken_burns_affine clamps it.
+  auto centre = [](double p, double win, double size) {
+    return win >= size ? size / 2 : std::clamp(p * size, win / 2, size - win / 2);
+  };
+  auto moves = [&](double zoom_from, double zoom_to) {
+    const double ax = centre(kb.from.x, canvas_w / zoom_from, fw), bx = centre(kb.to.x, canvas_w / zoom_to, fw);
+    const double ay = centre(kb.from.y, canvas_h / zoom_from, fh), by = centre(kb.to.y, canvas_h / zoom_to, fh);
+    return std::fabs(ax - bx) >= 0.5 || std::fabs(ay - by) >= 0.5 || std::fabs(zoom_from - zoom_to) > 1e-6;
+  };
+  if (moves(std::max(kb.from.zoom, 1e-3), std::max(kb.to.zoom, 1e-3))) return {};
+  // The zoom whose free travel (the framing less the view) covers the asked travel on the axis
+  // that needs least of it.
+  double need = 10;
+  if (dx > 1e-6) need = std::min(need, canvas_w / (fw * std::max(1e-3, 1 - dx)));
+  if (dy > 1e-6) need = std::min(need, canvas_h / (fh * std::max(1e-3, 1 - dy)));
+  need = std::clamp(std::ceil(need * 20 - 1e-9) / 20, 1.05, 10.0);  // up to the next 0.05
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "the Ken Burns pan from x %.2f, y %.2f to x %.2f, y %.2f cannot move: at zoom %.3g the %s picture "
+                "already fills the frame with no room around it; set z to %.2f in from and to to let it move",
+                kb.from.x, kb.from.y, kb.to.x, kb.to.y, kb.from.zoom,
+                fit == draft::Fit::Cover ? "fitted" : to_string(fit), need);
+  return buf;
 }
 
 }  // namespace reel::engine

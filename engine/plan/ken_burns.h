@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 
 #include "draft/model.h"
 
@@ -27,6 +28,13 @@ struct KbPath {
 /// Resolves a segment's Ken Burns setting. `auto` picks from a varied list using `seed` and
 /// never repeats `previous_auto` (the index of the last auto move on the track; updated).
 KbPath resolve_ken_burns(const draft::KenBurns& kb, uint64_t seed, int* previous_auto);
+
+/// When an explicit pan (from and to at different x or y) cannot move at all — at its zoom the
+/// fitted `src_w` x `src_h` picture (the source's own size; fitted to the canvas by `fit`)
+/// leaves no room around the canvas's view — the sentence saying so and which zoom would let it
+/// move; empty when the pan moves or is not a pan.
+std::string stuck_pan_advice(const KbPath& kb, draft::Fit fit, int64_t src_w, int64_t src_h, int canvas_w,
+                             int canvas_h);
 
 /// 2x3 matrix mapping destination pixel (x, y) to source pixel coordinates (OpenCV's
 /// WARP_INVERSE_MAP convention, pixel centres at integers).

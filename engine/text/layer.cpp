@@ -123,11 +123,21 @@ TextLayer::TextLayer(const draft::Draft& draft, int width, int height, draft::Ra
     if (track.kind != draft::TrackKind::Text) continue;
     for (const auto& seg : track.segments) {
       if (seg.duration_ms <= 0 || seg.text.text.empty()) continue;
-      Item item{seg.text, seg.start_ms, seg.duration_ms, renderer_.char_count(seg.text)};
+      Item item{seg.pointer, seg.text, seg.start_ms, seg.duration_ms, renderer_.char_count(seg.text)};
       if (item.props.kind.empty()) item.props.kind = track.kind_label;
       items_.push_back(std::move(item));
     }
   }
+}
+
+std::vector<std::string> TextLayer::missing_font_notices() {
+  std::vector<std::string> out;
+  for (const Item& item : items_)
+    for (const auto& m : renderer_.missing_scripts(item.props))
+      out.push_back(item.pointer + ": no installed font has " + m.script +
+                    " (it would show as empty boxes); install the Debian package " + m.package +
+                    ", or name a font file that has it in style.font");
+  return out;
 }
 
 std::vector<std::pair<int64_t, int64_t>> TextLayer::frame_spans() const {

@@ -52,11 +52,15 @@ class TextLayer {
   /// there, with its times, words, style, animation and the identity of a font file it names.
   /// Equal descriptions draw equal pixels (a chunk's key, see compose/chunks.h).
   std::string describe(int64_t begin, int64_t end) const;
+  /// One sentence per text segment with a script no installed font has (it would draw as
+  /// boxes), naming the script and a Debian package that has it.
+  std::vector<std::string> missing_font_notices();
   /// Draws the text visible at frame n onto `out` (width x height). Any thread.
   void draw(int64_t n, const YuvView& out);
 
  private:
   struct Item {
+    std::string pointer;  // the segment's, for messages
     draft::TextProps props;
     int64_t start_ms = 0, duration_ms = 0;
     int chars = 0;

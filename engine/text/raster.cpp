@@ -234,20 +234,92 @@ int TextRenderer::char_count(const draft::TextProps& props) const {
   return static_cast<int>(utf8_to_u32(props.text).size());
 }
 
-TextRaster TextRenderer::render(const draft::TextProps& props, int canvas_w, int canvas_h, int visible_chars) {
-  std::lock_guard lock(mu_);
-  const draft::TextStyle& st = props.style;
-  const int px = std::clamp(static_cast<int>(std::lround(st.size * canvas_h)), 6, std::max(6, 2 * canvas_h));
-  std::string font = st.font;
-  if (resolve_ && names_font_file(font)) {
+namespace {
+
+// A script's English name and a Debian package with fonts for it (Noto's core set covers every
+// living script but the CJK ones and colour emoji), by the ISO 15924 tag HarfBuzz gives.
+TextRenderer::MissingScript script_and_package(char32_t cp) {
+  const hb_script_t script = hb_unicode_script(hb_unicode_funcs_get_default(), cp);
+  struct Known {
+    const char* tag;
+    const char* name;
+    const char* package;
+  };
+  static const Known known[] = {
+      {"Hani", "Chinese (Han)", "fonts-noto-cjk"},
+      {"Hira", "Japanese (Hiragana)", "fonts-noto-cjk"},
+      {"Kana", "Japanese (Katakana)", "fonts-noto-cjk"},
+      {"Hang", "Korean (Hangul)", "fonts-noto-cjk"},
+      {"Bopo", "Bopomofo", "fonts-noto-cjk"},
+      {"Arab", "Arabic", "fonts-noto-core"},
+      {"Hebr", "Hebrew", "fonts-noto-core"},
+      {"Thai", "Thai", "fonts-noto-core"},
+      {"Deva", "Devanagari", "fonts-noto-core"},
+      {"Beng", "Bengali", "fonts-noto-core"},
+      {"Taml", "Tamil", "fonts-noto-core"},
+      {"Telu", "Telugu", "fonts-noto-core"},
+      {"Knda", "Kannada", "fonts-noto-core"},
+      {"Mlym", "Malayalam", "fonts-noto-core"},
+      {"Gujr", "Gujarati", "fonts-noto-core"},
+      {"Guru", "Gurmukhi", "fonts-noto-core"},
+      {"Orya", "Odia", "fonts-noto-core"},
+      {"Sinh", "Sinhala", "fonts-noto-core"},
+      {"Khmr", "Khmer", "fonts-noto-core"},
+      {"Laoo", "Lao", "fonts-noto-core"},
+      {"Mymr", "Myanmar", "fonts-noto-core"},
+      {"Tibt", "Tibetan", "fonts-noto-core"},
+      {"Ethi", "Ethiopic", "fonts-noto-core"},
+      {"Geor", "Georgian", "fonts-noto-core"},
+      {"Armn", "Armenian", "fonts-noto-core"},
+      {"Grek", "Greek", "fonts-noto-core"},
+      {"Cyrl", "Cyrillic", "fonts-noto-core"},
+      {"Latn", "Latin", "fonts-noto-core"},
+  };
+  char tag[5] = {0};
+  hb_tag_to_string(hb_script_to_iso15924_tag(script), tag);
+  for (const Known& k : known)
+    if (std::string_view(tag) == k.tag) return {k.name, k.package};
+  // Pictographs are script Common: emoji have their own font.
+  if ((cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF)) return {"emoji", "fonts-noto-color-emoji"};
+  return {script == HB_SCRIPT_COMMON ? "symbols" : std::string("the ") + tag + " script", "fonts-noto-core"};
+}
+
+}  // namespace
+
+std::string TextRenderer::font_of(const draft::TextStyle& st) const {
+  if (resolve_ && names_font_file(st.font)) {
     try {
-      font = resolve_(font);
+      return resolve_(st.font);
     } catch (const std::exception&) {
       // Not found where the draft says: matched by name, then sans-serif, as an unknown
       // family is (the font is a preference, not a source the video cannot do without).
     }
   }
-  FontFace* primary = fonts_.face(font, props.kind == "title" && st.font.empty());
+  return st.font;
+}
+
+std::vector<TextRenderer::MissingScript> TextRenderer::missing_scripts(const draft::TextProps& props) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<MissingScript> out;
+  FontFace* primary = fonts_.face(font_of(props.style), props.kind == "title" && props.style.font.empty());
+  for (char32_t cp : utf8_to_u32(props.text)) {
+    // Spacing, joiners and variation selectors draw nothing of their own.
+    if (cp < 0x21 || cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200F) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+        (cp >= 0xE0020 && cp <= 0xE007F))
+      continue;
+    if (fonts_.face_for(cp, primary)->has_char(cp)) continue;
+    MissingScript m = script_and_package(cp);
+    if (std::none_of(out.begin(), out.end(), [&](const MissingScript& o) { return o.script == m.script; }))
+      out.push_back(std::move(m));
+  }
+  return out;
+}
+
+TextRaster TextRenderer::render(const draft::TextProps& props, int canvas_w, int canvas_h, int visible_chars) {
+  std::lock_guard lock(mu_);
+  const draft::TextStyle& st = props.style;
+  const int px = std::clamp(static_cast<int>(std::lround(st.size * canvas_h)), 6, std::max(6, 2 * canvas_h));
+  FontFace* primary = fonts_.face(font_of(st), props.kind == "title" && st.font.empty());
   primary->set_pixel_size(px);
 
   // Padding around the glyphs for the stroke, the shadow and the box.

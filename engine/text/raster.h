@@ -9,6 +9,7 @@
 #include <mutex>
 #include <opencv2/core.hpp>
 #include <string>
+#include <vector>
 
 #include "draft/model.h"
 #include "engine/text/fonts.h"
@@ -31,11 +32,21 @@ class TextRenderer {
   /// How many characters the `type` animation reveals one by one.
   int char_count(const draft::TextProps& props) const;
 
+  /// A script of some text that no installed font has (its glyphs would draw as boxes), with
+  /// a Debian package whose fonts have it.
+  struct MissingScript {
+    std::string script;   // "Thai", "Devanagari", "emoji"
+    std::string package;  // "fonts-noto-core"
+  };
+  /// The scripts of `props.text` no installed font covers, each once, in order of appearance.
+  std::vector<MissingScript> missing_scripts(const draft::TextProps& props);
+
   /// Lays out and draws `props` for a canvas of canvas_w x canvas_h. `visible_chars` < 0
   /// draws all; otherwise only the first that many characters (the layout does not move).
   TextRaster render(const draft::TextProps& props, int canvas_w, int canvas_h, int visible_chars = -1);
 
  private:
+  std::string font_of(const draft::TextStyle& style) const;  // a font file resolved, or the family
   SourceResolver resolve_;
   std::mutex mu_;
   FontLibrary fonts_;  // guarded by mu_

@@ -152,5 +152,57 @@ TEST(CliCaptions, WritesTheTextTrackAsSubRipOrWebVtt) {
   EXPECT_EQ(reel::test::slurp(vtt).rfind("WEBVTT\n\n00:00:01.000 --> 00:00:02.500\n", 0), 0u);
   RunResult none = run_reel({"captions", "-"}, R"({"t": []})");
   EXPECT_EQ(none.exit_code, 1);
-  EXPECT_EQ(none.err, "reel: -: the draft has no text segments to write as captions\n");
+  EXPECT_EQ(none.err,
+            "reel: -: the draft has no caption tracks (text tracks whose m.kind is \"caption\" or \"subtitle\"); "
+            "titles are not written as captions. Add captions from a file with `reel captions - --add FILE.srt -o "
+            "NEW.json`\n");
+  RunResult titles =
+      run_reel({"captions", "-"}, R"({"t": [{"tt": 7, "sg": [{"s": 0, "d": 900, "m": {"text": "Hi"}}]}]})");
+  EXPECT_EQ(titles.exit_code, 1) << "a title card is not a caption";
+}
+
+TEST(CliCaptions, AddKeepsTheCuesInANewDraftAsCaptionTracksThatExportAgain) {
+  auto srt = scratch("stack.srt");
+  std::ofstream(srt) << "1\n00:00:01,000 --> 00:00:04,000\nA long line\n\n2\n00:00:02,000 --> 00:00:03,000\nSaid "
+                        "over it\n\n3\n00:00:05,000 --> 00:00:06,000\nLater\n\n";
+  auto in = scratch("plain.json"), out = scratch("captioned.json");
+  std::ofstream(in) << R"({"t": [{"tt": 0, "sg": [{"s": 0, "d": 7000, "src": "a.jpg"}]},
+                               {"tt": 7, "m": {"kind": "title"}, "sg": [{"s": 0, "d": 900, "m": {"text": "Title"}}]}]})";
+  RunResult r = run_reel({"captions", in.string(), "--add", srt.string(), "-o", out.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Json d = Json::parse(reel::test::slurp(out));
+  ASSERT_EQ(d["t"].size(), 4u) << d.dump();
+  EXPECT_EQ(d["t"][2]["m"]["kind"], "caption");
+  EXPECT_EQ(d["t"][2]["sg"].size(), 2u);  // 1-4 s and 5-6 s follow each other
+  EXPECT_EQ(d["t"][3]["sg"][0]["m"]["text"], "Said over it");
+  EXPECT_TRUE(d["t"][3]["sg"][0]["m"]["style"]["pos"].is_object()) << "stacked above the first";
+  EXPECT_EQ(run_reel({"validate", out.string()}).exit_code, 0);
+  RunResult back = run_reel({"captions", out.string()});
+  ASSERT_EQ(back.exit_code, 0) << back.err;
+  EXPECT_EQ(back.out, reel::test::slurp(srt)) << "the same cues, not the title";
+  EXPECT_EQ(run_reel({"captions", in.string(), "--add", srt.string()}).exit_code, 2) << "needs -o";
+}
+
+TEST(CliUsage, HelpNamesCommandsAsTheyAreTyped) {
+  RunResult h = run_reel({"help"});
+  ASSERT_EQ(h.exit_code, 0);
+  for (const char* cmd : {"reel validate", "reel export", "reel render", "reel chat"})
+    EXPECT_NE(h.out.find(std::string("\n  ") + cmd + " "), std::string::npos) << cmd << " in:\n" << h.out;
+  EXPECT_EQ(h.out.find("\n  export "), std::string::npos) << h.out;
+  RunResult he = run_reel({"help", "export"});
+  EXPECT_EQ(he.exit_code, 0);
+  EXPECT_NE(he.out.find("Usage: reel export"), std::string::npos) << he.out;
+}
+
+TEST(CliUsage, AnUnknownCommandIsNamedWithTheNearestOne) {
+  RunResult r = run_reel({"rendr", "x.json"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "reel: unknown command \"rendr\"; did you mean `reel render`?\n");
+  EXPECT_EQ(r.out, "");
+  RunResult e = run_reel({"exprot"});
+  EXPECT_EQ(e.err, "reel: unknown command \"exprot\"; did you mean `reel export`?\n");
+  RunResult far = run_reel({"nosuch"});
+  EXPECT_EQ(far.exit_code, 2);
+  EXPECT_EQ(far.err.rfind("reel: unknown command \"nosuch\"; the commands are validate, summary, fmt", 0), 0u)
+      << far.err;
 }

@@ -11,6 +11,7 @@
 #include "support/run_command.h"
 #include "support/temp_dir.h"
 #include "support/wav_writer.h"
+#include "tests/engine/support/media_fixtures.h"
 
 extern "C" {
 #include <libavformat/avformat.h>
@@ -162,4 +163,30 @@ TEST(CliMake, BadInputsAreNamedAndNothingIsWritten) {
   RunResult d = make({photo("ok2.jpg", 400, 300, 0), "--duration", "soon", "-o", out});
   EXPECT_EQ(d.exit_code, 2);
   EXPECT_EQ(d.err, "reel: --duration takes a length such as 30s, 45 or 1m30s, not \"soon\"\n");
+}
+
+// HEIC keeps its capture time in an EXIF block behind a 4-byte offset; make reads it and orders
+// the photos by it, whatever order they are given in and whatever their names say.
+TEST(CliMake, OrdersHeicPhotosByTheirCaptureTime) {
+  const fs::path heic = dir() / "heic";
+  fs::create_directories(heic);
+  const std::vector<std::pair<std::string, std::string>> shots = {{"a_last.heic", "2024:05:03 09:00:00"},
+                                                                  {"b_first.heic", "2023:12:31 23:59:59"},
+                                                                  {"c_middle.heic", "2024:05:01 10:00:00"}};
+  std::vector<std::string> args;
+  for (size_t i = 0; i < shots.size(); ++i) {
+    const std::string path = (heic / shots[i].first).string();
+    if (!reel::test::write_heic(path, reel::test::detailed_photo(320, 180, uint32_t(20 + i)), shots[i].second))
+      GTEST_SKIP() << "this libheif has no HEVC encoder to write the test's HEIC photos";
+    args.push_back(path);
+  }
+  const std::string draft = (heic / "d.json").string();
+  args.insert(args.end(), {"--preview", "-o", (heic / "out.mp4").string(), "--draft-out", draft});
+  RunResult r = make(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Json d = read_json(draft);
+  ASSERT_EQ(d["t"][0]["sg"].size(), 3u);
+  EXPECT_EQ(d["t"][0]["sg"][0]["src"], "b_first.heic");
+  EXPECT_EQ(d["t"][0]["sg"][1]["src"], "c_middle.heic");
+  EXPECT_EQ(d["t"][0]["sg"][2]["src"], "a_last.heic");
 }

@@ -13,6 +13,7 @@
 #include <map>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <sstream>
 #include <thread>
 
 #include "support/clip_writer.h"
@@ -111,30 +112,10 @@ TEST(RenderBadInput, CorruptWebpDataFailsAtDecodeWithTheSameKindOfMessage) {
   expect_refused(c, "bad.webp", "the WebP image data is corrupt or truncated (the decoder gave up)" + kRedo);
 }
 
-/// A small HEIC written through libheif's HEVC encoder.
-void write_heic(const std::string& path) {
-  cv::Mat m = detailed_photo(256, 160, 6), rgb;
-  cv::cvtColor(m, rgb, cv::COLOR_BGR2RGB);
-  heif_context* ctx = heif_context_alloc();
-  heif_encoder* enc = nullptr;
-  heif_context_get_encoder_for_format(ctx, heif_compression_HEVC, &enc);
-  heif_image* img = nullptr;
-  heif_image_create(rgb.cols, rgb.rows, heif_colorspace_RGB, heif_chroma_interleaved_RGB, &img);
-  heif_image_add_plane(img, heif_channel_interleaved, rgb.cols, rgb.rows, 8);
-  int stride = 0;
-  uint8_t* p = heif_image_get_plane(img, heif_channel_interleaved, &stride);
-  for (int y = 0; y < rgb.rows; ++y) std::memcpy(p + y * stride, rgb.ptr(y), size_t(rgb.cols) * 3);
-  heif_context_encode_image(ctx, img, enc, nullptr, nullptr);
-  heif_context_write_to_file(ctx, path.c_str());
-  heif_image_release(img);
-  heif_encoder_release(enc);
-  heif_context_free(ctx);
-}
-
 TEST(RenderBadInput, TruncatedHeic) {
   if (!heif_have_encoder_for_format(heif_compression_HEVC)) GTEST_SKIP() << "libheif has no HEVC encoder here";
   BadInputCase c;
-  write_heic(c.dir.file("x.heic"));
+  write_heic(c.dir.file("x.heic"), detailed_photo(256, 160, 6));
   auto b = bytes_of(c.dir.file("x.heic"));
   b.resize(b.size() * 2 / 3);
   write_bytes(c.dir.file("cut.heic"), b);
@@ -144,7 +125,7 @@ TEST(RenderBadInput, TruncatedHeic) {
 TEST(RenderBadInput, CorruptHeicIsRefusedWithItsSegmentAndNoFile) {
   if (!heif_have_encoder_for_format(heif_compression_HEVC)) GTEST_SKIP() << "libheif has no HEVC encoder here";
   BadInputCase c;
-  write_heic(c.dir.file("x.heic"));
+  write_heic(c.dir.file("x.heic"), detailed_photo(256, 160, 6));
   auto b = bytes_of(c.dir.file("x.heic"));
   // Damage the metadata box (item locations and properties) after ftyp.
   for (size_t i = 40; i < std::min<size_t>(b.size(), 200); ++i) b[i] = uint8_t(0xA5 ^ i);
@@ -224,6 +205,26 @@ TEST(RenderBadInput, EveryBadSourceIsListedAtOnce) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("/t/0/sg/0: a.jpg: file not found"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("/t/0/sg/1: empty.png: the file is empty"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir.file("out.mp4")));
+}
+
+TEST(RenderBadInput, BadSoundsAreListedWithTheBadPhotosAndClipsEachOnce) {
+  TempDir dir;
+  write_bytes(dir.file("empty.png"), {});
+  write_bytes(dir.file("cut.mp4"), {0, 0, 0, 24, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm'});
+  std::ofstream(dir.file("song.mp3")) << "not a song";
+  Json j = slideshow_json(160, 90, 25, {"empty.png", "cut.mp4"}, 500);
+  j["t"].push_back(
+      {{"tt", 1},
+       {"sg", {{{"s", 0}, {"d", 1000}, {"src", "song.mp3"}}, {{"s", 1000}, {"d", 500}, {"src", "gone.wav"}}}}});
+  std::ofstream(dir.file("draft.json")) << j.dump();
+  RunResult r = run_command(REEL_BINARY, {"render", "draft.json", "-o", "out.mp4"}, "", dir.path().string());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("/t/0/sg/0: empty.png: the file is empty"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/t/0/sg/1: cut.mp4: "), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("/t/0/sg/1: cut.mp4: "), r.err.rfind("/t/0/sg/1: ")) << "a bad clip once: " << r.err;
+  EXPECT_NE(r.err.find("/t/1/sg/0: song.mp3: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/t/1/sg/1: gone.wav: "), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir.file("out.mp4")));
 }
 
@@ -313,16 +314,74 @@ TEST(RenderCommand, PreviewWritesNextToTheCurrentFolderAtPreviewSize) {
   EXPECT_EQ(p.height, 90);
 }
 
-TEST(RenderCommand, ProgressJsonPrintsJsonLines) {
+TEST(RenderCommand, ProgressJsonPrintsJsonLinesAndEndsWithOneDoneEvent) {
   GoodCase c;
   RunResult r = c.reel({"render", "draft.json", "-o", "out.mp4", "--progress", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ASSERT_FALSE(r.out.empty());
-  std::string last = r.out.substr(r.out.rfind('{'));
-  Json j = Json::parse(last);
-  EXPECT_EQ(j["frames"], 25);
-  EXPECT_EQ(j["total"], 25);
-  EXPECT_EQ(r.out.find("\"frames\":25,"), r.out.rfind("\"frames\":25,")) << "the last line once: " << r.out;
+  std::vector<Json> lines;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(Json::parse(line));
+  ASSERT_GE(lines.size(), 2u) << r.out;
+  const Json& progress = lines[lines.size() - 2];
+  EXPECT_EQ(progress["event"], "progress");
+  EXPECT_EQ(progress["frames"], 25);
+  EXPECT_EQ(progress["total"], 25);
+  const Json& done = lines.back();
+  EXPECT_EQ(done["event"], "done");
+  EXPECT_EQ(done["output"], "out.mp4");
+  EXPECT_EQ(done["frames"], 25);
+  EXPECT_TRUE(done["seconds"].is_number());
+  EXPECT_GT(done["seconds"].get<double>(), 0);
+  int dones = 0;
+  for (const Json& l : lines) dones += l["event"] == "done";
+  EXPECT_EQ(dones, 1) << r.out;
+  EXPECT_EQ(r.out.find("\"frames\":25,\"total\""), r.out.rfind("\"frames\":25,\"total\""))
+      << "the last line once: " << r.out;
+}
+
+TEST(RenderCommand, StillPastTheEndSaysSoAndWritesNothing) {
+  GoodCase c(1000, 2);  // 2 s at 25 fps: the last frame is at 1.96 s
+  RunResult r = c.reel({"still", "draft.json", "--at", "2.5", "-o", "late.png"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "reel: --at 2.5 s is past the end of the draft (2 s long); give a time from 0 to 1.96 s\n");
+  EXPECT_FALSE(fs::exists(c.dir.file("late.png")));
+  EXPECT_EQ(c.reel({"still", "draft.json", "--at", "1.96", "-o", "last.png"}).exit_code, 0);
+}
+
+TEST(RenderCommand, ASizeOfAnotherShapeIsRefusedWithTheSizeToUse) {
+  GoodCase c;  // 320x180
+  RunResult r = c.reel({"render", "draft.json", "-o", "out.mp4", "--size", "720x1280"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "reel: --size 720x1280 is not the shape of the draft (320x180); use --size 1280x720, or change the "
+            "draft's m.ar (or width and height) for another shape\n");
+  EXPECT_FALSE(fs::exists(c.dir.file("out.mp4")));
+  EXPECT_EQ(c.reel({"preview", "draft.json", "--size", "854x480", "-o", "p.mp4"}).exit_code, 0)
+      << "854x480 is 16:9 to the nearest even pixel";
+}
+
+TEST(RenderCommand, AStuckPanAndAScriptWithoutAFontAreToldBeforeRendering) {
+  GoodCase c;  // photos 320x200 on a 320x180 canvas: room to pan up and down, none across
+  Json j = Json::parse(slurp(c.dir.file("draft.json")));
+  j["t"][0]["sg"][0]["m"]["kb"] = {{"from", {{"x", 0.2}, {"y", 0.5}, {"z", 1}}},
+                                   {"to", {{"x", 0.8}, {"y", 0.5}, {"z", 1}}}};
+  j["t"][2]["sg"][0]["m"]["text"] = "สวัสดี Hello";
+  std::ofstream(c.dir.file("draft.json")) << j.dump();
+  RunResult r = c.reel({"render", "draft.json", "-o", "out.mp4", "--to", "0.2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("reel: note: /t/0/sg/0: p0.jpg: the Ken Burns pan from x 0.20, y 0.50 to x 0.80, y 0.50 cannot "
+                       "move: at zoom 1 the fitted picture already fills the frame with no room around it; set z to "
+                       "2.50 in from and to to let it move\n"),
+            std::string::npos)
+      << r.err;
+  if (r.err.find("no installed font has Thai") == std::string::npos)
+    EXPECT_EQ(system("fc-list :charset=0e2a | grep -q ."), 0) << "no note, so a font must have Thai: " << r.err;
+  else
+    EXPECT_NE(r.err.find("reel: note: /t/2/sg/0: no installed font has Thai (it would show as empty boxes); install "
+                         "the Debian package fonts-noto-core, or name a font file that has it in style.font\n"),
+              std::string::npos)
+        << r.err;
 }
 
 TEST(RenderCommand, StillAndStoryboardWritePngs) {

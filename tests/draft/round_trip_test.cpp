@@ -97,3 +97,11 @@ TEST(RoundTrip, TextInAnyScriptIsWrittenAsUtf8) {
   EXPECT_EQ(r.draft.tracks[0].segments[0].text.text, "城市之梦 · Мечта 🌆");
   EXPECT_NE(write_json(r.draft.json, false).find("城市之梦 · Мечта 🌆"), std::string::npos);
 }
+
+TEST(RoundTrip, LoudnessIsWrittenBackAsWritten) {
+  for (const char* text : {R"({"m":{"loudness":-14.0},"t":[]})", R"({"m":{"loudness":"off"},"t":[]})"}) {
+    LoadResult r = load_draft(parse_json(text, "l"));
+    EXPECT_TRUE(r.problems.empty()) << r.problems.front().line();
+    EXPECT_EQ(write_json(r.draft.json, false), text);
+  }
+}

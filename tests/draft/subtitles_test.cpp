@@ -46,28 +46,40 @@ TEST(Subtitles, MalformedFilesNameTheLine) {
   EXPECT_THROW(parse_subtitles("just some words\n", "notes.srt"), DraftError);
 }
 
-TEST(Subtitles, CuesBecomeASubtitleTrackAndComeBackOutTheSame) {
+TEST(Subtitles, CuesBecomeCaptionTracksAndComeBackOutTheSame) {
   Draft d = load_text(R"({"t": [{"tt": 0, "sg": [{"s": 0, "d": 5000, "src": "a.jpg"}]}]})").draft;
   std::vector<Cue> cues = {{500, 1500, "one"}, {1400, 2500, "two\nlines"}, {3000, 4000, "three"}};
-  add_subtitle_track(d, cues);
+  add_caption_tracks(d, cues);
   EXPECT_TRUE(load_draft(d.json).ok());
-  EXPECT_EQ(timeline_summary(d), "Timeline (2 tracks): 1. Video: 1 photo (0-5s) 2. Subtitle: \"one\" +2 more (0.5-4s)");
+  EXPECT_EQ(timeline_summary(d),
+            "Timeline (3 tracks): 1. Video: 1 photo (0-5s) 2. Caption: \"one\" +1 more (0.5-4s) 3. Caption: \"two "
+            "lines\" (1.4-2.5s)");
+  // The cue that overlaps goes on a second track drawn above the first: both show, stacked.
+  EXPECT_EQ(d.json["t"][1]["sg"][0]["m"]["style"]["pos"], "bottom");
+  const Json& above = d.json["t"][2]["sg"][0]["m"]["style"]["pos"];
+  ASSERT_TRUE(above.is_object()) << above.dump();
+  // The bottom track's one line (0.0775 of the frame) and a gap, then this two-line block's half.
+  EXPECT_NEAR(above["y"].get<double>(), 0.95 - 0.0775 - 0.01 - 0.14 / 2, 1e-4);
   auto back = captions_of(d);
   ASSERT_EQ(back.size(), 3u);
-  EXPECT_EQ(back[1].start_ms, 1500);  // overlapping cues are trimmed to follow one another
+  EXPECT_EQ(back[1].start_ms, 1400);  // overlapping cues keep their own times
   EXPECT_EQ(write_srt(back),
-            "1\n00:00:00,500 --> 00:00:01,500\none\n\n2\n00:00:01,500 --> 00:00:02,500\ntwo\nlines\n\n"
+            "1\n00:00:00,500 --> 00:00:01,500\none\n\n2\n00:00:01,400 --> 00:00:02,500\ntwo\nlines\n\n"
             "3\n00:00:03,000 --> 00:00:04,000\nthree\n\n");
   EXPECT_EQ(write_vtt({{3723004, 3724000, "x"}}), "WEBVTT\n\n01:02:03.004 --> 01:02:04.000\nx\n\n");
 }
 
-TEST(Subtitles, CaptionTracksWinOverTitlesWhenThereAreAny) {
+TEST(Subtitles, OnlyCaptionTracksAreCaptionsNotTitleCards) {
   Draft d = load_text(R"({"t": [{"tt": 7, "m": {"kind": "title"}, "sg": [{"s": 0, "d": 1000, "m": {"text": "Title"}}]},
-      {"tt": 7, "m": {"kind": "caption"}, "sg": [{"s": 2000, "d": 1000, "m": {"text": "Said"}}]}]})")
+      {"tt": 7, "m": {"kind": "caption"}, "sg": [{"s": 2000, "d": 1000, "m": {"text": "Said"}}]},
+      {"tt": 7, "sg": [{"s": 4000, "d": 1000, "m": {"text": "Sub", "kind": "subtitle"}}, {"s": 5000, "d": 500, "m": {"text": "Card"}}]}]})")
                 .draft;
   auto cues = captions_of(d);
-  ASSERT_EQ(cues.size(), 1u);
+  ASSERT_EQ(cues.size(), 2u);
   EXPECT_EQ(cues[0].text, "Said");
+  EXPECT_EQ(cues[1].text, "Sub");
+  Draft titles = load_text(R"({"t": [{"tt": 7, "sg": [{"s": 0, "d": 1000, "m": {"text": "Title"}}]}]})").draft;
+  EXPECT_TRUE(captions_of(titles).empty()) << "a title card is not a caption";
 }
 
 TEST(Subtitles, HostileTimingsAndTagOnlyLinesAreReadWithoutACrash) {

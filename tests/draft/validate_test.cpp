@@ -170,8 +170,7 @@ TEST(Validate, TextStyleRules) {
   auto r = load_text(R"({"t": [{"tt": 7, "sg": [{"s": 0, "d": 1000, "m": {"text": "Hi",
       "style": {"color": "white", "pos": "botom", "size": 2, "align": "centre"}, "anim": {"in": "slide", "out": "pop"}}}]}]})");
   EXPECT_EQ(line_at(r, "/t/0/sg/0/m/style/color"),
-            "/t/0/sg/0/m/style/color: error: colour \"white\" is not #RRGGBB or #RRGGBBAA (for example \"#FFFFFF\" or "
-            "\"#00000099\")");
+            "/t/0/sg/0/m/style/color: error: colour \"white\" is not #RRGGBB or #RRGGBBAA; did you mean \"#FFFFFF\"?");
   EXPECT_EQ(line_at(r, "/t/0/sg/0/m/style/pos"),
             "/t/0/sg/0/m/style/pos: error: unknown text position \"botom\"; did you mean \"bottom\"? (or give {\"x\": "
             "0.5, \"y\": 0.9})");
@@ -227,4 +226,52 @@ TEST(Validate, ASourceWithANulRawOrPercentEncodedIsAnErrorAtItsPointer) {
   EXPECT_EQ(line_at(r, "/t/0/sg/0/src"), "/t/0/sg/0/src: " + says);
   EXPECT_EQ(line_at(r, "/t/0/sg/1/src"), "/t/0/sg/1/src: " + says);
   EXPECT_EQ(line_at(r, "/t/0/sg/2/src"), "");
+}
+
+TEST(Validate, LoudnessIsATargetInLufsOrOff) {
+  auto ok = load_text(R"({"m": {"loudness": -16.5}, "t": []})");
+  EXPECT_TRUE(ok.draft.loudness.normalise);
+  EXPECT_EQ(ok.draft.loudness.lufs, -16.5);
+  EXPECT_TRUE(line_at(ok, "/m/loudness").empty());
+  auto none = load_text(R"({"t": []})");
+  EXPECT_TRUE(none.draft.loudness.normalise);
+  EXPECT_EQ(none.draft.loudness.lufs, -14);
+  auto off = load_text(R"({"m": {"loudness": "off"}, "t": []})");
+  EXPECT_FALSE(off.draft.loudness.normalise);
+
+  EXPECT_EQ(line_at(load_text(R"({"m": {"loudness": 14}, "t": []})"), "/m/loudness"),
+            "/m/loudness: error: loudness 14 is above full scale; did you mean -14? (use a target in LUFS from -40 to "
+            "-5 (-14 for social platforms, -23 for broadcast) or \"off\")");
+  EXPECT_EQ(line_at(load_text(R"({"m": {"loudness": "loud"}, "t": []})"), "/m/loudness"),
+            "/m/loudness: error: loudness must be a target in LUFS or \"off\", not \"loud\"; use a target in LUFS "
+            "from -40 to -5 (-14 for social platforms, -23 for broadcast) or \"off\"");
+  EXPECT_FALSE(line_at(load_text(R"({"m": {"loudness": -60}, "t": []})"), "/m/loudness").empty());
+  EXPECT_FALSE(line_at(load_text(R"({"metadata": {"loudness": false}, "tracks": []})"), "/metadata/loudness").empty());
+}
+
+TEST(Validate, SuggestsTheNamesPeopleReachForFromOtherEditors) {
+  auto r = load_text(R"({"t": [{"tt": 0, "sg": [
+      {"s": 0, "d": 2000, "src": "a.jpg", "m": {"kb": "zoom"}},
+      {"s": 2000, "d": 2000, "src": "b.jpg", "m": {"tr": "crossfade", "kb": "zoom-out"}},
+      {"s": 4000, "d": 2000, "src": "c.jpg", "m": {"tr": "zoom"}}]},
+    {"tt": 7, "sg": [{"s": 0, "d": 1000, "m": {"text": "Hi", "style": {"pos": "upper-left", "color": "red",
+                                                                        "box": "Navy", "stroke": "reddish"}}}]}]})");
+  EXPECT_EQ(line_at(r, "/t/0/sg/0/m/kb"),
+            "/t/0/sg/0/m/kb: error: unknown Ken Burns preset \"zoom\"; did you mean \"in\"?");
+  EXPECT_EQ(line_at(r, "/t/0/sg/1/m/kb"),
+            "/t/0/sg/1/m/kb: error: unknown Ken Burns preset \"zoom-out\"; did you mean \"out\"?");
+  EXPECT_EQ(line_at(r, "/t/0/sg/1/m/tr"),
+            "/t/0/sg/1/m/tr: error: unknown transition \"crossfade\"; did you mean \"fade\"?");
+  EXPECT_EQ(line_at(r, "/t/0/sg/2/m/tr"),
+            "/t/0/sg/2/m/tr: error: unknown transition \"zoom\"; did you mean \"zoomin\"?");
+  EXPECT_EQ(line_at(r, "/t/1/sg/0/m/style/pos"),
+            "/t/1/sg/0/m/style/pos: error: unknown text position \"upper-left\"; did you mean \"top-left\"? (or give "
+            "{\"x\": 0.5, \"y\": 0.9})");
+  EXPECT_EQ(line_at(r, "/t/1/sg/0/m/style/color"),
+            "/t/1/sg/0/m/style/color: error: colour \"red\" is not #RRGGBB or #RRGGBBAA; did you mean \"#FF0000\"?");
+  EXPECT_EQ(line_at(r, "/t/1/sg/0/m/style/box"),
+            "/t/1/sg/0/m/style/box: error: colour \"Navy\" is not #RRGGBB or #RRGGBBAA; did you mean \"#000080\"?");
+  EXPECT_EQ(line_at(r, "/t/1/sg/0/m/style/stroke"),
+            "/t/1/sg/0/m/style/stroke: error: colour \"reddish\" is not #RRGGBB or #RRGGBBAA (for example \"#FFFFFF\" "
+            "or \"#00000099\")");
 }

@@ -269,6 +269,19 @@ TEST(ChunkedRender, ChangingAnyEncoderSettingOrTheFrameRateRendersEveryChunkAgai
   }
 }
 
+TEST(ChunkedRender, AnotherLoudnessTargetEncodesTheSoundAgainAndKeepsEveryChunk) {
+  Project p;
+  p.render("a.mp4", true);
+  for (const draft::Loudness& target : {draft::Loudness{true, -20}, draft::Loudness{false}}) {
+    SCOPED_TRACE(target.normalise ? "-20 LUFS" : "off");
+    const RenderResult r =
+        p.render(target.normalise ? "quieter.mp4" : "off.mp4", true, [&](RenderOptions& o) { o.loudness = target; });
+    EXPECT_EQ(r.chunks_rendered, 0);
+    EXPECT_FALSE(r.sound_kept);
+  }
+  EXPECT_TRUE(p.render("again.mp4", true).sound_kept) << "the default target's sound is still kept";
+}
+
 TEST(ChunkedRender, ADamagedOrForeignChunkIsRenderedAgain) {
   Project p;
   p.render("a.mp4", true);

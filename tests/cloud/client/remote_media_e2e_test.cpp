@@ -367,7 +367,7 @@ TEST_F(PulledDraftE2E, APulledSessionDraftPreviewsWithTheNodeStopped) {
   auto v = reel({"preview", "pulled.json", "-o", "p.mp4"}, env);
   EXPECT_EQ(v.exit_code, 0) << v.err;
   EXPECT_TRUE(fs::is_regular_file(project() + "/p.mp4"));
-  auto s = reel({"still", "pulled.json", "--at", "2.5", "-o", "s.png", "--offline"}, env);
+  auto s = reel({"still", "pulled.json", "--at", "1.5", "-o", "s.png", "--offline"}, env);
   EXPECT_EQ(s.exit_code, 0) << s.err;
   auto b = reel({"storyboard", "pulled.json", "-o", "b.png"}, env);
   EXPECT_EQ(b.exit_code, 0) << b.err;

@@ -1,7 +1,9 @@
 #include "tests/engine/support/media_fixtures.h"
 
+#include <libheif/heif.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <random>
@@ -119,6 +121,40 @@ void write_jpeg_with_orientation(const std::string& path, const cv::Mat& stored,
   FILE* f = std::fopen(path.c_str(), "wb");
   std::fwrite(jpg.data(), 1, jpg.size(), f);
   std::fclose(f);
+}
+
+bool write_heic(const std::string& path, const cv::Mat& bgr, const std::string& captured) {
+  if (!heif_have_encoder_for_format(heif_compression_HEVC)) return false;
+  cv::Mat rgb;
+  cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+  heif_context* ctx = heif_context_alloc();
+  heif_encoder* enc = nullptr;
+  heif_context_get_encoder_for_format(ctx, heif_compression_HEVC, &enc);
+  heif_image* img = nullptr;
+  heif_image_create(rgb.cols, rgb.rows, heif_colorspace_RGB, heif_chroma_interleaved_RGB, &img);
+  heif_image_add_plane(img, heif_channel_interleaved, rgb.cols, rgb.rows, 8);
+  int stride = 0;
+  uint8_t* p = heif_image_get_plane(img, heif_channel_interleaved, &stride);
+  for (int y = 0; y < rgb.rows; ++y) std::memcpy(p + y * stride, rgb.ptr(y), size_t(rgb.cols) * 3);
+  heif_image_handle* handle = nullptr;
+  heif_context_encode_image(ctx, img, enc, nullptr, &handle);
+  if (!captured.empty()) {
+    // "Exif\0\0", a little-endian TIFF header, IFD0 with one entry pointing to the EXIF IFD
+    // (at 26), which holds DateTimeOriginal (0x9003, ASCII, 20 bytes at 44).
+    std::vector<uint8_t> exif = {'E', 'x', 'i',  'f',  0, 0, 'I', 'I', 42, 0, 8,  0, 0, 0,  //
+                                 1,   0,   0x69, 0x87, 4, 0, 1,   0,   0,  0, 26, 0, 0, 0, 0, 0, 0, 0,
+                                 1,   0,   0x03, 0x90, 2, 0, 20,  0,   0,  0, 44, 0, 0, 0, 0, 0, 0, 0};
+    std::string text = captured;
+    text.resize(20, '\0');
+    exif.insert(exif.end(), text.begin(), text.end());
+    heif_context_add_exif_metadata(ctx, handle, exif.data(), int(exif.size()));
+  }
+  const bool ok = heif_context_write_to_file(ctx, path.c_str()).code == heif_error_Ok;
+  heif_image_handle_release(handle);
+  heif_image_release(img);
+  heif_encoder_release(enc);
+  heif_context_free(ctx);
+  return ok;
 }
 
 Json slideshow_json(int width, int height, int fps, const std::vector<std::string>& photos, int ms, const Json& meta) {

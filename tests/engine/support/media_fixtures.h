@@ -29,6 +29,11 @@ cv::Mat stored_for_orientation(const cv::Mat& displayed, int o);
 
 /// A draft of one video track of photos, each `ms` long, with optional transition and
 /// Ken Burns JSON (raw segment "m" objects).
+/// A HEIC of `bgr` written through libheif's HEVC encoder; with `captured` (EXIF's
+/// "YYYY:MM:DD HH:MM:SS") an EXIF block with that DateTimeOriginal, laid out as phones write it
+/// ("Exif\0\0" before the TIFF header). False when this libheif has no HEVC encoder.
+bool write_heic(const std::string& path, const cv::Mat& bgr, const std::string& captured = "");
+
 Json slideshow_json(int width, int height, int fps, const std::vector<std::string>& photos, int ms,
                     const Json& segment_meta = Json::object());
 draft::Draft load(const Json& j);

@@ -205,3 +205,39 @@ TEST(TextRender, BoxStrokeAndColourAreDrawnWithTheirAlpha) {
   cv::Rect plain = ink_box(alpha_of(r.render(text("I", 0.2), 640, 360)));
   EXPECT_GE(outline.width, plain.width + 6);  // the stroke grows the ink on both sides
 }
+
+namespace {
+
+// Whether any installed font has `cp`, asked of fontconfig directly.
+bool some_font_has(char32_t cp) {
+  FcConfig* fc = FcInitLoadConfigAndFonts();
+  FcPattern* pat = FcPatternCreate();
+  FcCharSet* cs = FcCharSetCreate();
+  FcCharSetAddChar(cs, FcChar32(cp));
+  FcPatternAddCharSet(pat, FC_CHARSET, cs);
+  FcObjectSet* os = FcObjectSetBuild(FC_FILE, nullptr);
+  FcFontSet* fonts = FcFontList(fc, pat, os);
+  const bool any = fonts && fonts->nfont > 0;
+  if (fonts) FcFontSetDestroy(fonts);
+  FcObjectSetDestroy(os);
+  FcCharSetDestroy(cs);
+  FcPatternDestroy(pat);
+  FcConfigDestroy(fc);
+  return any;
+}
+
+}  // namespace
+
+TEST(TextRaster, ScriptsNoInstalledFontHasAreNamedWithAPackageThatHasThem) {
+  TextRenderer r;
+  const bool thai = some_font_has(U'\u0E2A'), devanagari = some_font_has(U'\u0928');
+  if (thai && devanagari) GTEST_SKIP() << "this machine has fonts for Thai and Devanagari";
+  std::vector<std::string> expected;
+  if (!thai) expected.push_back("Thai fonts-noto-core");
+  if (!devanagari) expected.push_back("Devanagari fonts-noto-core");
+  std::vector<std::string> got;
+  for (const auto& m : r.missing_scripts(text("Hello สวัสดี नमस्ते 東京 مرحبا 🌅 สวัสดี")))
+    got.push_back(m.script + " " + m.package);
+  EXPECT_EQ(got, expected) << "Latin, Han, Arabic and emoji have fonts here (setup.sh installs them)";
+  EXPECT_TRUE(r.missing_scripts(text("Hello 東京 🌅")).empty());
+}
