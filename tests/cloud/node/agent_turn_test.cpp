@@ -108,3 +108,34 @@ TEST_F(NodeAgent, ByDefaultEveryTurnAnswersWithTextAtOnce) {
     EXPECT_EQ(turn.tool_calls, 1) << words << ": an editing turn";
   }
 }
+
+TEST_F(NodeAgent, UndoAndRedoGiveTheSessionsDraftBackExactly) {
+  start_with(NoTextTurns::Never);
+  Client c(client_options());
+  upload_photos(c);
+  Seen s0;
+  c.send_message("make a slideshow", s0.callbacks());
+  const std::string made = c.state()["state"]["draft"].dump();
+  std::vector<std::string> states{made};
+  for (const char* words : {"make it vertical", "use wipe transitions", "reverse the order", "撤销", "重做"}) {
+    Seen seen;
+    AgentTurn turn = c.send_message(words, seen.callbacks());
+    std::string now = c.state()["state"]["draft"].dump();
+    if (std::string(words) == "撤销") {
+      EXPECT_EQ(turn.text.rfind("Undone (3 more to undo, 1 to redo).", 0), 0u) << turn.text;
+      EXPECT_EQ(now, states[states.size() - 2]) << "byte for byte the draft before the last edit";
+    } else if (std::string(words) == "重做") {
+      EXPECT_EQ(turn.text.rfind("Redone", 0), 0u) << turn.text;
+      EXPECT_EQ(now, states.back());
+    } else {
+      states.push_back(now);
+    }
+  }
+  for (int i = 0; i < 4; ++i) {
+    Seen seen;
+    c.send_message("undo", seen.callbacks());
+  }
+  EXPECT_TRUE(c.state()["state"]["draft"].is_null()) << "back to before the first draft";
+  Seen last;
+  EXPECT_EQ(c.send_message("undo", last.callbacks()).text, "Nothing to undo.");
+}
