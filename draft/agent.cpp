@@ -107,22 +107,8 @@ std::vector<Clause> clauses_of(const std::string& instruction) {
     }
     if (!matched) work += instruction[i++];
   }
-  std::vector<std::string> parts{""};
-  static const char* separators[] = {" and then ", " then ", " and ", ";",    "，",   ",",
-                                     "；",         "然后",   "并且",  "同时", "再把", "。"};
-  for (size_t i = 0; i < work.size();) {
-    bool split = false;
-    for (const char* sep : separators) {
-      size_t n = std::strlen(sep);
-      if (lower_ascii(work.substr(i, n)) == sep) {
-        parts.push_back("");
-        i += n;
-        split = true;
-        break;
-      }
-    }
-    if (!split) parts.back() += work[i++];
-  }
+  std::vector<std::string> parts =
+      split_at_any(work, {" and then ", " then ", " and ", ";", "，", ",", "；", "然后", "并且", "同时", "再把", "。"});
   // "swap photo 1 and photo 3" is one request: a part that only names the second photo of a
   // swap goes back to it.
   for (size_t i = 1; i < parts.size(); ++i) {
@@ -223,6 +209,18 @@ Json transition_json(Draft& d, size_t t, size_t s) {
   return m && m->is_object() && m->contains("tr") ? (*m)["tr"] : Json();
 }
 
+// Gives the i-th cut (into the i-th photo in start order) the transition `cuts[i]` (null: none).
+void set_cut_transitions(Draft& d, size_t photos, const std::vector<Json>& cuts) {
+  auto order = in_start_order(d.tracks[photos]);
+  for (size_t i = 0; i < order.size() && i < cuts.size(); ++i) {
+    if (cuts[i].is_null())
+      remove_segment_meta(d, photos, order[i], "tr");
+    else
+      segment_meta(d, photos, order[i])["tr"] = cuts[i];
+  }
+  refresh(d);
+}
+
 // Puts the photos in a new order and lays them end to end. Transitions belong to the cuts, not
 // to the photos: the i-th cut keeps its transition, so a photo moved to the start does not
 // bring a fade from black with it.
@@ -231,14 +229,7 @@ void reorder_photos(Draft& d, size_t photos, const std::vector<size_t>& order) {
   std::vector<Json> cut_transitions;
   for (size_t s : before) cut_transitions.push_back(transition_json(d, photos, s));
   reorder_segments(d, photos, order);
-  auto after = in_start_order(d.tracks[photos]);
-  for (size_t i = 0; i < after.size() && i < cut_transitions.size(); ++i) {
-    if (cut_transitions[i].is_null())
-      remove_segment_meta(d, photos, after[i], "tr");
-    else
-      segment_meta(d, photos, after[i])["tr"] = cut_transitions[i];
-  }
-  refresh(d);
+  set_cut_transitions(d, photos, cut_transitions);
 }
 
 // Moves what lies on the other tracks with the photos after their lengths changed (photos kept
@@ -990,14 +981,7 @@ Said handle_photo(Turn& t, const Clause& c) {
     set_segment_start(d, *photos, rest.front(), old_spans.front().first);
     reorder_segments(d, *photos, rest);
     cut_transitions.erase(cut_transitions.begin() + static_cast<long>(k == 1 ? 1 : k - 1));
-    rest = in_start_order(d.tracks[*photos]);
-    for (size_t i = 0; i < rest.size(); ++i) {
-      if (cut_transitions[i].is_null())
-        remove_segment_meta(d, *photos, rest[i], "tr");
-      else
-        segment_meta(d, *photos, rest[i])["tr"] = cut_transitions[i];
-    }
-    refresh(d);
+    set_cut_transitions(d, *photos, cut_transitions);
     std::vector<std::pair<int64_t, int64_t>> new_spans;
     auto now = photo_spans(d, *photos);
     for (size_t i = 0, j = 0; i < old_spans.size(); ++i)

@@ -38,21 +38,8 @@ std::vector<std::string> quoted_phrases(const std::string& text, std::string* re
 }
 
 std::vector<std::string> pieces_of(const std::string& text) {
-  std::vector<std::string> parts{""};
-  static const char* separators[] = {",", "，", ";", "；", "、", " and ", " with ", "。", "并且", "然后", "和"};
-  for (size_t i = 0; i < text.size();) {
-    bool split = false;
-    for (const char* sep : separators) {
-      size_t n = std::strlen(sep);
-      if (lower_ascii(text.substr(i, n)) == sep) {
-        parts.push_back("");
-        i += n;
-        split = true;
-        break;
-      }
-    }
-    if (!split) parts.back() += text[i++];
-  }
+  std::vector<std::string> parts =
+      split_at_any(text, {",", "，", ";", "；", "、", " and ", " with ", "。", "并且", "然后", "和"});
   std::vector<std::string> out;
   for (auto& p : parts) {
     size_t a = p.find_first_not_of(" \t.!?");

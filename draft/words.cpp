@@ -30,6 +30,24 @@ bool has_any_word(std::string_view text, std::initializer_list<const char*> word
   return false;
 }
 
+std::vector<std::string> split_at_any(std::string_view text, std::initializer_list<const char*> separators) {
+  std::vector<std::string> parts{""};
+  for (size_t i = 0; i < text.size();) {
+    bool split = false;
+    for (const char* sep : separators) {
+      size_t n = std::strlen(sep);
+      if (lower_ascii(std::string(text.substr(i, n))) == sep) {
+        parts.push_back("");
+        i += n;
+        split = true;
+        break;
+      }
+    }
+    if (!split) parts.back() += text[i++];
+  }
+  return parts;
+}
+
 bool has_cjk(std::string_view s) {
   for (unsigned char c : s)
     if (c >= 0xE3 && c <= 0xE9) return true;  // lead bytes of the CJK blocks in UTF-8

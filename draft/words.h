@@ -19,6 +19,9 @@ std::string lower_ascii(std::string s);
 bool has_any(std::string_view text, std::initializer_list<const char*> words);
 /// Any of `words` appears in `text` as a whole word: "no" is not found in "now".
 bool has_any_word(std::string_view text, std::initializer_list<const char*> words);
+/// `text` cut at each of `separators` (matched with ASCII case folded; the first that matches
+/// at a place wins, so list longer ones first), the separators left out; empty parts kept.
+std::vector<std::string> split_at_any(std::string_view text, std::initializer_list<const char*> separators);
 /// The text has CJK characters (it is Chinese, for the language of an answer).
 bool has_cjk(std::string_view text);
 

@@ -38,11 +38,11 @@ std::string photo(const std::string& name, int w, int h, int hue) {
   return path;
 }
 
-// 16-bit PCM WAV, mono 48 kHz: a 2 kHz click every 500 ms from `first_ms`, over silence.
-std::string click_track(const std::string& name, double seconds, int first_ms) {
+// 16-bit PCM WAV, mono 48 kHz: a 2 kHz click every `period_ms` from `first_ms`, over silence.
+std::string click_track(const std::string& name, double seconds, int first_ms, int period_ms = 500) {
   const int rate = 48000;
   std::vector<int16_t> s(size_t(seconds * rate), 0);
-  for (int at = first_ms; at < seconds * 1000; at += 500)
+  for (int at = first_ms; at < seconds * 1000; at += period_ms)
     for (int k = 0; k < 1200; ++k) {
       size_t i = size_t(at) * rate / 1000 + k;
       if (i < s.size()) s[i] = int16_t(20000 * std::exp(-k / 200.0) * std::sin(2 * M_PI * 2000 * k / rate));
@@ -205,19 +205,7 @@ TEST(CliMake, TheMoodPicksAmongTheSongsAndFitMusicEndsWithIt) {
   for (int i = 0; i < 3; ++i) args.push_back(photo("f" + std::to_string(i) + ".jpg", 640, 480, i * 50));
   std::string draft = (dir() / "fit.json").string();
   // Clicks every 900 ms (about 67 BPM) and every 400 ms (150 BPM).
-  auto clicks = [](const std::string& name, double seconds, int period_ms) {
-    const int rate = 48000;
-    std::vector<int16_t> s(size_t(seconds * rate), 0);
-    for (int at = 100; at < seconds * 1000; at += period_ms)
-      for (int k = 0; k < 1200; ++k) {
-        size_t i = size_t(at) * rate / 1000 + k;
-        if (i < s.size()) s[i] = int16_t(20000 * std::exp(-k / 200.0) * std::sin(2 * M_PI * 2000 * k / rate));
-      }
-    std::string path = (dir() / name).string();
-    reel::test::write_wav(path, s, rate);
-    return path;
-  };
-  std::string slow = clicks("slow.wav", 6, 900), fast = clicks("fast.wav", 9, 400);
+  std::string slow = click_track("slow.wav", 6, 100, 900), fast = click_track("fast.wav", 9, 100, 400);
   args.insert(args.end(), {"--music", slow, "--music", fast, "--prompt", "an upbeat slideshow", "--fit-music",
                            "--draft-only", "--draft-out", draft});
   RunResult r = make(args);

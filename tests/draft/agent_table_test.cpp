@@ -13,16 +13,6 @@ using namespace reel::draft::test;
 
 namespace {
 
-// Five photos of 4 s (fades of 600 ms into 2..5), music over all 20 s at 35%, a title over 0-3 s.
-const char* kFive = R"({"m": {"title": "Trip", "width": 1920, "height": 1080}, "t": [
-  {"tt": 0, "m": {"name": "trip"}, "sg": [
-    {"s": 0, "d": 4000, "src": "p1.jpg"}, {"s": 4000, "d": 4000, "src": "p2.jpg", "m": {"tr": {"type": "fade", "d": 600}}},
-    {"s": 8000, "d": 4000, "src": "p3.jpg", "m": {"tr": {"type": "fade", "d": 600}}},
-    {"s": 12000, "d": 4000, "src": "p4.jpg", "m": {"tr": {"type": "fade", "d": 600}}},
-    {"s": 16000, "d": 4000, "src": "p5.jpg", "m": {"tr": {"type": "fade", "d": 600}}}]},
-  {"tt": 1, "sg": [{"s": 0, "d": 20000, "src": "song.mp3", "m": {"name": "Song", "vol": 0.35}}]},
-  {"tt": 7, "m": {"kind": "title"}, "sg": [{"s": 0, "d": 3000, "m": {"text": "Trip"}}]}]})";
-
 struct Row {
   const char* words;
   std::vector<std::string> files;
@@ -141,7 +131,7 @@ TEST(AgentTable, EveryCommonRequestGivesItsDraft) {
   size_t chinese = 0;
   for (const Row& row : kRows) {
     chinese += has_cjk(row.words);
-    Draft d = load_text(kFive).draft;
+    Draft d = load_text(kFivePhotos).draft;
     AgentContext context;
     context.files = row.files;
     context.measure_music = measured;
@@ -165,11 +155,11 @@ TEST(AgentTable, EveryCommonRequestGivesItsDraft) {
 }
 
 TEST(AgentTable, AnswersSayWhatChangedInTheTimelinesWords) {
-  Draft d = load_text(kFive).draft;
+  Draft d = load_text(kFivePhotos).draft;
   AgentReply r = apply_instruction(d, "remove the third photo");
   EXPECT_EQ(r.message,
             "Removed photo 3 (p3). Timeline: 1. Video: trip (0-20s → 0-16s); 2. BGM: Song (0-20s, 35% → 0-16s, 35%)");
-  Draft zh = load_text(kFive).draft;
+  Draft zh = load_text(kFivePhotos).draft;
   AgentReply z = apply_instruction(zh, "第二张照片长一点");
   EXPECT_EQ(z.message,
             "第 2 张照片现在显示 6 秒（原来 4 秒）。时间线：1. Video: trip (0-20s → 0-22s); 2. BGM: Song (0-20s, 35% → "
@@ -177,7 +167,7 @@ TEST(AgentTable, AnswersSayWhatChangedInTheTimelinesWords) {
 }
 
 TEST(AgentTable, TheSongMustBeMeasurableForBeatsAndFitting) {
-  Draft d = load_text(kFive).draft;
+  Draft d = load_text(kFivePhotos).draft;
   AgentReply r = apply_instruction(d, "cut on the beat");  // no one to measure the song
   EXPECT_FALSE(r.changed);
   EXPECT_EQ(r.message, "The song song cannot be measured here (its length and beats are needed).");

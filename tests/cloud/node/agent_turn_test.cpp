@@ -139,3 +139,23 @@ TEST_F(NodeAgent, UndoAndRedoGiveTheSessionsDraftBackExactly) {
   Seen last;
   EXPECT_EQ(c.send_message("undo", last.callbacks()).text, "Nothing to undo.");
 }
+
+TEST_F(NodeAgent, TheFirstWordsOfASessionAreReadAsAPromptWhenTheDraftIsMade) {
+  start_with(NoTextTurns::Never);
+  Client c(client_options());
+  upload_photos(c);
+  Seen seen;
+  AgentTurn turn =
+      c.send_message("a fast vertical promo for our summer sale, 15 seconds, with zoom transitions", seen.callbacks());
+  EXPECT_EQ(turn.text.rfind("Made a promo from the session's uploaded photos and clips (style: promo; shape: 9:16; "
+                            "length: 15 s; pace: fast; transitions: zoomin; title: \"Summer Sale\"",
+                            0),
+            0u)
+      << turn.text;
+  Json d = c.state()["state"]["draft"];
+  EXPECT_EQ(d["m"]["width"], 1080);
+  EXPECT_EQ(d["m"]["height"], 1920);
+  EXPECT_EQ(d["d"], 15000);
+  EXPECT_EQ(d["t"][0]["sg"][1]["m"]["tr"]["type"], "zoomin");
+  EXPECT_EQ(d["t"][1]["sg"][0]["m"]["text"], "Summer Sale");
+}
