@@ -441,6 +441,16 @@ TEST_F(ChatE2E, OfflineFilesInChineseLinesAreTheAgentsAndAMissingFileIsRefused) 
   EXPECT_EQ(d["t"][2]["sg"][0]["src"], "../beat120.mp3");
 }
 
+TEST_F(ChatE2E, APipedConversationWhoseLineFailedEndsWithZeroAndMessageModeKeepsTheCode) {
+  write_bytes(project() + "/broken.json",
+              R"({"t": [{"tt": 0, "sg": [{"s": 0, "d": 1000, "src": "photos/missing.jpg"}]}]})");
+  std::string out;
+  EXPECT_EQ(chat("--local --draft broken.json", "preview\nstatus\n", &out), 0) << out;
+  EXPECT_TRUE(has(out, "missing.jpg")) << "the failure is said when it happens\n" << out;
+  EXPECT_TRUE(has(out, "> status\nTimeline (1 track)")) << "and the conversation goes on\n" << out;
+  EXPECT_EQ(chat("--local --draft broken.json -m preview", "", &out), 1) << out;
+}
+
 TEST_F(ChatE2E, OfflineTwentyEditsUndoneAndRedoneGiveTheDraftFileBackByteForByte) {
   const std::string original = read_bytes(project() + "/draft.json");
   std::string edits, undos, redos, out;
