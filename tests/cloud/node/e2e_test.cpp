@@ -451,6 +451,25 @@ TEST_F(ChatE2E, APipedConversationWhoseLineFailedEndsWithZeroAndMessageModeKeeps
   EXPECT_EQ(chat("--local --draft broken.json -m preview", "", &out), 1) << out;
 }
 
+TEST_F(ChatE2E, OfflineCutOnTheBeatMeasuresTheDraftsSongHere) {
+  // Clicks every 500 ms from 0, and three photos of 1.3 s: the cuts at 1.3 and 2.6 s go to the
+  // beats at 1.5 and 2.5 s.
+  ASSERT_EQ(sh("ffmpeg -v error -y -f lavfi -i \"aevalsrc='if(lt(mod(t,0.5),0.02),sin(2*PI*2000*t),0)':d=6\" " +
+               shell_quote(project() + "/clicks.wav")),
+            0);
+  write_bytes(project() + "/beat.json", R"({"m": {"width": 640, "height": 360}, "t": [{"tt": 0, "sg": [
+    {"s": 0, "d": 1300, "src": "photos/01.jpg"}, {"s": 1300, "d": 1300, "src": "photos/02.jpg"},
+    {"s": 2600, "d": 1300, "src": "photos/03.jpg"}]},
+    {"tt": 1, "sg": [{"s": 0, "d": 3900, "src": "clicks.wav", "m": {"name": "clicks"}}]}]})");
+  std::string out;
+  ASSERT_EQ(chat("--local --draft beat.json", "cut on the beat\n", &out), 0) << out;
+  EXPECT_TRUE(has(out, "agent: The cuts now fall on the beat (2 of 2)")) << out;
+  Json d = Json::parse(read_bytes(project() + "/beat.json"));
+  EXPECT_NEAR(d["t"][0]["sg"][1]["s"].get<double>(), 1500, 30) << d.dump();
+  EXPECT_NEAR(d["t"][0]["sg"][2]["s"].get<double>(), 2500, 30) << d.dump();
+  EXPECT_EQ(d["t"][1]["sg"][0]["d"], 3900) << "the song is not moved";
+}
+
 TEST_F(ChatE2E, OfflineTwentyEditsUndoneAndRedoneGiveTheDraftFileBackByteForByte) {
   const std::string original = read_bytes(project() + "/draft.json");
   std::string edits, undos, redos, out;
