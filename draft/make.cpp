@@ -149,8 +149,8 @@ Json make_draft(const MakeRequest& req) {
         req.style == Style::Promo ? std::llround(30000 * std::min(1.0, req.pace)) : static_cast<int64_t>(n) * photo_ms;
   }
   if (total < static_cast<int64_t>(n) * min_ms)
-    throw std::invalid_argument("the video would give each of the " + std::to_string(n) +
-                                " photos less than half a second; make it at least " +
+    throw std::invalid_argument("the video would give each of the " + std::to_string(n) + " photos less than " +
+                                (min_ms == kMinPhotoMs ? "half" : "a quarter of") + " a second; make it at least " +
                                 seconds_text(static_cast<int64_t>(n) * min_ms) + " s long or use fewer photos");
 
   // Cuts: on the music's beats for a highlight reel or a video fitted to its song (a few
