@@ -53,9 +53,15 @@ RoutedLine route_line(const std::string& line) {
   RoutedLine out;
   std::string text = lower_ascii(line);
   std::istringstream words(line);
+  size_t word_count = 0, connectors = 0;
   for (std::string w; words >> w;) {
+    ++word_count;
     while (!w.empty() && std::string(",;\"'").find(w.back()) != std::string::npos) w.pop_back();
-    if (is_media_file(w)) out.files.push_back(w);
+    while (!w.empty() && std::string("\"'").find(w.front()) != std::string::npos) w.erase(0, 1);
+    if (is_media_file(w))
+      out.files.push_back(w);
+    else if (w == "and" || w == "&" || w == "," || w == "和")
+      ++connectors;
   }
   std::string trimmed = text;
   while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back()))) trimmed.pop_back();
@@ -63,6 +69,8 @@ RoutedLine route_line(const std::string& line) {
     out.route = ChatRoute::Quit;
   else if (trimmed == "help" || trimmed == "?" || trimmed == "/help" || trimmed == "帮助")
     out.route = ChatRoute::Help;
+  else if (has_any_word(text, {"panel", "tab", "sidebar"}) || has_any(text, {"面板"}))
+    out.route = ChatRoute::State;  // "open the export panel": there is no panel; the state is shown
   else if (has_any_word(text, {"export", "download"}) || has_any(text, {"send me the video", "导出", "下载"}))
     out.route = ChatRoute::Export;
   else if (has_any_word(text, {"credits", "credit", "balance"}) || has_any(text, {"积分", "余额"}))
@@ -74,9 +82,8 @@ RoutedLine route_line(const std::string& line) {
     out.route = ChatRoute::Upload;
   else if (has_any_word(text, {"preview"}) || has_any(text, {"预览"}))
     out.route = ChatRoute::Preview;
-  else if (!out.files.empty() &&
-           out.files.size() * 2 >= static_cast<size_t>(std::count(line.begin(), line.end(), ' ') + 1))
-    out.route = ChatRoute::Upload;  // the line is (mostly) file names: they are being given
+  else if (!out.files.empty() && out.files.size() + connectors == word_count)
+    out.route = ChatRoute::Upload;  // the line is only file names: they are being given
   return out;
 }
 
@@ -85,11 +92,11 @@ GuiAction gui_action(const std::string& backend_text) {
   if (has_any(t,
               {"preview in timeline", "preview in the timeline", "preview it in the timeline", "check the timeline"}))
     return GuiAction::ShowTimeline;
+  if (has_any(t, {"open the", "open [", "panel"}) && has_any(t, {"panel", "tab", "settings", "sidebar"}))
+    return GuiAction::ReadState;  // before Export: "open the export panel" shows the state
   if (has_any(t, {"export button", "click export", "click \"export\"", "click [export]", "click the export",
                   "press export", "tap export", "hit export"}))
     return GuiAction::Export;
-  if (has_any(t, {"open the", "open [", "panel"}) && has_any(t, {"panel", "tab", "settings", "sidebar"}))
-    return GuiAction::ReadState;
   if (has_any(t, {"drag", "drop it", "drop the", "drop your"})) return GuiAction::SendAsEdit;
   if (has_any(t, {"click ", "click [", "tap ", "press the"})) return GuiAction::SendAsEdit;
   return GuiAction::None;

@@ -17,8 +17,9 @@ struct RoutedLine {
 };
 
 /// export / 导出 / download / "send me the video" -> Export; credits / 积分 / balance / 余额 ->
-/// Credits; status / 状态 / "show tracks" -> State; upload / 上传 / a file -> Upload; preview /
-/// 预览 -> Preview; help / 帮助 -> Help; quit / exit / 退出 -> Quit; anything else -> Agent.
+/// Credits; status / 状态 / "show tracks" / "open the ... panel" -> State; upload / 上传 / a line
+/// of nothing but file names -> Upload; preview / 预览 -> Preview; help / 帮助 -> Help; quit /
+/// exit / 退出 -> Quit; anything else (files named in an instruction included) -> Agent.
 RoutedLine route_line(const std::string& line);
 
 /// What a backend reply that talks as if a GUI existed asks the client to do.

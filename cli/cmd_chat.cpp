@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -14,8 +15,10 @@
 #include "cli/chat_router.h"
 #include "cli/cloud_flows.h"
 #include "cli/commands.h"
+#include "cli/draft_history.h"
 #include "cli/draft_input.h"
 #include "cli/exit_codes.h"
+#include "cli/media_sources.h"
 #include "cli/process.h"
 #include "cli/progress.h"
 #include "cli/terminal.h"
@@ -24,9 +27,11 @@
 #include "cloud/client/draft_media.h"
 #include "cloud/client/media_cache.h"
 #include "draft/agent.h"
+#include "draft/history.h"
 #include "draft/parse.h"
 #include "draft/problem.h"
 #include "draft/summary.h"
+#include "engine/beat_detect.h"
 #include "engine/errors.h"
 
 namespace reel::cli {
@@ -51,6 +56,7 @@ const char* kHelp =
     "  preview / 预览                render a quick preview of the current draft here\n"
     "  export / 导出 [OUT.mp4]       the final MP4 (the cloud, else this machine)\n"
     "  upload FILES / 上传           give photos, clips or music to the session\n"
+    "  undo / 撤销, redo / 重做      step back or forward through the draft's edits\n"
     "  credits / 积分                the account's credits\n"
     "  help, quit\n";
 
@@ -128,7 +134,8 @@ class Chat {
       if (!tty) std::cout << "> " << line << "\n";  // a piped transcript reads like a typed one
       if (!handle(line) || interrupted().load()) break;
     }
-    return interrupted().load() ? kExitCancelled : status_;
+    // A conversation ends well even when a line of it failed (each failure was said then).
+    return interrupted().load() ? kExitCancelled : kExitOk;
   }
 
  private:
@@ -205,27 +212,91 @@ class Chat {
   void show_timeline() { std::cout << draft::timeline_summary(current_draft()) << "\n"; }
 
   void save_draft() {
-    base::write_file_atomically(a_.draft, draft::write_json(draft_->loaded.draft.json, pretty_) + "\n");
+    write_draft_keeping_history(a_.draft, draft::write_json(draft_->loaded.draft.json, pretty_) + "\n");
+  }
+
+  /// Undo / redo on the draft file: its bytes as they were, from the history beside it.
+  void step_history(draft::HistoryStep step) {
+    const bool undo = step == draft::HistoryStep::Undo;
+    draft::Draft before = draft_->loaded.draft;
+    if (!step_draft_history(a_.draft, step)) {
+      std::cout << "agent: " << (undo ? "nothing to undo" : "nothing to redo") << "\n";
+      return;
+    }
+    draft_ = read_draft_input(a_.draft);
+    auto [undos, redos] = history_depth(a_.draft);
+    std::string diff = draft::summary_diff(before, draft_->loaded.draft);
+    std::cout << "agent: " << (undo ? "Undone" : "Redone") << " (" << undos << " more to undo, " << redos
+              << " to redo)." << (diff.empty() ? "" : " Timeline: " + diff) << "\n";
+  }
+
+  /// The draft's song, measured by the engine, for "cut on the beat" / "fit the video to the song".
+  std::optional<draft::MusicFacts> measure_music(const std::string& source) {
+    try {
+      engine::RenderOptions o;
+      o.base_dir = draft_->base_dir;
+      Current c = current();
+      resolve_remote_media(
+          c.draft, a_.draft, MediaArgs{}, [] { return SessionUploads{}; }, o);
+      std::string ref = source.rfind("file://", 0) == 0 ? source.substr(7) : source;
+      std::string path = o.resolve_source              ? o.resolve_source(source)
+                         : fs::path(ref).is_absolute() ? ref
+                                                       : (fs::path(o.base_dir) / ref).lexically_normal().string();
+      engine::BeatAnalysis b = engine::detect_beats(path, source);
+      return draft::MusicFacts{b.length_ms, b.beats_ms};
+    } catch (const std::exception& e) {
+      std::cerr << "reel: " << terminal_safe(e.what()) << "\n";
+      return std::nullopt;
+    }
   }
 
   // ---- the agent -------------------------------------------------------------------------
 
   void agent_local(const std::string& line, const std::vector<std::string>& files) {
+    if (auto step = draft::history_step_in(line); step != draft::HistoryStep::None) return step_history(step);
     // Files are named as typed (from here); the draft names media relative to its own folder.
-    std::vector<std::string> refs;
+    draft::AgentContext context;
     for (const auto& f : files) {
       std::error_code ec;
+      if (!cloud::is_http_url(f) && !fs::is_regular_file(f, ec)) {
+        std::cout << "agent: " << terminal_safe(f) << ": there is no such file (looked in "
+                  << terminal_safe(fs::absolute(f, ec).string())
+                  << "); nothing was changed — name a file that exists\n";
+        status_ = kExitBadInput;
+        return;
+      }
       fs::path abs = fs::absolute(f, ec);
       fs::path rel = fs::relative(abs, draft_->base_dir, ec);
-      refs.push_back(ec || rel.empty() ? abs.string() : rel.string());
+      context.files.push_back(cloud::is_http_url(f) ? f : ec || rel.empty() ? abs.string() : rel.string());
     }
-    draft::AgentReply reply = draft::apply_instruction(draft_->loaded.draft, line, refs);
+    context.measure_music = [this](const std::string& source) { return measure_music(source); };
+    draft::AgentReply reply = draft::apply_instruction(draft_->loaded.draft, line, context);
     if (reply.changed) save_draft();
     std::cout << "agent: " << reply.message << "\n";
   }
 
   void agent_cloud(const std::string& line, const std::vector<std::string>& files) {
-    if (!files.empty()) upload(files);  // the agent can use only what the session has
+    // The agent can use only what the session has: files here are uploaded first; a name that
+    // is not here but was uploaded to the session before is the session's file.
+    std::vector<std::string> to_upload;
+    std::map<std::string, std::string> uploaded;
+    bool looked = false;
+    for (const auto& f : files) {
+      std::error_code ec;
+      if (cloud::is_http_url(f) || fs::is_regular_file(f, ec)) {
+        to_upload.push_back(f);
+        continue;
+      }
+      if (!looked) uploaded = client_->uploaded_files(true);
+      looked = true;
+      if (!uploaded.count(fs::path(f).filename().string())) {
+        std::cout << "reel: " << terminal_safe(f)
+                  << ": there is no such file here, and the session has no upload of that name; nothing was sent\n";
+        status_ = kExitBadInput;
+        return;
+      }
+    }
+    if (!to_upload.empty()) upload(to_upload);
     draft::Draft before = current_draft();
     bool mid_line = false, tool_shown = false, text_started = false;
     cloud::AgentCallbacks cb;

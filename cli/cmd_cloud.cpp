@@ -220,6 +220,22 @@ int run_export(ExportArgs a) {
     }
     return export_over_nodes(co, a.nodes, d, base_dir, a.out, a.quiet);
   }
+  // A cloud export of a file makes it the session's draft (the backend keeps what it renders):
+  // say so when that replaces other work. reel serve keeps the one replaced in the session's
+  // history (`undo` in `reel chat` brings it back).
+  if (!a.draft.empty() && !a.force_local) {
+    try {
+      cloud::Client c(co);
+      Json sd = session_draft(c.state());
+      if (sd.is_object() && sd != d.json)
+        std::cerr << "reel: note: exporting " << a.draft << " through the cloud makes it the session's working draft, "
+                  << "in place of " << draft::timeline_summary(draft::load_draft(sd).draft)
+                  << " — `reel pull -o FILE` first keeps that one; with reel serve, `undo` in `reel chat` brings it "
+                     "back\n";
+    } catch (const CloudError&) {
+      // Unreachable or refused: the export below says so (and may fall back to this machine).
+    }
+  }
   return export_with_fallback(co, d, base_dir, a.out,
                               a.force_cloud   ? ExportMode::Cloud
                               : a.force_local ? ExportMode::Local
@@ -456,7 +472,11 @@ int run_bench(const BenchArgs& a) {
     }
     if (a.skip_cloud || !cloud_error.empty()) continue;
     try {
-      cloud::Client c(co);
+      // A scratch session of its own: the bench's draft never replaces the project session's.
+      cloud::ClientOptions scratch = co;
+      scratch.project = dir + "/scratch-session";
+      fs::create_directories(scratch.project);
+      cloud::Client c(scratch);
       auto t0 = std::chrono::steady_clock::now();
       draft::Draft for_cloud = cloud::draft_for_cloud(c, in.loaded.draft, in.base_dir);
       c.export_draft(for_cloud.json, rows[2].file, {}, &interrupted());

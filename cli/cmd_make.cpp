@@ -1,4 +1,5 @@
 // reel make: photos or clips (and music) -> a draft in one of three styles -> an MP4.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -8,6 +9,7 @@
 #include "base/files.h"
 #include "cli/cmd_cache.h"
 #include "cli/commands.h"
+#include "cli/draft_history.h"
 #include "cli/exit_codes.h"
 #include "cli/media_sources.h"
 #include "cli/process.h"
@@ -15,6 +17,7 @@
 #include "cloud/client/media_cache.h"
 #include "draft/make.h"
 #include "draft/parse.h"
+#include "draft/prompt.h"
 #include "draft/summary.h"
 #include "engine/beat_detect.h"
 #include "engine/errors.h"
@@ -29,8 +32,9 @@ namespace fs = std::filesystem;
 
 struct MakeArgs {
   std::vector<std::string> media;
-  std::string music, style = "slideshow", prompt, title, aspect = "16:9", duration, out = "video.mp4", draft_out;
-  bool preview = false;
+  std::vector<std::string> music;  // one or more songs; the prompt's mood words pick one
+  std::string style, prompt, title, aspect, duration, out = "video.mp4", draft_out;
+  bool preview = false, draft_only = false, fit_music = false;
   std::string progress = "auto";
   MediaArgs remote;  // --offline, --allow-private-media, --media-budget, --api
 };
@@ -64,7 +68,8 @@ std::map<std::string, std::string> fetch_url_arguments(const MakeArgs& a) {
   std::vector<cloud::RemoteSource> urls;
   for (size_t i = 0; i < a.media.size(); ++i)
     if (cloud::is_http_url(a.media[i])) urls.push_back({"argument " + std::to_string(i + 1), a.media[i]});
-  if (cloud::is_http_url(a.music)) urls.push_back({"--music", a.music});
+  for (const auto& song : a.music)
+    if (cloud::is_http_url(song)) urls.push_back({"--music", song});
   engine::RenderOptions o;
   std::map<std::string, std::string> local;
   for (const auto& item : resolve_remote_sources(
@@ -73,27 +78,101 @@ std::map<std::string, std::string> fetch_url_arguments(const MakeArgs& a) {
   return local;
 }
 
-int run_make(const MakeArgs& a) {
+bool is_photo_or_clip(const fs::path& p) {
+  std::string ext = p.extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* e : {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif", ".bmp", ".tif", ".tiff", ".mp4",
+                        ".mov", ".m4v", ".avi", ".webm", ".mkv"})
+    if (ext == e) return true;
+  return false;
+}
+
+// The arguments with each folder replaced by its photos and clips (not its subfolders; hidden
+// files left out). Their order is decided later, by capture time.
+std::vector<std::string> expand_folders(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (const auto& arg : args) {
+    std::error_code ec;
+    if (cloud::is_http_url(arg) || !fs::is_directory(arg, ec)) {
+      out.push_back(arg);
+      continue;
+    }
+    std::vector<std::string> found;
+    size_t skipped = 0;
+    for (const auto& e : fs::directory_iterator(arg, ec)) {
+      if (e.path().filename().string().rfind('.', 0) == 0 || !e.is_regular_file(ec)) continue;
+      if (is_photo_or_clip(e.path()))
+        found.push_back(e.path().string());
+      else
+        ++skipped;
+    }
+    if (ec) throw base::FileError(base::Access::Read, arg, ec, "read the folder");
+    if (found.empty())
+      throw UsageError(arg + ": the folder has no photos or clips (jpg, png, heic, webp, gif, mp4, mov, ...)");
+    std::sort(found.begin(), found.end());
+    std::cerr << "reel: " << arg << ": " << found.size() << " photos and clips"
+              << (skipped ? " (" + std::to_string(skipped) + " other files left out)" : std::string()) << "\n";
+    out.insert(out.end(), found.begin(), found.end());
+  }
+  return out;
+}
+
+int run_make(const MakeArgs& given) {
+  MakeArgs a = given;
+  a.media = expand_folders(a.media);
   draft::MakeRequest req;
-  auto style = draft::style_from_name(a.style);
+  // The sentence first; a flag given says it more exactly and wins.
+  const draft::PromptReading reading = draft::read_prompt(a.prompt);
+  auto style = a.style.empty() ? reading.style.value_or(draft::Style::Slideshow) : draft::style_from_name(a.style);
   if (!style) throw UsageError("--style is slideshow, promo or highlight");
-  require_writable_output(a.out);
+  if (a.draft_only && a.draft_out.empty())
+    throw UsageError("--draft-only writes the draft and renders nothing: give --draft-out DRAFT.json");
+  if (!a.draft_only) require_writable_output(a.out);
   std::vector<std::string> inputs;
   for (const std::string& m : a.media)
     if (!cloud::is_http_url(m)) inputs.push_back(m);
-  if (!cloud::is_http_url(a.music)) inputs.push_back(a.music);
-  require_not_an_input(a.out, inputs);
+  for (const std::string& m : a.music)
+    if (!cloud::is_http_url(m)) inputs.push_back(m);
+  if (!a.draft_only) require_not_an_input(a.out, inputs);
   if (!a.draft_out.empty()) {
     require_writable_output(a.draft_out);
     require_not_an_input(a.draft_out, inputs);
-    if (fs::absolute(a.draft_out).lexically_normal() == fs::absolute(a.out).lexically_normal())
+    if (!a.draft_only && fs::absolute(a.draft_out).lexically_normal() == fs::absolute(a.out).lexically_normal())
       throw UsageError("--draft-out and -o both name " + a.out + "; give the draft and the video a file each");
   }
+  if (a.fit_music && a.music.empty()) throw UsageError("--fit-music needs the song: give --music SONG");
   req.style = *style;
-  req.aspect = a.aspect;
-  req.title = a.title;
-  req.prompt = a.prompt;
-  if (!a.duration.empty()) req.duration_ms = parse_duration(a.duration);
+  req.aspect = !a.aspect.empty() ? a.aspect : reading.aspect.value_or("16:9");
+  if (req.aspect == "4:3") req.aspect = "16:9";  // make builds the four shapes platforms take
+  req.title = !a.title.empty() ? a.title : reading.title;
+  req.tagline = reading.tagline;
+  if (!a.prompt.empty() && reading.understood.empty() && reading.title.empty()) {
+    req.tagline = a.prompt;  // nothing to read in it: the words to show
+  }
+  req.pace = reading.pace.value_or(1.0);
+  req.transition = reading.transition;
+  req.fit_music = a.fit_music;
+  if (!a.duration.empty())
+    req.duration_ms = parse_duration(a.duration);
+  else if (reading.duration_ms && !a.fit_music)
+    req.duration_ms = reading.duration_ms;
+  if (!a.prompt.empty()) {
+    std::cerr << "reel: from the prompt: ";
+    if (reading.understood.empty()) std::cerr << "no choices (it becomes the words on screen)";
+    for (size_t i = 0; i < reading.understood.size(); ++i) std::cerr << (i ? "; " : "") << reading.understood[i];
+    std::cerr << "\n";
+    if (!reading.not_understood.empty() && !reading.understood.empty()) {
+      std::cerr << "reel: not understood in the prompt:";
+      for (const auto& p : reading.not_understood) std::cerr << " \"" << p << "\"";
+      std::cerr << " (say length, shape or platform, style, pace, transitions, \"title\" and \"tagline\" in quotes, "
+                   "music mood)\n";
+    }
+    if (!a.style.empty() && reading.style && *reading.style != *style)
+      std::cerr << "reel: --style " << a.style << " is used, not the prompt's "
+                << draft::style_spec(*reading.style).label << "\n";
+    if (!a.aspect.empty() && reading.aspect && *reading.aspect != a.aspect)
+      std::cerr << "reel: --aspect " << a.aspect << " is used, not the prompt's " << *reading.aspect << "\n";
+  }
 
   const fs::path draft_dir = a.draft_out.empty() ? fs::current_path() : fs::absolute(a.draft_out).parent_path();
   std::vector<engine::MediaIssue> issues;
@@ -110,17 +189,30 @@ int run_make(const MakeArgs& a) {
       issues.insert(issues.end(), e.issues().begin(), e.issues().end());
     }
   }
-  if (!a.music.empty()) {
+  std::vector<engine::BeatAnalysis> songs;
+  std::vector<draft::SongChoice> choices;
+  for (const auto& song : a.music) {
     try {
-      engine::BeatAnalysis beats = engine::detect_beats(local(a.music), a.music);
-      req.music = reference(a.music);
-      req.music_ms = beats.length_ms;
-      req.beats_ms = beats.beats_ms;
+      songs.push_back(engine::detect_beats(local(song), song));
+      choices.push_back({reference(song), songs.back().bpm});
     } catch (const engine::MediaError& e) {
       issues.insert(issues.end(), e.issues().begin(), e.issues().end());
     }
   }
   if (!issues.empty()) throw engine::MediaError(std::move(issues));
+  if (!songs.empty()) {
+    size_t pick = draft::pick_song(choices, a.prompt, reading);
+    req.music = choices[pick].reference;
+    req.music_ms = songs[pick].length_ms;
+    req.beats_ms = songs[pick].beats_ms;
+    if (songs.size() > 1)
+      std::cerr << "reel: music: " << a.music[pick]
+                << (reading.mood
+                        ? std::string(" (the ") + (*reading.mood == draft::MusicMood::Upbeat ? "fastest" : "calmest") +
+                              " of the songs for the prompt's mood)"
+                        : std::string(" (the first song; say upbeat or calm in --prompt to choose)"))
+                << "\n";
+  }
 
   Json json;
   try {
@@ -129,8 +221,12 @@ int run_make(const MakeArgs& a) {
     throw UsageError(e.what());
   }
   draft::LoadResult loaded = draft::load_draft(json);
-  if (!a.draft_out.empty()) base::write_file_atomically(a.draft_out, draft::write_json(json, true) + "\n");
+  if (!a.draft_out.empty()) write_draft_keeping_history(a.draft_out, draft::write_json(json, true) + "\n");
   std::cerr << "reel: " << draft::timeline_summary(loaded.draft) << "\n";
+  if (a.draft_only) {
+    std::cerr << "reel: wrote the draft " << a.draft_out << " (nothing rendered: --draft-only)\n";
+    return kExitOk;
+  }
 
   engine::RenderOptions o;
   o.preset = a.preview ? engine::Preset::Preview : engine::Preset::Final;
@@ -153,17 +249,24 @@ void add_make_commands(CLI::App& app, Commands& commands) {
   auto a = std::make_shared<MakeArgs>();
   auto* sub = app.add_subcommand("make", "Make a video from photos or clips (and music) in one of three styles");
   sub->add_option("media", a->media,
-                  "photos or clips, in any order (capture time orders them); http(s) addresses are "
+                  "photos, clips or folders of them, in any order (capture time orders them); http(s) addresses are "
                   "downloaded once into the media cache and kept as addresses in the draft")
       ->required();
   add_media_flags(sub, a->remote);
-  sub->add_option("--music", a->music, "background music (mp3, wav, m4a, ogg, opus, flac)");
+  sub->add_option("--music", a->music,
+                  "background music (mp3, wav, m4a, ogg, opus, flac); give it more than once and the prompt's mood "
+                  "words pick one");
+  sub->add_flag("--fit-music", a->fit_music, "the video ends with the song: photo lengths follow it, cut on its beats");
+  sub->add_flag("--draft-only", a->draft_only, "write the draft (--draft-out) and render nothing");
   sub->add_option("--style", a->style,
-                  "slideshow (calm, 4 s a photo), promo (30 s, text, logo end card), highlight (fast, cut on the beat)")
+                  "slideshow (calm, 4 s a photo; the default), promo (30 s, text, logo end card), highlight (fast, cut "
+                  "on the beat)")
       ->check(CLI::IsMember({"slideshow", "promo", "highlight"}));
-  sub->add_option("--prompt", a->prompt, "words for the text overlays");
+  sub->add_option("--prompt", a->prompt,
+                  "the video in words (English or 中文): length, platform or shape, style, pace, transitions, "
+                  "\"title\" and \"tagline\" in quotes, music mood; flags win over it");
   sub->add_option("--title", a->title, "a title at the start");
-  sub->add_option("--aspect", a->aspect, "16:9, 9:16, 1:1 or 4:5")
+  sub->add_option("--aspect", a->aspect, "16:9 (the default), 9:16, 1:1 or 4:5")
       ->check(CLI::IsMember({"16:9", "9:16", "1:1", "4:5"}));
   sub->add_option("--duration", a->duration, "the video's length, e.g. 30s or 1m30s");
   sub->add_option("-o,--output", a->out, "the MP4 to write (default video.mp4)");

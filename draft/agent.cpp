@@ -10,9 +10,11 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <variant>
 
 #include "draft/edit.h"
 #include "draft/keys.h"
+#include "draft/make.h"
 #include "draft/names.h"
 #include "draft/styles.h"
 #include "draft/summary.h"
@@ -23,12 +25,6 @@ namespace reel::draft {
 namespace {
 
 // --- words ---------------------------------------------------------------------------------
-
-bool has_cjk(const std::string& s) {
-  for (unsigned char c : s)
-    if (c >= 0xE3 && c <= 0xE9) return true;  // lead bytes of the CJK blocks in UTF-8
-  return false;
-}
 
 std::string trim(std::string s) {
   const char* space = " \t\r\n.!?。！？：:";
@@ -58,50 +54,30 @@ struct Clause {
   }
 };
 
-// Numbers written as digits or as English words up to twenty.
-std::vector<double> numbers_in(const std::string& text) {
-  std::vector<double> out;
-  for (size_t i = 0; i < text.size();) {
-    if (std::isdigit(static_cast<unsigned char>(text[i]))) {
-      size_t j = i;
-      while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == '.')) ++j;
-      out.push_back(std::strtod(text.substr(i, j - i).c_str(), nullptr));
-      i = j;
-    } else {
-      ++i;
-    }
-  }
-  static const char* words[] = {"zero",     "one",     "two",     "three",     "four",     "five",     "six",
-                                "seven",    "eight",   "nine",    "ten",       "eleven",   "twelve",   "thirteen",
-                                "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"};
-  if (out.empty()) {
-    for (int n = 0; n <= 20; ++n) {
-      std::string w = std::string(" ") + words[n] + " ";
-      if ((" " + text + " ").find(w) != std::string::npos) out.push_back(n);
-    }
-  }
-  return out;
-}
+std::optional<int64_t> length_in(const Clause& c) { return length_in_words(c.text); }
 
-// A length in the clause ("30 seconds", "1.5 min", "30秒", "半分钟"), in ms.
-std::optional<int64_t> length_in(const Clause& c) {
-  auto nums = numbers_in(c.text);
-  bool minutes = c.has({"min", "分钟"});
-  bool seconds = c.has({"sec", "秒"}) || c.has_word({"s"});
-  for (double n : nums) {
-    if (minutes) return static_cast<int64_t>(std::llround(n * 60000));
-    if (seconds) return static_cast<int64_t>(std::llround(n * 1000));
-  }
-  // "30s" written together.
-  for (size_t at = c.text.find("s"); at != std::string::npos; at = c.text.find("s", at + 1))
-    if (at > 0 && std::isdigit(static_cast<unsigned char>(c.text[at - 1])) &&
-        (at + 1 >= c.text.size() || !std::isalpha(static_cast<unsigned char>(c.text[at + 1])))) {
-      size_t b = at;
-      while (b > 0 && (std::isdigit(static_cast<unsigned char>(c.text[b - 1])) || c.text[b - 1] == '.')) --b;
-      return static_cast<int64_t>(std::llround(std::strtod(c.text.substr(b, at - b).c_str(), nullptr) * 1000));
+// The text with each file name ("../beat120.mp3", "logo.png") replaced by "\x02", so the words
+// of a name ("beat", "logo") are not read as a request.
+std::string without_file_names(std::string t) {
+  static const char* exts[] = {".mp3", ".wav",  ".m4a",  ".aac",  ".ogg",  ".opus", ".flac", ".png",
+                               ".jpg", ".jpeg", ".webp", ".heic", ".heif", ".gif",  ".bmp",  ".tiff",
+                               ".tif", ".mp4",  ".mov",  ".avi",  ".webm", ".mkv"};
+  auto name_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == '/' || c == '~';
+  };
+  for (const char* ext : exts) {
+    const size_t n = std::strlen(ext);
+    for (size_t at = t.find(ext); at != std::string::npos; at = t.find(ext, at + 1)) {
+      size_t end = at + n;
+      if (end < t.size() && std::isalnum(static_cast<unsigned char>(t[end]))) continue;
+      size_t begin = at;
+      while (begin > 0 && name_char(t[begin - 1])) --begin;
+      if (begin == at) continue;
+      t.replace(begin, end - begin, "\x02");
+      at = begin;
     }
-  if (c.has({"半分钟"})) return 30000;
-  return std::nullopt;
+  }
+  return t;
 }
 
 // Splits an instruction into clauses, keeping quoted phrases whole.
@@ -131,21 +107,20 @@ std::vector<Clause> clauses_of(const std::string& instruction) {
     }
     if (!matched) work += instruction[i++];
   }
-  std::vector<std::string> parts{""};
-  static const char* separators[] = {" and then ", " then ", " and ", ";",    "，",   ",",
-                                     "；",         "然后",   "并且",  "同时", "再把", "。"};
-  for (size_t i = 0; i < work.size();) {
-    bool split = false;
-    for (const char* sep : separators) {
-      size_t n = std::strlen(sep);
-      if (lower_ascii(work.substr(i, n)) == sep) {
-        parts.push_back("");
-        i += n;
-        split = true;
-        break;
-      }
+  std::vector<std::string> parts =
+      split_at_any(work, {" and then ", " then ", " and ", ";", "，", ",", "；", "然后", "并且", "同时", "再把", "。"});
+  // "swap photo 1 and photo 3" is one request: a part that only names the second photo of a
+  // swap goes back to it.
+  for (size_t i = 1; i < parts.size(); ++i) {
+    std::string prev = lower_ascii(parts[i - 1]), cur = lower_ascii(trim(parts[i]));
+    bool swap = has_any_word(prev, {"swap", "switch", "exchange"});
+    bool names_photo = !cur.empty() && (std::isdigit(static_cast<unsigned char>(cur[0])) ||
+                                        has_any_word(cur, {"photo", "picture", "image", "slide", "the"}));
+    if (swap && names_photo && cur.size() < 24) {
+      parts[i - 1] += " and " + parts[i];
+      parts.erase(parts.begin() + static_cast<long>(i));
+      --i;
     }
-    if (!split) parts.back() += work[i++];
   }
   std::vector<Clause> out;
   for (auto& p : parts) {
@@ -169,7 +144,7 @@ std::vector<Clause> clauses_of(const std::string& instruction) {
       }
     }
     c.raw = trim(raw);
-    c.text = lower_ascii(text);
+    c.text = without_file_names(lower_ascii(text));
     out.push_back(std::move(c));
   }
   return out;
@@ -199,6 +174,13 @@ bool is_title_track(const Track& t) {
   return t.kind_label.empty() && !t.segments.empty() && lower_ascii(t.segments[0].text.kind) == "title";
 }
 
+std::vector<size_t> music_tracks(const Draft& d) {
+  std::vector<size_t> music;
+  for (size_t i = 0; i < d.tracks.size(); ++i)
+    if (is_music(d.tracks[i]) && !d.tracks[i].segments.empty()) music.push_back(i);
+  return music;
+}
+
 // Segment indices of a track in start order.
 std::vector<size_t> in_start_order(const Track& t) {
   std::vector<size_t> idx(t.segments.size());
@@ -214,35 +196,92 @@ Json& segment_meta(Draft& d, size_t t, size_t s) {
   return *find_key(seg, Key::Metadata);
 }
 
-// Stretches or shrinks what lies on the other tracks so it keeps in step with the photos:
-// everything on them is scaled by new_total / old_total.
-void keep_in_step(Draft& d, size_t photos, int64_t old_total, int64_t new_total) {
-  if (old_total <= 0 || new_total == old_total) return;
-  double k = static_cast<double>(new_total) / old_total;
-  for (size_t t = 0; t < d.tracks.size(); ++t) {
-    if (t == photos || d.tracks[t].kind == TrackKind::Other) continue;
-    for (size_t s = 0; s < d.tracks[t].segments.size(); ++s) {
-      const Segment seg = d.tracks[t].segments[s];
-      set_segment_start(d, t, s, static_cast<int64_t>(std::llround(seg.start_ms * k)));
-      set_segment_duration(d, t, s, std::max<int64_t>(1, static_cast<int64_t>(std::llround(seg.duration_ms * k))));
-    }
-  }
-  if (d.declared_duration_ms) set_declared_duration(d, new_total);
-}
-
 int64_t photos_end(const Draft& d, size_t photos) {
   int64_t end = 0;
   for (const auto& s : d.tracks[photos].segments) end = std::max(end, s.end_ms());
   return end;
 }
 
-// Gives every photo `ms` and lays them end to end; the rest follows.
-void set_photo_length(Draft& d, size_t photos, int64_t ms) {
+// A segment's transition JSON ("tr" of its m), null when it has none.
+Json transition_json(Draft& d, size_t t, size_t s) {
+  const Json& seg = d.json.at(Json::json_pointer(d.tracks[t].segments[s].pointer));
+  const Json* m = find_key(seg, Key::Metadata);
+  return m && m->is_object() && m->contains("tr") ? (*m)["tr"] : Json();
+}
+
+// Gives the i-th cut (into the i-th photo in start order) the transition `cuts[i]` (null: none).
+void set_cut_transitions(Draft& d, size_t photos, const std::vector<Json>& cuts) {
+  auto order = in_start_order(d.tracks[photos]);
+  for (size_t i = 0; i < order.size() && i < cuts.size(); ++i) {
+    if (cuts[i].is_null())
+      remove_segment_meta(d, photos, order[i], "tr");
+    else
+      segment_meta(d, photos, order[i])["tr"] = cuts[i];
+  }
+  refresh(d);
+}
+
+// Puts the photos in a new order and lays them end to end. Transitions belong to the cuts, not
+// to the photos: the i-th cut keeps its transition, so a photo moved to the start does not
+// bring a fade from black with it.
+void reorder_photos(Draft& d, size_t photos, const std::vector<size_t>& order) {
+  auto before = in_start_order(d.tracks[photos]);
+  std::vector<Json> cut_transitions;
+  for (size_t s : before) cut_transitions.push_back(transition_json(d, photos, s));
+  reorder_segments(d, photos, order);
+  set_cut_transitions(d, photos, cut_transitions);
+}
+
+// Moves what lies on the other tracks with the photos after their lengths changed (photos kept
+// in order; a removed one is an empty span). `old_spans` and `new_spans` are each photo's
+// [start, end) before and after, in the same order. A time inside a photo keeps its place in
+// it; an audio segment that ran to the end still does.
+void retime_other_tracks(Draft& d, size_t photos, const std::vector<std::pair<int64_t, int64_t>>& old_spans,
+                         const std::vector<std::pair<int64_t, int64_t>>& new_spans, int64_t old_total) {
+  auto map = [&](int64_t t) -> int64_t {
+    for (size_t i = 0; i < old_spans.size(); ++i) {
+      auto [a, b] = old_spans[i];
+      if (t < a || t > b) continue;
+      auto [na, nb] = new_spans[i];
+      if (b == a) return na;
+      return na + static_cast<int64_t>(std::llround(static_cast<double>(t - a) * (nb - na) / (b - a)));
+    }
+    return new_spans.empty() ? t : t - old_total + new_spans.back().second;  // after the photos
+  };
+  for (size_t t = 0; t < d.tracks.size(); ++t) {
+    if (t == photos || d.tracks[t].kind == TrackKind::Other) continue;
+    for (size_t s = 0; s < d.tracks[t].segments.size(); ++s) {
+      const Segment seg = d.tracks[t].segments[s];
+      int64_t start = map(seg.start_ms), end = map(seg.end_ms());
+      if (start != seg.start_ms) set_segment_start(d, t, s, start);
+      if (end - start != seg.duration_ms) set_segment_duration(d, t, s, std::max<int64_t>(1, end - start));
+    }
+  }
+  if (d.declared_duration_ms && !new_spans.empty()) set_declared_duration(d, new_spans.back().second);
+}
+
+// Each photo's [start, end) in start order.
+std::vector<std::pair<int64_t, int64_t>> photo_spans(const Draft& d, size_t photos) {
+  std::vector<std::pair<int64_t, int64_t>> spans;
+  for (size_t s : in_start_order(d.tracks[photos]))
+    spans.emplace_back(d.tracks[photos].segments[s].start_ms, d.tracks[photos].segments[s].end_ms());
+  return spans;
+}
+
+// Gives the photos (in start order) the lengths `ms`, end to end from the first one's start;
+// the other tracks move with them.
+void set_photo_lengths(Draft& d, size_t photos, const std::vector<int64_t>& ms) {
+  auto old_spans = photo_spans(d, photos);
   int64_t old_total = d.duration_ms();
   auto order = in_start_order(d.tracks[photos]);
-  for (size_t s : order) set_segment_duration(d, photos, s, ms);
+  for (size_t i = 0; i < order.size() && i < ms.size(); ++i) set_segment_duration(d, photos, order[i], ms[i]);
   reorder_segments(d, photos, order);
-  keep_in_step(d, photos, old_total, photos_end(d, photos));
+  retime_other_tracks(d, photos, old_spans, photo_spans(d, photos), old_total);
+}
+
+// Gives every photo `ms` and lays them end to end; the rest follows.
+void set_photo_length(Draft& d, size_t photos, int64_t ms) {
+  set_photo_lengths(d, photos, std::vector<int64_t>(d.tracks[photos].segments.size(), ms));
 }
 
 void set_transition(Draft& d, size_t photos, TransitionType type, std::optional<int64_t> ms) {
@@ -264,6 +303,13 @@ void set_transition(Draft& d, size_t photos, TransitionType type, std::optional<
 void set_ken_burns(Draft& d, size_t photos, const Json& kb) {
   for (size_t s = 0; s < d.tracks[photos].segments.size(); ++s) segment_meta(d, photos, s)["kb"] = kb;
   refresh(d);
+}
+
+// How long a text must stay to be read: 1.5 s plus its animations in and out.
+int64_t readable_ms(const TextProps& t) {
+  int64_t anims = (t.anim.in != TextAnimIn::None ? t.anim.duration_ms : 0) +
+                  (t.anim.out != TextAnimOut::None ? t.anim.duration_ms : 0);
+  return 1500 + anims;
 }
 
 Json text_segment(const Draft& d, int64_t start, int64_t length, const std::string& text, const char* kind,
@@ -295,11 +341,94 @@ std::string file_stem(const std::string& path) {
   return dot == std::string::npos || dot == 0 ? name : name.substr(0, dot);
 }
 
-bool is_audio_file(const std::string& path) {
+bool has_extension(const std::string& path, std::initializer_list<const char*> exts) {
   std::string p = lower_ascii(path);
-  for (const char* ext : {".mp3", ".wav", ".m4a", ".aac", ".ogg", ".opus", ".flac"})
+  for (const char* ext : exts)
     if (p.size() > std::strlen(ext) && p.compare(p.size() - std::strlen(ext), std::string::npos, ext) == 0) return true;
   return false;
+}
+
+bool is_audio_file(const std::string& path) {
+  return has_extension(path, {".mp3", ".wav", ".m4a", ".aac", ".ogg", ".opus", ".flac"});
+}
+bool is_image_file(const std::string& path) {
+  return has_extension(path, {".png", ".jpg", ".jpeg", ".webp", ".heic", ".heif", ".gif", ".bmp", ".tif", ".tiff"});
+}
+
+// A photo the clause names, 1-based: "photo 2", "the third photo", "2nd picture", "第三张",
+// "the last photo", "最后一张". `count` is how many there are (for "last").
+std::vector<size_t> photo_numbers(const Clause& c, size_t count) {
+  static const char* nouns[] = {"photos", "photo", "pictures", "picture", "images", "image", "slides",
+                                "slide",  "shots", "shot",     "clips",   "clip",   "pics",  "pic"};
+  std::vector<size_t> out;
+  const std::string& t = c.text;
+  auto number_at = [&](size_t at) -> std::optional<size_t> {
+    auto nums = numbers_in(t.substr(at, std::min<size_t>(t.size() - at, 16)));
+    if (nums.empty() || nums[0] < 1) return std::nullopt;
+    return static_cast<size_t>(nums[0]);
+  };
+  // "photo 2" / "photos 2 and 4": numbers right after the noun.
+  for (const char* noun : nouns) {
+    size_t n = std::strlen(noun);
+    for (size_t at = t.find(noun); at != std::string::npos; at = t.find(noun, at + n)) {
+      if (at > 0 && std::isalpha(static_cast<unsigned char>(t[at - 1]))) continue;
+      size_t after = at + n;
+      if (after < t.size() && std::isalpha(static_cast<unsigned char>(t[after]))) continue;
+      size_t p = after;
+      while (p < t.size() && t[p] == ' ') ++p;
+      if (p < t.size() && (std::isdigit(static_cast<unsigned char>(t[p])))) {
+        if (auto v = number_at(p)) out.push_back(*v);
+        // "photos 2 and 4", "photo 1 with photo 3"
+        size_t q = p;
+        while (q < t.size() && std::isdigit(static_cast<unsigned char>(t[q]))) ++q;
+        for (const char* link : {" and ", " with ", " & ", "和"}) {
+          size_t l = std::strlen(link);
+          if (t.compare(q, l, link) == 0 && q + l < t.size() && std::isdigit(static_cast<unsigned char>(t[q + l]))) {
+            if (auto v = number_at(q + l)) out.push_back(*v);
+            break;
+          }
+        }
+      }
+    }
+  }
+  // "the third photo", "2nd picture": an ordinal before the noun.
+  static const char* ordinal_words[] = {"first",   "second", "third", "fourth", "fifth",    "sixth",
+                                        "seventh", "eighth", "ninth", "tenth",  "eleventh", "twelfth"};
+  for (size_t i = 0; i < sizeof ordinal_words / sizeof *ordinal_words; ++i) {
+    std::string w = ordinal_words[i];
+    for (size_t at = t.find(w + " "); at != std::string::npos; at = t.find(w + " ", at + 1)) {
+      std::string rest = t.substr(at + w.size() + 1);
+      for (const char* noun : nouns)
+        if (rest.rfind(noun, 0) == 0 || rest.rfind(std::string("one"), 0) == 0) {
+          out.push_back(i + 1);
+          break;
+        }
+    }
+  }
+  for (size_t at = 0; at < t.size(); ++at)
+    if (std::isdigit(static_cast<unsigned char>(t[at])) &&
+        (at == 0 || !std::isdigit(static_cast<unsigned char>(t[at - 1])))) {
+      size_t q = at;
+      while (q < t.size() && std::isdigit(static_cast<unsigned char>(t[q]))) ++q;
+      std::string suffix = t.substr(q, 2);
+      if (suffix == "st" || suffix == "nd" || suffix == "rd" || suffix == "th") {
+        std::string rest = t.substr(std::min(t.size(), q + 3));
+        for (const char* noun : nouns)
+          if (rest.rfind(noun, 0) == 0) {
+            out.push_back(static_cast<size_t>(std::stoul(t.substr(at, q - at))));
+            break;
+          }
+      }
+    }
+  // 第三张 / 第3张 / 第二个
+  for (size_t at = t.find("第"); at != std::string::npos; at = t.find("第", at + 3)) {
+    auto nums = numbers_in(t.substr(at + 3, 9));
+    if (!nums.empty() && nums[0] >= 1) out.push_back(static_cast<size_t>(nums[0]));
+  }
+  if (count > 0 &&
+      (has_any(t, {"last photo", "last picture", "last image", "last slide", "last one", "最后一张", "最后一个"})))
+    out.push_back(count);
+  return out;
 }
 
 // --- handlers: each returns what it did (in the person's language), or nothing ------------
@@ -307,7 +436,7 @@ bool is_audio_file(const std::string& path) {
 using Said = std::optional<std::string>;
 struct Turn {
   Draft& d;
-  const std::vector<std::string>& files;
+  const AgentContext& ctx;
   std::string tr(const Clause& c, const std::string& en, const std::string& zh) const { return c.chinese ? zh : en; }
 };
 
@@ -334,12 +463,105 @@ Said handle_style(Turn& t, const Clause& c) {
                   "（每张 " + seconds_text(spec.photo_ms) + " 秒，" + to_string(spec.transition) + " 转场）");
 }
 
+// The music of the draft, measured by the caller; a sentence when it cannot be.
+std::variant<MusicFacts, std::string> measured_music(const Turn& t, const Clause& c) {
+  auto music = music_tracks(t.d);
+  if (music.empty())
+    return t.tr(c, "there is no music to follow yet; add some first (\"add background music song.mp3\")",
+                "还没有音乐，请先添加（“加背景音乐 song.mp3”）");
+  const Track& track = t.d.tracks[music[0]];
+  const Segment& song = track.segments[in_start_order(track).front()];
+  std::optional<MusicFacts> facts;
+  if (t.ctx.measure_music) facts = t.ctx.measure_music(song.source);
+  if (!facts || facts->length_ms <= 0)
+    return t.tr(c, "the song " + file_stem(song.source) + " cannot be measured here (its length and beats are needed)",
+                "这里无法分析歌曲 " + file_stem(song.source) + "（需要它的长度和节拍）");
+  return *facts;
+}
+
+Said handle_beat(Turn& t, const Clause& c) {
+  if (!c.has({"beat", "节拍", "卡点", "踩点", "节奏点"})) return std::nullopt;
+  auto photos = photo_track(t.d);
+  if (!photos || t.d.tracks[*photos].segments.size() < 2) return no_photos(t, c);
+  auto m = measured_music(t, c);
+  if (auto* why = std::get_if<std::string>(&m)) return *why;
+  const MusicFacts& facts = std::get<MusicFacts>(m);
+  if (facts.beats_ms.empty())
+    return t.tr(c, "the song has no beat steady enough to cut on", "这首歌没有足够稳定的节拍可以卡点");
+  auto spans = photo_spans(t.d, *photos);
+  int64_t from = spans.front().first, total = spans.back().second - from;
+  std::vector<int64_t> beats;
+  for (int64_t b : facts.beats_ms)
+    if (b - from > 0 && b - from < total) beats.push_back(b - from);
+  auto cuts = cuts_on_beats(spans.size(), total, beats, 500);
+  std::vector<int64_t> lengths;
+  for (size_t i = 0; i + 1 < cuts.size(); ++i) lengths.push_back(cuts[i + 1] - cuts[i]);
+  set_photo_lengths(t.d, *photos, lengths);
+  size_t on_beat = 0;
+  for (size_t i = 1; i + 1 < cuts.size(); ++i) on_beat += std::find(beats.begin(), beats.end(), cuts[i]) != beats.end();
+  return t.tr(
+      c, "the cuts now fall on the beat (" + std::to_string(on_beat) + " of " + std::to_string(cuts.size() - 2) + ")",
+      "切换点对齐了节拍（" + std::to_string(on_beat) + "/" + std::to_string(cuts.size() - 2) + "）");
+}
+
+Said handle_fit_song(Turn& t, const Clause& c) {
+  bool fit = c.has({"fit the video to the song",
+                    "fit the video to the music",
+                    "fit it to the song",
+                    "fit it to the music",
+                    "fit to the song",
+                    "fit to the music",
+                    "match the song",
+                    "match the music",
+                    "end with the song",
+                    "end with the music",
+                    "as long as the song",
+                    "as long as the music",
+                    "length of the song",
+                    "length of the music",
+                    "配合音乐",
+                    "和音乐一样长",
+                    "跟音乐一样长",
+                    "音乐一样长",
+                    "适配音乐",
+                    "匹配音乐",
+                    "随音乐结束",
+                    "和歌一样长"});
+  if (!fit) return std::nullopt;
+  auto photos = photo_track(t.d);
+  if (!photos || t.d.tracks[*photos].segments.empty()) return no_photos(t, c);
+  auto m = measured_music(t, c);
+  if (auto* why = std::get_if<std::string>(&m)) return *why;
+  const MusicFacts& facts = std::get<MusicFacts>(m);
+  const size_t n = t.d.tracks[*photos].segments.size();
+  if (static_cast<int64_t>(n) * 500 > facts.length_ms)
+    return t.tr(c,
+                "the song (" + seconds_text(facts.length_ms) + " s) is too short for " + std::to_string(n) +
+                    " photos at half a second each; remove some photos or use a longer song",
+                "歌曲（" + seconds_text(facts.length_ms) + " 秒）太短，放不下 " + std::to_string(n) + " 张照片");
+  auto spans = photo_spans(t.d, *photos);
+  auto cuts = cuts_on_beats(n, facts.length_ms - spans.front().first, facts.beats_ms, 500);
+  std::vector<int64_t> lengths;
+  for (size_t i = 0; i + 1 < cuts.size(); ++i) lengths.push_back(cuts[i + 1] - cuts[i]);
+  set_photo_lengths(t.d, *photos, lengths);
+  // The song plays once, whole, to the end.
+  for (size_t tr : music_tracks(t.d)) {
+    auto order = in_start_order(t.d.tracks[tr]);
+    size_t s = order.front();
+    set_segment_start(t.d, tr, s, 0);
+    set_segment_duration(t.d, tr, s, facts.length_ms);
+    segment_meta(t.d, tr, s)["loop"] = false;
+    refresh(t.d);
+    break;
+  }
+  return t.tr(c, "the video now ends with the song (" + seconds_text(facts.length_ms) + " s)",
+              "视频和音乐一起结束（" + seconds_text(facts.length_ms) + " 秒）");
+}
+
 Said handle_music(Turn& t, const Clause& c) {
   if (!c.has({"music", "song", "bgm", "soundtrack", "音乐", "配乐", "歌"})) return std::nullopt;
   Draft& d = t.d;
-  std::vector<size_t> music;
-  for (size_t i = 0; i < d.tracks.size(); ++i)
-    if (is_music(d.tracks[i]) && !d.tracks[i].segments.empty()) music.push_back(i);
+  std::vector<size_t> music = music_tracks(d);
   if (c.has_word({"no", "remove", "without", "delete", "drop", "mute"}) || c.has({"去掉", "删除", "不要", "取消"})) {
     if (music.empty()) return t.tr(c, "there was no music to remove", "没有可以去掉的音乐");
     for (auto it = music.rbegin(); it != music.rend(); ++it) remove_track(d, *it);
@@ -389,7 +611,7 @@ Said handle_music(Turn& t, const Clause& c) {
   }
   // Adding (or replacing) the music needs a file.
   std::string file;
-  for (const auto& f : t.files)
+  for (const auto& f : t.ctx.files)
     if (is_audio_file(f)) file = f;
   if (file.empty() && !c.quoted.empty() && is_audio_file(c.quoted)) file = c.quoted;
   if (file.empty())
@@ -399,7 +621,11 @@ Said handle_music(Turn& t, const Clause& c) {
   int64_t total = d.duration_ms();
   if (total <= 0) return t.tr(c, "the draft is empty; add photos before music", "草稿是空的，请先添加照片");
   if (!music.empty()) {
-    set_segment_source(d, music[0], in_start_order(d.tracks[music[0]]).front(), file);
+    size_t s = in_start_order(d.tracks[music[0]]).front();
+    set_segment_source(d, music[0], s, file);
+    Json& m = segment_meta(d, music[0], s);
+    if (m.contains("name")) m["name"] = file_stem(file);  // the label follows the song
+    refresh(d);
     return t.tr(c, "the music is now " + file_stem(file), "音乐换成了 " + file_stem(file));
   }
   Json seg;
@@ -411,6 +637,80 @@ Said handle_music(Turn& t, const Clause& c) {
   size_t track = add_track(d, track_json(d, 1, {{"name", "BGM"}}));
   add_segment(d, track, std::move(seg));
   return t.tr(c, "added " + file_stem(file) + " as background music", "添加了背景音乐 " + file_stem(file));
+}
+
+// --- titles: text, look, place -------------------------------------------------------------
+
+struct NamedColor {
+  const char* en;
+  const char* zh;
+  const char* hex;
+};
+constexpr NamedColor kColors[] = {{"yellow", "黄", "#FFD400"}, {"red", "红", "#FF3B30"},  {"white", "白", "#FFFFFF"},
+                                  {"black", "黑", "#000000"},  {"blue", "蓝", "#2F80ED"}, {"green", "绿", "#34C759"},
+                                  {"orange", "橙", "#FF9500"}, {"pink", "粉", "#FF6FB5"}, {"purple", "紫", "#AF52DE"},
+                                  {"gold", "金", "#FFC700"},   {"grey", "灰", "#8E8E93"}, {"gray", "灰", "#8E8E93"}};
+
+std::optional<NamedColor> color_in(const Clause& c) {
+  for (const auto& k : kColors)
+    if (c.has_word({k.en}) || (c.chinese && c.has({(std::string(k.zh) + "色").c_str()}))) return k;
+  return std::nullopt;
+}
+
+std::optional<std::string> position_in(const Clause& c) {
+  static const std::pair<const char*, const char*> places[] = {{"top left", "top-left"},
+                                                               {"top-left", "top-left"},
+                                                               {"upper left", "top-left"},
+                                                               {"top right", "top-right"},
+                                                               {"top-right", "top-right"},
+                                                               {"upper right", "top-right"},
+                                                               {"bottom left", "bottom-left"},
+                                                               {"bottom-left", "bottom-left"},
+                                                               {"lower left", "bottom-left"},
+                                                               {"bottom right", "bottom-right"},
+                                                               {"bottom-right", "bottom-right"},
+                                                               {"lower right", "bottom-right"},
+                                                               {"左上", "top-left"},
+                                                               {"右上", "top-right"},
+                                                               {"左下", "bottom-left"},
+                                                               {"右下", "bottom-right"},
+                                                               {"bottom", "bottom"},
+                                                               {"lower third", "bottom"},
+                                                               {"底部", "bottom"},
+                                                               {"下方", "bottom"},
+                                                               {"下面", "bottom"},
+                                                               {"top", "top"},
+                                                               {"顶部", "top"},
+                                                               {"上方", "top"},
+                                                               {"上面", "top"},
+                                                               {"center", "center"},
+                                                               {"centre", "center"},
+                                                               {"middle", "center"},
+                                                               {"中间", "center"},
+                                                               {"居中", "center"},
+                                                               {"left", "left"},
+                                                               {"左边", "left"},
+                                                               {"right", "right"},
+                                                               {"右边", "right"}};
+  for (const auto& [words, pos] : places)
+    if (c.has_word({words}) || (static_cast<unsigned char>(words[0]) >= 0x80 && c.has({words}))) return pos;
+  return std::nullopt;
+}
+
+// +1 bigger, -1 smaller, 0 neither.
+int size_change_in(const Clause& c) {
+  if (c.has_word({"bigger", "larger", "huge", "enlarge"}) || c.has({"大一点", "大一些", "放大", "更大", "大些"}))
+    return 1;
+  if (c.has_word({"smaller", "tiny", "shrink"}) || c.has({"小一点", "小一些", "缩小", "更小", "小些"})) return -1;
+  return 0;
+}
+
+enum class Placement { Keep, Start, End };
+Placement placement_in(const Clause& c) {
+  if (c.has({"at the end", "to the end", "end card", "at the finish", "结尾", "最后", "末尾"})) return Placement::End;
+  if (c.has({"at the start", "at the beginning", "to the start", "to the beginning", "开头", "开始", "最前"}))
+    return Placement::Start;
+  return Placement::Keep;
 }
 
 Said handle_title(Turn& t, const Clause& c) {
@@ -425,24 +725,127 @@ Said handle_title(Turn& t, const Clause& c) {
     for (auto it = titles.rbegin(); it != titles.rend(); ++it) remove_track(d, *it);
     return t.tr(c, "removed the title", "去掉了标题");
   }
+  // Look and place words change the look and the place; the words change only when given.
+  const auto color = color_in(c);
+  const auto pos = position_in(c);
+  const int size = size_change_in(c);
+  const Placement place = placement_in(c);
+  const bool look_or_place = color || pos || size != 0 || place != Placement::Keep;
   std::string text = c.quoted;
-  if (text.empty())
+  if (text.empty() && !look_or_place)
     text = c.after({"标题改为", "标题改成", "标题设为", "标题为", "标题是", "标题：", "标题:", "添加标题", "加标题",
                     "title to ", "title: ", "title ", "call it ", "name it "});
-  if (text.empty())
+  const bool has_title = !titles.empty() && !d.tracks[titles[0]].segments.empty();
+  const bool add = c.has_word({"add", "put", "insert", "new"}) || c.has({"添加", "加一个", "加个", "加上", "加"});
+  if (text.empty() && !look_or_place)
     return t.tr(c, "say the title's words, for example: add the title 'Summer in Lisbon'",
                 "请说出标题文字，例如：标题改为 城市之梦");
-  set_draft_meta(d, "title", text);
-  if (!titles.empty() && !d.tracks[titles[0]].segments.empty()) {
-    size_t s = in_start_order(d.tracks[titles[0]]).front();
-    segment_meta(d, titles[0], s)["text"] = text;
-    refresh(d);
-    return t.tr(c, "the title now reads \"" + text + "\"", "标题改为“" + text + "”");
+  int64_t total = d.duration_ms();
+  if (!has_title || (add && place != Placement::Keep)) {
+    // A new title card: its words, else the draft's title.
+    std::string words = !text.empty() ? text : d.title;
+    if (words.empty())
+      return t.tr(c, "say the title's words, for example: add the title 'Summer in Lisbon' at the end",
+                  "请说出标题文字，例如：在结尾加标题“城市之梦”");
+    if (total <= 0) return t.tr(c, "the draft is empty; add photos before a title", "草稿是空的，请先添加照片");
+    int64_t len = std::min<int64_t>(3000, total);
+    int64_t start = place == Placement::End ? total - len : 0;
+    std::optional<size_t> track;
+    if (!titles.empty()) {
+      track = titles[0];
+      for (const auto& s : d.tracks[*track].segments)
+        if (s.start_ms < start + len && start < s.end_ms()) track.reset();
+    }
+    if (!track) track = add_track(d, track_json(d, 7, {{"kind", "title"}}));
+    Json seg = text_segment(d, start, len, words, "title", pos ? pos->c_str() : "center");
+    Json& m = *find_key(seg, Key::Metadata);
+    if (color) m["style"]["color"] = color->hex;
+    if (size) m["style"]["size"] = size > 0 ? 0.1 : 0.064;
+    add_segment(d, *track, std::move(seg));
+    if (d.title.empty() || !text.empty()) set_draft_meta(d, "title", words);
+    std::string where_en = place == Placement::End ? " at the end" : "";
+    std::string where_zh = place == Placement::End ? "在结尾" : "";
+    return t.tr(c, "added the title \"" + words + "\"" + where_en, where_zh + "添加了标题“" + words + "”");
   }
-  int64_t total = std::max<int64_t>(d.duration_ms(), 3000);
-  size_t track = add_track(d, track_json(d, 7, {{"kind", "title"}}));
-  add_segment(d, track, text_segment(d, 0, std::min<int64_t>(3000, total), text, "title", "center"));
-  return t.tr(c, "added the title \"" + text + "\"", "添加了标题“" + text + "”");
+  // Change the title that is there.
+  size_t tt = titles[0];
+  std::vector<std::string> en, zh;
+  if (!text.empty()) {
+    set_draft_meta(d, "title", text);
+    for (size_t s = 0; s < d.tracks[tt].segments.size(); ++s) segment_meta(d, tt, s)["text"] = text;
+    refresh(d);
+    en.push_back("the title now reads \"" + text + "\"");
+    zh.push_back("标题改为“" + text + "”");
+  }
+  for (size_t s = 0; s < d.tracks[tt].segments.size() && (color || pos || size); ++s) {
+    Json& m = segment_meta(d, tt, s);
+    if (!m["style"].is_object()) m["style"] = Json::object();
+    if (color) m["style"]["color"] = color->hex;
+    if (pos) m["style"]["pos"] = *pos;
+    if (size) {
+      double now = d.tracks[tt].segments[s].text.style.size;
+      m["style"]["size"] = std::round(std::clamp(size > 0 ? now * 1.25 : now / 1.25, 0.02, 0.3) * 1000) / 1000;
+    }
+  }
+  refresh(d);
+  if (color) {
+    en.push_back(std::string("the title is now ") + color->en);
+    zh.push_back(std::string("标题改成了") + color->zh + "色");
+  }
+  if (pos) {
+    en.push_back("the title is now at the " + *pos);
+    zh.push_back("标题移到了" + *pos);
+  }
+  if (size) {
+    en.push_back(size > 0 ? "the title is bigger" : "the title is smaller");
+    zh.push_back(size > 0 ? "标题变大了" : "标题变小了");
+  }
+  if (place != Placement::Keep) {
+    auto order = in_start_order(d.tracks[tt]);
+    const Segment seg = d.tracks[tt].segments[order.front()];
+    int64_t len = std::min(seg.duration_ms, total);
+    int64_t start = place == Placement::End ? total - len : 0;
+    if (order.size() == 1 && start != seg.start_ms) set_segment_start(d, tt, order.front(), start);
+    en.push_back(place == Placement::End ? "the title now shows at the end" : "the title now shows at the start");
+    zh.push_back(place == Placement::End ? "标题移到了结尾" : "标题移到了开头");
+  }
+  std::string out_en, out_zh;
+  for (size_t i = 0; i < en.size(); ++i) {
+    out_en += (i ? ", " : "") + en[i];
+    out_zh += (i ? "，" : "") + zh[i];
+  }
+  return t.tr(c, out_en, out_zh);
+}
+
+Said handle_logo(Turn& t, const Clause& c) {
+  if (!c.has({"logo", "标志", "商标", "徽标"})) return std::nullopt;
+  std::string file;
+  for (const auto& f : t.ctx.files)
+    if (is_image_file(f)) file = f;
+  if (file.empty() && !c.quoted.empty() && is_image_file(c.quoted)) file = c.quoted;
+  if (file.empty())
+    return t.tr(c, "name the logo's file, for example \"add my logo logo.png at the end\"",
+                "请给出标志的文件，例如“在结尾加上标志 logo.png”");
+  auto photos = photo_track(t.d);
+  if (!photos || t.d.tracks[*photos].segments.empty()) return no_photos(t, c);
+  Draft& d = t.d;
+  const int64_t old_end = photos_end(d, *photos), len = 2500;
+  Json seg;
+  seg[key_name(d, Key::Start)] = old_end;
+  seg[key_name(d, Key::Duration)] = len;
+  seg[key_name(d, Key::Source)] = file;
+  seg[key_name(d, Key::Metadata)] = {
+      {"fit", "contain"}, {"kb", "none"}, {"tr", {{"type", "fade"}, {key_name(d, Key::Duration), 500}}}};
+  // The sound runs on under the end card; nothing else moves.
+  for (size_t tr = 0; tr < d.tracks.size(); ++tr)
+    if (d.tracks[tr].kind == TrackKind::Audio)
+      for (size_t s = 0; s < d.tracks[tr].segments.size(); ++s)
+        if (d.tracks[tr].segments[s].end_ms() == old_end)
+          set_segment_duration(d, tr, s, d.tracks[tr].segments[s].duration_ms + len);
+  add_segment(d, *photos, std::move(seg));
+  if (d.declared_duration_ms && *d.declared_duration_ms == old_end) set_declared_duration(d, old_end + len);
+  return t.tr(c, "added the logo " + file_stem(file) + " as an end card (" + seconds_text(len) + " s)",
+              "在结尾加上了标志 " + file_stem(file) + "（" + seconds_text(len) + " 秒）");
 }
 
 Said handle_text(Turn& t, const Clause& c) {
@@ -500,25 +903,7 @@ Said handle_transitions(Turn& t, const Clause& c) {
     return t.tr(c, faster ? "made the transitions twice as fast" : "made the transitions slower",
                 faster ? "转场加快了一倍" : "转场放慢了");
   }
-  static const std::pair<const char*, TransitionType> kinds[] = {
-      {"slide", TransitionType::SlideLeft},   {"wipe", TransitionType::WipeLeft},
-      {"dissolve", TransitionType::Dissolve}, {"zoom", TransitionType::ZoomIn},
-      {"circle", TransitionType::CircleOpen}, {"radial", TransitionType::Radial},
-      {"pixel", TransitionType::Pixelize},    {"black", TransitionType::FadeBlack},
-      {"white", TransitionType::FadeWhite},   {"滑动", TransitionType::SlideLeft},
-      {"擦除", TransitionType::WipeLeft},     {"溶解", TransitionType::Dissolve},
-      {"缩放", TransitionType::ZoomIn},       {"圆", TransitionType::CircleOpen},
-      {"黑", TransitionType::FadeBlack},      {"白", TransitionType::FadeWhite},
-      {"fade", TransitionType::Fade},         {"淡", TransitionType::Fade}};
-  TransitionType type = TransitionType::Fade;
-  for (const auto& [word, kind] : kinds)
-    if (c.has({word})) {
-      type = kind;
-      break;
-    }
-  // An exact name wins ("use wiperight transitions").
-  for (const auto& name : transition_names())
-    if (c.has_word({name.c_str()})) type = *transition_from_name(name);
+  TransitionType type = transition_in_words(c.text).value_or(TransitionType::Fade);
   set_transition(d, *photos, type, std::nullopt);
   return t.tr(c, std::string("every cut now has a ") + to_string(type) + " transition",
               std::string("每个切换都加上了 ") + to_string(type) + " 转场");
@@ -559,56 +944,118 @@ Said handle_motion(Turn& t, const Clause& c) {
 }
 
 Said handle_aspect(Turn& t, const Clause& c) {
-  std::string ar;
-  if (c.has({"9:16", "vertical", "portrait", "tiktok", "reels", "shorts", "story", "stories", "竖屏", "竖版", "抖音"}))
-    ar = "9:16";
-  else if (c.has({"1:1", "square", "方形", "正方形"}))
-    ar = "1:1";
-  else if (c.has({"4:5", "instagram"}))
-    ar = "4:5";
-  else if (c.has({"4:3"}))
-    ar = "4:3";
-  else if (c.has({"16:9", "landscape", "horizontal", "widescreen", "youtube", "横屏", "横版"}))
-    ar = "16:9";
-  if (ar.empty()) return std::nullopt;
-  set_aspect(t.d, ar);
+  std::optional<std::string> ar = aspect_in_words(c.text);
+  if (!ar) return std::nullopt;
+  set_aspect(t.d, *ar);
   std::string size = std::to_string(t.d.canvas.width) + "x" + std::to_string(t.d.canvas.height);
-  return t.tr(c, "the video is now " + ar + " (" + size + ")", "画面改为 " + ar + "（" + size + "）");
+  return t.tr(c, "the video is now " + *ar + " (" + size + ")", "画面改为 " + *ar + "（" + size + "）");
+}
+
+// One photo named by its place: remove, swap, move, lengthen or shorten it.
+Said handle_photo(Turn& t, const Clause& c) {
+  auto photos = photo_track(t.d);
+  if (!photos) return std::nullopt;
+  Draft& d = t.d;
+  auto order = in_start_order(d.tracks[*photos]);
+  std::vector<size_t> named = photo_numbers(c, order.size());
+  if (named.empty()) return std::nullopt;
+  const size_t n = order.size();
+  for (size_t k : named)
+    if (k < 1 || k > n)
+      return t.tr(c, "there is no photo " + std::to_string(k) + "; the draft has " + std::to_string(n),
+                  "没有第 " + std::to_string(k) + " 张照片；一共有 " + std::to_string(n) + " 张");
+  const size_t k = named[0];
+  const std::string name_en = "photo " + std::to_string(k), name_zh = "第 " + std::to_string(k) + " 张照片";
+  const Segment photo = d.tracks[*photos].segments[order[k - 1]];
+  if (c.has_word({"remove", "delete", "drop", "cut", "without", "lose"}) ||
+      c.has({"删除", "删掉", "去掉", "移除", "不要"})) {
+    if (n == 1)
+      return t.tr(c, "that is the only photo; a video needs at least one", "这是唯一的一张，视频至少需要一张");
+    auto old_spans = photo_spans(d, *photos);
+    int64_t old_total = d.duration_ms();
+    std::vector<Json> cut_transitions;
+    for (size_t s : order) cut_transitions.push_back(transition_json(d, *photos, s));
+    remove_segment(d, *photos, order[k - 1]);
+    // The rest close the gap from where the first began, each cut keeping its transition.
+    auto rest = in_start_order(d.tracks[*photos]);
+    set_segment_start(d, *photos, rest.front(), old_spans.front().first);
+    reorder_segments(d, *photos, rest);
+    cut_transitions.erase(cut_transitions.begin() + static_cast<long>(k == 1 ? 1 : k - 1));
+    set_cut_transitions(d, *photos, cut_transitions);
+    std::vector<std::pair<int64_t, int64_t>> new_spans;
+    auto now = photo_spans(d, *photos);
+    for (size_t i = 0, j = 0; i < old_spans.size(); ++i)
+      if (i == k - 1)
+        new_spans.emplace_back(j < now.size() ? now[j].first : now.back().second,
+                               j < now.size() ? now[j].first : now.back().second);
+      else
+        new_spans.push_back(now[j++]);
+    retime_other_tracks(d, *photos, old_spans, new_spans, old_total);
+    return t.tr(c, "removed " + name_en + " (" + file_stem(photo.source) + ")",
+                "删除了" + name_zh + "（" + file_stem(photo.source) + "）");
+  }
+  if (c.has_word({"swap", "switch", "exchange"}) || c.has({"交换", "对调", "互换", "调换"})) {
+    if (named.size() < 2)
+      return t.tr(c, "say which two photos to swap, for example: swap photo 1 and photo 3",
+                  "请说明交换哪两张，例如：交换第一张和第三张");
+    size_t k2 = named[1];
+    std::swap(order[k - 1], order[k2 - 1]);
+    reorder_photos(d, *photos, order);
+    return t.tr(c, "swapped photos " + std::to_string(k) + " and " + std::to_string(k2),
+                "交换了第 " + std::to_string(k) + " 张和第 " + std::to_string(k2) + " 张照片");
+  }
+  if (c.has_word({"move", "put", "place"}) || c.has({"移到", "放到", "挪到", "移动到", "放在"})) {
+    // Where to: read after "to" / "移到", so "the last photo to the start" goes to the start.
+    std::string dest = c.text;
+    for (const char* marker : {" to ", "移到", "放到", "挪到", "移动到", "放在"})
+      if (auto at = c.text.find(marker); at != std::string::npos) {
+        dest = c.text.substr(at + std::strlen(marker));
+        break;
+      }
+    size_t to = has_any(dest, {"end", "last", "结尾", "最后"})                             ? n
+                : has_any(dest, {"start", "beginning", "front", "开头", "最前", "第一位"}) ? 1
+                : named.size() > 1                                                         ? named[1]
+                                                                                           : 0;
+    if (to == 0) {
+      // "move photo 2 to position 4" / "移到第4位"
+      auto nums = numbers_in(c.text);
+      if (nums.size() > 1) to = static_cast<size_t>(nums[1]);
+    }
+    if (to < 1 || to > n)
+      return t.tr(c, "say where to move it: to the start, the end or a position", "请说明移到哪里：开头、结尾或第几张");
+    size_t seg = order[k - 1];
+    order.erase(order.begin() + static_cast<long>(k - 1));
+    order.insert(order.begin() + static_cast<long>(to - 1), seg);
+    reorder_photos(d, *photos, order);
+    return t.tr(c, "moved " + name_en + " to position " + std::to_string(to),
+                "把" + name_zh + "移到了第 " + std::to_string(to) + " 位");
+  }
+  auto len = length_in(c);
+  bool longer = c.has_word({"longer", "lengthen", "extend", "more"}) ||
+                c.has({"长一点", "长一些", "加长", "更长", "久一点", "延长"});
+  bool shorter = c.has_word({"shorter", "shorten", "less"}) || c.has({"短一点", "短一些", "缩短", "更短"});
+  if (!len && !longer && !shorter) return std::nullopt;
+  int64_t target =
+      len ? *len : static_cast<int64_t>(std::llround(photo.duration_ms * (longer ? 1.5 : 0.66) / 100.0)) * 100;
+  if (target < 500) return t.tr(c, "a photo needs at least half a second", "每张照片至少半秒");
+  std::vector<int64_t> lengths;
+  for (size_t i = 0; i < n; ++i)
+    lengths.push_back(i == k - 1 ? target : d.tracks[*photos].segments[order[i]].duration_ms);
+  set_photo_lengths(d, *photos, lengths);
+  return t.tr(c,
+              name_en + " now shows for " + seconds_text(target) + " s (was " + seconds_text(photo.duration_ms) + " s)",
+              name_zh + "现在显示 " + seconds_text(target) + " 秒（原来 " + seconds_text(photo.duration_ms) + " 秒）");
 }
 
 Said handle_order(Turn& t, const Clause& c) {
   bool reverse = c.has_word({"reverse", "backwards"}) || c.has({"倒序", "反转", "倒过来", "颠倒"});
-  bool move = c.has_word({"move", "put"}) || c.has({"移到", "放到", "挪到"});
-  bool photo_word = c.has_word({"photo", "picture", "image", "slide", "shot", "clip"}) || c.has({"照片", "图片", "张"});
-  if (!reverse && !(move && photo_word)) return std::nullopt;
+  if (!reverse) return std::nullopt;
   auto photos = photo_track(t.d);
   if (!photos) return no_photos(t, c);
   auto order = in_start_order(t.d.tracks[*photos]);
-  if (reverse) {
-    std::reverse(order.begin(), order.end());
-    reorder_segments(t.d, *photos, order);
-    return t.tr(c, "reversed the order of the photos", "照片顺序反转了");
-  }
-  auto nums = numbers_in(c.text);
-  if (nums.empty())
-    return t.tr(c, "say which photo to move, for example: move photo 3 to the start",
-                "请说明移动哪一张，例如：把第3张照片移到开头");
-  size_t from = static_cast<size_t>(nums[0]);
-  if (from < 1 || from > order.size())
-    return t.tr(c, "there is no photo " + std::to_string(from) + "; the draft has " + std::to_string(order.size()),
-                "没有第 " + std::to_string(from) + " 张照片；一共有 " + std::to_string(order.size()) + " 张");
-  size_t to = c.has({"end", "last", "结尾", "最后"})                            ? order.size()
-              : c.has({"start", "beginning", "front", "first", "开头", "最前"}) ? 1
-              : nums.size() > 1                                                 ? static_cast<size_t>(nums[1])
-                                                                                : 0;
-  if (to < 1 || to > order.size())
-    return t.tr(c, "say where to move it: to the start, the end or a position", "请说明移到哪里：开头、结尾或第几张");
-  size_t seg = order[from - 1];
-  order.erase(order.begin() + static_cast<long>(from - 1));
-  order.insert(order.begin() + static_cast<long>(to - 1), seg);
-  reorder_segments(t.d, *photos, order);
-  return t.tr(c, "moved photo " + std::to_string(from) + " to position " + std::to_string(to),
-              "把第 " + std::to_string(from) + " 张照片移到了第 " + std::to_string(to) + " 位");
+  std::reverse(order.begin(), order.end());
+  reorder_photos(t.d, *photos, order);
+  return t.tr(c, "reversed the order of the photos", "照片顺序反转了");
 }
 
 Said handle_length(Turn& t, const Clause& c) {
@@ -649,8 +1096,11 @@ Said handle_pacing(Turn& t, const Clause& c) {
 }
 
 using Handler = Said (*)(Turn&, const Clause&);
-constexpr Handler kHandlers[] = {handle_style,  handle_music,  handle_title, handle_text,   handle_transitions,
-                                 handle_motion, handle_aspect, handle_order, handle_length, handle_pacing};
+// The first whose words a clause has takes it; the aspect is read from every clause besides
+// ("make it 15 seconds for TikTok": the length, and the shape).
+constexpr Handler kHandlers[] = {handle_style, handle_fit_song, handle_beat,        handle_music, handle_title,
+                                 handle_logo,  handle_text,     handle_transitions, handle_photo, handle_motion,
+                                 handle_order, handle_length,   handle_pacing};
 
 std::string joined(const std::vector<std::string>& parts, const std::string& sep) {
   std::string out;
@@ -660,20 +1110,69 @@ std::string joined(const std::vector<std::string>& parts, const std::string& sep
 
 }  // namespace
 
+void keep_transitions_and_texts_fitting(Draft& d, size_t photos) {
+  if (photos >= d.tracks.size()) return;
+  auto order = in_start_order(d.tracks[photos]);
+  bool changed = false;
+  for (size_t i = 0; i < order.size(); ++i) {
+    const Segment& s = d.tracks[photos].segments[order[i]];
+    if (!s.video.transition || s.video.transition->duration_ms <= 0) continue;
+    int64_t shorter = s.duration_ms;
+    if (i > 0) shorter = std::min(shorter, d.tracks[photos].segments[order[i - 1]].duration_ms);
+    int64_t fits = std::max<int64_t>(1, shorter / 2);
+    if (s.video.transition->duration_ms <= fits) continue;
+    Json& m = segment_meta(d, photos, order[i]);
+    if (m["tr"].is_object()) {
+      std::string dk = find_key(m["tr"], Key::Duration) ? std::string(spelling_in(m["tr"], Key::Duration))
+                                                        : key_name(d, Key::Duration);
+      m["tr"][dk] = fits;
+    } else {
+      m["tr"] = {{"type", to_string(s.video.transition->type)}, {key_name(d, Key::Duration), fits}};
+    }
+    changed = true;
+  }
+  if (changed) refresh(d);
+  const int64_t total = d.duration_ms();
+  for (size_t t = 0; t < d.tracks.size(); ++t) {
+    if (d.tracks[t].kind != TrackKind::Text) continue;
+    auto texts = in_start_order(d.tracks[t]);
+    for (size_t i = 0; i < texts.size(); ++i) {
+      const Segment s = d.tracks[t].segments[texts[i]];
+      int64_t want = std::min(readable_ms(s.text), total);
+      if (s.duration_ms >= want && s.end_ms() <= total) continue;
+      int64_t len = std::max(s.duration_ms, want);
+      int64_t start = std::clamp<int64_t>(s.start_ms, 0, std::max<int64_t>(0, total - len));
+      // Not over the text before it on the track, nor the one after.
+      int64_t lo = i > 0 ? d.tracks[t].segments[texts[i - 1]].end_ms() : 0;
+      int64_t hi = i + 1 < texts.size() ? d.tracks[t].segments[texts[i + 1]].start_ms : total;
+      start = std::max(start, lo);
+      len = std::max<int64_t>(1, std::min(len, hi - start));
+      if (start != s.start_ms) set_segment_start(d, t, texts[i], start);
+      if (len != s.duration_ms) set_segment_duration(d, t, texts[i], len);
+    }
+  }
+}
+
 std::string agent_capabilities(const std::string& sample) {
   if (has_cjk(sample))
     return "我能做的：做成幻灯片/宣传片/集锦；时长（“30秒”、“短一点”、“每张照片3秒”）；画面（竖屏、方形、4:5）；"
            "转场（加转场、去掉转场、转场快一点）；动效（不要动效、缓慢推近）；节奏（慢一点、快一点）；"
            "标题（标题改为 "
            "城市之梦、去掉标题）；文字（在结尾加上“立即购买”）；音乐（添加背景音乐、音乐音量30%、音乐淡出、不要音乐）；"
-           "顺序（把第3张照片移到开头、倒序）。";
+           "顺序（把第3张照片移到开头、倒序）；单张照片（删除第三张、交换第一张和第三张、第二张长一点）；"
+           "标题样式（标题大一点、标题改成黄色、把标题移到底部、在结尾加一个标题）；标志（在结尾加上标志 logo.png）；"
+           "音乐卡点、视频和音乐一样长；撤销、重做。";
   return "I can: make it a slideshow, promo or highlight reel; set the length (\"30 seconds\", \"make it shorter\", "
          "\"3 seconds per photo\"); change the shape (vertical / 9:16 / for TikTok, square, Instagram 4:5, 16:9); "
          "transitions (\"use slide transitions\", \"no transitions\", \"faster fades\"); motion (\"no Ken Burns\", "
          "\"zoom in slowly\"); pacing (\"slower\", \"faster\"); titles and text (\"add the title 'Summer in Lisbon'\", "
          "\"put 'Shop now' at the end\", \"remove the title\"); music (\"add background music\" with a file, "
          "\"music at 30%\", \"fade out the music\", \"no music\"); order (\"move photo 3 to the start\", \"reverse the "
-         "order\").";
+         "order\"); one photo (\"remove the third photo\", \"swap photo 1 and photo 3\", \"make photo 2 longer\"); the "
+         "title's look (\"make the title bigger\", \"make the title yellow\", \"move the title to the bottom\", \"add "
+         "a "
+         "title at the end\"); a logo (\"add my logo logo.png at the end\"); the music's beat (\"cut on the beat\", "
+         "\"fit the video to the song\"); \"undo\", \"redo\".";
 }
 
 std::string summary_diff(const Draft& before, const Draft& after) {
@@ -713,18 +1212,34 @@ std::string summary_diff(const Draft& before, const Draft& after) {
 }
 
 AgentReply apply_instruction(Draft& draft, const std::string& instruction, const std::vector<std::string>& files) {
+  AgentContext context;
+  context.files = files;
+  return apply_instruction(draft, instruction, context);
+}
+
+AgentReply apply_instruction(Draft& draft, const std::string& instruction, const AgentContext& context) {
   AgentReply reply;
   const Draft before = draft;
-  Turn turn{draft, files};
+  Turn turn{draft, context};
   std::vector<std::string> done, not_understood;
   for (const Clause& c : clauses_of(instruction)) {
     Said said;
     for (Handler h : kHandlers)
       if ((said = h(turn, c))) break;
-    if (said)
-      done.push_back(*said);
-    else
-      not_understood.push_back(c.raw);
+    Said shape = handle_aspect(turn, c);
+    if (said) done.push_back(*said);
+    if (shape) done.push_back(*shape);
+    if (!said && !shape) not_understood.push_back(c.raw);
+  }
+  // Whatever moved the photos, their transitions and the texts over them still fit.
+  if (auto photos = photo_track(draft); photos && *photos < before.tracks.size()) {
+    auto timing = [&](const Draft& d) {
+      std::vector<std::pair<int64_t, int64_t>> v;
+      for (const auto& s : d.tracks[*photos].segments) v.emplace_back(s.start_ms, s.duration_ms);
+      return v;
+    };
+    if (timing(before) != timing(draft) || before.duration_ms() != draft.duration_ms())
+      keep_transitions_and_texts_fitting(draft, *photos);
   }
   reply.understood = !done.empty();
   reply.changed = draft.json != before.json;

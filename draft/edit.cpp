@@ -125,6 +125,13 @@ void add_segment(Draft& draft, size_t track, Json segment) {
   refresh(draft);
 }
 
+void remove_segment(Draft& draft, size_t track, size_t seg) {
+  Json& sg = segments_json(draft, track);
+  if (seg >= sg.size()) throw std::out_of_range("no segment " + std::to_string(seg));
+  sg.erase(seg);
+  refresh(draft);
+}
+
 void remove_segment_meta(Draft& draft, size_t track, size_t seg, const std::string& key) {
   Json& obj = segment_json(draft, track, seg);
   if (Json* m = find_key(obj, Key::Metadata); m && m->is_object()) m->erase(key);

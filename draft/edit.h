@@ -36,6 +36,8 @@ size_t add_track(Draft& draft, Json track);
 void remove_track(Draft& draft, size_t track);
 /// Appends a segment (a JSON object) to a track.
 void add_segment(Draft& draft, size_t track, Json segment);
+/// Removes segment `seg` of track `track`.
+void remove_segment(Draft& draft, size_t track, size_t seg);
 /// Removes a key of the segment's metadata, if present.
 void remove_segment_meta(Draft& draft, size_t track, size_t seg, const std::string& key);
 /// Puts the segments of a track in a new order (`order[i]` is the old index of the i-th) and

@@ -5,6 +5,7 @@
 #include <initializer_list>
 
 #include "draft/checks.h"
+#include "draft/fades.h"
 #include "draft/keys.h"
 #include "draft/model.h"
 #include "draft/names.h"
@@ -593,8 +594,10 @@ LoadResult load_draft(Json json) {
       L.error(mp, "metadata must be an object such as {\"title\": \"..\", \"width\": 1920, \"height\": 1080}, not " +
                       type_name(*m));
     } else {
-      L.check_keys(*m, mp, {"title", "width", "height", "ar", "res", "fps", "bg", "loudness"}, {},
+      L.check_keys(*m, mp, {"title", "width", "height", "ar", "res", "fps", "bg", "loudness", "fi", "fo"}, {},
                    "the draft's metadata");
+      L.ms_at(L.get(*m, "fi"), child(mp, "fi"), "fade from the background", false);
+      L.ms_at(L.get(*m, "fo"), child(mp, "fo"), "fade to the background", false);
       if (auto t = L.string_at(L.get(*m, "title"), child(mp, "title"), "a title")) draft.title = *t;
       read_canvas(L, *m, mp, draft);
       read_loudness(L, *m, mp, draft);
@@ -613,6 +616,10 @@ LoadResult load_draft(Json json) {
     for (size_t i = 0; i < tracks->size(); ++i) draft.tracks.push_back(read_track(L, (*tracks)[i], child(tp, i)));
   }
   check_timeline(draft, result.problems);
+  if (const EndFades f = end_fades(draft); f.in_ms + f.out_ms > draft.duration_ms() && draft.duration_ms() > 0)
+    L.warning(L.key_ptr(root, "", Key::Metadata), "the fades at the start and the end (fi " + std::to_string(f.in_ms) +
+                                                      " ms, fo " + std::to_string(f.out_ms) +
+                                                      " ms) are longer than the draft; the picture never shows fully");
   return result;
 }
 

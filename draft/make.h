@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "draft/json.h"
+#include "draft/model.h"
 #include "draft/styles.h"
 
 namespace reel::draft {
@@ -24,15 +25,25 @@ struct MediaItem {
 struct MakeRequest {
   Style style = Style::Slideshow;
   std::vector<MediaItem> media;
-  std::string music;                   // reference of the music file; empty: none
-  int64_t music_ms = 0;                // its length
-  std::vector<int64_t> beats_ms;       // beat times in the music, ascending
-  std::string title;                   // --title
-  std::string prompt;                  // --prompt: words for text overlays
-  std::string aspect = "16:9";         // 16:9, 9:16, 1:1, 4:5
-  std::optional<int64_t> duration_ms;  // --duration
+  std::string music;                         // reference of the music file; empty: none
+  int64_t music_ms = 0;                      // its length
+  std::vector<int64_t> beats_ms;             // beat times in the music, ascending
+  std::string title;                         // --title, or the prompt's first quoted text
+  std::string tagline;                       // the prompt's second quoted text
+  std::string aspect = "16:9";               // 16:9, 9:16, 1:1, 4:5
+  std::optional<int64_t> duration_ms;        // --duration
+  double pace = 1.0;                         // photo length against the style's (0.6: faster)
+  std::optional<TransitionType> transition;  // instead of the style's; None: straight cuts
+  /// The video ends with the song: photo lengths follow it (cut on its beats, a few photos a
+  /// beat when there are many); the song loops, crossfaded, only when the photos cannot fit.
+  bool fit_music = false;
   int fps = 30;
 };
+
+/// How long the fade from black at the start and to black at the end lasts (picture and music).
+inline constexpr int64_t kEndsFadeMs = 1000;
+/// The shortest a photo may show in `reel make`.
+inline constexpr int64_t kMinPhotoMs = 500;
 
 /// The draft, in short keys. Throws std::invalid_argument with a plain sentence when the
 /// request cannot make a video (no media, a duration too short for the photos given).

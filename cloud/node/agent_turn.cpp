@@ -11,7 +11,10 @@
 #include "cloud/node/sessions.h"
 #include "cloud/protocol/sse.h"
 #include "draft/agent.h"
+#include "draft/history.h"
 #include "draft/make.h"
+#include "draft/parse.h"
+#include "draft/prompt.h"
 #include "draft/styles.h"
 #include "draft/summary.h"
 #include "draft/words.h"
@@ -36,9 +39,17 @@ std::vector<std::string> named_uploads(const std::string& sid, const NodeSession
 
 /// A draft made from the session's photos and clips in `style`; none when it has none (or
 /// the draft cannot be made: logged).
-std::optional<draft::Draft> draft_from_uploads(const NodeState& n, const NodeSession& ns, draft::Style style) {
+std::optional<draft::Draft> draft_from_uploads(const NodeState& n, const NodeSession& ns, draft::Style style,
+                                               const draft::PromptReading& reading) {
   draft::MakeRequest mr;
   mr.style = style;
+  // The first words are read as `reel make --prompt` reads them.
+  mr.aspect = reading.aspect.value_or("16:9") == "4:3" ? "16:9" : reading.aspect.value_or("16:9");
+  mr.duration_ms = reading.duration_ms;
+  mr.pace = reading.pace.value_or(1.0);
+  mr.transition = reading.transition;
+  mr.title = reading.title;
+  mr.tagline = reading.tagline;
   for (const auto& f : ns.files) {
     if (f.info.file_type == "audio") continue;
     draft::MediaItem m;
@@ -96,27 +107,62 @@ void stream_events(Response& res, std::shared_ptr<std::vector<std::string>> even
 AgentOutcome agent_turn(const NodeState& n, const std::string& sid, NodeSession& ns, const std::string& message,
                         double coin) {
   AgentOutcome out;
+  if (auto step = draft::history_step_in(message); step != draft::HistoryStep::None) {
+    // Undo / redo: the session's draft exactly as it was, from its history.
+    const bool undo = step == draft::HistoryStep::Undo;
+    const draft::Draft before = draft::load_draft(ns.draft.is_object() ? ns.draft : Json::object()).draft;
+    std::string current = ns.draft.is_null() ? std::string() : ns.draft.dump();
+    auto to = undo ? ns.history.step_back(current) : ns.history.step_forward(current);
+    if (!to) {
+      out.reply = undo ? "Nothing to undo." : "Nothing to redo.";
+      out.summary = draft::timeline_summary(before);
+      return out;
+    }
+    ns.draft = to->empty() ? Json() : draft::parse_json(*to, "the session's history");
+    const draft::Draft after = draft::load_draft(ns.draft.is_object() ? ns.draft : Json::object()).draft;
+    out.changed = true;
+    std::string diff = draft::summary_diff(before, after);
+    out.reply = std::string(undo ? "Undone" : "Redone") + " (" + std::to_string(ns.history.undo.size()) +
+                " more to undo, " + std::to_string(ns.history.redo.size()) + " to redo)." +
+                (diff.empty() ? "" : " Timeline: " + diff);
+    out.summary = draft::timeline_summary(after);
+    return out;
+  }
   draft::Draft d = draft::load_draft(ns.draft.is_object() ? ns.draft : Json::object()).draft;
   const std::string lower_message = draft::lower_ascii(message);
   const std::vector<std::string> named = named_uploads(sid, ns, lower_message);
-  const draft::Style style = draft::style_in_words(lower_message).value_or(draft::Style::Slideshow);
+  const draft::PromptReading reading = draft::read_prompt(message);
+  const draft::Style style = reading.style.value_or(draft::Style::Slideshow);
   if (!d.exportable())
-    if (auto made = draft_from_uploads(n, ns, style)) {
+    if (auto made = draft_from_uploads(n, ns, style, reading)) {
       d = std::move(*made);
       out.made = true;
     }
-  draft::AgentReply reply = draft::apply_instruction(d, message, named);
+  // A draft made from the words has their length, shape, pace and transitions already; the
+  // agent then does only what they asked besides (music named, ...).
+  draft::AgentReply reply;
+  if (out.made && !reading.understood.empty()) {
+    if (!named.empty()) reply = draft::apply_instruction(d, message, named);
+  } else {
+    reply = draft::apply_instruction(d, message, named);
+  }
   out.changed = out.made || reply.changed;
   if (out.made) {
     out.reply =
-        std::string("Made a ") + draft::style_spec(style).label + " from the session's uploaded photos and clips.";
+        std::string("Made a ") + draft::style_spec(style).label + " from the session's uploaded photos and clips";
+    std::string read;
+    for (const auto& u : reading.understood) read += (read.empty() ? "" : "; ") + u;
+    out.reply += read.empty() ? "." : " (" + read + ").";
     if (reply.understood) out.reply.append(" ").append(reply.message);
     if (!reply.changed) out.reply.append(" ").append(draft::timeline_summary(d));
   } else {
     out.reply = reply.message;
   }
   if (out.reply.empty()) out.reply = draft::agent_capabilities(message);
-  if (out.changed) ns.draft = d.json;
+  if (out.changed) {
+    ns.history.record(ns.draft.is_null() ? std::string() : ns.draft.dump());
+    ns.draft = d.json;
+  }
   out.summary = draft::timeline_summary(d);
   out.no_text = out.changed && (n.opt.no_text_turns == NoTextTurns::Always ||
                                 (n.opt.no_text_turns == NoTextTurns::Random && coin < n.opt.no_text_share));
@@ -187,6 +233,7 @@ void handle_run_sse(NodeState& n, const Request& req, Response& res, const Conte
       NodeSession* ns = session_locked(n, sid, user);
       if (!ns) return fail(res, 404, 1002, "session not found");
       ns->draft = std::move(copy.draft);  // the last turn to finish wins, as with the backend
+      ns->history = std::move(copy.history);
       snapshot = n.snapshot_locked();
     }
     n.write_snapshot(snapshot);

@@ -86,7 +86,12 @@ void queue_job_locked(NodeState& n, NodeSession& ns, const std::string& user, co
   const std::string& id = body.id;
   if (std::rename(staged.c_str(), draft_path(n, id).c_str()) != 0)
     throw base::FileError(base::Access::Write, draft_path(n, id), errno, "move the draft to");
-  ns.draft = body.draft_json;
+  // A render of another draft becomes the session's draft, as with the backend; the one it
+  // replaces stays in the history (`undo` in chat brings it back).
+  if (ns.draft != body.draft_json) {
+    ns.history.record(ns.draft.is_null() ? std::string() : ns.draft.dump());
+    ns.draft = body.draft_json;
+  }
   NodeJob job;
   job.id = id;
   job.user_id = user;

@@ -28,6 +28,7 @@ Json NodeRecords::to_json() const {
                   {"task_name", r.task_name},
                   {"draft", r.draft},
                   {"files", files}};
+    if (!r.history.undo.empty() || !r.history.redo.empty()) s[sid]["history"] = r.history.to_json();
   }
   Json& jb = j["jobs"] = Json::object();
   for (const auto& [id, r] : jobs)
@@ -64,6 +65,7 @@ NodeRecords NodeRecords::from_json(const Json& j) {
       ns.user_id = v.value("user_id", std::string());
       ns.task_name = v.value("task_name", std::string());
       if (v.contains("draft")) ns.draft = v["draft"];
+      if (v.contains("history")) ns.history = draft::DraftHistory::from_json(v["history"]);
       Json wrapped{{"files", v.value("files", Json::array())}};
       auto infos = parse_uploaded_files(wrapped);
       size_t i = 0;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cloud/protocol/wire.h"
+#include "draft/history.h"
 #include "draft/json.h"
 
 namespace reel::cloud {
@@ -31,6 +32,9 @@ struct NodeSession {
   std::string task_name;
   Json draft;  // the latest draft (null when none yet)
   std::vector<NodeFile> files;
+  /// The drafts the agent's turns and submitted renders replaced, for undo / redo (the
+  /// draft's compact text, as the records keep it).
+  draft::DraftHistory history;
 };
 
 struct NodeJob {

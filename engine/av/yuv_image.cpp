@@ -91,6 +91,14 @@ void fill(const YuvView& v, Yuv c) {
     for (int y = 0; y < v.plane[p].height; ++y) std::memset(v.plane[p].row(y), val[p], size_t(v.plane[p].width));
 }
 
+void fade_towards(const YuvView& v, Yuv c, double keep) {
+  const uint8_t val[3] = {c.y, c.u, c.v};
+  for (int p = 0; p < 3; ++p) {
+    cv::Mat m = v.plane[p].mat();
+    m.convertTo(m, -1, keep, double(val[p]) * (1 - keep));  // saturating, rounded
+  }
+}
+
 void copy(const YuvView& from, const YuvView& to) {
   for (int p = 0; p < 3; ++p)
     for (int y = 0; y < to.plane[p].height; ++y)

@@ -56,6 +56,8 @@ cv::Mat yuv_to_bgr(const YuvView& yuv);
 YuvImage copy_region(const YuvImage& from, int x, int y, int w, int h);
 
 void fill(const YuvView& v, Yuv c);
+/// Mixes the picture towards `c`: each sample becomes c + (sample - c) * keep (keep in 0..1).
+void fade_towards(const YuvView& v, Yuv c, double keep);
 void copy(const YuvView& from, const YuvView& to);
 
 }  // namespace reel::engine

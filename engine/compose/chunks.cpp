@@ -110,7 +110,10 @@ std::vector<Chunk> plan_chunks(const Plan& plan, const TextLayer& text, const st
                 kPixelRevision, plan.width, plan.height, static_cast<long long>(plan.fps.num),
                 static_cast<long long>(plan.fps.den), plan.background_yuv.y, plan.background_yuv.u,
                 plan.background_yuv.v, plan.track_count);
-  const std::string prefix = head + encoding + "\n";
+  std::string prefix = head + encoding + "\n";
+  if (plan.fade_in_us > 0 || plan.fade_out_us > 0)  // only then, so other drafts keep their chunks
+    prefix += "ends=" + std::to_string(plan.fade_in_us) + "," + std::to_string(plan.fade_out_us) + "," +
+              std::to_string(plan.draft_end_us) + "\n";
 
   Identities identities{std::vector<std::string>(plan.items.size()), std::vector<std::string>(plan.items.size())};
   std::vector<bool> identified(plan.items.size(), false);

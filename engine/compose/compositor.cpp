@@ -63,6 +63,8 @@ void compose_frame(const Plan& plan, int64_t n, SourceProvider& sources, const Y
     apply_transition(s.type, s.progress, out, in, black, white);
   }
   if (text && !text->empty()) text->draw(n, out);
+  // The draft's fades at its ends take everything, words included, to the background.
+  if (const double keep = plan.ends_opacity(n); keep < 1) fade_towards(out, plan.background_yuv, keep);
 }
 
 }  // namespace reel::engine

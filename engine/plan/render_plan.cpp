@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 
+#include "draft/fades.h"
 #include "draft/summary.h"
 #include "draft/time.h"
 #include "engine/errors.h"
@@ -93,8 +94,20 @@ namespace {
 int even(double v) { return std::max(2, int(std::lround(v / 2)) * 2); }
 }  // namespace
 
+double Plan::ends_opacity(int64_t n) const {
+  const double t = frame_time_us(n);
+  double k = 1;
+  if (fade_in_us > 0) k = std::min(k, t / double(fade_in_us));
+  if (fade_out_us > 0) k = std::min(k, (double(draft_end_us) - t) / double(fade_out_us));
+  return std::clamp(k, 0.0, 1.0);
+}
+
 Plan plan_canvas(const draft::Draft& d, const RenderOptions& o) {
   Plan plan;
+  const draft::EndFades fades = draft::end_fades(d);
+  plan.fade_in_us = fades.in_ms * 1000;
+  plan.fade_out_us = fades.out_ms * 1000;
+  plan.draft_end_us = d.duration_ms() * 1000;
   int w = d.canvas.width, h = d.canvas.height;
   if (o.width && o.height) {
     w = *o.width;

@@ -62,6 +62,13 @@ struct Plan {
   std::vector<PlanItem> items;
   int track_count = 0;
   std::vector<std::string> notices;
+  /// The whole picture fades from the background over the first fade_in_us and back to it
+  /// over the last fade_out_us of the draft (m.fi, m.fo).
+  int64_t fade_in_us = 0, fade_out_us = 0, draft_end_us = 0;
+
+  /// How much of the picture shows at frame n against the background (0..1), from the fades
+  /// at the ends: 0 at the draft's first instant, 1 once faded in, towards 0 at its end.
+  double ends_opacity(int64_t n) const;
 
   /// The time of frame n in microseconds, exact (as a double).
   double frame_time_us(int64_t n) const;

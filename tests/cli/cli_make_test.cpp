@@ -39,11 +39,11 @@ std::string photo(const std::string& name, int w, int h, int hue) {
   return path;
 }
 
-// 16-bit PCM WAV, mono 48 kHz: a 2 kHz click every 500 ms from `first_ms`, over silence.
-std::string click_track(const std::string& name, double seconds, int first_ms) {
+// 16-bit PCM WAV, mono 48 kHz: a 2 kHz click every `period_ms` from `first_ms`, over silence.
+std::string click_track(const std::string& name, double seconds, int first_ms, int period_ms = 500) {
   const int rate = 48000;
   std::vector<int16_t> s(size_t(seconds * rate), 0);
-  for (int at = first_ms; at < seconds * 1000; at += 500)
+  for (int at = first_ms; at < seconds * 1000; at += period_ms)
     for (int k = 0; k < 1200; ++k) {
       size_t i = size_t(at) * rate / 1000 + k;
       if (i < s.size()) s[i] = int16_t(20000 * std::exp(-k / 200.0) * std::sin(2 * M_PI * 2000 * k / rate));
@@ -189,4 +189,112 @@ TEST(CliMake, OrdersHeicPhotosByTheirCaptureTime) {
   EXPECT_EQ(d["t"][0]["sg"][0]["src"], "b_first.heic");
   EXPECT_EQ(d["t"][0]["sg"][1]["src"], "c_middle.heic");
   EXPECT_EQ(d["t"][0]["sg"][2]["src"], "a_last.heic");
+}
+
+TEST(CliMake, APromptIsReadAndSaidBackAndAFolderGivesItsPhotosWithDraftOnly) {
+  fs::path folder = dir() / "summer";
+  fs::create_directories(folder);
+  for (int i = 0; i < 4; ++i) photo("summer/p" + std::to_string(i) + ".jpg", 640, 480, i * 40);
+  std::ofstream(folder / "notes.txt") << "not media";
+  std::string draft = (dir() / "summer.json").string(), out = (dir() / "never-summer.mp4").string();
+  RunResult r = make({folder.string(), "--prompt",
+                      "a fast vertical promo for our summer sale, 15 seconds, with zoom transitions, purple unicorns",
+                      "--draft-only", "--draft-out", draft, "-o", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("4 photos and clips (1 other files left out)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("reel: from the prompt: style: promo; shape: 9:16; length: 15 s; pace: fast; transitions: "
+                       "zoomin; title: \"Summer Sale\" (from \"for our summer sale\")\n"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("reel: not understood in the prompt: \"purple unicorns\""), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nothing rendered: --draft-only"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out)) << "--draft-only renders nothing";
+  Json d = read_json(draft);
+  EXPECT_EQ(d["m"]["width"], 1080);
+  EXPECT_EQ(d["m"]["height"], 1920);
+  EXPECT_EQ(d["d"], 15000);
+  EXPECT_EQ(d["t"][0]["sg"].size(), 4u);
+  EXPECT_EQ(d["t"][0]["sg"][1]["m"]["tr"]["type"], "zoomin");
+  EXPECT_EQ(d["t"][1]["sg"][0]["m"]["text"], "Summer Sale");
+  // A second run over the same --draft-out keeps the first in the draft's history.
+  RunResult again =
+      make({folder.string(), "--prompt", "竖屏，二十秒，标题“夏日”", "--draft-only", "--draft-out", draft});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.err.find("reel: from the prompt: title: \"夏日\"; shape: 9:16; length: 20 s"), std::string::npos)
+      << again.err;
+  Json history = read_json(dir() / ".summer.json.history.json");
+  ASSERT_EQ(history["undo"].size(), 1u);
+  EXPECT_EQ(Json::parse(history["undo"][0].get<std::string>()), d);
+}
+
+TEST(CliMake, TheMoodPicksAmongTheSongsAndFitMusicEndsWithIt) {
+  std::vector<std::string> args;
+  for (int i = 0; i < 3; ++i) args.push_back(photo("f" + std::to_string(i) + ".jpg", 640, 480, i * 50));
+  std::string draft = (dir() / "fit.json").string();
+  // Clicks every 900 ms (about 67 BPM) and every 400 ms (150 BPM).
+  std::string slow = click_track("slow.wav", 6, 100, 900), fast = click_track("fast.wav", 9, 100, 400);
+  args.insert(args.end(), {"--music", slow, "--music", fast, "--prompt", "an upbeat slideshow", "--fit-music",
+                           "--draft-only", "--draft-out", draft});
+  RunResult r = make(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("music: " + fast + " (the fastest of the songs for the prompt's mood)"), std::string::npos)
+      << r.err;
+  Json d = read_json(draft);
+  EXPECT_EQ(d["t"][1]["sg"][0]["src"], "fast.wav");
+  EXPECT_NEAR(d["d"].get<double>(), 9000, 30) << "the video ends with the song";
+  EXPECT_EQ(d["t"][1]["sg"][0]["d"], d["d"]);
+  EXPECT_EQ(d["t"][1]["sg"][0]["m"]["loop"], false);
+  RunResult none = make({args[0], "--fit-music", "--draft-only", "--draft-out", draft});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_EQ(none.err, "reel: --fit-music needs the song: give --music SONG\n");
+}
+
+TEST(CliMake, EveryStyleFadesInFromBlackAndOutToBlackWithTheMusic) {
+  // A steady tone, so the sound's level at each end is the fade's.
+  const int rate = 48000;
+  std::vector<int16_t> tone(size_t(10 * rate));
+  for (size_t i = 0; i < tone.size(); ++i) tone[i] = int16_t(12000 * std::sin(2 * M_PI * 440 * double(i) / rate));
+  std::string song = (dir() / "tone.wav").string();
+  reel::test::write_wav(song, tone, rate);
+  std::vector<std::string> photos;
+  for (int i = 0; i < 3; ++i) photos.push_back(photo("e" + std::to_string(i) + ".jpg", 640, 480, 20 + i * 50));
+  for (const char* style : {"slideshow", "promo", "highlight"}) {
+    std::string out = (dir() / (std::string("ends-") + style + ".mp4")).string();
+    std::vector<std::string> args = photos;
+    args.insert(args.end(),
+                {"--style", style, "--music", song, "--duration", "6s", "--title", "Ends", "--preview", "-o", out});
+    RunResult r = make(args);
+    ASSERT_EQ(r.exit_code, 0) << style << ": " << r.err;
+    // Every frame as an 8x8 grey picture: its mean is the frame's brightness.
+    RunResult frames = run_command(
+        "ffmpeg", {"-v", "error", "-i", out, "-vf", "scale=8:8", "-f", "rawvideo", "-pix_fmt", "gray", "-"});
+    ASSERT_EQ(frames.exit_code, 0) << frames.err;
+    const size_t count = frames.out.size() / 64;
+    ASSERT_GE(count, 170u) << style;
+    auto brightness = [&](size_t f) {
+      double sum = 0;
+      for (size_t i = 0; i < 64; ++i) sum += static_cast<unsigned char>(frames.out[f * 64 + i]);
+      return sum / 64;
+    };
+    EXPECT_LT(brightness(0), 6) << style << ": the first frame is black";
+    EXPECT_GT(brightness(count / 2), 60) << style << ": the middle shows the photos";
+    EXPECT_LT(brightness(count - 1), 12) << style << ": the last frame is (all but) black";
+    EXPECT_LT(brightness(count - 1), brightness(count - 16)) << style << ": it darkens towards the end";
+    // The sound: quiet at both ends, full in the middle.
+    RunResult pcm = run_command("ffmpeg", {"-v", "error", "-i", out, "-f", "s16le", "-ac", "1", "-ar", "48000", "-"});
+    ASSERT_EQ(pcm.exit_code, 0) << pcm.err;
+    const auto* s = reinterpret_cast<const int16_t*>(pcm.out.data());
+    const size_t n = pcm.out.size() / 2;
+    ASSERT_GT(n, size_t(5.5 * rate));
+    auto rms = [&](size_t from, size_t len) {
+      double sum = 0;
+      for (size_t i = from; i < from + len && i < n; ++i) sum += double(s[i]) * s[i];
+      return std::sqrt(sum / double(len));
+    };
+    const size_t window = rate / 50;  // 20 ms
+    const double middle = rms(n / 2, window);
+    EXPECT_GT(middle, 1000) << style;
+    EXPECT_LT(rms(0, window), middle * 0.05) << style << ": the music starts from silence";
+    EXPECT_LT(rms(n - window - 2048, window), middle * 0.08) << style << ": and ends in it";
+  }
 }

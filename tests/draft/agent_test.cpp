@@ -12,17 +12,7 @@ using namespace reel::draft::test;
 
 namespace {
 
-// Five photos of 4 s, background music over all of it at 35%, a title over the first 3 s.
-const char* kBase = R"({"m": {"title": "Trip", "width": 1920, "height": 1080}, "t": [
-  {"tt": 0, "m": {"name": "trip"}, "sg": [
-    {"s": 0, "d": 4000, "src": "p1.jpg"}, {"s": 4000, "d": 4000, "src": "p2.jpg", "m": {"tr": {"type": "fade", "d": 600}}},
-    {"s": 8000, "d": 4000, "src": "p3.jpg", "m": {"tr": {"type": "fade", "d": 600}}},
-    {"s": 12000, "d": 4000, "src": "p4.jpg", "m": {"tr": {"type": "fade", "d": 600}}},
-    {"s": 16000, "d": 4000, "src": "p5.jpg", "m": {"tr": {"type": "fade", "d": 600}}}]},
-  {"tt": 1, "sg": [{"s": 0, "d": 20000, "src": "song.mp3", "m": {"name": "Song", "vol": 0.35}}]},
-  {"tt": 7, "m": {"kind": "title"}, "sg": [{"s": 0, "d": 3000, "m": {"text": "Trip"}}]}]})";
-
-Draft base_draft() { return load_text(kBase).draft; }
+Draft base_draft() { return load_text(kFivePhotos).draft; }
 
 std::vector<std::string> sources(const Draft& d) {
   std::vector<std::string> out;

@@ -36,6 +36,17 @@ inline std::string line_at(const LoadResult& r, const std::string& pointer, Seve
   return "";
 }
 
+/// Five photos of 4 s (fades of 600 ms into 2..5), music over all 20 s at 35%, a title over 0-3 s:
+/// the draft the agent's tests edit.
+inline const char* kFivePhotos = R"({"m": {"title": "Trip", "width": 1920, "height": 1080}, "t": [
+  {"tt": 0, "m": {"name": "trip"}, "sg": [
+    {"s": 0, "d": 4000, "src": "p1.jpg"}, {"s": 4000, "d": 4000, "src": "p2.jpg", "m": {"tr": {"type": "fade", "d": 600}}},
+    {"s": 8000, "d": 4000, "src": "p3.jpg", "m": {"tr": {"type": "fade", "d": 600}}},
+    {"s": 12000, "d": 4000, "src": "p4.jpg", "m": {"tr": {"type": "fade", "d": 600}}},
+    {"s": 16000, "d": 4000, "src": "p5.jpg", "m": {"tr": {"type": "fade", "d": 600}}}]},
+  {"tt": 1, "sg": [{"s": 0, "d": 20000, "src": "song.mp3", "m": {"name": "Song", "vol": 0.35}}]},
+  {"tt": 7, "m": {"kind": "title"}, "sg": [{"s": 0, "d": 3000, "m": {"text": "Trip"}}]}]})";
+
 /// A draft of one video track with the given segments JSON (a list).
 inline std::string video_draft(const std::string& segments) { return R"({"t": [{"tt": 0, "sg": )" + segments + "}]}"; }
 

@@ -72,7 +72,7 @@ TEST(Make, VerticalPhotosInAWideVideoUseBlurAndLandscapesInAVerticalOneTravel) {
   EXPECT_EQ(tall.tracks[0].segments[1].video.ken_burns.preset, KenBurnsPreset::Left);
 }
 
-TEST(Make, PromoIsThirtySecondsWithOverlaysAndTheLogoOnAnEndCard) {
+TEST(Make, PromoIsThirtySecondsWithTheLogoOnAnEndCardAndNeverFileNamesAsWords) {
   MakeRequest r;
   r.style = Style::Promo;
   r.media = {photo("shoe_red.jpg"), photo("logo.png", 800, 800), photo("shoe-blue.jpg")};
@@ -83,14 +83,97 @@ TEST(Make, PromoIsThirtySecondsWithOverlaysAndTheLogoOnAnEndCard) {
   EXPECT_EQ(end.video.fit, Fit::Contain);
   EXPECT_EQ(end.video.ken_burns.preset, KenBurnsPreset::None);
   EXPECT_EQ(d.tracks[0].segments[1].video.transition->type, TransitionType::SlideLeft);
-  ASSERT_EQ(d.tracks.size(), 2u);  // no music given: photos and the overlays
-  EXPECT_EQ(timeline_summary(d),
-            "Timeline (2 tracks): 1. Video: promo (0-30s) 2. Text: \"Shoe blue\" +1 more (0.2-19.8s)");
+  ASSERT_EQ(d.tracks.size(), 1u) << "no words given: no words on screen (not \"Shoe red\")";
   r.title = "New season";
-  r.prompt = "Shop now";
+  r.tagline = "Shop now";
   Draft worded = made(r);
-  EXPECT_EQ(worded.tracks[1].segments[0].text.text, "New season");
-  EXPECT_EQ(worded.tracks[1].segments[1].text.text, "Shop now");
+  const auto& texts = worded.tracks[1].segments;
+  ASSERT_EQ(texts.size(), 2u);
+  EXPECT_EQ(texts[0].text.text, "New season");
+  EXPECT_EQ(texts[1].text.text, "Shop now");
+  EXPECT_GT(texts[0].text.style.size, texts[1].text.style.size) << "the title is larger than the tagline";
+  for (const auto& t : texts) EXPECT_GE(t.duration_ms, 1500 + 2 * t.text.anim.duration_ms) << t.text.text;
+  EXPECT_LE(texts[1].end_ms(), 20000) << "the words end before the logo's end card";
+}
+
+TEST(Make, AVerticalPromosWordsStayInsideThePlatformsSafeArea) {
+  MakeRequest r;
+  r.style = Style::Promo;
+  r.aspect = "9:16";
+  r.duration_ms = 6000;
+  r.title = "Summer Sale";
+  r.tagline = "Everything 30% off this week";
+  for (int i = 0; i < 4; ++i) r.media.push_back(photo("p" + std::to_string(i) + ".jpg"));
+  Draft d = made(r);
+  ASSERT_GE(d.tracks.size(), 2u);
+  int texts = 0;
+  for (const auto& track : d.tracks) {
+    if (track.kind != TrackKind::Text) continue;
+    for (const auto& t : track.segments) {
+      ++texts;
+      const TextStyle& st = t.text.style;
+      ASSERT_FALSE(st.position.anchor) << "placed by x, y";
+      // The block is centred on (x, y), at most max_width wide: it stays left of the right-hand
+      // button strip (the last 15%) and above the bottom fifth.
+      EXPECT_LE(st.position.x + st.max_width / 2, 0.85) << t.text.text;
+      EXPECT_LE(st.position.y, 0.6) << t.text.text;
+      EXPECT_GE(t.duration_ms, 2300) << t.text.text;
+      EXPECT_LE(t.end_ms(), 6000);
+    }
+  }
+  EXPECT_EQ(texts, 2);
+}
+
+TEST(Make, FitMusicEndsWithTheSongAndManyPhotosShareABeatRatherThanLoopIt) {
+  MakeRequest r;
+  r.music = "song.mp3";
+  r.music_ms = 20000;
+  for (int64_t b = 0; b < 20000; b += 500) r.beats_ms.push_back(b);
+  r.fit_music = true;
+  for (int i = 0; i < 5; ++i) r.media.push_back(photo("p" + std::to_string(i) + ".jpg"));
+  Draft few = made(r);
+  EXPECT_EQ(few.duration_ms(), 20000);
+  EXPECT_EQ(few.tracks[1].segments[0].duration_ms, 20000);
+  EXPECT_FALSE(few.tracks[1].segments[0].audio.loop);
+  r.media.clear();
+  for (int i = 0; i < 60; ++i) r.media.push_back(photo("p" + std::to_string(i) + ".jpg"));
+  Draft many = made(r);  // 60 photos in 20 s: a third of a second each, two or three a beat
+  EXPECT_EQ(many.duration_ms(), 20000);
+  ASSERT_EQ(many.tracks.size(), 2u) << "the song plays once";
+  for (const auto& s : many.tracks[0].segments) EXPECT_GE(s.duration_ms, 250);
+  EXPECT_EQ(many.tracks[0].segments.back().end_ms(), 20000);
+}
+
+TEST(Make, ALoopThatCannotBeHelpedIsCrossfaded) {
+  MakeRequest r;
+  r.music = "short.mp3";
+  r.music_ms = 4000;
+  r.fit_music = true;
+  for (int i = 0; i < 30; ++i) r.media.push_back(photo("p" + std::to_string(i) + ".jpg"));
+  Draft d = made(r);  // 30 photos need 7.5 s at a quarter second: the 4 s song plays three times
+  ASSERT_EQ(d.tracks.size(), 3u);
+  const Segment& first = d.tracks[1].segments[0];
+  const Segment& second = d.tracks[2].segments[0];
+  EXPECT_EQ(first.start_ms, 0);
+  EXPECT_EQ(first.duration_ms, 4000);
+  EXPECT_EQ(second.start_ms, 3000) << "the second play starts under the first's last second";
+  EXPECT_EQ(first.audio.fade_out_ms, 1000);
+  EXPECT_EQ(second.audio.fade_in_ms, 1000);
+  EXPECT_EQ(d.duration_ms(), 10000);
+  EXPECT_EQ(d.tracks[1].segments.back().end_ms(), 10000);
+}
+
+TEST(Make, PaceAndTransitionChoicesChangeTheCuts) {
+  MakeRequest r;
+  for (int i = 0; i < 4; ++i) r.media.push_back(photo("p" + std::to_string(i) + ".jpg"));
+  r.pace = 0.6;
+  r.transition = TransitionType::ZoomIn;
+  Draft d = made(r);
+  EXPECT_EQ(d.tracks[0].segments[0].duration_ms, 2400);
+  EXPECT_EQ(d.tracks[0].segments[1].video.transition->type, TransitionType::ZoomIn);
+  r.transition = TransitionType::None;
+  Draft cuts = made(r);
+  EXPECT_FALSE(cuts.tracks[0].segments[1].video.transition);
 }
 
 TEST(Make, HighlightCutsLandOnTheBeatsAndOpensWithATitle) {

@@ -108,3 +108,54 @@ TEST_F(NodeAgent, ByDefaultEveryTurnAnswersWithTextAtOnce) {
     EXPECT_EQ(turn.tool_calls, 1) << words << ": an editing turn";
   }
 }
+
+TEST_F(NodeAgent, UndoAndRedoGiveTheSessionsDraftBackExactly) {
+  start_with(NoTextTurns::Never);
+  Client c(client_options());
+  upload_photos(c);
+  Seen s0;
+  c.send_message("make a slideshow", s0.callbacks());
+  const std::string made = c.state()["state"]["draft"].dump();
+  std::vector<std::string> states{made};
+  for (const char* words : {"make it vertical", "use wipe transitions", "reverse the order", "撤销", "重做"}) {
+    Seen seen;
+    AgentTurn turn = c.send_message(words, seen.callbacks());
+    std::string now = c.state()["state"]["draft"].dump();
+    if (std::string(words) == "撤销") {
+      EXPECT_EQ(turn.text.rfind("Undone (3 more to undo, 1 to redo).", 0), 0u) << turn.text;
+      EXPECT_EQ(now, states[states.size() - 2]) << "byte for byte the draft before the last edit";
+    } else if (std::string(words) == "重做") {
+      EXPECT_EQ(turn.text.rfind("Redone", 0), 0u) << turn.text;
+      EXPECT_EQ(now, states.back());
+    } else {
+      states.push_back(now);
+    }
+  }
+  for (int i = 0; i < 4; ++i) {
+    Seen seen;
+    c.send_message("undo", seen.callbacks());
+  }
+  EXPECT_TRUE(c.state()["state"]["draft"].is_null()) << "back to before the first draft";
+  Seen last;
+  EXPECT_EQ(c.send_message("undo", last.callbacks()).text, "Nothing to undo.");
+}
+
+TEST_F(NodeAgent, TheFirstWordsOfASessionAreReadAsAPromptWhenTheDraftIsMade) {
+  start_with(NoTextTurns::Never);
+  Client c(client_options());
+  upload_photos(c);
+  Seen seen;
+  AgentTurn turn =
+      c.send_message("a fast vertical promo for our summer sale, 15 seconds, with zoom transitions", seen.callbacks());
+  EXPECT_EQ(turn.text.rfind("Made a promo from the session's uploaded photos and clips (style: promo; shape: 9:16; "
+                            "length: 15 s; pace: fast; transitions: zoomin; title: \"Summer Sale\"",
+                            0),
+            0u)
+      << turn.text;
+  Json d = c.state()["state"]["draft"];
+  EXPECT_EQ(d["m"]["width"], 1080);
+  EXPECT_EQ(d["m"]["height"], 1920);
+  EXPECT_EQ(d["d"], 15000);
+  EXPECT_EQ(d["t"][0]["sg"][1]["m"]["tr"]["type"], "zoomin");
+  EXPECT_EQ(d["t"][1]["sg"][0]["m"]["text"], "Summer Sale");
+}

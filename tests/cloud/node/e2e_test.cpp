@@ -470,3 +470,127 @@ TEST_F(ChatE2E, TheBackendsGuiWordsBecomeActionsAndADroppedStreamIsNotSentAgain)
   EXPECT_TRUE(has(out, "your message was sent once and was not re-sent — say `status` to see the timeline")) << out;
   EXPECT_EQ(backend.run_sse_calls.load(), 2) << "one POST per message, never a second";
 }
+
+TEST_F(ChatE2E, OfflineFilesInChineseLinesAreTheAgentsAndAMissingFileIsRefused) {
+  ASSERT_EQ(sh("ffmpeg -v error -y -f lavfi -i sine=frequency=440:duration=4 " + shell_quote(dir.file("beat120.mp3"))),
+            0);
+  std::string out;
+  // The draft is in project/; the song one folder up, named from here as ../beat120.mp3.
+  int rc =
+      chat("--local --draft draft.json",
+           "加背景音乐 ../beat120.mp3\n背景音乐换成 nosuch.mp3\nuse nosuch.mp3 as the music\nopen the export panel\n"
+           "status\n",
+           &out);
+  EXPECT_EQ(rc, 0) << "a piped conversation ends with 0 even after a refused line\n" << out;
+  EXPECT_TRUE(has(out, "agent: 添加了背景音乐 beat120")) << out;
+  EXPECT_TRUE(has(out, "agent: nosuch.mp3: there is no such file (looked in " + project() +
+                           "/nosuch.mp3); nothing was changed — name a file that exists"))
+      << out;
+  EXPECT_FALSE(has(out, "The music is now nosuch")) << out;
+  EXPECT_FALSE(has(out, "exported:")) << "the export panel shows the state, it exports nothing\n" << out;
+  EXPECT_FALSE(fs::exists(project() + "/draft.mp4"));
+  EXPECT_TRUE(has(out, "> open the export panel\nTimeline (3 tracks): 1. Video: photos (0-3s)")) << out;
+  Json d = Json::parse(read_bytes(project() + "/draft.json"));
+  EXPECT_EQ(d["t"][2]["sg"][0]["src"], "../beat120.mp3");
+}
+
+TEST_F(ChatE2E, APipedConversationWhoseLineFailedEndsWithZeroAndMessageModeKeepsTheCode) {
+  write_bytes(project() + "/broken.json",
+              R"({"t": [{"tt": 0, "sg": [{"s": 0, "d": 1000, "src": "photos/missing.jpg"}]}]})");
+  std::string out;
+  EXPECT_EQ(chat("--local --draft broken.json", "preview\nstatus\n", &out), 0) << out;
+  EXPECT_TRUE(has(out, "missing.jpg")) << "the failure is said when it happens\n" << out;
+  EXPECT_TRUE(has(out, "> status\nTimeline (1 track)")) << "and the conversation goes on\n" << out;
+  EXPECT_EQ(chat("--local --draft broken.json -m preview", "", &out), 1) << out;
+}
+
+TEST_F(ChatE2E, OfflineCutOnTheBeatMeasuresTheDraftsSongHere) {
+  // Clicks every 500 ms from 0, and three photos of 1.3 s: the cuts at 1.3 and 2.6 s go to the
+  // beats at 1.5 and 2.5 s.
+  ASSERT_EQ(sh("ffmpeg -v error -y -f lavfi -i \"aevalsrc='if(lt(mod(t,0.5),0.02),sin(2*PI*2000*t),0)':d=6\" " +
+               shell_quote(project() + "/clicks.wav")),
+            0);
+  write_bytes(project() + "/beat.json", R"({"m": {"width": 640, "height": 360}, "t": [{"tt": 0, "sg": [
+    {"s": 0, "d": 1300, "src": "photos/01.jpg"}, {"s": 1300, "d": 1300, "src": "photos/02.jpg"},
+    {"s": 2600, "d": 1300, "src": "photos/03.jpg"}]},
+    {"tt": 1, "sg": [{"s": 0, "d": 3900, "src": "clicks.wav", "m": {"name": "clicks"}}]}]})");
+  std::string out;
+  ASSERT_EQ(chat("--local --draft beat.json", "cut on the beat\n", &out), 0) << out;
+  EXPECT_TRUE(has(out, "agent: The cuts now fall on the beat (2 of 2)")) << out;
+  Json d = Json::parse(read_bytes(project() + "/beat.json"));
+  EXPECT_NEAR(d["t"][0]["sg"][1]["s"].get<double>(), 1500, 30) << d.dump();
+  EXPECT_NEAR(d["t"][0]["sg"][2]["s"].get<double>(), 2500, 30) << d.dump();
+  EXPECT_EQ(d["t"][1]["sg"][0]["d"], 3900) << "the song is not moved";
+}
+
+TEST_F(ChatE2E, OfflineTwentyEditsUndoneAndRedoneGiveTheDraftFileBackByteForByte) {
+  const std::string original = read_bytes(project() + "/draft.json");
+  std::string edits, undos, redos, out;
+  for (int i = 0; i < 10; ++i) edits += "make it vertical\nmake it square\n";
+  for (int i = 0; i < 20; ++i) undos += i % 2 ? "undo\n" : "撤销\n";
+  for (int i = 0; i < 20; ++i) redos += i % 2 ? "redo\n" : "重做\n";
+  ASSERT_EQ(chat("--local --draft draft.json", edits, &out), 0) << out;
+  const std::string edited = read_bytes(project() + "/draft.json");
+  ASSERT_NE(edited, original);
+  ASSERT_EQ(chat("--local --draft draft.json", undos + "undo\n", &out), 0) << out;
+  EXPECT_EQ(read_bytes(project() + "/draft.json"), original) << "twenty undos: the file as it was";
+  EXPECT_TRUE(has(out, "agent: Undone (0 more to undo, 20 to redo).")) << out;
+  EXPECT_TRUE(has(out, "agent: nothing to undo")) << out;
+  ASSERT_EQ(chat("--local --draft draft.json", redos, &out), 0) << out;
+  EXPECT_EQ(read_bytes(project() + "/draft.json"), edited) << "twenty redos: the file as edited";
+  // A new edit after an undo forgets the redo.
+  ASSERT_EQ(chat("--local --draft draft.json", "undo\nreverse the order\nredo\n", &out), 0) << out;
+  EXPECT_TRUE(has(out, "agent: nothing to redo")) << out;
+}
+
+TEST_F(ChatE2E, ConnectedAFileUploadedBeforeIsUsedByItsNameAndUndoWorksOnTheSession) {
+  fs::create_directories(project() + "/music");
+  ASSERT_EQ(
+      sh("ffmpeg -v error -y -f lavfi -i sine=frequency=440:duration=4 " + shell_quote(project() + "/music/song.mp3")),
+      0);
+  std::string data = dir.file("served");
+  auto [pid, url] = spawn_serve({"--data", data, "-q", "--grace", "0", "--no-text-turns", "never"});
+  ASSERT_GT(pid, 0) << url;
+  std::string out;
+  int rc = chat("--api " + url,
+                "upload photos/01.jpg photos/02.jpg photos/03.jpg music/song.mp3\nmake a slideshow\n"
+                "add background music song.mp3\nundo\nredo\nuse gone.mp3 as the music\n",
+                &out);
+  stop(pid);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_TRUE(has(out, "uploaded 4 file(s)")) << out;
+  EXPECT_TRUE(has(out, "nemo: Added song as background music")) << out;
+  EXPECT_TRUE(has(out, "nemo: Undone (1 more to undo, 1 to redo). Timeline: − BGM: song")) << out;
+  EXPECT_TRUE(has(out, "nemo: Redone")) << out;
+  EXPECT_TRUE(has(out,
+                  "reel: gone.mp3: there is no such file here, and the session has no upload of that name; "
+                  "nothing was sent"))
+      << out;
+  Json d = served_draft(data);
+  ASSERT_EQ(d["t"].size(), 2u) << d.dump();
+  EXPECT_EQ(d["t"][1]["tt"], 1);
+}
+
+TEST_F(ChatE2E, ExportingAnotherFileSaysItReplacesTheSessionsDraftAndUndoBringsItBack) {
+  std::string out;
+  const std::string api = " --api " + node->base_url();
+  auto session_draft_now = [&] {
+    std::string pulled;
+    EXPECT_EQ(sh(env() + shell_quote(reel()) + " pull -o pulled.json" + api, &pulled), 0) << pulled;
+    return Json::parse(read_bytes(project() + "/pulled.json"));
+  };
+  ASSERT_EQ(sh(env() + shell_quote(reel()) + " upload photos/01.jpg photos/02.jpg" + api, &out), 0) << out;
+  ASSERT_EQ(chat("--api " + node->base_url(), "make a slideshow\nmake it square\n", &out), 0) << out;
+  const Json working = session_draft_now();
+  ASSERT_EQ(sh(env() + shell_quote(reel()) + " export draft.json -o other.mp4 --cloud -q" + api, &out), 0) << out;
+  EXPECT_TRUE(has(out,
+                  "reel: note: exporting draft.json through the cloud makes it the session's working draft, in "
+                  "place of Timeline (1 track): 1. Video: slideshow (0-8s)"))
+      << out;
+  EXPECT_NE(session_draft_now(), working);
+  ASSERT_EQ(chat("--api " + node->base_url(), "undo\n", &out), 0) << out;
+  EXPECT_EQ(session_draft_now(), working) << "undo gives the working draft back";
+  // bench works in a scratch session: the session's draft stays.
+  ASSERT_EQ(sh(env() + shell_quote(reel()) + " bench draft.json" + api, &out), 0) << out;
+  EXPECT_EQ(session_draft_now(), working) << out;
+}

@@ -216,6 +216,35 @@ std::vector<std::vector<cv::Mat>> compose_all(const engine::Plan& plan, int thre
   return frames;
 }
 
+TEST(EndFades, ThePictureRisesFromTheBackgroundAndSinksBackToItWordsIncluded) {
+  TempDir dir;
+  write_image(dir.file("white.png"), flat_photo(160, 90, cv::Scalar(255, 255, 255)));
+  Json j = slideshow_json(160, 90, 25, {"white.png", "white.png"}, 1000, {{"kb", "none"}});
+  j["m"]["bg"] = "#000000";
+  j["m"]["fi"] = 400;
+  j["m"]["fo"] = 800;
+  engine::Plan plan = engine::make_plan(load(j), opts(dir));
+  EXPECT_DOUBLE_EQ(plan.ends_opacity(0), 0.0);
+  EXPECT_DOUBLE_EQ(plan.ends_opacity(5), 0.5);   // 200 ms of 400
+  EXPECT_DOUBLE_EQ(plan.ends_opacity(25), 1.0);  // the middle
+  EXPECT_DOUBLE_EQ(plan.ends_opacity(40), 0.5);  // 1600 ms: 400 ms before the end, of 800
+  auto frames = compose_all(plan, 1);
+  ASSERT_EQ(frames.size(), 50u);
+  auto luma = [&](size_t f) { return cv::mean(frames[f][0])[0]; };
+  EXPECT_NEAR(luma(0), 16, 1) << "the first frame is the background (black)";
+  EXPECT_NEAR(luma(5), (16 + 235) / 2.0, 2);
+  EXPECT_NEAR(luma(25), 235, 1);
+  EXPECT_NEAR(luma(40), (16 + 235) / 2.0, 2);
+  EXPECT_NEAR(luma(49), 16 + 0.05 * 219, 2) << "the last frame (40 ms before the end of 800) is all but black";
+  EXPECT_NEAR(cv::mean(frames[0][1])[0], 128, 1) << "no colour cast while fading";
+  // Without m.fi / m.fo nothing fades.
+  j["m"].erase("fi");
+  j["m"].erase("fo");
+  engine::Plan plain = engine::make_plan(load(j), opts(dir));
+  EXPECT_DOUBLE_EQ(plain.ends_opacity(0), 1.0);
+  EXPECT_DOUBLE_EQ(plain.ends_opacity(49), 1.0);
+}
+
 TEST(Pipeline, FramesAreIdenticalWithOneAndManyThreads) {
   TempDir dir;
   std::vector<std::string> names;
