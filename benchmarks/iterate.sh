@@ -32,15 +32,7 @@ mkdir -p "$out"
 fetch_photos "$photos"
 
 # --- media and drafts -------------------------------------------------------------------------
-# Distinct files (copies, not links: a file's identity is its inode), as a camera card holds.
-mkdir -p "$out/cards"
-for ((i = 0; i < 450; i++)); do
-  n=${photo_names[i % 9]}
-  [[ -f $out/cards/p$i.jpg ]] || cp "$photos/$n.jpg" "$out/cards/p$i.jpg"
-done
-[[ -f $out/music.mp3 ]] ||
-  ffmpeg -v error -y -f lavfi -i "sine=f=220:d=1800" -f lavfi -i "anoisesrc=d=1800:a=0.05" \
-    -filter_complex "amix=inputs=2,volume=0.5" -ac 2 -ar 48000 -b:a 192k "$out/music.mp3"
+make_cards "$out" 450 "$photos"
 
 show10() {  # the 10-photo slideshow of benchmarks/run.sh; with "jpeg", its JPEG copies
   local i s f=$1 jpeg=${2:-} src
@@ -60,31 +52,6 @@ show10() {  # the 10-photo slideshow of benchmarks/run.sh; with "jpeg", its JPEG
   } >"$f"
 }
 
-# show COUNT MS OUT [KB_ZOOM_OF_20] [TITLE] [TRANSITION_MS_OF_30]: COUNT photos of MS each.
-show() {
-  local count=$1 ms=$2 f=$3 zoom=${4:-1.2} title=${5:-Summer by the sea} trms=${6:-500} i s kb tr
-  local moves=(in out left right up down) types=(fade wipeleft fade slideleft fade circleopen)
-  {
-    printf '{"m": {"title": "Iterate", "width": 1920, "height": 1080, "fps": 30},\n "t": [\n  {"tt": 0, "sg": [\n'
-    for ((i = 0; i < count; i++)); do
-      s=$((i * ms))
-      kb="\"${moves[i % 6]}\""
-      ((i == 20)) && kb="{\"from\": {\"x\": 0.4, \"y\": 0.5, \"z\": 1.0}, \"to\": {\"x\": 0.6, \"y\": 0.5, \"z\": $zoom}}"
-      tr=""
-      if ((i > 0)); then
-        local d=500
-        ((i == 30)) && d=$trms
-        tr=", \"tr\": {\"type\": \"${types[i % 6]}\", \"d\": $d}"
-      fi
-      printf '   {"id": "p%d", "s": %d, "d": %d, "src": "cards/p%d.jpg", "m": {"kb": %s%s}}%s\n' \
-        "$i" "$s" "$ms" "$i" "$kb" "$tr" "$( ((i + 1 < count)) && echo , )"
-    done
-    printf '  ]},\n  {"tt": 1, "m": {"name": "BGM"}, "sg": [{"s": 0, "d": %d, "src": "music.mp3", "m": {"fo": 2000}}]},\n' \
-      $((count * ms))
-    printf '  {"tt": 7, "m": {"kind": "title"}, "sg": [{"s": 500, "d": 3500, "m": {"text": "%s",\n' "$title"
-    printf '    "style": {"pos": "bottom", "size": 0.07}, "anim": {"in": "fade", "out": "fade"}}}]}\n ]\n}\n'
-  } >"$f"
-}
 show10 "$out/show10.json"
 show10 "$out/show10jpeg.json" jpeg
 show 45 4000 "$out/show45.json"
@@ -168,6 +135,7 @@ awk -F'\t' -v presets="$presets" '
         printf "  reel   %7.2f s wall %7.2f s cpu %6.0f MB\n  floor  %7.2f s wall %7.2f s cpu %6.0f MB\n", rw, rc, rr, fw, fc, fr
         printf "  reel / floor: wall %.2f, cpu %.2f, peak RSS %.2f\n", rw / fw, rc / fc, rr / fr
       }
+      if (!(("edit_" p "_fresh", 2) in rows)) continue  # BENCH_EDIT=0
       fresh = rows["edit_" p "_fresh", 2]
       printf "%s, the 3-minute 45-photo show: from nothing %.2f s wall, %.0f MB\n", p, fresh, rows["edit_" p "_fresh", 4]
       split("same kb title transition", edits, " ")

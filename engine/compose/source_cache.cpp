@@ -7,9 +7,10 @@
 namespace reel::engine {
 
 SourceCache::SourceCache(const Plan& plan, int64_t ahead_frames, int loaders, int clip_window,
-                         const ProxyCache* proxies)
+                         const ProxyCache* proxies, std::counting_semaphore<>* gate)
     : plan_(plan),
       proxies_(proxies),
+      gate_(gate),
       ahead_(ahead_frames),
       entries_(plan.items.size()),
       clip_window_(std::max(2, clip_window)) {
@@ -41,11 +42,13 @@ bool SourceCache::load(int item, std::unique_lock<std::mutex>& lock, std::shared
   lock.unlock();
   std::shared_ptr<const PreparedSource> src;
   std::exception_ptr err;
+  if (gate_) gate_->acquire();
   try {
     src = prepare_source(plan_, plan_.items[size_t(item)], proxies_);
   } catch (...) {
     err = std::current_exception();
   }
+  if (gate_) gate_->release();
   lock.lock();
   e.loading = false;
   e.done = true;

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <semaphore>
 #include <thread>
 #include <vector>
 
@@ -31,9 +32,11 @@ class SourceCache final : public SourceProvider {
   /// background loader threads (0: every photo is prepared by whoever needs it first).
   /// `clip_window`: how many prepared pictures each clip keeps (at least the pipeline's window
   /// of frames in flight). `proxies`, when given, keeps large photos' framed pictures between
-  /// renders (see proxy_cache.h); it must outlive the cache.
+  /// renders (see proxy_cache.h); it must outlive the cache. `gate`, when given, is shared with
+  /// the caches of a render's other lanes: a photo is prepared only while holding one of its
+  /// permits, which bounds the large decodes in memory at once across lanes.
   SourceCache(const Plan& plan, int64_t ahead_frames, int loaders, int clip_window = 8,
-              const ProxyCache* proxies = nullptr);
+              const ProxyCache* proxies = nullptr, std::counting_semaphore<>* gate = nullptr);
   ~SourceCache() override;
   SourceCache(const SourceCache&) = delete;
   SourceCache& operator=(const SourceCache&) = delete;
@@ -74,6 +77,7 @@ class SourceCache final : public SourceProvider {
 
   const Plan& plan_;
   const ProxyCache* proxies_;
+  std::counting_semaphore<>* gate_;
   const int64_t ahead_;
   std::vector<int> order_;  // item indices by first visible frame
   mutable std::mutex mu_;   // guards entries_, playhead_, stop_, next_load_

@@ -38,6 +38,9 @@ struct LargePhotos {
     RenderOptions o;
     o.base_dir = dir.path().string();
     o.proxy_dir = folder;
+    // One lane, so the counts below are exact: lanes side by side that both show a photo may
+    // each prepare it, or one read the proxy the other just kept.
+    o.threads = 1;
     return o;
   }
   engine::RenderResult render(const std::string& name, const std::string& folder, int crf = 20) const {
