@@ -43,6 +43,7 @@ struct RenderArgs {
   bool no_cache = false;
   std::optional<double> max_duration_s;
   bool watch = false;
+  bool draw_focus = false;  // storyboard --focus
   MediaArgs media;
 };
 
@@ -277,7 +278,7 @@ int run_still(const RenderArgs& a) {
 int run_storyboard(const RenderArgs& a) {
   auto job = prepare(a);
   if (!job) return kExitBadInput;
-  engine::render_storyboard(job->in.loaded.draft, a.out, job->options);
+  engine::render_storyboard(job->in.loaded.draft, a.out, job->options, a.draw_focus);
   return kExitOk;
 }
 
@@ -327,6 +328,9 @@ void add_render_commands(CLI::App& app, Commands& commands) {
   auto* board = app.add_subcommand("storyboard", "Write one picture of the whole timeline as a PNG");
   add_common(board, *board_args);
   board->add_option("-o,--output", board_args->out, "the PNG to write")->required();
+  board->add_flag("--focus", board_args->draw_focus,
+                  "draw each photo's subject box as its thumbnail frames it (yellow: found by reel, cyan: the "
+                  "draft's m.focus) and its faces");
   commands.add(board, [board_args] { return run_storyboard(*board_args); });
 }
 

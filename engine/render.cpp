@@ -22,6 +22,7 @@
 #include "engine/output/mp4_muxer.h"
 #include "engine/output/png_writer.h"
 #include "engine/output/storyboard.h"
+#include "engine/photo/focus.h"
 #include "engine/photo/framing.h"
 #include "engine/photo/proxy_cache.h"
 #include "engine/plan/render_plan.h"
@@ -163,6 +164,8 @@ RenderResult render_to_file(const draft::Draft& draft, const std::string& out_pa
   if (plan.frame_end <= plan.frame_begin)
     throw draft::DraftError("draft", "/d",
                             "there is nothing to render: the draft (or the --from/--to range) has no frames");
+  std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
+  aim_at_subjects(plan, proxies.get(), options.notice);
   notify(options, plan);
   std::unique_ptr<AudioMix> mix = make_audio(draft, plan, options);
   TextLayer text(draft, plan.width, plan.height, plan.fps, resolver_for(options));
@@ -201,7 +204,6 @@ RenderResult render_to_file(const draft::Draft& draft, const std::string& out_pa
       progress(pr);
     }
   };
-  std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
   try {
     for (size_t m = 0; m < missing.size();) {
       size_t last = m + 1;  // chunks that follow each other render in one run
@@ -246,12 +248,17 @@ void render_still(const draft::Draft& draft, int64_t at_ms, const std::string& p
   if (plan.total_frames <= 0)
     throw draft::DraftError("draft", "/d", "there is nothing to show: the draft has no frames");
   int64_t n = std::clamp<int64_t>(frame_at_ms(plan, std::max<int64_t>(0, at_ms)), 0, plan.total_frames - 1);
-  // Only the photos on screen at n are checked and decoded.
+  // Only the photos on screen at n are checked, aimed and decoded.
+  std::vector<int> shown;
   for (const auto& s : plan.state_at(n))
     for (int i : {s.a, s.b})
-      if (i >= 0) check_item(plan.items[size_t(i)], options.limits);
-  notify(options, plan);
+      if (i >= 0) {
+        check_item(plan.items[size_t(i)], options.limits);
+        shown.push_back(i);
+      }
   std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
+  aim_at_subjects(plan, proxies.get(), options.notice, &shown);
+  notify(options, plan);
   SourceCache cache(plan, 0, 0, 8, proxies.get());
   YuvImage frame(plan.width, plan.height);
   ComposeScratch scratch;
@@ -260,8 +267,39 @@ void render_still(const draft::Draft& draft, int64_t at_ms, const std::string& p
   write_png(png_path, yuv_to_bgr(frame.view()));
 }
 
-void render_storyboard(const draft::Draft& draft, const std::string& png_path, const RenderOptions& options) {
-  write_storyboard(draft, png_path, options);
+void render_storyboard(const draft::Draft& draft, const std::string& png_path, const RenderOptions& options,
+                       bool draw_focus) {
+  write_storyboard(draft, png_path, options, draw_focus);
+}
+
+std::vector<SegmentFocus> find_focus(const draft::Draft& draft, const RenderOptions& options) {
+  Plan plan = make_plan(draft, options);
+  check_plan_sources(plan, options.limits);
+  std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
+  if (options.notice && !face_detection_problem().empty()) options.notice(face_detection_problem());
+  std::vector<SegmentFocus> out;
+  for (const PlanItem& item : plan.items) {
+    SegmentFocus f;
+    f.pointer = item.pointer;
+    f.reference = item.reference;
+    for (size_t t = 0; t < draft.tracks.size(); ++t)
+      for (size_t s = 0; s < draft.tracks[t].segments.size(); ++s)
+        if (draft.tracks[t].segments[s].pointer == item.pointer) {
+          f.track = t;
+          f.segment = s;
+        }
+    if (item.focus) {
+      f.from = SegmentFocus::From::Written;
+      f.focus = *item.focus;
+    } else if (!item.is_clip) {
+      const FoundFocus found = photo_focus(item, proxies.get());
+      f.from = found.by == FoundFocus::By::Faces ? SegmentFocus::From::Faces : SegmentFocus::From::Saliency;
+      f.focus = found.focus;
+      f.faces = found.faces;
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
 }
 
 }  // namespace reel::engine
