@@ -24,7 +24,7 @@ using draft::FocusBox;
 namespace {
 
 // Where opencv-data puts the cascades on Debian, and where a build of OpenCV from source does;
-// REEL_CASCADE_DIR, when set, instead (a folder holding lbpcascades/ and haarcascades/, or the
+// REEL_CASCADE_DIR, when set, instead (a folder holding haarcascades/, or the
 // cascade files themselves).
 std::vector<fs::path> cascade_folders() {
   if (const char* env = std::getenv("REEL_CASCADE_DIR"); env && *env) return {fs::path(env)};
@@ -39,11 +39,11 @@ fs::path find_cascade(const char* kind, const char* name) {
   return {};
 }
 
-/// The four cascades, loaded once per process. OpenCV's CascadeClassifier keeps the picture
+/// The three cascades, loaded once per process. OpenCV's CascadeClassifier keeps the picture
 /// it works on inside itself, so one detection at a time (`busy`).
 struct Cascades {
-  cv::CascadeClassifier frontal, frontal_check, profile, profile_check;
-  std::string problem;  // empty when all four loaded
+  cv::CascadeClassifier frontal, frontal_check, profile;
+  std::string problem;  // empty when all three loaded
   std::mutex busy;
 
   Cascades() {
@@ -52,10 +52,13 @@ struct Cascades {
       const char* kind;
       const char* name;
     };
-    const Want wants[] = {{&frontal, "lbpcascades", "lbpcascade_frontalface_improved.xml"},
-                          {&frontal_check, "haarcascades", "haarcascade_frontalface_alt2.xml"},
-                          {&profile, "lbpcascades", "lbpcascade_profileface.xml"},
-                          {&profile_check, "haarcascades", "haarcascade_profileface.xml"}};
+    // Haar finds and a second Haar cascade confirms: Debian's LBP cascades were tried first
+    // (lbpcascade_frontalface_improved to find, profileface for turned heads) and, at these
+    // picture sizes, missed the faces under 7% of the picture and the turned head of the test
+    // set at no lower cost (tests/engine/photo/focus_test.cpp, benchmarks/focus.sh).
+    const Want wants[] = {{&frontal, "haarcascades", "haarcascade_frontalface_alt2.xml"},
+                          {&frontal_check, "haarcascades", "haarcascade_frontalface_default.xml"},
+                          {&profile, "haarcascades", "haarcascade_profileface.xml"}};
     for (const Want& w : wants) {
       const fs::path p = find_cascade(w.kind, w.name);
       bool ok = false;
@@ -112,7 +115,7 @@ double overlap(const cv::Rect& a, const cv::Rect& b) {
 /// Cascade `find` over the picture; each hit kept when `check` finds a face in the area around it.
 std::vector<cv::Rect> confirmed(cv::CascadeClassifier& find, cv::CascadeClassifier& check, const cv::Mat& grey) {
   std::vector<cv::Rect> hits, out;
-  find.detectMultiScale(grey, hits, 1.1, 3, 0, cv::Size(20, 20));
+  find.detectMultiScale(grey, hits, 1.1, 3, 0, cv::Size(24, 24));
   for (const cv::Rect& h : hits) {
     const int pad = h.width / 3;
     const cv::Rect area =
@@ -144,12 +147,12 @@ cv::Mat part_at(const cv::Mat& grey, const cv::Rect& area, int side, double* sca
   return part;
 }
 
-// The picture sizes the cascades look at: frontal faces of at least 20 of 320 px (6% of the
-// long side) over the whole picture, and of 20 of 480 px over the salient part, so the face of
-// a subject placed small at the side is found too; profiles (Haar: the LBP profile cascade
-// misses turned heads; four neighbours, which keeps the false ones out) at 320 px over the
-// whole and 320 over the salient part, only when no frontal face was found.
-constexpr int kWholeSide = 320, kSalientSide = 480, kWholeProfileSide = 320, kProfileSide = 320;
+// The picture sizes the cascades look at: frontal faces of at least 24 of 480 px (5% of the
+// long side) over the whole picture, and of 24 of 480 px over the salient part, so the face of
+// a subject placed small at the side is found too; profiles (four neighbours, which keeps the
+// false ones out) at 320 px over the whole and over the salient part, only when no frontal
+// face was found.
+constexpr int kWholeSide = 480, kSalientSide = 480, kWholeProfileSide = 320, kProfileSide = 320;
 
 std::vector<cv::Rect> face_rects(const cv::Mat& grey, const cv::Rect& salient) {
   Cascades& c = cascades();
@@ -180,7 +183,7 @@ std::vector<cv::Rect> face_rects(const cv::Mat& grey, const cv::Rect& salient) {
       cv::flip(part, mirrored, 1);
       for (bool flip : {false, true}) {
         std::vector<cv::Rect> hits;
-        c.profile_check.detectMultiScale(flip ? mirrored : part, hits, 1.1, 4, 0, cv::Size(20, 20));
+        c.profile.detectMultiScale(flip ? mirrored : part, hits, 1.1, 4, 0, cv::Size(20, 20));
         for (const cv::Rect& r : hits) add(r, area, s, flip, part.cols);
       }
     }

@@ -1,6 +1,6 @@
 #pragma once
 // Where the subject of a photo is: faces through OpenCV's cascades (the ones Debian ships in
-// opencv-data: LBP to find, Haar to confirm, frontal and profile), else visual saliency (the
+// opencv-data: one Haar cascade finds, another confirms; profiles), else visual saliency (the
 // spectral residual of Hou and Zhang, 2007). Found on a small decode, once per photo (kept
 // beside the proxies), and used to aim every item's fit and Ken Burns path at it.
 #include "engine/internal.h"

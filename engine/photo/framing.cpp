@@ -111,17 +111,13 @@ cv::Rect blur_photo_rect(const PlanItem& item, int fw, int fh) {
     y0 = std::max(y0, cy - h / 2);
     y1 = std::min(y1, cy + h / 2);
   }
-  // Whole pixels inside the shared view (a pixel's worth in from its edges: the warp's filter).
-  int px0 = std::clamp(int(std::ceil(x0 * fw)), 0, fw - 1), py0 = std::clamp(int(std::ceil(y0 * fh)), 0, fh - 1);
-  int px1 = std::clamp(int(std::floor(x1 * fw)), px0 + 1, fw), py1 = std::clamp(int(std::floor(y1 * fh)), py0 + 1, fh);
-  if (px1 - px0 < fw) {
-    px0 = std::min(px0 + 1, px1 - 1);
-    px1 = std::max(px1 - 1, px0 + 1);
-  }
-  if (py1 - py0 < fh) {
-    py0 = std::min(py0 + 1, py1 - 1);
-    py1 = std::max(py1 - 1, py0 + 1);
-  }
+  // Whole pixels inside the shared view, 1% of the framing in from its edges (the warp's filter
+  // reaches a few pixels, and a rim of the background keeps the photo's edge visible).
+  const double ix = x1 - x0 < 1 ? 0.01 : 0, iy = y1 - y0 < 1 ? 0.01 : 0;
+  int px0 = std::clamp(int(std::ceil((x0 + ix) * fw)), 0, fw - 1);
+  int py0 = std::clamp(int(std::ceil((y0 + iy) * fh)), 0, fh - 1);
+  int px1 = std::clamp(int(std::floor((x1 - ix) * fw)), px0 + 1, fw);
+  int py1 = std::clamp(int(std::floor((y1 - iy) * fh)), py0 + 1, fh);
   return {px0, py0, px1 - px0, py1 - py0};
 }
 

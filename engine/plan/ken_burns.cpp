@@ -144,11 +144,23 @@ bool fits(const FocusBox& b, double view_w, double view_h, double z) {
 /// The window's centre on one axis as ken_burns_affine clamps it (0..1 of the picture).
 double clamp_centre(double c, double win) { return win >= 1 ? 0.5 : std::clamp(c, win / 2, 1 - win / 2); }
 
+/// A centre that puts the window against the picture's edge becomes the edge itself (0 or 1):
+/// ken_burns_affine clamps it every frame, so the window stays against that edge while the
+/// zoom changes (a centre that is only just there would leave the edge in between).
+double flush(double c, double win) {
+  if (win >= 1) return c;
+  if (c >= 1 - win / 2 - 1e-9) return 1;
+  if (c <= win / 2 + 1e-9) return 0;
+  return c;
+}
+
 /// The centres on one axis at which a window `win` wide holds [b0, b1] with the margin.
 std::pair<double, double> holding(double b0, double b1, double win) {
   if (win >= 1) return {0.5, 0.5};
-  const double m = kEdgeMargin * win;
-  return {std::max(b1 - win / 2 + m, win / 2), std::min(b0 + win / 2 - m, 1 - win / 2)};
+  // The margin reaches no further than the picture: a subject at its edge is held with the
+  // frame at that edge.
+  const double m = kEdgeMargin * win, e0 = std::max(0.0, b0 - m), e1 = std::min(1.0, b1 + m);
+  return {std::max(e1 - win / 2, win / 2), std::min(e0 + win / 2, 1 - win / 2)};
 }
 
 /// The centre on one axis that puts the subject [b0, b1] on a third of a window `win` wide
@@ -164,7 +176,7 @@ double thirds_centre(double b0, double b1, double win, bool upper_third) {
     c = s - win / 6;
   auto [lo, hi] = holding(b0, b1, win);
   if (lo > hi) return clamp_centre(s, win);
-  return std::clamp(c, lo, hi);
+  return flush(std::clamp(c, lo, hi), win);
 }
 
 struct Aim {
@@ -185,7 +197,7 @@ struct Aim {
     FocusPoint p = thirds(z);
     const double w = win(0, z), s = (b0(0) + b1(0)) / 2;
     auto [lo, hi] = holding(b0(0), b1(0), w);
-    p.x = lo > hi ? clamp_centre(s, w) : std::clamp(s, lo, hi);
+    p.x = lo > hi ? clamp_centre(s, w) : flush(std::clamp(s, lo, hi), w);
     return p;
   }
   /// The room a window has to move on an axis while holding the subject.

@@ -226,11 +226,16 @@ TEST(Focus, TheDetectorFindsTheFaceInTheFramesOfAutoInEveryAspect) {
       const engine::PlanItem& it = plan.items[i];
       for (int64_t n : {it.first_frame, (it.first_frame + it.end_frame) / 2, it.end_frame - 1}) {
         const cv::Mat bgr = frame_bgr(plan, n);
-        const cv::Rect2d head = engine::focus_on_canvas(plan, int(i), n, face_scenes[i].subject);
+        // The detector looks at the part of the frame around where the face should be (twice
+        // its size each way): a face cut by the frame's edge is not found there.
+        const cv::Rect2d face = engine::focus_on_canvas(plan, int(i), n, face_scenes[i].subject);
+        const cv::Rect around =
+            cv::Rect(int(face.x - face.width), int(face.y - face.height), int(3 * face.width), int(3 * face.height)) &
+            cv::Rect(0, 0, bgr.cols, bgr.rows);
         bool hit = false;
-        for (const FocusBox& f : engine::find_faces(bgr)) {
-          const cv::Point2d c((f.x + f.w / 2) * bgr.cols, (f.y + f.h / 2) * bgr.rows);
-          hit = hit || head.contains(c);
+        for (const FocusBox& f : engine::find_faces(bgr(around).clone())) {
+          const cv::Point2d c(around.x + (f.x + f.w / 2) * around.width, around.y + (f.y + f.h / 2) * around.height);
+          hit = hit || face.contains(c);
         }
         ++checked;
         found += hit ? 1 : 0;
@@ -308,33 +313,40 @@ TEST(Focus, IsFoundOncePerPhotoAndKeptWithTheProxies) {
 
 TEST(Focus, GroupPhotosKeepEveryFaceThatFitsElseTheLargestGroup) {
   REQUIRE_SKIMAGE_PHOTOS();
-  // Three astronauts on a wide backdrop: two side by side at the left, one far right.
-  const cv::Mat pic = skimage_picture("astronaut.png");
+  // Three people on a wide backdrop (the astronaut's head and shoulders, 320 px): two side by
+  // side at the left, one far to the right.
+  const cv::Rect crop(110, 0, 256, 256);
   cv::Mat small;
-  cv::resize(pic, small, cv::Size(300, 300), 0, 0, cv::INTER_AREA);
-  cv::Mat group = backdrop(2400, 900, 7);
-  for (int x : {60, 380, 2000}) small.copyTo(group(cv::Rect(x, 300, 300, 300)));
+  cv::resize(skimage_picture("astronaut.png")(crop), small, cv::Size(320, 320), 0, 0, cv::INTER_AREA);
+  cv::Mat group = backdrop(1800, 1000, 7);
+  const int xs[] = {40, 330, 1250};
+  for (int x : xs) small.copyTo(group(cv::Rect(x, 340, 320, 320)));
   TempDir dir;
   write_image(dir.file("group.jpg"), group);
-  const cv::Rect head = annotated_subject("astronaut.png");
-  auto head_at = [&](int x) {
-    const double s = 300.0 / 512;
-    return FocusBox{(x + head.x * s) / 2400, (300 + head.y * s) / 900, head.width * s / 2400, head.height * s / 900};
+  const cv::Rect face = annotated_subject("astronaut.png");
+  auto face_at = [&](int x) {
+    const double s = 320.0 / 256;
+    return FocusBox{(x + (face.x - crop.x) * s) / 1800, (340 + face.y * s) / 1000, face.width * s / 1800,
+                    face.height * s / 1000};
   };
-  // 16:9 shows most of the width: all three. 9:16 shows 506 of its 2400 px: the two together.
+  // 16:9 shows the whole width: all three. 9:16 shows 562 of the 1800 px: the two together.
   struct Case {
     int w, h;
     std::vector<int> kept, left_out;
   };
-  for (const Case& c : {Case{640, 360, {60, 380, 2000}, {}}, Case{360, 640, {60, 380}, {2000}}}) {
-    const Json j = slideshow_json(c.w, c.h, 25, {"group.jpg"}, 2000, {{"kb", "auto"}});
-    const engine::Plan plan = plan_of(j, dir, true, nullptr);
-    ASSERT_EQ(plan.items[0].faces.size(), 3u);
-    const auto src = engine::prepare_source(plan, plan.items[0]);
-    for (int64_t n = 0; n < plan.items[0].end_frame; n += 5) {
-      for (int x : c.kept)
-        EXPECT_TRUE(subject_inside(plan, 0, n, *src, head_at(x))) << c.w << "x" << c.h << " face at " << x;
-      for (int x : c.left_out) EXPECT_FALSE(subject_inside(plan, 0, n, *src, head_at(x))) << c.w << "x" << c.h;
+  for (const Case& c : {Case{640, 360, {40, 330, 1250}, {}}, Case{360, 640, {40, 330}, {1250}}}) {
+    for (const char* move : {"auto", "in", "none", "right"}) {
+      const Json j = slideshow_json(c.w, c.h, 25, {"group.jpg"}, 2000, {{"kb", move}});
+      const engine::Plan plan = plan_of(j, dir, true, nullptr);
+      ASSERT_EQ(plan.items[0].faces.size(), 3u);
+      const auto src = engine::prepare_source(plan, plan.items[0]);
+      for (int64_t n = 0; n < plan.items[0].end_frame; n += 5) {
+        for (int x : c.kept)
+          EXPECT_TRUE(subject_inside(plan, 0, n, *src, face_at(x)))
+              << c.w << "x" << c.h << " " << move << " face at " << x;
+        for (int x : c.left_out)
+          EXPECT_FALSE(subject_inside(plan, 0, n, *src, face_at(x))) << c.w << "x" << c.h << " " << move;
+      }
     }
   }
 }
@@ -367,6 +379,25 @@ TEST(Focus, BlurWithKenBurnsNeverCutsThePhoto) {
       const double aspect = double(right - left + 1) / (bottom - top + 1);
       EXPECT_NEAR(aspect, 0.75, 0.05) << move << " frame " << n << ": the whole 3:4 photo shows";
     }
+  }
+}
+
+}  // namespace
+}  // namespace reel::test
+
+namespace reel::test {
+namespace {
+
+TEST(AimKenBurns, EveryMoveKeepsASubjectInTheCornerAndAutoStillMoves) {
+  engine::SubjectView v;
+  v.focus = {0.673, 0.0, 0.327, 0.428};  // the top-right corner of a photo shaped like the canvas
+  for (int pick = 0; pick < 8; ++pick) {
+    draft::KenBurns kb;
+    kb.preset = draft::KenBurnsPreset::Auto;
+    const engine::KbPath p = engine::aim_ken_burns(kb, pick, -1, v);
+    EXPECT_TRUE(engine::keeps_in_view(p, v.focus, v.view_w, v.view_h)) << pick;
+    EXPECT_FALSE(p.from == p.to) << "pick " << pick << ": (" << p.from.x << "," << p.from.y << "," << p.from.zoom
+                                 << ") -> (" << p.to.x << "," << p.to.y << "," << p.to.zoom << ")";
   }
 }
 
