@@ -130,21 +130,28 @@ TEST(FocusE2E, PortraitInBlurWithKenBurnsIsNeverCut) {
   EXPECT_EQ(m.draft["t"][0]["sg"][0]["m"]["fit"], "blur");
   EXPECT_EQ(m.draft["t"][0]["sg"][0]["m"]["kb"], "auto");
   for (size_t n = 0; n < m.frames.size(); n += 6) {
-    // The photo is the sharp part of the frame; the blurred background has next to no detail.
-    cv::Mat grey, lap;
-    cv::cvtColor(m.frames[n], grey, cv::COLOR_BGR2GRAY);
-    cv::Laplacian(grey, lap, CV_32F);
-    cv::Mat detail = cv::abs(lap) > 16, rows, cols;
-    cv::reduce(detail, rows, 1, cv::REDUCE_MAX);
-    cv::reduce(detail, cols, 0, cv::REDUCE_MAX);
-    int top = 0, bottom = grey.rows - 1, left = 0, right = grey.cols - 1;
-    while (top < grey.rows && !rows.at<uchar>(top)) ++top;
-    while (bottom > 0 && !rows.at<uchar>(bottom)) --bottom;
-    while (left < grey.cols && !cols.at<uchar>(left)) ++left;
-    while (right > 0 && !cols.at<uchar>(right)) --right;
-    EXPECT_GT(top, 0) << "frame " << n << ": the photo's top is cut";
-    EXPECT_LT(bottom, grey.rows - 1) << "frame " << n << ": the photo's bottom is cut";
-    EXPECT_NEAR(double(right - left + 1) / (bottom - top + 1), 0.75, 0.05) << "frame " << n << ": all of the 3:4 photo";
+    // The whole photo is in the frame at some size: matched as a whole (a cut photo does not
+    // fit inside the frame at its size, and no part of it matches as well).
+    cv::Mat frame;  // at half size: quick, and a cut of a few pixels still shows
+    cv::resize(m.frames[n], frame, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
+    double best = -2;
+    cv::Rect where;
+    for (int h = frame.rows * 3 / 4; h <= frame.rows; ++h) {
+      cv::Mat t;
+      cv::resize(selfie.photo, t, cv::Size(h * selfie.photo.cols / selfie.photo.rows, h), 0, 0, cv::INTER_AREA);
+      cv::Mat score;
+      cv::matchTemplate(frame, t, score, cv::TM_CCOEFF_NORMED);
+      double v;
+      cv::Point at;
+      cv::minMaxLoc(score, nullptr, &v, nullptr, &at);
+      if (v > best) {
+        best = v;
+        where = cv::Rect(at, t.size());
+      }
+    }
+    EXPECT_GT(best, 0.95) << "frame " << n << ": the whole photo shows (best match " << where << ")";
+    EXPECT_GT(where.y, 0) << "frame " << n;
+    EXPECT_LT(where.br().y, frame.rows) << "frame " << n;
   }
 }
 
