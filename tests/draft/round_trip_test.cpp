@@ -101,7 +101,7 @@ TEST(RoundTrip, TextInAnyScriptIsWrittenAsUtf8) {
 
 TEST(RoundTrip, FocusIsKeptAsWrittenAndSetFocusWritesFourDecimals) {
   const std::string text =
-      R"({"t":[{"tt":0,"sg":[{"s":0,"d":1000,"src":"a.jpg","m":{"focus":{"x":0.25,"y":0.1,"w":0.5,"h":0.40}}},)"
+      R"({"t":[{"tt":0,"sg":[{"s":0,"d":1000,"src":"a.jpg","m":{"focus":{"x":0.25,"y":0.1,"w":0.5,"h":0.4}}},)"
       R"({"s":1000,"d":1000,"src":"b.jpg"}]}]})";
   LoadResult r = load_draft(parse_json(text, "draft"));
   ASSERT_TRUE(r.ok());
