@@ -57,11 +57,9 @@ std::string box_text(const draft::FocusBox& b) {
 
 int run_focus(const FocusArgs& a) {
   if (a.write && a.draft == "-") throw UsageError("--write needs a draft file, not standard input");
-  DraftInput in = read_draft_input(a.draft);
-  if (report_problems(in, false)) {
-    std::cerr << "reel: the draft has errors; fix them first (`reel validate " << a.draft << "` lists them)\n";
-    return kExitBadInput;
-  }
+  std::optional<DraftInput> usable = read_usable_draft(a.draft);
+  if (!usable) return kExitBadInput;
+  DraftInput& in = *usable;
   engine::RenderOptions o;
   o.base_dir = in.base_dir;
   o.notice = [](const std::string& msg) { std::cerr << "reel: note: " << msg << "\n"; };

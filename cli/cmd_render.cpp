@@ -123,16 +123,6 @@ std::string reuse_text(const engine::RenderResult& r) {
          std::to_string(r.chunks - r.chunks_rendered) + " kept";
 }
 
-/// Loads the draft; prints its errors and returns nullopt when it cannot be rendered.
-std::optional<DraftInput> load(const std::string& path) {
-  DraftInput in = read_draft_input(path);
-  if (report_problems(in, false)) {
-    std::cerr << "reel: the draft has errors; fix them first (`reel validate " << path << "` lists them)\n";
-    return std::nullopt;
-  }
-  return in;
-}
-
 // The cues of an .srt or .vtt file as one more text track of the draft being rendered (the
 // draft file itself is not changed).
 void add_subtitles(DraftInput& in, const std::string& path) {
@@ -148,7 +138,7 @@ struct Job {
   engine::RenderOptions options;
 };
 std::optional<Job> prepare(const RenderArgs& a) {
-  auto in = load(a.draft);
+  auto in = read_usable_draft(a.draft);
   if (!in) return std::nullopt;
   if (!a.subtitles.empty()) add_subtitles(*in, a.subtitles);
   require_writable_output(a.out);

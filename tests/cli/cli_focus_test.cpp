@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "draft/json.h"
@@ -25,6 +26,22 @@ RunResult reel(const std::vector<std::string>& args, const std::string& cwd) {
   return run_command(REEL_BINARY, args, "", cwd);
 }
 
+/// Where `part` matches `picture` best (normalised cross-correlation): the score and the place.
+struct Match {
+  double score = -2;
+  cv::Rect at;
+};
+Match best_match(const cv::Mat& picture, const cv::Mat& part) {
+  Match m;
+  if (part.cols > picture.cols || part.rows > picture.rows) return m;
+  cv::Mat score;
+  cv::matchTemplate(picture, part, score, cv::TM_CCOEFF_NORMED);
+  cv::Point at;
+  cv::minMaxLoc(score, nullptr, &m.score, nullptr, &at);
+  m.at = cv::Rect(at, part.size());
+  return m;
+}
+
 /// Where a frame of a `cover` framing of `photo` lies in it: the window (photo pixels) whose
 /// picture matches the frame best, over zooms 1..1.35 and every position.
 cv::Rect2d window_of(const cv::Mat& frame, const cv::Mat& photo) {
@@ -38,15 +55,10 @@ cv::Rect2d window_of(const cv::Mat& frame, const cv::Mat& photo) {
     const double w = frame.cols / (cover * z), h = frame.rows / (cover * z);
     cv::Mat t;
     cv::resize(frame, t, cv::Size(int(std::lround(w * q)), int(std::lround(h * q))), 0, 0, cv::INTER_AREA);
-    if (t.cols > small_photo.cols || t.rows > small_photo.rows) continue;
-    cv::Mat score;
-    cv::matchTemplate(small_photo, t, score, cv::TM_CCOEFF_NORMED);
-    double max_v;
-    cv::Point at;
-    cv::minMaxLoc(score, nullptr, &max_v, nullptr, &at);
-    if (max_v > best) {
-      best = max_v;
-      where = cv::Rect2d(at.x / q, at.y / q, t.cols / q, t.rows / q);
+    const Match m = best_match(small_photo, t);
+    if (m.score > best) {
+      best = m.score;
+      where = cv::Rect2d(m.at.x / q, m.at.y / q, m.at.width / q, m.at.height / q);
     }
   }
   EXPECT_GT(best, 0.9) << "the frame was found in the photo";
@@ -134,24 +146,16 @@ TEST(FocusE2E, PortraitInBlurWithKenBurnsIsNeverCut) {
     // fit inside the frame at its size, and no part of it matches as well).
     cv::Mat frame;  // at half size: quick, and a cut of a few pixels still shows
     cv::resize(m.frames[n], frame, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
-    double best = -2;
-    cv::Rect where;
+    Match best;
     for (int h = frame.rows * 3 / 4; h <= frame.rows; ++h) {
       cv::Mat t;
       cv::resize(selfie.photo, t, cv::Size(h * selfie.photo.cols / selfie.photo.rows, h), 0, 0, cv::INTER_AREA);
-      cv::Mat score;
-      cv::matchTemplate(frame, t, score, cv::TM_CCOEFF_NORMED);
-      double v;
-      cv::Point at;
-      cv::minMaxLoc(score, nullptr, &v, nullptr, &at);
-      if (v > best) {
-        best = v;
-        where = cv::Rect(at, t.size());
-      }
+      const Match m = best_match(frame, t);
+      if (m.score > best.score) best = m;
     }
-    EXPECT_GT(best, 0.95) << "frame " << n << ": the whole photo shows (best match " << where << ")";
-    EXPECT_GT(where.y, 0) << "frame " << n;
-    EXPECT_LT(where.br().y, frame.rows) << "frame " << n;
+    EXPECT_GT(best.score, 0.95) << "frame " << n << ": the whole photo shows (best match " << best.at << ")";
+    EXPECT_GT(best.at.y, 0) << "frame " << n;
+    EXPECT_LT(best.at.br().y, frame.rows) << "frame " << n;
   }
 }
 
@@ -194,6 +198,17 @@ TEST(FocusCli, ShowsWritesAndKeepsTheFocusOfEveryPhoto) {
   RunResult again = reel({"focus", "d.json", "--write"}, dir.path().string());
   EXPECT_NE(again.err.find("nothing to write: every segment's focus is already in the draft"), std::string::npos)
       << again.err;
+
+  // The storyboard draws the boxes when asked: cyan for a focus the draft writes (both now).
+  ASSERT_EQ(reel({"storyboard", "d.json", "-o", "plain.png"}, dir.path().string()).exit_code, 0);
+  ASSERT_EQ(reel({"storyboard", "d.json", "-o", "boxes.png", "--focus"}, dir.path().string()).exit_code, 0);
+  auto cyan = [&](const std::string& file) {
+    cv::Mat m = cv::imread(dir.file(file), cv::IMREAD_COLOR), mask;
+    cv::inRange(m, cv::Scalar(245, 210, 0), cv::Scalar(255, 230, 10), mask);
+    return cv::countNonZero(mask);
+  };
+  EXPECT_EQ(cyan("plain.png"), 0);
+  EXPECT_GT(cyan("boxes.png"), 100);
 }
 
 TEST(FocusCli, WithoutTheFaceCascadesSaysSoAndFollowsSaliency) {
