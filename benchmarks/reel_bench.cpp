@@ -188,8 +188,8 @@ int focus(const std::vector<std::string>& photos) {
   double decode_sum = 0, detect_sum = 0, cpu_sum = 0;
   for (const std::string& path : photos) {
     const engine::PhotoInfo info = engine::probe_photo(path);
-    const double s = std::min(1.0, double(engine::kFocusDecodeSide) /
-                                       double(std::max(info.display_width(), info.display_height())));
+    const double s =
+        std::min(1.0, double(engine::kFocusDecodeSide) / double(std::max(info.display_width(), info.display_height())));
     const cv::Size want(int(std::lround(info.display_width() * s)), int(std::lround(info.display_height() * s)));
     auto a = clock::now();
     const cv::Mat picture = engine::decode_photo(path, info, want, draft::Color{128, 128, 128, 255});
@@ -206,11 +206,11 @@ int focus(const std::vector<std::string>& photos) {
     char size[32];
     std::snprintf(size, sizeof size, "%lldx%lld", static_cast<long long>(info.display_width()),
                   static_cast<long long>(info.display_height()));
-    std::printf("%-28s %10s %12.1f %12.1f %12.1f  %s %.3f,%.3f %.3fx%.3f\n",
-                std::filesystem::path(path).filename().string().c_str(), size, decode, detect, cpu,
-                f.by == engine::FoundFocus::By::Faces ? (std::to_string(f.faces.size()) + " face(s)").c_str()
-                                                     : "saliency",
-                f.focus.x, f.focus.y, f.focus.w, f.focus.h);
+    std::printf(
+        "%-28s %10s %12.1f %12.1f %12.1f  %s %.3f,%.3f %.3fx%.3f\n",
+        std::filesystem::path(path).filename().string().c_str(), size, decode, detect, cpu,
+        f.by == engine::FoundFocus::By::Faces ? (std::to_string(f.faces.size()) + " face(s)").c_str() : "saliency",
+        f.focus.x, f.focus.y, f.focus.w, f.focus.h);
   }
   const double n = std::max<size_t>(1, photos.size());
   std::printf("mean of %zu: decode %.1f ms, detect %.1f ms (CPU %.1f ms)\n", photos.size(), decode_sum / n,
