@@ -9,6 +9,9 @@
 //                                                          frames (Y + U + V) from a detailed
 //                                                          1.15x source, one thread; KIND:
 //                                                          kenburns, slide or zoomout (all)
+//   reel_bench focus PHOTO...                              a photo's focus: the decode for it
+//                                                          and the detector, each timed, CPU
+//                                                          and wall, per photo
 #include <malloc.h>
 
 #include <algorithm>
@@ -16,6 +19,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <random>
@@ -28,6 +32,9 @@
 #include "engine/compose/source_cache.h"
 #include "engine/output/h264_encoder.h"
 #include "engine/output/mp4_muxer.h"
+#include "engine/photo/decoder.h"
+#include "engine/photo/focus.h"
+#include "engine/photo/probe.h"
 #include "engine/plan/render_plan.h"
 #include "engine/render.h"
 
@@ -167,6 +174,50 @@ int warp(int w, int h, int n, const std::string& only) {
   return sum == 0xffffffffu;  // keeps the work observable
 }
 
+double cpu_seconds() { return double(std::clock()) / CLOCKS_PER_SEC; }
+
+// The cost of finding a photo's focus the way a render does (photo_focus without the cache):
+// the decode at the detector's size, then faces and saliency. One line a photo, then the mean.
+int focus(const std::vector<std::string>& photos) {
+  using clock = std::chrono::steady_clock;
+  auto t0 = clock::now();
+  engine::face_detection_problem();  // the cascades are read once per process: timed apart
+  std::printf("cascades loaded in %.1f ms%s\n", std::chrono::duration<double, std::milli>(clock::now() - t0).count(),
+              engine::face_detection_problem().empty() ? "" : (" (" + engine::face_detection_problem() + ")").c_str());
+  std::printf("%-28s %10s %12s %12s %12s  %s\n", "photo", "size", "decode ms", "detect ms", "detect cpu", "found");
+  double decode_sum = 0, detect_sum = 0, cpu_sum = 0;
+  for (const std::string& path : photos) {
+    const engine::PhotoInfo info = engine::probe_photo(path);
+    const double s =
+        std::min(1.0, double(engine::kFocusDecodeSide) / double(std::max(info.display_width(), info.display_height())));
+    const cv::Size want(int(std::lround(info.display_width() * s)), int(std::lround(info.display_height() * s)));
+    auto a = clock::now();
+    const cv::Mat picture = engine::decode_photo(path, info, want, draft::Color{128, 128, 128, 255});
+    auto b = clock::now();
+    const double c0 = cpu_seconds();
+    const engine::FoundFocus f = engine::find_focus(picture);
+    const double cpu = (cpu_seconds() - c0) * 1000;
+    auto c = clock::now();
+    const double decode = std::chrono::duration<double, std::milli>(b - a).count();
+    const double detect = std::chrono::duration<double, std::milli>(c - b).count();
+    decode_sum += decode;
+    detect_sum += detect;
+    cpu_sum += cpu;
+    char size[32];
+    std::snprintf(size, sizeof size, "%lldx%lld", static_cast<long long>(info.display_width()),
+                  static_cast<long long>(info.display_height()));
+    std::printf(
+        "%-28s %10s %12.1f %12.1f %12.1f  %s %.3f,%.3f %.3fx%.3f\n",
+        std::filesystem::path(path).filename().string().c_str(), size, decode, detect, cpu,
+        f.by == engine::FoundFocus::By::Faces ? (std::to_string(f.faces.size()) + " face(s)").c_str() : "saliency",
+        f.focus.x, f.focus.y, f.focus.w, f.focus.h);
+  }
+  const double n = std::max<size_t>(1, photos.size());
+  std::printf("mean of %zu: decode %.1f ms, detect %.1f ms (CPU %.1f ms)\n", photos.size(), decode_sum / n,
+              detect_sum / n, cpu_sum / n);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -177,6 +228,7 @@ int main(int argc, char** argv) {
     if (cmd == "warp")
       return warp(argc > 3 ? std::stoi(argv[2]) : 1920, argc > 3 ? std::stoi(argv[3]) : 1080,
                   argc > 4 ? std::stoi(argv[4]) : 200, argc > 5 ? argv[5] : "");
+    if (cmd == "focus" && argc >= 3) return focus(std::vector<std::string>(argv + 2, argv + argc));
     if (cmd == "floor" && argc >= 10)
       return floor(argv[2], std::stoi(argv[3]), std::stoi(argv[4]), std::stoll(argv[5]), std::stoll(argv[6]), argv[7],
                    argv[8], std::stoi(argv[9]));
@@ -186,6 +238,7 @@ int main(int argc, char** argv) {
   }
   std::cerr << "usage: reel_bench frames DRAFT OUT.yuv [final|preview]\n"
                "       reel_bench warp [W H [N [kenburns|slide|zoomout]]]\n"
-               "       reel_bench floor IN.yuv W H FPS_NUM FPS_DEN OUT.mp4 X264_PRESET CRF\n";
+               "       reel_bench floor IN.yuv W H FPS_NUM FPS_DEN OUT.mp4 X264_PRESET CRF\n"
+               "       reel_bench focus PHOTO...\n";
   return 2;
 }

@@ -15,6 +15,7 @@
 #include "cli/process.h"
 #include "cli/progress.h"
 #include "cloud/client/media_cache.h"
+#include "draft/edit.h"
 #include "draft/make.h"
 #include "draft/parse.h"
 #include "draft/prompt.h"
@@ -221,12 +222,6 @@ int run_make(const MakeArgs& given) {
     throw UsageError(e.what());
   }
   draft::LoadResult loaded = draft::load_draft(json);
-  if (!a.draft_out.empty()) write_draft_keeping_history(a.draft_out, draft::write_json(json, true) + "\n");
-  std::cerr << "reel: " << draft::timeline_summary(loaded.draft) << "\n";
-  if (a.draft_only) {
-    std::cerr << "reel: wrote the draft " << a.draft_out << " (nothing rendered: --draft-only)\n";
-    return kExitOk;
-  }
 
   engine::RenderOptions o;
   o.preset = a.preview ? engine::Preset::Preview : engine::Preset::Final;
@@ -236,6 +231,17 @@ int run_make(const MakeArgs& given) {
   // The URLs are cached by now: this finds them there and gives the engine their files.
   resolve_remote_media(
       loaded.draft, a.draft_out.empty() ? "DRAFT.json" : a.draft_out, a.remote, [] { return SessionUploads{}; }, o);
+  // The subject of every photo, written as m.focus: the draft says where it is, so an edit,
+  // another aspect or the cloud's render frames it the same, and a person can move it.
+  for (const engine::SegmentFocus& f : engine::find_focus(loaded.draft, o))
+    if (f.from == engine::SegmentFocus::From::Faces || f.from == engine::SegmentFocus::From::Saliency)
+      draft::set_segment_focus(loaded.draft, f.track, f.segment, f.focus);
+  if (!a.draft_out.empty()) write_draft_keeping_history(a.draft_out, draft::write_json(loaded.draft.json, true) + "\n");
+  std::cerr << "reel: " << draft::timeline_summary(loaded.draft) << "\n";
+  if (a.draft_only) {
+    std::cerr << "reel: wrote the draft " << a.draft_out << " (nothing rendered: --draft-only)\n";
+    return kExitOk;
+  }
   auto result = render_with_progress(loaded.draft, a.out, o, progress_mode(a.progress), "make");
   std::cerr << "reel: wrote " << a.out << " (" << result.width << "x" << result.height << ", "
             << draft::seconds_text(loaded.draft.duration_ms()) << " s)"

@@ -47,6 +47,7 @@ struct RenderArgs {
   std::optional<double> max_duration_s;
   std::string loudness;
   bool watch = false;
+  bool draw_focus = false;  // storyboard --focus
   MediaArgs media;
   std::string part;                 // render --part: "I/N", or "N" with I from the environment
   int parts = 0;                    // plan --chunks N
@@ -159,16 +160,6 @@ std::string reuse_text(const engine::RenderResult& r) {
          std::to_string(r.chunks - r.chunks_rendered) + " kept";
 }
 
-/// Loads the draft; prints its errors and returns nullopt when it cannot be rendered.
-std::optional<DraftInput> load(const std::string& path) {
-  DraftInput in = read_draft_input(path);
-  if (report_problems(in, false)) {
-    std::cerr << "reel: the draft has errors; fix them first (`reel validate " << path << "` lists them)\n";
-    return std::nullopt;
-  }
-  return in;
-}
-
 // What every render command starts with: the draft loaded (nullopt when it has errors, which
 // are printed), its subtitles added, the options made, and the output checked before any work:
 // writable, and none of the files the command reads.
@@ -178,7 +169,7 @@ struct Job {
 };
 // A command with no output (plan) leaves `a.out` empty; `more_inputs` are read too (join's parts).
 std::optional<Job> prepare(const RenderArgs& a, const std::vector<std::string>& more_inputs = {}) {
-  auto in = load(a.draft);
+  auto in = read_usable_draft(a.draft);
   if (!in) return std::nullopt;
   if (!a.subtitles.empty())
     add_captions_from_file(in->loaded.draft, a.subtitles);  // for this render; the file is not changed
@@ -320,7 +311,7 @@ int run_still(const RenderArgs& a) {
 int run_storyboard(const RenderArgs& a) {
   auto job = prepare(a);
   if (!job) return kExitBadInput;
-  engine::render_storyboard(job->in.loaded.draft, a.out, job->options);
+  engine::render_storyboard(job->in.loaded.draft, a.out, job->options, a.draw_focus);
   return kExitOk;
 }
 
@@ -528,6 +519,9 @@ void add_render_commands(CLI::App& app, Commands& commands) {
   auto* board = app.add_subcommand("storyboard", "Write one picture of the whole timeline as a PNG");
   add_common(board, *board_args);
   board->add_option("-o,--output", board_args->out, "the PNG to write")->required();
+  board->add_flag("--focus", board_args->draw_focus,
+                  "draw each photo's subject box as its thumbnail frames it (yellow: found by reel, cyan: the "
+                  "draft's m.focus) and its faces");
   commands.add(board, [board_args] { return run_storyboard(*board_args); });
 }
 

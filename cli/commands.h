@@ -34,5 +34,6 @@ void add_make_commands(CLI::App& app, Commands& commands);    // make
 void add_cloud_commands(CLI::App& app, Commands& commands);   // login, credits, ..., export, serve, bench
 void add_chat_commands(CLI::App& app, Commands& commands);    // chat
 void add_cache_commands(CLI::App& app, Commands& commands);   // cache, fetch
+void add_focus_commands(CLI::App& app, Commands& commands);   // focus
 
 }  // namespace reel::cli

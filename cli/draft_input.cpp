@@ -32,4 +32,13 @@ bool report_problems(const DraftInput& input, bool notices) {
   return !input.loaded.ok();
 }
 
+std::optional<DraftInput> read_usable_draft(const std::string& path) {
+  DraftInput in = read_draft_input(path);
+  if (report_problems(in, false)) {
+    std::cerr << "reel: the draft has errors; fix them first (`reel validate " << path << "` lists them)\n";
+    return std::nullopt;
+  }
+  return in;
+}
+
 }  // namespace reel::cli

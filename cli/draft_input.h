@@ -1,5 +1,6 @@
 #pragma once
 // Reading a draft for a command: from a file or "-" (stdin), with its problems.
+#include <optional>
 #include <string>
 
 #include "draft/model.h"
@@ -23,5 +24,9 @@ void add_captions_from_file(draft::Draft& draft, const std::string& path);
 /// Prints the draft's problems to stderr (one "path: severity: message" line each, prefixed
 /// by the file) and returns true when any is an error. Notices print only when `notices`.
 bool report_problems(const DraftInput& input, bool notices);
+
+/// Reads a draft a command renders or reads media of: its errors (and warnings) printed, with
+/// the advice to run `reel validate`, and nothing returned when it has errors.
+std::optional<DraftInput> read_usable_draft(const std::string& path);
 
 }  // namespace reel::cli

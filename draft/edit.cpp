@@ -64,6 +64,12 @@ void set_segment_meta(Draft& draft, size_t track, size_t seg, const std::string&
   refresh(draft);
 }
 
+void set_segment_focus(Draft& draft, size_t track, size_t seg, const FocusBox& box) {
+  auto r = [](double v) { return std::round(v * 1e4) / 1e4; };
+  set_segment_meta(draft, track, seg, "focus",
+                   Json{{"x", r(box.x)}, {"y", r(box.y)}, {"w", r(box.w)}, {"h", r(box.h)}});
+}
+
 void set_draft_meta(Draft& draft, const std::string& key, Json value) {
   if (!draft.json.is_object()) throw std::invalid_argument("the draft is not a JSON object");
   metadata_of(draft, draft.json)[key] = std::move(value);

@@ -16,6 +16,9 @@ void set_segment_duration(Draft& draft, size_t track, size_t seg, int64_t durati
 void set_segment_source(Draft& draft, size_t track, size_t seg, const std::string& source);
 /// Sets a key of the segment's metadata object (`m`), creating the object when absent.
 void set_segment_meta(Draft& draft, size_t track, size_t seg, const std::string& key, Json value);
+/// Sets the segment's m.focus (where its subject is), each number to four decimals: a
+/// ten-thousandth of the photo is finer than any framing needs.
+void set_segment_focus(Draft& draft, size_t track, size_t seg, const FocusBox& box);
 /// Sets a key of the top-level metadata (`m`): "title", "width", "fps", ...
 void set_draft_meta(Draft& draft, const std::string& key, Json value);
 

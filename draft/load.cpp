@@ -2,6 +2,7 @@
 // wrong type, unknown name or out-of-range value, and leaves the JSON itself untouched.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <initializer_list>
 
 #include "draft/checks.h"
@@ -259,6 +260,58 @@ KenBurns read_ken_burns(Loader& L, const Json* v, const std::string& ptr) {
   return kb;
 }
 
+std::string fraction_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", v);
+  return buf;
+}
+
+std::optional<FocusBox> read_focus_box(Loader& L, const Json* v, const std::string& ptr) {
+  if (!v) return std::nullopt;
+  const std::string example = "{\"x\": 0.6, \"y\": 0.2, \"w\": 0.25, \"h\": 0.3}";
+  if (!v->is_object()) {
+    L.error(ptr, "must be a box like " + example + " (0..1 of the photo), not " + type_name(*v));
+    return std::nullopt;
+  }
+  L.check_keys(*v, ptr, {"x", "y", "w", "h"}, {}, "a focus box");
+  FocusBox box;
+  bool ok = true;
+  for (auto [key, field] :
+       {std::pair{"x", &box.x}, std::pair{"y", &box.y}, std::pair{"w", &box.w}, std::pair{"h", &box.h}}) {
+    const Json* n = L.get(*v, key);
+    if (!n) {
+      L.error(ptr, std::string("a focus box needs ") + key + ", like " + example);
+      ok = false;
+      continue;
+    }
+    auto d = L.number_at(n, child(ptr, key), "a fraction of the photo from 0 to 1");
+    if (!d) {
+      ok = false;
+      continue;
+    }
+    const bool size = key[0] == 'w' || key[0] == 'h';
+    if (*d < 0 || *d > 1 || (size && *d <= 0)) {
+      L.error(child(ptr, key), std::string(key) + " must be " + (size ? "more than 0 and at most 1" : "from 0 to 1") +
+                                   " (a fraction of the photo), not " + n->dump());
+      ok = false;
+      continue;
+    }
+    *field = *d;
+  }
+  if (!ok) return std::nullopt;
+  if (box.x + box.w > 1 + 1e-9) {
+    L.error(child(ptr, "w"), "the box reaches past the photo's right edge (x + w = " + fraction_text(box.x + box.w) +
+                                 "); make x + w at most 1");
+    return std::nullopt;
+  }
+  if (box.y + box.h > 1 + 1e-9) {
+    L.error(child(ptr, "h"), "the box reaches past the photo's bottom edge (y + h = " + fraction_text(box.y + box.h) +
+                                 "); make y + h at most 1");
+    return std::nullopt;
+  }
+  return box;
+}
+
 std::optional<Transition> read_transition(Loader& L, const Json* v, const std::string& ptr) {
   if (!v) return std::nullopt;
   Transition tr{TransitionType::Fade, kDefaultTransitionMs};
@@ -284,9 +337,10 @@ std::optional<Transition> read_transition(Loader& L, const Json* v, const std::s
 }
 
 void read_video_meta(Loader& L, const Json& m, const std::string& ptr, Segment& seg) {
-  L.check_keys(m, ptr, {"name", "fit", "kb", "tr", "vol", "mute", "loop"}, {}, "a video segment's metadata");
+  L.check_keys(m, ptr, {"name", "fit", "kb", "focus", "tr", "vol", "mute", "loop"}, {}, "a video segment's metadata");
   if (auto f = L.name_at(L.get(m, "fit"), child(ptr, "fit"), "fit", fit_names())) seg.video.fit = *fit_from_name(*f);
   seg.video.ken_burns = read_ken_burns(L, L.get(m, "kb"), child(ptr, "kb"));
+  seg.video.focus = read_focus_box(L, L.get(m, "focus"), child(ptr, "focus"));
   seg.video.transition = read_transition(L, L.get(m, "tr"), child(ptr, "tr"));
   if (auto v = L.volume_at(L.get(m, "vol"), child(ptr, "vol"))) seg.video.volume = *v;
   if (auto b = L.bool_at(L.get(m, "mute"), child(ptr, "mute"))) seg.video.mute = *b;

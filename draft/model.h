@@ -39,6 +39,13 @@ struct FocusPoint {
   bool operator==(const FocusPoint&) const = default;
 };
 
+/// Where the subject of a photo or clip is: a box in 0..1 of the upright source (x, y its
+/// top-left corner). Written as `m.focus`; without one the engine finds it (faces, saliency).
+struct FocusBox {
+  double x = 0, y = 0, w = 1, h = 1;
+  bool operator==(const FocusBox&) const = default;
+};
+
 enum class KenBurnsPreset { None, In, Out, Left, Right, Up, Down, Auto, Explicit };
 
 struct KenBurns {
@@ -77,6 +84,7 @@ struct Transition {
 struct VideoProps {
   Fit fit = Fit::Cover;
   KenBurns ken_burns;
+  std::optional<FocusBox> focus;  // m.focus: where the subject is; empty: found by the engine
   std::optional<Transition> transition;
   double volume = 1.0;  // a clip's own sound
   bool mute = false;

@@ -25,6 +25,7 @@
 #include "engine/output/mp4_muxer.h"
 #include "engine/output/png_writer.h"
 #include "engine/output/storyboard.h"
+#include "engine/photo/focus.h"
 #include "engine/photo/framing.h"
 #include "engine/photo/proxy_cache.h"
 #include "engine/plan/ken_burns.h"
@@ -275,6 +276,12 @@ ChunkedJob prepare_job(const draft::Draft& draft, const RenderOptions& options) 
     throw draft::DraftError("draft", "/d",
                             "there is nothing to render: the draft (or the --from/--to range) has no frames");
   job.mix = check_every_source(draft, job.plan, options);
+  {
+    // Where each photo's subject is (written in the draft, else found and kept with the
+    // proxies) decides its Ken Burns path, so it comes before the chunks' keys.
+    std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
+    aim_at_subjects(job.plan, proxies.get(), options.notice);
+  }
   notify(options, job.plan);
   job.text = std::make_unique<TextLayer>(draft, job.plan.width, job.plan.height, job.plan.fps, resolver_for(options));
   if (options.notice)
@@ -573,12 +580,17 @@ void render_still(const draft::Draft& draft, int64_t at_ms, const std::string& p
   if (plan.total_frames <= 0)
     throw draft::DraftError("draft", "/d", "there is nothing to show: the draft has no frames");
   int64_t n = std::clamp<int64_t>(frame_at_ms(plan, std::max<int64_t>(0, at_ms)), 0, plan.total_frames - 1);
-  // Only the photos on screen at n are checked and decoded.
+  // Only the photos on screen at n are checked, aimed and decoded.
+  std::vector<int> shown;
   for (const auto& s : plan.state_at(n))
     for (int i : {s.a, s.b})
-      if (i >= 0) check_item(plan.items[size_t(i)], options.limits);
-  notify(options, plan);
+      if (i >= 0) {
+        check_item(plan.items[size_t(i)], options.limits);
+        shown.push_back(i);
+      }
   std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
+  aim_at_subjects(plan, proxies.get(), options.notice, &shown);
+  notify(options, plan);
   SourceCache cache(plan, 0, 0, 8, proxies.get());
   YuvImage frame(plan.width, plan.height);
   ComposeScratch scratch;
@@ -587,8 +599,39 @@ void render_still(const draft::Draft& draft, int64_t at_ms, const std::string& p
   write_png(png_path, yuv_to_bgr(frame.view()));
 }
 
-void render_storyboard(const draft::Draft& draft, const std::string& png_path, const RenderOptions& options) {
-  write_storyboard(draft, png_path, options);
+void render_storyboard(const draft::Draft& draft, const std::string& png_path, const RenderOptions& options,
+                       bool draw_focus) {
+  write_storyboard(draft, png_path, options, draw_focus);
+}
+
+std::vector<SegmentFocus> find_focus(const draft::Draft& draft, const RenderOptions& options) {
+  Plan plan = make_plan(draft, options);
+  check_plan_sources(plan, options.limits);
+  std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
+  if (options.notice && !face_detection_problem().empty()) options.notice(face_detection_problem());
+  std::vector<SegmentFocus> out;
+  for (const PlanItem& item : plan.items) {
+    SegmentFocus f;
+    f.pointer = item.pointer;
+    f.reference = item.reference;
+    for (size_t t = 0; t < draft.tracks.size(); ++t)
+      for (size_t s = 0; s < draft.tracks[t].segments.size(); ++s)
+        if (draft.tracks[t].segments[s].pointer == item.pointer) {
+          f.track = t;
+          f.segment = s;
+        }
+    if (item.focus) {
+      f.from = SegmentFocus::From::Written;
+      f.focus = *item.focus;
+    } else if (!item.is_clip) {
+      const FoundFocus found = photo_focus(item, proxies.get());
+      f.from = found.by == FoundFocus::By::Faces ? SegmentFocus::From::Faces : SegmentFocus::From::Saliency;
+      f.focus = found.focus;
+      f.faces = found.faces;
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
 }
 
 }  // namespace reel::engine

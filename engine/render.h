@@ -91,7 +91,25 @@ void check_sources(const draft::Draft& draft, const RenderOptions& options);
 void render_still(const draft::Draft& draft, int64_t at_ms, const std::string& png_path, const RenderOptions& options);
 
 /// Writes a contact sheet of the timeline to a PNG: a thumbnail of every video segment at its
-/// midpoint with its times and transition, and a lane per track under them.
-void render_storyboard(const draft::Draft& draft, const std::string& png_path, const RenderOptions& options);
+/// midpoint with its times and transition, and a lane per track under them. `draw_focus`:
+/// each thumbnail shows where its subject is (see find_focus) as that frame frames it.
+void render_storyboard(const draft::Draft& draft, const std::string& png_path, const RenderOptions& options,
+                       bool draw_focus = false);
+
+/// Where the subject of one video segment is (0..1 of its upright source).
+struct SegmentFocus {
+  size_t track = 0, segment = 0;                                               // indices into draft.tracks / segments
+  std::string pointer;                                                         // the segment's JSON pointer
+  std::string reference;                                                       // its source as written
+  enum class From { Written, Faces, Saliency, Unknown } from = From::Unknown;  // Unknown: a clip without m.focus
+  draft::FocusBox focus;
+  std::vector<draft::FocusBox> faces;  // the faces found (when From::Faces)
+};
+
+/// The subject of every video segment of `draft`: m.focus where the draft writes one, else
+/// found in the photo (faces, else saliency; kept with the proxies in options.proxy_dir, so
+/// found once per photo). Checks every source first and throws MediaError listing the bad
+/// ones. `notice` (in options) hears when face detection is off.
+std::vector<SegmentFocus> find_focus(const draft::Draft& draft, const RenderOptions& options);
 
 }  // namespace reel::engine

@@ -17,10 +17,12 @@ packages=(
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libheif-dev libexif-dev libwebp-dev
   libebur128-dev  # the mix's loudness (EBU R128) for normalisation
+  libopencv-objdetect-dev opencv-data  # focus: face cascades (objdetect) and the cascade files
   libjpeg-dev libpng-dev  # photo decoding (JPEG, PNG: not through imgcodecs); the tests write fixtures with both
   # engine: text
   libfreetype-dev libharfbuzz-dev libfontconfig-dev libfribidi-dev
   fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji
+  # the focus tests fetch python3-skimage's pictures with apt-get download + dpkg-deb (dpkg)
   # the peer in benchmarks/ and a probe for people; /usr/bin/time -v for the benchmark
   ffmpeg time
 )

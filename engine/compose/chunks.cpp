@@ -46,9 +46,11 @@ std::vector<int64_t> merge_short(const std::vector<int64_t>& cuts, int64_t short
 
 // What decides the pixels of item i: every field of PlanItem but the messages' pointer and
 // reference, with the file by its identity and the items it transitions with by their place.
+// The draft's Ken Burns setting, the auto picks, the focus and the faces decide the pixels only
+// through the resolved path (kb) and prep_scale, which are described.
 std::string describe_item(const Plan& plan, int i, const std::string& identity) {
 #if defined(__x86_64__) && defined(__GLIBCXX__)  // a reminder where the size is known
-  static_assert(sizeof(PlanItem) == 400, "PlanItem changed: describe its new field here (it may change pixels)");
+  static_assert(sizeof(PlanItem) == 544, "PlanItem changed: describe its new field here (it may change pixels)");
 #endif
   const PlanItem& it = plan.items[size_t(i)];
   char buf[640];

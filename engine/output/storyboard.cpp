@@ -10,6 +10,7 @@
 #include "engine/compose/source_cache.h"
 #include "engine/errors.h"
 #include "engine/output/png_writer.h"
+#include "engine/photo/focus.h"
 #include "engine/text/layer.h"
 #include "engine/text/raster.h"
 
@@ -82,7 +83,8 @@ std::string storyboard_heading(const draft::Draft& draft, const std::vector<std:
          draft::media_count_text(sources);
 }
 
-void write_storyboard(const draft::Draft& draft, const std::string& png_path, const RenderOptions& options) {
+void write_storyboard(const draft::Draft& draft, const std::string& png_path, const RenderOptions& options,
+                      bool draw_focus) {
   // Thumbnails are composed by the same compositor at thumbnail size.
   const int W = draft.canvas.width, H = draft.canvas.height;
   int tw = 288, th = int(std::lround(288.0 * H / W));
@@ -99,6 +101,8 @@ void write_storyboard(const draft::Draft& draft, const std::string& png_path, co
   thumb.to_ms.reset();
   Plan plan = make_plan(draft, thumb);
   for (PlanItem& it : plan.items) check_item(it, options.limits);
+  std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
+  aim_at_subjects(plan, proxies.get(), options.notice);
   if (options.notice)
     for (const auto& n : plan.notices) options.notice(n);
 
@@ -120,7 +124,6 @@ void write_storyboard(const draft::Draft& draft, const std::string& png_path, co
   };
   text(storyboard_heading(draft, references), margin, margin + 18, 0.6, kInk, width - margin);
 
-  std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
   SourceCache cache(plan, 0, 0, 8, proxies.get());
   ComposeScratch scratch;
   YuvImage frame(tw, th);
@@ -133,6 +136,22 @@ void write_storyboard(const draft::Draft& draft, const std::string& png_path, co
     int64_t n = std::clamp<int64_t>(plan.first_frame_at_us(mid_us), 0, std::max<int64_t>(0, plan.total_frames - 1));
     compose_frame(plan, n, cache, frame.view(), scratch, &text_layer);
     cv::Mat bgr = yuv_to_bgr(frame.view());
+    if (draw_focus && it.focus && it.fit != draft::Fit::Blur) {
+      // The subject's box as this frame shows it: yellow when found, cyan when written.
+      const cv::Rect2d box = focus_on_canvas(plan, int(i), n, *it.focus);
+      const cv::Scalar colour = it.focus_found ? cv::Scalar(0, 220, 255) : cv::Scalar(255, 220, 0);
+      cv::rectangle(bgr,
+                    cv::Rect(int(std::lround(box.x)), int(std::lround(box.y)), int(std::lround(box.width)),
+                             int(std::lround(box.height))),
+                    colour, 2);
+      for (const draft::FocusBox& face : it.faces) {
+        const cv::Rect2d f = focus_on_canvas(plan, int(i), n, face);
+        cv::rectangle(bgr,
+                      cv::Rect(int(std::lround(f.x)), int(std::lround(f.y)), int(std::lround(f.width)),
+                               int(std::lround(f.height))),
+                      colour, 1);
+      }
+    }
     bgr.copyTo(board(cv::Rect(x, y, tw, th)));
     cv::rectangle(board, cv::Rect(x - 1, y - 1, tw + 2, th + 2), kDim, 1);
     cache.set_playhead(it.end_frame);  // keep memory flat on long drafts

@@ -96,7 +96,74 @@ void refuse_elongated(const PlanItem& item, int64_t w, int64_t h) {
                      "crop it to the part you want to show"}});
 }
 
+/// Where `blur` puts the photo in its framing (fw x fh): inside the part every frame of the Ken
+/// Burns path shows, so the path moves the blurred background and the photo with it but never
+/// cuts the photo (the whole framing when the path holds still at zoom 1).
+cv::Rect blur_photo_rect(const PlanItem& item, int fw, int fh) {
+  double x0 = 0, y0 = 0, x1 = 1, y1 = 1;
+  for (int i = 0; i <= 64; ++i) {
+    const draft::FocusPoint p = item.kb.at(i / 64.0);
+    const double w = 1 / std::max(p.zoom, 1e-3), h = w;
+    const double cx = w >= 1 ? 0.5 : std::clamp(p.x, w / 2, 1 - w / 2),
+                 cy = h >= 1 ? 0.5 : std::clamp(p.y, h / 2, 1 - h / 2);
+    x0 = std::max(x0, cx - w / 2);
+    x1 = std::min(x1, cx + w / 2);
+    y0 = std::max(y0, cy - h / 2);
+    y1 = std::min(y1, cy + h / 2);
+  }
+  // Whole pixels inside the shared view, 1% of the framing in from its edges (the warp's filter
+  // reaches a few pixels, and a rim of the background keeps the photo's edge visible).
+  const double ix = x1 - x0 < 1 ? 0.01 : 0, iy = y1 - y0 < 1 ? 0.01 : 0;
+  int px0 = std::clamp(int(std::ceil((x0 + ix) * fw)), 0, fw - 1);
+  int py0 = std::clamp(int(std::ceil((y0 + iy) * fh)), 0, fh - 1);
+  int px1 = std::clamp(int(std::floor((x1 - ix) * fw)), px0 + 1, fw);
+  int py1 = std::clamp(int(std::floor((y1 - iy) * fh)), py0 + 1, fh);
+  return {px0, py0, px1 - px0, py1 - py0};
+}
+
 }  // namespace
+
+cv::Size shown_size(const PlanItem& item) {
+  if (item.is_clip) return {item.clip.width, item.clip.height};
+  return {int(item.photo.display_width()), int(item.photo.display_height())};
+}
+
+SubjectView subject_view(const Plan& plan, const PlanItem& item, cv::Size shown, const draft::FocusBox& focus,
+                         const std::vector<draft::FocusBox>& faces) {
+  SubjectView v;
+  if (shown.width <= 0 || shown.height <= 0) return v;
+  const FitSizes z = fit_sizes(plan, item, shown);
+  // Maps a box of the source to the framed picture: scale and offset per axis, clipped to it.
+  double sx = 1, ox = 0, sy = 1, oy = 0;
+  switch (item.fit) {
+    case draft::Fit::Cover:
+      // The framed picture is the (centred part of the) photo, larger than the canvas.
+      v.view_w = std::min(1.0, double(z.fw) / z.cover.width);
+      v.view_h = std::min(1.0, double(z.fh) / z.cover.height);
+      sx = 1 / z.cover_keep_w;
+      ox = -(1 - z.cover_keep_w) / 2 * sx;
+      sy = 1 / z.cover_keep_h;
+      oy = -(1 - z.cover_keep_h) / 2 * sy;
+      break;
+    case draft::Fit::Stretch:
+      break;
+    case draft::Fit::Contain:
+    case draft::Fit::Blur:
+      sx = double(z.contain.width) / z.fw;
+      sy = double(z.contain.height) / z.fh;
+      ox = (1 - sx) / 2;
+      oy = (1 - sy) / 2;
+      break;
+  }
+  auto map = [&](const draft::FocusBox& b) {
+    double x0 = std::clamp(ox + b.x * sx, 0.0, 1.0), x1 = std::clamp(ox + (b.x + b.w) * sx, 0.0, 1.0);
+    double y0 = std::clamp(oy + b.y * sy, 0.0, 1.0), y1 = std::clamp(oy + (b.y + b.h) * sy, 0.0, 1.0);
+    return draft::FocusBox{x0, y0, std::max(x1 - x0, 1e-4), std::max(y1 - y0, 1e-4)};
+  };
+  v.focus = map(focus);
+  for (const draft::FocusBox& f : faces) v.faces.push_back(map(f));
+  return v;
+}
 
 PhotoInfo check_source(const PlanItem& item, const MediaLimits& limits) {
   auto fail = [&](std::string problem, std::string advice) {
@@ -184,7 +251,8 @@ YuvImage frame_yuv(const Plan& plan, const PlanItem& item, cv::Mat photo, const 
       cv::GaussianBlur(crop, crop, cv::Size(0, 0), 2.0);
       crop.convertTo(crop, -1, 0.55, 0);
       cv::resize(crop, framed, cv::Size(fw, fh), 0, 0, cv::INTER_CUBIC);
-      place_contained(photo, framed);
+      cv::Mat place = framed(blur_photo_rect(item, fw, fh));
+      place_contained(photo, place);
       break;
     }
   }
@@ -242,9 +310,15 @@ std::string proxy_key(const PlanItem& item, const PhotoInfo& info, const Plan& p
   char facts[160];
   std::snprintf(facts, sizeof facts, "|fit=%d|want=%dx%d|frame=%dx%d|bg=%02x%02x%02x", int(item.fit), want.width,
                 want.height, z.fw, z.fh, plan.background.r, plan.background.g, plan.background.b);
+  std::string place;
+  if (item.fit == draft::Fit::Blur) {
+    const cv::Rect r = blur_photo_rect(item, z.fw, z.fh);
+    place = "|place=" + std::to_string(r.x) + "," + std::to_string(r.y) + "," + std::to_string(r.width) + "," +
+            std::to_string(r.height);
+  }
   // The version changes whenever decoding or framing would make different pixels (2: cover
-  // and stretch scaled by swscale).
-  return "reel-proxy-2|" + id + facts;
+  // and stretch scaled by swscale; 3: blur's photo inside every frame of its path).
+  return "reel-proxy-3|" + id + facts + place;
 }
 
 }  // namespace

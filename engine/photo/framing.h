@@ -5,6 +5,7 @@
 #include "engine/internal.h"
 
 #include <memory>
+#include <vector>
 
 #include "engine/av/yuv_image.h"
 #include "engine/photo/probe.h"
@@ -34,6 +35,15 @@ std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const Pla
 /// `shown`: the source's full size when `picture` was decoded smaller (empty: its own size).
 std::shared_ptr<const PreparedSource> frame_picture(const Plan& plan, const PlanItem& item, cv::Mat picture,
                                                     cv::Size shown = {});
+
+/// Where boxes of the upright source (0..1 of it: the focus and the faces) lie in `item`'s
+/// framed picture, and how much of that picture the canvas shows at zoom 1: what
+/// aim_ken_burns needs. `shown`: the source's upright size.
+SubjectView subject_view(const Plan& plan, const PlanItem& item, cv::Size shown, const draft::FocusBox& focus,
+                         const std::vector<draft::FocusBox>& faces);
+
+/// The upright size of `item`'s source from its up-front check (a photo's header, a clip's probe).
+cv::Size shown_size(const PlanItem& item);
 
 /// Checks one source file against the limits and its header (no decoding). Returns the
 /// probed facts; throws MediaError naming the segment when it cannot be used.

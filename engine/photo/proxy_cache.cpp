@@ -77,8 +77,37 @@ std::unique_ptr<ProxyCache> proxy_cache_for(const RenderOptions& options) {
 
 ProxyCache::ProxyCache(std::string dir, int64_t max_bytes) : dir_(std::move(dir)), max_bytes_(max_bytes) {}
 
-std::string ProxyCache::path_for(const std::string& key) const {
-  return (fs::path(dir_) / (hex(hash_string(key)) + ".proxy")).string();
+std::string ProxyCache::path_for(const std::string& key, const char* extension) const {
+  return (fs::path(dir_) / (hex(hash_string(key)) + extension)).string();
+}
+
+namespace {
+constexpr char kNoteMagic[] = "REELNOTE1\n";
+constexpr size_t kMaxNoteBytes = 1 << 20;
+}  // namespace
+
+std::optional<std::string> ProxyCache::load_note(const std::string& key) const {
+  const std::string path = path_for(key, ".focus");
+  File f(std::fopen(path.c_str(), "rb"));
+  if (!f.f) return std::nullopt;
+  std::string data(kMaxNoteBytes + 1, '\0');
+  data.resize(std::fread(data.data(), 1, data.size(), f.f));
+  const std::string head = std::string(kNoteMagic) + key + "\n";
+  if (data.size() > kMaxNoteBytes || data.compare(0, head.size(), head) != 0) return std::nullopt;
+  ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0);
+  return data.substr(head.size());
+}
+
+void ProxyCache::store_note(const std::string& key, const std::string& text) const {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec) return;
+  try {
+    base::write_file_atomically(path_for(key, ".focus"), std::string(kNoteMagic) + key + "\n" + text);
+  } catch (const base::Error&) {
+    return;  // not kept: found again next time
+  }
+  trim();
 }
 
 std::optional<YuvImage> ProxyCache::load(const std::string& key, const RegionFn& region) const {
@@ -156,8 +185,10 @@ void ProxyCache::store(const std::string& key, const YuvImage& image) const {
 
 void ProxyCache::trim() const {
   // Down to 80% of the budget, so the next few stores do not each walk the folder again.
-  base::trim_folder(dir_, max_bytes_, max_bytes_ / 5 * 4,
-                    [](const std::string& name) { return fs::path(name).extension() == ".proxy"; });
+  base::trim_folder(dir_, max_bytes_, max_bytes_ / 5 * 4, [](const std::string& name) {
+    const fs::path ext = fs::path(name).extension();
+    return ext == ".proxy" || ext == ".focus";
+  });
 }
 
 }  // namespace reel::engine

@@ -44,12 +44,17 @@ class ProxyCache {
   /// Stores `image` under `key` (best effort), then trims the folder. Thread-safe.
   void store(const std::string& key, const YuvImage& image) const;
 
+  /// A small text kept under `key` beside the pictures (a photo's focus), or nothing.
+  /// Written whole or not at all, like a picture; counted in the same budget. Thread-safe.
+  std::optional<std::string> load_note(const std::string& key) const;
+  void store_note(const std::string& key, const std::string& text) const;
+
   const std::string& dir() const { return dir_; }
   int hits() const { return hits_; }
   int stores() const { return stores_; }
 
  private:
-  std::string path_for(const std::string& key) const;
+  std::string path_for(const std::string& key, const char* extension = ".proxy") const;
   void trim() const;
 
   std::string dir_;

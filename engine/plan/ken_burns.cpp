@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 namespace reel::engine {
 
@@ -118,6 +119,262 @@ KbPath resolve_ken_burns(const draft::KenBurns& kb, uint64_t seed, int* previous
     default:
       return preset_path(kb.preset, kb.ease);
   }
+}
+
+namespace {
+
+using draft::FocusBox;
+
+// The subject stays this share of the frame's size away from its edges.
+constexpr double kEdgeMargin = 0.02;
+// An auto move shorter than this (in frames' widths, or zoom ratio) is a hold, not a move.
+constexpr double kLeastMotion = 0.03;
+constexpr double kAutoZoom = 1.18, kDriftZoom = 1.15, kPushZoom = 1.08, kTightPanZoom = 1.1;
+constexpr double kLongestPan = 0.3;  // of the picture: a pan towards the subject at most this long
+
+FocusBox union_of(const FocusBox& a, const FocusBox& b) {
+  double x0 = std::min(a.x, b.x), y0 = std::min(a.y, b.y);
+  double x1 = std::max(a.x + a.w, b.x + b.w), y1 = std::max(a.y + a.h, b.y + b.h);
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+
+bool fits(const FocusBox& b, double view_w, double view_h, double z) {
+  return b.w <= view_w / z * (1 - 2 * kEdgeMargin) + 1e-12 && b.h <= view_h / z * (1 - 2 * kEdgeMargin) + 1e-12;
+}
+
+/// The window's centre on one axis as ken_burns_affine clamps it (0..1 of the picture).
+double clamp_centre(double c, double win) { return win >= 1 ? 0.5 : std::clamp(c, win / 2, 1 - win / 2); }
+
+/// A centre that puts the window against the picture's edge becomes the edge itself (0 or 1):
+/// ken_burns_affine clamps it every frame, so the window stays against that edge while the
+/// zoom changes (a centre that is only just there would leave the edge in between).
+double flush(double c, double win) {
+  if (win >= 1) return c;
+  if (c >= 1 - win / 2 - 1e-9) return 1;
+  if (c <= win / 2 + 1e-9) return 0;
+  return c;
+}
+
+/// The centres on one axis at which a window `win` wide holds [b0, b1] with the margin.
+std::pair<double, double> holding(double b0, double b1, double win) {
+  if (win >= 1) return {0.5, 0.5};
+  // The margin reaches no further than the picture: a subject at its edge is held with the
+  // frame at that edge.
+  const double m = kEdgeMargin * win, e0 = std::max(0.0, b0 - m), e1 = std::min(1.0, b1 + m);
+  return {std::max(e1 - win / 2, win / 2), std::min(e0 + win / 2, 1 - win / 2)};
+}
+
+/// The centre on one axis that puts the subject [b0, b1] on a third of a window `win` wide
+/// (the upper third for faces on the vertical axis), or centred when it sits in the middle
+/// of the picture; as near as the picture allows while holding the subject.
+double thirds_centre(double b0, double b1, double win, bool upper_third) {
+  if (win >= 1) return 0.5;
+  const double s = (b0 + b1) / 2;
+  double c = s;
+  if (upper_third || s < 0.45)
+    c = s + win / 6;
+  else if (s > 0.55)
+    c = s - win / 6;
+  auto [lo, hi] = holding(b0, b1, win);
+  if (lo > hi) return clamp_centre(s, win);
+  return flush(std::clamp(c, lo, hi), win);
+}
+
+struct Aim {
+  const SubjectView& v;
+  FocusBox t;  // the target kept whole
+  bool faces;
+  double zfit;  // the deepest zoom that still holds the target
+
+  double win(int axis, double z) const { return (axis == 0 ? v.view_w : v.view_h) / z; }
+  double b0(int axis) const { return axis == 0 ? t.x : t.y; }
+  double b1(int axis) const { return axis == 0 ? t.x + t.w : t.y + t.h; }
+  double zoom(double want) const { return std::max(1.0, std::min(want, zfit)); }
+  FocusPoint thirds(double z) const {
+    return {thirds_centre(b0(0), b1(0), win(0, z), false), thirds_centre(b0(1), b1(1), win(1, z), faces), z};
+  }
+  /// The subject in the middle of the frame on the horizontal axis (faces still on the upper third).
+  FocusPoint centred(double z) const {
+    FocusPoint p = thirds(z);
+    const double w = win(0, z), s = (b0(0) + b1(0)) / 2;
+    auto [lo, hi] = holding(b0(0), b1(0), w);
+    p.x = lo > hi ? clamp_centre(s, w) : flush(std::clamp(s, lo, hi), w);
+    return p;
+  }
+  /// The room a window has to move on an axis while holding the subject.
+  double room(int axis, double z) const {
+    auto [lo, hi] = holding(b0(axis), b1(axis), win(axis, z));
+    return std::max(0.0, hi - lo);
+  }
+  /// The end of the holding range on the side of the picture away from the subject.
+  double empty_side(int axis, double z) const {
+    auto [lo, hi] = holding(b0(axis), b1(axis), win(axis, z));
+    if (lo > hi) return clamp_centre((b0(axis) + b1(axis)) / 2, win(axis, z));
+    return (b0(axis) + b1(axis)) / 2 < 0.5 ? hi : lo;
+  }
+  int main_axis() const { return room(0, 1) >= room(1, 1) ? 0 : 1; }
+
+  /// A pan on `axis` at zoom z from the empty side towards the subject, ending on its third.
+  KbPath pan_towards(int axis, double z) const {
+    FocusPoint to = thirds(z), from = to;
+    double start = empty_side(axis, z);
+    double& f = axis == 0 ? from.x : from.y;
+    const double& e = axis == 0 ? to.x : to.y;
+    f = e + std::clamp(start - e, -kLongestPan, kLongestPan);
+    return {from, to, Ease::InOut};
+  }
+  /// A preset pan: `dir` +1 travels towards larger x (or y), -1 towards smaller.
+  KbPath preset_pan(int axis, int dir, double z, Ease ease) const {
+    FocusPoint mid = thirds(z), from = mid, to = mid;
+    auto [lo, hi] = holding(b0(axis), b1(axis), win(axis, z));
+    double c = axis == 0 ? mid.x : mid.y;
+    double len = std::min(2 * kPan, std::max(0.0, hi - lo));
+    double a = lo > hi ? c : std::clamp(c - len / 2, lo, hi - len);
+    double b = lo > hi ? c : a + len;
+    (axis == 0 ? from.x : from.y) = dir > 0 ? a : b;
+    (axis == 0 ? to.x : to.y) = dir > 0 ? b : a;
+    return {from, to, ease};
+  }
+};
+
+double motion(const KbPath& p, const SubjectView& v) {
+  double z = std::max(p.from.zoom, p.to.zoom);
+  return std::max({std::abs(p.to.x - p.from.x) / (v.view_w / z), std::abs(p.to.y - p.from.y) / (v.view_h / z),
+                   std::abs(p.to.zoom / p.from.zoom - 1)});
+}
+
+/// `path` moved towards the hold `h` until it keeps the subject (h itself at the end).
+KbPath kept_or_calmer(KbPath path, const FocusPoint& h, const SubjectView& v, const FocusBox& t) {
+  if (keeps_in_view(path, t, v.view_w, v.view_h)) return path;
+  auto toward = [&](const FocusPoint& p, double f) {
+    return FocusPoint{h.x + (p.x - h.x) * f, h.y + (p.y - h.y) * f, h.zoom + (p.zoom - h.zoom) * f};
+  };
+  for (double f : {0.75, 0.5, 0.25}) {
+    KbPath calmer{toward(path.from, f), toward(path.to, f), path.ease};
+    if (keeps_in_view(calmer, t, v.view_w, v.view_h)) return calmer;
+  }
+  return {h, h, path.ease};
+}
+
+}  // namespace
+
+FocusBox subject_target(const SubjectView& v, double max_zoom) {
+  const double z = std::max(1.0, max_zoom);
+  auto shrunk = [&](FocusBox b) {
+    // Larger than the frame: the middle of it, as large as the frame holds.
+    double w = std::min(b.w, v.view_w / z * (1 - 2 * kEdgeMargin)),
+           h = std::min(b.h, v.view_h / z * (1 - 2 * kEdgeMargin));
+    return FocusBox{b.x + (b.w - w) / 2, b.y + (b.h - h) / 2, w, h};
+  };
+  if (v.faces.empty()) return shrunk(v.focus);
+  FocusBox all = v.faces[0];
+  for (const FocusBox& f : v.faces) all = union_of(all, f);
+  if (fits(all, v.view_w, v.view_h, z)) return all;
+  // The largest group of neighbouring faces (along either axis) that fits; ties: the larger.
+  std::optional<FocusBox> best;
+  size_t best_count = 0;
+  for (int axis = 0; axis < 2; ++axis) {
+    std::vector<FocusBox> sorted = v.faces;
+    std::sort(sorted.begin(), sorted.end(), [axis](const FocusBox& a, const FocusBox& b) {
+      return axis == 0 ? a.x + a.w / 2 < b.x + b.w / 2 : a.y + a.h / 2 < b.y + b.h / 2;
+    });
+    for (size_t i = 0; i < sorted.size(); ++i) {
+      FocusBox u = sorted[i];
+      for (size_t j = i; j < sorted.size(); ++j) {
+        u = union_of(u, sorted[j]);
+        if (!fits(u, v.view_w, v.view_h, z)) break;
+        size_t count = j - i + 1;
+        if (count > best_count || (count == best_count && best && u.w * u.h > best->w * best->h)) {
+          best = u;
+          best_count = count;
+        }
+      }
+    }
+  }
+  if (best) return *best;
+  FocusBox largest = v.faces[0];
+  for (const FocusBox& f : v.faces)
+    if (f.w * f.h > largest.w * largest.h) largest = f;
+  return shrunk(largest);
+}
+
+bool keeps_in_view(const KbPath& path, const FocusBox& b, double view_w, double view_h, int samples) {
+  for (int i = 0; i <= samples; ++i) {
+    const FocusPoint p = path.at(double(i) / samples);
+    const double w = view_w / p.zoom, h = view_h / p.zoom;
+    const double cx = clamp_centre(p.x, w), cy = clamp_centre(p.y, h);
+    const double x0 = w >= 1 ? 0 : cx - w / 2, x1 = w >= 1 ? 1 : cx + w / 2;
+    const double y0 = h >= 1 ? 0 : cy - h / 2, y1 = h >= 1 ? 1 : cy + h / 2;
+    if (b.x < x0 - 1e-9 || b.x + b.w > x1 + 1e-9 || b.y < y0 - 1e-9 || b.y + b.h > y1 + 1e-9) return false;
+  }
+  return true;
+}
+
+KbPath aim_ken_burns(const draft::KenBurns& kb, int auto_pick, int previous_pick, const SubjectView& v) {
+  if (kb.preset == KenBurnsPreset::Explicit) return {kb.from, kb.to, kb.ease};
+  // The deepest zoom any move uses decides which faces can be kept together.
+  const FocusBox t = subject_target(v, 1.0);
+  Aim a{v, t, !v.faces.empty(), 1.0};
+  a.zfit = std::max(1.0, std::min(v.view_w * (1 - 2 * kEdgeMargin) / std::max(t.w, 1e-6),
+                                  v.view_h * (1 - 2 * kEdgeMargin) / std::max(t.h, 1e-6)));
+  const FocusPoint hold = a.thirds(1.0);
+  const Ease ease = kb.ease;
+  switch (kb.preset) {
+    case KenBurnsPreset::None:
+      return {hold, hold, ease};
+    case KenBurnsPreset::In:
+      return kept_or_calmer({hold, a.thirds(a.zoom(kZoom)), ease}, hold, v, t);
+    case KenBurnsPreset::Out:
+      return kept_or_calmer({a.thirds(a.zoom(kZoom)), hold, ease}, hold, v, t);
+    case KenBurnsPreset::Left:
+    case KenBurnsPreset::Right:
+    case KenBurnsPreset::Up:
+    case KenBurnsPreset::Down: {
+      const int axis = kb.preset == KenBurnsPreset::Left || kb.preset == KenBurnsPreset::Right ? 0 : 1;
+      const int dir = kb.preset == KenBurnsPreset::Right || kb.preset == KenBurnsPreset::Down ? 1 : -1;
+      const double z = a.zoom(kPanZoom);
+      return kept_or_calmer(a.preset_pan(axis, dir, z, ease), a.thirds(z), v, t);
+    }
+    default:
+      break;
+  }
+  // auto: the moves in the order this segment's pick starts, the previous segment's pick last.
+  const int main = a.main_axis(), other = 1 - main;
+  auto move = [&](int kind) -> KbPath {
+    switch (kind) {
+      case 0:
+        return {hold, a.thirds(a.zoom(kAutoZoom)), Ease::InOut};
+      case 1:
+        return a.pan_towards(main, a.room(main, 1.0) >= kLeastMotion ? 1.0 : a.zoom(kPanZoom));
+      case 2: {
+        KbPath p = a.pan_towards(main, 1.0);
+        p.to = a.thirds(a.zoom(kDriftZoom));
+        return p;
+      }
+      case 3:
+        return {a.thirds(a.zoom(kAutoZoom)), hold, Ease::InOut};
+      case 4:
+        return a.pan_towards(other, a.zoom(kPanZoom));
+      case 5:
+        return {a.centred(a.zoom(kDriftZoom)), hold, Ease::InOut};
+      case 6:
+        return a.pan_towards(main, a.zoom(kTightPanZoom));
+      default:
+        return {hold, a.centred(a.zoom(kPushZoom)), Ease::InOut};
+    }
+  };
+  std::vector<int> order;
+  const int first = std::clamp(auto_pick, 0, kAutoMoves - 1);
+  for (int i = 0; i < kAutoMoves; ++i) {
+    int k = (first + i) % kAutoMoves;
+    if (k != previous_pick) order.push_back(k);
+  }
+  if (previous_pick >= 0 && previous_pick < kAutoMoves) order.push_back(previous_pick);
+  for (int k : order) {
+    KbPath p = move(k);
+    if (motion(p, v) >= kLeastMotion && keeps_in_view(p, t, v.view_w, v.view_h)) return p;
+  }
+  return {hold, hold, Ease::InOut};
 }
 
 Affine ken_burns_affine(const FocusPoint& f, double scale, int src_w, int src_h, int canvas_w, int canvas_h) {

@@ -90,6 +90,11 @@ SourceResolver resolver_for(const RenderOptions& o) {
   return [base_dir = o.base_dir](const std::string& ref) { return default_resolve(ref, base_dir); };
 }
 
+double prep_scale_for(const KbPath& kb) {
+  double zmax = std::max(1.0, kb.max_zoom()), zmin = std::max(1.0, kb.min_zoom());
+  return std::min({zmax, 2 * zmin, 2.0});
+}
+
 namespace {
 int even(double v) { return std::max(2, int(std::lround(v / 2)) * 2); }
 }  // namespace
@@ -171,9 +176,12 @@ Plan make_plan(const draft::Draft& d, const RenderOptions& o) {
       // Seeded by the segment's place in the draft, not its source: the cloud gets the same draft
       // with cdn_urls for sources and must pick the same moves.
       uint64_t seed = std::hash<std::string>{}(s.pointer) ^ (uint64_t(k) * 0x9E3779B97F4A7C15ull);
+      it.kb_setting = s.video.ken_burns;
+      it.focus = s.video.focus;
+      it.previous_pick = previous_auto;
       it.kb = resolve_ken_burns(s.video.ken_burns, seed, &previous_auto);
-      double zmax = std::max(1.0, it.kb.max_zoom()), zmin = std::max(1.0, it.kb.min_zoom());
-      it.prep_scale = std::min({zmax, 2 * zmin, 2.0});
+      if (s.video.ken_burns.preset == draft::KenBurnsPreset::Auto) it.auto_pick = previous_auto;
+      it.prep_scale = prep_scale_for(it.kb);
       it.start_us = s.start_ms * 1000;
       it.end_us = s.end_ms() * 1000;
       it.vis_start_us = it.start_us;

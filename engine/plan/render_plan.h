@@ -5,6 +5,7 @@
 #include "engine/internal.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,8 +24,13 @@ struct PlanItem {
   std::string path;       // the local file
   int track = 0;          // index into Plan::tracks
   draft::Fit fit = draft::Fit::Cover;
-  KbPath kb;
-  double prep_scale = 1;  // the prepared source is this many times the fitted framing
+  KbPath kb;                               // resolved: centred by make_plan, aimed at the subject by aim_at_subjects
+  draft::KenBurns kb_setting;              // as the draft says
+  int auto_pick = -1, previous_pick = -1;  // for `auto`: this segment's move and the one before it on the track
+  std::optional<draft::FocusBox> focus;    // m.focus as written, or the one aim_at_subjects found
+  bool focus_found = false;                // focus was found (not written)
+  std::vector<draft::FocusBox> faces;      // the faces found (0..1 of the upright source)
+  double prep_scale = 1;                   // the prepared source is this many times the fitted framing
   // Microseconds on the draft clock.
   int64_t start_us = 0, end_us = 0;          // the segment itself
   int64_t vis_start_us = 0, vis_end_us = 0;  // plus the transition handles around it
@@ -85,6 +91,10 @@ struct Plan {
   /// the segment loops, else the decoder holds the last picture.
   int64_t clip_time_us(int item, int64_t n) const;
 };
+
+/// How many times the fitted framing a source is prepared at for path `kb`: enough pixels for
+/// its deepest zoom, never more than twice its least zoomed view, never more than 2x.
+double prep_scale_for(const KbPath& kb);
 
 /// The canvas and the clock of a render (size, fps, frames and the --from/--to range), with no
 /// items: what make_plan starts from. Reads no file and resolves no source.

@@ -480,12 +480,13 @@ TEST(RenderCommand, KeepsProxiesInTheCacheFolderAndCacheShowsAndClearsThem) {
   r = reel({"preview", "draft.json", "-o", "quick.mp4", "--size", "160x90"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(count(), 4) << "two photos, framed for the render's size and for the preview's";
+  // Beside the four pictures, each photo's focus (found once, kept as a .focus entry).
   r = reel({"cache"});
-  EXPECT_EQ(r.out.rfind("proxies: " + proxies + " - 4 files, ", 0), 0u) << r.out;
+  EXPECT_EQ(r.out.rfind("proxies: " + proxies + " - 6 files, ", 0), 0u) << r.out;
 
   r = reel({"cache", "--clear"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out.rfind("proxies: removed 4 files, ", 0), 0u) << r.out;
+  EXPECT_EQ(r.out.rfind("proxies: removed 6 files, ", 0), 0u) << r.out;
   EXPECT_NE(r.out.find("media: removed 0 files, 0.0 MB from " + media + "\n"), std::string::npos) << r.out;
   EXPECT_TRUE(fs::is_empty(proxies));
   // What the renders made does not depend on the cache.

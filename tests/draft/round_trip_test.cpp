@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "draft/edit.h"
 #include "draft/parse.h"
 #include "draft_test_util.h"
 
@@ -104,4 +105,18 @@ TEST(RoundTrip, LoudnessIsWrittenBackAsWritten) {
     EXPECT_TRUE(r.problems.empty()) << r.problems.front().line();
     EXPECT_EQ(write_json(r.draft.json, false), text);
   }
+}
+
+TEST(RoundTrip, FocusIsKeptAsWrittenAndSetFocusWritesFourDecimals) {
+  const std::string text =
+      R"({"t":[{"tt":0,"sg":[{"s":0,"d":1000,"src":"a.jpg","m":{"focus":{"x":0.25,"y":0.1,"w":0.5,"h":0.4}}},)"
+      R"({"s":1000,"d":1000,"src":"b.jpg"}]}]})";
+  LoadResult r = load_draft(parse_json(text, "draft"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(write_json(r.draft.json, false), text);
+  set_segment_focus(r.draft, 0, 1, FocusBox{1.0 / 3, 0.123456, 0.5, 0.25});
+  EXPECT_EQ(write_json(r.draft.json["t"][0]["sg"][1]["m"], false),
+            R"({"focus":{"x":0.3333,"y":0.1235,"w":0.5,"h":0.25}})");
+  ASSERT_TRUE(r.draft.tracks[0].segments[1].video.focus);
+  EXPECT_NEAR(r.draft.tracks[0].segments[1].video.focus->x, 0.3333, 1e-12);
 }

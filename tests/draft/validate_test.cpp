@@ -275,3 +275,36 @@ TEST(Validate, SuggestsTheNamesPeopleReachForFromOtherEditors) {
             "/t/1/sg/0/m/style/stroke: error: colour \"reddish\" is not #RRGGBB or #RRGGBBAA (for example \"#FFFFFF\" "
             "or \"#00000099\")");
 }
+
+TEST(Validate, FocusIsABoxInsideThePhotoWithEachMistakeAtItsPointer) {
+  auto ok = load_text(video_draft(R"([{"s": 0, "d": 1000, "src": "a.jpg",
+                                       "m": {"focus": {"x": 0.6, "y": 0.1, "w": 0.3, "h": 0.4}}}])"));
+  EXPECT_TRUE(ok.problems.empty()) << ok.problems.front().line();
+  ASSERT_TRUE(ok.draft.tracks[0].segments[0].video.focus);
+  EXPECT_EQ(*ok.draft.tracks[0].segments[0].video.focus, (FocusBox{0.6, 0.1, 0.3, 0.4}));
+  auto r = load_text(video_draft(R"([{"s": 0, "d": 1000, "src": "a.jpg", "m": {"focus": [0.5, 0.5]}},
+      {"s": 1000, "d": 1000, "src": "b.jpg", "m": {"focus": {"x": 1.2, "y": 0.1, "w": 0, "h": "big"}}},
+      {"s": 2000, "d": 1000, "src": "c.jpg", "m": {"focus": {"x": 0.8, "y": 0.1, "w": 0.3, "h": 0.2, "z": 1}}},
+      {"s": 3000, "d": 1000, "src": "d.jpg", "m": {"focus": {"x": 0.1, "y": 0.9, "w": 0.3}}},
+      {"s": 4000, "d": 1000, "src": "e.jpg", "m": {"focus": {"x": 0.1, "y": 0.7, "w": 0.3, "h": 0.5}}}])"));
+  EXPECT_EQ(line_at(r, "/t/0/sg/0/m/focus"),
+            "/t/0/sg/0/m/focus: error: must be a box like {\"x\": 0.6, \"y\": 0.2, \"w\": 0.25, \"h\": 0.3} (0..1 of "
+            "the photo), not a list");
+  EXPECT_EQ(line_at(r, "/t/0/sg/1/m/focus/x"),
+            "/t/0/sg/1/m/focus/x: error: x must be from 0 to 1 (a fraction of the photo), not 1.2");
+  EXPECT_EQ(line_at(r, "/t/0/sg/1/m/focus/w"),
+            "/t/0/sg/1/m/focus/w: error: w must be more than 0 and at most 1 (a fraction of the photo), not 0");
+  EXPECT_EQ(line_at(r, "/t/0/sg/1/m/focus/h"),
+            "/t/0/sg/1/m/focus/h: error: must be a fraction of the photo from 0 to 1 (a number), not a string");
+  EXPECT_EQ(line_at(r, "/t/0/sg/2/m/focus/w"),
+            "/t/0/sg/2/m/focus/w: error: the box reaches past the photo's right edge (x + w = 1.1); make x + w at "
+            "most 1");
+  EXPECT_EQ(line_at(r, "/t/0/sg/2/m/focus/z", Severity::Notice),
+            "/t/0/sg/2/m/focus/z: notice: unknown key \"z\" in a focus box; reel keeps it as is and does not use it");
+  EXPECT_EQ(line_at(r, "/t/0/sg/3/m/focus"),
+            "/t/0/sg/3/m/focus: error: a focus box needs h, like {\"x\": 0.6, \"y\": 0.2, \"w\": 0.25, \"h\": 0.3}");
+  EXPECT_EQ(line_at(r, "/t/0/sg/4/m/focus/h"),
+            "/t/0/sg/4/m/focus/h: error: the box reaches past the photo's bottom edge (y + h = 1.2); make y + h at "
+            "most 1");
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(r.draft.tracks[0].segments[size_t(i)].video.focus) << i;
+}

@@ -9,6 +9,8 @@
 
 #include "engine/compose/pipeline.h"
 #include "engine/errors.h"
+#include "engine/photo/focus.h"
+#include "engine/photo/framing.h"
 #include "engine/plan/render_plan.h"
 #include "engine/render.h"
 #include "tests/engine/support/media_fixtures.h"
@@ -319,7 +321,10 @@ TEST(Still, IsExactlyTheFrameTheRenderComposes) {
   write_image(dir.file("b.jpg"), detailed_photo(400, 300, 61));
   Json j = slideshow_json(160, 90, 25, {"a.jpg", "b.jpg"}, 1000, {{"kb", "in"}});
   j["t"][0]["sg"][1]["m"]["tr"] = {{"type", "wipeleft"}, {"d", 400}};
+  // The render's plan: sources checked, moves aimed at each photo's subject.
   engine::Plan plan = engine::make_plan(load(j), opts(dir));
+  for (engine::PlanItem& it : plan.items) engine::check_item(it, engine::MediaLimits{});
+  engine::aim_at_subjects(plan, nullptr);
   auto frames = compose_all(plan, 1);
   cv::Mat png = still(dir, j, 1050);  // frame 26 covers 1040..1080 ms
   // The still is the composed YUV frame converted to RGB by the same BT.709 conversion.

@@ -54,10 +54,12 @@ struct LargePhotos {
   }
 };
 
+/// The pictures kept (each photo's focus is kept beside them, in a .focus file).
 std::vector<fs::path> proxy_files(const std::string& dir) {
   std::vector<fs::path> out;
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) out.push_back(e.path());
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().extension() == ".proxy") out.push_back(e.path());
   std::sort(out.begin(), out.end());
   return out;
 }

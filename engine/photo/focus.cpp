@@ -1,0 +1,395 @@
+#include "engine/photo/focus.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/objdetect.hpp>
+#include <sstream>
+
+#include "base/files.h"
+#include "engine/errors.h"
+#include "engine/photo/decoder.h"
+#include "engine/photo/framing.h"
+#include "engine/photo/proxy_cache.h"
+
+namespace reel::engine {
+
+namespace fs = std::filesystem;
+using draft::FocusBox;
+
+namespace {
+
+// Where opencv-data puts the cascades on Debian, and where a build of OpenCV from source does;
+// REEL_CASCADE_DIR, when set, instead (a folder holding haarcascades/, or the
+// cascade files themselves).
+std::vector<fs::path> cascade_folders() {
+  if (const char* env = std::getenv("REEL_CASCADE_DIR"); env && *env) return {fs::path(env)};
+  return {"/usr/share/opencv4", "/usr/local/share/opencv4", "/usr/share/opencv"};
+}
+
+fs::path find_cascade(const char* kind, const char* name) {
+  std::error_code ec;
+  for (const fs::path& dir : cascade_folders())
+    for (const fs::path& p : {dir / kind / name, dir / name})
+      if (fs::is_regular_file(p, ec)) return p;
+  return {};
+}
+
+/// The three cascades, loaded once per process. OpenCV's CascadeClassifier keeps the picture
+/// it works on inside itself, so one detection at a time (`busy`).
+struct Cascades {
+  cv::CascadeClassifier frontal, frontal_check, profile;
+  std::string problem;  // empty when all three loaded
+  std::mutex busy;
+
+  Cascades() {
+    struct Want {
+      cv::CascadeClassifier* c;
+      const char* kind;
+      const char* name;
+    };
+    // Haar finds and a second Haar cascade confirms: Debian's LBP cascades were tried first
+    // (lbpcascade_frontalface_improved to find, profileface for turned heads) and, at these
+    // picture sizes, missed the faces under 7% of the picture and the turned head of the test
+    // set at no lower cost (tests/engine/photo/focus_test.cpp, benchmarks/focus.sh).
+    const Want wants[] = {{&frontal, "haarcascades", "haarcascade_frontalface_alt2.xml"},
+                          {&frontal_check, "haarcascades", "haarcascade_frontalface_default.xml"},
+                          {&profile, "haarcascades", "haarcascade_profileface.xml"}};
+    for (const Want& w : wants) {
+      const fs::path p = find_cascade(w.kind, w.name);
+      bool ok = false;
+      if (!p.empty()) {
+        try {
+          ok = w.c->load(p.string());
+        } catch (const cv::Exception&) {
+          ok = false;
+        }
+      }
+      if (!ok) {
+        problem = std::string("face detection is off: OpenCV's face cascade ") + w.name +
+                  (p.empty() ? " was not found in " + cascade_folders().front().string()
+                             : " could not be read at " + p.string()) +
+                  "; install Debian's opencv-data package (or set REEL_CASCADE_DIR to a folder holding the cascades). "
+                  "Framing follows saliency until then";
+        return;
+      }
+    }
+  }
+};
+
+Cascades& cascades() {
+  static Cascades c;
+  return c;
+}
+
+cv::Mat to_grey(const cv::Mat& bgr) {
+  cv::Mat grey;
+  if (bgr.channels() == 1)
+    grey = bgr;
+  else
+    cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
+  return grey;
+}
+
+/// At most kFocusDecodeSide on its long side.
+cv::Mat detector_size(const cv::Mat& picture) {
+  const int side = std::max(picture.cols, picture.rows);
+  if (side <= kFocusDecodeSide) return picture;
+  const double s = double(kFocusDecodeSide) / side;
+  cv::Mat out;
+  cv::resize(picture, out,
+             cv::Size(std::max(1, int(std::lround(picture.cols * s))), std::max(1, int(std::lround(picture.rows * s)))),
+             0, 0, cv::INTER_AREA);
+  return out;
+}
+
+double overlap(const cv::Rect& a, const cv::Rect& b) {
+  const double inter = (a & b).area();
+  return inter / std::max(1.0, double(std::min(a.area(), b.area())));
+}
+
+/// Cascade `find` over the picture; each hit kept when `check` finds a face in the area around it.
+std::vector<cv::Rect> confirmed(cv::CascadeClassifier& find, cv::CascadeClassifier& check, const cv::Mat& grey) {
+  std::vector<cv::Rect> hits, out;
+  find.detectMultiScale(grey, hits, 1.1, 3, 0, cv::Size(24, 24));
+  for (const cv::Rect& h : hits) {
+    const int pad = h.width / 3;
+    const cv::Rect area =
+        cv::Rect(h.x - pad, h.y - pad, h.width + 2 * pad, h.height + 2 * pad) & cv::Rect(0, 0, grey.cols, grey.rows);
+    std::vector<cv::Rect> again;
+    check.detectMultiScale(grey(area), again, 1.05, 2, 0, cv::Size(h.width * 2 / 3, h.height * 2 / 3),
+                           cv::Size(area.width, area.height));
+    if (!again.empty()) out.push_back(h);
+  }
+  return out;
+}
+
+/// The head around a face box (hair above, chin below), in 0..1 of a picture cols x rows.
+FocusBox head_of(const cv::Rect& f, int cols, int rows) {
+  const double x0 = std::max(0.0, f.x - 0.3 * f.width), x1 = std::min(double(cols), f.x + 1.3 * f.width);
+  const double y0 = std::max(0.0, f.y - 0.5 * f.height), y1 = std::min(double(rows), f.y + 1.3 * f.height);
+  return {x0 / cols, y0 / rows, (x1 - x0) / cols, (y1 - y0) / rows};
+}
+
+/// `area` of `grey` at most `side` on its long side, evened out (what the cascades were trained on).
+cv::Mat part_at(const cv::Mat& grey, const cv::Rect& area, int side, double* scale) {
+  *scale = std::min(1.0, double(side) / std::max(area.width, area.height));
+  cv::Mat part;
+  cv::resize(
+      grey(area), part,
+      cv::Size(std::max(1, int(std::lround(area.width * *scale))), std::max(1, int(std::lround(area.height * *scale)))),
+      0, 0, cv::INTER_AREA);
+  cv::equalizeHist(part, part);
+  return part;
+}
+
+// The picture sizes the cascades look at: frontal faces of at least 24 of 480 px (5% of the
+// long side) over the whole picture, and of 24 of 480 px over the salient part, so the face of
+// a subject placed small at the side is found too; profiles (four neighbours, which keeps the
+// false ones out) at 320 px over the whole and over the salient part, only when no frontal
+// face was found.
+constexpr int kWholeSide = 480, kSalientSide = 480, kWholeProfileSide = 320, kProfileSide = 320;
+
+std::vector<cv::Rect> face_rects(const cv::Mat& grey, const cv::Rect& salient) {
+  Cascades& c = cascades();
+  if (!c.problem.empty() || grey.empty()) return {};
+  std::lock_guard<std::mutex> lock(c.busy);
+  std::vector<cv::Rect> faces;
+  auto add = [&](cv::Rect r, const cv::Rect& area, double s, bool mirrored, int cols) {
+    if (mirrored) r.x = cols - r.x - r.width;
+    const cv::Rect full(int(std::lround(area.x + r.x / s)), int(std::lround(area.y + r.y / s)),
+                        int(std::lround(r.width / s)), int(std::lround(r.height / s)));
+    for (const cv::Rect& f : faces)
+      if (overlap(full, f) > 0.3) return;
+    faces.push_back(full);
+  };
+  const cv::Rect whole(0, 0, grey.cols, grey.rows);
+  std::vector<cv::Rect> areas = {whole};
+  if (salient.area() > 0 && salient.area() < whole.area() * 6 / 10) areas.push_back(salient);
+  for (const cv::Rect& area : areas) {
+    double s = 1;
+    const cv::Mat part = part_at(grey, area, area == whole ? kWholeSide : kSalientSide, &s);
+    for (const cv::Rect& r : confirmed(c.frontal, c.frontal_check, part)) add(r, area, s, false, part.cols);
+  }
+  if (faces.empty()) {
+    for (const cv::Rect& area : areas) {
+      double s = 1;
+      const cv::Mat part = part_at(grey, area, area == whole ? kWholeProfileSide : kProfileSide, &s);
+      cv::Mat mirrored;
+      cv::flip(part, mirrored, 1);
+      for (bool flip : {false, true}) {
+        std::vector<cv::Rect> hits;
+        c.profile.detectMultiScale(flip ? mirrored : part, hits, 1.1, 4, 0, cv::Size(20, 20));
+        for (const cv::Rect& r : hits) add(r, area, s, flip, part.cols);
+      }
+    }
+  }
+  std::sort(faces.begin(), faces.end(),
+            [](const cv::Rect& a, const cv::Rect& b) { return a.x != b.x ? a.x < b.x : a.y < b.y; });
+  return faces;
+}
+
+/// The salient region by the spectral residual (Hou and Zhang, CVPR 2007): the log amplitude
+/// spectrum minus its local mean, back with the original phase, squared and smoothed, on a
+/// picture 64 wide. The region: the connected part above three times the mean saliency that
+/// holds the most of it, joined by parts near it holding at least a third as much.
+FocusBox salient_box(const cv::Mat& grey) {
+  const int w = 64, h = std::clamp(int(std::lround(64.0 * grey.rows / std::max(1, grey.cols))), 8, 256);
+  cv::Mat small, f;
+  cv::resize(grey, small, cv::Size(w, h), 0, 0, cv::INTER_AREA);
+  small.convertTo(f, CV_32F, 1.0 / 255);
+  cv::Mat planes[] = {f, cv::Mat::zeros(f.size(), CV_32F)}, spectrum;
+  cv::merge(planes, 2, spectrum);
+  cv::dft(spectrum, spectrum);
+  cv::split(spectrum, planes);
+  cv::Mat amplitude, log_amplitude, mean_log, residual;
+  cv::magnitude(planes[0], planes[1], amplitude);
+  cv::log(amplitude + 1e-6f, log_amplitude);
+  cv::blur(log_amplitude, mean_log, cv::Size(3, 3), cv::Point(-1, -1), cv::BORDER_REPLICATE);
+  cv::exp(log_amplitude - mean_log, residual);
+  // The phase kept: each component scaled by residual / amplitude.
+  cv::Mat gain = residual / (amplitude + 1e-6f);
+  planes[0] = planes[0].mul(gain);
+  planes[1] = planes[1].mul(gain);
+  cv::merge(planes, 2, spectrum);
+  cv::idft(spectrum, spectrum, cv::DFT_SCALE);
+  cv::split(spectrum, planes);
+  cv::Mat saliency;
+  cv::magnitude(planes[0], planes[1], saliency);
+  saliency = saliency.mul(saliency);
+  cv::GaussianBlur(saliency, saliency, cv::Size(0, 0), 2.5);
+  const double mean = cv::mean(saliency)[0];
+  if (!(mean > 0)) return {0.25, 0.25, 0.5, 0.5};
+  cv::Mat mask = saliency > 3 * mean, labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8);
+  std::vector<double> mass(size_t(std::max(n, 1)), 0.0);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) mass[size_t(labels.at<int>(y, x))] += saliency.at<float>(y, x);
+  int best = 0;
+  for (int i = 1; i < n; ++i)
+    if (best == 0 || mass[size_t(i)] > mass[size_t(best)]) best = i;
+  if (best == 0) return {0.25, 0.25, 0.5, 0.5};  // nothing stands out: the middle
+  auto rect_of = [&](int i) {
+    return cv::Rect(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                    stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+  };
+  cv::Rect box = rect_of(best);
+  for (int i = 1; i < n; ++i) {
+    if (i == best || mass[size_t(i)] < mass[size_t(best)] / 3) continue;
+    const cv::Rect r = rect_of(i);
+    const int gap = std::max(box.width, box.height) / 2;
+    const cv::Rect near(box.x - gap, box.y - gap, box.width + 2 * gap, box.height + 2 * gap);
+    if ((near & r).area() > 0) box |= r;
+  }
+  // With a margin of a tenth of its size around it: the map is coarse (64 px wide) and the
+  // edges of a subject are less salient than its middle.
+  const double mx = 0.1 * box.width, my = 0.1 * box.height;
+  const double x0 = std::max(0.0, (box.x - mx) / w), y0 = std::max(0.0, (box.y - my) / h);
+  const double x1 = std::min(1.0, (box.x + box.width + mx) / w), y1 = std::min(1.0, (box.y + box.height + my) / h);
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+
+FocusBox union_of(const std::vector<FocusBox>& boxes) {
+  double x0 = 1, y0 = 1, x1 = 0, y1 = 0;
+  for (const FocusBox& b : boxes) {
+    x0 = std::min(x0, b.x);
+    y0 = std::min(y0, b.y);
+    x1 = std::max(x1, b.x + b.w);
+    y1 = std::max(y1, b.y + b.h);
+  }
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+
+// --- kept beside the proxies -----------------------------------------------------------------
+
+// The version changes whenever the detector would find something else.
+constexpr const char* kFocusVersion = "reel-focus-1|";
+
+std::string focus_text(const FoundFocus& f) {
+  std::ostringstream out;
+  out.precision(17);
+  out << (f.by == FoundFocus::By::Faces ? "faces" : "saliency") << ' ' << f.focus.x << ' ' << f.focus.y << ' '
+      << f.focus.w << ' ' << f.focus.h << ' ' << f.faces.size();
+  for (const FocusBox& b : f.faces) out << ' ' << b.x << ' ' << b.y << ' ' << b.w << ' ' << b.h;
+  return out.str();
+}
+
+std::optional<FoundFocus> focus_from_text(const std::string& text) {
+  std::istringstream in(text);
+  FoundFocus f;
+  std::string by;
+  size_t faces = 0;
+  if (!(in >> by >> f.focus.x >> f.focus.y >> f.focus.w >> f.focus.h >> faces) || faces > 1000) return std::nullopt;
+  if (by != "faces" && by != "saliency") return std::nullopt;
+  f.by = by == "faces" ? FoundFocus::By::Faces : FoundFocus::By::Saliency;
+  for (size_t i = 0; i < faces; ++i) {
+    FocusBox b;
+    if (!(in >> b.x >> b.y >> b.w >> b.h)) return std::nullopt;
+    f.faces.push_back(b);
+  }
+  return f;
+}
+
+}  // namespace
+
+const std::string& face_detection_problem() { return cascades().problem; }
+
+std::vector<FocusBox> find_faces(const cv::Mat& bgr) { return find_focus(bgr).faces; }
+
+FoundFocus find_focus(const cv::Mat& bgr) {
+  FoundFocus f;
+  const cv::Mat grey = to_grey(detector_size(bgr));
+  f.focus = salient_box(grey);
+  // The salient part with room around it, where a small face is looked for again.
+  const double mx = 0.05 * f.focus.w, my = 0.05 * f.focus.h;
+  const cv::Rect salient = cv::Rect(int((f.focus.x - mx) * grey.cols), int((f.focus.y - my) * grey.rows),
+                                    int((f.focus.w + 2 * mx) * grey.cols), int((f.focus.h + 2 * my) * grey.rows)) &
+                           cv::Rect(0, 0, grey.cols, grey.rows);
+  for (const cv::Rect& r : face_rects(grey, salient)) f.faces.push_back(head_of(r, grey.cols, grey.rows));
+  if (!f.faces.empty()) {
+    f.by = FoundFocus::By::Faces;
+    f.focus = union_of(f.faces);
+  }
+  return f;
+}
+
+FoundFocus photo_focus(const PlanItem& item, const ProxyCache* proxies) {
+  std::string key;
+  if (proxies) {
+    const std::string id = base::file_identity(item.path);
+    if (!id.empty()) key = kFocusVersion + id + (face_detection_problem().empty() ? "" : "|saliency-only");
+  }
+  if (!key.empty())
+    if (std::optional<std::string> text = proxies->load_note(key))
+      if (std::optional<FoundFocus> kept = focus_from_text(*text)) return *kept;
+  const PhotoInfo& info = item.photo;
+  const int64_t side = std::max<int64_t>(1, std::max(info.display_width(), info.display_height()));
+  const double s = std::min(1.0, double(kFocusDecodeSide) / double(side));
+  const cv::Size want(std::max(1, int(std::lround(info.display_width() * s))),
+                      std::max(1, int(std::lround(info.display_height() * s))));
+  cv::Mat picture;
+  try {
+    picture = decode_photo(item.path, info, want, draft::Color{128, 128, 128, 255});
+  } catch (const DecodeError& e) {
+    throw MediaError(
+        {{item.pointer, item.reference, e.what(), "re-export or re-download the photo, or replace it in the draft"}});
+  }
+  const FoundFocus found = find_focus(picture);
+  if (!key.empty()) proxies->store_note(key, focus_text(found));
+  return found;
+}
+
+cv::Rect2d focus_on_canvas(const Plan& plan, int index, int64_t n, const FocusBox& focus) {
+  const PlanItem& item = plan.items[size_t(index)];
+  const SubjectView view = subject_view(plan, item, shown_size(item), focus, {});
+  const draft::FocusPoint p = plan.focus_at(index, n);
+  // The window of the framed picture the canvas shows (as ken_burns_affine places it).
+  auto window_start = [](double c, double win) {
+    return win >= 1 ? 0.5 - win / 2 : std::clamp(c, win / 2, 1 - win / 2) - win / 2;
+  };
+  const double w = view.view_w / p.zoom, h = view.view_h / p.zoom;
+  const double x0 = window_start(p.x, w), y0 = window_start(p.y, h);
+  return {(view.focus.x - x0) / w * plan.width, (view.focus.y - y0) / h * plan.height, view.focus.w / w * plan.width,
+          view.focus.h / h * plan.height};
+}
+
+void aim_at_subjects(Plan& plan, const ProxyCache* proxies, const NoticeFn& notice, const std::vector<int>* only) {
+  bool told = false;
+  auto aim = [&](PlanItem& item) {
+    const cv::Size shown = shown_size(item);
+    if (shown.width <= 0 || shown.height <= 0 || item.focus_found) return;
+    FocusBox focus;
+    if (item.focus) {
+      focus = *item.focus;
+    } else if (!item.is_clip) {
+      if (!told && notice && !face_detection_problem().empty()) {
+        notice(face_detection_problem());
+        told = true;
+      }
+      const FoundFocus found = photo_focus(item, proxies);
+      focus = found.focus;
+      item.faces = found.faces;
+      item.focus = focus;
+      item.focus_found = true;
+    } else {
+      return;  // a clip without m.focus keeps the centred moves
+    }
+    if (item.kb_setting.preset == draft::KenBurnsPreset::Explicit) return;  // honoured as written
+    // blur shows the whole photo in every frame whatever the path (framing.cpp): nothing to aim.
+    if (item.fit == draft::Fit::Blur) return;
+    const SubjectView view = subject_view(plan, item, shown, focus, item.faces);
+    item.kb = aim_ken_burns(item.kb_setting, item.auto_pick, item.previous_pick, view);
+    item.prep_scale = prep_scale_for(item.kb);
+  };
+  if (only) {
+    for (int i : *only) aim(plan.items[size_t(i)]);
+  } else {
+    for (PlanItem& item : plan.items) aim(item);
+  }
+}
+
+}  // namespace reel::engine

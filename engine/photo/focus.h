@@ -1,0 +1,60 @@
+#pragma once
+// Where the subject of a photo is: faces through OpenCV's cascades (the ones Debian ships in
+// opencv-data: one Haar cascade finds, another confirms; profiles), else visual saliency (the
+// spectral residual of Hou and Zhang, 2007). Found on a small decode, once per photo (kept
+// beside the proxies), and used to aim every item's fit and Ken Burns path at it.
+#include "engine/internal.h"
+
+#include <opencv2/core.hpp>
+#include <string>
+#include <vector>
+
+#include "draft/model.h"
+#include "engine/plan/render_plan.h"
+
+namespace reel::engine {
+
+class ProxyCache;
+
+/// What was found of a picture's subject, in 0..1 of the upright picture.
+struct FoundFocus {
+  enum class By { Faces, Saliency };
+  draft::FocusBox focus;               // all faces (heads, with hair and chin), or the salient region
+  std::vector<draft::FocusBox> faces;  // each head; empty when found by saliency
+  By by = By::Saliency;
+};
+
+/// The long side of the picture the detector looks at (larger pictures are scaled down).
+constexpr int kFocusDecodeSide = 1280;
+
+/// Finds the subject of an upright 8-bit BGR picture of any size (scaled to
+/// kFocusDecodeSide first when larger). Thread-safe; deterministic.
+FoundFocus find_focus(const cv::Mat& bgr);
+
+/// The faces alone (heads, 0..1 of the picture): find_focus's, for checking rendered frames.
+std::vector<draft::FocusBox> find_faces(const cv::Mat& bgr);
+
+/// Where `focus` (0..1 of the upright source of `item`) is on the canvas at frame n, in canvas
+/// pixels (x, y, width, height; parts may lie outside the canvas).
+cv::Rect2d focus_on_canvas(const Plan& plan, int item, int64_t n, const draft::FocusBox& focus);
+
+/// Empty when face detection works; else the sentence saying why it is off and what to do
+/// ("OpenCV's face cascades were not found ... install opencv-data"); framing then follows
+/// saliency alone.
+const std::string& face_detection_problem();
+
+/// The subject of photo `item` (probed): read from `proxies` when found before, else found
+/// on a decode of at most kFocusDecodeSide and kept there. Throws MediaError naming the
+/// segment when the photo cannot be decoded.
+FoundFocus photo_focus(const PlanItem& item, const ProxyCache* proxies);
+
+/// Aims the Ken Burns path (and so the crop) of every item of `plan` whose source was
+/// checked (check_item) at its subject: the focus written in the draft, else the one found
+/// for a photo (photo_focus), which is then kept in item.focus and item.faces. Items with
+/// neither (clips without m.focus) keep the centred path make_plan gave them; explicit paths
+/// and `blur` (whose photo is whole in every frame) keep theirs too. `only`: just these items (a still). `notice` hears
+/// once when face detection is off.
+void aim_at_subjects(Plan& plan, const ProxyCache* proxies, const NoticeFn& notice = {},
+                     const std::vector<int>* only = nullptr);
+
+}  // namespace reel::engine
