@@ -209,27 +209,35 @@ TEST(ChunkedRender, AnEditOfOnePhotosMoveRendersOnlyTheChunksThatShowIt) {
 
 TEST(ChunkedRender, ChunksRenderedSideBySideHoldTheBytesOfARenderInOneLane) {
   Project p;
-  auto lossy = [](int threads) {
-    return [threads](RenderOptions& o) {
-      o.crf = 23;
-      o.threads = threads;
+  // A preview's chunks have one x264 thread: N cores, N lanes. A final's have two on slices of
+  // each frame: N cores, N / 2 lanes.
+  for (const engine::Preset preset : {engine::Preset::Preview, engine::Preset::Final}) {
+    SCOPED_TRACE(preset == engine::Preset::Preview ? "preview" : "final");
+    auto lossy = [preset](int threads) {
+      return [preset, threads](RenderOptions& o) {
+        o.preset = preset;
+        o.crf = 23;
+        o.x264_preset = "veryfast";  // B-frames and a lookahead
+        o.threads = threads;
+      };
     };
-  };
-  const RenderResult one = p.render("one.mp4", false, lossy(1));
-  const RenderResult two = p.render("two.mp4", false, lossy(2));
-  const RenderResult three = p.render("three.mp4", false, lossy(3));
-  EXPECT_EQ(one.chunks_rendered, one.chunks);
-  EXPECT_EQ(three.frames_rendered, 270);
-  const std::string bytes = bytes_of(p.dir.file("one.mp4"));
-  EXPECT_GT(bytes.size(), 1000u);
-  EXPECT_TRUE(bytes == bytes_of(p.dir.file("two.mp4")));
-  EXPECT_TRUE(bytes == bytes_of(p.dir.file("three.mp4")));
+    const RenderResult one = p.render("one.mp4", false, lossy(1));
+    const RenderResult two = p.render("two.mp4", false, lossy(2));
+    const RenderResult six = p.render("six.mp4", false, lossy(6));
+    EXPECT_EQ(one.chunks_rendered, one.chunks);
+    EXPECT_EQ(six.frames_rendered, 270);
+    const std::string bytes = bytes_of(p.dir.file("one.mp4"));
+    EXPECT_GT(bytes.size(), 1000u);
+    EXPECT_TRUE(bytes == bytes_of(p.dir.file("two.mp4")));
+    EXPECT_TRUE(bytes == bytes_of(p.dir.file("six.mp4")));
+  }
 }
 
 TEST(ChunkedRender, ACancelledRenderOverSeveralLanesStopsThemAllAndWritesNothing) {
   Project p;
   std::atomic<bool> cancel{false};
   RenderOptions o = p.options(true);
+  o.preset = engine::Preset::Preview;  // one x264 thread a chunk: three lanes
   o.threads = 3;
   int64_t seen = 0;
   const std::string out = p.dir.file("cancelled.mp4");
@@ -246,7 +254,7 @@ TEST(ChunkedRender, ACancelledRenderOverSeveralLanesStopsThemAllAndWritesNothing
   // What the lanes finished is kept whole; nothing half-written is left in the folder.
   for (const auto& e : std::filesystem::directory_iterator(p.chunks))
     EXPECT_EQ(e.path().extension(), ".mp4") << e.path();
-  const RenderResult again = p.render("again.mp4", true);
+  const RenderResult again = p.render("again.mp4", true, [](RenderOptions& a) { a.preset = engine::Preset::Preview; });
   EXPECT_LT(again.chunks_rendered, again.chunks);
 }
 
