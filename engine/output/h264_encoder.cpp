@@ -41,9 +41,9 @@ std::string encoder_identity(const H264Settings& s) {
   const AVCodecContext* c = model.context();
   const std::string headers(reinterpret_cast<const char*>(c->extradata), size_t(std::max(0, c->extradata_size)));
   char buf[256];
-  std::snprintf(buf, sizeof buf, "h264|%dx%d|fps=%lld/%lld|crf=%d|preset=%s|threads=%d%s|lavc=%u|", s.width, s.height,
+  std::snprintf(buf, sizeof buf, "h264|%dx%d|fps=%lld/%lld|crf=%d|preset=%s|threads=%d|lavc=%u|", s.width, s.height,
                 static_cast<long long>(s.fps.num), static_cast<long long>(s.fps.den), s.crf, s.preset.c_str(),
-                s.threads, s.sliced ? "/sliced" : "", avcodec_version());
+                s.threads, avcodec_version());
   // x264's default thread count follows the machine's cores, and so do its bits.
   const std::string machine = s.threads > 0 ? "" : "cores=" + std::to_string(std::thread::hardware_concurrency()) + "|";
   return buf + machine + loaded_x264() + "|headers=" + base::hash_hex(headers);
@@ -81,7 +81,6 @@ H264Encoder::H264Encoder(const H264Settings& s) : pkt_(av::alloc_packet()) {
   c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;  // MP4 keeps SPS/PPS in the avcC box
   av::check(av_opt_set(c->priv_data, "preset", s.preset.c_str(), 0), "x264 preset");
   av::check(av_opt_set_double(c->priv_data, "crf", s.crf, 0), "x264 crf");
-  if (s.sliced) av::check(av_opt_set(c->priv_data, "x264-params", "sliced-threads=1", 0), "x264 sliced threads");
   av::check(avcodec_open2(c, codec, nullptr), "opening the H.264 encoder");
 }
 

@@ -17,8 +17,7 @@ struct H264Settings {
   draft::Rational fps{30, 1};
   int crf = 20;
   std::string preset = "veryfast";
-  int threads = 0;      // x264's own threads: 0 = its default for this machine (the bits depend on it)
-  bool sliced = false;  // the threads share each frame (slices) instead of frames in flight
+  int threads = 0;  // x264's own threads: 0 = its default for this machine (the bits depend on it)
 };
 
 /// What decides the bits an encoder with `s` makes besides its frames: the settings, the

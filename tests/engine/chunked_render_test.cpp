@@ -209,8 +209,7 @@ TEST(ChunkedRender, AnEditOfOnePhotosMoveRendersOnlyTheChunksThatShowIt) {
 
 TEST(ChunkedRender, ChunksRenderedSideBySideHoldTheBytesOfARenderInOneLane) {
   Project p;
-  // A preview's chunks have one x264 thread: N cores, N lanes. A final's have two on slices of
-  // each frame: N cores, N / 2 lanes.
+  // One x264 thread a chunk whatever the preset: N cores, N lanes.
   for (const engine::Preset preset : {engine::Preset::Preview, engine::Preset::Final}) {
     SCOPED_TRACE(preset == engine::Preset::Preview ? "preview" : "final");
     auto lossy = [preset](int threads) {
@@ -237,7 +236,7 @@ TEST(ChunkedRender, ACancelledRenderOverSeveralLanesStopsThemAllAndWritesNothing
   Project p;
   std::atomic<bool> cancel{false};
   RenderOptions o = p.options(true);
-  o.preset = engine::Preset::Preview;  // one x264 thread a chunk: three lanes
+  o.preset = engine::Preset::Preview;
   o.threads = 3;
   int64_t seen = 0;
   const std::string out = p.dir.file("cancelled.mp4");
