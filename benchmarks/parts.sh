@@ -7,7 +7,8 @@
 #   parts     taskset -c 0 / -c 1 reel render --part 1/2 and 2/2 --threads 1, side by side
 #   join      reel join of the two parts (the sound mixed and encoded, the video copied)
 #   start-up  reel plan --chunks 2: what every part pays before its first frame (start, the
-#             plan, every photo's header probed, every chunk's key)
+#             plan, every photo's header probed, every chunk's key); the draft carries each
+#             photo's m.focus (reel focus --write), as docs/scale.md asks
 # Every run starts from empty caches. The joined file must be the whole render byte for byte.
 # Usage: bash benchmarks/parts.sh [BUILD_DIR]    RUNS=1 (per measurement)
 set -euo pipefail
@@ -22,6 +23,9 @@ mkdir -p "$out"
 fetch_photos "$photos"
 make_cards "$out" 30 "$photos"
 show 30 4000 "$out/show.json"  # 2 minutes, 3600 frames
+# Each photo's subject written into the draft first (m.focus), as `reel make` does and as
+# docs/scale.md asks before a draft is spread: otherwise every worker finds every photo's focus.
+XDG_CACHE_HOME=$out/focus-cache "$reel" focus "$out/show.json" --write >/dev/null
 results=$out/results.tsv
 printf 'run\twall_s\tcpu_s\trss_mb\n' >"$results"
 echo "bench: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs"
