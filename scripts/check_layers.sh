@@ -2,7 +2,8 @@
 # The module boundaries of docs/architecture.md, checked on the source tree (make test runs it):
 #   - modules: cli -> {cloud, engine} -> draft -> base; nothing includes a module above it;
 #   - libraries: FFmpeg, OpenCV, libheif, FreeType & co. only under engine/, curl only under
-#     cloud/ (the client), httplib only in the render node and tests;
+#     cloud/ (the client), httplib only in the servers (the render node; the studio and MCP
+#     servers of cli/) and tests;
 #   - engine/: the stages call down or sideways, never up; no file inside the engine includes
 #     the public render.h but render.cpp; cli/ and cloud/ include no stage header (the compiler
 #     refuses too: engine/internal.h).
@@ -44,6 +45,9 @@ while IFS= read -r f; do
         [ "$module" = engine ] || breach "$f" "$inc" "media libraries are used under engine/ only" ;;
       curl/*)
         [ "$module" = cloud ] || breach "$f" "$inc" "curl is used under cloud/ only" ;;
+      httplib.h)
+        case "$f" in cloud/node/* | cli/loopback/* | cli/studio/* | cli/mcp/*) ;;
+          *) breach "$f" "$inc" "cpp-httplib is used by the servers only (cloud/node, cli/loopback, cli/studio, cli/mcp)" ;; esac ;;
     esac
     if [[ "$inc" == engine/* ]]; then
       if [ "$(rank_of "$inc")" -ge 1 ] && [ "$(rank_of "$inc")" -le 5 ] && [ "$module" != engine ]; then

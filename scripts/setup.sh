@@ -25,6 +25,8 @@ packages=(
   # the focus tests fetch python3-skimage's pictures with apt-get download + dpkg-deb (dpkg)
   # the peer in benchmarks/ and a probe for people; /usr/bin/time -v for the benchmark
   ffmpeg time
+  # the studio's browser test drives Debian's chromium (playwright-core, no browser download)
+  chromium
 )
 
 missing=()
@@ -33,10 +35,7 @@ for p in "${packages[@]}"; do
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
 
-if ((${#missing[@]} == 0)); then
-  exit 0
-fi
-
+install_debian_packages() {
 echo "setup: installing ${#missing[@]} missing Debian packages: ${missing[*]}"
 sudo_cmd=()
 if [[ $(id -u) -ne 0 ]]; then
@@ -48,4 +47,17 @@ export DEBIAN_FRONTEND=noninteractive
 if ! "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; then
   "${sudo_cmd[@]}" apt-get update
   "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+}
+((${#missing[@]} == 0)) || install_debian_packages
+
+# The tests run by programs no one here wrote (tests/js: the studio in chromium, the MCP
+# server through the official SDK, the Inspector's CLI and the conformance suite) come from
+# npm, pinned by tests/js/package-lock.json. Installed again only when the lock changes.
+js=tests/js
+stamp=$js/node_modules/.reel-lock
+if ! cmp -s "$js/package-lock.json" "$stamp" 2>/dev/null; then
+  echo "setup: installing the JS test tools in $js (npm ci)"
+  (cd "$js" && npm ci --no-audit --no-fund >/dev/null)
+  cp "$js/package-lock.json" "$stamp"
 fi
