@@ -270,7 +270,10 @@ class Chat {
       context.files.push_back(cloud::is_http_url(f) ? f : ec || rel.empty() ? abs.string() : rel.string());
     }
     context.measure_music = [this](const std::string& source) { return measure_music(source); };
-    draft::AgentReply reply = draft::apply_instruction(draft_->loaded.draft, line, context);
+    // The first words are often the whole brief ("a fast vertical promo for our summer sale").
+    draft::AgentReply reply = first_words_ ? draft::apply_first_words(draft_->loaded.draft, line, context)
+                                           : draft::apply_instruction(draft_->loaded.draft, line, context);
+    first_words_ = false;
     if (reply.changed) save_draft();
     std::cout << "agent: " << reply.message << "\n";
   }
@@ -428,6 +431,7 @@ class Chat {
   std::optional<DraftInput> draft_;        // the --draft file
   bool pretty_ = true;                     // the file was written pretty (kept so on save)
   int status_ = kExitOk;                   // the last failure's exit code
+  bool first_words_ = true;                // the next agent line is the conversation's first
 };
 
 }  // namespace

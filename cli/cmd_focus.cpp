@@ -35,11 +35,9 @@ const char* from_name(engine::SegmentFocus::From f) {
     case engine::SegmentFocus::From::Faces:
       return "faces";
     case engine::SegmentFocus::From::Saliency:
-      return "saliency";
-    case engine::SegmentFocus::From::Unknown:
       break;
   }
-  return "none";
+  return "saliency";
 }
 
 // Four decimals: a ten-thousandth of the photo is finer than any framing needs.
@@ -84,7 +82,7 @@ int run_focus(const FocusArgs& a) {
     Json list = Json::array();
     for (const engine::SegmentFocus& f : found) {
       Json item{{"path", f.pointer}, {"source", f.reference}, {"from", from_name(f.from)}};
-      item["focus"] = f.from == engine::SegmentFocus::From::Unknown ? Json() : box_json(f.focus);
+      item["focus"] = box_json(f.focus);
       Json faces = Json::array();
       for (const draft::FocusBox& b : f.faces) faces.push_back(box_json(b));
       item["faces"] = faces;
@@ -94,10 +92,6 @@ int run_focus(const FocusArgs& a) {
   } else {
     for (const engine::SegmentFocus& f : found) {
       std::cout << f.pointer << ": " << f.reference << ": ";
-      if (f.from == engine::SegmentFocus::From::Unknown) {
-        std::cout << "no focus (a clip: write m.focus to aim its framing)\n";
-        continue;
-      }
       std::cout << box_text(f.focus) << "  (";
       if (f.from == engine::SegmentFocus::From::Faces)
         std::cout << f.faces.size() << (f.faces.size() == 1 ? " face" : " faces");

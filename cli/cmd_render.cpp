@@ -363,7 +363,26 @@ std::pair<int, int> part_of_worker(const std::string& text) {
   return {int(index), int(parts)};
 }
 
+// --part sound: the whole timeline's sound, for the join to copy.
+int run_sound_part(const RenderArgs& a) {
+  auto job = prepare(a);
+  if (!job) return kExitBadInput;
+  const engine::RenderResult r = show_progress(
+      progress_mode(a.progress), "sound", a.out, [&](const engine::ProgressFn&, const std::atomic<bool>* c) {
+        return engine::render_sound_part(job->in.loaded.draft, a.out, job->options, c);
+      });
+  if (progress_mode(a.progress) != ProgressMode::Json) {
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%.1f", r.seconds);
+    std::cerr << "reel: wrote " << a.out << " (the sound, " << secs << " s"
+              << (r.sound_kept ? ", kept from before" : "") << "); join it with the video parts: `reel join " << a.draft
+              << " PART... " << a.out << " -o OUT.mp4`\n";
+  }
+  return kExitOk;
+}
+
 int run_part(const RenderArgs& a) {
+  if (a.part == "sound") return run_sound_part(a);
   const auto [index, parts] = part_of_worker(a.part);
   auto job = prepare(a);
   if (!job) return kExitBadInput;
@@ -422,8 +441,9 @@ int run_plan(const RenderArgs& a) {
   std::snprintf(line, sizeof line, "  in all about %.1f CPU s; the largest part %.1f s (%.0f%% of the whole)\n", total,
                 largest, total > 0 ? 100 * largest / total : 0);
   std::cout << line << "render part I on a worker with `reel render " << a.draft << " --part I/" << plan.parts.size()
-            << " -o part-I.mp4` (the same flags on every worker), then `reel join " << a.draft
-            << " part-*.mp4 -o OUT.mp4`\n";
+            << " -o part-I.mp4` (the same flags on every worker) and the sound on one of them with `reel render "
+            << a.draft << " --part sound -o sound.m4a`, then `reel join " << a.draft
+            << " part-*.mp4 sound.m4a -o OUT.mp4` (without sound.m4a the join mixes the sound itself)\n";
   return kExitOk;
 }
 
@@ -466,7 +486,8 @@ void add_render_commands(CLI::App& app, Commands& commands) {
       ->check(CLI::IsMember({"final", "preview"}));
   render->add_option("--part", render_args->part,
                      "render part I of N only (I/N, from 1; or N, the index taken from JOB_COMPLETION_INDEX, "
-                     "SLURM_ARRAY_TASK_ID or AWS_BATCH_JOB_ARRAY_INDEX): its video, to join with `reel join`");
+                     "SLURM_ARRAY_TASK_ID or AWS_BATCH_JOB_ARRAY_INDEX): its video, to join with `reel join`; "
+                     "or `sound`: the whole timeline's sound, which the join then copies");
   commands.add(render, [render_args] {
     if (!render_args->part.empty()) {
       if (render_args->watch) throw UsageError("--part renders one part once; it does not --watch");
@@ -491,7 +512,9 @@ void add_render_commands(CLI::App& app, Commands& commands) {
   auto* join = app.add_subcommand("join", "Join the parts of a render (made with render --part) into one MP4");
   add_common(join, *join_args);
   add_encode(join, *join_args);
-  join->add_option("parts", join_args->joined, "the parts, each once, in any order")->required();
+  join->add_option("parts", join_args->joined,
+                   "the parts, each once, in any order (and the sound from render --part sound, if made)")
+      ->required();
   join->add_option("-o,--output", join_args->out, "the MP4 to write")->required();
   join->add_option("--preset", join_args->preset, "final or preview, as the parts were rendered")
       ->check(CLI::IsMember({"final", "preview"}));

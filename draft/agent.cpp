@@ -16,6 +16,7 @@
 #include "draft/keys.h"
 #include "draft/make.h"
 #include "draft/names.h"
+#include "draft/prompt.h"
 #include "draft/styles.h"
 #include "draft/summary.h"
 #include "draft/words.h"
@@ -1224,10 +1225,18 @@ AgentReply apply_instruction(Draft& draft, const std::string& instruction, const
   std::vector<std::string> done, not_understood;
   for (const Clause& c : clauses_of(instruction)) {
     Said said;
+    Handler took = nullptr;
     for (Handler h : kHandlers)
-      if ((said = h(turn, c))) break;
+      if ((said = h(turn, c))) {
+        took = h;
+        break;
+      }
     Said shape = handle_aspect(turn, c);
     if (said) done.push_back(*said);
+    // A style sets each photo's length; a whole length in the same words ("一个15秒的宣传片")
+    // is then applied over it.
+    if (took == handle_style)
+      if (Said length = handle_length(turn, c)) done.push_back(*length);
     if (shape) done.push_back(*shape);
     if (!said && !shape) not_understood.push_back(c.raw);
   }
@@ -1260,6 +1269,36 @@ AgentReply apply_instruction(Draft& draft, const std::string& instruction, const
   }
   reply.message = msg;
   return reply;
+}
+
+AgentReply apply_first_words(Draft& draft, const std::string& words, const AgentContext& context) {
+  const PromptReading reading = read_prompt(words);
+  Draft trial = draft;
+  AgentReply reply = apply_instruction(trial, words, context);
+  auto has_title = [](const Draft& d) {
+    for (const Track& t : d.tracks)
+      if (is_title_track(t) && !t.segments.empty()) return true;
+    return false;
+  };
+  if (reading.title.empty() || has_title(trial)) {
+    draft = std::move(trial);
+    return reply;
+  }
+  // The title the sentence gives ("for our summer sale", a quoted phrase) and its tagline, as
+  // the agent adds them, in the sentence's language; the words they came from are not read again.
+  const bool zh = has_cjk(words);
+  std::string rest = words;
+  for (const std::string& topic : reading.understood) {
+    const size_t from = topic.find("(from \"");
+    if (from == std::string::npos) continue;
+    const std::string phrase = topic.substr(from + 7, topic.size() - from - 9);
+    if (size_t at = rest.find(phrase); at != std::string::npos) rest.erase(at, phrase.size());
+  }
+  std::string instruction = rest;
+  instruction += zh ? "；添加标题“" + reading.title + "”" : "; add the title \"" + reading.title + "\"";
+  if (!reading.tagline.empty())
+    instruction += zh ? "；添加文字“" + reading.tagline + "”" : "; add the text \"" + reading.tagline + "\"";
+  return apply_instruction(draft, instruction, context);
 }
 
 }  // namespace reel::draft

@@ -42,6 +42,11 @@ AgentReply apply_instruction(Draft& draft, const std::string& instruction, const
 /// The same with only `files` known.
 AgentReply apply_instruction(Draft& draft, const std::string& instruction, const std::vector<std::string>& files = {});
 
+/// The first words of a conversation: read as a brief (`reel make --prompt`'s reader) as well as
+/// an instruction, so a title the sentence gives ("a promo for our summer sale", a quoted
+/// phrase, and a second one as the tagline) is added when the instruction added none.
+AgentReply apply_first_words(Draft& draft, const std::string& words, const AgentContext& context);
+
 /// The short list of what the agent understands, in the language of `sample` (Chinese when it
 /// has CJK characters).
 std::string agent_capabilities(const std::string& sample = "");

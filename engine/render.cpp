@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -34,6 +35,8 @@
 #include "engine/text/layer.h"
 
 namespace reel::engine {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -271,13 +274,20 @@ struct ChunkedJob {
   std::unique_ptr<ChunkStore> store;
 };
 
-ChunkedJob prepare_job(const draft::Draft& draft, const RenderOptions& options) {
+// What a job is prepared for: the video (its chunks, aimed at the subjects), or the sound alone.
+enum class JobScope { Video, SoundOnly };
+
+ChunkedJob prepare_job(const draft::Draft& draft, const RenderOptions& options, JobScope scope = JobScope::Video) {
   ChunkedJob job;
   job.plan = make_plan(draft, options);
   if (job.plan.frame_end <= job.plan.frame_begin)
     throw draft::DraftError("draft", "/d",
                             "there is nothing to render: the draft (or the --from/--to range) has no frames");
   job.mix = check_every_source(draft, job.plan, options);
+  if (scope == JobScope::SoundOnly) {
+    job.store = std::make_unique<ChunkStore>(options.chunk_dir, options.chunk_budget_bytes);
+    return job;
+  }
   {
     // Where each photo's subject is (written in the draft, else found and kept with the
     // proxies) decides its Ken Burns path, so it comes before the chunks' keys.
@@ -330,17 +340,23 @@ void render_video(const ChunkedJob& job, size_t first, size_t end, const RenderO
   }
 }
 
+// The key of a render's sound (what decides its samples and their encoding); "" for none.
+std::string sound_key(const draft::Draft& draft, const AudioMix& mix, const RenderOptions& options) {
+  if (mix.empty()) return "";
+  return entry_key(describe_sound(sound_placements(draft), resolver_for(options), mix.position(), mix.total_samples(),
+                                  options.loudness.value_or(draft.loudness)) +
+                   "aac|" + std::to_string(avcodec_version()));
+}
+
 // The sound of the whole render, kept in the store or encoded on its own thread while the
 // video renders; wait() rethrows its failure. Destroying it stops an unfinished encode.
 class SoundJob {
  public:
   SoundJob(const draft::Draft& draft, ChunkedJob& job, const RenderOptions& options)
       : mix_(std::move(job.mix)), notice_(options.notice) {
-    if (mix_->empty()) return;
+    key_ = sound_key(draft, *mix_, options);
+    if (key_.empty()) return;
     const draft::Loudness loudness = options.loudness.value_or(draft.loudness);
-    key_ = entry_key(describe_sound(sound_placements(draft), resolver_for(options), mix_->position(),
-                                    mix_->total_samples(), loudness) +
-                     "aac|" + std::to_string(avcodec_version()));
     const ChunkStore& store = *job.store;
     kept_ = store.has_audio(key_);
     if (!kept_)
@@ -501,14 +517,31 @@ RenderResult join_parts(const draft::Draft& draft, const std::vector<std::string
     std::string tag;
   };
   std::vector<Found> found;
+  const std::string sound = sound_key(draft, *job.mix, options);
+  std::string sound_part;  // the sound made by `reel render --part sound`, when given
   for (const std::string& path : part_paths) {
     const std::optional<TaggedVideo> video = read_tagged_video(path);
-    if (!video)
+    if (!video) {
+      if (const std::optional<std::string> tag = read_sound_tag(path)) {
+        if (sound.empty())
+          throw EngineError(path + " is a sound, but this draft has no sound; join its video parts alone",
+                            base::Fault::Input);
+        if (*tag != sound)
+          throw EngineError(path + " is the sound of another render: another draft, music, range or loudness" +
+                                std::string(" (make it with `reel render DRAFT --part sound` from this draft and "
+                                            "these settings)"),
+                            base::Fault::Input);
+        if (!sound_part.empty())
+          throw EngineError(sound_part + " and " + path + " are both the sound; name it once", base::Fault::Input);
+        sound_part = path;
+        continue;
+      }
       throw EngineError(path +
                             " cannot be read as an MP4 with one video stream: it is cut short, damaged or not a part "
                             "of a reel render" +
                             how,
                         base::Fault::Input);
+    }
     Found f{path, 0, 0, video->frames, video->comment};
     const std::string head = "reel-part|render=";
     char rest[64] = {};
@@ -524,6 +557,7 @@ RenderResult join_parts(const draft::Draft& draft, const std::vector<std::string
                         base::Fault::Input);
     found.push_back(f);
   }
+  if (found.empty()) throw EngineError("name the video parts to join beside the sound" + how, base::Fault::Input);
   const int parts = found[0].parts;
   std::vector<const Found*> by_index(size_t(std::max(1, parts)) + 1, nullptr);
   for (const Found& f : found) {
@@ -563,17 +597,42 @@ RenderResult join_parts(const draft::Draft& draft, const std::vector<std::string
     pieces.push_back({f.path, f.tag, p.frame_begin, f.frames});
   }
 
+  RenderResult result;
+  result.chunks = int(job.chunks.size());
+  std::string sound_path = sound_part;
+  std::optional<SoundJob> mixed;  // the sound mixed here when no sound part was given
+  if (sound_path.empty()) {
+    mixed.emplace(draft, job, options);
+    result.sound_kept = mixed->kept();
+    mixed->wait(cancel);
+    if (!sound.empty()) sound_path = job.store->audio_path(sound);
+  }
+  if (cancel && cancel->load()) throw Cancelled();
+  base::AtomicFile temp(out_path);
+  join_pieces(pieces, sound_path, sound, job.plan.frame_begin, job.plan.fps, temp.temp_path(), out_path);
+  temp.commit();
+  fill_shape(job.plan, job.plan.frame_end - job.plan.frame_begin, t0, result);
+  return result;
+}
+
+RenderResult render_sound_part(const draft::Draft& draft, const std::string& out_path, const RenderOptions& options,
+                               const std::atomic<bool>* cancel) {
+  const auto t0 = std::chrono::steady_clock::now();
+  ChunkedJob job = prepare_job(draft, options, JobScope::SoundOnly);
   SoundJob sound(draft, job, options);
+  if (sound.key().empty())
+    throw EngineError("this draft has no sound (no music, voice or clip with sound): join its video parts alone",
+                      base::Fault::Input);
   RenderResult result;
   result.sound_kept = sound.kept();
-  result.chunks = int(job.chunks.size());
   sound.wait(cancel);
   if (cancel && cancel->load()) throw Cancelled();
   base::AtomicFile temp(out_path);
-  join_pieces(pieces, sound.key().empty() ? "" : job.store->audio_path(sound.key()), sound.key(), job.plan.frame_begin,
-              job.plan.fps, temp.temp_path(), out_path);
+  std::error_code ec;
+  fs::copy_file(job.store->audio_path(sound.key()), temp.temp_path(), fs::copy_options::overwrite_existing, ec);
+  if (ec) throw base::FileError(base::Access::Write, out_path, ec.value(), "write the sound");
   temp.commit();
-  fill_shape(job.plan, job.plan.frame_end - job.plan.frame_begin, t0, result);
+  fill_shape(job.plan, 0, t0, result);
   return result;
 }
 
@@ -625,8 +684,8 @@ std::vector<SegmentFocus> find_focus(const draft::Draft& draft, const RenderOpti
     if (item.focus) {
       f.from = SegmentFocus::From::Written;
       f.focus = *item.focus;
-    } else if (!item.is_clip) {
-      const FoundFocus found = photo_focus(item, proxies.get());
+    } else {
+      const FoundFocus found = source_focus(item, proxies.get());
       f.from = found.by == FoundFocus::By::Faces ? SegmentFocus::From::Faces : SegmentFocus::From::Saliency;
       f.focus = found.focus;
       f.faces = found.faces;

@@ -73,10 +73,18 @@ RenderResult render_part(const draft::Draft& draft, int index, int parts, const 
                          const RenderOptions& options, const ProgressFn& progress = {},
                          const std::atomic<bool>* cancel = nullptr);
 
+/// Renders the sound of the whole render alone — mixed, brought to its loudness and encoded to
+/// AAC — to `out_path` (an MP4 of one audio stream tagged with the sound's key), so a worker
+/// makes it beside the video parts and the join only copies streams. Kept in
+/// options.chunk_dir like a render's sound. Throws EngineError when the draft has no sound.
+RenderResult render_sound_part(const draft::Draft& draft, const std::string& out_path, const RenderOptions& options,
+                               const std::atomic<bool>* cancel = nullptr);
+
 /// Joins the parts of a render of `draft` (every part once, any order) into one MP4 at
 /// `out_path`: checks that each is a part of this render (same draft, range and encoder) and
-/// none is missing, repeated or damaged (EngineError naming the file, nothing written), mixes
-/// and encodes the sound once for the whole timeline, and copies the video.
+/// none is missing, repeated or damaged (EngineError naming the file, nothing written), and
+/// copies the video. The sound is the one `render_sound_part` made when it is among the parts
+/// (checked to be this render's), else mixed and encoded here once for the whole timeline.
 RenderResult join_parts(const draft::Draft& draft, const std::vector<std::string>& part_paths,
                         const std::string& out_path, const RenderOptions& options,
                         const std::atomic<bool>* cancel = nullptr);
@@ -98,18 +106,18 @@ void render_storyboard(const draft::Draft& draft, const std::string& png_path, c
 
 /// Where the subject of one video segment is (0..1 of its upright source).
 struct SegmentFocus {
-  size_t track = 0, segment = 0;                                               // indices into draft.tracks / segments
-  std::string pointer;                                                         // the segment's JSON pointer
-  std::string reference;                                                       // its source as written
-  enum class From { Written, Faces, Saliency, Unknown } from = From::Unknown;  // Unknown: a clip without m.focus
+  size_t track = 0, segment = 0;  // indices into draft.tracks / segments
+  std::string pointer;            // the segment's JSON pointer
+  std::string reference;          // its source as written
+  enum class From { Written, Faces, Saliency } from = From::Saliency;
   draft::FocusBox focus;
   std::vector<draft::FocusBox> faces;  // the faces found (when From::Faces)
 };
 
 /// The subject of every video segment of `draft`: m.focus where the draft writes one, else
-/// found in the photo (faces, else saliency; kept with the proxies in options.proxy_dir, so
-/// found once per photo). Checks every source first and throws MediaError listing the bad
-/// ones. `notice` (in options) hears when face detection is off.
+/// found in the photo or the clip's first pictures (faces, else saliency; kept with the
+/// proxies in options.proxy_dir, so found once per source). Checks every source first and throws MediaError listing the
+/// bad ones. `notice` (in options) hears when face detection is off.
 std::vector<SegmentFocus> find_focus(const draft::Draft& draft, const RenderOptions& options);
 
 }  // namespace reel::engine

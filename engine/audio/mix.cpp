@@ -6,6 +6,7 @@
 #include <map>
 
 #include "base/files.h"
+#include "draft/fades.h"
 #include "draft/summary.h"
 #include "draft/time.h"
 #include "engine/audio/decoder.h"
@@ -116,6 +117,11 @@ std::string describe_sound(const std::vector<AudioPlacement>& sounds, const Sour
 
 std::vector<AudioPlacement> sound_placements(const draft::Draft& draft) {
   std::vector<AudioPlacement> out = audio_placements(draft);
+  // The draft's end fades (m.fi, m.fo) take a clip's own sound with its picture: a clip on
+  // screen in the first fi ms fades in until fi, one still on in the last fo ms fades out by
+  // the end. (The music has fades of its own, which reel make sets to match.)
+  const draft::EndFades ends = draft::end_fades(draft);
+  const int64_t draft_end = draft.duration_ms();
   for (const draft::Track& track : draft.tracks) {
     if (track.kind != draft::TrackKind::Video) continue;
     for (const draft::Segment& seg : track.segments) {
@@ -125,6 +131,10 @@ std::vector<AudioPlacement> sound_placements(const draft::Draft& draft) {
       p.loop = seg.video.loop;
       p.key = true;            // it ducks the music that ducks
       p.may_be_silent = true;  // a clip without a sound track plays nothing, no error
+      if (ends.in_ms > 0 && p.start_ms < ends.in_ms) p.fade_in_ms = ends.in_ms - p.start_ms;
+      if (ends.out_ms > 0 && p.start_ms + p.duration_ms > draft_end - ends.out_ms)
+        p.fade_out_ms = std::min(p.duration_ms, p.start_ms + p.duration_ms - (draft_end - ends.out_ms));
+      p.fade_in_ms = std::min(p.fade_in_ms, p.duration_ms);
       out.push_back(std::move(p));
     }
   }

@@ -36,7 +36,8 @@ std::vector<AudioPlacement> audio_placements(const draft::Draft& draft);
 
 /// Everything a render hears: audio_placements(draft), then the own sound of every clip
 /// segment of the video tracks (`in`, `vol`, `loop`; a key sound that ducks `duck` music;
-/// silent, not an error, when the clip has no sound track; none when muted).
+/// silent, not an error, when the clip has no sound track; none when muted), faded in and out
+/// with the picture by the draft's end fades (m.fi, m.fo).
 std::vector<AudioPlacement> sound_placements(const draft::Draft& draft);
 
 /// Changes whenever the mix would make different samples for the same placements: every

@@ -88,10 +88,18 @@ bool ChunkStore::has_video(const std::string& key, int64_t frames, int width, in
   return whole;
 }
 
+std::optional<std::string> read_sound_tag(const std::string& path) {
+  int error = 0;
+  av::InputPtr in = av::open_input(path, error);
+  if (!in || in->nb_streams != 1 || in->streams[0]->codecpar->codec_type != AVMEDIA_TYPE_AUDIO ||
+      in->streams[0]->codecpar->codec_id != AV_CODEC_ID_AAC || in->streams[0]->nb_frames <= 0)
+    return std::nullopt;
+  return comment_of(in.get());
+}
+
 bool ChunkStore::has_audio(const std::string& key) const {
   const std::string path = audio_path(key);
-  av::InputPtr in = open_entry(path, key, AVMEDIA_TYPE_AUDIO);
-  if (!in || in->streams[0]->codecpar->codec_id != AV_CODEC_ID_AAC || in->streams[0]->nb_frames <= 0) return false;
+  if (read_sound_tag(path) != key) return false;
   touch(path);
   return true;
 }

@@ -102,4 +102,8 @@ struct TaggedVideo {
 };
 std::optional<TaggedVideo> read_tagged_video(const std::string& path);
 
+/// The comment tag of the MP4 at `path` when it holds exactly one AAC stream with frames (a
+/// kept sound, or a sound part); nullopt otherwise.
+std::optional<std::string> read_sound_tag(const std::string& path);
+
 }  // namespace reel::engine

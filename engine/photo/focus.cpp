@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "base/files.h"
+#include "engine/clip/decoder.h"
 #include "engine/errors.h"
 #include "engine/photo/decoder.h"
 #include "engine/photo/framing.h"
@@ -317,15 +318,19 @@ FoundFocus find_focus(const cv::Mat& bgr) {
   return f;
 }
 
-FoundFocus photo_focus(const PlanItem& item, const ProxyCache* proxies) {
-  std::string key;
-  if (proxies) {
-    const std::string id = base::file_identity(item.path);
-    if (!id.empty()) key = kFocusVersion + id + (face_detection_problem().empty() ? "" : "|saliency-only");
-  }
-  if (!key.empty())
-    if (std::optional<std::string> text = proxies->load_note(key))
-      if (std::optional<FoundFocus> kept = focus_from_text(*text)) return *kept;
+namespace {
+
+/// The cache key of what is found in `item`'s source ("" when it cannot be kept): the
+/// detector's version, the file's identity and, for a clip, where the segment starts in it.
+std::string focus_key(const PlanItem& item, const ProxyCache* proxies) {
+  if (!proxies) return "";
+  const std::string id = base::file_identity(item.path);
+  if (id.empty()) return "";
+  return kFocusVersion + id + (item.is_clip ? "|clip@" + std::to_string(item.in_us) : "") +
+         (face_detection_problem().empty() ? "" : "|saliency-only");
+}
+
+FoundFocus photo_subject(const PlanItem& item) {
   const PhotoInfo& info = item.photo;
   const int64_t side = std::max<int64_t>(1, std::max(info.display_width(), info.display_height()));
   const double s = std::min(1.0, double(kFocusDecodeSide) / double(side));
@@ -338,7 +343,32 @@ FoundFocus photo_focus(const PlanItem& item, const ProxyCache* proxies) {
     throw MediaError(
         {{item.pointer, item.reference, e.what(), "re-export or re-download the photo, or replace it in the draft"}});
   }
-  const FoundFocus found = find_focus(picture);
+  return find_focus(picture);
+}
+
+// A clip is looked at where its segment starts and a second later (a subject that walks in):
+// the picture with the most faces wins, else the first picture's salient region.
+constexpr int64_t kClipLookAgainUs = 1'000'000;
+
+FoundFocus clip_subject(const PlanItem& item) {
+  ClipDecoder decoder(item.path, item.pointer, item.reference, item.clip);
+  const int64_t start = std::clamp<int64_t>(item.in_us, 0, std::max<int64_t>(0, item.clip.duration_us - 1));
+  FoundFocus best = find_focus(decoder.picture_at(start));
+  if (start + kClipLookAgainUs < item.clip.duration_us) {
+    const FoundFocus later = find_focus(decoder.picture_at(start + kClipLookAgainUs));
+    if (later.faces.size() > best.faces.size()) best = later;
+  }
+  return best;
+}
+
+}  // namespace
+
+FoundFocus source_focus(const PlanItem& item, const ProxyCache* proxies) {
+  const std::string key = focus_key(item, proxies);
+  if (!key.empty())
+    if (std::optional<std::string> text = proxies->load_note(key))
+      if (std::optional<FoundFocus> kept = focus_from_text(*text)) return *kept;
+  const FoundFocus found = item.is_clip ? clip_subject(item) : photo_subject(item);
   if (!key.empty()) proxies->store_note(key, focus_text(found));
   return found;
 }
@@ -365,18 +395,16 @@ void aim_at_subjects(Plan& plan, const ProxyCache* proxies, const NoticeFn& noti
     FocusBox focus;
     if (item.focus) {
       focus = *item.focus;
-    } else if (!item.is_clip) {
+    } else {
       if (!told && notice && !face_detection_problem().empty()) {
         notice(face_detection_problem());
         told = true;
       }
-      const FoundFocus found = photo_focus(item, proxies);
+      const FoundFocus found = source_focus(item, proxies);
       focus = found.focus;
       item.faces = found.faces;
       item.focus = focus;
       item.focus_found = true;
-    } else {
-      return;  // a clip without m.focus keeps the centred moves
     }
     if (item.kb_setting.preset == draft::KenBurnsPreset::Explicit) return;  // honoured as written
     // blur shows the whole photo in every frame whatever the path (framing.cpp): nothing to aim.

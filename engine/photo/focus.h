@@ -1,7 +1,7 @@
 #pragma once
 // Where the subject of a photo is: faces through OpenCV's cascades (the ones Debian ships in
 // opencv-data: one Haar cascade finds, another confirms; profiles), else visual saliency (the
-// spectral residual of Hou and Zhang, 2007). Found on a small decode, once per photo (kept
+// spectral residual of Hou and Zhang, 2007). Found on a small decode, once per photo or clip (kept
 // beside the proxies), and used to aim every item's fit and Ken Burns path at it.
 #include "engine/internal.h"
 
@@ -43,15 +43,15 @@ cv::Rect2d focus_on_canvas(const Plan& plan, int item, int64_t n, const draft::F
 /// saliency alone.
 const std::string& face_detection_problem();
 
-/// The subject of photo `item` (probed): read from `proxies` when found before, else found
-/// on a decode of at most kFocusDecodeSide and kept there. Throws MediaError naming the
-/// segment when the photo cannot be decoded.
-FoundFocus photo_focus(const PlanItem& item, const ProxyCache* proxies);
+/// The subject of `item`'s source (probed): for a photo, found on a decode of at most
+/// kFocusDecodeSide; for a clip, on its pictures where the segment starts and a second later.
+/// Read from `proxies` when found before, else found and kept there. Throws MediaError naming
+/// the segment when the source cannot be decoded.
+FoundFocus source_focus(const PlanItem& item, const ProxyCache* proxies);
 
 /// Aims the Ken Burns path (and so the crop) of every item of `plan` whose source was
 /// checked (check_item) at its subject: the focus written in the draft, else the one found
-/// for a photo (photo_focus), which is then kept in item.focus and item.faces. Items with
-/// neither (clips without m.focus) keep the centred path make_plan gave them; explicit paths
+/// (source_focus), which is then kept in item.focus and item.faces. Explicit paths
 /// and `blur` (whose photo is whole in every frame) keep theirs too. `only`: just these items (a still). `notice` hears
 /// once when face detection is off.
 void aim_at_subjects(Plan& plan, const ProxyCache* proxies, const NoticeFn& notice = {},

@@ -260,3 +260,52 @@ TEST(Agent, EveryKindInChineseToo) {
   EXPECT_EQ(d.duration_ms(), 12500);
   EXPECT_EQ(r.message.rfind("改成了宣传片（每张 2.5 秒，slideleft 转场）。时间线：", 0), 0u) << r.message;
 }
+
+TEST(Agent, AStyleAndALengthInOneClauseGiveBoth) {
+  for (const char* words : {"一个15秒的竖屏宣传片", "a 15 second vertical promo"}) {
+    Draft d = base_draft();
+    AgentReply r = say(d, words);
+    EXPECT_EQ(d.duration_ms(), 15000) << words << ": " << r.message;
+    EXPECT_EQ(d.canvas.width, 1080) << words;
+    EXPECT_EQ(d.canvas.height, 1920) << words;
+    ASSERT_TRUE(d.tracks[0].segments[1].video.transition) << words;
+    EXPECT_EQ(d.tracks[0].segments[1].video.transition->type, TransitionType::SlideLeft) << words;  // the promo's
+  }
+}
+
+// The first words of a chat are read as the brief they often are: the title they give is added.
+TEST(Agent, TheFirstWordsAreReadAsABriefTitleIncluded) {
+  Draft d = base_draft();
+  say(d, "remove the title");
+  Draft as_instruction = d;
+  say(as_instruction, "a fast vertical promo for our summer sale, 15 seconds, with zoom transitions");
+  EXPECT_EQ(as_instruction.tracks.size(), 2u) << "an instruction alone adds no title";
+  AgentReply r =
+      apply_first_words(d, "a fast vertical promo for our summer sale, 15 seconds, with zoom transitions", {});
+  ASSERT_EQ(d.tracks.size(), 3u) << r.message;
+  EXPECT_EQ(d.tracks[2].segments[0].text.text, "Summer Sale");
+  EXPECT_EQ(d.title, "Summer Sale");
+  EXPECT_EQ(d.duration_ms(), 15000);
+  EXPECT_EQ(d.canvas.height, 1920);
+  ASSERT_TRUE(d.tracks[0].segments[1].video.transition);
+  EXPECT_EQ(d.tracks[0].segments[1].video.transition->type, TransitionType::ZoomIn);
+  EXPECT_EQ(r.message.find("did not understand"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("added the title \"Summer Sale\""), std::string::npos) << r.message;
+
+  Draft zh = base_draft();
+  say(zh, "remove the title");
+  apply_first_words(zh, "做一个15秒的竖屏宣传片“夏日特卖”“仅限周六”", {});
+  ASSERT_EQ(zh.tracks.size(), 4u);
+  EXPECT_EQ(zh.tracks[2].segments[0].text.text, "夏日特卖");
+  EXPECT_EQ(zh.tracks[3].segments[0].text.text, "仅限周六");
+  EXPECT_EQ(zh.duration_ms(), 15000);
+
+  // A draft that has a title keeps it; an ordinary first edit is an ordinary edit.
+  Draft titled = base_draft();
+  apply_first_words(titled, "a promo for our summer sale", {});
+  EXPECT_EQ(titled.tracks[2].segments[0].text.text, "Trip");
+  Draft plain = base_draft(), same = base_draft();
+  apply_first_words(plain, "make the title yellow", {});
+  say(same, "make the title yellow");
+  EXPECT_EQ(plain.json, same.json);
+}

@@ -558,6 +558,43 @@ TEST(RenderParts, AJoinRefusesAForeignAMissingARepeatedOrADamagedPartByNameAndWr
   EXPECT_FALSE(std::filesystem::exists(p.dir.file("x.mp4")));
 }
 
+// The sound made as a part of its own (on a worker beside the video parts): the join copies it,
+// and the file is the whole render's byte for byte. A sound of another render is refused.
+TEST(RenderParts, TheSoundAsAPartOfItsOwnIsCopiedByTheJoinAndTheFileIsTheWholeRenders) {
+  Project p;
+  PartedRender parted{p, {}};
+  p.render("whole.mp4", false);
+  std::vector<std::string> paths = parted.render_parts(2, "part");
+  const std::string sound = p.dir.file("sound.m4a");
+  const RenderResult made = engine::render_sound_part(load(p.draft), sound, parted.options());
+  EXPECT_FALSE(made.sound_kept);
+  paths.insert(paths.begin() + 1, sound);  // any place among the parts
+  const RenderResult joined = parted.join(paths, "joined.mp4");
+  EXPECT_EQ(joined.frames, 270);
+  EXPECT_FALSE(joined.sound_kept) << "the join neither mixed nor looked for a kept sound";
+  EXPECT_TRUE(bytes_of(p.dir.file("whole.mp4")) == bytes_of(p.dir.file("joined.mp4")));
+
+  auto refused = [&](const std::vector<std::string>& with, const std::string& message) {
+    SCOPED_TRACE(message);
+    try {
+      parted.join(with, "out.mp4");
+      ADD_FAILURE() << "joined";
+    } catch (const base::Error& e) {
+      EXPECT_EQ(e.fault(), base::Fault::Input);
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(std::filesystem::exists(p.dir.file("out.mp4")));
+  };
+  refused({paths[0], sound, sound, paths[2]}, "are both the sound; name it once");
+  refused({sound}, "name the video parts to join beside the sound");
+  // The music quieter: the same pictures, another sound.
+  Project quieter;
+  quieter.draft["t"][2]["sg"][0]["m"]["vol"] = 0.5;
+  const std::string other = quieter.dir.file("other.m4a");
+  engine::render_sound_part(load(quieter.draft), other, PartedRender{quieter, {}}.options());
+  refused({paths[0], other, paths[2]}, other + " is the sound of another render");
+}
+
 TEST(ChunkPlan, CutsAtCutsTransitionEdgesAndTextAndSplitsLongStretches) {
   Project p;
   p.draft["t"][0]["sg"][0]["d"] = 9000;  // one long photo, then the rest after it

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,9 +28,12 @@ inline int level(int i) { return 30 + (i * 12) % 200; }
 // Writes a clip of `pts_ms.size()` pictures of w x h, picture i shown from pts_ms[i]; the left
 // half is level(i), the right half white so a rotation can be seen. `rotation`: clockwise
 // quarter turns a player should apply (stored in the display matrix). `tone_hz` > 0 adds an
-// AAC sound track: a sine at that frequency, half scale, as long as the pictures.
+// AAC sound track: a sine at that frequency, half scale, as long as the pictures. `paint`, when
+// given, fills picture i (yuv420p) instead.
+using PaintFn = std::function<void(int i, AVFrame* yuv420p)>;
 inline void write_clip(const std::filesystem::path& path, int w, int h, const std::vector<int64_t>& pts_ms,
-                       int rotation = 0, const char* codec_name = "libx264", double tone_hz = 0) {
+                       int rotation = 0, const char* codec_name = "libx264", double tone_hz = 0,
+                       const PaintFn& paint = {}) {
   av_log_set_level(AV_LOG_ERROR);  // the test's own encoder need not print its settings
   AVFormatContext* fmt = nullptr;
   av::check(avformat_alloc_output_context2(&fmt, nullptr, nullptr, path.c_str()), "output");
@@ -92,7 +96,9 @@ inline void write_clip(const std::filesystem::path& path, int w, int h, const st
     f->height = h;
     f->format = enc->pix_fmt;
     av_frame_get_buffer(f.get(), 0);
-    if (enc->pix_fmt == AV_PIX_FMT_YUV420P) {
+    if (paint) {
+      paint(int(i), f.get());
+    } else if (enc->pix_fmt == AV_PIX_FMT_YUV420P) {
       for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x)
           f->data[0][y * f->linesize[0] + x] = static_cast<uint8_t>(x < w / 2 ? level(int(i)) : 235);

@@ -313,5 +313,34 @@ TEST(AudioMix, AClipsSoundDucksTheMusicAndASilentClipIsNoError) {
   EXPECT_THROW(engine::AudioMix(bad, in_dir(dir), bad.canvas.fps), engine::MediaError);
 }
 
+// The draft's end fades take a clip's own sound with the picture; the music keeps its own fades.
+TEST(AudioMix, AClipsOwnSoundFadesInAndOutWithTheDraftsEnds) {
+  TempDir dir;
+  write_audio(dir.file("clip.m4a"), 48000, 2, 4 * 48000, sine(3000, -10, 48000));
+  fs::rename(dir.file("clip.m4a"), dir.file("clip.mp4"));  // a clip by its name; its sound is what is heard
+  Json j = {{"m", {{"fps", 30}, {"width", 320}, {"height", 180}, {"fi", 1000}, {"fo", 1000}}},
+            {"d", 4000},
+            {"t", Json::array({{{"tt", 0}, {"sg", Json::array({{{"s", 0}, {"d", 4000}, {"src", "clip.mp4"}}})}}})}};
+  const draft::Draft d = draft::load_draft(j).draft;
+  const std::vector<engine::AudioPlacement> sounds = engine::sound_placements(d);
+  ASSERT_EQ(sounds.size(), 1u);
+  EXPECT_EQ(sounds[0].fade_in_ms, 1000);
+  EXPECT_EQ(sounds[0].fade_out_ms, 1000);
+  engine::AudioMix mix(sounds, engine::AudioMix::total_samples_for(d, d.canvas.fps), in_dir(dir));
+  std::vector<float> pcm(size_t(mix.total_samples()) * 2);
+  ASSERT_EQ(mix.render(pcm.data(), mix.total_samples()), 4 * 48000);
+  EXPECT_LT(peak(pcm, 0, 48), 0.01) << "the first millisecond is all but silent, as the first frame is the background";
+  EXPECT_NEAR(tone_db(pcm, 3000, 500 * kMs - 120, 500 * kMs + 120), -10 + db(engine::AudioMix::fade_gain(0.5)), 0.3);
+  EXPECT_NEAR(tone_db(pcm, 3000, 1500 * kMs, 2500 * kMs), -10, 0.05) << "full level between the fades";
+  EXPECT_LT(peak(pcm, 4000 * kMs - 10, 4000 * kMs), 0.01)
+      << "silent at the end, as the last frame is all but the background";
+  // Without end fades the clip plays at full level from its first sample.
+  j["m"].erase("fi");
+  j["m"].erase("fo");
+  const std::vector<engine::AudioPlacement> plain = engine::sound_placements(draft::load_draft(j).draft);
+  EXPECT_EQ(plain[0].fade_in_ms, 0);
+  EXPECT_EQ(plain[0].fade_out_ms, 0);
+}
+
 }  // namespace
 }  // namespace reel::test

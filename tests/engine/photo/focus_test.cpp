@@ -20,6 +20,7 @@
 #include "engine/render.h"
 #include "tests/engine/support/focus_scenes.h"
 #include "tests/engine/support/media_fixtures.h"
+#include "tests/support/clip_writer.h"
 #include "tests/support/run_command.h"
 
 namespace reel::test {
@@ -246,6 +247,44 @@ TEST(Focus, TheDetectorFindsTheFaceInTheFramesOfAutoInEveryAspect) {
   RecordProperty("faces_found_in_frames", std::to_string(found) + "/" + std::to_string(checked));
 }
 
+// A clip's subject is found in its first pictures as a photo's is: the astronaut at the left
+// edge of a 16:9 clip stays in every frame of a 9:16 render, where the centred crop loses it.
+TEST(Focus, AClipIsFramedAtTheSubjectOfItsFirstPictures) {
+  REQUIRE_SKIMAGE_PHOTOS();
+  const std::vector<Scene> scenes = focus_scenes();
+  const auto at_left = std::find_if(scenes.begin(), scenes.end(),
+                                    [](const Scene& s) { return s.name.rfind("astronaut@1600x900", 0) == 0; });
+  ASSERT_NE(at_left, scenes.end());
+  cv::Mat picture, yuv;
+  cv::resize(at_left->photo, picture, cv::Size(960, 540), 0, 0, cv::INTER_AREA);
+  cv::cvtColor(picture, yuv, cv::COLOR_BGR2YUV_I420);
+  TempDir dir;
+  std::vector<int64_t> pts;
+  for (int i = 0; i < 50; ++i) pts.push_back(i * 40);
+  write_clip(dir.file("walk.mp4"), 960, 540, pts, 0, "libx264", 0, [&](int, AVFrame* f) {
+    for (int y = 0; y < 540; ++y) std::memcpy(f->data[0] + y * f->linesize[0], yuv.ptr(y), 960);
+    for (int p = 1; p < 3; ++p)
+      for (int y = 0; y < 270; ++y)
+        std::memcpy(f->data[p] + y * f->linesize[p], yuv.ptr(540 + (p - 1) * 135 + y / 2) + (y % 2) * 480, 480);
+  });
+  const Json j = slideshow_json(720, 1280, 25, {"walk.mp4"}, 2000, {{"kb", "none"}});
+  TempDir cache_dir;
+  engine::ProxyCache proxies(cache_dir.path().string());
+  const engine::Plan aimed = plan_of(j, dir, true, &proxies);
+  const engine::PlanItem& it = aimed.items[0];
+  ASSERT_TRUE(it.is_clip);
+  ASSERT_TRUE(it.focus_found);
+  ASSERT_EQ(it.faces.size(), 1u);
+  const cv::Rect2d truth(at_left->subject.x, at_left->subject.y, at_left->subject.w, at_left->subject.h);
+  const cv::Point2d centre(it.faces[0].x + it.faces[0].w / 2, it.faces[0].y + it.faces[0].h / 2);
+  EXPECT_TRUE(truth.contains(centre)) << "face centred at " << centre.x << "," << centre.y;
+  auto face_in = [](const engine::Plan& plan, int64_t n) { return !engine::find_faces(frame_bgr(plan, n)).empty(); };
+  for (int64_t n : {it.first_frame, (it.first_frame + it.end_frame) / 2, it.end_frame - 1})
+    EXPECT_TRUE(face_in(aimed, n)) << "frame " << n;
+  const engine::Plan centred = plan_of(j, dir, false, nullptr);
+  EXPECT_FALSE(face_in(centred, (it.first_frame + it.end_frame) / 2)) << "the centred crop keeps the face too";
+}
+
 TEST(Focus, AWrittenFocusWinsOverTheOneFound) {
   REQUIRE_SKIMAGE_PHOTOS();
   SceneFiles& files = scene_files();
@@ -286,11 +325,11 @@ TEST(Focus, IsFoundOncePerPhotoAndKeptWithTheProxies) {
   engine::ProxyCache proxies(cache_dir.path().string());
   const Json j = slideshow_json(320, 180, 25, {files.names[1]}, 1000, {{"kb", "auto"}});
   engine::Plan plan = plan_of(j, files.dir, false, nullptr);
-  const engine::FoundFocus first = engine::photo_focus(plan.items[0], &proxies);
+  const engine::FoundFocus first = engine::source_focus(plan.items[0], &proxies);
   int notes = 0;
   for (const auto& e : std::filesystem::directory_iterator(cache_dir.path())) notes += e.path().extension() == ".focus";
   EXPECT_EQ(notes, 1);
-  const engine::FoundFocus again = engine::photo_focus(plan.items[0], &proxies);
+  const engine::FoundFocus again = engine::source_focus(plan.items[0], &proxies);
   EXPECT_EQ(again.focus, first.focus);
   ASSERT_EQ(again.faces.size(), first.faces.size());
   // What the cache gives back is what it holds: a changed note is read as such (and a
@@ -302,13 +341,13 @@ TEST(Focus, IsFoundOncePerPhotoAndKeptWithTheProxies) {
     std::fputs((text.substr(0, at + 1) + "saliency 0.1 0.2 0.3 0.4 0").c_str(), f);
     std::fclose(f);
   }
-  EXPECT_EQ(engine::photo_focus(plan.items[0], &proxies).focus, (FocusBox{0.1, 0.2, 0.3, 0.4}));
+  EXPECT_EQ(engine::source_focus(plan.items[0], &proxies).focus, (FocusBox{0.1, 0.2, 0.3, 0.4}));
   for (const auto& e : std::filesystem::directory_iterator(cache_dir.path())) {
     std::FILE* f = std::fopen(e.path().c_str(), "wb");
     std::fputs("garbage", f);
     std::fclose(f);
   }
-  EXPECT_EQ(engine::photo_focus(plan.items[0], &proxies).focus, first.focus);
+  EXPECT_EQ(engine::source_focus(plan.items[0], &proxies).focus, first.focus);
 }
 
 TEST(Focus, GroupPhotosKeepEveryFaceThatFitsElseTheLargestGroup) {
