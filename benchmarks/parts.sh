@@ -6,6 +6,8 @@
 #   whole     taskset -c 0 reel render --threads 1 (one lane, one x264 thread: one core)
 #   parts     taskset -c 0 / -c 1 reel render --part 1/2 and 2/2 --threads 1, side by side
 #   join      reel join of the two parts (the sound mixed and encoded, the video copied)
+#   sound     reel render --part sound (what a third worker does beside the video parts)
+#   join+sound  reel join of the two parts and that sound (streams copied only)
 #   start-up  reel plan --chunks 2: what every part pays before its first frame (start, the
 #             plan, every photo's header probed, every chunk's key); the draft carries each
 #             photo's m.focus (reel focus --write), as docs/scale.md asks
@@ -53,6 +55,12 @@ for ((r = 1; r <= runs; r++)); do
   fresh
   XDG_CACHE_HOME=$out/cache measure "join_$r" "$reel" join show.json part-1.mp4 part-2.mp4 -o joined.mp4
   cmp -s whole.mp4 joined.mp4 || { echo "bench: the joined file is not the whole render" >&2; exit 1; }
+  fresh
+  XDG_CACHE_HOME=$out/cache-1 measure "sound_$r" "$reel" render show.json --part sound -o sound.m4a --progress none
+  fresh
+  XDG_CACHE_HOME=$out/cache measure "join_sound_$r" "$reel" join show.json part-1.mp4 part-2.mp4 sound.m4a \
+    -o joined-sound.mp4
+  cmp -s whole.mp4 joined-sound.mp4 || { echo "bench: the join with the sound part is not the whole render" >&2; exit 1; }
 done
 cp "$out/startup_1.log" "$out/plan.json"
 echo "bench: the joined file is the whole render byte for byte"

@@ -457,9 +457,10 @@ int run_join(const RenderArgs& a) {
   if (progress_mode(a.progress) != ProgressMode::Json) {
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.1f", r.seconds);
+    const size_t video_parts = a.joined.size() - (r.sound_given ? 1 : 0);
     std::cerr << "reel: wrote " << a.out << " (" << r.width << "x" << r.height << ", " << r.frames << " frames at "
-              << draft::to_string(r.fps) << " fps from " << a.joined.size() << " part"
-              << (a.joined.size() == 1 ? "" : "s") << ", " << secs << " s)\n";
+              << draft::to_string(r.fps) << " fps from " << video_parts << " part" << (video_parts == 1 ? "" : "s")
+              << (r.sound_given ? " and the sound" : "") << ", " << secs << " s)\n";
   }
   return kExitOk;
 }

@@ -87,7 +87,7 @@ int pick_locked(Farm& f) {
 }
 
 // One node's life: its media uploaded, then parts rendered until none is left or it fails.
-void run_node(Farm& f, const cloud::ClientOptions& co, const std::string& url, const draft::Draft& d,
+void run_node(Farm& f, const cloud::ClientOptions& co, const std::string& url, size_t node, const draft::Draft& d,
               draft::Rational fps, const std::string& base_dir, const std::string& folder, bool quiet) {
   cloud::ClientOptions mine = co;
   mine.api = url;
@@ -127,8 +127,9 @@ void run_node(Farm& f, const cloud::ClientOptions& co, const std::string& url, c
       const engine::RenderPart part = f.parts[size_t(i)].part;
       const int of = int(f.parts.size());
       const std::string name = "part " + std::to_string(part.index) + "/" + std::to_string(of);
-      const std::string path = folder + "/part-" + std::to_string(part.index) + "-" + std::to_string(::getpid()) + "-" +
-                               std::to_string(std::hash<std::string>{}(url) % 100000) + ".mp4";
+      // By node: two nodes racing for a slow part write files of their own.
+      const std::string path =
+          folder + "/part-" + std::to_string(part.index) + "-node" + std::to_string(node + 1) + ".mp4";
       const auto t0 = Clock::now();
       try {
         const std::string id = client.submit_render(for_node, {}, {part.index, of});
@@ -203,8 +204,20 @@ int export_over_nodes(const cloud::ClientOptions& co, const std::vector<std::str
   say(quiet, "rendering " + std::to_string(plan.frames) + " frames in " + std::to_string(plan.parts.size()) +
                  " parts on " + std::to_string(nodes.size()) + " node" + (nodes.size() == 1 ? "" : "s"));
   std::vector<std::thread> threads;
-  for (const std::string& url : nodes)
-    threads.emplace_back([&, url] { run_node(farm, co, url, d, plan.fps, base_dir, parts_folder.dir, quiet); });
+  for (size_t k = 0; k < nodes.size(); ++k)
+    threads.emplace_back([&, k] { run_node(farm, co, nodes[k], k, d, plan.fps, base_dir, parts_folder.dir, quiet); });
+  // The sound is made here while the nodes render the pictures, so the join only copies.
+  const std::string sound = plan.has_sound ? parts_folder.dir + "/sound.m4a" : "";
+  std::exception_ptr sound_failed;
+  std::thread sound_maker;
+  if (!sound.empty())
+    sound_maker = std::thread([&] {
+      try {
+        engine::render_sound_part(d, sound, local, &interrupted());
+      } catch (...) {
+        sound_failed = std::current_exception();
+      }
+    });
   {
     std::unique_lock lock(farm.mutex);
     farm.changed.wait(lock, [&] { return farm.all_done() || farm.nodes_alive == 0 || interrupted(); });
@@ -212,7 +225,9 @@ int export_over_nodes(const cloud::ClientOptions& co, const std::vector<std::str
       for (auto& stop : p.stops) stop->store(true);  // what still runs is no longer wanted
   }
   for (auto& t : threads) t.join();
+  if (sound_maker.joinable()) sound_maker.join();
   if (interrupted()) throw CloudError(ErrorKind::Cancelled, "the export was interrupted; nothing was written");
+  if (sound_failed) std::rethrow_exception(sound_failed);
   if (!farm.all_done()) {
     std::string why;
     for (const std::string& f : farm.failures) why += (why.empty() ? "" : "; ") + f;
@@ -221,9 +236,10 @@ int export_over_nodes(const cloud::ClientOptions& co, const std::vector<std::str
   }
   std::vector<std::string> paths;
   for (const PartState& p : farm.parts) paths.push_back(p.path);
+  if (!sound.empty()) paths.push_back(sound);
   const engine::RenderResult r = engine::join_parts(d, paths, out, local, &interrupted());
   say(quiet, "wrote " + out + " (" + std::to_string(r.width) + "x" + std::to_string(r.height) + ", " +
-                 std::to_string(r.frames) + " frames) from " + std::to_string(paths.size()) + " parts on " +
+                 std::to_string(r.frames) + " frames) from " + std::to_string(farm.parts.size()) + " parts on " +
                  std::to_string(nodes.size()) + " node" + (nodes.size() == 1 ? "" : "s") + " in " +
                  seconds_text(std::chrono::duration<double>(Clock::now() - t0).count()));
   return 0;

@@ -477,6 +477,7 @@ PartPlan plan_parts(const draft::Draft& draft, int parts, const RenderOptions& o
   plan.fps = job.plan.fps;
   plan.chunks = int(job.chunks.size());
   plan.render_key = render_key(job);
+  plan.has_sound = !job.mix->empty();
   plan.parts = cut_parts(job, parts);
   return plan;
 }
@@ -599,6 +600,7 @@ RenderResult join_parts(const draft::Draft& draft, const std::vector<std::string
 
   RenderResult result;
   result.chunks = int(job.chunks.size());
+  result.sound_given = !sound_part.empty();
   std::string sound_path = sound_part;
   std::optional<SoundJob> mixed;  // the sound mixed here when no sound part was given
   if (sound_path.empty()) {

@@ -21,6 +21,7 @@ struct RenderResult {
   int chunks_rendered = 0;                    // of them, rendered now; the rest were kept
   int64_t frames_rendered = 0;                // composed and encoded now
   bool sound_kept = false;                    // the encoded sound came from chunk_dir
+  bool sound_given = false;                   // join_parts: the sound was among the parts (copied)
 };
 
 /// The size, rate and frame count a render of `draft` with `options` will have; nothing is
@@ -59,6 +60,7 @@ struct PartPlan {
   int64_t frames = 0;
   draft::Rational fps;
   int chunks = 0;
+  bool has_sound = false;         // whether render_sound_part has a sound to make
   std::vector<RenderPart> parts;  // fewer than asked when the render has fewer chunks
 };
 

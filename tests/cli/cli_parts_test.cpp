@@ -100,6 +100,18 @@ TEST(RenderParts, WorkersStartedByGnuParallelWithTheirIndexRenderPartsWhoseJoinI
   const VideoProbe probe = probe_video(p.dir.file("joined.mp4"));
   EXPECT_EQ(probe.frames, 240);
   EXPECT_TRUE(probe.has_audio);
+
+  // The sound made by a fourth worker: the join copies it, and the file is the same.
+  const RunResult sound =
+      p.reel({"render", "d.json", "--part", "sound", "-o", "sound.m4a", "--progress", "none"}, "sound-cache");
+  ASSERT_EQ(sound.exit_code, 0) << sound.err;
+  EXPECT_EQ(sound.err.rfind("reel: wrote sound.m4a (the sound, ", 0), 0u) << sound.err;
+  const RunResult with_sound =
+      p.reel({"join", "d.json", "part-2.mp4", "sound.m4a", "part-0.mp4", "part-1.mp4", "-o", "joined-sound.mp4"},
+             "join-cache");
+  ASSERT_EQ(with_sound.exit_code, 0) << with_sound.err;
+  EXPECT_NE(with_sound.err.find(" fps from 3 parts and the sound, "), std::string::npos) << with_sound.err;
+  EXPECT_TRUE(bytes == bytes_of(p.dir.file("joined-sound.mp4")));
 }
 
 TEST(RenderParts, ABadPartOrAMissingIndexIsRefusedWithWhatToDoAndNothingIsWritten) {
