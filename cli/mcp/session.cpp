@@ -80,10 +80,20 @@ Json Session::list_tools() const {
   const std::string version = protocol_version();
   // outputSchema and structuredContent came with 2025-06-18; an older client gets neither.
   const bool structured = version.empty() || version >= "2025-06-18";
+  // Every schema says its dialect (MCP's default, JSON Schema 2020-12) in so many words.
+  auto dialect = [](Json schema) {
+    if (schema.is_object() && !schema.contains("$schema")) {
+      Json out = {{"$schema", "https://json-schema.org/draft/2020-12/schema"}};
+      out.update(schema);
+      return out;
+    }
+    return schema;
+  };
   Json list = Json::array();
   for (const ToolSpec& t : tools_) {
-    Json tool = {{"name", t.name}, {"title", t.title}, {"description", t.description}, {"inputSchema", t.input_schema}};
-    if (structured && !t.output_schema.is_null()) tool["outputSchema"] = t.output_schema;
+    Json tool = {
+        {"name", t.name}, {"title", t.title}, {"description", t.description}, {"inputSchema", dialect(t.input_schema)}};
+    if (structured && !t.output_schema.is_null()) tool["outputSchema"] = dialect(t.output_schema);
     tool["annotations"] = {{"title", t.title},
                            {"readOnlyHint", t.read_only},
                            {"destructiveHint", false},
