@@ -1,9 +1,14 @@
 // render_preview, render_final, export: videos written to files in the root, returned as
 // resource links, with progress notifications and cancellation.
+#include <stdlib.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 
+#include "cli/bench.h"
 #include "cli/cloud_flows.h"
 #include "cli/mcp/schemas.h"
 #include "cli/mcp/tools.h"
@@ -169,6 +174,63 @@ ToolResult export_video(const Workspace& ws, const Json& args, const ToolCall& c
   return result;
 }
 
+ToolResult bench(const Workspace& ws, const Json& args, const ToolCall& call) {
+  ToolDraft d = ws.load_usable(args);
+  const auto runs = number_arg(args, "runs", 1, 5);
+  if (runs && std::floor(*runs) != *runs) throw ToolError("runs is a whole number from 1 to 5");
+  CloudArgs cloud_args;
+  cloud_args.project = ws.root();
+  const cloud::ClientOptions co = client_options(cloud_args);
+  if (bool_arg(args, "cloud", true)) {
+    // Every local file must lie inside the root before any of it is uploaded.
+    engine::RenderOptions plain;
+    plain.base_dir = d.base_dir;
+    for (const std::string& f : engine::local_inputs(d.loaded.draft, plain)) ws.inside(f, "the media file");
+  }
+  std::string dir = (fs::temp_directory_path() / "reel-mcp-bench-XXXXXX").string();
+  if (!::mkdtemp(dir.data())) throw base::FileError(base::Access::Write, dir, errno);
+  BenchPlan plan;
+  plan.runs = runs ? int(*runs) : 1;
+  plan.dir = dir;
+  plan.skip_cloud = !bool_arg(args, "cloud", true);
+  plan.cancel = call.cancel_flag();
+  plan.local_options = [&](engine::Preset p) { return ws.render_options(d, p); };
+  plan.progress = [&](const std::string& what, int done, int total) { call.progress(done, total, what); };
+  BenchFigures f;
+  try {
+    f = measure_bench(d.loaded.draft, d.base_dir, co, plan);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    if (call.cancelled()) return cancelled_result("");
+    throw;
+  }
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  Json rows = Json::array();
+  for (const BenchRow& r : f.rows) {
+    Json row = {{"name", r.name}, {"runs", r.times.size()}};
+    if (!r.times.empty()) {
+      row["median_s"] = std::round(median(r.times) * 1000) / 1000;
+      row["min_s"] = std::round(*std::min_element(r.times.begin(), r.times.end()) * 1000) / 1000;
+      row["max_s"] = std::round(*std::max_element(r.times.begin(), r.times.end()) * 1000) / 1000;
+    }
+    rows.push_back(row);
+  }
+  const bool cloud_measured = !f.rows[2].times.empty();
+  Json out = {{"cancelled", false}, {"renders", rows}, {"cloud_measured", cloud_measured}, {"api", co.api}};
+  if (!f.cloud_error.empty()) out["cloud_error"] = f.cloud_error;
+  if (cloud_measured) {
+    out["ratio_local_final_to_cloud"] = median(f.rows[1].times) / median(f.rows[2].times);
+    out["ratio_local_preview_to_cloud"] = median(f.rows[0].times) / median(f.rows[2].times);
+    if (f.psnr_db) {
+      out["identical_frames"] = std::isinf(*f.psnr_db);
+      if (!std::isinf(*f.psnr_db)) out["psnr_db"] = std::round(*f.psnr_db * 100) / 100;
+    }
+  }
+  return structured_result(out);
+}
+
 }  // namespace
 
 void add_render_tools(ToolCatalog& tools, const Workspace& ws) {
@@ -208,6 +270,33 @@ void add_render_tools(ToolCatalog& tools, const Workspace& ws) {
                                                 {"fallback_reason", string_schema("why the cloud did not make it")}}),
            {"cancelled", "output"}),
        false, [w](const Json& a, const ToolCall& c) { return export_video(*w, a, c); }});
+  Json row = object_schema({{"name", enum_schema({"local preview", "local final", "cloud final"}, "which render")},
+                            {"runs", integer_schema("how many were timed (0: not measured)")},
+                            {"median_s", number_schema("seconds")},
+                            {"min_s", number_schema("seconds")},
+                            {"max_s", number_schema("seconds")}},
+                           {"name", "runs"});
+  tools.push_back(
+      {"bench", "Time local renders against the cloud's",
+       "Renders the draft here (preview and final) and through the cloud (it costs credits; cloud: false skips "
+       "it), times each (runs times, median, min, max), and measures the PSNR between the local and the cloud "
+       "final (ffmpeg's psnr filter): how much faster or slower this machine is, and whether it looks the same. "
+       "Nothing is kept.",
+       object_schema(with_properties(
+           draft_properties(),
+           {{"runs", {{"type", "integer"}, {"minimum", 1}, {"maximum", 5}, {"description", "runs of each (1)"}}},
+            {"cloud", boolean_schema("also render through the cloud (default true)")}})),
+       object_schema({{"cancelled", boolean_schema("stopped by notifications/cancelled")},
+                      {"renders", {{"type", "array"}, {"items", row}}},
+                      {"cloud_measured", boolean_schema("whether the cloud render was timed")},
+                      {"api", string_schema("the backend asked")},
+                      {"cloud_error", string_schema("why the cloud was not measured")},
+                      {"ratio_local_final_to_cloud", number_schema("local final time / cloud final time")},
+                      {"ratio_local_preview_to_cloud", number_schema("local preview time / cloud final time")},
+                      {"psnr_db", number_schema("PSNR of the local final against the cloud's, in dB")},
+                      {"identical_frames", boolean_schema("the two finals have the same frames")}},
+                     {"cancelled"}),
+       false, [w](const Json& a, const ToolCall& c) { return bench(*w, a, c); }});
 }
 
 ToolCatalog reel_tools(const Workspace& ws) {

@@ -24,7 +24,7 @@ function inspect(...args) {
 await step('inspector: tools/list', async () => {
   const list = inspect('--method', 'tools/list');
   assert.ok(list.tools.some((t) => t.name === 'get_frame' && t.outputSchema && t.inputSchema.properties.ms));
-  assert.equal(list.tools.length, 10);
+  assert.equal(list.tools.length, 11);
 });
 
 await step('inspector: tools/call get_frame', async () => {

@@ -62,6 +62,28 @@ export function startHttp(reel, root, env, extra = []) {
   });
 }
 
+/// Starts `reel serve` (a render node speaking the backend's protocol) on loopback as the
+/// cloud, with its data in `top`/node; resolves with the process and its address.
+export function startNode(reel, top, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(reel, ['serve', '--listen', '127.0.0.1:0', '--data', path.join(top, 'node'), '-q'],
+                        { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('reel serve did not start: ' + out)), 20000);
+    const seen = (d) => {
+      out += d;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, api: m[1] });
+      }
+    };
+    child.stdout.on('data', seen);
+    child.stderr.on('data', seen);
+    child.on('exit', (code) => reject(new Error(`reel serve exited (${code}): ${out}`)));
+  });
+}
+
 /// Decodes an 8-bit RGB or RGBA PNG (not interlaced): { width, height, channels, pixels }.
 export function decodePng(buf) {
   if (buf.readUInt32BE(0) !== 0x89504e47) throw new Error('not a PNG');

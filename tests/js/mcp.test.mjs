@@ -15,7 +15,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { decodePng, makeRoot, probe, serverEnv, startHttp, step } from './mcp-support.mjs';
+import { decodePng, makeRoot, probe, serverEnv, startHttp, startNode, step } from './mcp-support.mjs';
 
 const reel = path.resolve(process.argv[2]);
 const { top, root, show } = makeRoot();
@@ -25,7 +25,7 @@ const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 const validators = new Map();
 const toolNames = ['validate_draft', 'summarize_draft', 'edit_draft', 'undo_edit', 'get_frame', 'review_frames',
-                   'focus', 'render_preview', 'render_final', 'export'];
+                   'focus', 'render_preview', 'render_final', 'export', 'bench'];
 
 function conforms(name, result) {
   assert.equal(result.isError, false, `${name} failed: ${JSON.stringify(result.content?.[0])}`);
@@ -251,8 +251,40 @@ try {
   await client.close();
 }
 
+// ---- with a cloud: `reel serve` on loopback answers the backend's protocol ------------------
+const node = await startNode(reel, top, env);
+const cloudClient = new Client({ name: 'reel-test-cloud', version: '1.0.0' });
+try {
+  await cloudClient.connect(new StdioClientTransport({ command: reel, args: ['mcp', '--root', root],
+                                                        env: { ...env, REEL_API_URL: node.api }, stderr: 'pipe' }));
+  await tools(cloudClient);
+  await step('export through the cloud: the node renders it, the file comes down', async () => {
+    const progress = [];
+    const r = await cloudClient.callTool({ name: 'export', arguments: { draft: 'show/short.json', output: 'show/cloud.mp4' } },
+                                         CallToolResultSchema, { onprogress: (p) => progress.push(p), timeout: 120000 });
+    const s = conforms('export', r);
+    assert.equal(s.where, 'cloud');
+    assert.ok(s.job_id);
+    assert.equal(fs.statSync(path.join(show, 'cloud.mp4')).size, s.bytes);
+    assert.ok(Math.abs(probe(path.join(show, 'cloud.mp4')).duration - 2) < 0.1);
+    assert.ok(progress.length >= 1);
+  });
+  await step('bench: local and cloud times, and the PSNR between them', async () => {
+    const s = conforms('bench', await cloudClient.callTool({ name: 'bench', arguments: { draft: 'show/short.json' } },
+                                                           CallToolResultSchema, { timeout: 120000 }));
+    assert.deepEqual(s.renders.map((r) => [r.name, r.runs]), [['local preview', 1], ['local final', 1], ['cloud final', 1]]);
+    assert.equal(s.cloud_measured, true);
+    assert.equal(s.identical_frames, true, 'the node renders with the same engine');
+    assert.ok(s.renders.every((r) => r.median_s > 0));
+  });
+} finally {
+  await cloudClient.close();
+  node.child.kill('SIGTERM');
+}
+
 // ---- Streamable HTTP ----------------------------------------------------------------------
-const server = await startHttp(reel, root, env);
+// A cache of its own: a render of short.json kept by the tools above would leave nothing to render.
+const server = await startHttp(reel, root, { ...env, XDG_CACHE_HOME: path.join(top, 'cache-http') });
 const url = new URL(`http://127.0.0.1:${server.port}/mcp`);
 function raw(headers, body = '{"jsonrpc":"2.0","id":1,"method":"ping"}', port = server.port) {
   return new Promise((resolve, reject) => {
