@@ -13,6 +13,7 @@ packages=(
   parallel  # GNU parallel: the workers of the distributed-render test (tests/cli/cli_parts_test.cpp)
   # draft, cli, cloud
   nlohmann-json3-dev libcli11-dev libcpp-httplib-dev libcurl4-openssl-dev
+  libssl-dev  # reel mcp: base64 of the frames it returns (OpenSSL's EVP_EncodeBlock)
   # engine: media
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libheif-dev libexif-dev libwebp-dev
