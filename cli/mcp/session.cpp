@@ -189,9 +189,12 @@ Json Session::run_tool(const ToolSpec& tool, const Json& arguments, const Json& 
     r.is_error = true;
   }
   Json result = Json::object();
-  Json content = r.content.is_array() ? r.content : Json::array();
   const std::string version = protocol_version();
   const bool structured = version.empty() || version >= "2025-06-18";
+  Json content = Json::array();
+  // resource_link came with 2025-06-18 too: an older client finds the path in the text block.
+  for (const Json& block : r.content.is_array() ? r.content : Json::array())
+    if (structured || block.value("type", "") != "resource_link") content.push_back(block);
   if (!r.structured.is_null()) {
     // The same JSON as a text block, for clients that read only text.
     content.insert(content.begin(), text_block(r.structured.dump(2, ' ', false, Json::error_handler_t::replace)));

@@ -1,8 +1,8 @@
-#include "cli/loopback/guard.h"
-
 #include <gtest/gtest.h>
 
 #include <set>
+
+#include "cli/loopback/guard.h"
 
 using namespace reel::cli::loopback;
 
