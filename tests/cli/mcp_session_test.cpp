@@ -12,8 +12,8 @@ using namespace reel::cli::mcp;
 
 namespace {
 
-// A catalog of three tools: one that echoes, one that fails as a caller's mistake, one that
-// works until it is cancelled, reporting progress.
+// A catalog of four tools: one that echoes, one that fails as a caller's mistake, one that
+// works until it is cancelled, reporting progress, one that links a file.
 ToolCatalog test_tools() {
   ToolCatalog tools;
   tools.push_back({"echo", "Echo", "Returns its words.", object_schema({{"words", string_schema("words")}}, {"words"}),
@@ -37,6 +37,13 @@ ToolCatalog test_tools() {
                      ToolResult r;
                      r.content.push_back({{"type", "text"}, {"text", call.cancelled() ? "cancelled" : "counted"}});
                      r.is_error = call.cancelled();
+                     return r;
+                   }});
+  tools.push_back({"link", "Link", "Returns a file.", object_schema(Json::object()), Json(), true,
+                   [](const Json&, const ToolCall&) {
+                     ToolResult r;
+                     r.content.push_back({{"type", "text"}, {"text", "wrote /tmp/x.mp4"}});
+                     r.content.push_back({{"type", "resource_link"}, {"uri", "file:///tmp/x.mp4"}, {"name", "x.mp4"}});
                      return r;
                    }});
   return tools;
@@ -93,7 +100,7 @@ TEST(McpSession, ListsEveryToolWithSchemasThatNameTheirDialect) {
   initialize(s, out, "2025-06-18");
   s.handle(one(R"({"jsonrpc":"2.0","id":1,"method":"tools/list"})"), out.send());
   const Json list = out.last()["result"]["tools"];
-  ASSERT_EQ(list.size(), 3u);
+  ASSERT_EQ(list.size(), 4u);
   EXPECT_EQ(list[0]["name"], "echo");
   EXPECT_EQ(list[0]["inputSchema"]["$schema"], "https://json-schema.org/draft/2020-12/schema");
   EXPECT_EQ(list[0]["inputSchema"]["required"], Json::array({"words"}));
@@ -128,6 +135,13 @@ TEST(McpSession, BeforeTheRevisionOfStructuredResultsTheyComeAsTextOnly) {
            out.send());
   EXPECT_FALSE(out.last()["result"].contains("structuredContent"));
   EXPECT_EQ(out.last()["result"]["content"][0]["type"], "text");
+  // resource_link came with 2025-06-18 as well: the older client gets the text alone.
+  s.handle(one(R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"link"}})"), out.send());
+  EXPECT_EQ(out.last()["result"]["content"], Json::parse(R"([{"type":"text","text":"wrote /tmp/x.mp4"}])"));
+  Session newer(tools, CallThreads::Caller);
+  initialize(newer, out, "2025-06-18");
+  newer.handle(one(R"({"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"link"}})"), out.send());
+  EXPECT_EQ(out.last()["result"]["content"][1]["type"], "resource_link");
 }
 
 TEST(McpSession, AToolsFailureIsAResultWithIsErrorAndTheCliText) {
@@ -146,7 +160,7 @@ TEST(McpSession, ProtocolMistakesAreJsonRpcErrors) {
   Outbox out;
   s.handle(one(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"nosuch"}})"), out.send());
   EXPECT_EQ(out.last()["error"]["code"], rpc_error::kInvalidParams);
-  EXPECT_EQ(out.last()["error"]["message"], "Unknown tool: nosuch (the tools are echo, refuse, count)");
+  EXPECT_EQ(out.last()["error"]["message"], "Unknown tool: nosuch (the tools are echo, refuse, count, link)");
   s.handle(one(R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":[1]}})"),
            out.send());
   EXPECT_EQ(out.last()["error"]["code"], rpc_error::kInvalidParams);
