@@ -95,6 +95,17 @@ int64_t time_of(int64_t n, draft::Rational fps) {
   return int64_t((a + fps.num - 1) / fps.num);
 }
 
+// A frame's facts, as frame_schema_properties describes them.
+Json shot_json(const Shot& s, draft::Rational fps) {
+  return {{"frame", s.picture.frame},
+          {"time_ms", time_of(s.picture.frame, fps)},
+          {"width", s.picture.width},
+          {"height", s.picture.height},
+          {"mime", s.mime},
+          {"bytes", s.picture.bytes.size()},
+          {"pixel_hash", s.picture.pixel_hash}};
+}
+
 Json frame_schema_properties() {
   return {{"frame", integer_schema("the frame's index from 0 on the draft's clock")},
           {"time_ms", integer_schema("the first millisecond that shows it")},
@@ -137,17 +148,10 @@ ToolResult get_frame(const Workspace& ws, const Json& args) {
   }
   Shot s = shoot(d.loaded.draft, frame, o, format);
   const double elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  Json out = {{"frame", frame},
-              {"time_ms", time_of(frame, shape.fps)},
-              {"width", s.picture.width},
-              {"height", s.picture.height},
-              {"mime", s.mime},
-              {"bytes", s.picture.bytes.size()},
-              {"pixel_hash", s.picture.pixel_hash},
-              {"fps", draft::to_string(shape.fps)},
-              {"frames", shape.frames},
-              {"milliseconds", std::round(elapsed * 10) / 10},
-              {"hash", d.hash}};
+  Json out = with_properties(shot_json(s, shape.fps), {{"fps", draft::to_string(shape.fps)},
+                                                       {"frames", shape.frames},
+                                                       {"milliseconds", std::round(elapsed * 10) / 10},
+                                                       {"hash", d.hash}});
   ToolResult r = structured_result(out);
   r.content.push_back(image_block(s.picture.bytes, s.mime));
   return r;
@@ -223,15 +227,7 @@ ToolResult review_frames(const Workspace& ws, const Json& args, const ToolCall& 
     const int64_t frame = std::min(frame_at(m.ms, shape.fps), shape.frames - 1);
     if (frame < 0 || !seen.insert(frame).second) continue;
     Shot s = shoot(d.loaded.draft, frame, o, "jpeg");
-    Json f = {{"frame", frame},
-              {"time_ms", time_of(frame, shape.fps)},
-              {"width", s.picture.width},
-              {"height", s.picture.height},
-              {"mime", s.mime},
-              {"bytes", s.picture.bytes.size()},
-              {"pixel_hash", s.picture.pixel_hash},
-              {"why", m.why}};
-    frames.push_back(f);
+    frames.push_back(with_properties(shot_json(s, shape.fps), {{"why", m.why}}));
     r.content.push_back({{"type", "text"},
                          {"text", "frame " + std::to_string(frame) + " at " +
                                       draft::seconds_text(time_of(frame, shape.fps)) + " s: " + m.why}});

@@ -1,36 +1,20 @@
 #include "engine/output/jpeg_writer.h"
 
-#include <cstdio>
 #include <cstdlib>
-// clang-format off
-#include <jpeglib.h>  // after <cstdio>: it uses FILE without including it
-// clang-format on
-#include <csetjmp>
 
 #include "engine/errors.h"
+#include "engine/photo/jpeg_errors.h"
 
 namespace reel::engine {
 
 namespace {
 
-struct JpegWriteErrors {
-  jpeg_error_mgr mgr;  // first: libjpeg hands back a pointer to it
-  std::jmp_buf back;
-  char message[JMSG_LENGTH_MAX];
-};
-
-void jpeg_write_fail(j_common_ptr c) {
-  auto* e = reinterpret_cast<JpegWriteErrors*>(c->err);
-  (*c->err->format_message)(c, e->message);
-  std::longjmp(e->back, 1);
-}
-
 /// Compresses into `*out` (malloc'd by libjpeg). False with `errors.message` set on failure.
 /// Holds nothing with a destructor: libjpeg's errors longjmp back here.
-bool compress(const cv::Mat& bgr, int quality, unsigned char** out, unsigned long* size, JpegWriteErrors& errors) {
+bool compress(const cv::Mat& bgr, int quality, unsigned char** out, unsigned long* size, JpegErrors& errors) {
   jpeg_compress_struct c{};
   c.err = jpeg_std_error(&errors.mgr);
-  errors.mgr.error_exit = jpeg_write_fail;
+  errors.mgr.error_exit = jpeg_fail;
   if (setjmp(errors.back)) {
     jpeg_destroy_compress(&c);
     return false;
@@ -59,7 +43,7 @@ std::string encode_jpeg(const cv::Mat& bgr, int quality) {
   CV_Assert(bgr.type() == CV_8UC3);
   unsigned char* out = nullptr;
   unsigned long size = 0;
-  JpegWriteErrors errors{};
+  JpegErrors errors{};
   const bool done = compress(bgr, quality, &out, &size, errors);
   std::string bytes = done && out ? std::string(reinterpret_cast<const char*>(out), size) : std::string();
   std::free(out);
