@@ -3,6 +3,7 @@
 // except the song when an instruction cuts on its beats.
 #include <filesystem>
 #include <mutex>
+#include <tuple>
 
 #include "cli/chat_router.h"
 #include "cli/draft_history.h"
@@ -134,6 +135,28 @@ std::vector<std::string> instruction_files(const Workspace& ws, const ToolDraft&
   return files;
 }
 
+// One step back (or forward) in the draft's history; the caller holds g_edit_mutex.
+struct HistoryStepTaken {
+  ToolDraft before, now;
+  bool done = false;
+  size_t undos = 0, redos = 0;
+  std::string message;
+};
+HistoryStepTaken take_history_step(const Workspace& ws, const Json& args, ToolDraft before, bool redo) {
+  HistoryStepTaken t;
+  const auto state = step_draft_history(before.path, redo ? draft::HistoryStep::Redo : draft::HistoryStep::Undo);
+  t.done = bool(state);
+  t.now = state ? ws.load(args) : before;
+  std::tie(t.undos, t.redos) = history_depth(before.path);
+  t.message = !state ? (redo ? "nothing to redo" : "nothing to undo")
+                     : std::string(redo ? "Redone" : "Undone") + " (" + std::to_string(t.undos) + " more to undo, " +
+                           std::to_string(t.redos) + " to redo).";
+  const std::string diff = draft::summary_diff(before.loaded.draft, t.now.loaded.draft);
+  if (!diff.empty()) t.message += " Timeline: " + diff;
+  t.before = std::move(before);
+  return t;
+}
+
 ToolResult edit(const Workspace& ws, const Json& args) {
   if (!args.contains("draft")) throw ToolError("edit_draft changes a draft file: name it with draft (a path)");
   const std::string expected = string_arg(args, "expected_hash");
@@ -154,6 +177,20 @@ ToolResult edit(const Workspace& ws, const Json& args) {
                     "); nothing was changed — read it again and make the edit on what it is now "
                     "(its current hash is " +
                     d.hash + ")");
+  if (const auto step = draft::history_step_in(words); !has_edits && step != draft::HistoryStep::None) {
+    // "undo", "撤销", "redo": the history's step, as `reel chat` takes it.
+    const HistoryStepTaken t = take_history_step(ws, args, d, step == draft::HistoryStep::Redo);
+    const draft::DraftChanges c = draft::diff_drafts(t.before.loaded.draft, t.now.loaded.draft);
+    return structured_result({{"changed", t.done},
+                              {"understood", true},
+                              {"message", t.message},
+                              {"hash", t.now.hash},
+                              {"previous_hash", t.before.hash},
+                              {"changes", draft::describe_changes(c)},
+                              {"pointers", changes_json(c)},
+                              {"summary", draft::timeline_summary(t.now.loaded.draft)},
+                              {"undo_steps", t.undos}});
+  }
   draft::Draft after = d.loaded.draft;
   std::string message;
   bool understood = true;
@@ -219,21 +256,13 @@ ToolResult undo(const Workspace& ws, const Json& args) {
   if (!args.contains("draft")) throw ToolError("undo_edit works on a draft file: name it with draft (a path)");
   const bool redo = bool_arg(args, "redo", false);
   std::lock_guard<std::mutex> lock(g_edit_mutex);
-  ToolDraft before = ws.load(args);
-  const auto state = step_draft_history(before.path, redo ? draft::HistoryStep::Redo : draft::HistoryStep::Undo);
-  ToolDraft now = state ? ws.load(args) : before;
-  const auto [undos, redos] = history_depth(before.path);
-  std::string message = !state ? (redo ? "nothing to redo" : "nothing to undo")
-                               : std::string(redo ? "Redone" : "Undone") + " (" + std::to_string(undos) +
-                                     " more to undo, " + std::to_string(redos) + " to redo).";
-  const std::string diff = draft::summary_diff(before.loaded.draft, now.loaded.draft);
-  if (!diff.empty()) message += " Timeline: " + diff;
-  return structured_result({{"done", bool(state)},
-                            {"message", message},
-                            {"hash", now.hash},
-                            {"summary", draft::timeline_summary(now.loaded.draft)},
-                            {"undo_steps", undos},
-                            {"redo_steps", redos}});
+  const HistoryStepTaken t = take_history_step(ws, args, ws.load(args), redo);
+  return structured_result({{"done", t.done},
+                            {"message", t.message},
+                            {"hash", t.now.hash},
+                            {"summary", draft::timeline_summary(t.now.loaded.draft)},
+                            {"undo_steps", t.undos},
+                            {"redo_steps", t.redos}});
 }
 
 }  // namespace

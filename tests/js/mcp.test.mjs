@@ -106,6 +106,10 @@ try {
     const r = await client.callTool({ name: 'get_frame', arguments: { draft: 'show/demo.json', ms: 4200, width: 960, format: 'png' } });
     figures.get_frame_960_ms = Math.round(performance.now() - t0);
     const s = conforms('get_frame', r);
+    const t1 = performance.now();
+    const again = conforms('get_frame', await client.callTool({ name: 'get_frame', arguments: { draft: 'show/demo.json', ms: 4200, width: 960, format: 'png' } }));
+    figures.get_frame_960_again_ms = Math.round(performance.now() - t1);
+    assert.equal(again.pixel_hash, s.pixel_hash, 'the same draft and frame give the same hash');
     assert.equal(s.frame, Math.floor(4200 / 1000 * 30));
     assert.deepEqual([s.width, s.height, s.mime], [960, 540, 'image/png']);
     const image = r.content.find((c) => c.type === 'image');
@@ -163,10 +167,12 @@ try {
     assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).m.title, 'Lisbon');
     const broken = errorText(await client.callTool({ name: 'edit_draft', arguments: { draft: 'show/demo.json', expected_hash: p.hash, edits: [{ op: 'replace', path: '/t/0/sg/0/d', value: -1 }] } }));
     assert.match(broken, /the edits would leave the draft with errors; nothing was changed/);
-    for (const want of [e.hash, hash]) {
-      const u = conforms('undo_edit', await client.callTool({ name: 'undo_edit', arguments: { draft: 'show/demo.json' } }));
-      assert.equal(u.hash, want);
-    }
+    // "撤销" (undo) in words takes the history's step, as reel chat does; then undo_edit.
+    const back = conforms('edit_draft', await client.callTool({ name: 'edit_draft', arguments: { draft: 'show/demo.json', expected_hash: p.hash, instruction: '撤销' } }));
+    assert.deepEqual([back.changed, back.hash], [true, e.hash]);
+    assert.match(back.message, /^Undone \(1 more to undo, 1 to redo\)/);
+    const u = conforms('undo_edit', await client.callTool({ name: 'undo_edit', arguments: { draft: 'show/demo.json' } }));
+    assert.equal(u.hash, hash);
     assert.equal(fs.readFileSync(file, 'utf8'), original, 'two undos give the file back byte for byte');
     const none = conforms('undo_edit', await client.callTool({ name: 'undo_edit', arguments: { draft: 'show/demo.json' } }));
     assert.equal(none.done, false);
@@ -356,7 +362,7 @@ await step('HTTP with --token: a request without the bearer token is refused wit
   }
 });
 
-console.log(`figures: get_frame at 960 wide ${figures.get_frame_960_ms} ms; first progress notification ` +
+console.log(`figures: get_frame at 960 wide ${figures.get_frame_960_ms} ms (again: ${figures.get_frame_960_again_ms} ms); first progress notification ` +
             `${figures.first_progress_ms} ms after render_preview was called; cancel to stopped ${figures.cancel_to_stopped_ms} ms`);
 fs.rmSync(top, { recursive: true, force: true });
 if (process.exitCode) console.log(serverLog);
