@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "cli/mcp/session.h"
 
@@ -23,6 +25,28 @@ bool write_all(int fd, const std::string& text) {
     done += size_t(n);
   }
   return true;
+}
+
+// A batch's replies go back as one array once every request of it has answered (tool calls
+// answer from their threads); notifications (progress) go at once.
+Session::Send batch_sender(const std::vector<Message>& messages, const Session::Send& send) {
+  struct Replies {
+    std::mutex mutex;  // guards the two below
+    size_t awaited = 0;
+    Json list = Json::array();
+  };
+  auto replies = std::make_shared<Replies>();
+  for (const Message& m : messages)
+    replies->awaited += m.kind == Message::Kind::Request || m.kind == Message::Kind::Invalid;
+  return [replies, send](const Json& m) {
+    if (m.contains("method")) return send(m);
+    std::unique_lock<std::mutex> lock(replies->mutex);
+    replies->list.push_back(m);
+    if (replies->list.size() < replies->awaited) return;
+    const Json all = std::move(replies->list);
+    lock.unlock();
+    send(all);
+  };
 }
 
 }  // namespace
@@ -61,7 +85,11 @@ void serve_stdio(const ToolCatalog& tools, const std::atomic<bool>& stop) {
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (line.find_first_not_of(" \t") == std::string::npos) continue;
         const bool batches = session.protocol_version() == "2025-03-26";
-        for (const Message& m : read_messages(line, batches)) session.handle(m, send);
+        const std::vector<Message> messages = read_messages(line, batches);
+        const bool batch = batches && line[line.find_first_not_of(" \t")] == '[' &&
+                           !(messages.size() == 1 && messages[0].kind == Message::Kind::Invalid);
+        const Session::Send to = batch ? batch_sender(messages, send) : send;
+        for (const Message& m : messages) session.handle(m, to);
       }
       if (buffer.size() > kMaxMessageBytes) {
         buffer.clear();

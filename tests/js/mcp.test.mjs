@@ -270,6 +270,21 @@ try {
   await client.close();
 }
 
+await step('stdio under 2025-03-26: a batch is answered by one array', async () => {
+  const lines = [
+    { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } },
+    [{ jsonrpc: '2.0', id: 2, method: 'ping' }, { jsonrpc: '2.0', method: 'notifications/initialized' },
+     { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'summarize_draft', arguments: { draft: 'show/short.json' } } }],
+  ].map((m) => JSON.stringify(m)).join('\n') + '\n';
+  const r = spawnSync(reel, ['mcp', '--root', root], { env, input: lines, encoding: 'utf8', timeout: 30000 });
+  const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(out.length, 2, r.stdout);
+  assert.equal(out[0].result.protocolVersion, '2025-03-26');
+  assert.deepEqual(out[1].map((m) => m.id), [2, 3]);
+  assert.match(out[1][1].result.content[0].text, /Timeline \(1 track\): 1\. Video: 2 photos \(0-2s\)/);
+  assert.equal(out[1][1].result.structuredContent, undefined, 'no structuredContent before 2025-06-18');
+});
+
 // ---- with a cloud: `reel serve` on loopback answers the backend's protocol ------------------
 const node = await startNode(reel, top, env);
 const cloudClient = new Client({ name: 'reel-test-cloud', version: '1.0.0' });
