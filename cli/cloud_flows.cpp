@@ -3,10 +3,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli/cmd_cache.h"
 #include "cli/media_sources.h"
@@ -119,9 +122,10 @@ engine::RenderResult render_locally(const draft::Draft& d, const std::string& ba
 
 /// Uploads local media, submits, polls, downloads. Throws CloudError.
 static cloud::ExportOutcome export_cloud(cloud::Client& c, const draft::Draft& d, const std::string& base_dir,
-                                         const std::string& out, bool quiet) {
+                                         const std::string& out, const cloud::RenderProgressFn& progress,
+                                         const std::atomic<bool>* cancel) {
   draft::Draft for_cloud = cloud::draft_for_cloud(c, d, base_dir);
-  return c.export_draft(for_cloud.json, out, progress_printer(quiet), &interrupted());
+  return c.export_draft(for_cloud.json, out, progress, cancel);
 }
 
 /// Why the cloud could not export, in a few words for the one-line fallback notice.
@@ -142,31 +146,43 @@ static std::string short_reason(const CloudError& e) {
   }
 }
 
+// The cloud's part of an export: the file, or nothing with the reason (Auto mode) to fall back.
+static std::optional<cloud::ExportOutcome> try_cloud_export(const cloud::ClientOptions& co, const draft::Draft& d,
+                                                            const std::string& base_dir, const std::string& out,
+                                                            ExportMode mode, const cloud::RenderProgressFn& progress,
+                                                            const std::atomic<bool>* cancel, std::string& reason) {
+  cloud::Client c(co);
+  try {
+    return export_cloud(c, d, base_dir, out, progress, cancel);
+  } catch (const CloudError& e) {
+    if (mode == ExportMode::Cloud || e.kind() == ErrorKind::Cancelled) throw;
+    if (e.kind() == ErrorKind::GaveUp) {  // falling back: the cloud job is no longer wanted
+      if (auto job = c.pending_job()) {
+        try {
+          c.cancel_render(job->id);
+        } catch (const CloudError&) {
+        }
+        c.store().remove_job(co.api, co.project);
+      }
+    }
+    reason = short_reason(e);
+    return std::nullopt;
+  }
+}
+
 int export_with_fallback(const cloud::ClientOptions& co, const draft::Draft& d, const std::string& base_dir,
                          const std::string& out, ExportMode mode, bool quiet, int threads) {
   auto start = std::chrono::steady_clock::now();
   if (mode != ExportMode::Local) {
-    cloud::Client c(co);
-    try {
-      auto r = export_cloud(c, d, base_dir, out, quiet);
+    std::string reason;
+    if (auto r = try_cloud_export(co, d, base_dir, out, mode, progress_printer(quiet), &interrupted(), reason)) {
       char secs[32];
       std::snprintf(secs, sizeof secs, "%.1f", seconds_since(start));
-      std::cerr << "reel: wrote " << out << " (" << mb_text(r.bytes) << ") from the cloud render " << r.job_id << " in "
-                << secs << " s\n";
+      std::cerr << "reel: wrote " << out << " (" << mb_text(r->bytes) << ") from the cloud render " << r->job_id
+                << " in " << secs << " s\n";
       return 0;
-    } catch (const CloudError& e) {
-      if (mode == ExportMode::Cloud || e.kind() == ErrorKind::Cancelled) throw;
-      if (e.kind() == ErrorKind::GaveUp) {  // falling back: the cloud job is no longer wanted
-        if (auto job = c.pending_job()) {
-          try {
-            c.cancel_render(job->id);
-          } catch (const CloudError&) {
-          }
-          c.store().remove_job(co.api, co.project);
-        }
-      }
-      std::cerr << "reel: cloud export failed (" << short_reason(e) << "); rendering locally instead\n";
     }
+    std::cerr << "reel: cloud export failed (" << reason << "); rendering locally instead\n";
   }
   auto r = render_locally(d, base_dir, out, co, engine::Preset::Final, quiet, threads);
   char secs[32];
@@ -174,6 +190,44 @@ int export_with_fallback(const cloud::ClientOptions& co, const draft::Draft& d, 
   std::cerr << "reel: wrote " << out << " (" << r.width << "x" << r.height << ", " << r.frames
             << " frames) with the local engine in " << secs << " s\n";
   return 0;
+}
+
+ExportReport export_with_fallback(const cloud::ClientOptions& co, const draft::Draft& d, const std::string& base_dir,
+                                  const std::string& out, ExportMode mode, const ExportHooks& hooks) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::atomic<bool>* cancel = hooks.cancel ? hooks.cancel : &interrupted();
+  auto tell = [&](double fraction, const std::string& what) {
+    if (hooks.progress) hooks.progress(fraction, what);
+  };
+  ExportReport report;
+  if (mode != ExportMode::Local) {
+    auto cloud_progress = [&](const cloud::RenderStatus& st) {
+      tell(std::clamp(st.progress, 0, 100) / 100.0, "cloud render " + std::to_string(st.progress) + "%");
+    };
+    tell(0, "sending the draft to the cloud");
+    if (auto r = try_cloud_export(co, d, base_dir, out, mode, cloud_progress, cancel, report.fallback_reason)) {
+      report.from_cloud = true;
+      report.job_id = r->job_id;
+      report.bytes = r->bytes;
+      report.seconds = seconds_since(start);
+      tell(1, "downloaded the cloud render");
+      return report;
+    }
+  }
+  const engine::RenderOptions ro = hooks.local_options
+                                       ? hooks.local_options()
+                                       : local_render_options(d, base_dir, co, engine::Preset::Final, true, 0);
+  report.local = engine::render_to_file(
+      d, out, ro,
+      [&](const engine::RenderProgress& p) {
+        tell(p.frames_total > 0 ? double(p.frames_done) / double(p.frames_total) : 0,
+             "local render: frame " + std::to_string(p.frames_done) + " of " + std::to_string(p.frames_total));
+      },
+      cancel);
+  std::error_code ec;
+  report.bytes = int64_t(std::filesystem::file_size(out, ec));
+  report.seconds = seconds_since(start);
+  return report;
 }
 
 }  // namespace reel::cli

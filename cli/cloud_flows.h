@@ -3,8 +3,10 @@
 // session's draft, local renders that read remote and uploaded media, and the export that
 // goes through the cloud and falls back to the local engine.
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "cloud/client/client.h"
@@ -57,5 +59,29 @@ enum class ExportMode { Auto, Cloud, Local };
 /// local engine in Auto mode; says what it wrote on stderr. Throws CloudError in Cloud mode.
 int export_with_fallback(const cloud::ClientOptions& co, const draft::Draft& d, const std::string& base_dir,
                          const std::string& out, ExportMode mode, bool quiet, int threads);
+
+/// What a caller that is not a terminal (`reel mcp`) hears of an export, and how it stops one.
+struct ExportHooks {
+  /// The export's progress, 0..1, with a few words of what is happening ("cloud render 40%",
+  /// "local render: frame 120 of 300"). Called from the exporting thread.
+  std::function<void(double fraction, const std::string& what)> progress;
+  const std::atomic<bool>* cancel = nullptr;  // null: Ctrl-C (interrupted())
+  /// The local render's options when the export falls back (or is local); empty:
+  /// local_render_options.
+  std::function<engine::RenderOptions()> local_options;
+};
+/// Where the file came from.
+struct ExportReport {
+  bool from_cloud = false;
+  std::string job_id;           // the cloud render's
+  std::string fallback_reason;  // why the cloud did not make it (Auto mode); empty when it did
+  int64_t bytes = 0;
+  engine::RenderResult local;  // the local render's, when it made the file
+  double seconds = 0;          // the whole export's wall time
+};
+/// export_with_fallback with its progress and cancellation through `hooks`, quiet, and what
+/// happened returned. Throws CloudError in Cloud mode, engine::Cancelled when cancelled.
+ExportReport export_with_fallback(const cloud::ClientOptions& co, const draft::Draft& d, const std::string& base_dir,
+                                  const std::string& out, ExportMode mode, const ExportHooks& hooks);
 
 }  // namespace reel::cli

@@ -19,6 +19,7 @@
 #include "cli/draft_input.h"
 #include "cli/exit_codes.h"
 #include "cli/media_sources.h"
+#include "cli/music_facts.h"
 #include "cli/process.h"
 #include "cli/progress.h"
 #include "cli/terminal.h"
@@ -31,7 +32,6 @@
 #include "draft/parse.h"
 #include "draft/problem.h"
 #include "draft/summary.h"
-#include "engine/beat_detect.h"
 #include "engine/errors.h"
 
 namespace reel::cli {
@@ -232,22 +232,20 @@ class Chat {
 
   /// The draft's song, measured by the engine, for "cut on the beat" / "fit the video to the song".
   std::optional<draft::MusicFacts> measure_music(const std::string& source) {
+    std::string why;
+    std::optional<draft::MusicFacts> facts;
     try {
       engine::RenderOptions o;
       o.base_dir = draft_->base_dir;
       Current c = current();
       resolve_remote_media(
           c.draft, a_.draft, MediaArgs{}, [] { return SessionUploads{}; }, o);
-      std::string ref = source.rfind("file://", 0) == 0 ? source.substr(7) : source;
-      std::string path = o.resolve_source              ? o.resolve_source(source)
-                         : fs::path(ref).is_absolute() ? ref
-                                                       : (fs::path(o.base_dir) / ref).lexically_normal().string();
-      engine::BeatAnalysis b = engine::detect_beats(path, source);
-      return draft::MusicFacts{b.length_ms, b.beats_ms};
+      facts = cli::measure_music(o, source, &why);
     } catch (const std::exception& e) {
-      std::cerr << "reel: " << terminal_safe(e.what()) << "\n";
-      return std::nullopt;
+      why = e.what();
     }
+    if (!facts) std::cerr << "reel: " << terminal_safe(why) << "\n";
+    return facts;
   }
 
   // ---- the agent -------------------------------------------------------------------------

@@ -1,8 +1,5 @@
 // The cloud's commands: login, credits, upload, state, pull, export (cloud with local
 // fallback), serve (the render node) and bench (local against cloud). docs/cloud.md.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,12 +9,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
-#include <limits>
 #include <memory>
 #include <thread>
 
 #include "base/dirs.h"
 #include "base/files.h"
+#include "cli/bench.h"
 #include "cli/cloud_flows.h"
 #include "cli/commands.h"
 #include "cli/draft_input.h"
@@ -382,56 +379,6 @@ struct BenchArgs {
   bool skip_cloud = false;
 };
 
-/// PSNR (dB, luma+chroma average) between two videos, measured by the ffmpeg program (its
-/// psnr filter, an independent meter); nullopt when ffmpeg is missing or cannot measure them.
-// What `argv` (a program found on PATH, run without a shell) prints on stdout and stderr;
-// nullopt when it cannot be started.
-std::optional<std::string> program_output(const std::vector<std::string>& argv) {
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return std::nullopt;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  const int spawned = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(pipe_fds[1]);
-  std::string out;
-  char buf[4096];
-  for (ssize_t n; spawned == 0 && (n = ::read(pipe_fds[0], buf, sizeof buf)) != 0;) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
-    out.append(buf, size_t(n));
-  }
-  ::close(pipe_fds[0]);
-  if (spawned != 0) return std::nullopt;
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return out;
-}
-
-std::optional<double> psnr_between(const std::string& a, const std::string& b) {
-  const std::optional<std::string> printed =
-      program_output({"ffmpeg", "-hide_banner", "-nostats", "-i", a, "-i", b, "-lavfi",
-                      "[0:v][1:v]scale2ref[x][y];[x][y]psnr", "-f", "null", "-"});
-  if (!printed) return std::nullopt;
-  const std::string& out = *printed;
-  auto pos = out.rfind("average:");
-  if (pos == std::string::npos) return std::nullopt;
-  std::string v = out.substr(pos + 8, out.find(' ', pos + 8) - pos - 8);
-  if (v == "inf") return std::numeric_limits<double>::infinity();
-  try {
-    return std::stod(v);
-  } catch (...) {
-    return std::nullopt;
-  }
-}
-
 int run_bench(const BenchArgs& a) {
   DraftInput in = read_draft_input(a.draft);
   if (report_problems(in, false)) {
@@ -454,42 +401,13 @@ int run_bench(const BenchArgs& a) {
     dir = tmp.get();
   }
   fs::create_directories(dir);
-  struct Row {
-    std::string name;
-    std::vector<double> times;
-    std::string file;
-  };
-  std::vector<Row> rows{{"local preview", {}, dir + "/local-preview.mp4"},
-                        {"local final", {}, dir + "/local-final.mp4"},
-                        {"cloud final", {}, dir + "/cloud-final.mp4"}};
-  std::string cloud_error;
-  for (int run = 0; run < std::max(1, a.runs); ++run) {
-    for (int i = 0; i < 2; ++i) {
-      auto t0 = std::chrono::steady_clock::now();
-      render_locally(in.loaded.draft, in.base_dir, rows[i].file, co,
-                     i == 0 ? engine::Preset::Preview : engine::Preset::Final, true, 0);
-      rows[i].times.push_back(seconds_since(t0));
-    }
-    if (a.skip_cloud || !cloud_error.empty()) continue;
-    try {
-      // A scratch session of its own: the bench's draft never replaces the project session's.
-      cloud::ClientOptions scratch = co;
-      scratch.project = dir + "/scratch-session";
-      fs::create_directories(scratch.project);
-      cloud::Client c(scratch);
-      auto t0 = std::chrono::steady_clock::now();
-      draft::Draft for_cloud = cloud::draft_for_cloud(c, in.loaded.draft, in.base_dir);
-      c.export_draft(for_cloud.json, rows[2].file, {}, &interrupted());
-      rows[2].times.push_back(seconds_since(t0));
-    } catch (const CloudError& e) {
-      if (e.kind() == ErrorKind::Cancelled) throw;
-      cloud_error = e.what();
-    }
-  }
-  auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0.0 : (v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2);
-  };
+  BenchPlan plan;
+  plan.runs = std::max(1, a.runs);
+  plan.dir = dir;
+  plan.skip_cloud = a.skip_cloud;
+  const BenchFigures figures = measure_bench(in.loaded.draft, in.base_dir, co, plan);
+  const std::vector<BenchRow>& rows = figures.rows;
+  const std::string& cloud_error = figures.cloud_error;
   std::printf("reel bench %s  (%d run%s each; cloud: %s)\n", a.draft.c_str(), std::max(1, a.runs),
               a.runs == 1 ? "" : "s", co.api.c_str());
   std::printf("%-15s %5s %10s %10s %10s\n", "render", "runs", "median s", "min s", "max s");
@@ -504,7 +422,7 @@ int run_bench(const BenchArgs& a) {
   if (!rows[2].times.empty()) {
     std::printf("ratio local final / cloud final: %.2f\n", median(rows[1].times) / median(rows[2].times));
     std::printf("ratio local preview / cloud final: %.2f\n", median(rows[0].times) / median(rows[2].times));
-    if (auto p = psnr_between(rows[1].file, rows[2].file); p && std::isinf(*p))
+    if (auto p = figures.psnr_db; p && std::isinf(*p))
       std::printf("PSNR local final vs cloud final: inf (identical frames)\n");
     else if (p)
       std::printf("PSNR local final vs cloud final: %.2f dB\n", *p);

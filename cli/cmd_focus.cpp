@@ -1,6 +1,5 @@
 // reel focus: where the subject of every video segment is (m.focus, or found by the engine),
 // shown, and with --write written into the draft.
-#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -10,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/draft_input.h"
 #include "cli/exit_codes.h"
+#include "cli/focus_json.h"
 #include "cli/media_sources.h"
 #include "cli/process.h"
 #include "draft/edit.h"
@@ -27,25 +27,6 @@ struct FocusArgs {
   bool no_cache = false;
   MediaArgs media;
 };
-
-const char* from_name(engine::SegmentFocus::From f) {
-  switch (f) {
-    case engine::SegmentFocus::From::Written:
-      return "draft";
-    case engine::SegmentFocus::From::Faces:
-      return "faces";
-    case engine::SegmentFocus::From::Saliency:
-      break;
-  }
-  return "saliency";
-}
-
-// Four decimals: a ten-thousandth of the photo is finer than any framing needs.
-double rounded(double v) { return std::round(v * 1e4) / 1e4; }
-
-Json box_json(const draft::FocusBox& b) {
-  return Json{{"x", rounded(b.x)}, {"y", rounded(b.y)}, {"w", rounded(b.w)}, {"h", rounded(b.h)}};
-}
 
 std::string box_text(const draft::FocusBox& b) {
   char buf[96];
@@ -79,16 +60,7 @@ int run_focus(const FocusArgs& a) {
     if (written > 0) base::write_file_atomically(a.draft, draft::write_json(edited.json, true) + "\n");
   }
   if (a.json) {
-    Json list = Json::array();
-    for (const engine::SegmentFocus& f : found) {
-      Json item{{"path", f.pointer}, {"source", f.reference}, {"from", from_name(f.from)}};
-      item["focus"] = box_json(f.focus);
-      Json faces = Json::array();
-      for (const draft::FocusBox& b : f.faces) faces.push_back(box_json(b));
-      item["faces"] = faces;
-      list.push_back(item);
-    }
-    std::cout << list.dump(2) << "\n";
+    std::cout << focus_list_json(found).dump(2) << "\n";
   } else {
     for (const engine::SegmentFocus& f : found) {
       std::cout << f.pointer << ": " << f.reference << ": ";
@@ -96,7 +68,7 @@ int run_focus(const FocusArgs& a) {
       if (f.from == engine::SegmentFocus::From::Faces)
         std::cout << f.faces.size() << (f.faces.size() == 1 ? " face" : " faces");
       else
-        std::cout << from_name(f.from);
+        std::cout << focus_source_name(f.from);
       std::cout << ")\n";
     }
   }

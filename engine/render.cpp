@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <filesystem>
 #include <future>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <set>
 
 #include "base/files.h"
+#include "base/hash.h"
 #include "draft/problem.h"
 #include "draft/time.h"
 #include "engine/audio/loudness.h"
@@ -23,6 +25,7 @@
 #include "engine/output/aac_encoder.h"
 #include "engine/output/chunk_store.h"
 #include "engine/output/h264_encoder.h"
+#include "engine/output/jpeg_writer.h"
 #include "engine/output/mp4_muxer.h"
 #include "engine/output/png_writer.h"
 #include "engine/output/storyboard.h"
@@ -33,6 +36,10 @@
 #include "engine/plan/render_plan.h"
 #include "engine/text/fonts.h"
 #include "engine/text/layer.h"
+
+extern "C" {
+#include <libavutil/base64.h>
+}
 
 namespace reel::engine {
 
@@ -638,11 +645,10 @@ RenderResult render_sound_part(const draft::Draft& draft, const std::string& out
   return result;
 }
 
-void render_still(const draft::Draft& draft, int64_t at_ms, const std::string& png_path, const RenderOptions& options) {
-  Plan plan = make_plan(draft, options);
-  if (plan.total_frames <= 0)
-    throw draft::DraftError("draft", "/d", "there is nothing to show: the draft has no frames");
-  int64_t n = std::clamp<int64_t>(frame_at_ms(plan, std::max<int64_t>(0, at_ms)), 0, plan.total_frames - 1);
+namespace {
+
+// Frame n of `plan` composed as the render composes it (before H.264), as BGR.
+cv::Mat compose_still(const draft::Draft& draft, Plan& plan, int64_t n, const RenderOptions& options) {
   // Only the photos on screen at n are checked, aimed and decoded.
   std::vector<int> shown;
   for (const auto& s : plan.state_at(n))
@@ -659,7 +665,44 @@ void render_still(const draft::Draft& draft, int64_t at_ms, const std::string& p
   ComposeScratch scratch;
   TextLayer text(draft, plan.width, plan.height, plan.fps, resolver_for(options));
   compose_frame(plan, n, cache, frame.view(), scratch, &text);
-  write_png(png_path, yuv_to_bgr(frame.view()));
+  return yuv_to_bgr(frame.view());
+}
+
+Plan still_plan(const draft::Draft& draft, const RenderOptions& options) {
+  Plan plan = make_plan(draft, options);
+  if (plan.total_frames <= 0)
+    throw draft::DraftError("draft", "/d", "there is nothing to show: the draft has no frames");
+  return plan;
+}
+
+}  // namespace
+
+void render_still(const draft::Draft& draft, int64_t at_ms, const std::string& png_path, const RenderOptions& options) {
+  Plan plan = still_plan(draft, options);
+  int64_t n = std::clamp<int64_t>(frame_at_ms(plan, std::max<int64_t>(0, at_ms)), 0, plan.total_frames - 1);
+  write_png(png_path, compose_still(draft, plan, n, options));
+}
+
+StillPicture render_still_picture(const draft::Draft& draft, int64_t frame, const RenderOptions& options,
+                                  PictureFormat format, int jpeg_quality) {
+  Plan plan = still_plan(draft, options);
+  if (frame < 0 || frame >= plan.total_frames)
+    throw base::Error(base::Fault::Input, "frame " + std::to_string(frame) + " is outside the draft: it has " +
+                                              std::to_string(plan.total_frames) + " frames (0 to " +
+                                              std::to_string(plan.total_frames - 1) + ")");
+  const cv::Mat bgr = compose_still(draft, plan, frame, options);
+  StillPicture p;
+  p.frame = frame;
+  p.width = bgr.cols;
+  p.height = bgr.rows;
+  base::Hash64 hash;
+  const std::string size = std::to_string(bgr.cols) + "x" + std::to_string(bgr.rows);
+  hash.add(size);
+  for (int y = 0; y < bgr.rows; ++y)
+    hash.add(std::string_view(reinterpret_cast<const char*>(bgr.ptr(y)), size_t(bgr.cols) * 3));
+  p.pixel_hash = hash.hex();
+  p.bytes = format == PictureFormat::Jpeg ? encode_jpeg(bgr, jpeg_quality) : encode_png(bgr);
+  return p;
 }
 
 void render_storyboard(const draft::Draft& draft, const std::string& png_path, const RenderOptions& options,
@@ -694,6 +737,16 @@ std::vector<SegmentFocus> find_focus(const draft::Draft& draft, const RenderOpti
     }
     out.push_back(std::move(f));
   }
+  return out;
+}
+
+std::string base64_of(const std::string& bytes) {
+  if (bytes.size() > size_t(INT_MAX / 4 * 3 - 3)) throw EngineError("a picture too large to send as base64");
+  std::string out(size_t(AV_BASE64_SIZE(bytes.size())), '\0');
+  if (!av_base64_encode(out.data(), int(out.size()), reinterpret_cast<const uint8_t*>(bytes.data()),
+                        int(bytes.size())))
+    throw EngineError("libavutil could not encode a picture as base64");
+  out.resize(out.size() - 1);  // its terminating NUL
   return out;
 }
 

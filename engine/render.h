@@ -100,6 +100,25 @@ void check_sources(const draft::Draft& draft, const RenderOptions& options);
 /// to a PNG, composed exactly as the render composes it (before H.264 compression).
 void render_still(const draft::Draft& draft, int64_t at_ms, const std::string& png_path, const RenderOptions& options);
 
+/// One frame as an encoded picture in memory, for callers that hand it on (`reel mcp`'s get_frame).
+enum class PictureFormat { Png, Jpeg };
+struct StillPicture {
+  int64_t frame = 0;  // its index on the render's clock (options.fps, else the draft's)
+  int width = 0, height = 0;
+  std::string bytes;       // the PNG or JPEG
+  std::string pixel_hash;  // 16 hex digits (base::Hash64) of the size and the 8-bit BGR rows
+};
+
+/// Frame `frame` composed exactly as render_still composes it, encoded as `format`. The same
+/// draft, options and frame give the same pixels and so the same pixel_hash, whatever the
+/// format. Throws base::Error (Input) for a frame outside the draft.
+StillPicture render_still_picture(const draft::Draft& draft, int64_t frame, const RenderOptions& options,
+                                  PictureFormat format, int jpeg_quality = 90);
+
+/// `bytes` as base64 (RFC 4648, padded), for a picture sent inside a text protocol (MCP's image
+/// content); libavutil's encoder.
+std::string base64_of(const std::string& bytes);
+
 /// Writes a contact sheet of the timeline to a PNG: a thumbnail of every video segment at its
 /// midpoint with its times and transition, and a lane per track under them. `draw_focus`:
 /// each thumbnail shows where its subject is (see find_focus) as that frame frames it.

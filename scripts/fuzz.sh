@@ -2,13 +2,14 @@
 # Runs every fuzz target for N seconds in all (first argument, else FUZZ_SECONDS, else 72; at
 # least 12 s each), each from its seed corpus: the draft parser, subtitles (SRT/VTT), the
 # agent's event stream (SSE), HTTP answers, the render node's request bodies and its multipart
-# uploads. New inputs go to a scratch folder so the committed corpora stay small; a crash, a
-# sanitizer report or a leak stops libFuzzer with a non-zero exit and fails the run.
+# uploads, reel mcp's JSON-RPC messages and their dispatch. New inputs go to a scratch folder so
+# the committed corpora stay small; a crash, a sanitizer report or a leak stops libFuzzer with a
+# non-zero exit and fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-${FUZZ_SECONDS:-72}}
 targets=(fuzz_draft_parser:corpus fuzz_subtitles:corpus-subtitles fuzz_sse:corpus-sse fuzz_http_answer:corpus-answers
-         fuzz_node_bodies:corpus-node fuzz_node_multipart:corpus-multipart)
+         fuzz_node_bodies:corpus-node fuzz_node_multipart:corpus-multipart fuzz_mcp_messages:corpus-mcp)
 share=$(( seconds / ${#targets[@]} > 12 ? seconds / ${#targets[@]} : 12 ))
 mkdir -p build/fuzz/artifacts
 for entry in "${targets[@]}"; do

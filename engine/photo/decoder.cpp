@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "engine/av/handles.h"
+#include "engine/photo/jpeg_errors.h"
 
 extern "C" {
 #include <libavutil/pixdesc.h>
@@ -224,18 +225,7 @@ cv::Mat decode_webp(const std::string& path, cv::Size want, draft::Color bg) {
 /// no C++ clean-up; the callers own the buffers and the reader, whose destructor releases the
 /// library state and the FILE* on every path.
 
-/// libjpeg's error manager plus the way back and the message.
-struct JpegErrors {
-  jpeg_error_mgr mgr;  // first: libjpeg hands back a pointer to it
-  std::jmp_buf back;
-  char message[JMSG_LENGTH_MAX];
-};
-
-void jpeg_fail(j_common_ptr c) {
-  auto* e = reinterpret_cast<JpegErrors*>(c->err);
-  (*c->err->format_message)(c, e->message);
-  std::longjmp(e->back, 1);
-}
+// libjpeg's error manager: JpegErrors and jpeg_fail (photo/jpeg_errors.h).
 
 /// Warnings (level -1: corrupt entropy data, premature end of the scan) are counted, never
 /// printed: the picture renders with what decoded, as a photo viewer shows it. Trace messages

@@ -1,0 +1,334 @@
+// validate_draft, summarize_draft, edit_draft, undo_edit: the draft's own tools. They read
+// and write the draft file (with its history beside it, as `reel chat` does) but no media,
+// except the song when an instruction cuts on its beats.
+#include <filesystem>
+#include <mutex>
+#include <tuple>
+
+#include "cli/chat_router.h"
+#include "cli/draft_history.h"
+#include "cli/mcp/schemas.h"
+#include "cli/mcp/tools.h"
+#include "cli/music_facts.h"
+#include "cloud/client/media_cache.h"
+#include "draft/agent.h"
+#include "draft/diff.h"
+#include "draft/edit.h"
+#include "draft/parse.h"
+#include "draft/summary.h"
+
+namespace reel::cli::mcp {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Edits of one server are made one at a time: the hash check and the write belong together.
+std::mutex g_edit_mutex;
+
+Json problems_schema() {
+  Json problem = object_schema(
+      {{"path", string_schema("JSON Pointer of the problem in the draft (/t/0/sg/1/d); / for the whole")},
+       {"severity", enum_schema({"error", "warning", "notice"}, "errors stop a render; the others do not")},
+       {"message", string_schema("what is wrong and how to fix it")},
+       {"position", string_schema("line:column, for text that is not JSON")}},
+      {"path", "severity", "message"});
+  return {{"type", "array"}, {"items", problem}};
+}
+
+ToolResult validate(const Workspace& ws, const Json& args) {
+  Json out;
+  Json problems = Json::array();
+  try {
+    ToolDraft d = ws.load(args);
+    size_t n[3] = {0, 0, 0};
+    for (const auto& p : d.loaded.problems) {
+      ++n[static_cast<int>(p.severity)];
+      problems.push_back(p.to_json());
+    }
+    out = {{"ok", d.loaded.ok()}, {"errors", n[0]},       {"warnings", n[1]},
+           {"notices", n[2]},     {"problems", problems}, {"hash", d.hash}};
+  } catch (const draft::DraftError& e) {
+    // Not a draft at all: one problem with where the text stops being JSON (as `reel validate --json`).
+    problems.push_back({{"path", "/"}, {"severity", "error"}, {"message", e.detail()}, {"position", e.where()}});
+    out = {{"ok", false}, {"errors", 1}, {"warnings", 0}, {"notices", 0}, {"problems", problems}};
+  }
+  return structured_result(out);
+}
+
+Json summary_schema() {
+  Json track = object_schema({{"index", integer_schema("the track's place in the draft's list, from 0")},
+                              {"pointer", string_schema("the track's JSON Pointer (/t/1)")},
+                              {"kind", string_schema("Video, BGM, Title, …")},
+                              {"label", string_schema("what it holds (\"5 photos\", a title's words)")},
+                              {"from_ms", integer_schema("where it starts on the timeline")},
+                              {"to_ms", integer_schema("where it ends")},
+                              {"segments", integer_schema("how many segments")},
+                              {"volume_percent", integer_schema("an audio track's volume")}},
+                             {"index", "pointer", "kind", "label", "from_ms", "to_ms", "segments"});
+  return object_schema({{"summary", string_schema("the one-line timeline summary")},
+                        {"title", string_schema("the draft's title")},
+                        {"width", integer_schema("canvas width in pixels")},
+                        {"height", integer_schema("canvas height in pixels")},
+                        {"fps", string_schema("frame rate (30, 30000/1001)")},
+                        {"duration_ms", integer_schema("the video's length")},
+                        {"tracks", {{"type", "array"}, {"items", track}}},
+                        {"errors", integer_schema("how many errors validate_draft would list")},
+                        {"hash", hash_schema()}},
+                       {"summary", "title", "width", "height", "fps", "duration_ms", "tracks", "errors", "hash"});
+}
+
+ToolResult summarize(const Workspace& ws, const Json& args) {
+  ToolDraft d = ws.load(args);
+  Json out = draft::summary_json(d.loaded.draft);
+  size_t errors = 0;
+  for (const auto& p : d.loaded.problems) errors += p.severity == draft::Severity::Error;
+  out["errors"] = errors;
+  out["hash"] = d.hash;
+  return structured_result(out);
+}
+
+// Whether the file was written indented (keep it so: pretty stays pretty, one line stays one).
+bool written_pretty(const std::string& text) {
+  const size_t nl = text.find('\n');
+  return nl != std::string::npos && nl + 1 < text.size();
+}
+
+Json changes_json(const draft::DraftChanges& c) {
+  return {{"changed", c.changed}, {"added", c.added}, {"removed", c.removed}};
+}
+
+Json edit_schema() {
+  Json pointers = {{"type", "array"}, {"items", {{"type", "string"}}}};
+  return object_schema(
+      {{"changed", boolean_schema("whether the draft file was rewritten")},
+       {"understood", boolean_schema("whether the instruction (or every edit) was understood")},
+       {"message", string_schema("what was done, in the timeline summary's words")},
+       {"hash", hash_schema()},
+       {"previous_hash", hash_schema()},
+       {"changes", string_schema("the segments changed, added and removed by pointer, on one line")},
+       {"pointers", object_schema({{"changed", pointers}, {"added", pointers}, {"removed", pointers}},
+                                  {"changed", "added", "removed"})},
+       {"summary", string_schema("the timeline summary after the edit")},
+       {"undo_steps", integer_schema("how many edits undo_edit can take back")}},
+      {"changed", "understood", "message", "hash", "previous_hash", "changes", "pointers", "summary", "undo_steps"});
+}
+
+// Files named in an instruction, as the draft should name them: each inside the root and
+// there, written relative to the draft's folder.
+std::vector<std::string> instruction_files(const Workspace& ws, const ToolDraft& d, const std::string& words) {
+  std::vector<std::string> files;
+  for (const std::string& f : route_line(words).files) {
+    if (cloud::is_http_url(f)) {
+      files.push_back(f);
+      continue;
+    }
+    const std::string path = ws.inside(f, "the file");
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec))
+      throw ToolError(f + ": there is no such file (looked in " + path +
+                      "); nothing was changed — name a file that "
+                      "exists");
+    const fs::path rel = fs::relative(path, d.base_dir, ec);
+    files.push_back(ec || rel.empty() ? path : rel.string());
+  }
+  return files;
+}
+
+// One step back (or forward) in the draft's history; the caller holds g_edit_mutex.
+struct HistoryStepTaken {
+  ToolDraft before, now;
+  bool done = false;
+  size_t undos = 0, redos = 0;
+  std::string message;
+};
+HistoryStepTaken take_history_step(const Workspace& ws, const Json& args, ToolDraft before, bool redo) {
+  HistoryStepTaken t;
+  const auto state = step_draft_history(before.path, redo ? draft::HistoryStep::Redo : draft::HistoryStep::Undo);
+  t.done = bool(state);
+  t.now = state ? ws.load(args) : before;
+  std::tie(t.undos, t.redos) = history_depth(before.path);
+  t.message = !state ? (redo ? "nothing to redo" : "nothing to undo")
+                     : std::string(redo ? "Redone" : "Undone") + " (" + std::to_string(t.undos) + " more to undo, " +
+                           std::to_string(t.redos) + " to redo).";
+  const std::string diff = draft::summary_diff(before.loaded.draft, t.now.loaded.draft);
+  if (!diff.empty()) t.message += " Timeline: " + diff;
+  t.before = std::move(before);
+  return t;
+}
+
+ToolResult edit(const Workspace& ws, const Json& args) {
+  if (!args.contains("draft")) throw ToolError("edit_draft changes a draft file: name it with draft (a path)");
+  const std::string expected = string_arg(args, "expected_hash");
+  if (expected.empty())
+    throw ToolError(
+        "edit_draft needs expected_hash: the hash of the draft as you last saw it (summarize_draft, "
+        "validate_draft and every edit return it)");
+  const std::string words = string_arg(args, "instruction");
+  const bool has_edits = args.contains("edits") && !args["edits"].is_null();
+  if (words.empty() == !has_edits)
+    throw ToolError(words.empty() ? "say what to change: instruction (words) or edits (a JSON Patch list)"
+                                  : "give instruction or edits, not both");
+  std::lock_guard<std::mutex> lock(g_edit_mutex);
+  ToolDraft d = ws.load(args);
+  if (d.hash != expected)
+    throw ToolError("the draft " + d.name + " changed since you read it (you saw " + expected + ", it is now " +
+                    d.hash +
+                    "); nothing was changed — read it again and make the edit on what it is now "
+                    "(its current hash is " +
+                    d.hash + ")");
+  if (const auto step = draft::history_step_in(words); !has_edits && step != draft::HistoryStep::None) {
+    // "undo", "撤销", "redo": the history's step, as `reel chat` takes it.
+    const HistoryStepTaken t = take_history_step(ws, args, d, step == draft::HistoryStep::Redo);
+    const draft::DraftChanges c = draft::diff_drafts(t.before.loaded.draft, t.now.loaded.draft);
+    return structured_result({{"changed", t.done},
+                              {"understood", true},
+                              {"message", t.message},
+                              {"hash", t.now.hash},
+                              {"previous_hash", t.before.hash},
+                              {"changes", draft::describe_changes(c)},
+                              {"pointers", changes_json(c)},
+                              {"summary", draft::timeline_summary(t.now.loaded.draft)},
+                              {"undo_steps", t.undos}});
+  }
+  draft::Draft after = d.loaded.draft;
+  std::string message;
+  bool understood = true;
+  if (has_edits) {
+    const Json& patch = args["edits"];
+    if (!patch.is_array() || patch.empty())
+      throw ToolError(
+          "edits is a JSON Patch (RFC 6902) list: [{\"op\":\"replace\",\"path\":\"/t/0/sg/1/d\",\"value\":3000}]");
+    Json patched;
+    try {
+      patched = d.loaded.draft.json.patch(patch);
+    } catch (const std::exception& e) {
+      throw ToolError(std::string("the edits cannot be applied: ") + e.what() + "; nothing was changed");
+    }
+    draft::LoadResult loaded = draft::load_draft(patched);
+    if (!loaded.ok()) {
+      std::string lines;
+      for (const auto& p : loaded.problems)
+        if (p.severity == draft::Severity::Error) lines += p.line() + "\n";
+      throw ToolError(lines + "the edits would leave the draft with errors; nothing was changed");
+    }
+    after = loaded.draft;
+    message = "Applied " + std::to_string(patch.size()) + " edit" + (patch.size() == 1 ? "" : "s") + ".";
+    const std::string diff = draft::summary_diff(d.loaded.draft, after);
+    if (!diff.empty()) message += " Timeline: " + diff;
+  } else {
+    draft::AgentContext context;
+    context.files = instruction_files(ws, d, words);
+    context.measure_music = [&](const std::string& source) {
+      return measure_music(ws.render_options(d, engine::Preset::Final), source);
+    };
+    draft::AgentReply reply = draft::apply_instruction(after, words, context);
+    understood = reply.understood;
+    message = reply.message;
+  }
+  const std::string text = draft::write_json(after.json, written_pretty(d.text)) + "\n";
+  const bool changed = draft::write_json(after.json, false) != draft::write_json(d.loaded.draft.json, false);
+  if (changed) write_draft_keeping_history(d.path, text);
+  const draft::DraftChanges c = draft::diff_drafts(d.loaded.draft, after);
+  Json out = {{"changed", changed},
+              {"understood", understood},
+              {"message", message},
+              {"hash", changed ? draft_hash(text) : d.hash},
+              {"previous_hash", d.hash},
+              {"changes", draft::describe_changes(c)},
+              {"pointers", changes_json(c)},
+              {"summary", draft::timeline_summary(after)},
+              {"undo_steps", history_depth(d.path).first}};
+  return structured_result(out);
+}
+
+Json undo_schema() {
+  return object_schema({{"done", boolean_schema("whether a step was taken back (or redone)")},
+                        {"message", string_schema("what happened")},
+                        {"hash", hash_schema()},
+                        {"summary", string_schema("the timeline summary now")},
+                        {"undo_steps", integer_schema("edits that can still be undone")},
+                        {"redo_steps", integer_schema("undone edits that can be redone")}},
+                       {"done", "message", "hash", "summary", "undo_steps", "redo_steps"});
+}
+
+ToolResult undo(const Workspace& ws, const Json& args) {
+  if (!args.contains("draft")) throw ToolError("undo_edit works on a draft file: name it with draft (a path)");
+  const bool redo = bool_arg(args, "redo", false);
+  std::lock_guard<std::mutex> lock(g_edit_mutex);
+  const HistoryStepTaken t = take_history_step(ws, args, ws.load(args), redo);
+  return structured_result({{"done", t.done},
+                            {"message", t.message},
+                            {"hash", t.now.hash},
+                            {"summary", draft::timeline_summary(t.now.loaded.draft)},
+                            {"undo_steps", t.undos},
+                            {"redo_steps", t.redos}});
+}
+
+}  // namespace
+
+void add_draft_tools(ToolCatalog& tools, const Workspace& ws) {
+  const Workspace* w = &ws;
+  tools.push_back({"validate_draft", "Validate a draft",
+                   "Checks a draft and lists every problem at once, each with its JSON Pointer, its severity "
+                   "(error, warning, notice) and a sentence saying how to fix it. Errors stop a render; fix "
+                   "them (edit_draft) before get_frame or render_preview. Also gives the draft's hash.",
+                   object_schema(draft_properties()),
+                   object_schema({{"ok", boolean_schema("no errors (warnings and notices allowed)")},
+                                  {"errors", integer_schema("how many errors")},
+                                  {"warnings", integer_schema("how many warnings")},
+                                  {"notices", integer_schema("how many notices")},
+                                  {"problems", problems_schema()},
+                                  {"hash", hash_schema()}},
+                                 {"ok", "errors", "warnings", "notices", "problems"}),
+                   true, [w](const Json& a, const ToolCall&) { return validate(*w, a); }});
+  tools.push_back({"summarize_draft", "Summarize a draft's timeline",
+                   "The draft's one-line timeline summary (\"Timeline (3 tracks): 1. Video: 5 photos (0-20s) 2. "
+                   "BGM: song (0-20s, 80%) …\") and its tracks as data: kind, label, times, segments, volume; "
+                   "with the canvas, frame rate, length and the hash edit_draft needs.",
+                   object_schema(draft_properties()), summary_schema(), true,
+                   [w](const Json& a, const ToolCall&) { return summarize(*w, a); }});
+  tools.push_back(
+      {"edit_draft", "Edit a draft in words or by JSON Pointer",
+       "Changes a draft file and says what changed in the timeline's words. Either an instruction in plain English "
+       "or Chinese for the local editing agent (\"remove the third photo\", \"make it 15 seconds for TikTok\", "
+       "\"make the title yellow\", \"cut on the beat\", \"删除第三张\"), or edits as a JSON Patch (RFC 6902) list "
+       "on the draft's JSON. Pass expected_hash, the hash you last saw: when the file changed since, nothing is "
+       "changed and the error gives its current hash. The state before goes into the draft's history "
+       "(undo_edit).",
+       object_schema(
+           with_properties(
+               draft_properties(false),
+               {{"expected_hash", hash_schema()},
+                {"instruction", string_schema("what to change, in plain words (English or Chinese)")},
+                {"edits",
+                 {{"type", "array"},
+                  {"description",
+                   "JSON Patch operations on the draft's JSON: "
+                   "[{\"op\":\"replace\",\"path\":\"/t/0/sg/1/d\",\"value\":3000}]"},
+                  {"items", object_schema({{"op", enum_schema({"add", "remove", "replace", "move", "copy", "test"},
+                                                              "the operation")},
+                                           {"path", string_schema("JSON Pointer")},
+                                           {"from", string_schema("JSON Pointer (move, copy)")},
+                                           {"value", {{"description", "the new value"}}}},
+                                          {"op", "path"})}}}}),
+           {"draft", "expected_hash"}),
+       edit_schema(), false, [w](const Json& a, const ToolCall&) { return edit(*w, a); }});
+  tools.push_back({"undo_edit", "Undo (or redo) the last edit of a draft",
+                   "Puts the draft file back exactly as it was before its last edit (byte for byte, from the "
+                   "history reel keeps beside it: edit_draft, reel chat and reel make --draft-out all write it), "
+                   "or with redo: true brings back what the last undo took away.",
+                   object_schema(with_properties(draft_properties(false),
+                                                 {{"redo", boolean_schema("redo instead of undo (default false)")}}),
+                                 {"draft"}),
+                   undo_schema(), false, [w](const Json& a, const ToolCall&) { return undo(*w, a); }});
+}
+
+ToolResult structured_result(Json structured, bool is_error) {
+  ToolResult r;
+  r.structured = std::move(structured);
+  r.is_error = is_error;
+  return r;
+}
+
+}  // namespace reel::cli::mcp
