@@ -58,6 +58,6 @@ js=tests/js
 stamp=$js/node_modules/.reel-lock
 if ! cmp -s "$js/package-lock.json" "$stamp" 2>/dev/null; then
   echo "setup: installing the JS test tools in $js (npm ci)"
-  (cd "$js" && npm ci --no-audit --no-fund >/dev/null)
+  (cd "$js" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   cp "$js/package-lock.json" "$stamp"
 fi
