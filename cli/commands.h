@@ -35,5 +35,6 @@ void add_cloud_commands(CLI::App& app, Commands& commands);   // login, credits,
 void add_chat_commands(CLI::App& app, Commands& commands);    // chat
 void add_cache_commands(CLI::App& app, Commands& commands);   // cache, fetch
 void add_focus_commands(CLI::App& app, Commands& commands);   // focus
+void add_studio_commands(CLI::App& app, Commands& commands);  // studio
 
 }  // namespace reel::cli

@@ -1,0 +1,97 @@
+#include "cli/studio/draft_file.h"
+
+#include "base/error.h"
+#include "base/files.h"
+#include "base/hash.h"
+#include "cli/draft_history.h"
+#include "draft/agent.h"
+#include "draft/parse.h"
+#include "draft/summary.h"
+
+namespace reel::cli::studio {
+
+DraftFile::DraftFile(std::string path) : path_(std::move(path)) {
+  current_ = read();
+  if (!current_->read_error.empty()) throw base::Error(base::Fault::Input, current_->read_error);
+  pretty_ = current_->text.find('\n') + 1 < current_->text.size();
+}
+
+std::shared_ptr<const DraftVersion> DraftFile::read() const {
+  auto v = std::make_shared<DraftVersion>();
+  try {
+    v->text = base::read_input_file(path_, 16 << 20, "the draft");
+    v->revision = base::hash_hex(v->text).substr(0, 16);
+    v->input = read_draft_input(path_);
+  } catch (const std::exception& e) {
+    v->read_error = e.what();
+    if (v->revision.empty()) v->revision = "unreadable";
+  }
+  return v;
+}
+
+std::shared_ptr<const DraftVersion> DraftFile::current() const {
+  std::lock_guard lock(mutex_);
+  return current_;
+}
+
+bool DraftFile::reload() {
+  auto fresh = read();
+  std::lock_guard lock(mutex_);
+  if (fresh->revision == current_->revision) return false;
+  current_ = std::move(fresh);
+  changed_.notify_all();
+  return true;
+}
+
+std::string DraftFile::wait_for_change(const std::string& seen, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, timeout, [&] { return current_->revision != seen; });
+  return current_->revision;
+}
+
+void DraftFile::check_base(const std::string& base) {
+  auto now = read();
+  if (now->revision != current_->revision) {
+    current_ = now;
+    changed_.notify_all();
+  }
+  if (base != current_->revision)
+    throw EditConflict(path_ +
+                       " changed since the page read it (another editor, the agent or a checkout); the page has "
+                       "the new version now: look at it and make the edit again");
+  if (!current_->read_error.empty()) throw base::Error(base::Fault::Input, current_->read_error);
+}
+
+DraftFile::Outcome DraftFile::edit(const std::string& base, const Edit& edit) {
+  std::lock_guard lock(mutex_);
+  check_base(base);
+  draft::Draft d = current_->input.loaded.draft;
+  Outcome out = edit(d);
+  if (!out.changed) return out;
+  draft::LoadResult checked = draft::load_draft(d.json);
+  if (!checked.ok()) {
+    std::string why;
+    for (const draft::Problem& p : checked.problems)
+      if (p.severity == draft::Severity::Error) why += (why.empty() ? "" : "; ") + p.line();
+    throw base::Error(base::Fault::Input, "the edit was not saved: it would leave the draft with errors: " + why);
+  }
+  write_draft_keeping_history(path_, draft::write_json(d.json, pretty_) + "\n");
+  current_ = read();
+  changed_.notify_all();
+  return out;
+}
+
+DraftFile::Outcome DraftFile::step(const std::string& base, draft::HistoryStep step) {
+  std::lock_guard lock(mutex_);
+  check_base(base);
+  const draft::Draft before = current_->input.loaded.draft;
+  const bool undo = step == draft::HistoryStep::Undo;
+  if (!step_draft_history(path_, step)) return {undo ? "nothing to undo" : "nothing to redo", false};
+  current_ = read();
+  changed_.notify_all();
+  const std::string diff =
+      current_->read_error.empty() ? draft::summary_diff(before, current_->input.loaded.draft) : "";
+  return {std::string(undo ? "Undone" : "Redone") + (diff.empty() ? "." : ". Timeline: " + diff), true};
+}
+
+}  // namespace reel::cli::studio

@@ -1,0 +1,45 @@
+#pragma once
+// The pictures and sound the page shows, each made by the engine: stills (the same pixels as
+// `reel still`), a thumbnail per video segment, and the music's waveform. Scratch files live
+// in the studio's folder of the cache; results are kept in memory per draft revision.
+#include <cstdint>
+#include <list>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "cli/studio/draft_file.h"
+#include "engine/types.h"
+
+namespace reel::cli::studio {
+
+/// How the studio renders a version of the draft: the preview preset, the cache folders, and
+/// its remote media through the media cache (fetched when missing). Throws as the render
+/// commands do when a source cannot be had.
+engine::RenderOptions studio_render_options(const DraftVersion& v, engine::Preset preset);
+
+/// Thread-safe: one still is composed at a time (the machine's cores go to it, and a drag's
+/// stale requests wait their turn instead of thrashing); results are cached per revision.
+class FrameMaker {
+ public:
+  explicit FrameMaker(std::string scratch_dir);
+  /// The PNG of the frame shown at `at_ms`, `width` wide at most (0: the preview's 960; the
+  /// height follows the draft's shape).
+  std::string still_png(const DraftVersion& v, int64_t at_ms, int width = 0);
+  /// The PNG of the segment at `pointer` at its midpoint, 192 wide.
+  std::string thumbnail_png(const DraftVersion& v, const std::string& pointer);
+  /// The sound segment at `pointer` as `buckets` peaks (0..1) over its length.
+  std::vector<float> waveform(const DraftVersion& v, const std::string& pointer, int buckets);
+
+ private:
+  std::string render(const DraftVersion& v, int64_t at_ms, int width);  // mutex_ held
+
+  const std::string scratch_dir_;
+  std::mutex mutex_;                                      // guards everything below; held while a still is composed
+  std::map<std::string, std::string> pngs_;               // "revision/at/width" -> PNG bytes
+  std::list<std::string> order_;                          // keys of pngs_, oldest first
+  std::map<std::string, engine::RenderOptions> options_;  // revision -> how to render it
+};
+
+}  // namespace reel::cli::studio
