@@ -11,7 +11,7 @@
 namespace reel::cli::studio {
 
 DraftFile::DraftFile(std::string path) : path_(std::move(path)) {
-  current_ = read();
+  current_ = last_good_ = read();
   if (!current_->read_error.empty()) throw base::Error(base::Fault::Input, current_->read_error);
   pretty_ = current_->text.find('\n') + 1 < current_->text.size();
 }
@@ -29,6 +29,17 @@ std::shared_ptr<const DraftVersion> DraftFile::read() const {
   return v;
 }
 
+void DraftFile::set_current(std::shared_ptr<const DraftVersion> v) {
+  current_ = std::move(v);
+  if (current_->read_error.empty() && current_->input.loaded.ok()) last_good_ = current_;
+  changed_.notify_all();
+}
+
+std::shared_ptr<const DraftVersion> DraftFile::last_good() const {
+  std::lock_guard lock(mutex_);
+  return last_good_;
+}
+
 std::shared_ptr<const DraftVersion> DraftFile::current() const {
   std::lock_guard lock(mutex_);
   return current_;
@@ -38,8 +49,7 @@ bool DraftFile::reload() {
   auto fresh = read();
   std::lock_guard lock(mutex_);
   if (fresh->revision == current_->revision) return false;
-  current_ = std::move(fresh);
-  changed_.notify_all();
+  set_current(std::move(fresh));
   return true;
 }
 
@@ -51,10 +61,7 @@ std::string DraftFile::wait_for_change(const std::string& seen, std::chrono::mil
 
 void DraftFile::check_base(const std::string& base) {
   auto now = read();
-  if (now->revision != current_->revision) {
-    current_ = now;
-    changed_.notify_all();
-  }
+  if (now->revision != current_->revision) set_current(now);
   if (base != current_->revision)
     throw EditConflict(path_ +
                        " changed since the page read it (another editor, the agent or a checkout); the page has "
@@ -76,8 +83,7 @@ DraftFile::Outcome DraftFile::edit(const std::string& base, const Edit& edit) {
     throw base::Error(base::Fault::Input, "the edit was not saved: it would leave the draft with errors: " + why);
   }
   write_draft_keeping_history(path_, draft::write_json(d.json, pretty_) + "\n");
-  current_ = read();
-  changed_.notify_all();
+  set_current(read());
   return out;
 }
 
@@ -87,8 +93,7 @@ DraftFile::Outcome DraftFile::step(const std::string& base, draft::HistoryStep s
   const draft::Draft before = current_->input.loaded.draft;
   const bool undo = step == draft::HistoryStep::Undo;
   if (!step_draft_history(path_, step)) return {undo ? "nothing to undo" : "nothing to redo", false};
-  current_ = read();
-  changed_.notify_all();
+  set_current(read());
   const std::string diff =
       current_->read_error.empty() ? draft::summary_diff(before, current_->input.loaded.draft) : "";
   return {std::string(undo ? "Undone" : "Redone") + (diff.empty() ? "." : ". Timeline: " + diff), true};

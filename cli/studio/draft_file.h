@@ -38,6 +38,9 @@ class DraftFile {
   const std::string& path() const { return path_; }
   /// The version read last.
   std::shared_ptr<const DraftVersion> current() const;
+  /// The latest version that loaded without errors (what the page's frames show while the file
+  /// has errors); the first version when none has.
+  std::shared_ptr<const DraftVersion> last_good() const;
   /// Reads the file again; true when its bytes changed (waiters of wait_for_change are woken).
   bool reload();
   /// Waits up to `timeout` for a revision other than `seen`; returns the revision then.
@@ -58,13 +61,14 @@ class DraftFile {
   Outcome step(const std::string& base, draft::HistoryStep step);
 
  private:
-  std::shared_ptr<const DraftVersion> read() const;  // the file now
-  void check_base(const std::string& base);          // mutex_ held
+  std::shared_ptr<const DraftVersion> read() const;         // the file now
+  void check_base(const std::string& base);                 // mutex_ held
+  void set_current(std::shared_ptr<const DraftVersion> v);  // mutex_ held; wakes the waiters
 
   const std::string path_;
-  mutable std::mutex mutex_;  // guards current_, pretty_
+  mutable std::mutex mutex_;  // guards current_, last_good_, pretty_
   mutable std::condition_variable changed_;
-  std::shared_ptr<const DraftVersion> current_;
+  std::shared_ptr<const DraftVersion> current_, last_good_;
   bool pretty_ = true;  // the file was written pretty (kept so on save)
 };
 

@@ -69,7 +69,19 @@ std::string FrameMaker::render(const DraftVersion& v, int64_t at_ms, int width) 
   return png;
 }
 
+namespace {
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+bool FrameMaker::asked_recently(std::chrono::milliseconds window) const {
+  return now_ms() - last_asked_ms_.load() < window.count();
+}
+
 std::string FrameMaker::still_png(const DraftVersion& v, int64_t at_ms, int width) {
+  last_asked_ms_ = now_ms();
   std::lock_guard lock(mutex_);
   return render(v, at_ms, width);
 }

@@ -2,6 +2,8 @@
 // The pictures and sound the page shows, each made by the engine: stills (the same pixels as
 // `reel still`), a thumbnail per video segment, and the music's waveform. Scratch files live
 // in the studio's folder of the cache; results are kept in memory per draft revision.
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <list>
 #include <map>
@@ -31,11 +33,15 @@ class FrameMaker {
   std::string thumbnail_png(const DraftVersion& v, const std::string& pointer);
   /// The sound segment at `pointer` as `buckets` peaks (0..1) over its length.
   std::vector<float> waveform(const DraftVersion& v, const std::string& pointer, int buckets);
+  /// Whether a still was asked for in the last `window`: the person is scrubbing, and the
+  /// background preview render steps aside (the two cores go to the frame under the playhead).
+  bool asked_recently(std::chrono::milliseconds window) const;
 
  private:
   std::string render(const DraftVersion& v, int64_t at_ms, int width);  // mutex_ held
 
   const std::string scratch_dir_;
+  std::atomic<int64_t> last_asked_ms_{0};                 // steady clock, when a still was last asked for
   std::mutex mutex_;                                      // guards everything below; held while a still is composed
   std::map<std::string, std::string> pngs_;               // "revision/at/width" -> PNG bytes
   std::list<std::string> order_;                          // keys of pngs_, oldest first

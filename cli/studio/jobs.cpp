@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "base/files.h"
 #include "cli/studio/frames.h"
@@ -25,7 +26,7 @@ std::string fresh_output(const std::string& dir, const std::string& stem, const 
 
 }  // namespace
 
-JobQueue::JobQueue(ExportTarget target) : target_(std::move(target)) {
+JobQueue::JobQueue(ExportTarget target, const FrameMaker& frames) : target_(std::move(target)), frames_(frames) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -144,6 +145,8 @@ void JobQueue::execute(Job& job) {
   const engine::RenderResult r = engine::render_to_file(
       d, out, o,
       [&](const engine::RenderProgress& p) {
+        while (frames_.asked_recently(std::chrono::milliseconds(400)) && !*job.cancel)
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
         if (p.frames_total <= 0) return;
         std::lock_guard lock(mutex_);
         for (Job& j : jobs_)

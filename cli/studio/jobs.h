@@ -12,6 +12,7 @@
 
 #include "cli/cloud_flows.h"
 #include "cli/studio/draft_file.h"
+#include "cli/studio/frames.h"
 
 namespace reel::cli::studio {
 
@@ -37,7 +38,8 @@ struct ExportTarget {
 /// Thread-safe; one worker thread runs the jobs.
 class JobQueue {
  public:
-  explicit JobQueue(ExportTarget target);
+  /// `frames`: the page's stills, which go first while the person scrubs (it must outlive this).
+  JobQueue(ExportTarget target, const FrameMaker& frames);
   ~JobQueue();  // cancels what runs and joins
   /// Queues a job of `kind` on `version`; returns its id.
   int add(const std::string& kind, std::shared_ptr<const DraftVersion> version);
@@ -52,6 +54,7 @@ class JobQueue {
   void execute(Job& job);  // the worker thread, without the mutex
 
   const ExportTarget target_;
+  const FrameMaker& frames_;
   mutable std::mutex mutex_;  // guards jobs_, next_id_, stop_
   std::condition_variable wake_;
   std::deque<Job> jobs_;

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "cli/studio/draft_file.h"
+#include "cli/studio/frames.h"
 
 namespace reel::cli::studio {
 
@@ -31,7 +32,8 @@ struct PreviewState {
 /// revisions are removed when a newer one is ready.
 class PreviewRenderer {
  public:
-  explicit PreviewRenderer(std::string scratch_dir);
+  /// `frames`: the stills the page asks for, which go first (it must outlive this).
+  PreviewRenderer(std::string scratch_dir, const FrameMaker& frames);
   ~PreviewRenderer();  // cancels the render and joins the thread
   /// Makes the preview of `version` the one wanted (an older render in progress is cancelled).
   void ask(std::shared_ptr<const DraftVersion> version);
@@ -41,6 +43,7 @@ class PreviewRenderer {
   void run();
 
   const std::string scratch_dir_;
+  const FrameMaker& frames_;
   mutable std::mutex mutex_;  // guards wanted_, state_, stop_
   std::condition_variable wake_;
   std::shared_ptr<const DraftVersion> wanted_;

@@ -110,8 +110,8 @@ class Studio {
         scratch_(cache_part_dir("studio") + "/" + std::to_string(getpid())),
         file_(o.draft_path),
         frames_(scratch_),
-        preview_(scratch_),
-        jobs_(ExportTarget{o.export_dir, o.cloud}),
+        preview_(scratch_, frames_),
+        jobs_(ExportTarget{o.export_dir, o.cloud}, frames_),
         server_(cloud::node::ConnectionLimits{}) {}
 
   int run() {
@@ -243,23 +243,20 @@ class Studio {
       const std::string rev = file_.wait_for_change(req.get_param_value("since"), kLongPoll);
       reply(res, 200, {{"revision", rev}});
     });
+    // While the file has errors, the frames are the last good version's (the header says which).
     server_.Get("/api/still", [this](const Request& req, Response& res) {
-      auto v = version();
-      if (!v->read_error.empty() || !v->input.loaded.ok())
-        return refuse(res, 409, "the draft has errors; fix them (see Problems) to see its frames");
+      auto v = file_.last_good();
       const int64_t at = std::max<int64_t>(0, std::atoll(req.get_param_value("at_ms").c_str()));
       const int width = std::clamp(std::atoi(req.get_param_value("width").c_str()), 0, 960);
       res.set_content(frames_.still_png(*v, at, width), "image/png");
       res.set_header("X-Reel-Revision", v->revision);
     });
     server_.Get("/api/thumbnail", [this](const Request& req, Response& res) {
-      auto v = version();
-      if (!v->read_error.empty() || !v->input.loaded.ok()) return refuse(res, 409, "the draft has errors");
+      auto v = file_.last_good();
       res.set_content(frames_.thumbnail_png(*v, req.get_param_value("pointer")), "image/png");
     });
     server_.Get("/api/waveform", [this](const Request& req, Response& res) {
-      auto v = version();
-      if (!v->read_error.empty() || !v->input.loaded.ok()) return refuse(res, 409, "the draft has errors");
+      auto v = file_.last_good();
       const int buckets = std::atoi(req.get_param_value("buckets").c_str());
       std::vector<float> peaks = frames_.waveform(*v, req.get_param_value("pointer"), buckets > 0 ? buckets : 200);
       Json p = Json::array();

@@ -72,6 +72,7 @@ let stillLoading = false;
 // Shows the engine's frame at `ms` (the exact pixels), asking for one still at a time: while
 // a drag moves faster than stills come, only the newest position is asked for next.
 function showStill(ms, drag = false) {
+  if (!renderable()) return;
   stillWanted = { ms, revision: state.draft.revision, started: performance.now(), drag };
   if (!stillLoading) nextStill();
 }
@@ -114,6 +115,11 @@ function seekTo(ms, drag = false) {
   if (videoUsable()) video.currentTime = state.timeMs / 1000;
   showStill(state.timeMs, drag);
   updateClock();
+}
+
+// A draft with errors has no frames to show: the last ones stay, and Problems says why.
+function renderable() {
+  return state.draft && state.draft.timeline && !state.draft.problems.some((p) => p.severity === 'error');
 }
 
 function videoUsable() {
@@ -217,7 +223,7 @@ function drawTimeline(t) {
     mark.textContent = `${s}s`;
     ruler.append(mark);
   }
-  const withProblem = new Set(state.draft.problems.filter((p) => p.severity === 'error').map((p) => segmentOf(p.pointer)));
+  const withProblem = new Set(state.draft.problems.filter((p) => p.severity === 'error').map((p) => segmentOf(p.path)));
   for (const track of t.tracks) {
     const lane = document.createElement('div');
     lane.className = `lane ${track.kind}`;
@@ -230,7 +236,7 @@ function drawTimeline(t) {
       box.style.left = pct(seg.start_ms);
       box.style.width = pct(seg.duration_ms);
       box.title = `${seg.pointer} · ${seg.name || seg.source || seg.text || ''} · ${seg.start_ms / 1000}–${(seg.start_ms + seg.duration_ms) / 1000} s`;
-      if (track.kind === 'video') {
+      if (track.kind === 'video' && renderable()) {
         const img = document.createElement('img');
         img.className = 'thumb';
         img.alt = `thumbnail of ${seg.pointer}`;
@@ -248,7 +254,7 @@ function drawTimeline(t) {
         words.className = 'words';
         words.textContent = seg.text;
         box.append(words);
-      } else if (track.kind === 'audio') {
+      } else if (track.kind === 'audio' && renderable()) {
         const canvas = document.createElement('canvas');
         box.append(canvas);
         drawWaveform(canvas, seg.pointer);
@@ -300,8 +306,8 @@ function showProblems(d) {
   for (const p of d.problems) {
     const li = document.createElement('li');
     li.className = p.severity;
-    li.textContent = `${p.pointer || '/'}: ${p.message}`;
-    const seg = segmentOf(p.pointer);
+    li.textContent = `${p.path}: ${p.message}`;
+    const seg = segmentOf(p.path);
     if (seg) li.onclick = () => { selectSegment(seg, true); };
     list.append(li);
   }
