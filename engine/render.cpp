@@ -601,6 +601,68 @@ void render_still(const draft::Draft& draft, int64_t at_ms, const std::string& p
   write_png(png_path, yuv_to_bgr(frame.view()));
 }
 
+struct StillMaker::State {
+  State(const draft::Draft& d, const RenderOptions& o, bool stored, int held)
+      : draft(d),
+        options(o),
+        plan(make_plan(draft, options)),
+        proxies(proxy_cache_for(options)),
+        text(draft, plan.width, plan.height, plan.fps, resolver_for(options)),
+        frame(plan.width, plan.height),
+        packing(stored ? PngPacking::Stored : PngPacking::Small),
+        held_photos(held) {}
+  const draft::Draft draft;  // the text layer and the plan refer to it
+  const RenderOptions options;
+  Plan plan;
+  std::unique_ptr<ProxyCache> proxies;
+  std::unique_ptr<SourceCache> photos;  // what earlier stills prepared
+  TextLayer text;
+  YuvImage frame;
+  ComposeScratch scratch;
+  std::set<int> ready;  // items checked and aimed at their subject
+  bool noticed = false;
+  const PngPacking packing;
+  const int held_photos;
+};
+
+StillMaker::StillMaker(const draft::Draft& draft, const RenderOptions& options, bool stored_png, int held_photos)
+    : state_(std::make_unique<State>(draft, options, stored_png, held_photos)) {}
+
+StillMaker::~StillMaker() = default;
+
+void StillMaker::write(int64_t at_ms, const std::string& png_path) {
+  State& st = *state_;
+  Plan& plan = st.plan;
+  if (plan.total_frames <= 0)
+    throw draft::DraftError("draft", "/d", "there is nothing to show: the draft has no frames");
+  int64_t n = std::clamp<int64_t>(frame_at_ms(plan, std::max<int64_t>(0, at_ms)), 0, plan.total_frames - 1);
+  // As render_still: only the items on screen at n are checked and aimed, each once.
+  std::vector<int> fresh;
+  bool clip = false;
+  for (const auto& s : plan.state_at(n))
+    for (int i : {s.a, s.b})
+      if (i >= 0) {
+        clip |= plan.items[size_t(i)].is_clip;
+        if (st.ready.count(i)) continue;
+        check_item(plan.items[size_t(i)], st.options.limits);
+        fresh.push_back(i);
+      }
+  if (!fresh.empty()) {
+    // A photo prepared before its aim would be framed wrongly: the cache starts afresh.
+    if (st.photos && st.photos->held() > 0) st.photos.reset();
+    aim_at_subjects(plan, st.proxies.get(), st.options.notice, &fresh);
+    st.ready.insert(fresh.begin(), fresh.end());
+  }
+  if (!st.noticed) notify(st.options, plan), st.noticed = true;
+  if (st.photos && st.photos->held() >= st.held_photos) st.photos.reset();
+  // A clip's pictures follow its decoder forwards: a still of one gets a cache of its own.
+  std::unique_ptr<SourceCache> own;
+  if (clip) own = std::make_unique<SourceCache>(plan, 0, 0, 8, st.proxies.get());
+  if (!clip && !st.photos) st.photos = std::make_unique<SourceCache>(plan, 0, 0, 8, st.proxies.get());
+  compose_frame(plan, n, clip ? *own : *st.photos, st.frame.view(), st.scratch, &st.text);
+  write_png(png_path, yuv_to_bgr(st.frame.view()), st.packing);
+}
+
 void render_storyboard(const draft::Draft& draft, const std::string& png_path, const RenderOptions& options,
                        bool draw_focus) {
   write_storyboard(draft, png_path, options, draw_focus);

@@ -2,6 +2,7 @@
 // draft -> video file. The one entry point the CLI and the render node call.
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,27 @@ void check_sources(const draft::Draft& draft, const RenderOptions& options);
 /// Writes the frame shown at `at_ms` (the frame n with n*1000/fps <= at_ms < (n+1)*1000/fps)
 /// to a PNG, composed exactly as the render composes it (before H.264 compression).
 void render_still(const draft::Draft& draft, int64_t at_ms, const std::string& png_path, const RenderOptions& options);
+
+/// Stills of one draft, one after another in any order, each the very pixels render_still
+/// writes, keeping what the earlier ones made: the plan, the photos decoded at working size,
+/// the fonts — so a scrub pays only for composing and writing the frame. Photos are held
+/// until `held_photos` are, then let go; a clip's frames are decoded afresh for each still.
+/// `stored_png`: the PNG is written without compression (a few MB in a millisecond, where
+/// compressing takes tens), for a page on loopback. Not thread-safe: one caller at a time; one
+/// maker per version of a draft.
+class StillMaker {
+ public:
+  StillMaker(const draft::Draft& draft, const RenderOptions& options, bool stored_png = false, int held_photos = 24);
+  ~StillMaker();
+  StillMaker(const StillMaker&) = delete;
+  StillMaker& operator=(const StillMaker&) = delete;
+  /// As render_still(draft, at_ms, png_path, options).
+  void write(int64_t at_ms, const std::string& png_path);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 /// Writes a contact sheet of the timeline to a PNG: a thumbnail of every video segment at its
 /// midpoint with its times and transition, and a lane per track under them. `draw_focus`:

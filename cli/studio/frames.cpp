@@ -19,7 +19,7 @@ namespace reel::cli::studio {
 
 namespace {
 
-constexpr size_t kKeptPngs = 256;  // about 60 MB of 960-wide stills at most
+constexpr size_t kKeptPngs = 64;  // stored PNGs: about 100 MB of 960-wide stills at most
 
 int even(double v) { return std::max(2, int(std::lround(v / 2)) * 2); }
 
@@ -56,8 +56,15 @@ std::string FrameMaker::render(const DraftVersion& v, int64_t at_ms, int width) 
     o.width = c.width >= c.height ? even(width) : even(double(width) * c.width / c.height);
     o.height = c.width >= c.height ? even(double(width) * c.height / c.width) : even(width);
   }
+  const std::string maker_key = v.revision + "/" + std::to_string(width);
+  auto maker = std::find_if(makers_.begin(), makers_.end(), [&](const auto& m) { return m.first == maker_key; });
+  if (maker == makers_.end()) {
+    if (makers_.size() >= 4) makers_.pop_front();
+    makers_.emplace_back(maker_key, std::make_unique<engine::StillMaker>(v.input.loaded.draft, o, true));
+    maker = std::prev(makers_.end());
+  }
   const std::string file = scratch_dir_ + "/still-" + std::to_string(getpid()) + ".png";
-  engine::render_still(v.input.loaded.draft, at_ms, file, o);
+  maker->second->write(at_ms, file);
   std::string png = base::read_input_file(file, 64 << 20, "a still");
   std::filesystem::remove(file);
   pngs_[key] = png;

@@ -7,11 +7,13 @@
 #include <cstdint>
 #include <list>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "cli/studio/draft_file.h"
+#include "engine/render.h"
 #include "engine/types.h"
 
 namespace reel::cli::studio {
@@ -46,6 +48,8 @@ class FrameMaker {
   std::map<std::string, std::string> pngs_;               // "revision/at/width" -> PNG bytes
   std::list<std::string> order_;                          // keys of pngs_, oldest first
   std::map<std::string, engine::RenderOptions> options_;  // revision -> how to render it
+  // "revision/width" -> the maker of its stills (it keeps their decoded photos), newest last.
+  std::list<std::pair<std::string, std::unique_ptr<engine::StillMaker>>> makers_;
 };
 
 }  // namespace reel::cli::studio

@@ -248,8 +248,11 @@ class Studio {
       auto v = file_.last_good();
       const int64_t at = std::max<int64_t>(0, std::atoll(req.get_param_value("at_ms").c_str()));
       const int width = std::clamp(std::atoi(req.get_param_value("width").c_str()), 0, 960);
+      const auto start = std::chrono::steady_clock::now();
       res.set_content(frames_.still_png(*v, at, width), "image/png");
       res.set_header("X-Reel-Revision", v->revision);
+      const auto took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      res.set_header("Server-Timing", "still;dur=" + std::to_string(took));
     });
     server_.Get("/api/thumbnail", [this](const Request& req, Response& res) {
       auto v = file_.last_good();

@@ -28,7 +28,7 @@ const state = {
   videoUrl: '',
 };
 // Figures the browser test reads: edit → the changed frame on screen, and seeks while dragging.
-window.studioMetrics = { editToFrameMs: [], dragFrameMs: [], stillsShown: 0 };
+window.studioMetrics = { editToFrameMs: [], dragFrameMs: [], dragServerMs: [], dragShownAt: [], stillsShown: 0 };
 
 const fps = () => state.draft.timeline.fps;
 const frameCount = () => state.draft.timeline.frames;
@@ -95,7 +95,12 @@ async function nextStill() {
       if (old) URL.revokeObjectURL(old);
       window.studioMetrics.stillsShown++;
       const took = performance.now() - want.started;
-      if (want.drag) window.studioMetrics.dragFrameMs.push(took);
+      if (want.drag) {
+        window.studioMetrics.dragFrameMs.push(took);
+        const server = /dur=([\d.]+)/.exec(res.headers.get('Server-Timing') || '');
+        if (server) window.studioMetrics.dragServerMs.push(Number(server[1]));
+        window.studioMetrics.dragShownAt.push(performance.now());
+      }
       if (state.editStarted && frame.dataset.revision === state.draft.revision) {
         window.studioMetrics.editToFrameMs.push(performance.now() - state.editStarted);
         state.editStarted = 0;
@@ -112,7 +117,7 @@ function seekTo(ms, drag = false) {
   if (!state.draft || !state.draft.timeline) return;
   state.timeMs = timeOf(clampFrame(frameOf(ms)));
   if (!video.paused) video.pause();
-  if (videoUsable()) video.currentTime = state.timeMs / 1000;
+  if (videoUsable() && state.timeMs / 1000 < video.duration) video.currentTime = state.timeMs / 1000;
   showStill(state.timeMs, drag);
   updateClock();
 }
@@ -148,9 +153,12 @@ function play() {
   video.play();
 }
 
-video.addEventListener('play', () => { frame.hidden = true; $('play').textContent = '⏸'; });
+let playing = false;  // the video plays (a pause while it does is the person's, or its end)
+video.addEventListener('play', () => { playing = true; frame.hidden = true; $('play').textContent = '⏸'; });
 video.addEventListener('pause', () => {
   $('play').textContent = '▶';
+  if (!playing) return;
+  playing = false;
   state.timeMs = timeOf(clampFrame(frameOf(video.currentTime * 1000)));
   showStill(state.timeMs);
   updateClock();
