@@ -1,5 +1,11 @@
 #include "cli/studio/jobs.h"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -22,6 +28,50 @@ std::string fresh_output(const std::string& dir, const std::string& stem, const 
     std::error_code ec;
     if (!fs::exists(p, ec)) return p.string();
   }
+}
+
+// Runs `reel bench DRAFT --api API` (this very binary) and returns what it printed: the bench
+// is the CLI's own, run whole, not written again here. `cancel` stops it (SIGTERM).
+std::string run_bench(const std::string& draft, const std::string& api, const std::atomic<bool>& cancel) {
+  int out[2];
+  if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("cannot start the bench: no pipe");
+  posix_spawn_file_actions_t files;
+  posix_spawn_file_actions_init(&files);
+  posix_spawn_file_actions_adddup2(&files, out[1], 1);
+  posix_spawn_file_actions_adddup2(&files, out[1], 2);
+  const std::string self = fs::read_symlink("/proc/self/exe").string();
+  std::vector<std::string> args{self, "bench", draft, "--api", api};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, self.c_str(), &files, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&files);
+  close(out[1]);
+  if (spawned != 0) {
+    close(out[0]);
+    throw std::runtime_error("cannot start `reel bench`");
+  }
+  std::string text;
+  fcntl(out[0], F_SETFL, O_NONBLOCK);
+  bool stopped = false;
+  for (;;) {
+    char buf[4096];
+    const ssize_t n = read(out[0], buf, sizeof buf);
+    if (n > 0) {
+      text.append(buf, size_t(n));
+      continue;
+    }
+    if (n == 0) break;
+    if (cancel && !stopped) kill(pid, SIGTERM), stopped = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  close(out[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (stopped) throw engine::Cancelled();
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error("the bench failed: " + text);
+  return text;
 }
 
 }  // namespace
@@ -132,6 +182,11 @@ void JobQueue::execute(Job& job) {
   if (!v.read_error.empty()) throw std::runtime_error(v.read_error);
   if (!v.input.loaded.ok()) throw std::runtime_error("the draft has errors (see Problems); nothing was rendered");
   const draft::Draft& d = v.input.loaded.draft;
+  if (job.kind == "bench") {
+    if (!target_.cloud) throw std::runtime_error("no cloud is configured: there is nothing to bench against");
+    job.message = run_bench(v.input.path, target_.cloud->api, *job.cancel);
+    return;
+  }
   base::ensure_folder(target_.export_dir);
   const std::string out = fresh_output(target_.export_dir, fs::path(v.input.path).stem().string(), job.kind, job.id);
   if (job.kind == "export" && target_.cloud) {

@@ -1,7 +1,8 @@
 #pragma once
-// The studio's render queue: Render (the local final) and Export (the cloud with the local
-// engine as fallback; the local engine alone when no cloud is configured) run one at a time,
-// in the order asked, each with its progress, cancellable, its file kept in the export folder.
+// The studio's render queue: Render (the local final), Export (the cloud with the local engine
+// as fallback; the local engine alone when no cloud is configured) and Bench (`reel bench`
+// against the cloud) run one at a time, in the order asked, each with its progress,
+// cancellable, a render's file kept in the export folder.
 #include <atomic>
 #include <condition_variable>
 #include <deque>

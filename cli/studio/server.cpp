@@ -339,10 +339,11 @@ class Studio {
                        "offline: no cloud is configured, so there is nothing to compare the "
                        "local engine with; start the studio with --api URL (a backend, or a "
                        "`reel serve` node) to bench"}});
+      const int id = jobs_.add("bench", version());
       reply(res, 200,
-            {{"available", false},
-             {"message", "run `reel bench " + file_.path() + " --api " + options_.cloud->api +
-                             "` in a terminal: the studio does not run the bench itself yet"}});
+            {{"available", true},
+             {"message", "benching against " + options_.cloud->api},
+             {"job", job_json(*jobs_.find(id))}});
     });
   }
 

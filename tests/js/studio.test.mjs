@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -27,30 +28,30 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---- synthetic media ------------------------------------------------------------------------
 
-// A 24-bit BMP: a gradient in `hue` with a bright square whose place differs per photo, so
+// An RGB PNG (node's zlib): a gradient with a bright square whose place differs per photo, so
 // frames, moves and cuts are easy to tell apart.
-function writeBmp(file, w, h, seed) {
-  const row = Math.ceil((w * 3) / 4) * 4;
-  const buf = Buffer.alloc(54 + row * h);
-  buf.write('BM', 0);
-  buf.writeUInt32LE(buf.length, 2);
-  buf.writeUInt32LE(54, 10);
-  buf.writeUInt32LE(40, 14);
-  buf.writeInt32LE(w, 18);
-  buf.writeInt32LE(h, 22);
-  buf.writeUInt16LE(1, 26);
-  buf.writeUInt16LE(24, 28);
-  buf.writeUInt32LE(row * h, 34);
+function writePng(file, w, h, seed) {
+  const raw = Buffer.alloc((w * 3 + 1) * h);
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) {
-      const o = 54 + (h - 1 - y) * row + x * 3;
+      const o = y * (w * 3 + 1) + 1 + x * 3;
       const inSquare = Math.abs(x - w * (0.2 + 0.2 * seed)) < w * 0.1 && Math.abs(y - h * 0.5) < h * 0.15;
-      const r = inSquare ? 250 : (x * 255) / w;
-      const g = inSquare ? 240 : ((seed * 70 + (y * 200) / h) % 255);
-      const b = inSquare ? 40 : ((x + y + seed * 90) * 3) % 255;
-      buf[o] = b; buf[o + 1] = g; buf[o + 2] = r;
+      raw[o] = inSquare ? 250 : (x * 255) / w;
+      raw[o + 1] = inSquare ? 240 : ((seed * 70 + (y * 200) / h) % 255);
+      raw[o + 2] = inSquare ? 40 : ((x + y + seed * 90) * 3) % 255;
     }
-  fs.writeFileSync(file, buf);
+  const chunk = (type, data) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(data.length, 0);
+    head.write(type, 4);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(Buffer.concat([head.subarray(4), data])), 0);
+    return Buffer.concat([head, data, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
+  fs.writeFileSync(file, Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]));
 }
 
 // A 16-bit stereo WAV of a tone that swells, `seconds` long.
@@ -70,14 +71,14 @@ function writeWav(file, seconds) {
 }
 
 const photos = 4, seconds = 1.5;
-for (let i = 0; i < photos; i++) writeBmp(path.join(work, `photo${i + 1}.bmp`), 800, 600, i);
+for (let i = 0; i < photos; i++) writePng(path.join(work, `photo${i + 1}.png`), 800, 600, i);
 writeWav(path.join(work, 'tone.wav'), photos * seconds);
 const draftPath = path.join(work, 'draft.json');
 const draft = {
   m: { title: 'Studio test', ar: '16:9', res: '540p', fps: 25 },
   t: [
     { tt: 0, sg: Array.from({ length: photos }, (_, i) => ({
-      s: i * seconds * 1000, d: seconds * 1000, src: `photo${i + 1}.bmp`,
+      s: i * seconds * 1000, d: seconds * 1000, src: `photo${i + 1}.png`,
       m: { kb: ['in', 'left', 'out', 'right'][i], ...(i ? { tr: { type: 'fade', d: 400 } } : {}) },
     })) },
     { tt: 7, sg: [{ s: 200, d: 1300, m: { text: 'Hello studio' } }] },
@@ -96,27 +97,35 @@ const studio = spawn(reel, ['studio', draftPath, '--export-dir', path.join(work,
 process.on('exit', () => { if (studio.exitCode === null) studio.kill('SIGKILL'); });
 let studioErr = '';
 studio.stderr.on('data', (d) => { studioErr += d; });
-const address = await new Promise((resolve, reject) => {
-  let out = '';
-  studio.stdout.on('data', (d) => {
-    out += d;
-    const m = /^reel studio: (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([0-9a-f]{32}))\n/m.exec(out);
-    if (m) resolve({ url: m[1], port: Number(m[2]), token: m[3] });
+// The address a server prints on its first line of stdout.
+function printed(child, pattern, what) {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = pattern.exec(out);
+      if (m) resolve(m);
+    });
+    child.on('exit', (code) => reject(new Error(`${what} ended (${code}) before its address`)));
+    setTimeout(() => reject(new Error(`no address from ${what} in 15 s`)), 15000);
   });
-  studio.on('exit', (code) => reject(new Error(`reel studio ended (${code}) before its address: ${studioErr}`)));
-  setTimeout(() => reject(new Error('no address from reel studio in 15 s')), 15000);
-});
+}
+const studioLine = /^reel studio: (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([0-9a-f]{32}))\n/m;
+const address = await printed(studio, studioLine, 'reel studio').then((m) => ({ url: m[1], port: Number(m[2]), token: m[3] }));
 check(true, `reel studio printed ${address.url.replace(address.token, 'TOKEN')}`);
 const origin = `http://127.0.0.1:${address.port}`;
 
 // One raw request (node's http lets a test set Host and Origin as an attacker's page would).
-function request(pathname, headers = {}, method = 'GET', body = undefined) {
+function request(pathname, headers = {}, method = 'GET', body = undefined, to = address) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: address.port, path: pathname, method,
-      headers: { Host: `127.0.0.1:${address.port}`, ...headers } }, (res) => {
-      let text = '';
-      res.on('data', (d) => { text += d; });
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
+    const req = http.request({ host: '127.0.0.1', port: to.port, path: pathname, method,
+      headers: { Host: `127.0.0.1:${to.port}`, ...headers } }, (res) => {
+      const parts = [];
+      res.on('data', (d) => { parts.push(d); });
+      res.on('end', () => {
+        const bytes = Buffer.concat(parts);
+        resolve({ status: res.statusCode, headers: res.headers, text: bytes.toString(), bytes });
+      });
     });
     req.on('error', reject);
     if (body) req.write(body);
@@ -364,6 +373,7 @@ try {
   await page.mouse.click(box.x + box.w * 0.4, box.y + box.h - 6);
   await page.waitForFunction(() => !document.querySelector('#frame').hidden && document.querySelector('#frame').complete);
   await page.click('.seg[data-pointer="/t/0/sg/1"]');
+  await page.evaluate(() => window.scrollTo(0, 0));
   await sleep(800);
   await page.screenshot({ path: path.join(here, '../../docs/studio.png') });
   check(consoleErrors.length === 0, `no console errors${consoleErrors.length ? ': ' + consoleErrors.join(' | ') : ''}`);
@@ -375,6 +385,49 @@ try {
 studio.kill('SIGINT');
 const code = await new Promise((r) => studio.on('exit', (c) => r(c)));
 check(code === 0 && studioErr.includes('reel: studio stopped'), `Ctrl-C stops the studio with exit 0 (${code})`);
+
+// ---- with a cloud: a render node on loopback ----------------------------------------------
+
+{
+  const node = spawn(reel, ['serve', '--listen', '127.0.0.1:0', '--data', path.join(work, 'node'), '--grace', '0', '-q'], { env });
+  const cloudStudio = { child: null };
+  process.on('exit', () => { for (const c of [node, cloudStudio.child]) if (c && c.exitCode === null) c.kill('SIGKILL'); });
+  try {
+    const api = (await printed(node, /^reel serve: listening on (http:\/\/\S+) /m, 'reel serve'))[1];
+    cloudStudio.child = spawn(reel, ['studio', draftPath, '--api', api, '--export-dir', path.join(work, 'cloud-exports')], { env });
+    const m = await printed(cloudStudio.child, studioLine, 'reel studio --api');
+    const to = { port: Number(m[2]) };
+    const auth = { 'X-Reel-Token': m[3], 'Content-Type': 'application/json' };
+    const job = async (id) => {
+      for (let i = 0; i < 600; i++) {
+        const { jobs } = JSON.parse((await request('/api/jobs', auth, 'GET', undefined, to)).text);
+        const j = jobs.find((x) => x.id === id);
+        if (j && !['queued', 'running'].includes(j.state)) return j;
+        await sleep(250);
+      }
+      return { state: 'timed out' };
+    };
+    const exported = JSON.parse((await request('/api/jobs', auth, 'POST', JSON.stringify({ kind: 'export' }), to)).text);
+    const done = await job(exported.id);
+    check(done.state === 'done' && done.message.startsWith(`exported through ${api}`), `Export goes through the cloud: ${done.state}: ${done.message}`);
+    const file = await request(done.download || '/none', auth, 'GET', undefined, to);
+    const saved = path.join(work, 'cloud.mp4');
+    fs.writeFileSync(saved, file.bytes);
+    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration:stream=codec_type,codec_name',
+      '-of', 'json', saved]).toString());
+    const streams = probe.streams.map((x) => `${x.codec_type}:${x.codec_name}`).join(' ');
+    check(file.status === 200 && Math.abs(Number(probe.format.duration) - 6) < 0.1 && streams === 'video:h264 audio:aac',
+      `the cloud's export downloads and plays: ${Number(probe.format.duration).toFixed(3)} s, ${streams}`);
+    const bench = JSON.parse((await request('/api/bench', auth, 'POST', '{}', to)).text);
+    const benched = bench.job ? await job(bench.job.id) : { state: 'not started', message: bench.message };
+    const psnr = /PSNR local final vs cloud final: (inf|[\d.]+)/.exec(benched.message || '');
+    check(benched.state === 'done' && /local final/.test(benched.message) && /cloud final/.test(benched.message) && psnr,
+      `Bench with a cloud: local and cloud times and the PSNR between them:\n${benched.message}`);
+  } finally {
+    if (cloudStudio.child) cloudStudio.child.kill('SIGINT');
+    node.kill('SIGINT');
+  }
+}
 if (failures.length === 0) fs.rmSync(work, { recursive: true, force: true });
 else console.log(`the test's files are kept in ${work}; the studio said:\n${studioErr}`);
 console.log(failures.length ? `${failures.length} failed` : 'all passed');

@@ -54,6 +54,7 @@ function showDraft(d) {
   if (!d.timeline) return;
   const t = d.timeline;
   $('screen').style.aspectRatio = `${t.width} / ${t.height}`;
+  $('screen').style.width = `min(100%, calc(52vh * ${t.width} / ${t.height}))`;
   state.timeMs = timeOf(clampFrame(frameOf(state.timeMs)));
   drawTimeline(t);
   if (state.selected) selectSegment(state.selected, false);
@@ -440,8 +441,13 @@ async function showJobs() {
     li.dataset.id = j.id;
     li.dataset.state = j.state;
     const title = document.createElement('div');
-    title.textContent = `#${j.id} ${j.kind}: ${j.state} — ${j.message}`;
+    title.textContent = `#${j.id} ${j.kind}: ${j.state}${j.kind === 'bench' ? '' : ` — ${j.message}`}`;
     li.append(title);
+    if (j.kind === 'bench') {
+      const table = document.createElement('pre');
+      table.textContent = j.message;
+      li.append(table);
+    }
     if (j.state === 'running' || j.state === 'queued') {
       const bar = document.createElement('progress');
       bar.max = 1;
@@ -476,6 +482,7 @@ $('bench').onclick = async () => {
   $('bench-out').textContent = 'benching…';
   const b = await api('/api/bench', {}).catch((e) => ({ message: e.message }));
   $('bench-out').textContent = b.message;
+  if (b.job) showJobs();
 };
 
 // ---- start --------------------------------------------------------------------------------
