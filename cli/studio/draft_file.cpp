@@ -1,5 +1,7 @@
 #include "cli/studio/draft_file.h"
 
+#include <filesystem>
+
 #include "base/error.h"
 #include "base/files.h"
 #include "base/hash.h"
@@ -21,7 +23,10 @@ std::shared_ptr<const DraftVersion> DraftFile::read() const {
   try {
     v->text = base::read_input_file(path_, 16 << 20, "the draft");
     v->revision = base::hash_hex(v->text).substr(0, 16);
-    v->input = read_draft_input(path_);
+    // The very bytes hashed are the ones loaded: a write between two reads cannot split them.
+    v->input.path = path_;
+    v->input.base_dir = std::filesystem::absolute(path_).parent_path().string();
+    v->input.loaded = draft::load_draft(draft::parse_json(v->text, path_));
   } catch (const std::exception& e) {
     v->read_error = e.what();
     if (v->revision.empty()) v->revision = "unreadable";
@@ -55,8 +60,14 @@ bool DraftFile::reload() {
 
 std::string DraftFile::wait_for_change(const std::string& seen, std::chrono::milliseconds timeout) const {
   std::unique_lock lock(mutex_);
-  changed_.wait_for(lock, timeout, [&] { return current_->revision != seen; });
+  changed_.wait_for(lock, timeout, [&] { return stopping_ || current_->revision != seen; });
   return current_->revision;
+}
+
+void DraftFile::stop_waiting() {
+  std::lock_guard lock(mutex_);
+  stopping_ = true;
+  changed_.notify_all();
 }
 
 void DraftFile::check_base(const std::string& base) {

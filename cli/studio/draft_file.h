@@ -43,8 +43,11 @@ class DraftFile {
   std::shared_ptr<const DraftVersion> last_good() const;
   /// Reads the file again; true when its bytes changed (waiters of wait_for_change are woken).
   bool reload();
-  /// Waits up to `timeout` for a revision other than `seen`; returns the revision then.
+  /// Waits up to `timeout` for a revision other than `seen` (or for stop_waiting()); returns the
+  /// revision then.
   std::string wait_for_change(const std::string& seen, std::chrono::milliseconds timeout) const;
+  /// Ends every wait_for_change now and from now on (the studio stops).
+  void stop_waiting();
 
   /// What an edit did: the words for the person, and whether the file was rewritten.
   struct Outcome {
@@ -66,10 +69,11 @@ class DraftFile {
   void set_current(std::shared_ptr<const DraftVersion> v);  // mutex_ held; wakes the waiters
 
   const std::string path_;
-  mutable std::mutex mutex_;  // guards current_, last_good_, pretty_
+  mutable std::mutex mutex_;  // guards current_, last_good_, pretty_, stopping_
   mutable std::condition_variable changed_;
   std::shared_ptr<const DraftVersion> current_, last_good_;
-  bool pretty_ = true;  // the file was written pretty (kept so on save)
+  bool pretty_ = true;     // the file was written pretty (kept so on save)
+  bool stopping_ = false;  // stop_waiting() was called
 };
 
 }  // namespace reel::cli::studio

@@ -113,13 +113,11 @@ std::vector<float> FrameMaker::waveform(const DraftVersion& v, const std::string
     auto opt = options_.find(v.revision);
     o = opt != options_.end() ? opt->second : studio_render_options(v, engine::Preset::Preview);
   }
-  std::string path;
-  if (o.resolve_source) {
+  std::string path = s.source.rfind("file://", 0) == 0 ? s.source.substr(7) : s.source;
+  if (o.resolve_source)
     path = o.resolve_source(s.source);
-  } else {
-    const std::string ref = s.source.rfind("file://", 0) == 0 ? s.source.substr(7) : s.source;
-    path = std::filesystem::path(ref).is_absolute() ? ref : (std::filesystem::path(o.base_dir) / ref).string();
-  }
+  else if (!std::filesystem::path(path).is_absolute())
+    path = (std::filesystem::path(o.base_dir) / path).lexically_normal().string();
   return engine::sound_peaks(path, s.source, s.source_in_ms, s.duration_ms, std::clamp(buckets, 1, 4000), o.limits);
 }
 

@@ -122,6 +122,8 @@ class Studio {
     if (port_ <= 0)
       throw base::Error(base::Fault::Environment, "cannot listen on 127.0.0.1:" + std::to_string(options_.port) +
                                                       " (in use?); give another --port, or none for a free one");
+    FileWatch changes;  // made here: a system without inotify to give says so before serving
+    changes.watch({fs::absolute(file_.path()).string()});
     cookie_ = "reel_studio_" + std::to_string(port_);
     const std::string url = "http://127.0.0.1:" + std::to_string(port_) + "/?token=" + token_;
     std::cout << "reel studio: " << url << std::endl;
@@ -130,9 +132,10 @@ class Studio {
     if (options_.open) open_browser(url);
     preview_.ask(file_.current());
     std::thread http([this] { server_.listen_after_bind(); });
-    std::thread watcher([this] { watch(); });
+    std::thread watcher([this, &changes] { watch(changes); });
     while (!interrupted().load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     stop_ = true;
+    file_.stop_waiting();  // the change feed's long polls answer now, so the server can stop
     server_.stop();
     http.join();
     watcher.join();
@@ -144,7 +147,8 @@ class Studio {
 
  private:
   void configure() {
-    server_.new_task_queue = [] { return new httplib::ThreadPool(8); };
+    // Each open page holds one thread in its change feed's long poll; 16 leave room for several.
+    server_.new_task_queue = [] { return new httplib::ThreadPool(16); };
     server_.set_read_timeout(10, 0);
     server_.set_write_timeout(30, 0);
     server_.set_keep_alive_timeout(5);
@@ -349,9 +353,7 @@ class Studio {
 
   // Edits made elsewhere: the file's folder is watched; a change reloads it (and wakes the
   // page's change feed) and renders the preview again.
-  void watch() {
-    FileWatch w;
-    w.watch({fs::absolute(file_.path()).string()});
+  void watch(FileWatch& w) {
     while (!stop_) {
       auto changed_files = w.wait(std::chrono::milliseconds(30), stop_);
       if (changed_files.empty()) continue;

@@ -323,6 +323,23 @@ try {
   }, null, { timeout: 60000 });
   const videoSrc1 = await page.$eval('#video', (v) => ({ src: v.src, d: v.duration }));
   check(videoSrc1.src !== videoSrc0, `the player shows the edited preview (${videoSrc1.d.toFixed(2)} s long)`);
+  {
+    // The first part, offered while the rest renders, is a playable MP4 of the first chunk.
+    const auth = { 'X-Reel-Token': address.token };
+    const p = JSON.parse((await request('/api/preview', auth)).text);
+    const first = await request(p.first || '/none', auth);
+    const ranged = await request(p.video || '/none', { ...auth, Range: 'bytes=0-99' });
+    const file = path.join(work, 'first.mp4');
+    fs.writeFileSync(file, first.bytes);
+    const probe = first.status === 200 ? JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries',
+      'format=duration:stream=codec_type,codec_name', '-of', 'json', file]).toString()) : { format: {}, streams: [] };
+    const seconds = Number(probe.format.duration);
+    check(p.state === 'ready' && first.status === 200 && seconds > 0.2 && seconds < videoSrc1.d - 1 &&
+      probe.streams.map((x) => x.codec_name).join() === 'h264',
+      `the preview's first part plays alone: ${seconds.toFixed(2)} s of h264 (of ${videoSrc1.d.toFixed(2)} s; ${p.chunks} chunks, ${p.chunks_rendered} rendered for this edit)`);
+    check(ranged.status === 206 && ranged.bytes.length === 100 && /^bytes 0-99\//.test(ranged.headers['content-range']),
+      `the preview is served with Range for <video> (${ranged.status}, ${ranged.headers['content-range']})`);
+  }
   await page.click('#undo');
   await page.waitForFunction((s) => document.querySelector('#summary').textContent === s, summary0, { timeout: 10000 });
   check(fs.readFileSync(draftPath, 'utf8') === afterForm, 'undo brings back the draft as it was, byte for byte');
@@ -377,14 +394,17 @@ try {
   await sleep(800);
   await page.screenshot({ path: path.join(here, '../../docs/studio.png') });
   check(consoleErrors.length === 0, `no console errors${consoleErrors.length ? ': ' + consoleErrors.join(' | ') : ''}`);
+
+  // Ctrl-C ends the studio cleanly and at once, the page still open (its change feed waiting).
+  const stopped = Date.now();
+  studio.kill('SIGINT');
+  const code = await new Promise((r) => studio.on('exit', (c) => r(c)));
+  const took = Date.now() - stopped;
+  check(code === 0 && studioErr.includes('reel: studio stopped') && took < 3000,
+    `Ctrl-C stops the studio with exit 0 in ${took} ms, a page open`);
 } finally {
   await browser.close();
 }
-
-// Ctrl-C ends the studio cleanly.
-studio.kill('SIGINT');
-const code = await new Promise((r) => studio.on('exit', (c) => r(c)));
-check(code === 0 && studioErr.includes('reel: studio stopped'), `Ctrl-C stops the studio with exit 0 (${code})`);
 
 // ---- with a cloud: a render node on loopback ----------------------------------------------
 
@@ -428,6 +448,29 @@ check(code === 0 && studioErr.includes('reel: studio stopped'), `Ctrl-C stops th
     node.kill('SIGINT');
   }
 }
+// ---- from photos: reel make's draft beside them, never over a file ------------------------
+
+{
+  const photosDir = path.join(work, 'from-photos');
+  fs.mkdirSync(photosDir);
+  for (let i = 0; i < 2; i++) writePng(path.join(photosDir, `p${i + 1}.png`), 400, 300, i);
+  for (const name of ['reel-studio.json', 'reel-studio-2.json']) {
+    const child = spawn(reel, ['studio', path.join(photosDir, 'p1.png'), path.join(photosDir, 'p2.png')], { env });
+    let err = '';
+    child.stderr.on('data', (d) => { err += d; });
+    try {
+      const m = await printed(child, studioLine, 'reel studio PHOTOS');
+      const d = JSON.parse((await request('/api/draft', { 'X-Reel-Token': m[3] }, 'GET', undefined, { port: Number(m[2]) })).text);
+      check(d.path === path.join(photosDir, name) && d.timeline.tracks[0].segments.length === 2 &&
+        d.timeline.tracks[0].segments.every((x, i) => x.source === `p${i + 1}.png`) && err.includes(`the studio edits the new draft ${d.path}`),
+        `reel studio PHOTOS starts from reel make's draft, written to ${path.basename(d.path)}: ${d.summary}`);
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((r) => child.on('exit', r));
+    }
+  }
+}
+
 if (failures.length === 0) fs.rmSync(work, { recursive: true, force: true });
 else console.log(`the test's files are kept in ${work}; the studio said:\n${studioErr}`);
 console.log(failures.length ? `${failures.length} failed` : 'all passed');

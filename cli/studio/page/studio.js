@@ -281,7 +281,9 @@ async function drawWaveform(canvas, pointer) {
   canvas.height = 30;
   const g = canvas.getContext('2d');
   g.fillStyle = '#6fb3f2';
-  peaks.forEach((p, x) => { const h = Math.max(1, p * 28); g.fillRect(x, 15 - h / 2, 1, h); });
+  // Drawn to the segment's loudest peak, so a quiet song still shows its shape.
+  const loudest = Math.max(0.01, ...peaks);
+  peaks.forEach((p, x) => { const h = Math.max(1, (p / loudest) * 28); g.fillRect(x, 15 - h / 2, 1, h); });
 }
 
 // "/t/0/sg/2/m/kb" → "/t/0/sg/2": the segment a problem's pointer is in.
