@@ -144,6 +144,11 @@ function updateClock() {
   $('playhead').style.left = `${left}%`;
 }
 
+// A play() that a pause (a seek, a newer preview) interrupts is not an error.
+function playVideo() {
+  video.play().catch((e) => { if (e.name !== 'AbortError') throw e; });
+}
+
 function play() {
   if (!videoUsable()) {
     $('preview-state').textContent = 'the preview is still rendering; the frame shown is the engine’s';
@@ -151,7 +156,7 @@ function play() {
   }
   if (state.timeMs >= state.draft.timeline.duration_ms - 1) state.timeMs = 0;
   video.currentTime = state.timeMs / 1000;
-  video.play();
+  playVideo();
 }
 
 let playing = false;  // the video plays (a pause while it does is the person's, or its end)
@@ -191,7 +196,7 @@ function useVideo(url, revision) {
   video.src = url;
   video.addEventListener('loadedmetadata', () => {
     video.currentTime = Math.min(at, Math.max(0, video.duration - 0.001));
-    if (playing) video.play();
+    if (playing) playVideo();
   }, { once: true });
 }
 
