@@ -7,7 +7,7 @@
 // without the token / from another origin / with a rebound Host are refused, and Export gives a
 // playable file (ffprobe). Prints the figures (edit → changed frame, frames while dragging) and
 // saves the screenshot docs/studio.png.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -463,6 +463,10 @@ try {
       }
       return { state: 'timed out' };
     };
+    // A second studio on a port in use says so (exit 6) rather than sharing it.
+    const twin = spawnSync(reel, ['studio', draftPath, '--port', String(to.port)], { env, timeout: 10000 });
+    check(twin.status === 6 && String(twin.stderr).includes(`cannot listen on 127.0.0.1:${to.port} (in use?)`),
+      `a studio on a port in use is refused (${twin.status}: ${String(twin.stderr).trim()})`);
     const exported = JSON.parse((await request('/api/jobs', auth, 'POST', JSON.stringify({ kind: 'export' }), to)).text);
     const done = await job(exported.id);
     check(done.state === 'done' && done.message.startsWith(`exported through ${api}`), `Export goes through the cloud: ${done.state}: ${done.message}`);
