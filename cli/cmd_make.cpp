@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/draft_history.h"
 #include "cli/exit_codes.h"
+#include "cli/make_draft.h"
 #include "cli/media_sources.h"
 #include "cli/process.h"
 #include "cli/progress.h"
@@ -250,6 +251,14 @@ int run_make(const MakeArgs& given) {
 }
 
 }  // namespace
+
+int write_made_draft(const std::vector<std::string>& media, const std::string& draft_out) {
+  MakeArgs a;
+  a.media = media;
+  a.draft_only = true;
+  a.draft_out = draft_out;
+  return run_make(a);
+}
 
 void add_make_commands(CLI::App& app, Commands& commands) {
   auto a = std::make_shared<MakeArgs>();

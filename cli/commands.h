@@ -36,5 +36,6 @@ void add_chat_commands(CLI::App& app, Commands& commands);    // chat
 void add_cache_commands(CLI::App& app, Commands& commands);   // cache, fetch
 void add_focus_commands(CLI::App& app, Commands& commands);   // focus
 void add_mcp_commands(CLI::App& app, Commands& commands);     // mcp
+void add_studio_commands(CLI::App& app, Commands& commands);  // studio
 
 }  // namespace reel::cli

@@ -74,6 +74,7 @@ int main(int argc, char** argv) {
   add_cache_commands(app, commands);
   add_focus_commands(app, commands);
   add_mcp_commands(app, commands);
+  add_studio_commands(app, commands);
 
   auto* help = app.add_subcommand("help", "Show the commands, or one command's options");
   std::string help_topic;

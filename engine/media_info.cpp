@@ -3,6 +3,8 @@
 #include <libexif/exif-data.h>
 #include <libheif/heif.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -10,6 +12,7 @@
 
 #include "draft/summary.h"
 #include "draft/time.h"
+#include "engine/audio/decoder.h"
 #include "engine/clip/decoder.h"
 #include "engine/errors.h"
 #include "engine/photo/probe.h"
@@ -135,6 +138,30 @@ draft::MediaItem describe_media(const std::string& path, const std::string& refe
     item.captured_at = exif_capture_time(exif_data_new_from_file(path.c_str()));
   item.has_alpha = info.format == PhotoFormat::Png && png_has_alpha(path);
   return item;
+}
+
+std::vector<float> sound_peaks(const std::string& path, const std::string& reference, int64_t from_ms,
+                               int64_t length_ms, int buckets, const MediaLimits& limits) {
+  std::vector<float> peaks(size_t(std::max(0, buckets)), 0.0f);
+  if (buckets <= 0 || length_ms <= 0) return peaks;
+  const AudioSourceRef ref{"", reference};
+  const AudioSourceInfo info = probe_audio(path, ref, limits);
+  AudioDecoder decoder(path, ref, info);
+  const int64_t first = std::max<int64_t>(0, from_ms) * kAudioRate / 1000;
+  const int64_t total = length_ms * kAudioRate / 1000;
+  decoder.seek(std::min(first, info.length));
+  std::vector<float> block(size_t(4096) * kAudioChannels);
+  for (int64_t done = 0; done < total;) {
+    const int64_t got = decoder.read(block.data(), std::min<int64_t>(4096, total - done));
+    if (got <= 0) break;
+    for (int64_t i = 0; i < got; ++i) {
+      const size_t bucket = size_t(std::min<int64_t>(buckets - 1, (done + i) * buckets / total));
+      for (int c = 0; c < kAudioChannels; ++c)
+        peaks[bucket] = std::max(peaks[bucket], std::min(1.0f, std::fabs(block[size_t(i * kAudioChannels + c)])));
+    }
+    done += got;
+  }
+  return peaks;
 }
 
 }  // namespace reel::engine

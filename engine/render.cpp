@@ -645,64 +645,103 @@ RenderResult render_sound_part(const draft::Draft& draft, const std::string& out
   return result;
 }
 
-namespace {
+struct StillMaker::State {
+  State(const draft::Draft& d, const RenderOptions& o, bool stored, int held)
+      : draft(d),
+        options(o),
+        plan(make_plan(draft, options)),
+        proxies(proxy_cache_for(options)),
+        text(draft, plan.width, plan.height, plan.fps, resolver_for(options)),
+        frame(plan.width, plan.height),
+        packing(stored ? PngPacking::Stored : PngPacking::Small),
+        held_photos(held) {}
+  const draft::Draft draft;  // the text layer and the plan refer to it
+  const RenderOptions options;
+  Plan plan;
+  std::unique_ptr<ProxyCache> proxies;
+  std::unique_ptr<SourceCache> photos;  // what earlier stills prepared
+  TextLayer text;
+  YuvImage frame;
+  ComposeScratch scratch;
+  std::set<int> ready;  // items checked and aimed at their subject
+  bool noticed = false;
+  const PngPacking packing;
+  const int held_photos;
+};
 
-// Frame n of `plan` composed as the render composes it (before H.264), as BGR.
-cv::Mat compose_still(const draft::Draft& draft, Plan& plan, int64_t n, const RenderOptions& options) {
-  // Only the photos on screen at n are checked, aimed and decoded.
-  std::vector<int> shown;
+StillMaker::StillMaker(const draft::Draft& draft, const RenderOptions& options, bool stored_png, int held_photos)
+    : state_(std::make_unique<State>(draft, options, stored_png, held_photos)) {
+  if (state_->plan.total_frames <= 0)
+    throw draft::DraftError("draft", "/d", "there is nothing to show: the draft has no frames");
+}
+
+StillMaker::~StillMaker() = default;
+
+int64_t StillMaker::frames() const { return state_->plan.total_frames; }
+
+void StillMaker::compose(int64_t n) {
+  State& st = *state_;
+  Plan& plan = st.plan;
+  // Only the items on screen at n are checked and aimed at their subject, each once.
+  std::vector<int> fresh;
+  bool clip = false;
   for (const auto& s : plan.state_at(n))
     for (int i : {s.a, s.b})
       if (i >= 0) {
-        check_item(plan.items[size_t(i)], options.limits);
-        shown.push_back(i);
+        clip |= plan.items[size_t(i)].is_clip;
+        if (st.ready.count(i)) continue;
+        check_item(plan.items[size_t(i)], st.options.limits);
+        fresh.push_back(i);
       }
-  std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
-  aim_at_subjects(plan, proxies.get(), options.notice, &shown);
-  notify(options, plan);
-  SourceCache cache(plan, 0, 0, 8, proxies.get());
-  YuvImage frame(plan.width, plan.height);
-  ComposeScratch scratch;
-  TextLayer text(draft, plan.width, plan.height, plan.fps, resolver_for(options));
-  compose_frame(plan, n, cache, frame.view(), scratch, &text);
-  return yuv_to_bgr(frame.view());
+  if (!fresh.empty()) {
+    // A photo prepared before its aim would be framed wrongly: the cache starts afresh.
+    if (st.photos && st.photos->held() > 0) st.photos.reset();
+    aim_at_subjects(plan, st.proxies.get(), st.options.notice, &fresh);
+    st.ready.insert(fresh.begin(), fresh.end());
+  }
+  if (!st.noticed) notify(st.options, plan), st.noticed = true;
+  if (st.photos && st.photos->held() >= st.held_photos) st.photos.reset();
+  // A clip's pictures follow its decoder forwards: a still of one gets a cache of its own.
+  std::unique_ptr<SourceCache> own;
+  if (clip) own = std::make_unique<SourceCache>(plan, 0, 0, 8, st.proxies.get());
+  if (!clip && !st.photos) st.photos = std::make_unique<SourceCache>(plan, 0, 0, 8, st.proxies.get());
+  compose_frame(plan, n, clip ? *own : *st.photos, st.frame.view(), st.scratch, &st.text);
 }
 
-Plan still_plan(const draft::Draft& draft, const RenderOptions& options) {
-  Plan plan = make_plan(draft, options);
-  if (plan.total_frames <= 0)
-    throw draft::DraftError("draft", "/d", "there is nothing to show: the draft has no frames");
-  return plan;
+void StillMaker::write(int64_t at_ms, const std::string& png_path) {
+  const Plan& plan = state_->plan;
+  compose(std::clamp<int64_t>(frame_at_ms(plan, std::max<int64_t>(0, at_ms)), 0, plan.total_frames - 1));
+  write_png(png_path, yuv_to_bgr(state_->frame.view()), state_->packing);
 }
 
-}  // namespace
-
-void render_still(const draft::Draft& draft, int64_t at_ms, const std::string& png_path, const RenderOptions& options) {
-  Plan plan = still_plan(draft, options);
-  int64_t n = std::clamp<int64_t>(frame_at_ms(plan, std::max<int64_t>(0, at_ms)), 0, plan.total_frames - 1);
-  write_png(png_path, compose_still(draft, plan, n, options));
-}
-
-StillPicture render_still_picture(const draft::Draft& draft, int64_t frame, const RenderOptions& options,
-                                  PictureFormat format, int jpeg_quality) {
-  Plan plan = still_plan(draft, options);
-  if (frame < 0 || frame >= plan.total_frames)
+StillPicture StillMaker::picture(int64_t frame, PictureFormat format, int jpeg_quality) {
+  const int64_t total = state_->plan.total_frames;
+  if (frame < 0 || frame >= total)
     throw base::Error(base::Fault::Input, "frame " + std::to_string(frame) + " is outside the draft: it has " +
-                                              std::to_string(plan.total_frames) + " frames (0 to " +
-                                              std::to_string(plan.total_frames - 1) + ")");
-  const cv::Mat bgr = compose_still(draft, plan, frame, options);
+                                              std::to_string(total) + " frames (0 to " + std::to_string(total - 1) +
+                                              ")");
+  compose(frame);
+  const cv::Mat bgr = yuv_to_bgr(state_->frame.view());
   StillPicture p;
   p.frame = frame;
   p.width = bgr.cols;
   p.height = bgr.rows;
   base::Hash64 hash;
-  const std::string size = std::to_string(bgr.cols) + "x" + std::to_string(bgr.rows);
-  hash.add(size);
+  hash.add(std::to_string(bgr.cols) + "x" + std::to_string(bgr.rows));
   for (int y = 0; y < bgr.rows; ++y)
     hash.add(std::string_view(reinterpret_cast<const char*>(bgr.ptr(y)), size_t(bgr.cols) * 3));
   p.pixel_hash = hash.hex();
   p.bytes = format == PictureFormat::Jpeg ? encode_jpeg(bgr, jpeg_quality) : encode_png(bgr);
   return p;
+}
+
+void render_still(const draft::Draft& draft, int64_t at_ms, const std::string& png_path, const RenderOptions& options) {
+  StillMaker(draft, options).write(at_ms, png_path);
+}
+
+StillPicture render_still_picture(const draft::Draft& draft, int64_t frame, const RenderOptions& options,
+                                  PictureFormat format, int jpeg_quality) {
+  return StillMaker(draft, options).picture(frame, format, jpeg_quality);
 }
 
 void render_storyboard(const draft::Draft& draft, const std::string& png_path, const RenderOptions& options,
@@ -743,8 +782,7 @@ std::vector<SegmentFocus> find_focus(const draft::Draft& draft, const RenderOpti
 std::string base64_of(const std::string& bytes) {
   if (bytes.size() > size_t(INT_MAX / 4 * 3 - 3)) throw EngineError("a picture too large to send as base64");
   std::string out(size_t(AV_BASE64_SIZE(bytes.size())), '\0');
-  if (!av_base64_encode(out.data(), int(out.size()), reinterpret_cast<const uint8_t*>(bytes.data()),
-                        int(bytes.size())))
+  if (!av_base64_encode(out.data(), int(out.size()), reinterpret_cast<const uint8_t*>(bytes.data()), int(bytes.size())))
     throw EngineError("libavutil could not encode a picture as base64");
   out.resize(out.size() - 1);  // its terminating NUL
   return out;

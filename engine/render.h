@@ -2,6 +2,7 @@
 // draft -> video file. The one entry point the CLI and the render node call.
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -109,9 +110,35 @@ struct StillPicture {
   std::string pixel_hash;  // 16 hex digits (base::Hash64) of the size and the 8-bit BGR rows
 };
 
-/// Frame `frame` composed exactly as render_still composes it, encoded as `format`. The same
-/// draft, options and frame give the same pixels and so the same pixel_hash, whatever the
-/// format. Throws base::Error (Input) for a frame outside the draft.
+/// Stills of one draft, one after another in any order, each the very pixels render_still
+/// writes, keeping what the earlier ones made: the plan, the photos decoded at working size,
+/// the fonts — so a scrub pays only for composing and writing the frame. Photos are held
+/// until `held_photos` are, then let go; a clip's frames are decoded afresh for each still.
+/// `stored_png`: write() stores the PNG without compression (a few MB in a millisecond, where
+/// compressing takes tens), for a page on loopback. Not thread-safe: one caller at a time; one
+/// maker per version of a draft. Throws draft::DraftError when the draft has no frames.
+class StillMaker {
+ public:
+  StillMaker(const draft::Draft& draft, const RenderOptions& options, bool stored_png = false, int held_photos = 24);
+  ~StillMaker();
+  StillMaker(const StillMaker&) = delete;
+  StillMaker& operator=(const StillMaker&) = delete;
+  /// The draft's frames on the render's clock.
+  int64_t frames() const;
+  /// The frame shown at `at_ms` (clamped to the draft) to a PNG: as render_still.
+  void write(int64_t at_ms, const std::string& png_path);
+  /// Frame `frame` encoded as `format`. The same draft, options and frame give the same pixels
+  /// and so the same pixel_hash, whatever the format. Throws base::Error (Input) for a frame
+  /// outside the draft.
+  StillPicture picture(int64_t frame, PictureFormat format, int jpeg_quality = 90);
+
+ private:
+  void compose(int64_t n);  // into the state's frame
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+/// StillMaker(draft, options).picture(frame, format, jpeg_quality): one frame in memory.
 StillPicture render_still_picture(const draft::Draft& draft, int64_t frame, const RenderOptions& options,
                                   PictureFormat format, int jpeg_quality = 90);
 

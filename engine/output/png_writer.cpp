@@ -27,7 +27,7 @@ void png_no_flush(png_structp) {}
 
 /// The PNG of `bgr` into `f`, or appended to `bytes` when `f` is null. False with `message`
 /// set when libpng gives up. Holds nothing with a destructor: libpng's errors longjmp back here.
-bool write_png_rows(std::FILE* f, std::string* bytes, const cv::Mat& bgr, char (&message)[200]) {
+bool write_png_rows(std::FILE* f, std::string* bytes, const cv::Mat& bgr, PngPacking packing, char (&message)[200]) {
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, message, png_write_fail, png_write_note);
   if (!png) return false;
   png_infop info = png_create_info_struct(png);
@@ -42,8 +42,8 @@ bool write_png_rows(std::FILE* f, std::string* bytes, const cv::Mat& bgr, char (
   png_set_IHDR(png, info, png_uint_32(bgr.cols), png_uint_32(bgr.rows), 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   // Fast over small: a 1080p still in about 0.1 s (zlib's default level takes 0.7 s).
-  png_set_compression_level(png, 1);
-  png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
+  png_set_compression_level(png, packing == PngPacking::Stored ? 0 : 1);
+  png_set_filter(png, PNG_FILTER_TYPE_BASE, packing == PngPacking::Stored ? PNG_FILTER_NONE : PNG_FILTER_SUB);
   png_set_bgr(png);
   png_write_info(png, info);
   for (int y = 0; y < bgr.rows; ++y) png_write_row(png, bgr.ptr(y));
@@ -56,7 +56,7 @@ bool write_png_rows(std::FILE* f, std::string* bytes, const cv::Mat& bgr, char (
 
 // Through libpng rather than cv::imencode: the first imencode builds OpenCV's whole codec
 // list (GDAL's drivers included, 10 MB), as the first imread would.
-void write_png(const std::string& path, const cv::Mat& bgr) {
+void write_png(const std::string& path, const cv::Mat& bgr, PngPacking packing) {
   CV_Assert(bgr.type() == CV_8UC3);
   base::AtomicFile temp(path);
   {
@@ -64,7 +64,7 @@ void write_png(const std::string& path, const cv::Mat& bgr) {
     if (!f) throw base::FileError(base::Access::Write, path, errno);
     char message[200] = "";
     errno = 0;
-    const bool written = write_png_rows(f, nullptr, bgr, message);
+    const bool written = write_png_rows(f, nullptr, bgr, packing, message);
     int write_errno = errno;
     const bool closed = std::fclose(f) == 0;
     if (!closed && !write_errno) write_errno = errno;
@@ -79,7 +79,8 @@ std::string encode_png(const cv::Mat& bgr) {
   CV_Assert(bgr.type() == CV_8UC3);
   std::string bytes;
   char message[200] = "";
-  if (!write_png_rows(nullptr, &bytes, bgr, message)) throw EngineError(std::string("cannot encode a PNG: ") + message);
+  if (!write_png_rows(nullptr, &bytes, bgr, PngPacking::Small, message))
+    throw EngineError(std::string("cannot encode a PNG: ") + message);
   return bytes;
 }
 

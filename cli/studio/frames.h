@@ -1,0 +1,55 @@
+#pragma once
+// The pictures and sound the page shows, each made by the engine: stills (the same pixels as
+// `reel still`), a thumbnail per video segment, and the music's waveform. Scratch files live
+// in the studio's folder of the cache; results are kept in memory per draft revision.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "cli/studio/draft_file.h"
+#include "engine/render.h"
+#include "engine/types.h"
+
+namespace reel::cli::studio {
+
+/// How the studio renders a version of the draft: the preview preset, the cache folders, and
+/// its remote media through the media cache (fetched when missing). Throws as the render
+/// commands do when a source cannot be had.
+engine::RenderOptions studio_render_options(const DraftVersion& v, engine::Preset preset);
+
+/// Thread-safe: one still is composed at a time (the machine's cores go to it, and a drag's
+/// stale requests wait their turn instead of thrashing); results are cached per revision.
+class FrameMaker {
+ public:
+  explicit FrameMaker(std::string scratch_dir);
+  /// The PNG of the frame shown at `at_ms`, `width` wide at most (0: the preview's 960; the
+  /// height follows the draft's shape).
+  std::string still_png(const DraftVersion& v, int64_t at_ms, int width = 0);
+  /// The PNG of the segment at `pointer` at its midpoint, 192 wide.
+  std::string thumbnail_png(const DraftVersion& v, const std::string& pointer);
+  /// The sound segment at `pointer` as `buckets` peaks (0..1) over its length.
+  std::vector<float> waveform(const DraftVersion& v, const std::string& pointer, int buckets);
+  /// Whether a still was asked for in the last `window`: the person is scrubbing, and the
+  /// background preview render steps aside (the two cores go to the frame under the playhead).
+  bool asked_recently(std::chrono::milliseconds window) const;
+
+ private:
+  std::string render(const DraftVersion& v, int64_t at_ms, int width);  // mutex_ held
+
+  const std::string scratch_dir_;
+  std::atomic<int64_t> last_asked_ms_{0};                 // steady clock, when a still was last asked for
+  std::mutex mutex_;                                      // guards everything below; held while a still is composed
+  std::map<std::string, std::string> pngs_;               // "revision/at/width" -> PNG bytes
+  std::list<std::string> order_;                          // keys of pngs_, oldest first
+  std::map<std::string, engine::RenderOptions> options_;  // revision -> how to render it
+  // "revision/width" -> the maker of its stills (it keeps their decoded photos), newest last.
+  std::list<std::pair<std::string, std::unique_ptr<engine::StillMaker>>> makers_;
+};
+
+}  // namespace reel::cli::studio
