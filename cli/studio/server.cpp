@@ -14,6 +14,7 @@
 #include "cli/draft_history.h"
 #include "cli/exit_codes.h"
 #include "cli/loopback/guard.h"
+#include "cli/music_facts.h"
 #include "cli/progress.h"
 #include "cli/studio/draft_file.h"
 #include "cli/studio/frames.h"
@@ -298,8 +299,15 @@ class Studio {
       const std::string text = text_field(body, "text"), base = text_field(body, "revision");
       if (auto step = draft::history_step_in(text); step != draft::HistoryStep::None)
         return reply(res, 200, edit_reply(file_.step(base, step)));
+      // "cut on the beat", "fit the video to the song": the draft's song measured here.
+      const std::shared_ptr<const DraftVersion> version = file_.current();
+      draft::AgentContext context;
+      context.measure_music = [&](const std::string& source) -> std::optional<draft::MusicFacts> {
+        if (!version) return std::nullopt;
+        return measure_music(studio_render_options(*version, engine::Preset::Final), source);
+      };
       DraftFile::Outcome o = file_.edit(base, [&](draft::Draft& d) {
-        draft::AgentReply r = draft::apply_instruction(d, text);
+        draft::AgentReply r = draft::apply_instruction(d, text, context);
         return DraftFile::Outcome{r.message, r.changed};
       });
       reply(res, 200, edit_reply(o));
