@@ -457,6 +457,19 @@ struct PartedRender {
   }
 };
 
+// A join of `paths` refused as bad input with a message holding `message`, nothing written.
+void expect_join_refused(PartedRender& parted, const std::vector<std::string>& paths, const std::string& message) {
+  SCOPED_TRACE(message);
+  try {
+    parted.join(paths, "out.mp4");
+    ADD_FAILURE() << "joined";
+  } catch (const base::Error& e) {
+    EXPECT_EQ(e.fault(), base::Fault::Input);
+    EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(parted.p.dir.file("out.mp4")));
+}
+
 TEST(RenderParts, JoinedFromOneTwoThreeOrSevenPartsTheVideoHasTheWholeRendersFramesAndSamples) {
   Project p;
   PartedRender parted{p, {}};
@@ -521,15 +534,7 @@ TEST(RenderParts, AJoinRefusesAForeignAMissingARepeatedOrADamagedPartByNameAndWr
   PartedRender parted{p, {}};
   const std::vector<std::string> parts = parted.render_parts(3, "part");
   auto refused = [&](const std::vector<std::string>& paths, const std::string& message) {
-    SCOPED_TRACE(message);
-    try {
-      parted.join(paths, "out.mp4");
-      ADD_FAILURE() << "joined";
-    } catch (const base::Error& e) {
-      EXPECT_EQ(e.fault(), base::Fault::Input);
-      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
-    }
-    EXPECT_FALSE(std::filesystem::exists(p.dir.file("out.mp4")));
+    expect_join_refused(parted, paths, message);
   };
   refused({parts[0], parts[2]}, "part 2 of 3 is missing");
   refused({parts[0], parts[1], parts[1], parts[2]}, "are both part 2 of 3");
@@ -574,16 +579,8 @@ TEST(RenderParts, TheSoundAsAPartOfItsOwnIsCopiedByTheJoinAndTheFileIsTheWholeRe
   EXPECT_FALSE(joined.sound_kept) << "the join neither mixed nor looked for a kept sound";
   EXPECT_TRUE(bytes_of(p.dir.file("whole.mp4")) == bytes_of(p.dir.file("joined.mp4")));
 
-  auto refused = [&](const std::vector<std::string>& with, const std::string& message) {
-    SCOPED_TRACE(message);
-    try {
-      parted.join(with, "out.mp4");
-      ADD_FAILURE() << "joined";
-    } catch (const base::Error& e) {
-      EXPECT_EQ(e.fault(), base::Fault::Input);
-      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
-    }
-    EXPECT_FALSE(std::filesystem::exists(p.dir.file("out.mp4")));
+  auto refused = [&](const std::vector<std::string>& paths, const std::string& message) {
+    expect_join_refused(parted, paths, message);
   };
   refused({paths[0], sound, sound, paths[2]}, "are both the sound; name it once");
   refused({sound}, "name the video parts to join beside the sound");
