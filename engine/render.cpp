@@ -677,8 +677,6 @@ StillMaker::StillMaker(const draft::Draft& draft, const RenderOptions& options, 
 
 StillMaker::~StillMaker() = default;
 
-int64_t StillMaker::frames() const { return state_->plan.total_frames; }
-
 void StillMaker::compose(int64_t n) {
   State& st = *state_;
   Plan& plan = st.plan;

@@ -123,8 +123,6 @@ class StillMaker {
   ~StillMaker();
   StillMaker(const StillMaker&) = delete;
   StillMaker& operator=(const StillMaker&) = delete;
-  /// The draft's frames on the render's clock.
-  int64_t frames() const;
   /// The frame shown at `at_ms` (clamped to the draft) to a PNG: as render_still.
   void write(int64_t at_ms, const std::string& png_path);
   /// Frame `frame` encoded as `format`. The same draft, options and frame give the same pixels

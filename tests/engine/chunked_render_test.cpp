@@ -592,6 +592,23 @@ TEST(RenderParts, TheSoundAsAPartOfItsOwnIsCopiedByTheJoinAndTheFileIsTheWholeRe
   refused({paths[0], other, paths[2]}, other + " is the sound of another render");
 }
 
+// A draft without sound has no sound part: refused with what to do, nothing written.
+TEST(RenderParts, ADraftWithoutSoundHasNoSoundPartToMake) {
+  Project p;
+  p.draft["t"].erase(2);  // the music
+  PartedRender parted{p, {}};
+  EXPECT_FALSE(engine::plan_parts(load(p.draft), 2, parted.options()).has_sound);
+  try {
+    engine::render_sound_part(load(p.draft), p.dir.file("sound.m4a"), parted.options());
+    ADD_FAILURE() << "made a sound";
+  } catch (const base::Error& e) {
+    EXPECT_EQ(e.fault(), base::Fault::Input);
+    EXPECT_EQ(std::string(e.what()),
+              "this draft has no sound (no music, voice or clip with sound): join its video parts alone");
+  }
+  EXPECT_FALSE(std::filesystem::exists(p.dir.file("sound.m4a")));
+}
+
 TEST(ChunkPlan, CutsAtCutsTransitionEdgesAndTextAndSplitsLongStretches) {
   Project p;
   p.draft["t"][0]["sg"][0]["d"] = 9000;  // one long photo, then the rest after it
