@@ -12,15 +12,14 @@ Json object_schema(Json properties, std::initializer_list<const char*> required)
   return s;
 }
 
-Json draft_properties(bool inline_allowed) {
-  Json p = {{"draft", string_schema("The draft file (the cloud agent's track JSON), as a path relative to the folder "
-                                    "the server was started on (reel mcp --root). Give this or draft_json.")}};
-  if (inline_allowed)
-    p["draft_json"] = {{"type", "object"},
-                       {"description",
-                        "The draft itself, as a JSON object (its tracks under t or tracks), instead of a file; "
-                        "relative media paths resolve against the server's root."}};
-  return p;
+Json draft_properties() {
+  return {{"draft", string_schema("The draft file (the cloud agent's track JSON), as a path relative to the folder "
+                                  "the server was started on (reel mcp --root). Give this or draft_json.")},
+          {"draft_json",
+           {{"type", "object"},
+            {"description",
+             "The draft itself, as a JSON object (its tracks under t or tracks), instead of a file; "
+             "relative media paths resolve against the server's root."}}}};
 }
 
 Json with_properties(Json base, const Json& more) {

@@ -10,7 +10,7 @@ namespace reel::cli::mcp {
 /// {"type":"object","properties":…,"required":[…],"additionalProperties":false}
 Json object_schema(Json properties, std::initializer_list<const char*> required = {});
 /// The ways to name a draft: "draft" (a path in the root) and "draft_json" (inline).
-Json draft_properties(bool inline_allowed = true);
+Json draft_properties();
 /// Adds `more` properties to `base`'s.
 Json with_properties(Json base, const Json& more);
 /// {"type":"string","description":…}, and the like.

@@ -7,6 +7,7 @@
 
 #include "cli/chat_router.h"
 #include "cli/draft_history.h"
+#include "cli/mcp/inline_history.h"
 #include "cli/mcp/schemas.h"
 #include "cli/mcp/tools.h"
 #include "cli/music_facts.h"
@@ -98,6 +99,12 @@ Json changes_json(const draft::DraftChanges& c) {
   return {{"changed", c.changed}, {"added", c.added}, {"removed", c.removed}};
 }
 
+Json inline_draft_schema() {
+  return {{"type", "object"},
+          {"description",
+           "the draft after the call, when it came inline (draft_json): send it back to edit on or to undo"}};
+}
+
 Json edit_schema() {
   Json pointers = {{"type", "array"}, {"items", {{"type", "string"}}}};
   return object_schema(
@@ -110,7 +117,8 @@ Json edit_schema() {
        {"pointers", object_schema({{"changed", pointers}, {"added", pointers}, {"removed", pointers}},
                                   {"changed", "added", "removed"})},
        {"summary", string_schema("the timeline summary after the edit")},
-       {"undo_steps", integer_schema("how many edits undo_edit can take back")}},
+       {"undo_steps", integer_schema("how many edits undo_edit can take back")},
+       {"draft_json", inline_draft_schema()}},
       {"changed", "understood", "message", "hash", "previous_hash", "changes", "pointers", "summary", "undo_steps"});
 }
 
@@ -135,32 +143,75 @@ std::vector<std::string> instruction_files(const Workspace& ws, const ToolDraft&
   return files;
 }
 
-// One step back (or forward) in the draft's history; the caller holds g_edit_mutex.
+// Where a draft's history lives: beside its file, or for an inline draft in the server's
+// chains (found by the draft's hash). The caller holds g_edit_mutex.
+class DraftKeeper {
+ public:
+  explicit DraftKeeper(const Workspace& ws) : ws_(ws) {}
+
+  /// Writes an edited draft (a file keeps its history beside it; an inline one is recorded).
+  void keep(const ToolDraft& before, const std::string& text) const {
+    if (before.path.empty())
+      inline_.record(before.text, text);
+    else
+      write_draft_keeping_history(before.path, text);
+  }
+  /// The draft one step back or forward, written when it is a file; none when there is none.
+  std::optional<ToolDraft> step(const ToolDraft& d, draft::HistoryStep step) const {
+    const auto text = d.path.empty() ? inline_.step(d.text, step) : step_draft_history(d.path, step);
+    if (!text) return std::nullopt;
+    ToolDraft now = d;
+    now.text = *text;
+    now.hash = draft_hash(now.text);
+    now.loaded = draft::load_draft(draft::parse_json(now.text, d.name));
+    return now;
+  }
+  std::pair<size_t, size_t> depth(const ToolDraft& d) const {
+    return d.path.empty() ? inline_.depth(d.text) : history_depth(d.path);
+  }
+  const Workspace& workspace() const { return ws_; }
+
+ private:
+  const Workspace& ws_;
+  mutable InlineHistories inline_;  // changed under g_edit_mutex only
+};
+
+// One step back (or forward) in the draft's history.
 struct HistoryStepTaken {
   ToolDraft before, now;
   bool done = false;
   size_t undos = 0, redos = 0;
   std::string message;
 };
-HistoryStepTaken take_history_step(const Workspace& ws, const Json& args, ToolDraft before, bool redo) {
+HistoryStepTaken take_history_step(const DraftKeeper& keeper, ToolDraft before, bool redo) {
   HistoryStepTaken t;
-  const auto state = step_draft_history(before.path, redo ? draft::HistoryStep::Redo : draft::HistoryStep::Undo);
+  auto state = keeper.step(before, redo ? draft::HistoryStep::Redo : draft::HistoryStep::Undo);
   t.done = bool(state);
-  t.now = state ? ws.load(args) : before;
-  std::tie(t.undos, t.redos) = history_depth(before.path);
-  t.message = !state ? (redo ? "nothing to redo" : "nothing to undo")
-                     : std::string(redo ? "Redone" : "Undone") + " (" + std::to_string(t.undos) + " more to undo, " +
-                           std::to_string(t.redos) + " to redo).";
+  t.now = state ? std::move(*state) : before;
+  std::tie(t.undos, t.redos) = keeper.depth(t.now);
+  t.message = !t.done ? (redo ? "nothing to redo" : "nothing to undo")
+                      : std::string(redo ? "Redone" : "Undone") + " (" + std::to_string(t.undos) + " more to undo, " +
+                            std::to_string(t.redos) + " to redo).";
+  if (!t.done && before.path.empty())
+    t.message +=
+        ". An inline draft's history is the one its edits returned: send the draft_json the last "
+        "edit_draft or undo_edit gave back.";
   const std::string diff = draft::summary_diff(before.loaded.draft, t.now.loaded.draft);
   if (!diff.empty()) t.message += " Timeline: " + diff;
   t.before = std::move(before);
   return t;
 }
 
-ToolResult edit(const Workspace& ws, const Json& args) {
-  if (!args.contains("draft")) throw ToolError("edit_draft changes a draft file: name it with draft (a path)");
+// An inline draft's result carries the draft itself: the caller has no file to read it from.
+void add_inline_draft(Json& out, const ToolDraft& d) {
+  if (d.path.empty()) out["draft_json"] = d.loaded.draft.json;
+}
+
+ToolResult edit(const DraftKeeper& keeper, const Json& args) {
+  const Workspace& ws = keeper.workspace();
   const std::string expected = string_arg(args, "expected_hash");
-  if (expected.empty())
+  const bool by_path = args.contains("draft") && !args["draft"].is_null();
+  if (by_path && expected.empty())
     throw ToolError(
         "edit_draft needs expected_hash: the hash of the draft as you last saw it (summarize_draft, "
         "validate_draft and every edit return it)");
@@ -171,7 +222,7 @@ ToolResult edit(const Workspace& ws, const Json& args) {
                                   : "give instruction or edits, not both");
   std::lock_guard<std::mutex> lock(g_edit_mutex);
   ToolDraft d = ws.load(args);
-  if (d.hash != expected)
+  if (!expected.empty() && d.hash != expected)
     throw ToolError("the draft " + d.name + " changed since you read it (you saw " + expected + ", it is now " +
                     d.hash +
                     "); nothing was changed — read it again and make the edit on what it is now "
@@ -179,17 +230,19 @@ ToolResult edit(const Workspace& ws, const Json& args) {
                     d.hash + ")");
   if (const auto step = draft::history_step_in(words); !has_edits && step != draft::HistoryStep::None) {
     // "undo", "撤销", "redo": the history's step, as `reel chat` takes it.
-    const HistoryStepTaken t = take_history_step(ws, args, d, step == draft::HistoryStep::Redo);
+    const HistoryStepTaken t = take_history_step(keeper, d, step == draft::HistoryStep::Redo);
     const draft::DraftChanges c = draft::diff_drafts(t.before.loaded.draft, t.now.loaded.draft);
-    return structured_result({{"changed", t.done},
-                              {"understood", true},
-                              {"message", t.message},
-                              {"hash", t.now.hash},
-                              {"previous_hash", t.before.hash},
-                              {"changes", draft::describe_changes(c)},
-                              {"pointers", changes_json(c)},
-                              {"summary", draft::timeline_summary(t.now.loaded.draft)},
-                              {"undo_steps", t.undos}});
+    Json out = {{"changed", t.done},
+                {"understood", true},
+                {"message", t.message},
+                {"hash", t.now.hash},
+                {"previous_hash", t.before.hash},
+                {"changes", draft::describe_changes(c)},
+                {"pointers", changes_json(c)},
+                {"summary", draft::timeline_summary(t.now.loaded.draft)},
+                {"undo_steps", t.undos}};
+    add_inline_draft(out, t.now);
+    return structured_result(out);
   }
   draft::Draft after = d.loaded.draft;
   std::string message;
@@ -226,19 +279,28 @@ ToolResult edit(const Workspace& ws, const Json& args) {
     understood = reply.understood;
     message = reply.message;
   }
-  const std::string text = draft::write_json(after.json, written_pretty(d.text)) + "\n";
+  // A file keeps its layout (pretty stays pretty); an inline draft is its compact JSON.
+  const std::string text = d.path.empty() ? draft::write_json(after.json, false)
+                                          : draft::write_json(after.json, written_pretty(d.text)) + "\n";
   const bool changed = draft::write_json(after.json, false) != draft::write_json(d.loaded.draft.json, false);
-  if (changed) write_draft_keeping_history(d.path, text);
+  if (changed) keeper.keep(d, text);
+  ToolDraft now = d;
+  if (changed) {
+    now.text = text;
+    now.hash = draft_hash(text);
+    now.loaded.draft = after;
+  }
   const draft::DraftChanges c = draft::diff_drafts(d.loaded.draft, after);
   Json out = {{"changed", changed},
               {"understood", understood},
               {"message", message},
-              {"hash", changed ? draft_hash(text) : d.hash},
+              {"hash", now.hash},
               {"previous_hash", d.hash},
               {"changes", draft::describe_changes(c)},
               {"pointers", changes_json(c)},
               {"summary", draft::timeline_summary(after)},
-              {"undo_steps", history_depth(d.path).first}};
+              {"undo_steps", keeper.depth(now).first}};
+  add_inline_draft(out, now);
   return structured_result(out);
 }
 
@@ -248,27 +310,27 @@ Json undo_schema() {
                         {"hash", hash_schema()},
                         {"summary", string_schema("the timeline summary now")},
                         {"undo_steps", integer_schema("edits that can still be undone")},
-                        {"redo_steps", integer_schema("undone edits that can be redone")}},
+                        {"redo_steps", integer_schema("undone edits that can be redone")},
+                        {"draft_json", inline_draft_schema()}},
                        {"done", "message", "hash", "summary", "undo_steps", "redo_steps"});
 }
 
-ToolResult undo(const Workspace& ws, const Json& args) {
-  if (!args.contains("draft")) throw ToolError("undo_edit works on a draft file: name it with draft (a path)");
+ToolResult undo(const DraftKeeper& keeper, const Json& args) {
   const bool redo = bool_arg(args, "redo", false);
   std::lock_guard<std::mutex> lock(g_edit_mutex);
-  const HistoryStepTaken t = take_history_step(ws, args, ws.load(args), redo);
-  return structured_result({{"done", t.done},
-                            {"message", t.message},
-                            {"hash", t.now.hash},
-                            {"summary", draft::timeline_summary(t.now.loaded.draft)},
-                            {"undo_steps", t.undos},
-                            {"redo_steps", t.redos}});
+  const HistoryStepTaken t = take_history_step(keeper, keeper.workspace().load(args), redo);
+  Json out = {{"done", t.done},        {"message", t.message},
+              {"hash", t.now.hash},    {"summary", draft::timeline_summary(t.now.loaded.draft)},
+              {"undo_steps", t.undos}, {"redo_steps", t.redos}};
+  add_inline_draft(out, t.now);
+  return structured_result(out);
 }
 
 }  // namespace
 
 void add_draft_tools(ToolCatalog& tools, const Workspace& ws) {
   const Workspace* w = &ws;
+  auto keeper = std::make_shared<const DraftKeeper>(ws);
   tools.push_back({"validate_draft", "Validate a draft",
                    "Checks a draft and lists every problem at once, each with its JSON Pointer, its severity "
                    "(error, warning, notice) and a sentence saying how to fix it. Errors stop a render; fix "
@@ -295,33 +357,32 @@ void add_draft_tools(ToolCatalog& tools, const Workspace& ws) {
        "\"make the title yellow\", \"cut on the beat\", \"删除第三张\"), or edits as a JSON Patch (RFC 6902) list "
        "on the draft's JSON. Pass expected_hash, the hash you last saw: when the file changed since, nothing is "
        "changed and the error gives its current hash. The state before goes into the draft's history "
-       "(undo_edit).",
-       object_schema(
-           with_properties(
-               draft_properties(false),
-               {{"expected_hash", hash_schema()},
-                {"instruction", string_schema("what to change, in plain words (English or Chinese)")},
-                {"edits",
-                 {{"type", "array"},
-                  {"description",
-                   "JSON Patch operations on the draft's JSON: "
-                   "[{\"op\":\"replace\",\"path\":\"/t/0/sg/1/d\",\"value\":3000}]"},
-                  {"items", object_schema({{"op", enum_schema({"add", "remove", "replace", "move", "copy", "test"},
-                                                              "the operation")},
-                                           {"path", string_schema("JSON Pointer")},
-                                           {"from", string_schema("JSON Pointer (move, copy)")},
-                                           {"value", {{"description", "the new value"}}}},
-                                          {"op", "path"})}}}}),
-           {"draft", "expected_hash"}),
-       edit_schema(), false, [w](const Json& a, const ToolCall&) { return edit(*w, a); }});
+       "(undo_edit). A draft passed inline (draft_json) comes back edited in the result's draft_json; send that "
+       "to edit further or to undo_edit (the server keeps inline drafts' histories while it runs).",
+       object_schema(with_properties(
+           draft_properties(),
+           {{"expected_hash", hash_schema()},
+            {"instruction", string_schema("what to change, in plain words (English or Chinese)")},
+            {"edits",
+             {{"type", "array"},
+              {"description",
+               "JSON Patch operations on the draft's JSON: "
+               "[{\"op\":\"replace\",\"path\":\"/t/0/sg/1/d\",\"value\":3000}]"},
+              {"items", object_schema(
+                            {{"op", enum_schema({"add", "remove", "replace", "move", "copy", "test"}, "the operation")},
+                             {"path", string_schema("JSON Pointer")},
+                             {"from", string_schema("JSON Pointer (move, copy)")},
+                             {"value", {{"description", "the new value"}}}},
+                            {"op", "path"})}}}})),
+       edit_schema(), false, [keeper](const Json& a, const ToolCall&) { return edit(*keeper, a); }});
   tools.push_back({"undo_edit", "Undo (or redo) the last edit of a draft",
                    "Puts the draft file back exactly as it was before its last edit (byte for byte, from the "
                    "history reel keeps beside it: edit_draft, reel chat and reel make --draft-out all write it), "
-                   "or with redo: true brings back what the last undo took away.",
-                   object_schema(with_properties(draft_properties(false),
-                                                 {{"redo", boolean_schema("redo instead of undo (default false)")}}),
-                                 {"draft"}),
-                   undo_schema(), false, [w](const Json& a, const ToolCall&) { return undo(*w, a); }});
+                   "or with redo: true brings back what the last undo took away. For a draft passed inline "
+                   "(draft_json, as the last edit_draft returned it) the result's draft_json is the draft before.",
+                   object_schema(with_properties(draft_properties(),
+                                                 {{"redo", boolean_schema("redo instead of undo (default false)")}})),
+                   undo_schema(), false, [keeper](const Json& a, const ToolCall&) { return undo(*keeper, a); }});
 }
 
 ToolResult structured_result(Json structured, bool is_error) {

@@ -178,6 +178,33 @@ try {
     assert.equal(none.done, false);
   });
 
+  await step('edit_draft and undo_edit on an inline draft: the edited draft comes back, undo gives the one before', async () => {
+    const file = path.join(show, 'demo.json');
+    const original = fs.readFileSync(file, 'utf8');
+    const start = JSON.parse(original);
+    const e = conforms('edit_draft', await client.callTool({ name: 'edit_draft', arguments: { draft_json: start, instruction: 'remove the third photo' } }));
+    assert.equal(e.changed, true);
+    assert.match(e.message, /Removed photo 3/);
+    assert.equal(e.draft_json.t[0].sg.length, start.t[0].sg.length - 1);
+    const p = conforms('edit_draft', await client.callTool({ name: 'edit_draft', arguments: { draft_json: e.draft_json, expected_hash: e.hash, edits: [{ op: 'replace', path: '/m/title', value: 'Porto' }] } }));
+    assert.equal(p.draft_json.m.title, 'Porto');
+    assert.equal(p.undo_steps, 2);
+    const stale = errorText(await client.callTool({ name: 'edit_draft', arguments: { draft_json: p.draft_json, expected_hash: e.hash, instruction: 'make it 10 seconds' } }));
+    assert.match(stale, /changed since you read it/);
+    const u1 = conforms('undo_edit', await client.callTool({ name: 'undo_edit', arguments: { draft_json: p.draft_json } }));
+    assert.deepEqual([u1.done, u1.hash, u1.undo_steps, u1.redo_steps], [true, e.hash, 1, 1]);
+    assert.deepEqual(u1.draft_json, e.draft_json);
+    const r = conforms('undo_edit', await client.callTool({ name: 'undo_edit', arguments: { draft_json: u1.draft_json, redo: true } }));
+    assert.deepEqual(r.draft_json, p.draft_json);
+    const back = conforms('edit_draft', await client.callTool({ name: 'edit_draft', arguments: { draft_json: r.draft_json, instruction: 'undo' } }));
+    const u2 = conforms('undo_edit', await client.callTool({ name: 'undo_edit', arguments: { draft_json: back.draft_json } }));
+    assert.deepEqual(u2.draft_json, start, 'two undos give the inline draft back exactly');
+    const none = conforms('undo_edit', await client.callTool({ name: 'undo_edit', arguments: { draft_json: u2.draft_json } }));
+    assert.equal(none.done, false);
+    assert.match(none.message, /^nothing to undo\. An inline draft's history is the one its edits returned/);
+    assert.equal(fs.readFileSync(file, 'utf8'), original, 'an inline edit writes no file');
+  });
+
   await step('paths outside the root are refused, symlinks too', async () => {
     for (const draft of ['../outside.json', path.join(top, 'outside.json'), 'show/link.json']) {
       const t = errorText(await client.callTool({ name: 'validate_draft', arguments: { draft } }));
