@@ -14,6 +14,7 @@
 #include "base/error.h"
 #include "cli/loopback/guard.h"
 #include "cli/mcp/session.h"
+#include "cloud/node/connections.h"
 
 namespace reel::cli::mcp {
 
@@ -200,6 +201,7 @@ class HttpServer {
 
   void run(const std::atomic<bool>& stop, const std::function<void(int)>& listening) {
     httplib::Server svr;
+    cloud::node::bind_port_exclusively(svr);
     svr.set_payload_max_length(kMaxMessageBytes);
     svr.set_read_timeout(30, 0);
     svr.Post("/mcp", [this](const httplib::Request& q, httplib::Response& r) { post(q, r); });

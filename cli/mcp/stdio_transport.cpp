@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
+#include <iostream>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -52,21 +54,25 @@ Session::Send batch_sender(const std::vector<Message>& messages, const Session::
 }  // namespace
 
 void serve_stdio(const ToolCatalog& tools, const std::atomic<bool>& stop) {
+  // A client that closes its end of stdout must not kill the server (SIGPIPE): the write fails
+  // instead, and the server stops, cancelling what runs.
+  std::signal(SIGPIPE, SIG_IGN);
   // The protocol gets its own copy of stdout; fd 1 then points at stderr for everything else.
   const int out = ::dup(STDOUT_FILENO);
   ::dup2(STDERR_FILENO, STDOUT_FILENO);
   std::mutex out_mutex;  // one message at a time on `out`
-  const Session::Send send = [out, &out_mutex](const Json& message) {
+  std::atomic<bool> reader_gone{false};
+  const Session::Send send = [out, &out_mutex, &reader_gone](const Json& message) {
     const std::string line = to_line(message) + "\n";
     std::lock_guard<std::mutex> lock(out_mutex);
-    write_all(out, line);
+    if (!reader_gone.load() && !write_all(out, line)) reader_gone.store(true);
   };
   {
     Session session(tools);
     std::string buffer;
     bool skipping = false;  // inside a line longer than the limit: dropped up to its newline
     char chunk[65536];
-    while (!stop.load()) {
+    while (!stop.load() && !reader_gone.load()) {
       pollfd p{STDIN_FILENO, POLLIN, 0};
       const int ready = ::poll(&p, 1, 200);
       if (ready < 0 && errno == EINTR) continue;
@@ -99,6 +105,7 @@ void serve_stdio(const ToolCatalog& tools, const std::atomic<bool>& stop) {
     }
     session.stop();
   }
+  if (reader_gone.load()) std::cerr << "reel mcp: the client closed its end of stdout; stopped\n";
   ::close(out);
 }
 

@@ -150,12 +150,6 @@ class Studio {
   void configure() {
     // Each open page holds one thread in its change feed's long poll; 16 leave room for several.
     server_.new_task_queue = [] { return new httplib::ThreadPool(16); };
-    // SO_REUSEADDR only: httplib's default SO_REUSEPORT would let a second studio bind the same
-    // --port and take half of the page's connections.
-    server_.set_socket_options([](socket_t sock) {
-      int yes = 1;
-      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    });
     server_.set_read_timeout(10, 0);
     server_.set_write_timeout(30, 0);
     server_.set_keep_alive_timeout(5);

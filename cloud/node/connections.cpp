@@ -144,6 +144,13 @@ void refuse_busy_address(socket_t sock) {
 
 }  // namespace
 
+void bind_port_exclusively(httplib::Server& server) {
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+}
+
 void NodeHttpServer::extend_deadline_for_body(int64_t body_bytes) {
   if (current_stream) current_stream->extend_for_body(body_bytes);
 }

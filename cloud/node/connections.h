@@ -22,11 +22,16 @@ struct ConnectionLimits {
   int max_requests_per_connection = 100;
 };
 
+/// Binds `server`'s port with SO_REUSEADDR only: httplib's default SO_REUSEPORT would let a
+/// second process bind the same port beside it and take half of its connections. Every local
+/// server of reel (the node, the studio, `reel mcp --listen`) uses it.
+void bind_port_exclusively(httplib::Server& server);
+
 /// httplib::Server whose connections keep ConnectionLimits. Handlers run on the connection's
 /// thread, so the two static calls below act on the request being answered.
 class NodeHttpServer : public httplib::Server {
  public:
-  explicit NodeHttpServer(ConnectionLimits limits) : limits_(limits) {}
+  explicit NodeHttpServer(ConnectionLimits limits) : limits_(limits) { bind_port_exclusively(*this); }
 
   /// Gives the current request's body its time (by its Content-Length). Request thread only.
   static void extend_deadline_for_body(int64_t body_bytes);
