@@ -267,6 +267,7 @@ struct ServeArgs {
   double max_output_mb = 4096;
   int max_queued_per_user = cloud::NodeOptions{}.max_queued_per_user;
   int keep_finished_jobs = cloud::NodeOptions{}.keep_finished_jobs;
+  int max_sessions_per_user = cloud::NodeOptions{}.max_sessions_per_user;
   int tokens_per_address_per_minute = cloud::NodeOptions{}.tokens_per_address_per_minute;
 };
 
@@ -284,6 +285,7 @@ void apply_serve_limits(const ServeArgs& a, cloud::NodeOptions& o) {
   o.max_output_bytes = static_cast<int64_t>(a.max_output_mb * 1024 * 1024);
   o.max_queued_per_user = a.max_queued_per_user;
   o.keep_finished_jobs = a.keep_finished_jobs;
+  o.max_sessions_per_user = a.max_sessions_per_user;
   o.tokens_per_address_per_minute = a.tokens_per_address_per_minute;
 }
 
@@ -313,6 +315,10 @@ void add_serve_limit_options(CLI::App* sub, ServeArgs* a) {
       ->check(positive);
   sub->add_option("--keep-finished-jobs", a->keep_finished_jobs,
                   "finished renders remembered; older ones and their files are removed (default 200)")
+      ->check(positive);
+  sub->add_option("--max-sessions-per-user", a->max_sessions_per_user,
+                  "sessions one user may keep; a new one beyond it forgets their least recently used, with its "
+                  "uploads (default 100)")
       ->check(positive);
   sub->add_option("--tokens-per-address-per-minute", a->tokens_per_address_per_minute,
                   "new anonymous tokens one address may get a minute (default 20)")

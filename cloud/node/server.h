@@ -58,8 +58,9 @@ struct NodeOptions {
   int64_t max_output_bytes = 4ll << 30;
   int max_queued_per_user = 4;
   // Records and tokens.
-  int keep_finished_jobs = 200;  // older finished jobs are forgotten, their files removed
-  int tokens_per_client = 3;     // new anonymous tokens per client id per 7 days
+  int max_sessions_per_user = 100;  // a new one beyond it forgets that user's least recently used
+  int keep_finished_jobs = 200;     // older finished jobs are forgotten, their files removed
+  int tokens_per_client = 3;        // new anonymous tokens per client id per 7 days
   int tokens_per_address_per_minute = 20;
   std::chrono::seconds token_lifetime{7 * 24 * 3600};
   NoTextTurns no_text_turns = NoTextTurns::Never;

@@ -23,11 +23,8 @@ Json NodeRecords::to_json() const {
       fj["path"] = f.path;
       files.push_back(fj);
     }
-    s[sid] = Json{{"task_id", r.task_id},
-                  {"user_id", r.user_id},
-                  {"task_name", r.task_name},
-                  {"draft", r.draft},
-                  {"files", files}};
+    s[sid] = Json{{"task_id", r.task_id}, {"user_id", r.user_id}, {"task_name", r.task_name},
+                  {"draft", r.draft},     {"files", files},       {"used_at", r.used_at}};
     if (!r.history.undo.empty() || !r.history.redo.empty()) s[sid]["history"] = r.history.to_json();
   }
   Json& jb = j["jobs"] = Json::object();
@@ -64,6 +61,7 @@ NodeRecords NodeRecords::from_json(const Json& j) {
       ns.task_id = v.value("task_id", std::string());
       ns.user_id = v.value("user_id", std::string());
       ns.task_name = v.value("task_name", std::string());
+      ns.used_at = v.value("used_at", int64_t{0});
       if (v.contains("draft")) ns.draft = v["draft"];
       if (v.contains("history")) ns.history = draft::DraftHistory::from_json(v["history"]);
       Json wrapped{{"files", v.value("files", Json::array())}};

@@ -32,6 +32,7 @@ struct NodeSession {
   std::string task_name;
   Json draft;  // the latest draft (null when none yet)
   std::vector<NodeFile> files;
+  int64_t used_at = 0;  // epoch ms: made or last asked for (a user's least recently used goes first)
   /// The drafts the agent's turns and submitted renders replaced, for undo / redo (the
   /// draft's compact text, as the records keep it).
   draft::DraftHistory history;

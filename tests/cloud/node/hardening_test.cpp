@@ -320,6 +320,55 @@ TEST_F(Hardened, RenderIdsThatAreDotsOrStartWithADotAreRefused) {
   }
 }
 
+TEST_F(Hardened, ANewSessionBeyondAUsersShareForgetsTheirLeastRecentlyUsedWithItsUploads) {
+  auto o = node_options();
+  o.workers = 1;
+  o.max_sessions_per_user = 2;
+  restart(o);
+  login();  // session 1 (sid)
+  auto new_session = [&] {
+    auto r = raw("POST", "/api/tasks/me/with-session/nemo_agent", auth(), R"({"task_name":"t"})");
+    const Json j = Json::parse(r.body, nullptr, false);
+    return std::make_pair(r.status, j.is_object() && j.contains("data") && j["data"].is_object()
+                                        ? j["data"].value("session_id", "")
+                                        : std::string());
+  };
+  auto state = [&](const std::string& s) { return raw("GET", "/api/state/nemo_agent/me/" + s + "/latest", auth()); };
+  const auto [st2, second] = new_session();
+  ASSERT_EQ(st2, 200);
+  Headers h{{"Authorization", "Bearer " + token}, {"Content-Type", "multipart/form-data; boundary=XB"}};
+  ASSERT_EQ(
+      raw("POST", "/api/upload-video/nemo_agent/me/" + second, h, multipart({{"a.jpg", media_bytes("a.jpg", 5000, 1)}}))
+          .status,
+      200);
+  const std::string uploads = dir.file("node/files/" + second);
+  ASSERT_TRUE(fs::is_directory(uploads));
+  std::this_thread::sleep_for(5ms);
+  ASSERT_EQ(state(sid).status, 200);  // the first is used again: the second is now the oldest
+  const auto [st3, third] = new_session();
+  ASSERT_EQ(st3, 200);
+  EXPECT_EQ(state(second).status, 404) << "the least recently used session is forgotten";
+  EXPECT_EQ(state(sid).status, 200);
+  EXPECT_EQ(state(third).status, 200);
+  EXPECT_FALSE(fs::exists(uploads)) << "its uploads go with it";
+
+  // A session with a render waiting or running is never forgotten: with both busy, a new one
+  // is refused, naming the flag.
+  renderer.delay_ms = 3000;
+  ASSERT_EQ(submit("busy1", text_draft()).status, 200);
+  sid = third;
+  ASSERT_EQ(submit("busy3", text_draft()).status, 200);
+  const auto [refused, none] = new_session();
+  EXPECT_EQ(refused, 429);
+  EXPECT_EQ(none, "");
+  for (const char* id : {"busy1", "busy3"})
+    raw("POST", std::string("/api/render/proxy/lambda/") + id + "/cancel", auth());
+  for (const char* id : {"busy1", "busy3"}) wait_finished(id);
+  const auto [after, fourth] = new_session();
+  EXPECT_EQ(after, 200) << "once the renders have finished, the oldest goes";
+  EXPECT_EQ(state(fourth).status, 200);
+}
+
 TEST_F(Hardened, MultiRangeRequestsAreRefusedWith416) {
   write_bytes(dir.file("a.jpg"), media_bytes("a.jpg", 10000, 3));
   Client c(client_options());
