@@ -227,6 +227,48 @@ TEST(CliMake, APromptIsReadAndSaidBackAndAFolderGivesItsPhotosWithDraftOnly) {
   EXPECT_EQ(Json::parse(history["undo"][0].get<std::string>()), d);
 }
 
+// The prompt alone, with only the options make always had (photo files, --prompt, -o,
+// --draft-out): its shape, length, transitions and title are in the video, in a promo and in the
+// default slideshow, and a second run keeps the first draft in the history beside the draft.
+TEST(CliMake, APromptAloneSetsShapeLengthTransitionsAndTitleInAPromoAndInASlideshow) {
+  std::vector<std::string> photos;
+  for (int i = 0; i < 4; ++i) photos.push_back(photo("alone" + std::to_string(i) + ".jpg", 640, 480, i * 40));
+  auto texts = [](const Json& d) {
+    std::vector<std::string> all;
+    for (const Json& t : d["t"])
+      if (t["tt"] == 7)
+        for (const Json& sg : t["sg"]) all.push_back(sg["m"].value("text", ""));
+    return all;
+  };
+  const std::string draft = (dir() / "alone.json").string(), out = (dir() / "alone.mp4").string();
+  std::vector<std::string> args = photos;
+  args.insert(args.end(), {"--prompt", "a fast vertical promo for our summer sale, 15 seconds, with zoom transitions",
+                           "--preview", "-o", out, "--draft-out", draft});
+  RunResult promo = make(args);
+  ASSERT_EQ(promo.exit_code, 0) << promo.err;
+  Probe p = probe(out);
+  EXPECT_EQ(p.width, 540) << "vertical";
+  EXPECT_EQ(p.height, 960) << "vertical";
+  EXPECT_NEAR(p.seconds, 15.0, 0.05);
+  const Json first = read_json(draft);
+  EXPECT_EQ(first["t"][0]["sg"][1]["m"]["tr"]["type"], "zoomin");
+  EXPECT_EQ(texts(first), std::vector<std::string>{"Summer Sale"}) << first.dump();
+
+  args = photos;
+  args.insert(args.end(), {"--prompt", "竖屏，二十秒，标题“夏日”", "--preview", "-o", out, "--draft-out", draft});
+  RunResult slideshow = make(args);
+  ASSERT_EQ(slideshow.exit_code, 0) << slideshow.err;
+  p = probe(out);
+  EXPECT_EQ(p.width, 540) << "竖屏: vertical";
+  EXPECT_EQ(p.height, 960) << "竖屏: vertical";
+  EXPECT_NEAR(p.seconds, 20.0, 0.05) << "二十秒: twenty seconds";
+  EXPECT_EQ(texts(read_json(draft)), std::vector<std::string>{"夏日"}) << "the slideshow keeps the prompt's title";
+  const fs::path history = dir() / ".alone.json.history.json";
+  ASSERT_TRUE(fs::exists(history)) << "the first draft is kept in the history beside the draft";
+  ASSERT_EQ(read_json(history)["undo"].size(), 1u);
+  EXPECT_EQ(Json::parse(read_json(history)["undo"][0].get<std::string>()), first);
+}
+
 TEST(CliMake, TheMoodPicksAmongTheSongsAndFitMusicEndsWithIt) {
   std::vector<std::string> args;
   for (int i = 0; i < 3; ++i) args.push_back(photo("f" + std::to_string(i) + ".jpg", 640, 480, i * 50));

@@ -8,6 +8,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "engine/render.h"
+#include "support/clip_writer.h"
 #include "tests/engine/support/media_fixtures.h"
 
 namespace reel::test {
@@ -22,11 +23,21 @@ TEST(Storyboard, HeadingCountsClipsAsClipsAndPhotosAsPhotos) {
   EXPECT_EQ(engine::storyboard_heading(d, {"b.mp4", "c.mov"}), "Trip\u200E   160x90  25 fps  3s  2 clips");
 }
 
-// A board of two photos (the same pictures every time) named `a` and `b`, titled `title`.
+// A board of two pictures (the same every time) named `a` and `b`, titled `title`; a name
+// ending in .mp4 is a one-second clip, any other a photo.
 cv::Mat board(const std::string& title, const std::string& a, const std::string& b) {
   TempDir dir;
-  write_image(dir.file(a), flat_photo(320, 180, cv::Scalar(40, 90, 160)));
-  write_image(dir.file(b), flat_photo(320, 180, cv::Scalar(160, 90, 40)));
+  auto write = [&](const std::string& name, cv::Scalar bgr) {
+    if (name.ends_with(".mp4")) {
+      std::vector<int64_t> pts_ms;
+      for (int64_t t = 0; t < 1000; t += 40) pts_ms.push_back(t);
+      write_clip(dir.path() / name, 320, 180, pts_ms);
+    } else {
+      write_image(dir.file(name), flat_photo(320, 180, bgr));
+    }
+  };
+  write(a, cv::Scalar(40, 90, 160));
+  write(b, cv::Scalar(160, 90, 40));
   Json j = slideshow_json(160, 90, 25, {a, b}, 1000);
   j["m"]["title"] = title;
   engine::RenderOptions o;
@@ -41,6 +52,16 @@ int differing_pixels(const cv::Mat& x, const cv::Mat& y) {
   cv::absdiff(x, y, diff);
   cv::cvtColor(diff, grey, cv::COLOR_BGR2GRAY);
   return cv::countNonZero(grey > 40);
+}
+
+// The heading as drawn: a board of a photo and a clip is not headed like a board of two photos.
+TEST(Storyboard, TheDrawnHeadingOfAPhotoAndAClipIsNotThatOfTwoPhotos) {
+  const cv::Mat photos = board("Trip", "a.jpg", "b.jpg"), with_clip = board("Trip", "a.jpg", "b.mp4");
+  ASSERT_FALSE(photos.empty());
+  ASSERT_EQ(photos.size(), with_clip.size());
+  const cv::Rect heading(0, 0, photos.cols, 40);
+  EXPECT_GT(differing_pixels(photos(heading), with_clip(heading)), 30)
+      << "\"2 photos\" and \"1 photo, 1 clip\" are drawn differently";
 }
 
 TEST(Storyboard, CjkAndArabicLabelsAreDrawnAsWrittenNotAsQuestionMarks) {
