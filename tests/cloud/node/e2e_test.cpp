@@ -312,14 +312,21 @@ TEST_F(CloudE2E, AfterKillDashNineARestartSweepsLeftoversQueuesAgainWhatWaitedAn
   short_draft["m"]["width"] = 320;
   short_draft["m"]["height"] = 180;
   std::string waiting = c.submit_render(short_draft);
-  std::this_thread::sleep_for(1500ms);  // the engine has written part of its temporary output
+  // Killed once the engine has written part of its temporary output (waited for, up to 60 s:
+  // a busy machine may take a while to start the render).
+  auto temporary_left = [&] {
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(data, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec))
+      if (base::is_temporary_name(it->path().filename().string()) && it->is_regular_file(ec) && it->file_size(ec) > 0)
+        return true;
+    return false;
+  };
+  for (int i = 0; i < 1200 && !temporary_left(); ++i) std::this_thread::sleep_for(50ms);
   ASSERT_EQ(kill(pid, SIGKILL), 0);
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  bool left_temporary = false;
-  for (const auto& e : fs::recursive_directory_iterator(data))
-    left_temporary |= base::is_temporary_name(e.path().filename().string());
-  EXPECT_TRUE(left_temporary) << "kill -9 during a render should leave its temporary output";
+  EXPECT_TRUE(temporary_left()) << "kill -9 during a render should leave its temporary output";
 
   auto [pid2, url2] = spawn_serve({"--data", data, "--workers", "1", "-q"});
   ASSERT_GT(pid2, 0) << url2;
