@@ -16,6 +16,7 @@
 #include "cli/loopback/guard.h"
 #include "cli/music_facts.h"
 #include "cli/progress.h"
+#include "cli/studio/cloud_agent.h"
 #include "cli/studio/draft_file.h"
 #include "cli/studio/frames.h"
 #include "cli/studio/jobs.h"
@@ -103,6 +104,13 @@ void open_browser(const std::string& url) {
   std::thread([pid] { waitpid(pid, nullptr, 0); }).detach();
 }
 
+// The chat's client: a backend that does not answer is told within a few seconds (the local
+// agent then answers), as `reel chat` finds out when it connects.
+cloud::ClientOptions chat_options(cloud::ClientOptions o) {
+  o.timeouts.connect_ms = std::min<long>(o.timeouts.connect_ms, 3000);
+  return o;
+}
+
 /// Everything one studio run holds; the handlers are its methods. Shared by the HTTP threads.
 class Studio {
  public:
@@ -113,6 +121,7 @@ class Studio {
         frames_(scratch_),
         preview_(scratch_, frames_),
         jobs_(ExportTarget{o.export_dir, o.cloud}, frames_),
+        cloud_agent_(o.cloud ? std::make_unique<CloudAgent>(chat_options(*o.cloud)) : nullptr),
         server_(cloud::node::ConnectionLimits{}) {}
 
   int run() {
@@ -238,6 +247,30 @@ class Studio {
     return {{"message", o.message}, {"changed", o.changed}, {"draft", draft_json(file_, *file_.current())}};
   }
 
+  // The local agent's turn on the file ("cut on the beat", "fit the video to the song": the
+  // draft's song measured here).
+  Json local_chat(const std::string& base, const std::string& text) {
+    const std::shared_ptr<const DraftVersion> version = file_.current();
+    draft::AgentContext context;
+    context.measure_music = [&](const std::string& source) -> std::optional<draft::MusicFacts> {
+      if (!version) return std::nullopt;
+      return measure_music(studio_render_options(*version, engine::Preset::Final), source);
+    };
+    return edit_reply(file_.edit(base, [&](draft::Draft& d) {
+      draft::AgentReply r = draft::apply_instruction(d, text, context);
+      return DraftFile::Outcome{r.message, r.changed};
+    }));
+  }
+
+  // Which agent answered, in words for the page ("the cloud agent at URL", "the local agent")
+  // and a note when it is not the one the page expected.
+  static Json with_agent(Json out, const std::string& agent, const std::string& said) {
+    out["agent"] = agent;
+    out["agent_name"] = agent == "cloud" ? said : "the local agent";
+    if (agent == "local" && !said.empty()) out["note"] = said;
+    return out;
+  }
+
   void routes() {
     for (const PageAsset& asset : kPageAssets) {
       const std::string path = asset.path == "/index.html" ? "/" : std::string(asset.path);
@@ -297,20 +330,30 @@ class Studio {
     server_.Post("/api/chat", [this](const Request& req, Response& res) {
       const Json body = body_of(req);
       const std::string text = text_field(body, "text"), base = text_field(body, "revision");
+      // Undo and redo are the file's own history, whichever agent made the edit.
       if (auto step = draft::history_step_in(text); step != draft::HistoryStep::None)
-        return reply(res, 200, edit_reply(file_.step(base, step)));
-      // "cut on the beat", "fit the video to the song": the draft's song measured here.
-      const std::shared_ptr<const DraftVersion> version = file_.current();
-      draft::AgentContext context;
-      context.measure_music = [&](const std::string& source) -> std::optional<draft::MusicFacts> {
-        if (!version) return std::nullopt;
-        return measure_music(studio_render_options(*version, engine::Preset::Final), source);
-      };
+        return reply(res, 200, with_agent(edit_reply(file_.step(base, step)), "local", ""));
+      if (!cloud_agent_) return reply(res, 200, with_agent(local_chat(base, text), "local", ""));
+      CloudTurn turn;
+      try {
+        turn = cloud_agent_->turn(*file_.at(base), text, &stop_);
+      } catch (const cloud::CloudError& e) {
+        // Nothing reached the agent: the local one, which knows the same words, answers.
+        if (e.kind() == cloud::ErrorKind::Unreachable || e.kind() == cloud::ErrorKind::Timeout)
+          return reply(res, 200,
+                       with_agent(local_chat(base, text), "local",
+                                  "the cloud at " + cloud_agent_->api() + " did not answer (" + e.what() +
+                                      "), so the local agent answered"));
+        return refuse(
+            res, 502,
+            "the cloud agent at " + cloud_agent_->api() + " failed: " + e.what() + "; the draft file was not changed");
+      }
       DraftFile::Outcome o = file_.edit(base, [&](draft::Draft& d) {
-        draft::AgentReply r = draft::apply_instruction(d, text, context);
-        return DraftFile::Outcome{r.message, r.changed};
+        const bool changed = turn.draft && *turn.draft != d.json;
+        if (changed) d = draft::load_draft(*turn.draft).draft;
+        return DraftFile::Outcome{turn.message, changed};
       });
-      reply(res, 200, edit_reply(o));
+      reply(res, 200, with_agent(edit_reply(o), "cloud", "the cloud agent at " + cloud_agent_->api()));
     });
     for (auto [path, step] :
          {std::pair{"/api/undo", draft::HistoryStep::Undo}, {"/api/redo", draft::HistoryStep::Redo}})
@@ -382,6 +425,7 @@ class Studio {
   FrameMaker frames_;
   PreviewRenderer preview_;
   JobQueue jobs_;
+  std::unique_ptr<CloudAgent> cloud_agent_;  // null: no cloud configured (the local agent chats)
   cloud::node::NodeHttpServer server_;
   int port_ = 0;
   std::string cookie_;

@@ -403,6 +403,14 @@ async function edit(path, body) {
     const r = await api(path, { ...body, revision: state.draft.revision });
     $('agent').textContent = r.message;
     $('agent').classList.remove('error-text');
+    if (r.agent) {
+      // Which agent answered (the cloud's, or the local one: offline, or undo and redo).
+      $('agent-who').dataset.agent = r.agent;
+      $('agent-who').textContent = r.note || `answered by ${r.agent_name}`;
+    } else {
+      $('agent-who').textContent = '';  // the form, undo, redo: no agent
+      delete $('agent-who').dataset.agent;
+    }
     showDraft(r.draft);
     if (!r.changed) state.editStarted = 0;
   } catch (e) {
@@ -441,6 +449,8 @@ async function showJobs() {
   const { jobs, cloud } = await api('/api/jobs');
   $('cloud').textContent = cloud ? `Export: the cloud at ${cloud}, this machine if it fails`
     : 'Export: no cloud is configured, so it renders on this machine';
+  $('chat-with').textContent = cloud ? `Chat: the cloud agent at ${cloud} (the local agent when the cloud does not answer)`
+    : 'Chat: the local agent (no cloud is configured)';
   const list = $('jobs');
   list.replaceChildren();
   for (const j of [...jobs].reverse()) {
