@@ -42,9 +42,17 @@ using httplib::Response;
 
 constexpr auto kLongPoll = std::chrono::seconds(20);
 
+// When the request being answered on this thread came in (the guard sees every one first).
+thread_local std::chrono::steady_clock::time_point request_started;
+
+// A JSON answer, with the time the studio took over it (`Server-Timing: studio;dur=MS`, which
+// the browser test reads to tell the server's part of an edit from the page's).
 void reply(Response& res, int status, const Json& body) {
   res.status = status;
   res.set_content(body.dump(), "application/json");
+  const double took =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - request_started).count();
+  res.set_header("Server-Timing", "studio;dur=" + std::to_string(took));
 }
 void refuse(Response& res, int status, const std::string& why) { reply(res, status, {{"error", why}}); }
 
@@ -190,6 +198,7 @@ class Studio {
   // Host and Origin first (another page or a rebound name is turned away before the token is
   // looked at), then the token; the address reel printed trades its token for a cookie.
   httplib::Server::HandlerResponse guard(const Request& req, Response& res) {
+    request_started = std::chrono::steady_clock::now();
     res.set_header("Cache-Control", "no-store");
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("X-Frame-Options", "DENY");
@@ -242,24 +251,36 @@ class Studio {
 
   void changed() { preview_.ask(file_.current()); }
 
-  Json edit_reply(const DraftFile::Outcome& o) {
-    if (o.changed) changed();
+  // An edit's answer. When it changed the draft, the still of the page's playhead (`at_ms`,
+  // `width` in the request) is started at once for the new version, before the answer is built:
+  // it is what the page asks for next, and the preview render waits for it.
+  Json edit_reply(const DraftFile::Outcome& o, const Json& request) {
+    if (o.changed) {
+      auto at = request.find("at_ms"), width = request.find("width");
+      if (at != request.end() && at->is_number_integer() && at->get<int64_t>() >= 0)
+        frames_.prepare(
+            file_.current(), at->get<int64_t>(),
+            width != request.end() && width->is_number_integer() ? std::clamp(width->get<int>(), 0, 960) : 0);
+      changed();
+    }
     return {{"message", o.message}, {"changed", o.changed}, {"draft", draft_json(file_, *file_.current())}};
   }
 
   // The local agent's turn on the file ("cut on the beat", "fit the video to the song": the
   // draft's song measured here).
-  Json local_chat(const std::string& base, const std::string& text) {
+  Json local_chat(const std::string& base, const std::string& text, const Json& request) {
     const std::shared_ptr<const DraftVersion> version = file_.current();
     draft::AgentContext context;
     context.measure_music = [&](const std::string& source) -> std::optional<draft::MusicFacts> {
       if (!version) return std::nullopt;
       return measure_music(studio_render_options(*version, engine::Preset::Final), source);
     };
-    return edit_reply(file_.edit(base, [&](draft::Draft& d) {
-      draft::AgentReply r = draft::apply_instruction(d, text, context);
-      return DraftFile::Outcome{r.message, r.changed};
-    }));
+    return edit_reply(file_.edit(base,
+                                 [&](draft::Draft& d) {
+                                   draft::AgentReply r = draft::apply_instruction(d, text, context);
+                                   return DraftFile::Outcome{r.message, r.changed};
+                                 }),
+                      request);
   }
 
   // Which agent answered, in words for the page ("the cloud agent at URL", "the local agent")
@@ -332,8 +353,8 @@ class Studio {
       const std::string text = text_field(body, "text"), base = text_field(body, "revision");
       // Undo and redo are the file's own history, whichever agent made the edit.
       if (auto step = draft::history_step_in(text); step != draft::HistoryStep::None)
-        return reply(res, 200, with_agent(edit_reply(file_.step(base, step)), "local", ""));
-      if (!cloud_agent_) return reply(res, 200, with_agent(local_chat(base, text), "local", ""));
+        return reply(res, 200, with_agent(edit_reply(file_.step(base, step), body), "local", ""));
+      if (!cloud_agent_) return reply(res, 200, with_agent(local_chat(base, text, body), "local", ""));
       CloudTurn turn;
       try {
         turn = cloud_agent_->turn(*file_.at(base), text, &stop_);
@@ -341,7 +362,7 @@ class Studio {
         // Nothing reached the agent: the local one, which knows the same words, answers.
         if (e.kind() == cloud::ErrorKind::Unreachable || e.kind() == cloud::ErrorKind::Timeout)
           return reply(res, 200,
-                       with_agent(local_chat(base, text), "local",
+                       with_agent(local_chat(base, text, body), "local",
                                   "the cloud at " + cloud_agent_->api() + " did not answer (" + e.what() +
                                       "), so the local agent answered"));
         return refuse(
@@ -353,12 +374,13 @@ class Studio {
         if (changed) d = draft::load_draft(*turn.draft).draft;
         return DraftFile::Outcome{turn.message, changed};
       });
-      reply(res, 200, with_agent(edit_reply(o), "cloud", "the cloud agent at " + cloud_agent_->api()));
+      reply(res, 200, with_agent(edit_reply(o, body), "cloud", "the cloud agent at " + cloud_agent_->api()));
     });
     for (auto [path, step] :
          {std::pair{"/api/undo", draft::HistoryStep::Undo}, {"/api/redo", draft::HistoryStep::Redo}})
       server_.Post(path, [this, step = step](const Request& req, Response& res) {
-        reply(res, 200, edit_reply(file_.step(text_field(body_of(req), "revision"), step)));
+        const Json body = body_of(req);
+        reply(res, 200, edit_reply(file_.step(text_field(body, "revision"), step), body));
       });
     server_.Post("/api/segment", [this](const Request& req, Response& res) {
       const Json body = body_of(req);
@@ -368,7 +390,7 @@ class Studio {
         const std::string said = apply_segment_settings(d, pointer, settings);
         return DraftFile::Outcome{said.empty() ? "nothing changed" : pointer + ": " + said, !said.empty()};
       });
-      reply(res, 200, edit_reply(o));
+      reply(res, 200, edit_reply(o, body));
     });
     server_.Get("/api/jobs", [this](const Request&, Response& res) {
       Json list = Json::array();
