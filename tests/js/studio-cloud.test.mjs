@@ -132,6 +132,18 @@ try {
   const cancelled = await watch(first.id, (j) => !['queued', 'running'].includes(j.state));
   await page.waitForSelector(`#jobs li[data-id="${first.id}"][data-state="cancelled"]`, { timeout: 10000 });
   const left = fs.existsSync(exportsDir) ? fs.readdirSync(exportsDir) : [];
+  // The node's own records: its render stopped (every job so far, the drafts the chat gave
+  // the session included, was cancelled; none was completed or still runs).
+  const nodeJobs = async () => {
+    for (const deadline = Date.now() + 10000; Date.now() < deadline; await sleep(100)) {
+      const jobsOnNode = Object.values(JSON.parse(fs.readFileSync(path.join(work, 'node', 'node.json'), 'utf8')).jobs || {});
+      if (jobsOnNode.length && jobsOnNode.every((j) => j.status === 'cancelled')) return jobsOnNode;
+    }
+    return Object.values(JSON.parse(fs.readFileSync(path.join(work, 'node', 'node.json'), 'utf8')).jobs || {});
+  };
+  const onNode = await nodeJobs();
+  check(onNode.length === 3 && onNode.every((j) => j.status === 'cancelled'),
+    `the node's render was stopped: its jobs ${onNode.map((j) => j.status).join(', ')} (two drafts the chat gave the session, the export)`);
   check(running.job.state === 'running' && running.job.progress >= 0.1 && barShown >= 0.1 && cancelled.job.state === 'cancelled' &&
     cancelled.job.message === 'cancelled; no file was written' && left.length === 0,
     `Cancel stops a cloud export while the cloud renders (${running.job.message}, bar ${barShown}): ${cancelled.job.state}, ${left.length} files left`);
