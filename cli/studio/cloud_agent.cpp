@@ -59,7 +59,18 @@ CloudTurn CloudAgent::turn(const DraftVersion& local, const std::string& words, 
   cloud::AgentCallbacks said;
   said.on_text = [&](const std::string& text) { out.message += text; };
   const cloud::AgentTurn turn = client_->send_message(words, said, cloud::AgentStreamOptions{}, cancel);
-  const Json after = session_draft(client_->state());
+  Json after;
+  try {
+    after = session_draft(client_->state());
+  } catch (const CloudError& e) {
+    // The words went out and may have run: this is no backend that "did not answer".
+    throw CloudError(e.kind() == cloud::ErrorKind::Unreachable || e.kind() == cloud::ErrorKind::Timeout
+                         ? cloud::ErrorKind::StreamDropped
+                         : e.kind(),
+                     std::string("the agent answered, but the session's draft could not be read after it: ") +
+                         e.what() + " (the words were sent once and not again)",
+                     e.http_status(), e.backend_code());
+  }
   if (after.is_object()) out.draft = as_file_names(draft::load_draft(after).draft).json;
   if (!turn.has_text()) {
     // A turn may end without a word: what changed in the timeline says what it did.

@@ -29,8 +29,8 @@ class CloudAgent {
   ~CloudAgent();
   const std::string& api() const { return options_.api; }
   /// Sends `words` to the agent of the session, about `local` (the file's version the page
-  /// edits). Throws cloud::CloudError (ErrorKind::Unreachable / Timeout: the backend did not
-  /// answer, and nothing reached the agent).
+  /// edits). Throws cloud::CloudError; ErrorKind::Unreachable and Timeout only before the
+  /// words were sent (the backend did not answer: nothing reached the agent).
   CloudTurn turn(const DraftVersion& local, const std::string& words, const std::atomic<bool>* cancel);
 
  private:

@@ -283,12 +283,17 @@ class Studio {
                       request);
   }
 
-  // Which agent answered, in words for the page ("the cloud agent at URL", "the local agent")
-  // and a note when it is not the one the page expected.
-  static Json with_agent(Json out, const std::string& agent, const std::string& said) {
-    out["agent"] = agent;
-    out["agent_name"] = agent == "cloud" ? said : "the local agent";
-    if (agent == "local" && !said.empty()) out["note"] = said;
+  // Which agent answered: "cloud" (its name says where) or "local", with a note when the local
+  // one answered for a cloud that did not.
+  Json by_cloud(Json out) const {
+    out["agent"] = "cloud";
+    out["agent_name"] = "the cloud agent at " + cloud_agent_->api();
+    return out;
+  }
+  static Json by_local(Json out, const std::string& note = "") {
+    out["agent"] = "local";
+    out["agent_name"] = "the local agent";
+    if (!note.empty()) out["note"] = note;
     return out;
   }
 
@@ -353,18 +358,18 @@ class Studio {
       const std::string text = text_field(body, "text"), base = text_field(body, "revision");
       // Undo and redo are the file's own history, whichever agent made the edit.
       if (auto step = draft::history_step_in(text); step != draft::HistoryStep::None)
-        return reply(res, 200, with_agent(edit_reply(file_.step(base, step), body), "local", ""));
-      if (!cloud_agent_) return reply(res, 200, with_agent(local_chat(base, text, body), "local", ""));
+        return reply(res, 200, by_local(edit_reply(file_.step(base, step), body)));
+      if (!cloud_agent_) return reply(res, 200, by_local(local_chat(base, text, body)));
       CloudTurn turn;
       try {
         turn = cloud_agent_->turn(*file_.at(base), text, &stop_);
       } catch (const cloud::CloudError& e) {
         // Nothing reached the agent: the local one, which knows the same words, answers.
         if (e.kind() == cloud::ErrorKind::Unreachable || e.kind() == cloud::ErrorKind::Timeout)
-          return reply(res, 200,
-                       with_agent(local_chat(base, text, body), "local",
-                                  "the cloud at " + cloud_agent_->api() + " did not answer (" + e.what() +
-                                      "), so the local agent answered"));
+          return reply(
+              res, 200,
+              by_local(local_chat(base, text, body), "the cloud at " + cloud_agent_->api() + " did not answer (" +
+                                                         e.what() + "), so the local agent answered"));
         return refuse(
             res, 502,
             "the cloud agent at " + cloud_agent_->api() + " failed: " + e.what() + "; the draft file was not changed");
@@ -374,7 +379,7 @@ class Studio {
         if (changed) d = draft::load_draft(*turn.draft).draft;
         return DraftFile::Outcome{turn.message, changed};
       });
-      reply(res, 200, with_agent(edit_reply(o, body), "cloud", "the cloud agent at " + cloud_agent_->api()));
+      reply(res, 200, by_cloud(edit_reply(o, body)));
     });
     for (auto [path, step] :
          {std::pair{"/api/undo", draft::HistoryStep::Undo}, {"/api/redo", draft::HistoryStep::Redo}})
