@@ -80,6 +80,12 @@ void DraftFile::check_base(const std::string& base) {
   if (!current_->read_error.empty()) throw base::Error(base::Fault::Input, current_->read_error);
 }
 
+std::shared_ptr<const DraftVersion> DraftFile::at(const std::string& base) {
+  std::lock_guard lock(mutex_);
+  check_base(base);
+  return current_;
+}
+
 DraftFile::Outcome DraftFile::edit(const std::string& base, const Edit& edit) {
   std::lock_guard lock(mutex_);
   check_base(base);

@@ -60,6 +60,9 @@ class DraftFile {
   /// the problems when the edit leaves a draft with errors (nothing is written).
   using Edit = std::function<Outcome(draft::Draft&)>;
   Outcome edit(const std::string& base, const Edit& edit);
+  /// The version of revision `base`, for an edit made away from the file (the cloud agent's
+  /// turn) and written later by edit(); throws EditConflict as edit() does.
+  std::shared_ptr<const DraftVersion> at(const std::string& base);
   /// Undo or redo through the history beside the draft; "" when there is nothing to step to.
   Outcome step(const std::string& base, draft::HistoryStep step);
 

@@ -40,6 +40,42 @@ engine::RenderOptions studio_render_options(const DraftVersion& v, engine::Prese
 
 FrameMaker::FrameMaker(std::string scratch_dir) : scratch_dir_(std::move(scratch_dir)) {
   base::ensure_folder(scratch_dir_, 0700);
+  preparer_ = std::thread([this] { prepare_stills(); });
+}
+
+FrameMaker::~FrameMaker() {
+  {
+    std::lock_guard lock(wanted_mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  preparer_.join();
+}
+
+void FrameMaker::prepare(std::shared_ptr<const DraftVersion> v, int64_t at_ms, int width) {
+  {
+    std::lock_guard lock(wanted_mutex_);
+    wanted_ = Wanted{std::move(v), at_ms, width};
+  }
+  wake_.notify_all();
+}
+
+void FrameMaker::prepare_stills() {
+  for (;;) {
+    Wanted w;
+    {
+      std::unique_lock lock(wanted_mutex_);
+      wake_.wait(lock, [&] { return stop_ || wanted_; });
+      if (stop_) return;
+      w = std::move(*wanted_);
+      wanted_.reset();
+    }
+    try {
+      still_png(*w.version, w.at_ms, w.width);
+    } catch (const std::exception&) {
+      // The page's own request for this still says what went wrong.
+    }
+  }
 }
 
 std::string FrameMaker::render(const DraftVersion& v, int64_t at_ms, int width) {

@@ -4,12 +4,15 @@
 // in the studio's folder of the cache; results are kept in memory per draft revision.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <list>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/studio/draft_file.h"
@@ -28,6 +31,7 @@ engine::RenderOptions studio_render_options(const DraftVersion& v, engine::Prese
 class FrameMaker {
  public:
   explicit FrameMaker(std::string scratch_dir);
+  ~FrameMaker();  // joins the thread of prepare()
   /// The PNG of the frame shown at `at_ms`, `width` wide at most (0: the preview's 960; the
   /// height follows the draft's shape).
   std::string still_png(const DraftVersion& v, int64_t at_ms, int width = 0);
@@ -35,12 +39,18 @@ class FrameMaker {
   std::string thumbnail_png(const DraftVersion& v, const std::string& pointer);
   /// The sound segment at `pointer` as `buckets` peaks (0..1) over its length.
   std::vector<float> waveform(const DraftVersion& v, const std::string& pointer, int buckets);
+  /// Starts making the still still_png(v, at_ms, width) will be asked for, on a thread of its
+  /// own, and returns: an edit's frame is composed while its answer travels to the page and the
+  /// page draws, and the page's request finds it made (or waits for it). A newer prepare()
+  /// replaces one not started yet.
+  void prepare(std::shared_ptr<const DraftVersion> v, int64_t at_ms, int width);
   /// Whether a still was asked for in the last `window`: the person is scrubbing, and the
   /// background preview render steps aside (the two cores go to the frame under the playhead).
   bool asked_recently(std::chrono::milliseconds window) const;
 
  private:
   std::string render(const DraftVersion& v, int64_t at_ms, int width);  // mutex_ held
+  void prepare_stills();                                                // the thread of prepare()
 
   const std::string scratch_dir_;
   std::atomic<int64_t> last_asked_ms_{0};                 // steady clock, when a still was last asked for
@@ -50,6 +60,17 @@ class FrameMaker {
   std::map<std::string, engine::RenderOptions> options_;  // revision -> how to render it
   // "revision/width" -> the maker of its stills (it keeps their decoded photos), newest last.
   std::list<std::pair<std::string, std::unique_ptr<engine::StillMaker>>> makers_;
+
+  struct Wanted {
+    std::shared_ptr<const DraftVersion> version;
+    int64_t at_ms = 0;
+    int width = 0;
+  };
+  std::mutex wanted_mutex_;  // guards wanted_ and stop_
+  std::condition_variable wake_;
+  std::optional<Wanted> wanted_;
+  bool stop_ = false;
+  std::thread preparer_;
 };
 
 }  // namespace reel::cli::studio

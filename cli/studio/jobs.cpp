@@ -189,14 +189,37 @@ void JobQueue::execute(Job& job) {
   }
   base::ensure_folder(target_.export_dir);
   const std::string out = fresh_output(target_.export_dir, fs::path(v.input.path).stem().string(), job.kind, job.id);
+  const int id = job.id;
   if (job.kind == "export" && target_.cloud) {
-    export_with_fallback(*target_.cloud, d, v.input.base_dir, out, ExportMode::Auto, true, 0);
+    // The cloud's progress (and, when it falls back, the local render's) with its words; Cancel
+    // stops the cloud render (it is asked to stop) or the local one, and no file is left.
+    ExportHooks hooks;
+    hooks.cancel = job.cancel.get();
+    hooks.progress = [&](double fraction, const std::string& what) {
+      std::lock_guard lock(mutex_);
+      for (Job& j : jobs_)
+        if (j.id == id) j.progress = fraction, j.message = what;
+    };
+    hooks.local_options = [&] { return studio_render_options(v, engine::Preset::Final); };
+    ExportReport r;
+    try {
+      r = export_with_fallback(*target_.cloud, d, v.input.base_dir, out, ExportMode::Auto, hooks);
+    } catch (const cloud::CloudError& e) {
+      if (e.kind() != cloud::ErrorKind::Cancelled) throw;
+      std::error_code ec;
+      fs::remove(out, ec);  // nothing of a cancelled export stays in the export folder
+      throw engine::Cancelled();
+    }
     job.file = out;
-    job.message = "exported through " + target_.cloud->api + " (or the local engine when the cloud failed)";
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%.1f", r.seconds);
+    job.message = r.from_cloud ? "exported through " + target_.cloud->api + " (cloud render " + r.job_id + ", " +
+                                     mb_text(r.bytes) + ") in " + secs + " s"
+                               : "the cloud did not make it (" + r.fallback_reason +
+                                     "): exported with the local engine in " + secs + " s";
     return;
   }
   const engine::RenderOptions o = studio_render_options(v, engine::Preset::Final);
-  const int id = job.id;
   const engine::RenderResult r = engine::render_to_file(
       d, out, o,
       [&](const engine::RenderProgress& p) {

@@ -16,6 +16,7 @@
 #include "cli/loopback/guard.h"
 #include "cli/music_facts.h"
 #include "cli/progress.h"
+#include "cli/studio/cloud_agent.h"
 #include "cli/studio/draft_file.h"
 #include "cli/studio/frames.h"
 #include "cli/studio/jobs.h"
@@ -41,9 +42,17 @@ using httplib::Response;
 
 constexpr auto kLongPoll = std::chrono::seconds(20);
 
+// When the request being answered on this thread came in (the guard sees every one first).
+thread_local std::chrono::steady_clock::time_point request_started;
+
+// A JSON answer, with the time the studio took over it (`Server-Timing: studio;dur=MS`, which
+// the browser test reads to tell the server's part of an edit from the page's).
 void reply(Response& res, int status, const Json& body) {
   res.status = status;
   res.set_content(body.dump(), "application/json");
+  const double took =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - request_started).count();
+  res.set_header("Server-Timing", "studio;dur=" + std::to_string(took));
 }
 void refuse(Response& res, int status, const std::string& why) { reply(res, status, {{"error", why}}); }
 
@@ -103,6 +112,13 @@ void open_browser(const std::string& url) {
   std::thread([pid] { waitpid(pid, nullptr, 0); }).detach();
 }
 
+// The chat's client: a backend that does not answer is told within a few seconds (the local
+// agent then answers), as `reel chat` finds out when it connects.
+cloud::ClientOptions chat_options(cloud::ClientOptions o) {
+  o.timeouts.connect_ms = std::min<long>(o.timeouts.connect_ms, 3000);
+  return o;
+}
+
 /// Everything one studio run holds; the handlers are its methods. Shared by the HTTP threads.
 class Studio {
  public:
@@ -113,6 +129,7 @@ class Studio {
         frames_(scratch_),
         preview_(scratch_, frames_),
         jobs_(ExportTarget{o.export_dir, o.cloud}, frames_),
+        cloud_agent_(o.cloud ? std::make_unique<CloudAgent>(chat_options(*o.cloud)) : nullptr),
         server_(cloud::node::ConnectionLimits{}) {}
 
   int run() {
@@ -175,6 +192,7 @@ class Studio {
   // Host and Origin first (another page or a rebound name is turned away before the token is
   // looked at), then the token; the address reel printed trades its token for a cookie.
   httplib::Server::HandlerResponse guard(const Request& req, Response& res) {
+    request_started = std::chrono::steady_clock::now();
     res.set_header("Cache-Control", "no-store");
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("X-Frame-Options", "DENY");
@@ -227,9 +245,50 @@ class Studio {
 
   void changed() { preview_.ask(file_.current()); }
 
-  Json edit_reply(const DraftFile::Outcome& o) {
-    if (o.changed) changed();
+  // An edit's answer. When it changed the draft, the still of the page's playhead (`at_ms`,
+  // `width` in the request) is started at once for the new version, before the answer is built:
+  // it is what the page asks for next, and the preview render waits for it.
+  Json edit_reply(const DraftFile::Outcome& o, const Json& request) {
+    if (o.changed) {
+      auto at = request.find("at_ms"), width = request.find("width");
+      if (at != request.end() && at->is_number_integer() && at->get<int64_t>() >= 0)
+        frames_.prepare(
+            file_.current(), at->get<int64_t>(),
+            width != request.end() && width->is_number_integer() ? std::clamp(width->get<int>(), 0, 960) : 0);
+      changed();
+    }
     return {{"message", o.message}, {"changed", o.changed}, {"draft", draft_json(file_, *file_.current())}};
+  }
+
+  // The local agent's turn on the file ("cut on the beat", "fit the video to the song": the
+  // draft's song measured here).
+  Json local_chat(const std::string& base, const std::string& text, const Json& request) {
+    const std::shared_ptr<const DraftVersion> version = file_.current();
+    draft::AgentContext context;
+    context.measure_music = [&](const std::string& source) -> std::optional<draft::MusicFacts> {
+      if (!version) return std::nullopt;
+      return measure_music(studio_render_options(*version, engine::Preset::Final), source);
+    };
+    return edit_reply(file_.edit(base,
+                                 [&](draft::Draft& d) {
+                                   draft::AgentReply r = draft::apply_instruction(d, text, context);
+                                   return DraftFile::Outcome{r.message, r.changed};
+                                 }),
+                      request);
+  }
+
+  // Which agent answered: "cloud" (its name says where) or "local", with a note when the local
+  // one answered for a cloud that did not.
+  Json by_cloud(Json out) const {
+    out["agent"] = "cloud";
+    out["agent_name"] = "the cloud agent at " + cloud_agent_->api();
+    return out;
+  }
+  static Json by_local(Json out, const std::string& note = "") {
+    out["agent"] = "local";
+    out["agent_name"] = "the local agent";
+    if (!note.empty()) out["note"] = note;
+    return out;
   }
 
   void routes() {
@@ -291,25 +350,36 @@ class Studio {
     server_.Post("/api/chat", [this](const Request& req, Response& res) {
       const Json body = body_of(req);
       const std::string text = text_field(body, "text"), base = text_field(body, "revision");
+      // Undo and redo are the file's own history, whichever agent made the edit.
       if (auto step = draft::history_step_in(text); step != draft::HistoryStep::None)
-        return reply(res, 200, edit_reply(file_.step(base, step)));
-      // "cut on the beat", "fit the video to the song": the draft's song measured here.
-      const std::shared_ptr<const DraftVersion> version = file_.current();
-      draft::AgentContext context;
-      context.measure_music = [&](const std::string& source) -> std::optional<draft::MusicFacts> {
-        if (!version) return std::nullopt;
-        return measure_music(studio_render_options(*version, engine::Preset::Final), source);
-      };
+        return reply(res, 200, by_local(edit_reply(file_.step(base, step), body)));
+      if (!cloud_agent_) return reply(res, 200, by_local(local_chat(base, text, body)));
+      CloudTurn turn;
+      try {
+        turn = cloud_agent_->turn(*file_.at(base), text, &stop_);
+      } catch (const cloud::CloudError& e) {
+        // Nothing reached the agent: the local one, which knows the same words, answers.
+        if (e.kind() == cloud::ErrorKind::Unreachable || e.kind() == cloud::ErrorKind::Timeout)
+          return reply(
+              res, 200,
+              by_local(local_chat(base, text, body), "the cloud at " + cloud_agent_->api() + " did not answer (" +
+                                                         e.what() + "), so the local agent answered"));
+        return refuse(
+            res, 502,
+            "the cloud agent at " + cloud_agent_->api() + " failed: " + e.what() + "; the draft file was not changed");
+      }
       DraftFile::Outcome o = file_.edit(base, [&](draft::Draft& d) {
-        draft::AgentReply r = draft::apply_instruction(d, text, context);
-        return DraftFile::Outcome{r.message, r.changed};
+        const bool changed = turn.draft && *turn.draft != d.json;
+        if (changed) d = draft::load_draft(*turn.draft).draft;
+        return DraftFile::Outcome{turn.message, changed};
       });
-      reply(res, 200, edit_reply(o));
+      reply(res, 200, by_cloud(edit_reply(o, body)));
     });
     for (auto [path, step] :
          {std::pair{"/api/undo", draft::HistoryStep::Undo}, {"/api/redo", draft::HistoryStep::Redo}})
       server_.Post(path, [this, step = step](const Request& req, Response& res) {
-        reply(res, 200, edit_reply(file_.step(text_field(body_of(req), "revision"), step)));
+        const Json body = body_of(req);
+        reply(res, 200, edit_reply(file_.step(text_field(body, "revision"), step), body));
       });
     server_.Post("/api/segment", [this](const Request& req, Response& res) {
       const Json body = body_of(req);
@@ -319,7 +389,7 @@ class Studio {
         const std::string said = apply_segment_settings(d, pointer, settings);
         return DraftFile::Outcome{said.empty() ? "nothing changed" : pointer + ": " + said, !said.empty()};
       });
-      reply(res, 200, edit_reply(o));
+      reply(res, 200, edit_reply(o, body));
     });
     server_.Get("/api/jobs", [this](const Request&, Response& res) {
       Json list = Json::array();
@@ -376,6 +446,7 @@ class Studio {
   FrameMaker frames_;
   PreviewRenderer preview_;
   JobQueue jobs_;
+  std::unique_ptr<CloudAgent> cloud_agent_;  // null: no cloud configured (the local agent chats)
   cloud::node::NodeHttpServer server_;
   int port_ = 0;
   std::string cookie_;

@@ -9,129 +9,32 @@
 // saves a screenshot (docs/studio.png when REEL_STUDIO_SCREENSHOT names it).
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { checker, launchChromium, printed, request as requestTo, serveLine, sleep, studioLine, testEnv, writePng,
+  writeTestDraft } from './studio-support.mjs';
 
 const reel = path.resolve(process.argv[2] || '../../build/release/reel');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'reel-studio-test-'));
-const failures = [];
-const check = (ok, what) => {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures.push(what);
-};
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// ---- synthetic media ------------------------------------------------------------------------
-
-// An RGB PNG (node's zlib): a gradient with a bright square whose place differs per photo, so
-// frames, moves and cuts are easy to tell apart.
-function writePng(file, w, h, seed) {
-  const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const o = y * (w * 3 + 1) + 1 + x * 3;
-      const inSquare = Math.abs(x - w * (0.2 + 0.2 * seed)) < w * 0.1 && Math.abs(y - h * 0.5) < h * 0.15;
-      // Bands rather than smooth ramps: the photos stay small files.
-      const band = (v) => Math.floor(v / 32) * 32;
-      raw[o] = inSquare ? 250 : band((x * 255) / w);
-      raw[o + 1] = inSquare ? 240 : band((seed * 70 + (y * 200) / h) % 255);
-      raw[o + 2] = inSquare ? 40 : band(((x + y + seed * 90) * 3) % 255);
-    }
-  const chunk = (type, data) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(data.length, 0);
-    head.write(type, 4);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(Buffer.concat([head.subarray(4), data])), 0);
-    return Buffer.concat([head, data, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
-  fs.writeFileSync(file, Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]));
-}
-
-// A 16-bit stereo WAV of a tone that swells, `seconds` long.
-function writeWav(file, seconds) {
-  const rate = 48000, n = Math.round(seconds * rate);
-  const buf = Buffer.alloc(44 + n * 4);
-  buf.write('RIFF', 0); buf.writeUInt32LE(36 + n * 4, 4); buf.write('WAVEfmt ', 8);
-  buf.writeUInt32LE(16, 16); buf.writeUInt16LE(1, 20); buf.writeUInt16LE(2, 22);
-  buf.writeUInt32LE(rate, 24); buf.writeUInt32LE(rate * 4, 28); buf.writeUInt16LE(4, 32); buf.writeUInt16LE(16, 34);
-  buf.write('data', 36); buf.writeUInt32LE(n * 4, 40);
-  for (let i = 0; i < n; i++) {
-    const env = 0.2 + 0.7 * Math.abs(Math.sin((Math.PI * i) / rate));
-    const v = Math.round(12000 * env * Math.sin((2 * Math.PI * 330 * i) / rate));
-    buf.writeInt16LE(v, 44 + i * 4); buf.writeInt16LE(v, 46 + i * 4);
-  }
-  fs.writeFileSync(file, buf);
-}
+const { failures, check } = checker();
 
 const photos = 4, seconds = 1.5;
-for (let i = 0; i < photos; i++) writePng(path.join(work, `photo${i + 1}.png`), 800, 600, i);
-writeWav(path.join(work, 'tone.wav'), photos * seconds);
-const draftPath = path.join(work, 'draft.json');
-const draft = {
-  m: { title: 'Studio test', ar: '16:9', res: '540p', fps: 25 },
-  t: [
-    { tt: 0, sg: Array.from({ length: photos }, (_, i) => ({
-      s: i * seconds * 1000, d: seconds * 1000, src: `photo${i + 1}.png`,
-      m: { kb: ['in', 'left', 'out', 'right'][i], ...(i ? { tr: { type: 'fade', d: 400 } } : {}) },
-    })) },
-    { tt: 7, sg: [{ s: 200, d: 1300, m: { text: 'Hello studio' } }] },
-    { tt: 1, sg: [{ s: 0, d: photos * seconds * 1000, src: 'tone.wav', m: { name: 'tone', vol: 0.5 } }] },
-  ],
-};
-const originalText = JSON.stringify(draft, null, 2) + '\n';
-fs.writeFileSync(draftPath, originalText);
+const { draftPath, text: originalText } = writeTestDraft(work, photos, seconds);
 
 // ---- the studio -----------------------------------------------------------------------------
 
-const env = { ...process.env, XDG_CACHE_HOME: path.join(work, 'cache'), XDG_CONFIG_HOME: path.join(work, 'config') };
-delete env.REEL_API_URL;
-delete env.NEMO_TOKEN;
+const env = testEnv(work);
 const studio = spawn(reel, ['studio', draftPath, '--export-dir', path.join(work, 'exports')], { env });
 process.on('exit', () => { if (studio.exitCode === null) studio.kill('SIGKILL'); });
 let studioErr = '';
 studio.stderr.on('data', (d) => { studioErr += d; });
-// The address a server prints on its first line of stdout.
-function printed(child, pattern, what) {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = pattern.exec(out);
-      if (m) resolve(m);
-    });
-    child.on('exit', (code) => reject(new Error(`${what} ended (${code}) before its address`)));
-    setTimeout(() => reject(new Error(`no address from ${what} in 15 s`)), 15000);
-  });
-}
-const studioLine = /^reel studio: (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([0-9a-f]{32}))\n/m;
 const address = await printed(studio, studioLine, 'reel studio').then((m) => ({ url: m[1], port: Number(m[2]), token: m[3] }));
 check(true, `reel studio printed ${address.url.replace(address.token, 'TOKEN')}`);
 const origin = `http://127.0.0.1:${address.port}`;
 
 // One raw request (node's http lets a test set Host and Origin as an attacker's page would).
-function request(pathname, headers = {}, method = 'GET', body = undefined, to = address) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: to.port, path: pathname, method,
-      headers: { Host: `127.0.0.1:${to.port}`, ...headers } }, (res) => {
-      const parts = [];
-      res.on('data', (d) => { parts.push(d); });
-      res.on('end', () => {
-        const bytes = Buffer.concat(parts);
-        resolve({ status: res.statusCode, headers: res.headers, text: bytes.toString(), bytes });
-      });
-    });
-    req.on('error', reject);
-    if (body) req.write(body);
-    req.end();
-  });
-}
+const request = (pathname, headers = {}, method = 'GET', body = undefined, to = address) =>
+  requestTo(to, pathname, headers, method, body);
 
 // ---- safe by default ------------------------------------------------------------------------
 
@@ -168,14 +71,7 @@ function request(pathname, headers = {}, method = 'GET', body = undefined, to = 
 
 // ---- the page -------------------------------------------------------------------------------
 
-// A fresh profile (playwright passes it as --user-data-dir).
-const browser = await chromium.launchPersistentContext(path.join(work, 'chromium'), {
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1280, height: 820 },
-  acceptDownloads: true,
-});
+const browser = await launchChromium(path.join(work, 'chromium'));
 const figures = {};
 try {
   const page = await browser.newPage();
@@ -287,25 +183,38 @@ try {
   await page.click('#play');
   check(played.t > 0 && !played.paused && played.hidden, `the preview plays (${played.t.toFixed(2)} s in)`);
 
-  // A one-segment change through the form: the changed frame on screen, timed.
-  const editFrames = [];
-  for (const [i, kb] of [[1, 'up'], [2, 'down'], [3, 'left']]) {
+  // A one-segment change through the form: the changed frame on screen, timed, with the
+  // studio's part of it (the edit's answer, the still's) from their Server-Timing headers.
+  const editFrames = [], editServer = [], editStill = [];
+  for (const [i, kb] of [[1, 'up'], [2, 'down'], [3, 'left'], [1, 'right'], [2, 'in'], [3, 'up']]) {
     await page.click(`.seg[data-pointer="/t/0/sg/${i}"]`);
     await page.waitForFunction(() => !document.querySelector('#segment').hidden);
     await page.waitForFunction(() => !document.querySelector('#frame').hidden && document.querySelector('#frame').complete);
     await sleep(300);
     const rev = await page.evaluate(() => window.studioMetricsRevision = document.querySelector('#frame').dataset.revision);
     await page.selectOption('#f-kb', kb);
-    await page.evaluate(() => { window.studioMetrics.editToFrameMs = []; });
+    await page.evaluate(() => { window.studioMetrics.editToFrameMs = []; performance.clearResourceTimings(); });
     await page.click('#segment button[type=submit]');
     await page.waitForFunction((rev) => window.studioMetrics.editToFrameMs.length > 0 &&
       document.querySelector('#frame').dataset.revision !== rev, rev, { timeout: 10000 });
-    editFrames.push((await page.evaluate(() => window.studioMetrics.editToFrameMs[0])));
+    const { total, server, still } = await page.evaluate(() => {
+      const entries = performance.getEntriesByType('resource');
+      const dur = (re) => entries.filter((e) => re.test(e.name)).map((e) => e.serverTiming?.[0]?.duration ?? NaN)[0];
+      return { total: window.studioMetrics.editToFrameMs[0], server: dur(/\/api\/segment$/),
+        still: dur(new RegExp(`/api/still\\?.*rev=${document.querySelector('#frame').dataset.revision}`)) };
+    });
+    editFrames.push(total);
+    editServer.push(server);
+    editStill.push(still);
   }
   figures.edit = editFrames;
-  console.log(`figure: edit (Ken Burns of one photo) → the changed frame on screen: ${editFrames.map((t) => t.toFixed(0)).join(', ')} ms`);
+  console.log(`figure: edit (Ken Burns of one photo) → the changed frame on screen, ${editFrames.length} edits: ${editFrames.map((t) => t.toFixed(0)).join(', ')} ms (${stats(editFrames)}); the studio's answer to the edit ${stats(editServer)}; the still of the new version ${stats(editStill)}`);
+  const editMedian = [...editFrames].sort((x, y) => x - y)[Math.floor(editFrames.length / 2)];
+  // Printed, not asserted: the bar is the issue's for a studio that has the cores, and CI
+  // machines are shared (docs/studio.md, Measured).
+  console.log(`figure: the issue's 300 ms for an edit's frame: ${editMedian <= 300 ? 'met' : 'NOT met'} by the median (${editMedian.toFixed(0)} ms)`);
   const kbNow = JSON.parse(fs.readFileSync(draftPath, 'utf8')).t[0].sg.map((s) => s.m.kb);
-  check(kbNow.join(' ') === 'in up down left', `the form wrote the draft file (${kbNow.join(' ')})`);
+  check(kbNow.join(' ') === 'in right in up', `the form wrote the draft file (${kbNow.join(' ')})`);
   const afterForm = fs.readFileSync(draftPath, 'utf8');
 
   // A chat edit changes the summary and the player; undo brings the draft back.
@@ -448,7 +357,7 @@ try {
   const cloudStudio = { child: null };
   process.on('exit', () => { for (const c of [node, cloudStudio.child]) if (c && c.exitCode === null) c.kill('SIGKILL'); });
   try {
-    const api = (await printed(node, /^reel serve: listening on (http:\/\/\S+) /m, 'reel serve'))[1];
+    const api = (await printed(node, serveLine, 'reel serve'))[1];
     cloudStudio.child = spawn(reel, ['studio', draftPath, '--api', api, '--export-dir', path.join(work, 'cloud-exports')], { env });
     const m = await printed(cloudStudio.child, studioLine, 'reel studio --api');
     const to = { port: Number(m[2]) };

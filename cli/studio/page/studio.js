@@ -107,10 +107,12 @@ async function nextStill() {
         state.editStarted = 0;
       }
       if (video.paused) frame.hidden = false;
+      if (frame.dataset.revision === state.draft.revision) showThumbnails();
     }
   } finally {
     stillLoading = false;
     if (stillWanted) nextStill();
+    else showThumbnails();  // nothing else waits for the cores
   }
 }
 
@@ -225,6 +227,13 @@ async function watchPreview() {
 
 function pct(ms) { return `${(100 * ms) / Math.max(1, state.draft.timeline.duration_ms)}%`; }
 
+function showThumbnails() {
+  for (const img of document.querySelectorAll('img.thumb[data-src]')) {
+    img.src = img.dataset.src;
+    delete img.dataset.src;
+  }
+}
+
 function drawTimeline(t) {
   const lanes = $('lanes');
   lanes.replaceChildren();
@@ -254,7 +263,9 @@ function drawTimeline(t) {
         const img = document.createElement('img');
         img.className = 'thumb';
         img.alt = `thumbnail of ${seg.pointer}`;
-        img.src = `/api/thumbnail?pointer=${encodeURIComponent(seg.pointer)}&rev=${state.draft.revision}`;
+        // Asked for once the frame under the playhead is on screen (showThumbnails): the
+        // edit's own still goes first.
+        img.dataset.src = `/api/thumbnail?pointer=${encodeURIComponent(seg.pointer)}&rev=${state.draft.revision}`;
         box.append(img);
         if (seg.tr && i > 0) {
           const cut = document.createElement('div');
@@ -271,7 +282,7 @@ function drawTimeline(t) {
       } else if (track.kind === 'audio' && renderable()) {
         const canvas = document.createElement('canvas');
         box.append(canvas);
-        drawWaveform(canvas, seg.pointer);
+        drawWaveform(canvas, seg.pointer, seg);
       }
       lane.append(box);
     }
@@ -279,9 +290,18 @@ function drawTimeline(t) {
   }
 }
 
-async function drawWaveform(canvas, pointer) {
+// The peaks of a sound segment, by what decides them: an edit elsewhere does not decode the
+// song again.
+const peaksKept = new Map();
+async function drawWaveform(canvas, pointer, seg) {
   const width = Math.max(50, Math.round(canvas.parentElement.getBoundingClientRect().width || 300));
-  const { peaks } = await api(`/api/waveform?pointer=${encodeURIComponent(pointer)}&buckets=${width}`).catch(() => ({ peaks: [] }));
+  const key = JSON.stringify([pointer, seg.source, seg.source_in_ms, seg.duration_ms, width]);
+  if (!peaksKept.has(key)) {
+    if (peaksKept.size > 32) peaksKept.clear();
+    peaksKept.set(key, api(`/api/waveform?pointer=${encodeURIComponent(pointer)}&buckets=${width}`)
+      .then((r) => r.peaks, () => { peaksKept.delete(key); return []; }));
+  }
+  const peaks = await peaksKept.get(key);
   canvas.width = peaks.length || 1;
   canvas.height = 30;
   const g = canvas.getContext('2d');
@@ -397,12 +417,30 @@ $('segment').addEventListener('submit', (e) => {
 
 // ---- edits --------------------------------------------------------------------------------
 
+let editing = null;  // the edit on its way (the change feed waits for its answer)
+
 async function edit(path, body) {
+  const done = doEdit(path, body);
+  editing = done;
+  try { await done; } finally { if (editing === done) editing = null; }
+}
+
+async function doEdit(path, body) {
   state.editStarted = performance.now();
   try {
-    const r = await api(path, { ...body, revision: state.draft.revision });
+    // The playhead goes with the edit: the studio starts that frame of the new version at once.
+    const r = await api(path, { ...body, revision: state.draft.revision, at_ms: Math.round(state.timeMs),
+      width: Math.min(960, state.draft.timeline ? state.draft.timeline.width : 960) });
     $('agent').textContent = r.message;
     $('agent').classList.remove('error-text');
+    if (r.agent) {
+      // Which agent answered (the cloud's, or the local one: offline, or undo and redo).
+      $('agent-who').dataset.agent = r.agent;
+      $('agent-who').textContent = r.note || `answered by ${r.agent_name}`;
+    } else {
+      $('agent-who').textContent = '';  // the form, undo, redo: no agent
+      delete $('agent-who').dataset.agent;
+    }
     showDraft(r.draft);
     if (!r.changed) state.editStarted = 0;
   } catch (e) {
@@ -428,6 +466,9 @@ async function followChanges() {
   for (;;) {
     try {
       const { revision } = await api(`/api/changes?since=${state.draft ? state.draft.revision : ''}`);
+      // The page's own edit: its answer brings the new version (loading it here too would draw
+      // everything twice while the edit's frame is being made).
+      if (editing) await editing.catch(() => {});
       if (!state.draft || revision !== state.draft.revision) await loadDraft();
     } catch (e) {
       await new Promise((r) => setTimeout(r, 1000));
@@ -441,6 +482,8 @@ async function showJobs() {
   const { jobs, cloud } = await api('/api/jobs');
   $('cloud').textContent = cloud ? `Export: the cloud at ${cloud}, this machine if it fails`
     : 'Export: no cloud is configured, so it renders on this machine';
+  $('chat-with').textContent = cloud ? `Chat: the cloud agent at ${cloud} (the local agent when the cloud does not answer)`
+    : 'Chat: the local agent (no cloud is configured)';
   const list = $('jobs');
   list.replaceChildren();
   for (const j of [...jobs].reverse()) {
