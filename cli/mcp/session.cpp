@@ -31,6 +31,13 @@ Json text_block(const std::string& text) { return {{"type", "text"}, {"text", te
 
 const char* const kLogLevels[] = {"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"};
 
+// A level's place in kLogLevels (syslog's order, least severe first); an unknown one is "info".
+int log_rank(const std::string& level) {
+  for (int i = 0; i < int(std::size(kLogLevels)); ++i)
+    if (level == kLogLevels[i]) return i;
+  return 1;
+}
+
 // Progress sent for one call: never going back, at most every 100 ms (the last step always).
 class ProgressSender {
  public:
@@ -69,6 +76,11 @@ Session::~Session() { stop(); }
 std::string Session::protocol_version() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return version_;
+}
+
+std::string Session::log_level() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return log_level_;
 }
 
 bool Session::initialized() const {
@@ -179,7 +191,12 @@ void Session::handle(const Message& m, const Send& send) {
 Json Session::run_tool(const ToolSpec& tool, const Json& arguments, const Json& progress_token,
                        const std::atomic<bool>* flag, const Send& send) const {
   auto progress = std::make_shared<ProgressSender>(progress_token, send);
-  ToolCall call(flag, [progress](double d, double t, const std::string& msg) { (*progress)(d, t, msg); });
+  auto log = [this, send](const std::string& level, const std::string& text) {
+    if (log_rank(level) < log_rank(log_level())) return;
+    send(notification("notifications/message", {{"level", level}, {"logger", "reel"}, {"data", text}}));
+  };
+  ToolCall call(
+      flag, [progress](double d, double t, const std::string& msg) { (*progress)(d, t, msg); }, log);
   ToolResult r;
   try {
     r = tool.run(arguments, call);

@@ -53,6 +53,8 @@ class Session {
   /// The revision settled by initialize ("" before it).
   std::string protocol_version() const;
   bool initialized() const;
+  /// The least severe log level sent (logging/setLevel; "info" until the client sets one).
+  std::string log_level() const;
 
  private:
   Json list_tools() const;
@@ -75,7 +77,7 @@ class Session {
   };
   std::vector<CallThread> call_threads_;  // joined when done (at the next call) or at stop()
   std::condition_variable idle_;          // running_ became empty
-  std::string log_level_ = "info";        // logging/setLevel (reel sends no log messages yet)
+  std::string log_level_ = "info";        // logging/setLevel
 };
 
 }  // namespace reel::cli::mcp

@@ -11,13 +11,14 @@
 
 namespace reel::cli::mcp {
 
-/// What a running tool call may do besides returning: report progress, see cancellation.
+/// What a running tool call may do besides returning: report progress, log, see cancellation.
 /// Made by the dispatcher for one call; used from the thread running it.
 class ToolCall {
  public:
   using ProgressSink = std::function<void(double done, double total, const std::string& message)>;
-  ToolCall(const std::atomic<bool>* cancelled, ProgressSink progress)
-      : cancelled_(cancelled), progress_(std::move(progress)) {}
+  using LogSink = std::function<void(const std::string& level, const std::string& text)>;
+  ToolCall(const std::atomic<bool>* cancelled, ProgressSink progress, LogSink log = nullptr)
+      : cancelled_(cancelled), progress_(std::move(progress)), log_(std::move(log)) {}
   /// Set once the client sent notifications/cancelled for this call (or the server stops).
   const std::atomic<bool>* cancel_flag() const { return cancelled_; }
   bool cancelled() const { return cancelled_ && cancelled_->load(); }
@@ -26,10 +27,16 @@ class ToolCall {
   void progress(double done, double total, const std::string& message = "") const {
     if (progress_) progress_(done, total, message);
   }
+  /// A log message (notifications/message) at an MCP level ("warning", "info" …); sent when
+  /// the level is at least the one the client set (logging/setLevel; "info" until it does).
+  void log(const std::string& level, const std::string& text) const {
+    if (log_) log_(level, text);
+  }
 
  private:
   const std::atomic<bool>* cancelled_;
   ProgressSink progress_;
+  LogSink log_;
 };
 
 /// A tool call's result: the content blocks (text, image, resource_link) and the structured

@@ -45,6 +45,12 @@ Json resource_link(const std::string& path, int64_t bytes, const std::string& de
           {"mimeType", "video/mp4"}, {"size", bytes},         {"description", description}};
 }
 
+// The draft's warnings as log messages, as `reel render` prints them on stderr.
+void log_warnings(const ToolCall& call, const ToolDraft& d) {
+  for (const auto& p : d.loaded.problems)
+    if (p.severity == draft::Severity::Warning) call.log("warning", d.name + ": " + p.line());
+}
+
 // The result of a render or export stopped by notifications/cancelled: nothing was written.
 ToolResult cancelled_result(const std::string& out) {
   ToolResult r = structured_result({{"cancelled", true}, {"output", out}}, true);
@@ -79,6 +85,7 @@ Json video_properties() {
 
 ToolResult render(const Workspace& ws, const Json& args, const ToolCall& call, engine::Preset preset) {
   ToolDraft d = ws.load_usable(args);
+  log_warnings(call, d);
   engine::RenderOptions o = ws.render_options(d, preset);
   const std::string out = checked_output(ws, args, d, preset == engine::Preset::Preview ? ".preview.mp4" : ".mp4", o);
   engine::RenderResult r;
@@ -119,6 +126,7 @@ ToolResult render(const Workspace& ws, const Json& args, const ToolCall& call, e
 
 ToolResult export_video(const Workspace& ws, const Json& args, const ToolCall& call) {
   ToolDraft d = ws.load_usable(args);
+  log_warnings(call, d);
   const std::string mode_name = string_arg(args, "mode", "auto");
   if (mode_name != "auto" && mode_name != "cloud" && mode_name != "local")
     throw ToolError("mode is auto, cloud or local");
@@ -157,7 +165,10 @@ ToolResult export_video(const Workspace& ws, const Json& args, const ToolCall& c
             {"where", report.from_cloud ? "cloud" : "local"},
             {"seconds", std::round(report.seconds * 1000) / 1000}};
   if (report.from_cloud) s["job_id"] = report.job_id;
-  if (!report.fallback_reason.empty()) s["fallback_reason"] = report.fallback_reason;
+  if (!report.fallback_reason.empty()) {
+    s["fallback_reason"] = report.fallback_reason;
+    call.log("warning", "the cloud did not make it (" + report.fallback_reason + "): rendered on this machine");
+  }
   if (!report.from_cloud) {
     s["frames"] = report.local.frames;
     s["width"] = report.local.width;

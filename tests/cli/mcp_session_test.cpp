@@ -12,8 +12,8 @@ using namespace reel::cli::mcp;
 
 namespace {
 
-// A catalog of four tools: one that echoes, one that fails as a caller's mistake, one that
-// works until it is cancelled, reporting progress, one that links a file.
+// A catalog of five tools: one that echoes, one that fails as a caller's mistake, one that
+// works until it is cancelled, reporting progress, one that logs, one that links a file.
 ToolCatalog test_tools() {
   ToolCatalog tools;
   tools.push_back({"echo", "Echo", "Returns its words.", object_schema({{"words", string_schema("words")}}, {"words"}),
@@ -38,6 +38,12 @@ ToolCatalog test_tools() {
                      r.content.push_back({{"type", "text"}, {"text", call.cancelled() ? "cancelled" : "counted"}});
                      r.is_error = call.cancelled();
                      return r;
+                   }});
+  tools.push_back({"log", "Log", "Logs at two levels.", object_schema(Json::object()), Json(), true,
+                   [](const Json&, const ToolCall& call) {
+                     call.log("debug", "a detail");
+                     call.log("warning", "photo.jpg: upscaled 3x");
+                     return ToolResult{};
                    }});
   tools.push_back({"link", "Link", "Returns a file.", object_schema(Json::object()), Json(), true,
                    [](const Json&, const ToolCall&) {
@@ -100,7 +106,7 @@ TEST(McpSession, ListsEveryToolWithSchemasThatNameTheirDialect) {
   initialize(s, out, "2025-06-18");
   s.handle(one(R"({"jsonrpc":"2.0","id":1,"method":"tools/list"})"), out.send());
   const Json list = out.last()["result"]["tools"];
-  ASSERT_EQ(list.size(), 4u);
+  ASSERT_EQ(list.size(), 5u);
   EXPECT_EQ(list[0]["name"], "echo");
   EXPECT_EQ(list[0]["inputSchema"]["$schema"], "https://json-schema.org/draft/2020-12/schema");
   EXPECT_EQ(list[0]["inputSchema"]["required"], Json::array({"words"}));
@@ -160,7 +166,7 @@ TEST(McpSession, ProtocolMistakesAreJsonRpcErrors) {
   Outbox out;
   s.handle(one(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"nosuch"}})"), out.send());
   EXPECT_EQ(out.last()["error"]["code"], rpc_error::kInvalidParams);
-  EXPECT_EQ(out.last()["error"]["message"], "Unknown tool: nosuch (the tools are echo, refuse, count, link)");
+  EXPECT_EQ(out.last()["error"]["message"], "Unknown tool: nosuch (the tools are echo, refuse, count, log, link)");
   s.handle(one(R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":[1]}})"),
            out.send());
   EXPECT_EQ(out.last()["error"]["code"], rpc_error::kInvalidParams);
@@ -209,6 +215,29 @@ TEST(McpSession, WithoutAProgressTokenNoProgressIsSent) {
            out.send());
   ASSERT_EQ(out.messages.size(), 1u);
   EXPECT_EQ(out.last()["result"]["content"][0]["text"], "counted");
+}
+
+TEST(McpSession, LogMessagesGoOutFromTheLevelTheClientSet) {
+  const ToolCatalog tools = test_tools();
+  Session s(tools, CallThreads::Caller);
+  auto logged = [&](const char* set_level) {
+    Outbox out;
+    if (set_level)
+      s.handle(one(std::string(R"({"jsonrpc":"2.0","id":9,"method":"logging/setLevel","params":{"level":")") +
+                   set_level + "\"}}"),
+               out.send());
+    s.handle(one(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"log"}})"), out.send());
+    std::vector<std::string> lines;
+    for (const Json& m : out.messages)
+      if (m.value("method", "") == "notifications/message") {
+        EXPECT_EQ(m["params"]["logger"], "reel");
+        lines.push_back(m["params"]["level"].get<std::string>() + ": " + m["params"]["data"].get<std::string>());
+      }
+    return lines;
+  };
+  EXPECT_EQ(logged(nullptr), std::vector<std::string>{"warning: photo.jpg: upscaled 3x"}) << "info until set";
+  EXPECT_EQ(logged("debug"), (std::vector<std::string>{"debug: a detail", "warning: photo.jpg: upscaled 3x"}));
+  EXPECT_TRUE(logged("error").empty());
 }
 
 TEST(McpSession, NotificationsCancelledStopsARunningCallWhichAnswersCancelled) {
