@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { decodePng, makeRoot, probe, serverEnv, startHttp, startNode, step } from './mcp-support.mjs';
@@ -276,14 +276,19 @@ try {
     assert.deepEqual(fs.readdirSync(show).filter((f) => f.includes('exported')), [], 'no exported.mp4 nor its temporary file');
   });
 
-  await step('export offline: the local engine makes the file', async () => {
+  await step('export offline: the local engine makes the file, and a log message says why', async () => {
     const progress = [];
+    const logs = [];
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logs.push(n.params));
     const r = await client.callTool({ name: 'export', arguments: { draft: 'show/short.json' } }, CallToolResultSchema,
                                     { onprogress: (p) => progress.push(p), timeout: 120000 });
     const s = conforms('export', r);
     assert.equal(s.where, 'local');
     assert.match(s.fallback_reason, /unreachable/);
     assert.ok(progress.length >= 1);
+    const fallback = logs.find((l) => /^the cloud did not make it \(.*unreachable.*\): rendered on this machine$/.test(l.data));
+    assert.ok(fallback, 'a log message of the fallback: ' + JSON.stringify(logs));
+    assert.deepEqual([fallback.level, fallback.logger], ['warning', 'reel']);
     const p = probe(path.join(show, 'short.mp4'));
     assert.ok(Math.abs(p.duration - 2) < 0.1);
     assert.deepEqual(p.streams, ['video']);
