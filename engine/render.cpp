@@ -707,9 +707,18 @@ void StillMaker::compose(int64_t n) {
 }
 
 void StillMaker::write(int64_t at_ms, const std::string& png_path) {
+  compose_at_ms(at_ms);
+  write_png(png_path, yuv_to_bgr(state_->frame.view()), state_->packing);
+}
+
+std::string StillMaker::png(int64_t at_ms) {
+  compose_at_ms(at_ms);
+  return encode_png(yuv_to_bgr(state_->frame.view()), state_->packing);
+}
+
+void StillMaker::compose_at_ms(int64_t at_ms) {
   const Plan& plan = state_->plan;
   compose(std::clamp<int64_t>(frame_at_ms(plan, std::max<int64_t>(0, at_ms)), 0, plan.total_frames - 1));
-  write_png(png_path, yuv_to_bgr(state_->frame.view()), state_->packing);
 }
 
 StillPicture StillMaker::picture(int64_t frame, PictureFormat format, int jpeg_quality) {

@@ -125,13 +125,16 @@ class StillMaker {
   StillMaker& operator=(const StillMaker&) = delete;
   /// The frame shown at `at_ms` (clamped to the draft) to a PNG: as render_still.
   void write(int64_t at_ms, const std::string& png_path);
+  /// The same PNG in memory (packed as write() packs it).
+  std::string png(int64_t at_ms);
   /// Frame `frame` encoded as `format`. The same draft, options and frame give the same pixels
   /// and so the same pixel_hash, whatever the format. Throws base::Error (Input) for a frame
   /// outside the draft.
   StillPicture picture(int64_t frame, PictureFormat format, int jpeg_quality = 90);
 
  private:
-  void compose(int64_t n);  // into the state's frame
+  void compose(int64_t n);            // into the state's frame
+  void compose_at_ms(int64_t at_ms);  // the frame shown at at_ms, clamped to the draft
   struct State;
   std::unique_ptr<State> state_;
 };

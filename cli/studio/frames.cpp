@@ -1,13 +1,10 @@
 #include "cli/studio/frames.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 
 #include "base/error.h"
-#include "base/files.h"
 #include "cli/cmd_cache.h"
 #include "cli/media_sources.h"
 #include "cli/studio/timeline_view.h"
@@ -38,8 +35,7 @@ engine::RenderOptions studio_render_options(const DraftVersion& v, engine::Prese
   return o;
 }
 
-FrameMaker::FrameMaker(std::string scratch_dir) : scratch_dir_(std::move(scratch_dir)) {
-  base::ensure_folder(scratch_dir_, 0700);
+FrameMaker::FrameMaker() {
   preparer_ = std::thread([this] { prepare_stills(); });
 }
 
@@ -78,7 +74,7 @@ void FrameMaker::prepare_stills() {
   }
 }
 
-std::string FrameMaker::render(const DraftVersion& v, int64_t at_ms, int width) {
+FrameMaker::Png FrameMaker::render(const DraftVersion& v, int64_t at_ms, int width) {
   const std::string key = v.revision + "/" + std::to_string(at_ms) + "/" + std::to_string(width);
   if (auto it = pngs_.find(key); it != pngs_.end()) return it->second;
   auto opt = options_.find(v.revision);
@@ -99,10 +95,7 @@ std::string FrameMaker::render(const DraftVersion& v, int64_t at_ms, int width) 
     makers_.emplace_back(maker_key, std::make_unique<engine::StillMaker>(v.input.loaded.draft, o, true));
     maker = std::prev(makers_.end());
   }
-  const std::string file = scratch_dir_ + "/still-" + std::to_string(getpid()) + ".png";
-  maker->second->write(at_ms, file);
-  std::string png = base::read_input_file(file, 64 << 20, "a still");
-  std::filesystem::remove(file);
+  auto png = std::make_shared<const std::string>(maker->second->png(at_ms));
   pngs_[key] = png;
   order_.push_back(key);
   if (order_.size() > kKeptPngs) {
@@ -123,13 +116,13 @@ bool FrameMaker::asked_recently(std::chrono::milliseconds window) const {
   return now_ms() - last_asked_ms_.load() < window.count();
 }
 
-std::string FrameMaker::still_png(const DraftVersion& v, int64_t at_ms, int width) {
+FrameMaker::Png FrameMaker::still_png(const DraftVersion& v, int64_t at_ms, int width) {
   last_asked_ms_ = now_ms();
   std::lock_guard lock(mutex_);
   return render(v, at_ms, width);
 }
 
-std::string FrameMaker::thumbnail_png(const DraftVersion& v, const std::string& pointer) {
+FrameMaker::Png FrameMaker::thumbnail_png(const DraftVersion& v, const std::string& pointer) {
   const draft::Draft& d = v.input.loaded.draft;
   const SegmentPlace at = find_segment(d, pointer);
   const draft::Segment& s = d.tracks[at.track].segments[at.segment];

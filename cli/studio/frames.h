@@ -1,7 +1,7 @@
 #pragma once
 // The pictures and sound the page shows, each made by the engine: stills (the same pixels as
-// `reel still`), a thumbnail per video segment, and the music's waveform. Scratch files live
-// in the studio's folder of the cache; results are kept in memory per draft revision.
+// `reel still`), a thumbnail per video segment, and the music's waveform, made in memory and
+// kept there per draft revision.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -30,13 +30,15 @@ engine::RenderOptions studio_render_options(const DraftVersion& v, engine::Prese
 /// stale requests wait their turn instead of thrashing); results are cached per revision.
 class FrameMaker {
  public:
-  explicit FrameMaker(std::string scratch_dir);
+  using Png = std::shared_ptr<const std::string>;  // kept and sent without a copy
+
+  FrameMaker();
   ~FrameMaker();  // joins the thread of prepare()
   /// The PNG of the frame shown at `at_ms`, `width` wide at most (0: the preview's 960; the
   /// height follows the draft's shape).
-  std::string still_png(const DraftVersion& v, int64_t at_ms, int width = 0);
+  Png still_png(const DraftVersion& v, int64_t at_ms, int width = 0);
   /// The PNG of the segment at `pointer` at its midpoint, 192 wide.
-  std::string thumbnail_png(const DraftVersion& v, const std::string& pointer);
+  Png thumbnail_png(const DraftVersion& v, const std::string& pointer);
   /// The sound segment at `pointer` as `buckets` peaks (0..1) over its length.
   std::vector<float> waveform(const DraftVersion& v, const std::string& pointer, int buckets);
   /// Starts making the still still_png(v, at_ms, width) will be asked for, on a thread of its
@@ -49,13 +51,12 @@ class FrameMaker {
   bool asked_recently(std::chrono::milliseconds window) const;
 
  private:
-  std::string render(const DraftVersion& v, int64_t at_ms, int width);  // mutex_ held
-  void prepare_stills();                                                // the thread of prepare()
+  Png render(const DraftVersion& v, int64_t at_ms, int width);  // mutex_ held
+  void prepare_stills();                                        // the thread of prepare()
 
-  const std::string scratch_dir_;
   std::atomic<int64_t> last_asked_ms_{0};                 // steady clock, when a still was last asked for
   std::mutex mutex_;                                      // guards everything below; held while a still is composed
-  std::map<std::string, std::string> pngs_;               // "revision/at/width" -> PNG bytes
+  std::map<std::string, Png> pngs_;                       // "revision/at/width" -> PNG bytes
   std::list<std::string> order_;                          // keys of pngs_, oldest first
   std::map<std::string, engine::RenderOptions> options_;  // revision -> how to render it
   // "revision/width" -> the maker of its stills (it keeps their decoded photos), newest last.

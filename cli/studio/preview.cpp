@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "base/files.h"
 #include "cli/studio/frames.h"
 #include "engine/errors.h"
 #include "engine/render.h"
@@ -13,6 +14,7 @@ namespace fs = std::filesystem;
 
 PreviewRenderer::PreviewRenderer(std::string scratch_dir, const FrameMaker& frames)
     : scratch_dir_(std::move(scratch_dir)), frames_(frames) {
+  base::ensure_folder(scratch_dir_, 0700);
   thread_ = std::thread([this] { run(); });
 }
 

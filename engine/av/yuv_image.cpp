@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <opencv2/core/utility.hpp>
 
 #include "engine/av/handles.h"
 #include "engine/errors.h"
@@ -63,14 +64,42 @@ YuvImage bgr_to_yuv(const cv::Mat& bgr, int width, int height) {
   return out;
 }
 
-cv::Mat yuv_to_bgr(const YuvView& v) {
-  cv::Mat out(v.height(), v.width(), CV_8UC3);
-  auto sws = make_sws(v.width(), v.height(), AV_PIX_FMT_YUV420P, AV_PIX_FMT_BGR24);
-  const uint8_t* src[3] = {v.plane[0].data, v.plane[1].data, v.plane[2].data};
+namespace {
+/// Rows [top, top + rows) of `v` (top and rows even) converted as a picture of their own.
+void convert_rows(const YuvView& v, int top, int rows, uint8_t* out, int out_stride) {
+  auto sws = make_sws(v.width(), rows, AV_PIX_FMT_YUV420P, AV_PIX_FMT_BGR24);
+  const uint8_t* src[3] = {v.plane[0].row(top), v.plane[1].row(top / 2), v.plane[2].row(top / 2)};
   int src_stride[3] = {v.plane[0].stride, v.plane[1].stride, v.plane[2].stride};
-  uint8_t* dst[1] = {out.data};
-  int dst_stride[1] = {int(out.step[0])};
-  sws_scale(sws.get(), src, src_stride, 0, v.height(), dst, dst_stride);
+  uint8_t* dst[1] = {out};
+  int dst_stride[1] = {out_stride};
+  sws_scale(sws.get(), src, src_stride, 0, rows, dst, dst_stride);
+}
+
+// Rows a band converts beyond its own on each side: swscale's chroma filter reaches two chroma
+// rows (four picture rows) past a row, so from eight rows in a band's pixels are the whole
+// picture's (tests/engine/av/yuv_image_test.cpp checks it byte for byte).
+constexpr int kBandOverlap = 16;
+}  // namespace
+
+cv::Mat yuv_to_bgr(const YuvView& v, int bands) {
+  cv::Mat out(v.height(), v.width(), CV_8UC3);
+  const int h = v.height();
+  bands = std::clamp(bands, 1, std::max(1, h / (4 * kBandOverlap)));
+  if (bands == 1) {
+    convert_rows(v, 0, h, out.data, int(out.step[0]));
+    return out;
+  }
+  // swscale's accurate full-chroma path has no SIMD (about 10 ms for 960x540): bands on the
+  // cores, each with rows of overlap so that every kept row is the one-pass conversion's.
+  cv::parallel_for_(cv::Range(0, bands), [&](const cv::Range& r) {
+    for (int b = r.start; b < r.end; ++b) {
+      const int top = h * b / bands / 2 * 2, bottom = b + 1 == bands ? h : h * (b + 1) / bands / 2 * 2;
+      const int from = std::max(0, top - kBandOverlap), to = std::min(h, bottom + kBandOverlap);
+      cv::Mat band(to - from, v.width(), CV_8UC3);
+      convert_rows(v, from, to - from, band.data, int(band.step[0]));
+      band.rowRange(top - from, bottom - from).copyTo(out.rowRange(top, bottom));
+    }
+  });
   return out;
 }
 

@@ -49,8 +49,9 @@ Yuv to_yuv709(uint8_t r, uint8_t g, uint8_t b);
 /// 8-bit BGR -> YUV 4:2:0 BT.709 limited range, through swscale; scaled to width x height
 /// (even) in the same pass when given, else the same (even) size.
 YuvImage bgr_to_yuv(const cv::Mat& bgr, int width = 0, int height = 0);
-/// YUV 4:2:0 BT.709 limited range -> 8-bit BGR, through swscale.
-cv::Mat yuv_to_bgr(const YuvView& yuv);
+/// YUV 4:2:0 BT.709 limited range -> 8-bit BGR, through swscale, in `bands` of rows side by
+/// side (the same pixels as one pass; fewer bands for a small picture).
+cv::Mat yuv_to_bgr(const YuvView& yuv, int bands = 2);
 
 /// A copy of the region (x, y, w, h) of `from`; all four even.
 YuvImage copy_region(const YuvImage& from, int x, int y, int w, int h);

@@ -75,11 +75,14 @@ void write_png(const std::string& path, const cv::Mat& bgr, PngPacking packing) 
   temp.commit();
 }
 
-std::string encode_png(const cv::Mat& bgr) {
+std::string encode_png(const cv::Mat& bgr, PngPacking packing) {
   CV_Assert(bgr.type() == CV_8UC3);
   std::string bytes;
+  // Stored rows and their framing (IDAT chunks, deflate blocks) in one allocation.
+  const size_t raw = size_t(bgr.rows) * (size_t(bgr.cols) * 3 + 1);
+  if (packing == PngPacking::Stored) bytes.reserve(raw + raw / 512 + 4096);
   char message[200] = "";
-  if (!write_png_rows(nullptr, &bytes, bgr, PngPacking::Small, message))
+  if (!write_png_rows(nullptr, &bytes, bgr, packing, message))
     throw EngineError(std::string("cannot encode a PNG: ") + message);
   return bytes;
 }

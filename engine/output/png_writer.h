@@ -16,6 +16,6 @@ enum class PngPacking { Small, Stored };
 void write_png(const std::string& path, const cv::Mat& bgr, PngPacking packing = PngPacking::Small);
 
 /// The same PNG in memory. Throws EngineError when libpng fails.
-std::string encode_png(const cv::Mat& bgr);
+std::string encode_png(const cv::Mat& bgr, PngPacking packing = PngPacking::Small);
 
 }  // namespace reel::engine

@@ -156,7 +156,7 @@ try {
   check((await frameShown()).atMs === before + 40, `a frame step forward moves 40 ms at 25 fps (${before} → ${(await frameShown()).atMs})`);
 
   // Dragging: each still the engine makes while the pointer moves, measured from its request.
-  await page.evaluate(() => { Object.assign(window.studioMetrics, { dragFrameMs: [], dragServerMs: [], dragShownAt: [] }); });
+  await page.evaluate(() => { Object.assign(window.studioMetrics, { dragFrameMs: [], dragServerMs: [], dragBytesMs: [], dragShownAt: [] }); });
   await page.mouse.move(box.x + box.w * 0.05, box.y + box.h - 6);
   await page.mouse.down();
   for (let i = 0; i <= 30; i++) {
@@ -170,7 +170,7 @@ try {
   const stats = (a) => { const s = sorted(a); return `median ${s[Math.floor(s.length / 2)]?.toFixed(0)} ms, 90th percentile ${s[Math.floor(s.length * 0.9)]?.toFixed(0)} ms, worst ${s.at(-1)?.toFixed(0)} ms`; };
   const drag = m.dragFrameMs;
   const gaps = m.dragShownAt.slice(1).map((t, i) => t - m.dragShownAt[i]);
-  console.log(`figure: seek while dragging at 960x540, ${drag.length} frames shown: from the pointer's move to the frame on screen ${stats(drag)}; the engine's part ${stats(m.dragServerMs)}; between frames shown ${stats(gaps)}`);
+  console.log(`figure: seek while dragging at 960x540, ${drag.length} frames shown: from the pointer's move to the frame on screen ${stats(drag)}; the engine's part ${stats(m.dragServerMs)}; its bytes in the page ${stats(m.dragBytesMs)}; between frames shown ${stats(gaps)}`);
   check(drag.length >= 5, `frames are shown while dragging (${drag.length})`);
 
   // The player: the preview video plays.

@@ -28,7 +28,7 @@ const state = {
   videoUrl: '',
 };
 // Figures the browser test reads: edit → the changed frame on screen, and seeks while dragging.
-window.studioMetrics = { editToFrameMs: [], dragFrameMs: [], dragServerMs: [], dragShownAt: [], stillsShown: 0 };
+window.studioMetrics = { editToFrameMs: [], dragFrameMs: [], dragServerMs: [], dragBytesMs: [], dragShownAt: [], stillsShown: 0 };
 
 const fps = () => state.draft.timeline.fps;
 const frameCount = () => state.draft.timeline.frames;
@@ -68,7 +68,8 @@ function showDraft(d) {
 const video = $('video');
 const frame = $('frame');
 let stillWanted = null;   // {ms, revision, started, drag} the latest still asked for
-let stillLoading = false;
+let stillLoading = false; // a request is on its way (its bytes not here yet)
+let stillsAsked = 0, stillShown = 0;  // the number of the latest still asked for and on screen
 
 // Shows the engine's frame at `ms` (the exact pixels), asking for one still at a time: while
 // a drag moves faster than stills come, only the newest position is asked for next.
@@ -83,37 +84,61 @@ async function nextStill() {
   if (!want) return;
   stillWanted = null;
   stillLoading = true;
+  const number = ++stillsAsked;
   const width = Math.min(960, state.draft.timeline.width);
+  let res = null, blob = null, bytesAt = 0;
   try {
-    const res = await fetch(`/api/still?at_ms=${want.ms}&width=${width}&rev=${want.revision}`);
-    if (res.ok) {
-      const url = URL.createObjectURL(await res.blob());
-      await new Promise((resolve) => { frame.onload = resolve; frame.onerror = resolve; frame.src = url; });
-      frame.dataset.atMs = want.ms;
-      frame.dataset.revision = res.headers.get('X-Reel-Revision') || '';
-      const old = frame.dataset.url;
-      frame.dataset.url = url;
-      if (old) URL.revokeObjectURL(old);
-      window.studioMetrics.stillsShown++;
-      const took = performance.now() - want.started;
-      if (want.drag) {
-        window.studioMetrics.dragFrameMs.push(took);
-        const server = /dur=([\d.]+)/.exec(res.headers.get('Server-Timing') || '');
-        if (server) window.studioMetrics.dragServerMs.push(Number(server[1]));
-        window.studioMetrics.dragShownAt.push(performance.now());
-      }
-      if (state.editStarted && frame.dataset.revision === state.draft.revision) {
-        window.studioMetrics.editToFrameMs.push(performance.now() - state.editStarted);
-        state.editStarted = 0;
-      }
-      if (video.paused) frame.hidden = false;
-      if (frame.dataset.revision === state.draft.revision) showThumbnails();
-    }
+    res = await fetch(`/api/still?at_ms=${want.ms}&width=${width}&rev=${want.revision}`);
+    if (res.ok) blob = await res.blob();
+    bytesAt = performance.now();
+  } catch (e) {
+    // The server is gone or restarting: the next seek asks again.
   } finally {
+    // The bytes are here: the engine makes the next still while this one is decoded and drawn.
     stillLoading = false;
     if (stillWanted) nextStill();
-    else showThumbnails();  // nothing else waits for the cores
   }
+  if (blob && await showPicture(blob, number)) {
+    frame.dataset.atMs = want.ms;
+    frame.dataset.revision = res.headers.get('X-Reel-Revision') || '';
+    window.studioMetrics.stillsShown++;
+    const took = performance.now() - want.started;
+    if (want.drag) {
+      window.studioMetrics.dragFrameMs.push(took);
+      const server = /dur=([\d.]+)/.exec(res.headers.get('Server-Timing') || '');
+      if (server) window.studioMetrics.dragServerMs.push(Number(server[1]));
+      window.studioMetrics.dragBytesMs.push(bytesAt - want.started);
+      window.studioMetrics.dragShownAt.push(performance.now());
+    }
+    if (state.editStarted && frame.dataset.revision === state.draft.revision) {
+      window.studioMetrics.editToFrameMs.push(performance.now() - state.editStarted);
+      state.editStarted = 0;
+    }
+    if (video.paused) frame.hidden = false;
+  }
+  // Thumbnails take the cores only when no still waits for them.
+  if (!stillWanted && !stillLoading) showThumbnails();
+}
+
+// Decodes the picture off screen, then puts it on screen unless a newer still is there already.
+async function showPicture(blob, number) {
+  const url = URL.createObjectURL(blob);
+  try {
+    const picture = new Image();
+    picture.src = url;
+    await picture.decode();
+    if (number < stillShown) throw new Error('a newer still is on screen');
+    stillShown = number;
+    frame.src = url;
+    await frame.decode();
+  } catch (e) {
+    if (frame.dataset.url !== url) URL.revokeObjectURL(url);
+    return false;
+  }
+  const old = frame.dataset.url;
+  frame.dataset.url = url;
+  if (old && old !== url) URL.revokeObjectURL(old);
+  return true;
 }
 
 function seekTo(ms, drag = false) {
