@@ -56,7 +56,9 @@ struct Cascades {
     // Haar finds and a second Haar cascade confirms: Debian's LBP cascades were tried first
     // (lbpcascade_frontalface_improved to find, profileface for turned heads) and, at these
     // picture sizes, missed the faces under 7% of the picture and the turned head of the test
-    // set at no lower cost (tests/engine/photo/focus_test.cpp, benchmarks/focus.sh).
+    // set; as the coarse pass before Haar (lbpcascade_frontalface) they cost as much as Haar's
+    // own coarse pass and missed the turned head too (tests/engine/photo/focus_test.cpp,
+    // benchmarks/focus.sh).
     const Want wants[] = {{&frontal, "haarcascades", "haarcascade_frontalface_alt2.xml"},
                           {&frontal_check, "haarcascades", "haarcascade_frontalface_default.xml"},
                           {&profile, "haarcascades", "haarcascade_profileface.xml"}};
@@ -113,10 +115,40 @@ double overlap(const cv::Rect& a, const cv::Rect& b) {
   return inter / std::max(1.0, double(std::min(a.area(), b.area())));
 }
 
-/// Cascade `find` over the picture; each hit kept when `check` finds a face in the area around it.
+// The frontal scan, coarse to fine: sizes 1.4x apart, one neighbour enough, over the whole
+// picture (a third of the windows of the fine scan), then sizes 1.1x apart and three neighbours
+// (the scan the detector was measured with) only around what the coarse pass found.
+constexpr double kCoarseStep = 1.4, kFineStep = 1.1;
+constexpr int kCoarseNeighbours = 1, kFineNeighbours = 3, kFrontalMin = 24;
+
+/// Cascade `find`'s faces of at least kFrontalMin px in `grey`, coarse to fine.
+std::vector<cv::Rect> frontal_faces(cv::CascadeClassifier& find, const cv::Mat& grey) {
+  std::vector<cv::Rect> candidates, faces;
+  find.detectMultiScale(grey, candidates, kCoarseStep, kCoarseNeighbours, 0, cv::Size(kFrontalMin, kFrontalMin));
+  for (const cv::Rect& c : candidates) {
+    bool seen = false;
+    for (const cv::Rect& f : faces) seen = seen || (f & c).area() > c.area() / 2;
+    if (seen) continue;
+    const int pad = c.width / 2;
+    const cv::Rect area =
+        cv::Rect(c.x - pad, c.y - pad, c.width + 2 * pad, c.height + 2 * pad) & cv::Rect(0, 0, grey.cols, grey.rows);
+    std::vector<cv::Rect> found;
+    find.detectMultiScale(grey(area), found, kFineStep, kFineNeighbours, 0, cv::Size(kFrontalMin, kFrontalMin),
+                          area.size());
+    for (cv::Rect r : found) {
+      r += area.tl();
+      bool twice = false;
+      for (const cv::Rect& f : faces) twice = twice || (f & r).area() > std::min(f.area(), r.area()) / 2;
+      if (!twice) faces.push_back(r);
+    }
+  }
+  return faces;
+}
+
+/// Cascade `find`'s faces in the picture; each kept when `check` finds a face in the area around it.
 std::vector<cv::Rect> confirmed(cv::CascadeClassifier& find, cv::CascadeClassifier& check, const cv::Mat& grey) {
-  std::vector<cv::Rect> hits, out;
-  find.detectMultiScale(grey, hits, 1.1, 3, 0, cv::Size(24, 24));
+  std::vector<cv::Rect> out;
+  const std::vector<cv::Rect> hits = frontal_faces(find, grey);
   for (const cv::Rect& h : hits) {
     const int pad = h.width / 3;
     const cv::Rect area =
@@ -150,10 +182,15 @@ cv::Mat part_at(const cv::Mat& grey, const cv::Rect& area, int side, double* sca
 
 // The picture sizes the cascades look at: frontal faces of at least 24 of 480 px (5% of the
 // long side) over the whole picture, and of 24 of 480 px over the salient part, so the face of
-// a subject placed small at the side is found too; profiles (four neighbours, which keeps the
-// false ones out) at 320 px over the whole and over the salient part, only when no frontal
-// face was found.
-constexpr int kWholeSide = 480, kSalientSide = 480, kWholeProfileSide = 320, kProfileSide = 320;
+// a subject placed small at the side is found too — that part looked at only when it brings
+// faces at least 1.5x smaller than the whole picture's scan does; profiles (four neighbours,
+// which keeps the false ones out) of at least 40 of 320 px (an eighth of the long side: the
+// smaller sizes cost three quarters of the profile scan, and the turned heads of the test set
+// are 45 px and more there) over the whole and over the salient part, only when no frontal
+// face was found. A profile scan is not coarse to fine: the cascade finds the cameraman's
+// turned head at only some of the sizes and places, and a coarse pass missed it.
+constexpr int kWholeSide = 480, kSalientSide = 480, kWholeProfileSide = 320, kProfileSide = 320, kProfileMin = 40;
+constexpr double kSalientFiner = 1.5;
 
 std::vector<cv::Rect> face_rects(const cv::Mat& grey, const cv::Rect& salient) {
   Cascades& c = cascades();
@@ -170,7 +207,11 @@ std::vector<cv::Rect> face_rects(const cv::Mat& grey, const cv::Rect& salient) {
   };
   const cv::Rect whole(0, 0, grey.cols, grey.rows);
   std::vector<cv::Rect> areas = {whole};
-  if (salient.area() > 0 && salient.area() < whole.area() * 6 / 10) areas.push_back(salient);
+  const double whole_scale = std::min(1.0, double(kWholeSide) / std::max(grey.cols, grey.rows));
+  const double salient_scale =
+      std::min(1.0, double(kSalientSide) / std::max(1, std::max(salient.width, salient.height)));
+  if (salient.area() > 0 && salient.area() < whole.area() * 6 / 10 && salient_scale >= kSalientFiner * whole_scale)
+    areas.push_back(salient);
   for (const cv::Rect& area : areas) {
     double s = 1;
     const cv::Mat part = part_at(grey, area, area == whole ? kWholeSide : kSalientSide, &s);
@@ -184,7 +225,7 @@ std::vector<cv::Rect> face_rects(const cv::Mat& grey, const cv::Rect& salient) {
       cv::flip(part, mirrored, 1);
       for (bool flip : {false, true}) {
         std::vector<cv::Rect> hits;
-        c.profile.detectMultiScale(flip ? mirrored : part, hits, 1.1, 4, 0, cv::Size(20, 20));
+        c.profile.detectMultiScale(flip ? mirrored : part, hits, 1.1, 4, 0, cv::Size(kProfileMin, kProfileMin));
         for (const cv::Rect& r : hits) add(r, area, s, flip, part.cols);
       }
     }
@@ -268,7 +309,7 @@ FocusBox union_of(const std::vector<FocusBox>& boxes) {
 // --- kept beside the proxies -----------------------------------------------------------------
 
 // The version changes whenever the detector would find something else.
-constexpr const char* kFocusVersion = "reel-focus-1|";
+constexpr const char* kFocusVersion = "reel-focus-2|";
 
 std::string focus_text(const FoundFocus& f) {
   std::ostringstream out;
