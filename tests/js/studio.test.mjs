@@ -171,6 +171,7 @@ try {
   const drag = m.dragFrameMs;
   const gaps = m.dragShownAt.slice(1).map((t, i) => t - m.dragShownAt[i]);
   console.log(`figure: seek while dragging at 960x540, ${drag.length} frames shown: from the pointer's move to the frame on screen ${stats(drag)}; the engine's part ${stats(m.dragServerMs)}; its bytes in the page ${stats(m.dragBytesMs)}; between frames shown ${stats(gaps)}`);
+  console.log(`figure: each frame while dragging, in order (ms): ${drag.map((x) => x.toFixed(0)).join(', ')}`);
   check(drag.length >= 5, `frames are shown while dragging (${drag.length})`);
 
   // The player: the preview video plays.

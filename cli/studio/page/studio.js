@@ -67,6 +67,7 @@ function showDraft(d) {
 
 const video = $('video');
 const frame = $('frame');
+let dragging = false;     // the pointer is down on the timeline: scrubbing
 let stillWanted = null;   // {ms, revision, started, drag} the latest still asked for
 let stillLoading = false; // a request is on its way (its bytes not here yet)
 let stillsAsked = 0, stillShown = 0;  // the number of the latest still asked for and on screen
@@ -120,24 +121,22 @@ async function nextStill() {
   if (!stillWanted && !stillLoading) showThumbnails();
 }
 
-// Decodes the picture off screen, then puts it on screen unless a newer still is there already.
+// Puts the picture on screen unless a newer still is there already; the one shown stays until
+// this one is decoded (an img keeps its picture while the next loads).
 async function showPicture(blob, number) {
+  if (number < stillShown) return false;
+  stillShown = number;
   const url = URL.createObjectURL(blob);
+  frame.src = url;
   try {
-    const picture = new Image();
-    picture.src = url;
-    await picture.decode();
-    if (number < stillShown) throw new Error('a newer still is on screen');
-    stillShown = number;
-    frame.src = url;
     await frame.decode();
   } catch (e) {
-    if (frame.dataset.url !== url) URL.revokeObjectURL(url);
+    URL.revokeObjectURL(url);  // a newer still took its place
     return false;
   }
   const old = frame.dataset.url;
   frame.dataset.url = url;
-  if (old && old !== url) URL.revokeObjectURL(old);
+  if (old) URL.revokeObjectURL(old);
   return true;
 }
 
@@ -235,7 +234,9 @@ async function watchPreview() {
     try { p = await api('/api/preview'); } catch (e) { /* the studio stopped: try again */ }
     const current = state.draft && p && p.revision === state.draft.revision;
     let text = '';
-    if (p && current && p.state === 'ready') {
+    if (dragging) {
+      // A new video is loaded once the scrub ends: while it goes on, the frames come first.
+    } else if (p && current && p.state === 'ready') {
       useVideo(p.video, p.revision);
     } else if (p && current && p.state === 'rendering') {
       text = `rendering the preview… ${Math.round(p.progress * 100)}%`;
@@ -347,7 +348,6 @@ function timelineMs(event) {
   return (Math.max(0, Math.min(1, (event.clientX - r.left) / r.width))) * state.draft.timeline.duration_ms;
 }
 
-let dragging = false;
 $('timeline').addEventListener('pointerdown', (e) => {
   if (!state.draft || !state.draft.timeline) return;
   dragging = true;
