@@ -225,9 +225,10 @@ std::vector<cv::Rect> face_rects(const cv::Mat& grey, const cv::Rect& salient) {
       double s = 1;
       const cv::Mat part = part_at(grey, area, area == whole ? kWholeProfileSide : kProfileSide, &s);
       // Heads turned either way: the mirror image on a second core (the profile scans are most
-      // of the cost of a picture with no frontal face).
+      // of the cost of a picture with no frontal face), or after the first when no thread can
+      // be had (libstdc++ defers the task then).
       std::vector<cv::Rect> hits[2];
-      auto mirrored_scan = std::async(std::launch::async, [&] {
+      auto mirrored_scan = std::async(std::launch::async | std::launch::deferred, [&] {
         cv::Mat mirrored;
         cv::flip(part, mirrored, 1);
         c.profile_mirrored.detectMultiScale(mirrored, hits[1], 1.1, 4, 0, cv::Size(kProfileMin, kProfileMin));
