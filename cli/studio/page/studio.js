@@ -230,13 +230,16 @@ function useVideo(url, revision) {
 // the whole preview when it is joined.
 async function watchPreview() {
   for (;;) {
+    if (dragging) {
+      // A new video is loaded once the scrub ends: while it goes on, the frames come first.
+      await new Promise((r) => setTimeout(r, 250));
+      continue;
+    }
     let p = null;
     try { p = await api('/api/preview'); } catch (e) { /* the studio stopped: try again */ }
     const current = state.draft && p && p.revision === state.draft.revision;
     let text = '';
-    if (dragging) {
-      // A new video is loaded once the scrub ends: while it goes on, the frames come first.
-    } else if (p && current && p.state === 'ready') {
+    if (p && current && p.state === 'ready') {
       useVideo(p.video, p.revision);
     } else if (p && current && p.state === 'rendering') {
       text = `rendering the preview… ${Math.round(p.progress * 100)}%`;
