@@ -121,18 +121,18 @@ try {
       const still = new Image();
       still.src = `data:image/png;base64,${b64}`;
       await still.decode();
-      const pixels = (img) => {
-        const c = new OffscreenCanvas(img.naturalWidth, img.naturalHeight);
+      const pixels = (img, w, h) => {
+        const c = new OffscreenCanvas(w, h);
         const g = c.getContext('2d');
         g.drawImage(img, 0, 0);
-        return g.getImageData(0, 0, img.naturalWidth, img.naturalHeight).data;
+        return g.getImageData(0, 0, w, h).data;
       };
-      if (shown.naturalWidth !== still.naturalWidth || shown.naturalHeight !== still.naturalHeight) return { psnr: -1, size: `${shown.naturalWidth}x${shown.naturalHeight}` };
-      const a = pixels(shown), b = pixels(still);
+      if (shown.width !== still.naturalWidth || shown.height !== still.naturalHeight) return { psnr: -1, size: `${shown.width}x${shown.height}` };
+      const a = pixels(shown, shown.width, shown.height), b = pixels(still, still.naturalWidth, still.naturalHeight);
       let se = 0;
       for (let i = 0; i < a.length; i += 4) for (let c = 0; c < 3; c++) se += (a[i + c] - b[i + c]) ** 2;
       const mse = se / ((a.length / 4) * 3);
-      return { psnr: mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse), size: `${shown.naturalWidth}x${shown.naturalHeight}` };
+      return { psnr: mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse), size: `${shown.width}x${shown.height}` };
     }, b64);
   };
   for (const fraction of [0.08, 0.37, 0.61, 0.93]) {
@@ -140,7 +140,7 @@ try {
     const want = Math.round(fraction * 6000);
     await page.waitForFunction((want) => {
       const f = document.querySelector('#frame');
-      return !f.hidden && Math.abs(Number(f.dataset.atMs) - want) <= 60 && f.complete;
+      return !f.hidden && Math.abs(Number(f.dataset.atMs) - want) <= 60 && f.dataset.shown === 'yes';
     }, want, { timeout: 10000 });
     const shown = await frameShown();
     const { psnr, size } = await psnrWithStill(shown.atMs);
@@ -190,7 +190,7 @@ try {
   for (const [i, kb] of [[1, 'up'], [2, 'down'], [3, 'left'], [1, 'right'], [2, 'in'], [3, 'up']]) {
     await page.click(`.seg[data-pointer="/t/0/sg/${i}"]`);
     await page.waitForFunction(() => !document.querySelector('#segment').hidden);
-    await page.waitForFunction(() => !document.querySelector('#frame').hidden && document.querySelector('#frame').complete);
+    await page.waitForFunction(() => !document.querySelector('#frame').hidden && document.querySelector('#frame').dataset.shown === 'yes');
     await sleep(300);
     const rev = await page.evaluate(() => window.studioMetricsRevision = document.querySelector('#frame').dataset.revision);
     await page.selectOption('#f-kb', kb);
@@ -332,7 +332,7 @@ try {
 
   // The screenshot for docs/studio.md, the playhead on the second photo.
   await page.mouse.click(box.x + box.w * 0.4, box.y + box.h - 6);
-  await page.waitForFunction(() => !document.querySelector('#frame').hidden && document.querySelector('#frame').complete);
+  await page.waitForFunction(() => !document.querySelector('#frame').hidden && document.querySelector('#frame').dataset.shown === 'yes');
   await page.click('.seg[data-pointer="/t/0/sg/1"]');
   await page.evaluate(() => window.scrollTo(0, 0));
   await sleep(800);

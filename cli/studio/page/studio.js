@@ -121,22 +121,28 @@ async function nextStill() {
   if (!stillWanted && !stillLoading) showThumbnails();
 }
 
-// Puts the picture on screen unless a newer still is there already; the one shown stays until
-// this one is decoded (an img keeps its picture while the next loads).
+// Draws the picture unless a newer still is on screen already. Decoded into a bitmap that is
+// let go at once: a scrub makes a still every few tens of ms, 1.5 MB each.
 async function showPicture(blob, number) {
   if (number < stillShown) return false;
-  stillShown = number;
-  const url = URL.createObjectURL(blob);
-  frame.src = url;
+  let bitmap;
   try {
-    await frame.decode();
+    bitmap = await createImageBitmap(blob);
   } catch (e) {
-    URL.revokeObjectURL(url);  // a newer still took its place
     return false;
   }
-  const old = frame.dataset.url;
-  frame.dataset.url = url;
-  if (old) URL.revokeObjectURL(old);
+  if (number < stillShown) {
+    bitmap.close();
+    return false;
+  }
+  stillShown = number;
+  if (frame.width !== bitmap.width || frame.height !== bitmap.height) {
+    frame.width = bitmap.width;
+    frame.height = bitmap.height;
+  }
+  frame.getContext('2d').drawImage(bitmap, 0, 0);
+  bitmap.close();
+  frame.dataset.shown = 'yes';
   return true;
 }
 
