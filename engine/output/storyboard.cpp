@@ -102,7 +102,7 @@ void write_storyboard(const draft::Draft& draft, const std::string& png_path, co
   Plan plan = make_plan(draft, thumb);
   for (PlanItem& it : plan.items) check_item(it, options.limits);
   std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
-  aim_at_subjects(plan, proxies.get(), options.notice);
+  aim_at_subjects(plan, proxies.get(), options.notice, nullptr, draw_focus ? SubjectsFound::All : SubjectsFound::Aimed);
   if (options.notice)
     for (const auto& n : plan.notices) options.notice(n);
 

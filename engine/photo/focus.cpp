@@ -437,14 +437,19 @@ cv::Rect2d focus_on_canvas(const Plan& plan, int index, int64_t n, const FocusBo
           view.focus.h / h * plan.height};
 }
 
-void aim_at_subjects(Plan& plan, const ProxyCache* proxies, const NoticeFn& notice, const std::vector<int>* only) {
+void aim_at_subjects(Plan& plan, const ProxyCache* proxies, const NoticeFn& notice, const std::vector<int>* only,
+                     SubjectsFound which) {
   bool told = false;
   auto aim = [&](PlanItem& item) {
     const cv::Size shown = shown_size(item);
     if (shown.width <= 0 || shown.height <= 0 || item.focus_found) return;
+    // blur shows the whole photo in every frame whatever the path (framing.cpp): nothing to aim.
+    const bool aimed = item.kb_setting.preset != draft::KenBurnsPreset::Explicit && item.fit != draft::Fit::Blur;
     FocusBox focus;
     if (item.focus) {
       focus = *item.focus;
+    } else if (!aimed && which == SubjectsFound::Aimed) {
+      return;  // no pixel depends on it
     } else {
       if (!told && notice && !face_detection_problem().empty()) {
         notice(face_detection_problem());
@@ -456,9 +461,7 @@ void aim_at_subjects(Plan& plan, const ProxyCache* proxies, const NoticeFn& noti
       item.focus = focus;
       item.focus_found = true;
     }
-    if (item.kb_setting.preset == draft::KenBurnsPreset::Explicit) return;  // honoured as written
-    // blur shows the whole photo in every frame whatever the path (framing.cpp): nothing to aim.
-    if (item.fit == draft::Fit::Blur) return;
+    if (!aimed) return;  // an explicit path is honoured as written
     const SubjectView view = subject_view(plan, item, shown, focus, item.faces);
     item.kb = aim_ken_burns(item.kb_setting, item.auto_pick, item.previous_pick, view);
     item.prep_scale = prep_scale_for(item.kb);

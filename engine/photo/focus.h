@@ -49,12 +49,19 @@ const std::string& face_detection_problem();
 /// the segment when the source cannot be decoded.
 FoundFocus source_focus(const PlanItem& item, const ProxyCache* proxies);
 
+/// Which items' subjects aim_at_subjects finds when the draft does not write them.
+enum class SubjectsFound {
+  Aimed,  // only where they move the picture: not explicit paths, not `blur`
+  All,    // every item's (a storyboard that draws them)
+};
+
 /// Aims the Ken Burns path (and so the crop) of every item of `plan` whose source was
 /// checked (check_item) at its subject: the focus written in the draft, else the one found
-/// (source_focus), which is then kept in item.focus and item.faces. Explicit paths
-/// and `blur` (whose photo is whole in every frame) keep theirs too. `only`: just these items (a still). `notice` hears
-/// once when face detection is off.
+/// (source_focus), which is then kept in item.focus and item.faces. Explicit paths and `blur`
+/// (whose photo is whole in every frame) keep their paths, and their subjects are found only
+/// with SubjectsFound::All (finding one costs a decode of the photo and the detector's scans).
+/// `only`: just these items (a still). `notice` hears once when face detection is off.
 void aim_at_subjects(Plan& plan, const ProxyCache* proxies, const NoticeFn& notice = {},
-                     const std::vector<int>* only = nullptr);
+                     const std::vector<int>* only = nullptr, SubjectsFound found = SubjectsFound::Aimed);
 
 }  // namespace reel::engine

@@ -318,6 +318,47 @@ TEST(Focus, ExplicitPathsAreRenderedAsWritten) {
   for (int64_t n : {0, 12, 37}) EXPECT_EQ(cv::norm(frame_bgr(aimed, n), frame_bgr(plain, n), cv::NORM_INF), 0) << n;
 }
 
+// Finding a subject costs a decode of the photo and the detector's scans; a render looks for
+// one only where it moves the picture (issue 12: every first render paid it for every photo).
+TEST(Focus, IsFoundOnlyWhereItDecidesThePicture) {
+  TempDir dir, cache_dir;
+  cv::Mat photo(240, 320, CV_8UC3);
+  for (int y = 0; y < photo.rows; ++y)
+    for (int x = 0; x < photo.cols; ++x) photo.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(x * 3 / 4), uchar(y), 90);
+  for (const char* name : {"a.jpg", "b.jpg", "c.jpg"}) {
+    cv::circle(photo, {80 + 60 * (name[0] - 'a'), 80}, 30, cv::Scalar(250, 250, 250), cv::FILLED);
+    write_image(dir.file(name), photo);
+  }
+  Json j = slideshow_json(320, 180, 25, {"a.jpg", "b.jpg", "c.jpg"}, 1000);
+  Json& sg = j["t"][0]["sg"];
+  sg[0]["m"] = {{"kb", {{"from", {{"x", 0.4}, {"y", 0.5}, {"z", 1.0}}}, {"to", {{"x", 0.6}, {"y", 0.5}, {"z", 1.2}}}}}};
+  sg[1]["m"] = {{"fit", "blur"}, {"kb", "auto"}};
+  sg[2]["m"] = {{"kb", "auto"}};
+  auto notes = [&] {
+    int n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(cache_dir.path())) n += e.path().extension() == ".focus";
+    return n;
+  };
+  {
+    engine::ProxyCache proxies(cache_dir.path().string());
+    engine::Plan plan = plan_of(j, dir, false, nullptr);
+    engine::aim_at_subjects(plan, &proxies);
+    EXPECT_FALSE(plan.items[0].focus) << "an explicit path";
+    EXPECT_FALSE(plan.items[1].focus) << "blur";
+    ASSERT_TRUE(plan.items[2].focus) << "an aimed path";
+    EXPECT_TRUE(plan.items[2].focus_found);
+    EXPECT_EQ(notes(), 1);
+  }
+  {
+    // A storyboard that draws the subjects finds every one (the third is read back).
+    engine::ProxyCache proxies(cache_dir.path().string());
+    engine::Plan plan = plan_of(j, dir, false, nullptr);
+    engine::aim_at_subjects(plan, &proxies, {}, nullptr, engine::SubjectsFound::All);
+    for (size_t i = 0; i < 3; ++i) EXPECT_TRUE(plan.items[i].focus) << i;
+    EXPECT_EQ(notes(), 3);
+  }
+}
+
 TEST(Focus, IsFoundOncePerPhotoAndKeptWithTheProxies) {
   REQUIRE_SKIMAGE_PHOTOS();
   SceneFiles& files = scene_files();
