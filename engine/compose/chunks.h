@@ -16,7 +16,8 @@ namespace reel::engine {
 
 /// Changes whenever the engine would compose different pixels for the same draft (a change of
 /// the warp, the framing, a transition, the text drawing): every kept chunk is then stale.
-inline constexpr int kPixelRevision = 2;  // 2: blur keeps its photo whole under Ken Burns
+// 2: blur keeps its photo whole under Ken Burns; 3: JPEG decoded at the smallest M/8 enough.
+inline constexpr int kPixelRevision = 3;
 
 struct Chunk {
   int64_t begin = 0, end = 0;  // frames [begin, end) of the draft's clock

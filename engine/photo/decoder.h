@@ -11,11 +11,18 @@
 
 namespace reel::engine {
 
+/// How close to `want` a decode may come.
+enum class DecodeSize {
+  AtLeast,  // never smaller (what a detector looks at)
+  About,    // up to 15% smaller (a prepared source, made for its deepest zoom)
+};
+
 /// Decodes `path` (already probed into `info`). `want` is the displayed size the caller will
-/// use: JPEG decodes at the smallest 1/2, 1/4 or 1/8 DCT-domain size that is still at least
-/// that big, WebP scales while it decodes (never holding the full-size picture); the result
-/// may still need a final resize. Throws DecodeError on failure.
-cv::Mat decode_photo(const std::string& path, const PhotoInfo& info, cv::Size want, draft::Color background);
+/// use: JPEG decodes at the smallest M/8 DCT-domain size (M = 1..8) that `size` allows, WebP
+/// scales while it decodes (never holding the full-size picture); the result may still need a
+/// final resize. Throws DecodeError on failure.
+cv::Mat decode_photo(const std::string& path, const PhotoInfo& info, cv::Size want, draft::Color background,
+                     DecodeSize size = DecodeSize::AtLeast);
 
 /// Decoding failed: `what()` says why in plain words ("the PNG data is corrupt").
 class DecodeError : public std::runtime_error {

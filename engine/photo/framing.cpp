@@ -317,8 +317,9 @@ std::string proxy_key(const PlanItem& item, const PhotoInfo& info, const Plan& p
             std::to_string(r.height);
   }
   // The version changes whenever decoding or framing would make different pixels (2: cover
-  // and stretch scaled by swscale; 3: blur's photo inside every frame of its path).
-  return "reel-proxy-3|" + id + facts + place;
+  // and stretch scaled by swscale; 3: blur's photo inside every frame of its path; 4: JPEG
+  // decoded at the smallest M/8 enough).
+  return "reel-proxy-4|" + id + facts + place;
 }
 
 }  // namespace
@@ -359,7 +360,7 @@ std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const Pla
   }
   cv::Mat photo;
   try {
-    photo = decode_photo(item.path, info, want, plan.background);
+    photo = decode_photo(item.path, info, want, plan.background, DecodeSize::About);
   } catch (const DecodeError& e) {
     throw MediaError({{item.pointer, item.reference, e.what(), kReexport}});
   } catch (const cv::Exception& e) {

@@ -35,10 +35,11 @@ draft::Color colour(int r, int g, int b) {
   return c;
 }
 
-cv::Mat decode(const std::string& path, cv::Size want = {0, 0}, draft::Color bg = colour(0, 0, 0)) {
+cv::Mat decode(const std::string& path, cv::Size want = {0, 0}, draft::Color bg = colour(0, 0, 0),
+               engine::DecodeSize size = engine::DecodeSize::AtLeast) {
   engine::PhotoInfo info = engine::probe_photo(path);
   EXPECT_TRUE(info.defect.empty()) << path << ": " << info.defect;
-  return engine::decode_photo(path, info, want, bg);
+  return engine::decode_photo(path, info, want, bg, size);
 }
 
 /// The DecodeError message decoding `path` gives; "no error" when it decodes.
@@ -224,21 +225,28 @@ TEST(PhotoDecode, A16BitTiffWithAlphaDecodesThroughLibavcodecOverTheBackground) 
 TEST(PhotoDecode, JpegDecodesAtTheDctScaleTheRuleGives) {
   TempDir dir;
   write_jpeg(dir.file("big.jpg"), quadrants(4000, 3000), 75);
-  // need = 0.85 x the scale the wanted size asks for; the largest 1/2^k at or above it.
+  // need = the scale the wanted size asks for (0.85 x it for a prepared source, DecodeSize::About);
+  // the smallest of 1/8, 2/8, 3/8 and 4/8 at or above it, else full size.
   struct Case {
     cv::Size want, got;
+    engine::DecodeSize size = engine::DecodeSize::About;
   };
   const Case cases[] = {
-      {{900, 675}, {1000, 750}},     // 0.225 -> need 0.191: 1/4
-      {{400, 300}, {500, 375}},      // 0.1 -> 0.085: 1/8
-      {{580, 435}, {500, 375}},      // 0.145 -> 0.123: 1/8 (15 % short is accepted)
-      {{592, 444}, {1000, 750}},     // 0.148 -> 0.126: just over 1/8, so 1/4
-      {{2000, 1500}, {2000, 1500}},  // 0.5 -> 0.425: 1/2
-      {{2400, 1800}, {4000, 3000}},  // 0.6 -> 0.51: over 1/2, full size
-      {{0, 0}, {4000, 3000}},        // no size asked: full size
+      {{900, 675}, {1000, 750}},                                  // 0.225 -> need 0.191: 2/8
+      {{400, 300}, {500, 375}},                                   // 0.1 -> 0.085: 1/8
+      {{580, 435}, {500, 375}},                                   // 0.145 -> 0.123: 1/8 (15 % short is accepted)
+      {{580, 435}, {1000, 750}, engine::DecodeSize::AtLeast},     // 0.145: 2/8, never short
+      {{592, 444}, {1000, 750}},                                  // 0.148 -> 0.126: just over 1/8, so 2/8
+      {{1400, 1050}, {1500, 1125}},                               // 0.35 -> 0.298: 3/8
+      {{1700, 1275}, {1500, 1125}},                               // 0.425 -> 0.361: 3/8
+      {{1700, 1275}, {2000, 1500}, engine::DecodeSize::AtLeast},  // 0.425: 4/8
+      {{2000, 1500}, {2000, 1500}},                               // 0.5 -> 0.425: 4/8
+      {{2400, 1800}, {4000, 3000}},                               // 0.6 -> 0.51: over 4/8, full size (not 5/8)
+      {{3900, 2925}, {4000, 3000}},                               // 0.975 -> 0.83: full size (not 7/8)
+      {{0, 0}, {4000, 3000}, engine::DecodeSize::AtLeast},        // no size asked: full size
   };
   for (const Case& c : cases) {
-    cv::Mat m = decode(dir.file("big.jpg"), c.want);
+    cv::Mat m = decode(dir.file("big.jpg"), c.want, colour(0, 0, 0), c.size);
     EXPECT_EQ(m.size(), c.got) << "want " << c.want;
     EXPECT_EQ(m.type(), CV_8UC3);
     // Quadrant centres keep their colours at every scale.
