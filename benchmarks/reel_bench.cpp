@@ -13,6 +13,7 @@
 //                                                          and the detector, each timed, CPU
 //                                                          and wall, per photo
 #include <malloc.h>
+#include <sys/prctl.h>
 
 #include <algorithm>
 #include <chrono>
@@ -221,7 +222,9 @@ int focus(const std::vector<std::string>& photos) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  mallopt(M_MMAP_THRESHOLD, 64 * 1024);  // the same allocator set-up as reel (cli/process.cpp)
+  // The same memory set-up as reel (cli/process.cpp): allocator threshold, no huge pages.
+  mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+  prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
   try {
     std::string cmd = argc > 1 ? argv[1] : "";
     if (cmd == "frames" && argc >= 4) return frames(argv[2], argv[3], argc > 4 ? argv[4] : "final");
