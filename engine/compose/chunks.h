@@ -16,7 +16,7 @@ namespace reel::engine {
 
 /// Changes whenever the engine would compose different pixels for the same draft (a change of
 /// the warp, the framing, a transition, the text drawing): every kept chunk is then stale.
-// 2: blur keeps its photo whole under Ken Burns; 3: JPEG decoded at the smallest M/8 enough.
+// 2: blur keeps its photo whole under Ken Burns; 3: JPEG also decoded at 3/8 of its size.
 inline constexpr int kPixelRevision = 3;
 
 struct Chunk {

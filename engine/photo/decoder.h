@@ -18,9 +18,9 @@ enum class DecodeSize {
 };
 
 /// Decodes `path` (already probed into `info`). `want` is the displayed size the caller will
-/// use: JPEG decodes at the smallest M/8 DCT-domain size (M = 1..8) that `size` allows, WebP
-/// scales while it decodes (never holding the full-size picture); the result may still need a
-/// final resize. Throws DecodeError on failure.
+/// use: JPEG decodes at the smallest of its 1/8, 2/8, 3/8 and 4/8 DCT-domain sizes that `size`
+/// allows, else whole; WebP scales while it decodes (never holding the full-size picture); the
+/// result may still need a final resize. Throws DecodeError on failure.
 cv::Mat decode_photo(const std::string& path, const PhotoInfo& info, cv::Size want, draft::Color background,
                      DecodeSize size = DecodeSize::AtLeast);
 

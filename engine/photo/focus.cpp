@@ -318,7 +318,7 @@ FocusBox union_of(const std::vector<FocusBox>& boxes) {
 // --- kept beside the proxies -----------------------------------------------------------------
 
 // The version changes whenever the detector would find something else (3: a JPEG's picture
-// for it decoded at the smallest M/8 enough).
+// for it decoded at 3/8 of its size where that is enough).
 constexpr const char* kFocusVersion = "reel-focus-3|";
 
 std::string focus_text(const FoundFocus& f) {

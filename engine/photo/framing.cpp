@@ -318,7 +318,7 @@ std::string proxy_key(const PlanItem& item, const PhotoInfo& info, const Plan& p
   }
   // The version changes whenever decoding or framing would make different pixels (2: cover
   // and stretch scaled by swscale; 3: blur's photo inside every frame of its path; 4: JPEG
-  // decoded at the smallest M/8 enough).
+  // also decoded at 3/8 of its size).
   return "reel-proxy-4|" + id + facts + place;
 }
 
