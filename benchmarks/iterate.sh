@@ -63,10 +63,14 @@ export XDG_CACHE_HOME=$out/cache
 results=$out/results.tsv
 printf 'run\twall_s\tcpu_s\trss_mb\n' >"$results"
 x264_of() { [[ $1 == final ]] && echo "veryfast 20" || echo "ultrafast 28"; }
+video_size() { ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0 "$1" | tr ',' 'x'; }
 
 echo "bench: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs"
 for preset in $presets; do
   read -r x264_preset crf <<<"$(x264_of "$preset")"
+  # The floor's encoder: the preset's x264 settings and the colour tags reel writes.
+  floor_x264=(-c:v libx264 -preset "$x264_preset" -crf "$crf" -pix_fmt yuv420p -colorspace bt709 -color_primaries bt709
+    -color_trc bt709 -movflags +faststart)
   # First renders, each with every cache emptied, in turns with the floor (the WebP wallpapers;
   # for the preview also their JPEG copies, as a camera writes them).
   kinds=first
@@ -79,13 +83,11 @@ for preset in $presets; do
       measure "${kind}_${preset}_reel_$r" "$reel" render "$draft" -o "$out/$kind-$preset.mp4" --preset "$preset"
       if [[ ! -f $out/frames.yuv ]]; then
         ffmpeg -v error -y -i "$out/$kind-$preset.mp4" -f rawvideo -pix_fmt yuv420p "$out/frames.yuv"
-        ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0 "$out/$kind-$preset.mp4" |
-          tr ',' 'x' >"$out/size.txt"
+        video_size "$out/$kind-$preset.mp4" >"$out/size.txt"
       fi
       cat "$out/frames.yuv" >/dev/null  # into the page cache: the floor reads memory, not disk
       measure "${kind}_${preset}_floor_$r" ffmpeg -v error -y -f rawvideo -pix_fmt yuv420p -s "$(cat "$out/size.txt")" \
-        -framerate 30 -i "$out/frames.yuv" -c:v libx264 -preset "$x264_preset" -crf "$crf" -pix_fmt yuv420p \
-        -colorspace bt709 -color_primaries bt709 -color_trc bt709 -movflags +faststart "$out/floor-$preset.mp4"
+        -framerate 30 -i "$out/frames.yuv" "${floor_x264[@]}" "$out/floor-$preset.mp4"
     done
     rm -f "$out/frames.yuv"
   done
@@ -112,10 +114,8 @@ for preset in $presets; do
     # the peak RSS /usr/bin/time gives is the larger process's, the encoder's (the times are
     # not a floor here: they include the decode).
     measure "memory_${preset}_45_floor" bash -c "ffmpeg -v error -i '$out/m45_$preset.mp4' -an -f rawvideo \
-      -pix_fmt yuv420p - | ffmpeg -v error -y -f rawvideo -pix_fmt yuv420p -s $(ffprobe -v error -select_streams v:0 \
-      -show_entries stream=width,height -of csv=p=0 "$out/m45_$preset.mp4" | tr ',' 'x') -framerate 30 -i - \
-      -c:v libx264 -preset $x264_preset -crf $crf -pix_fmt yuv420p -colorspace bt709 -color_primaries bt709 \
-      -color_trc bt709 -movflags +faststart '$out/m45_floor_$preset.mp4'"
+      -pix_fmt yuv420p - | ffmpeg -v error -y -f rawvideo -pix_fmt yuv420p -s $(video_size "$out/m45_$preset.mp4") \
+      -framerate 30 -i - ${floor_x264[*]} '$out/m45_floor_$preset.mp4'"
     rm -rf "$XDG_CACHE_HOME"
     measure "memory_${preset}_450" "$reel" render "$out/show450.json" -o "$out/m450_$preset.mp4" --preset "$preset"
   fi

@@ -44,9 +44,10 @@ ProcessSetup::ProcessSetup(Needs needs) {
   // (prlimit --as) with a fraction of it in use.
   mallopt(M_ARENA_MAX, 4);
   // No transparent huge pages: libx264 asks for them on every buffer over 1.75 MB, rounded up
-  // to 2 MB, so each buffer's last, partly used page is resident whole; its bitstream buffers
-  // are mostly untouched. A final's two encoders held about 13 MB more that way (peak 385 MB
-  // against 372 MB, benchmarks/iterate.sh's 10-photo final), for no measured gain in speed.
+  // to 2 MB, so each buffer's last, partly used page is resident whole. A final's two encoders
+  // held about 13 MB more that way (peak 385 MB against 372 MB, benchmarks/iterate.sh's
+  // 10-photo final), with CPU and wall time the same within the noise. A kernel without the
+  // switch refuses it, and nothing else changes.
   prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 }
 ProcessSetup::~ProcessSetup() {

@@ -415,8 +415,8 @@ cv::Mat decode_photo(const std::string& path, const PhotoInfo& info, cv::Size wa
       // min_scale, or about it, else full size. "About": up to 15% short (the prepared source
       // is made for the deepest zoom, which then shows 87% of the pixels it was made for; the
       // decode is the largest allocation of a render: a 26 MP photo for a 1080p final is 11 MB
-      // at 3/8, 20 MB at 1/2). libjpeg-turbo's 5/8 to 7/8 have no SIMD and take longer than
-      // the full-size decode (djpeg on that photo: 7/8 0.28 s, 8/8 0.17 s).
+      // at 3/8, 20 MB at 1/2). 5/8 to 7/8 are no quicker than the full-size decode in
+      // libjpeg-turbo (djpeg -scale on that photo: 5/8 0.17 s, 7/8 0.28 s, 8/8 0.17 s).
       const double need = min_scale * (size == DecodeSize::About ? 0.85 : 1.0);
       const unsigned eighths = unsigned(std::clamp(std::ceil(need * 8 - 1e-9), 1.0, 8.0));
       m = decode_jpeg(path, eighths <= 4 ? eighths : 8);
