@@ -1,6 +1,7 @@
 #include "tests/cloud/support/fake_backend.h"
 
 #include <chrono>
+#include <memory>
 
 #include "draft/json.h"
 #include "tests/cloud/support/test_util.h"
@@ -258,7 +259,9 @@ void FakeBackend::routes() {
       std::lock_guard lock(mutex_);
       ranges_[req.path] = req.get_header_value("Range");
     }
-    const std::string* v = &video;
+    // The bytes as they are now, kept by the response: a client may stop reading and the test
+    // set `video` to the next file while this connection is still sending (ASan saw it).
+    const auto v = std::make_shared<const std::string>(video);
     if (take(drop_download)) {
       res.set_content_provider(v->size(), "video/mp4", [v](size_t offset, size_t length, httplib::DataSink& sink) {
         size_t n = std::min(length, v->size() / 3);
