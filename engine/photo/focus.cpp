@@ -6,9 +6,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
+#include <optional>
 #include <sstream>
 
 #include "base/files.h"
@@ -41,54 +43,87 @@ fs::path find_cascade(const char* kind, const char* name) {
   return {};
 }
 
-/// The cascades, loaded once per process. OpenCV's CascadeClassifier keeps the picture it
-/// works on inside itself, so one detection at a time (`busy`); the profile cascade is loaded
-/// twice so that a picture and its mirror image are scanned side by side.
-struct Cascades {
-  cv::CascadeClassifier frontal, frontal_check, profile, profile_mirrored;
-  std::string problem;  // empty when all loaded
-  std::mutex busy;
+/// Where the cascade files are, found once per process; `problem` says which is missing.
+struct CascadeFiles {
+  fs::path frontal, frontal_check, profile;
+  std::string problem;
+};
 
-  Cascades() {
-    struct Want {
-      cv::CascadeClassifier* c;
-      const char* kind;
-      const char* name;
-    };
+std::string detection_off(const char* name, const std::string& why) {
+  return std::string("face detection is off: OpenCV's face cascade ") + name + why +
+         "; install Debian's opencv-data package (or set REEL_CASCADE_DIR to a folder holding the cascades). "
+         "Framing follows saliency until then";
+}
+
+const CascadeFiles& cascade_files() {
+  static const CascadeFiles files = [] {
+    CascadeFiles f;
     // Haar finds and a second Haar cascade confirms: Debian's LBP cascades were tried first
     // (lbpcascade_frontalface_improved to find, profileface for turned heads) and, at these
     // picture sizes, missed the faces under 7% of the picture and the turned head of the test
     // set; as the coarse pass before Haar (lbpcascade_frontalface) they cost as much as Haar's
     // own coarse pass and missed the turned head too (tests/engine/photo/focus_test.cpp,
     // benchmarks/focus.sh).
-    const Want wants[] = {{&frontal, "haarcascades", "haarcascade_frontalface_alt2.xml"},
-                          {&frontal_check, "haarcascades", "haarcascade_frontalface_default.xml"},
-                          {&profile, "haarcascades", "haarcascade_profileface.xml"},
-                          {&profile_mirrored, "haarcascades", "haarcascade_profileface.xml"}};
-    for (const Want& w : wants) {
-      const fs::path p = find_cascade(w.kind, w.name);
+    const std::pair<fs::path*, const char*> wants[] = {{&f.frontal, "haarcascade_frontalface_alt2.xml"},
+                                                       {&f.frontal_check, "haarcascade_frontalface_default.xml"},
+                                                       {&f.profile, "haarcascade_profileface.xml"}};
+    for (const auto& [path, name] : wants) {
+      *path = find_cascade("haarcascades", name);
+      if (path->empty()) {
+        f.problem = detection_off(name, " was not found in " + cascade_folders().front().string());
+        break;
+      }
+    }
+    return f;
+  }();
+  return files;
+}
+
+/// Why the cascades found could not be read (empty until a load fails; it stays then).
+std::mutex load_problem_mu;
+std::string load_problem;
+
+/// The cascades. OpenCV's CascadeClassifier keeps the picture it works on inside itself (its
+/// integral images at every scale: about 10 MB after the scans of a photo), so one detection at
+/// a time (`busy`); the profile cascade is loaded twice so that a picture and its mirror image
+/// are scanned side by side.
+struct Cascades {
+  cv::CascadeClassifier frontal, frontal_check, profile, profile_mirrored;
+  std::string problem;  // empty when all loaded
+  std::mutex busy;
+
+  explicit Cascades(const CascadeFiles& files) {
+    const std::pair<cv::CascadeClassifier*, const fs::path*> wants[] = {{&frontal, &files.frontal},
+                                                                        {&frontal_check, &files.frontal_check},
+                                                                        {&profile, &files.profile},
+                                                                        {&profile_mirrored, &files.profile}};
+    for (const auto& [cascade, path] : wants) {
       bool ok = false;
-      if (!p.empty()) {
-        try {
-          ok = w.c->load(p.string());
-        } catch (const cv::Exception&) {
-          ok = false;
-        }
+      try {
+        ok = cascade->load(path->string());
+      } catch (const cv::Exception&) {
+        ok = false;
       }
       if (!ok) {
-        problem = std::string("face detection is off: OpenCV's face cascade ") + w.name +
-                  (p.empty() ? " was not found in " + cascade_folders().front().string()
-                             : " could not be read at " + p.string()) +
-                  "; install Debian's opencv-data package (or set REEL_CASCADE_DIR to a folder holding the cascades). "
-                  "Framing follows saliency until then";
+        problem = detection_off(path->filename().c_str(), " could not be read at " + path->string());
         return;
       }
     }
   }
 };
 
-Cascades& cascades() {
-  static Cascades c;
+/// The cascades while a search or a FaceCascadesHold has them (see focus.h).
+std::shared_ptr<Cascades> held_cascades() {
+  static std::mutex mu;
+  static std::weak_ptr<Cascades> live;
+  std::lock_guard<std::mutex> lock(mu);
+  if (std::shared_ptr<Cascades> c = live.lock()) return c;
+  auto c = std::make_shared<Cascades>(cascade_files());
+  if (!c->problem.empty()) {
+    std::lock_guard<std::mutex> l(load_problem_mu);
+    load_problem = c->problem;
+  }
+  live = c;
   return c;
 }
 
@@ -196,8 +231,10 @@ constexpr int kWholeSide = 480, kSalientSide = 480, kWholeProfileSide = 320, kPr
 constexpr double kSalientFiner = 1.5;
 
 std::vector<cv::Rect> face_rects(const cv::Mat& grey, const cv::Rect& salient) {
-  Cascades& c = cascades();
-  if (!c.problem.empty() || grey.empty()) return {};
+  if (grey.empty() || !face_detection_problem().empty()) return {};
+  const std::shared_ptr<Cascades> held = held_cascades();
+  Cascades& c = *held;
+  if (!c.problem.empty()) return {};
   std::lock_guard<std::mutex> lock(c.busy);
   std::vector<cv::Rect> faces;
   auto add = [&](cv::Rect r, const cv::Rect& area, double s, bool mirrored, int cols) {
@@ -348,7 +385,11 @@ std::optional<FoundFocus> focus_from_text(const std::string& text) {
 
 }  // namespace
 
-const std::string& face_detection_problem() { return cascades().problem; }
+std::string face_detection_problem() {
+  if (!cascade_files().problem.empty()) return cascade_files().problem;
+  std::lock_guard<std::mutex> lock(load_problem_mu);
+  return load_problem;
+}
 
 std::vector<FocusBox> find_faces(const cv::Mat& bgr) { return find_focus(bgr).faces; }
 
@@ -412,16 +453,28 @@ FoundFocus clip_subject(const PlanItem& item) {
   return best;
 }
 
-}  // namespace
-
-FoundFocus source_focus(const PlanItem& item, const ProxyCache* proxies) {
+/// source_focus, with `held` keeping the cascades loaded from the first search on.
+FoundFocus subject_of(const PlanItem& item, const ProxyCache* proxies, std::optional<FaceCascadesHold>& held) {
   const std::string key = focus_key(item, proxies);
   if (!key.empty())
     if (std::optional<std::string> text = proxies->load_note(key))
       if (std::optional<FoundFocus> kept = focus_from_text(*text)) return *kept;
+  if (!held) held.emplace();
   const FoundFocus found = item.is_clip ? clip_subject(item) : photo_subject(item);
-  if (!key.empty()) proxies->store_note(key, focus_text(found));
+  // Keyed again: cascades that could not be read are known only now, and their saliency-only
+  // finding is kept apart.
+  if (!key.empty()) proxies->store_note(focus_key(item, proxies), focus_text(found));
   return found;
+}
+
+}  // namespace
+
+FaceCascadesHold::FaceCascadesHold()
+    : cascades_(face_detection_problem().empty() ? std::shared_ptr<const void>(held_cascades()) : nullptr) {}
+
+FoundFocus source_focus(const PlanItem& item, const ProxyCache* proxies) {
+  std::optional<FaceCascadesHold> held;
+  return subject_of(item, proxies, held);
 }
 
 cv::Rect2d focus_on_canvas(const Plan& plan, int index, int64_t n, const FocusBox& focus) {
@@ -441,6 +494,7 @@ cv::Rect2d focus_on_canvas(const Plan& plan, int index, int64_t n, const FocusBo
 void aim_at_subjects(Plan& plan, const ProxyCache* proxies, const NoticeFn& notice, const std::vector<int>* only,
                      SubjectsFound which) {
   bool told = false;
+  std::optional<FaceCascadesHold> held;  // let go when the last subject is found
   auto aim = [&](PlanItem& item) {
     const cv::Size shown = shown_size(item);
     if (shown.width <= 0 || shown.height <= 0 || item.focus_found) return;
@@ -456,7 +510,7 @@ void aim_at_subjects(Plan& plan, const ProxyCache* proxies, const NoticeFn& noti
         notice(face_detection_problem());
         told = true;
       }
-      const FoundFocus found = source_focus(item, proxies);
+      const FoundFocus found = subject_of(item, proxies, held);
       focus = found.focus;
       item.faces = found.faces;
       item.focus = focus;
@@ -470,7 +524,10 @@ void aim_at_subjects(Plan& plan, const ProxyCache* proxies, const NoticeFn& noti
   if (only) {
     for (int i : *only) aim(plan.items[size_t(i)]);
   } else {
-    for (PlanItem& item : plan.items) aim(item);
+    // A --from/--to range renders only its own frames (its chunks are cut at its edges): the
+    // items off screen there keep their centred paths, their photos not decoded.
+    for (PlanItem& item : plan.items)
+      if (item.end_frame > plan.frame_begin && item.first_frame < plan.frame_end) aim(item);
   }
 }
 

@@ -5,6 +5,7 @@
 // beside the proxies), and used to aim every item's fit and Ken Burns path at it.
 #include "engine/internal.h"
 
+#include <memory>
 #include <opencv2/core.hpp>
 #include <string>
 #include <vector>
@@ -38,10 +39,23 @@ std::vector<draft::FocusBox> find_faces(const cv::Mat& bgr);
 /// pixels (x, y, width, height; parts may lie outside the canvas).
 cv::Rect2d focus_on_canvas(const Plan& plan, int item, int64_t n, const draft::FocusBox& focus);
 
-/// Empty when face detection works; else the sentence saying why it is off and what to do
+/// Keeps the face cascades loaded while it lives. find_focus reads them (about 60 ms) when no
+/// hold is alive and frees them when it ends, with the buffers their scans leave (about 10 MB,
+/// which a render would otherwise carry into its encoding): a caller that finds many subjects
+/// holds them across its searches.
+class FaceCascadesHold {
+ public:
+  FaceCascadesHold();
+
+ private:
+  std::shared_ptr<const void> cascades_;
+};
+
+/// Empty when face detection works (as far as known: cascades that are there but cannot be
+/// read are found out by the first search); else the sentence saying why it is off and what to do
 /// ("OpenCV's face cascades were not found ... install opencv-data"); framing then follows
 /// saliency alone.
-const std::string& face_detection_problem();
+std::string face_detection_problem();
 
 /// The subject of `item`'s source (probed): for a photo, found on a decode of at most
 /// kFocusDecodeSide; for a clip, on its pictures where the segment starts and a second later.
@@ -60,7 +74,8 @@ enum class SubjectsFound {
 /// (source_focus), which is then kept in item.focus and item.faces. Explicit paths and `blur`
 /// (whose photo is whole in every frame) keep their paths, and their subjects are found only
 /// with SubjectsFound::All (finding one costs a decode of the photo and the detector's scans).
-/// `only`: just these items (a still). `notice` hears once when face detection is off.
+/// `only`: just these items (a still); else the items on screen in the plan's range
+/// [frame_begin, frame_end). `notice` hears once when face detection is off.
 void aim_at_subjects(Plan& plan, const ProxyCache* proxies, const NoticeFn& notice = {},
                      const std::vector<int>* only = nullptr, SubjectsFound found = SubjectsFound::Aimed);
 

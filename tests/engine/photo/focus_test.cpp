@@ -10,6 +10,7 @@
 #include <iostream>
 #include <map>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 
 #include "engine/compose/compositor.h"
 #include "engine/compose/source_cache.h"
@@ -144,7 +145,9 @@ TEST(Focus, FindsThePlacedPictureOrItsFaceOnEveryScene) {
     const bool kind = s.face == (f.by == engine::FoundFocus::By::Faces);
     hits += inside && kind ? 1 : 0;
     // A picture without a face is never taken for one.
-    if (!s.face) EXPECT_TRUE(inside && kind) << s.name;
+    if (!s.face) {
+      EXPECT_TRUE(inside && kind) << s.name;
+    }
     if (!(inside && kind))
       std::cout << "missed: " << s.name << ": found " << f.focus.x << "," << f.focus.y << " " << f.focus.w << "x"
                 << f.focus.h << (f.by == engine::FoundFocus::By::Faces ? " (faces)\n" : " (saliency)\n");
@@ -356,6 +359,47 @@ TEST(Focus, IsFoundOnlyWhereItDecidesThePicture) {
     engine::aim_at_subjects(plan, &proxies, {}, nullptr, engine::SubjectsFound::All);
     for (size_t i = 0; i < 3; ++i) EXPECT_TRUE(plan.items[i].focus) << i;
     EXPECT_EQ(notes(), 3);
+  }
+}
+
+TEST(Focus, ARangeFindsOnlyTheSubjectsOnScreenInIt) {
+  TempDir dir, cache_dir;
+  cv::Mat photo(240, 320, CV_8UC3, cv::Scalar(60, 90, 120));
+  for (const char* name : {"a.jpg", "b.jpg", "c.jpg"}) {
+    cv::circle(photo, {80 + 60 * (name[0] - 'a'), 80}, 30, cv::Scalar(250, 250, 250), cv::FILLED);
+    write_image(dir.file(name), photo);
+  }
+  const Json j = slideshow_json(320, 180, 25, {"a.jpg", "b.jpg", "c.jpg"}, 1000, {{"kb", "auto"}});
+  auto notes = [&] {
+    int n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(cache_dir.path())) n += e.path().extension() == ".focus";
+    return n;
+  };
+  auto aimed_plan = [&](std::optional<int64_t> from_ms, std::optional<int64_t> to_ms) {
+    engine::RenderOptions o = opts(dir);
+    o.from_ms = from_ms;
+    o.to_ms = to_ms;
+    engine::Plan plan = engine::make_plan(load(j), o);
+    for (engine::PlanItem& it : plan.items) engine::check_item(it, engine::MediaLimits{});
+    engine::ProxyCache proxies(cache_dir.path().string());
+    engine::aim_at_subjects(plan, &proxies);
+    return plan;
+  };
+  // The second photo alone: its subject is found, the others' photos are not even decoded.
+  const engine::Plan middle = aimed_plan(1200, 1800);
+  EXPECT_FALSE(middle.items[0].focus);
+  ASSERT_TRUE(middle.items[1].focus);
+  EXPECT_FALSE(middle.items[2].focus);
+  EXPECT_EQ(notes(), 1);
+  // Its path is the one the whole show gives it, so the range shows the frames of the whole.
+  const engine::Plan whole = aimed_plan(std::nullopt, std::nullopt);
+  for (size_t i = 0; i < 3; ++i) EXPECT_TRUE(whole.items[i].focus) << i;
+  EXPECT_EQ(notes(), 3);
+  for (int64_t n : {30, 37, 44}) {
+    const draft::FocusPoint a = middle.focus_at(1, n), b = whole.focus_at(1, n);
+    EXPECT_EQ(a.x, b.x) << n;
+    EXPECT_EQ(a.y, b.y) << n;
+    EXPECT_EQ(a.zoom, b.zoom) << n;
   }
 }
 
