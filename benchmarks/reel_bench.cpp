@@ -12,7 +12,6 @@
 //   reel_bench focus PHOTO...                              a photo's focus: the decode for it
 //                                                          and the detector, each timed, CPU
 //                                                          and wall, per photo
-#include <malloc.h>
 #include <sys/prctl.h>
 
 #include <algorithm>
@@ -37,6 +36,7 @@
 #include "engine/photo/focus.h"
 #include "engine/photo/probe.h"
 #include "engine/plan/render_plan.h"
+#include "engine/process_memory.h"
 #include "engine/render.h"
 
 using namespace reel;
@@ -182,7 +182,7 @@ double cpu_seconds() { return double(std::clock()) / CLOCKS_PER_SEC; }
 int focus(const std::vector<std::string>& photos) {
   using clock = std::chrono::steady_clock;
   auto t0 = clock::now();
-  engine::face_detection_problem();  // the cascades are read once per process: timed apart
+  const engine::FaceCascadesHold cascades;  // read once for all the photos, as a render does: timed apart
   std::printf("cascades loaded in %.1f ms%s\n", std::chrono::duration<double, std::milli>(clock::now() - t0).count(),
               engine::face_detection_problem().empty() ? "" : (" (" + engine::face_detection_problem() + ")").c_str());
   std::printf("%-28s %10s %12s %12s %12s  %s\n", "photo", "size", "decode ms", "detect ms", "detect cpu", "found");
@@ -223,7 +223,7 @@ int focus(const std::vector<std::string>& photos) {
 
 int main(int argc, char** argv) {
   // The same memory set-up as reel (cli/process.cpp): allocator threshold, no huge pages.
-  mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+  engine::set_up_process_memory();
   prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
   try {
     std::string cmd = argc > 1 ? argv[1] : "";

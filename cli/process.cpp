@@ -17,6 +17,7 @@
 #include "cloud/client/http.h"
 #include "engine/errors.h"
 #include "engine/logging.h"
+#include "engine/process_memory.h"
 
 namespace reel::cli {
 
@@ -34,11 +35,7 @@ ProcessSetup::ProcessSetup(Needs needs) {
   if (needs == Needs::Network) start_network();
   install_interrupt_handlers();
   engine::route_ffmpeg_log(std::getenv("REEL_FFMPEG_LOG") != nullptr);
-  // Large buffers (decoded photos, frames) go straight to mmap and back to the system when
-  // freed; glibc's default raises that threshold after the first free, after which freed
-  // photos stay in the heap and peak memory creeps up (measured: 15-18 MB on a preview).
-  // 64 kB rather than 256 kB: a decoder's row buffers go back as well (1-2 MB of a preview).
-  mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+  engine::set_up_process_memory();  // large buffers from fresh pages: memory back, equal bits
   // Few malloc arenas: each thread would otherwise reserve a 64 MB arena of address space, and
   // the render node's 32 HTTP threads plus the render's would pass a 2 GB address-space limit
   // (prlimit --as) with a fraction of it in use.
