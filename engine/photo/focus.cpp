@@ -412,15 +412,18 @@ FoundFocus find_focus(const cv::Mat& bgr) {
 
 namespace {
 
-/// The cache key of what is found in `item`'s source ("" when it cannot be kept): the
-/// detector's version, the file's identity and, for a clip, where the segment starts in it.
-std::string focus_key(const PlanItem& item, const ProxyCache* proxies) {
+/// The cache key of what is found in `item`'s source, but for the detector's state ("" when it
+/// cannot be kept): the detector's version, the file's identity and, for a clip, where the
+/// segment starts in it.
+std::string source_key(const PlanItem& item, const ProxyCache* proxies) {
   if (!proxies) return "";
   const std::string id = base::file_identity(item.path);
   if (id.empty()) return "";
-  return kFocusVersion + id + (item.is_clip ? "|clip@" + std::to_string(item.in_us) : "") +
-         (face_detection_problem().empty() ? "" : "|saliency-only");
+  return kFocusVersion + id + (item.is_clip ? "|clip@" + std::to_string(item.in_us) : "");
 }
+
+/// What the detector's state adds to a key: findings made without faces are kept apart.
+std::string detector_suffix() { return face_detection_problem().empty() ? "" : "|saliency-only"; }
 
 FoundFocus photo_subject(const PlanItem& item) {
   const PhotoInfo& info = item.photo;
@@ -455,15 +458,14 @@ FoundFocus clip_subject(const PlanItem& item) {
 
 /// source_focus, with `held` keeping the cascades loaded from the first search on.
 FoundFocus subject_of(const PlanItem& item, const ProxyCache* proxies, std::optional<FaceCascadesHold>& held) {
-  const std::string key = focus_key(item, proxies);
+  const std::string key = source_key(item, proxies);
   if (!key.empty())
-    if (std::optional<std::string> text = proxies->load_note(key))
+    if (std::optional<std::string> text = proxies->load_note(key + detector_suffix()))
       if (std::optional<FoundFocus> kept = focus_from_text(*text)) return *kept;
   if (!held) held.emplace();
   const FoundFocus found = item.is_clip ? clip_subject(item) : photo_subject(item);
-  // Keyed again: cascades that could not be read are known only now, and their saliency-only
-  // finding is kept apart.
-  if (!key.empty()) proxies->store_note(focus_key(item, proxies), focus_text(found));
+  // The suffix asked again: cascades that could not be read are known only after the search.
+  if (!key.empty()) proxies->store_note(key + detector_suffix(), focus_text(found));
   return found;
 }
 
