@@ -1,9 +1,13 @@
 #include "engine/av/yuv_image.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <opencv2/core/utility.hpp>
+#include <utility>
 
 #include "engine/av/handles.h"
 #include "engine/errors.h"
@@ -47,21 +51,97 @@ av::SwsPtr make_sws(int w, int h, AVPixelFormat from, AVPixelFormat to, int out_
 }
 }  // namespace
 
-YuvImage bgr_to_yuv(const cv::Mat& bgr, int width, int height) {
-  if (width <= 0 || height <= 0) {
-    width = bgr.cols;
-    height = bgr.rows;
+struct BgrToYuvStream::Impl {
+  av::SwsPtr sws;
+  YuvRowsSink sink;
+  int src_width = 0, src_height = 0, width = 0, height = 0;
+  int src_rows = 0;  // source rows pushed
+  int made = 0;      // picture rows swscale has finished
+  int given = 0;     // picture rows handed to the sink (even)
+  // The whole picture's address space, one mapping; only the rows between `given` and `made`
+  // are resident: pages behind are handed back as soon as their rows went to the sink.
+  uint8_t* map = nullptr;
+  size_t map_bytes = 0;
+  uint8_t* plane[3] = {};
+  int stride[3] = {};
+  uint8_t* resident_from[3] = {};
+
+  ~Impl() {
+    if (map) ::munmap(map, map_bytes);
   }
-  CV_Assert(bgr.type() == CV_8UC3 && width % 2 == 0 && height % 2 == 0);  // any row stride
-  YuvImage out(width, height);
-  YuvView v = out.view();
-  auto sws = make_sws(bgr.cols, bgr.rows, AV_PIX_FMT_BGR24, AV_PIX_FMT_YUV420P, width, height);
-  const uint8_t* src[1] = {bgr.data};
-  int src_stride[1] = {int(bgr.step[0])};
-  uint8_t* dst[3] = {v.plane[0].data, v.plane[1].data, v.plane[2].data};
-  int dst_stride[3] = {v.plane[0].stride, v.plane[1].stride, v.plane[2].stride};
-  sws_scale(sws.get(), src, src_stride, 0, bgr.rows, dst, dst_stride);
-  return out;
+
+  void hand_on(int upto) {
+    if (upto <= given) return;
+    YuvView rows;
+    for (int p = 0; p < 3; ++p) {
+      const int shift = p ? 1 : 0;
+      rows.plane[p] = PlaneView{plane[p] + ptrdiff_t(given >> shift) * stride[p], stride[p], width >> shift,
+                                (upto - given) >> shift};
+    }
+    sink(rows, given);
+    given = upto;
+    static const uintptr_t page = uintptr_t(::sysconf(_SC_PAGESIZE));
+    for (int p = 0; p < 3; ++p) {
+      const int shift = p ? 1 : 0;
+      uint8_t* done = reinterpret_cast<uint8_t*>(
+          reinterpret_cast<uintptr_t>(plane[p] + ptrdiff_t(given >> shift) * stride[p]) & ~(page - 1));
+      if (done > resident_from[p]) {
+        ::madvise(resident_from[p], size_t(done - resident_from[p]), MADV_DONTNEED);
+        resident_from[p] = done;
+      }
+    }
+  }
+};
+
+BgrToYuvStream::BgrToYuvStream(int src_width, int src_height, int width, int height, YuvRowsSink sink)
+    : impl_(std::make_unique<Impl>()) {
+  CV_Assert(src_width > 0 && src_height > 0 && width > 0 && height > 0 && width % 2 == 0 && height % 2 == 0);
+  Impl& s = *impl_;
+  s.sws = make_sws(src_width, src_height, AV_PIX_FMT_BGR24, AV_PIX_FMT_YUV420P, width, height);
+  s.sink = std::move(sink);
+  s.src_width = src_width;
+  s.src_height = src_height;
+  s.width = width;
+  s.height = height;
+  const size_t page = size_t(::sysconf(_SC_PAGESIZE));
+  auto page_up = [&](size_t n) { return (n + page - 1) / page * page; };
+  s.stride[0] = (width + 63) / 64 * 64;
+  s.stride[1] = s.stride[2] = (width / 2 + 63) / 64 * 64;
+  const size_t luma = page_up(size_t(s.stride[0]) * size_t(height)),
+               chroma = page_up(size_t(s.stride[1]) * size_t(height / 2));
+  s.map_bytes = luma + 2 * chroma;
+  void* map = ::mmap(nullptr, s.map_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (map == MAP_FAILED) {
+    s.map_bytes = 0;
+    throw EngineError("out of memory for a " + std::to_string(width) + "x" + std::to_string(height) + " picture");
+  }
+  s.map = static_cast<uint8_t*>(map);
+  s.plane[0] = s.map;
+  s.plane[1] = s.map + luma;
+  s.plane[2] = s.map + luma + chroma;
+  for (int p = 0; p < 3; ++p) s.resident_from[p] = s.plane[p];
+}
+
+BgrToYuvStream::~BgrToYuvStream() = default;
+
+void BgrToYuvStream::push(const cv::Mat& rows) {
+  Impl& s = *impl_;
+  CV_Assert(rows.type() == CV_8UC3 && rows.cols == s.src_width && s.src_rows + rows.rows <= s.src_height);
+  if (rows.rows == 0) return;
+  const uint8_t* src[1] = {rows.data};
+  const int src_stride[1] = {int(rows.step[0])};
+  s.made += sws_scale(s.sws.get(), src, src_stride, s.src_rows, rows.rows, s.plane, s.stride);
+  s.src_rows += rows.rows;
+  // A chroma row is finished with the first of its two luma rows: hand on whole pairs.
+  s.hand_on(s.made == s.height ? s.made : s.made & ~1);
+}
+
+void BgrToYuvStream::finish() {
+  const Impl& s = *impl_;
+  if (s.src_rows != s.src_height || s.given != s.height)
+    throw EngineError("swscale: " + std::to_string(s.src_rows) + " of " + std::to_string(s.src_height) +
+                      " source rows gave " + std::to_string(s.given) + " of " + std::to_string(s.height) +
+                      " picture rows");
 }
 
 namespace {
@@ -100,17 +180,6 @@ cv::Mat yuv_to_bgr(const YuvView& v, int bands) {
       band.rowRange(top - from, bottom - from).copyTo(out.rowRange(top, bottom));
     }
   });
-  return out;
-}
-
-YuvImage copy_region(const YuvImage& from, int x, int y, int w, int h) {
-  YuvImage out(w, h);
-  const YuvView src = from.view(), dst = out.view();
-  for (int p = 0; p < 3; ++p) {
-    const int sx = p ? x / 2 : x, sy = p ? y / 2 : y;
-    for (int r = 0; r < dst.plane[p].height; ++r)
-      std::memcpy(dst.plane[p].row(r), src.plane[p].row(sy + r) + sx, size_t(dst.plane[p].width));
-  }
   return out;
 }
 

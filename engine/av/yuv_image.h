@@ -4,6 +4,8 @@
 #include "engine/internal.h"
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <opencv2/core.hpp>
 
 namespace reel::engine {
@@ -46,15 +48,36 @@ struct Yuv {
 };
 Yuv to_yuv709(uint8_t r, uint8_t g, uint8_t b);
 
-/// 8-bit BGR -> YUV 4:2:0 BT.709 limited range, through swscale; scaled to width x height
-/// (even) in the same pass when given, else the same (even) size.
-YuvImage bgr_to_yuv(const cv::Mat& bgr, int width = 0, int height = 0);
+/// Rows [y0, y0 + rows.height()) of a picture (y0 and the count even; its chroma rows from
+/// y0 / 2), handed on while the picture is made.
+using YuvRowsSink = std::function<void(const YuvView& rows, int y0)>;
+
+/// 8-bit BGR -> YUV 4:2:0 BT.709 limited range through swscale, scaled to width x height
+/// (even) in the same pass, from the source's rows given top to bottom in bands of any
+/// height. Each finished band of the picture goes to `sink` and is dropped, so neither the
+/// source nor the picture is ever held whole (a photo's decode and its framing were the
+/// largest buffers of a render). The pixels are those of one pass over the whole source:
+/// swscale keeps its filter's lines from band to band.
+class BgrToYuvStream {
+ public:
+  BgrToYuvStream(int src_width, int src_height, int width, int height, YuvRowsSink sink);
+  ~BgrToYuvStream();
+  BgrToYuvStream(const BgrToYuvStream&) = delete;
+  BgrToYuvStream& operator=(const BgrToYuvStream&) = delete;
+
+  /// The source's next rows (src_width wide, CV_8UC3, any row stride).
+  void push(const cv::Mat& rows);
+  /// After the last rows: throws EngineError unless the whole source came and every row of
+  /// the picture went to the sink.
+  void finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 /// YUV 4:2:0 BT.709 limited range -> 8-bit BGR, through swscale, in `bands` of rows side by
 /// side (the same pixels as one pass; fewer bands for a small picture).
 cv::Mat yuv_to_bgr(const YuvView& yuv, int bands = 2);
-
-/// A copy of the region (x, y, w, h) of `from`; all four even.
-YuvImage copy_region(const YuvImage& from, int x, int y, int w, int h);
 
 void fill(const YuvView& v, Yuv c);
 /// Mixes the picture towards `c`: each sample becomes c + (sample - c) * keep (keep in 0..1).

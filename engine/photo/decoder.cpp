@@ -14,6 +14,7 @@
 #include <fstream>
 #include <memory>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 #include <vector>
 
 #include "engine/av/handles.h"
@@ -294,12 +295,14 @@ void cmyk_row_to_bgr(const uint8_t* cmyk, uint8_t* bgr, JDIMENSION width) {
   }
 }
 
-/// Step 2: every scanline into `out` (rows `step` apart), through `cmyk_row` when the output
-/// is CMYK. False when libjpeg gave up.
-bool jpeg_rows(JpegReader& r, uint8_t* out, size_t step, uint8_t* cmyk_row) {
+/// Step 2: the next `count` scanlines (or those left) into `out` (rows `step` apart), through
+/// `cmyk_row` when the output is CMYK. False when libjpeg gave up.
+bool jpeg_rows(JpegReader& r, uint8_t* out, size_t step, JDIMENSION count, uint8_t* cmyk_row) {
   if (setjmp(r.errors.back)) return false;
-  while (r.cinfo.output_scanline < r.cinfo.output_height) {
-    uint8_t* dst = out + size_t(r.cinfo.output_scanline) * step;
+  const JDIMENSION first = r.cinfo.output_scanline,
+                   end = first + std::min(count, r.cinfo.output_height - r.cinfo.output_scanline);
+  while (r.cinfo.output_scanline < end) {
+    uint8_t* dst = out + size_t(r.cinfo.output_scanline - first) * step;
     JSAMPROW row = cmyk_row ? cmyk_row : dst;
     if (jpeg_read_scanlines(&r.cinfo, &row, 1) != 1) {
       // Only a suspending data source stops like this; the stdio one pads instead.
@@ -308,22 +311,59 @@ bool jpeg_rows(JpegReader& r, uint8_t* out, size_t step, uint8_t* cmyk_row) {
     }
     if (cmyk_row) cmyk_row_to_bgr(cmyk_row, dst, r.cinfo.output_width);
   }
-  // No jpeg_finish_decompress: every pixel is out, and what follows the image data (a stray
-  // marker, junk before EOI) cannot change it; jpeg_destroy_decompress releases the rest.
+  // No jpeg_finish_decompress after the last: every pixel is out, and what follows the image
+  // data (a stray marker, junk before EOI) cannot change it; jpeg_destroy_decompress releases
+  // the rest.
   return true;
 }
 
-/// JPEG at eighths/8 of its stored size (1 to 8), BGR, not yet oriented.
-cv::Mat decode_jpeg(const std::string& path, unsigned eighths) {
+/// A JPEG being decoded at eighths/8 of its stored size (1 to 8), BGR, not yet oriented.
+struct JpegDecode {
   JpegReader r;
-  r.file = std::fopen(path.c_str(), "rb");
-  if (!r.file) throw DecodeError(std::string("cannot be opened (") + std::strerror(errno) + ")");
-  auto corrupt = [&] { return DecodeError(std::string("the JPEG image data is corrupt (") + r.errors.message + ")"); };
-  if (!jpeg_begin(r, eighths)) throw corrupt();
-  cv::Mat m(int(r.cinfo.output_height), int(r.cinfo.output_width), CV_8UC3);
-  std::vector<uint8_t> cmyk(r.cinfo.out_color_space == JCS_CMYK ? size_t(r.cinfo.output_width) * 4 : 0);
-  if (!jpeg_rows(r, m.data, m.step[0], cmyk.empty() ? nullptr : cmyk.data())) throw corrupt();
+  std::vector<uint8_t> cmyk;  // one row, when libjpeg gives CMYK
+
+  JpegDecode(const std::string& path, unsigned eighths) {
+    r.file = std::fopen(path.c_str(), "rb");
+    if (!r.file) throw DecodeError(std::string("cannot be opened (") + std::strerror(errno) + ")");
+    if (!jpeg_begin(r, eighths)) throw corrupt();
+    if (r.cinfo.out_color_space == JCS_CMYK) cmyk.resize(size_t(r.cinfo.output_width) * 4);
+  }
+  DecodeError corrupt() const {
+    return DecodeError(std::string("the JPEG image data is corrupt (") + r.errors.message + ")");
+  }
+  cv::Size size() const { return {int(r.cinfo.output_width), int(r.cinfo.output_height)}; }
+  int left() const { return int(r.cinfo.output_height - r.cinfo.output_scanline); }
+  /// The next `rows` rows into `out` (at least that many rows, CV_8UC3).
+  void read(cv::Mat& out, int rows) {
+    if (!jpeg_rows(r, out.data, out.step[0], JDIMENSION(rows), cmyk.empty() ? nullptr : cmyk.data())) throw corrupt();
+  }
+};
+
+cv::Mat decode_jpeg(const std::string& path, unsigned eighths) {
+  JpegDecode d(path, eighths);
+  cv::Mat m(d.size(), CV_8UC3);
+  d.read(m, m.rows);
   return m;
+}
+
+/// The DCT-domain downscale for a JPEG shown at `min_scale` of its size: the smallest of 1/8,
+/// 2/8, 3/8 and 4/8 that still gives it, or about it, else full size. "About": up to 15%
+/// short (the prepared source is made for the deepest zoom, which then shows 87% of the
+/// pixels it was made for; the decode is the largest allocation of a render: a 26 MP photo
+/// for a 1080p final is 11 MB at 3/8, 20 MB at 1/2). 5/8 to 7/8 are no quicker than the
+/// full-size decode in libjpeg-turbo (djpeg -scale on that photo: 5/8 0.17 s, 7/8 0.28 s, 8/8
+/// 0.17 s).
+unsigned jpeg_eighths(double min_scale, DecodeSize size) {
+  const double need = min_scale * (size == DecodeSize::About ? 0.85 : 1.0);
+  const unsigned eighths = unsigned(std::clamp(std::ceil(need * 8 - 1e-9), 1.0, 8.0));
+  return eighths <= 4 ? eighths : 8;
+}
+
+/// The scale at which a photo is shown when `want` is its displayed size (1 when unknown).
+double shown_scale(const PhotoInfo& info, cv::Size want) {
+  return want.width > 0 && want.height > 0 ? std::max(double(want.width) / double(info.display_width()),
+                                                      double(want.height) / double(info.display_height()))
+                                           : 1.0;
 }
 
 struct PngReader {
@@ -402,24 +442,12 @@ cv::Mat decode_png(const std::string& path) {
 }  // namespace
 
 cv::Mat decode_photo(const std::string& path, const PhotoInfo& info, cv::Size want, draft::Color bg, DecodeSize size) {
-  const double min_scale = want.width > 0 && want.height > 0
-                               ? std::max(double(want.width) / double(info.display_width()),
-                                          double(want.height) / double(info.display_height()))
-                               : 1.0;
   cv::Mat m;
   try {
     if (info.format == PhotoFormat::Heif) return decode_heif(path, bg);
     if (info.format == PhotoFormat::Webp) return decode_webp(path, want, bg);
     if (info.format == PhotoFormat::Jpeg) {
-      // DCT-domain downscale: the smallest of 1/8, 2/8, 3/8 and 4/8 that still gives
-      // min_scale, or about it, else full size. "About": up to 15% short (the prepared source
-      // is made for the deepest zoom, which then shows 87% of the pixels it was made for; the
-      // decode is the largest allocation of a render: a 26 MP photo for a 1080p final is 11 MB
-      // at 3/8, 20 MB at 1/2). 5/8 to 7/8 are no quicker than the full-size decode in
-      // libjpeg-turbo (djpeg -scale on that photo: 5/8 0.17 s, 7/8 0.28 s, 8/8 0.17 s).
-      const double need = min_scale * (size == DecodeSize::About ? 0.85 : 1.0);
-      const unsigned eighths = unsigned(std::clamp(std::ceil(need * 8 - 1e-9), 1.0, 8.0));
-      m = decode_jpeg(path, eighths <= 4 ? eighths : 8);
+      m = decode_jpeg(path, jpeg_eighths(shown_scale(info, want), size));
     } else if (info.format == PhotoFormat::Png) {
       m = decode_png(path);
     } else {
@@ -432,6 +460,78 @@ cv::Mat decode_photo(const std::string& path, const PhotoInfo& info, cv::Size wa
     throw DecodeError(std::string("the ") + format_name(info.format) +
                       " image data is corrupt or truncated (the decoder gave up)");
   return apply_orientation(to_bgr8(m, bg), info.orientation);
+}
+
+cv::Size decoded_size(const PhotoInfo& info, cv::Size want, DecodeSize size) {
+  const int w = int(info.display_width()), h = int(info.display_height());
+  if (info.format == PhotoFormat::Jpeg) {
+    // libjpeg's scaled size: each side times eighths/8, rounded up.
+    const int64_t e = jpeg_eighths(shown_scale(info, want), size);
+    return {int((w * e + 7) / 8), int((h * e + 7) / 8)};
+  }
+  if (info.format == PhotoFormat::Webp && want.width > 0 && want.height > 0 && want.width < w && want.height < h)
+    return want;
+  return {w, h};
+}
+
+struct PhotoRows::State {
+  std::optional<JpegDecode> jpeg;  // streamed
+  cv::Mat whole;                   // or decoded whole
+  cv::Mat band;
+  cv::Size size;
+  int next_row = 0;
+};
+
+PhotoRows::PhotoRows(const std::string& path, const PhotoInfo& info, cv::Size want, draft::Color background,
+                     DecodeSize size)
+    : state_(std::make_unique<State>()) {
+  // Upright as stored, and BGR (or CMYK, converted per row) straight from libjpeg: nothing
+  // after the decode changes a row, so the rows can go on as they come.
+  if (info.format == PhotoFormat::Jpeg && (info.orientation < 2 || info.orientation > 8)) {
+    state_->jpeg.emplace(path, jpeg_eighths(shown_scale(info, want), size));
+    state_->size = state_->jpeg->size();
+  } else {
+    state_->whole = decode_photo(path, info, want, background, size);
+    state_->size = state_->whole.size();
+  }
+}
+
+PhotoRows::PhotoRows(cv::Mat picture) : state_(std::make_unique<State>()) {
+  state_->whole = std::move(picture);
+  state_->size = state_->whole.size();
+}
+
+PhotoRows::~PhotoRows() = default;
+
+cv::Size PhotoRows::size() const { return state_->size; }
+
+cv::Mat PhotoRows::next(int max_rows) {
+  State& s = *state_;
+  const int rows = std::min(max_rows, s.size.height - s.next_row);
+  if (rows <= 0) return {};
+  const int first = s.next_row;
+  s.next_row += rows;
+  if (!s.jpeg) return s.whole.rowRange(first, first + rows);
+  if (s.band.rows < rows) s.band.create(rows, s.size.width, CV_8UC3);
+  s.jpeg->read(s.band, rows);
+  return s.band.rowRange(0, rows);
+}
+
+cv::Mat PhotoRows::rest() {
+  State& s = *state_;
+  const int rows = s.size.height - s.next_row;
+  cv::Mat out;
+  if (rows > 0 && s.jpeg) {
+    out.create(rows, s.size.width, CV_8UC3);
+    s.jpeg->read(out, rows);
+  } else if (rows > 0) {
+    out = s.next_row == 0 ? s.whole : s.whole.rowRange(s.next_row, s.size.height);
+  }
+  s.next_row = s.size.height;
+  s.jpeg.reset();
+  s.whole.release();
+  s.band.release();
+  return out;
 }
 
 }  // namespace reel::engine

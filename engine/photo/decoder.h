@@ -3,6 +3,7 @@
 // alpha composited over the background colour. OpenCV types stay in engine-internal headers.
 #include "engine/internal.h"
 
+#include <memory>
 #include <opencv2/core.hpp>
 #include <string>
 
@@ -23,6 +24,35 @@ enum class DecodeSize {
 /// result may still need a final resize. Throws DecodeError on failure.
 cv::Mat decode_photo(const std::string& path, const PhotoInfo& info, cv::Size want, draft::Color background,
                      DecodeSize size = DecodeSize::AtLeast);
+
+/// The size decode_photo gives for `want` (upright): JPEG's DCT-domain size, WebP's scaled
+/// size, else the photo's own. Known from the header alone, before decoding.
+cv::Size decoded_size(const PhotoInfo& info, cv::Size want, DecodeSize size);
+
+/// A photo's rows as decode_photo makes them, handed out top to bottom, so that the whole
+/// picture need not be held: a JPEG stored upright (most photos) comes from libjpeg a band at
+/// a time; any other photo is decoded whole when opened and handed out in bands of that. A
+/// picture already decoded (a clip's) is handed out the same way. Throws DecodeError.
+class PhotoRows {
+ public:
+  PhotoRows(const std::string& path, const PhotoInfo& info, cv::Size want, draft::Color background, DecodeSize size);
+  explicit PhotoRows(cv::Mat picture);
+  ~PhotoRows();
+  PhotoRows(const PhotoRows&) = delete;
+  PhotoRows& operator=(const PhotoRows&) = delete;
+
+  /// The decoded picture's size.
+  cv::Size size() const;
+  /// The next rows, at most `max_rows` of them (none once all are out); valid until the
+  /// next call.
+  cv::Mat next(int max_rows);
+  /// Every row not handed out yet, in a picture of its own (nothing else holds it).
+  cv::Mat rest();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 /// Decoding failed: `what()` says why in plain words ("the PNG data is corrupt").
 class DecodeError : public std::runtime_error {

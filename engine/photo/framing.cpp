@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <opencv2/imgproc.hpp>
 #include <optional>
@@ -54,18 +55,21 @@ void place_contained(const cv::Mat& photo, cv::Mat& canvas) {
 // shape (a 100000x1 picture would otherwise cover a 1080p canvas at 100 million pixels wide).
 constexpr double kMaxCoverSpans = 4;
 
-/// The framing's size (fw x fh) and the picture's size when covering or contained in it.
+/// The framing's size (fw x fh) at `scale` times the canvas and the picture's size when
+/// covering or contained in it.
 struct FitSizes {
+  double scale = 1;
   int fw = 0, fh = 0;
   cv::Size cover, contain;
   // The share of the photo's width and height the cover shows (1 but for long panoramas).
   double cover_keep_w = 1, cover_keep_h = 1;
 };
 
-FitSizes fit_sizes(const Plan& plan, const PlanItem& item, cv::Size shown) {
-  const double W = plan.width * item.prep_scale, H = plan.height * item.prep_scale;
+FitSizes fit_sizes(const Plan& plan, cv::Size shown, double scale) {
+  const double W = plan.width * scale, H = plan.height * scale;
   const double pw = double(shown.width), ph = double(shown.height);
   FitSizes z;
+  z.scale = scale;
   z.fw = even_up(W);
   z.fh = even_up(H);
   const double cover = std::max(W / pw, H / ph), contain = std::min(W / pw, H / ph);
@@ -77,12 +81,13 @@ FitSizes fit_sizes(const Plan& plan, const PlanItem& item, cv::Size shown) {
   return z;
 }
 
-/// The centred part of `photo` that its cover shows (all of it but for long panoramas).
-cv::Mat cover_part(const cv::Mat& photo, const FitSizes& z) {
-  if (z.cover_keep_w >= 1 && z.cover_keep_h >= 1) return photo;
-  const int w = std::clamp(int(std::lround(photo.cols * z.cover_keep_w)), 1, photo.cols);
-  const int h = std::clamp(int(std::lround(photo.rows * z.cover_keep_h)), 1, photo.rows);
-  return photo(cv::Rect((photo.cols - w) / 2, (photo.rows - h) / 2, w, h));
+/// The centred part of a photo of size `got` that its cover shows (all of it but for long
+/// panoramas).
+cv::Rect cover_rect(cv::Size got, const FitSizes& z) {
+  if (z.cover_keep_w >= 1 && z.cover_keep_h >= 1) return {0, 0, got.width, got.height};
+  const int w = std::clamp(int(std::lround(got.width * z.cover_keep_w)), 1, got.width);
+  const int h = std::clamp(int(std::lround(got.height * z.cover_keep_h)), 1, got.height);
+  return {(got.width - w) / 2, (got.height - h) / 2, w, h};
 }
 
 // A picture more elongated than this is a line, not a photo: no framing shows it usefully.
@@ -132,7 +137,7 @@ SubjectView subject_view(const Plan& plan, const PlanItem& item, cv::Size shown,
                          const std::vector<draft::FocusBox>& faces) {
   SubjectView v;
   if (shown.width <= 0 || shown.height <= 0) return v;
-  const FitSizes z = fit_sizes(plan, item, shown);
+  const FitSizes z = fit_sizes(plan, shown, item.prep_scale);
   // Maps a box of the source to the framed picture: scale and offset per axis, clipped to it.
   double sx = 1, ox = 0, sy = 1, oy = 0;
   switch (item.fit) {
@@ -221,26 +226,45 @@ void check_item(PlanItem& item, const MediaLimits& limits) {
 
 namespace {
 
-/// The picture framed for `item`'s fit mode at prep_scale times the canvas, in YUV 4:2:0.
-/// Cover and stretch are one scaling: done by swscale in the same pass as the conversion
-/// (no framed BGR copy next to the decoded photo: the largest transient of a render).
-YuvImage frame_yuv(const Plan& plan, const PlanItem& item, cv::Mat photo, const FitSizes& z) {
+// Source rows decoded and scaled per step of a streamed framing: a few hundred kB in flight.
+constexpr int kBandRows = 32;
+
+/// Makes `item`'s framed picture (its fit mode at z.scale times the canvas, YUV 4:2:0) from
+/// `photo`'s rows, handing it to `sink` a band of rows at a time. Cover and stretch are one
+/// scaling by swscale straight from the decoder's rows, so neither the decoded photo nor the
+/// framed picture is ever held whole (together they were the largest buffers of a render);
+/// contain and blur compose the framing in BGR from the whole photo first.
+void frame_rows(const Plan& plan, const PlanItem& item, PhotoRows& photo, const FitSizes& z, const YuvRowsSink& sink) {
   const int fw = z.fw, fh = z.fh;
   cv::Mat framed;
   switch (item.fit) {
     case draft::Fit::Cover:
-      return bgr_to_yuv(cover_part(photo, z), z.cover.width, z.cover.height);
-    case draft::Fit::Stretch:
-      return bgr_to_yuv(photo, fw, fh);
+    case draft::Fit::Stretch: {
+      const bool cover = item.fit == draft::Fit::Cover;
+      const cv::Rect part = cover ? cover_rect(photo.size(), z) : cv::Rect(cv::Point(), photo.size());
+      const cv::Size out = cover ? z.cover : cv::Size(fw, fh);
+      BgrToYuvStream stream(part.width, part.height, out.width, out.height, sink);
+      for (int y = 0; y < part.y + part.height;) {
+        const cv::Mat band = photo.next(kBandRows);
+        if (band.empty()) break;  // finish() says what is missing
+        const int from = std::max(y, part.y), to = std::min(y + band.rows, part.y + part.height);
+        if (from < to) stream.push(band(cv::Rect(part.x, from - y, part.width, to - from)));
+        y += band.rows;
+      }
+      stream.finish();
+      return;
+    }
     case draft::Fit::Contain: {
+      const cv::Mat whole = photo.rest();
       const auto& bg = plan.background;
       framed = cv::Mat(fh, fw, CV_8UC3, cv::Scalar(bg.b, bg.g, bg.r));
-      place_contained(photo, framed);
+      place_contained(whole, framed);
       break;
     }
     case draft::Fit::Blur: {
       // A blurred, darkened cover of the photo, made small and scaled up (cheap and smooth).
-      const cv::Mat covered = cover_part(photo, z);
+      const cv::Mat whole = photo.rest();
+      const cv::Mat covered = whole(cover_rect(whole.size(), z));
       double c = std::max(double(fw) / covered.cols, double(fh) / covered.rows);
       int sw = std::max(1, int(std::lround(covered.cols * c / 16))),
           sh = std::max(1, int(std::lround(covered.rows * c / 16)));
@@ -252,19 +276,19 @@ YuvImage frame_yuv(const Plan& plan, const PlanItem& item, cv::Mat photo, const 
       crop.convertTo(crop, -1, 0.55, 0);
       cv::resize(crop, framed, cv::Size(fw, fh), 0, 0, cv::INTER_CUBIC);
       cv::Mat place = framed(blur_photo_rect(item, fw, fh));
-      place_contained(photo, place);
+      place_contained(whole, place);
       break;
     }
   }
-  photo.release();  // now, not when the caller's expression ends: the decode is the largest buffer
-  return bgr_to_yuv(framed);
+  BgrToYuvStream stream(fw, fh, fw, fh, sink);
+  stream.push(framed);
+  stream.finish();
 }
 
 /// The part of a framed picture (cols x rows) the Ken Burns path can show, plus the warp's
 /// filter support: a square photo covering a 16:9 canvas is nearly half unused, and memory is
 /// what bounds the source cache.
-Region reachable_region(const Plan& plan, const PlanItem& item, int cols, int rows) {
-  const double s = item.prep_scale;
+Region reachable_region(const Plan& plan, const PlanItem& item, double s, int cols, int rows) {
   double x0 = cols, y0 = rows, x1 = 0, y1 = 0;
   for (int i = 0; i <= 32; ++i) {
     Affine m = ken_burns_affine(item.kb.at(i / 32.0), s, cols, rows, plan.width, plan.height);
@@ -284,20 +308,50 @@ Region reachable_region(const Plan& plan, const PlanItem& item, int cols, int ro
 }
 
 /// The prepared source made of `part`, the region `r` of a framed picture cols x rows.
-std::shared_ptr<const PreparedSource> prepared_from(const PlanItem& item, int cols, int rows, Region r, YuvImage part) {
+std::shared_ptr<const PreparedSource> prepared_from(double scale, int cols, int rows, Region r, YuvImage part) {
   auto out = std::make_shared<PreparedSource>();
   out->full_width = cols;
   out->full_height = rows;
   out->offset_x = r.x;
   out->offset_y = r.y;
   out->image = std::move(part);
-  out->scale = item.prep_scale;
+  out->scale = scale;
   return out;
 }
 
-std::shared_ptr<const PreparedSource> keep_reachable(const Plan& plan, const PlanItem& item, const YuvImage& framed) {
-  const Region r = reachable_region(plan, item, framed.width(), framed.height());
-  return prepared_from(item, framed.width(), framed.height(), r, copy_region(framed, r.x, r.y, r.width, r.height));
+/// Frames `photo` for `item` and keeps the part its Ken Burns path reaches, copied from each
+/// band as it is made; with `proxy`, the whole framed picture is written there as it comes.
+std::shared_ptr<const PreparedSource> frame_and_keep(const Plan& plan, const PlanItem& item, PhotoRows& photo,
+                                                     const FitSizes& z, ProxyCache::Writer* proxy) {
+  const cv::Size framed = item.fit == draft::Fit::Cover ? z.cover : cv::Size(z.fw, z.fh);
+  const Region r = reachable_region(plan, item, z.scale, framed.width, framed.height);
+  YuvImage part(r.width, r.height);
+  const YuvView kept = part.view();
+  frame_rows(plan, item, photo, z, [&](const YuvView& rows, int y0) {
+    for (int p = 0; p < 3; ++p) {
+      const int shift = p ? 1 : 0, top = y0 >> shift, region_top = r.y >> shift;
+      const int from = std::max(top, region_top),
+                to = std::min(top + rows.plane[p].height, region_top + kept.plane[p].height);
+      for (int y = from; y < to; ++y)
+        std::memcpy(kept.plane[p].row(y - region_top), rows.plane[p].row(y - top) + (r.x >> shift),
+                    size_t(kept.plane[p].width));
+    }
+    if (proxy) proxy->add(rows, y0);
+  });
+  return prepared_from(z.scale, framed.width, framed.height, r, std::move(part));
+}
+
+/// The framing of a picture decoded at `got` (of a source shown at `shown`): at the item's
+/// scale (its deepest zoom), unless the picture is too small to cover that, when it is made
+/// at the picture's own resolution and the warp scales the rest of the way. No upscaled copy
+/// is made and held (a JPEG decoded at 4/8 may be 15 % short, a small photo far more), and
+/// the picture is resampled once, by the warp's cubic, instead of twice.
+FitSizes framing_for(const Plan& plan, const PlanItem& item, cv::Size shown, cv::Size got) {
+  const FitSizes z = fit_sizes(plan, shown, item.prep_scale);
+  if (item.fit != draft::Fit::Cover || got.width <= 0 || got.height <= 0) return z;
+  const double have =
+      std::max(got.width * z.cover_keep_w / z.cover.width, got.height * z.cover_keep_h / z.cover.height);
+  return have < 1 ? fit_sizes(plan, shown, item.prep_scale * have) : z;
 }
 
 /// The proxy key of `item`'s framed picture: the file's identity and everything the framing
@@ -318,8 +372,8 @@ std::string proxy_key(const PlanItem& item, const PhotoInfo& info, const Plan& p
   }
   // The version changes whenever decoding or framing would make different pixels (2: cover
   // and stretch scaled by swscale; 3: blur's photo inside every frame of its path; 4: JPEG
-  // also decoded at 3/8 of its size).
-  return "reel-proxy-4|" + id + facts + place;
+  // also decoded at 3/8 of its size; 5: a cover never framed larger than its decode).
+  return "reel-proxy-5|" + id + facts + place;
 }
 
 }  // namespace
@@ -332,20 +386,21 @@ std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const Pla
       item.photo.format != PhotoFormat::Unknown ? item.photo : check_source(item, MediaLimits{INT64_MAX, INT64_MAX});
   const cv::Size shown(info.display_width(), info.display_height());
   // The size the fit needs the photo at, so decoders can scale while decoding.
-  const FitSizes z = fit_sizes(plan, item, shown);
+  const FitSizes needed = fit_sizes(plan, shown, item.prep_scale);
   cv::Size want;
   switch (item.fit) {
     case draft::Fit::Cover:
-      want = z.cover;
+      want = needed.cover;
       break;
     case draft::Fit::Contain:
     case draft::Fit::Blur:
-      want = z.contain;
+      want = needed.contain;
       break;
     case draft::Fit::Stretch:
-      want = cv::Size(z.fw, z.fh);
+      want = cv::Size(needed.fw, needed.fh);
       break;
   }
+  const FitSizes z = framing_for(plan, item, shown, decoded_size(info, want, DecodeSize::About));
   const std::string key = proxies ? proxy_key(item, info, plan, z, want) : std::string();
   if (!key.empty()) {
     int cols = 0, rows = 0;
@@ -353,28 +408,31 @@ std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const Pla
     auto reachable = [&](int w, int h) {
       cols = w;
       rows = h;
-      return part = reachable_region(plan, item, w, h);
+      return part = reachable_region(plan, item, z.scale, w, h);
     };
     if (std::optional<YuvImage> image = proxies->load(key, reachable))
-      return prepared_from(item, cols, rows, part, std::move(*image));
+      return prepared_from(z.scale, cols, rows, part, std::move(*image));
   }
-  cv::Mat photo;
   try {
-    photo = decode_photo(item.path, info, want, plan.background, DecodeSize::About);
+    PhotoRows photo(item.path, info, want, plan.background, DecodeSize::About);
+    std::unique_ptr<ProxyCache::Writer> proxy;
+    if (!key.empty()) proxy = proxies->writer(key, item.fit == draft::Fit::Cover ? z.cover : cv::Size(z.fw, z.fh));
+    auto prepared = frame_and_keep(plan, item, photo, z, proxy.get());
+    if (proxy) proxy->commit();
+    return prepared;
   } catch (const DecodeError& e) {
     throw MediaError({{item.pointer, item.reference, e.what(), kReexport}});
   } catch (const cv::Exception& e) {
     throw MediaError({{item.pointer, item.reference, std::string("cannot be decoded (") + e.err + ")", kReexport}});
   }
-  const YuvImage framed = frame_yuv(plan, item, std::move(photo), z);
-  if (!key.empty()) proxies->store(key, framed);
-  return keep_reachable(plan, item, framed);
 }
 
 std::shared_ptr<const PreparedSource> frame_picture(const Plan& plan, const PlanItem& item, cv::Mat photo,
                                                     cv::Size shown) {
   if (shown.width <= 0 || shown.height <= 0) shown = photo.size();
-  return keep_reachable(plan, item, frame_yuv(plan, item, std::move(photo), fit_sizes(plan, item, shown)));
+  const FitSizes z = framing_for(plan, item, shown, photo.size());
+  PhotoRows rows(std::move(photo));
+  return frame_and_keep(plan, item, rows, z, nullptr);
 }
 
 }  // namespace reel::engine

@@ -1,7 +1,8 @@
 #pragma once
 // Turns a photo file into a prepared source: decoded once at the size it is needed,
-// framed for its fit mode (cover, contain, blur, stretch) at prep_scale times the canvas, and
-// converted once to YUV 4:2:0. Ken Burns then warps from it every frame.
+// framed for its fit mode (cover, contain, blur, stretch) at prep_scale times the canvas (a
+// cover too small for that at the picture's own resolution), and converted once to YUV 4:2:0,
+// a band of rows at a time. Ken Burns then warps from it every frame.
 #include "engine/internal.h"
 
 #include <memory>
@@ -13,7 +14,8 @@
 
 namespace reel::engine {
 
-/// A photo ready to be warped: `image` is the fitted framing at `scale` times the canvas.
+/// A photo ready to be warped: `image` is the fitted framing at `scale` times the canvas
+/// (the item's prep_scale, or less for a picture too small to cover that).
 /// Immutable once made; shared between workers through shared_ptr<const PreparedSource>.
 struct PreparedSource {
   YuvImage image;  // the part of the framing the Ken Burns path can reach

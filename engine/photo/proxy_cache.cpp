@@ -1,7 +1,9 @@
 #include "engine/photo/proxy_cache.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,10 +22,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr char kMagic[8] = {'R', 'E', 'E', 'L', 'P', 'R', 'X', '1'};
+// 2: the checksum is of the three planes' own hashes (an entry is written a band at a time).
+constexpr char kMagic[8] = {'R', 'E', 'E', 'L', 'P', 'R', 'X', '2'};
+
+constexpr uint64_t kHashBasis = 0xcbf29ce484222325ull;
 
 /// A 64-bit hash over 8-byte words (fast enough to check a whole entry on every read).
-uint64_t hash_bytes(const uint8_t* p, size_t n, uint64_t h = 0xcbf29ce484222325ull) {
+uint64_t hash_bytes(const uint8_t* p, size_t n, uint64_t h = kHashBasis) {
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     uint64_t w;
@@ -35,7 +40,7 @@ uint64_t hash_bytes(const uint8_t* p, size_t n, uint64_t h = 0xcbf29ce484222325u
   return h;
 }
 
-uint64_t hash_string(const std::string& s, uint64_t h = 0xcbf29ce484222325ull) {
+uint64_t hash_string(const std::string& s, uint64_t h = kHashBasis) {
   return hash_bytes(reinterpret_cast<const uint8_t*>(s.data()), s.size(), h);
 }
 
@@ -66,6 +71,11 @@ struct Header {
 std::vector<PlaneView> planes_of(const YuvImage& image) {
   YuvView v = image.view();
   return {v.plane[0], v.plane[1], v.plane[2]};
+}
+
+/// An entry's checksum: of the hashes of its planes, each over its rows in order.
+uint64_t entry_checksum(const uint64_t (&plane_sums)[3]) {
+  return hash_bytes(reinterpret_cast<const uint8_t*>(plane_sums), sizeof plane_sums);
 }
 
 }  // namespace
@@ -129,8 +139,9 @@ std::optional<YuvImage> ProxyCache::load(const std::string& key, const RegionFn&
   YuvImage image(r.width, r.height);
   const std::vector<PlaneView> planes = planes_of(image);
   std::vector<uint8_t> row(size_t(h.width));
-  uint64_t sum = 0xcbf29ce484222325ull;
+  uint64_t sums[3] = {kHashBasis, kHashBasis, kHashBasis};
   for (int p = 0; p < 3; ++p) {
+    uint64_t& sum = sums[p];
     const int shift = p ? 1 : 0, stored_w = h.width >> shift, stored_h = h.height >> shift;
     const int x0 = r.x >> shift, y0 = r.y >> shift;
     for (int y = 0; y < stored_h; ++y) {
@@ -140,47 +151,103 @@ std::optional<YuvImage> ProxyCache::load(const std::string& key, const RegionFn&
         std::memcpy(planes[size_t(p)].row(y - y0), row.data() + x0, size_t(planes[size_t(p)].width));
     }
   }
-  if (sum != h.checksum || std::fgetc(f.f) != EOF) return std::nullopt;
+  if (entry_checksum(sums) != h.checksum || std::fgetc(f.f) != EOF) return std::nullopt;
   ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0);  // recently used: trimmed last
   ++hits_;
   return image;
 }
 
 void ProxyCache::store(const std::string& key, const YuvImage& image) const {
+  std::unique_ptr<Writer> w = writer(key, cv::Size(image.width(), image.height()));
+  if (!w) return;
+  w->add(image.view(), 0);
+  w->commit();
+}
+
+struct ProxyCache::Writer::State {
+  const ProxyCache* cache = nullptr;
+  base::AtomicFile file;
+  int fd = -1;
+  Header header{};
+  int64_t plane_offset[3] = {};
+  uint64_t sums[3] = {kHashBasis, kHashBasis, kHashBasis};
+  int rows = 0;    // picture rows written
+  bool ok = true;  // every write so far went through
+
+  explicit State(std::string path) : file(std::move(path)) {}
+  ~State() {
+    if (fd >= 0) ::close(fd);
+  }
+  bool write_at(int64_t offset, const void* data, size_t n) { return ::pwrite(fd, data, n, offset) == ssize_t(n); }
+};
+
+std::unique_ptr<ProxyCache::Writer> ProxyCache::writer(const std::string& key, cv::Size size) const {
   std::error_code ec;
   fs::create_directories(dir_, ec);
-  if (ec) return;
-  base::AtomicFile file(path_for(key));
-  Header h{};
-  std::memcpy(h.magic, kMagic, sizeof kMagic);
-  h.key_bytes = uint32_t(key.size());
-  h.width = image.width();
-  h.height = image.height();
-  h.checksum = 0xcbf29ce484222325ull;
-  const std::vector<PlaneView> planes = planes_of(image);
-  for (const PlaneView& p : planes)
-    for (int y = 0; y < p.height; ++y) h.checksum = hash_bytes(p.row(y), size_t(p.width), h.checksum);
-  bool ok = false;
-  {
-    File f(std::fopen(file.temp_path().c_str(), "wb"));
-    if (f.f) {
-      ok = std::fwrite(&h, sizeof h, 1, f.f) == 1 && std::fwrite(key.data(), 1, key.size(), f.f) == key.size();
-      for (const PlaneView& p : planes)
-        for (int y = 0; ok && y < p.height; ++y) ok = std::fwrite(p.row(y), 1, size_t(p.width), f.f) == size_t(p.width);
-      ok = std::fclose(f.f) == 0 && ok;
-      f.f = nullptr;
+  if (ec || size.width <= 0 || size.height <= 0 || size.width % 2 || size.height % 2) return nullptr;
+  auto s = std::make_unique<Writer::State>(path_for(key));
+  s->cache = this;
+  s->fd = ::open(s->file.temp_path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (s->fd < 0) return nullptr;  // a read-only cache costs a decode next time, never the render
+  std::memcpy(s->header.magic, kMagic, sizeof kMagic);
+  s->header.key_bytes = uint32_t(key.size());
+  s->header.width = size.width;
+  s->header.height = size.height;
+  // The planes follow the header and the key, whole, one after another.
+  const int64_t luma = int64_t(size.width) * size.height;
+  s->plane_offset[0] = int64_t(sizeof(Header) + key.size());
+  s->plane_offset[1] = s->plane_offset[0] + luma;
+  s->plane_offset[2] = s->plane_offset[1] + luma / 4;
+  if (!s->write_at(int64_t(sizeof(Header)), key.data(), key.size())) return nullptr;
+  return std::unique_ptr<Writer>(new Writer(std::move(s)));
+}
+
+ProxyCache::Writer::Writer(std::unique_ptr<State> state) : state_(std::move(state)) {}
+ProxyCache::Writer::~Writer() = default;
+
+void ProxyCache::Writer::add(const YuvView& rows, int y0) {
+  State& s = *state_;
+  if (!s.ok || y0 != s.rows || rows.width() != s.header.width || y0 + rows.height() > s.header.height ||
+      rows.height() % 2) {
+    s.ok = false;
+    return;
+  }
+  for (int p = 0; p < 3; ++p) {
+    const PlaneView& v = rows.plane[p];
+    const int shift = p ? 1 : 0;
+    // One write per plane and band: the rows sit next to each other in the file.
+    std::vector<iovec> parts(size_t(v.height));
+    for (int y = 0; y < v.height; ++y) {
+      s.sums[p] = hash_bytes(v.row(y), size_t(v.width), s.sums[p]);
+      parts[size_t(y)] = iovec{v.row(y), size_t(v.width)};
+    }
+    int64_t at = s.plane_offset[p] + int64_t(y0 >> shift) * v.width;
+    for (size_t i = 0; s.ok && i < parts.size();) {
+      const size_t n = std::min<size_t>(parts.size() - i, IOV_MAX);
+      const ssize_t want = ssize_t(n) * v.width;
+      s.ok = ::pwritev(s.fd, &parts[i], int(n), at) == want;
+      at += want;
+      i += n;
     }
   }
-  // A proxy that cannot be kept (a full disk, a read-only cache) costs a decode next time,
-  // never the render.
-  if (!ok) return;
+  s.rows += rows.height();
+}
+
+void ProxyCache::Writer::commit() {
+  State& s = *state_;
+  if (!s.ok || s.rows != s.header.height) return;
+  s.header.checksum = entry_checksum(s.sums);
+  const bool written = s.write_at(0, &s.header, sizeof s.header);
+  const bool closed = ::close(s.fd) == 0;
+  s.fd = -1;
+  if (!written || !closed) return;
   try {
-    file.commit();
+    s.file.commit();
   } catch (const base::FileError&) {
     return;
   }
-  ++stores_;
-  trim();
+  ++s.cache->stores_;
+  s.cache->trim();
 }
 
 void ProxyCache::trim() const {

@@ -44,6 +44,28 @@ class ProxyCache {
   /// Stores `image` under `key` (best effort), then trims the folder. Thread-safe.
   void store(const std::string& key, const YuvImage& image) const;
 
+  /// An entry written as its picture is made, a band of rows at a time, so the picture is
+  /// never held whole: add() the rows top to bottom, then commit() (best effort, like store;
+  /// an entry not committed, or missing rows, is never seen).
+  class Writer {
+   public:
+    ~Writer();
+    Writer(const Writer&) = delete;
+    Writer& operator=(const Writer&) = delete;
+    /// Rows y0.. of the picture (y0 and the count even), right after those before.
+    void add(const YuvView& rows, int y0);
+    void commit();
+
+   private:
+    friend class ProxyCache;
+    struct State;
+    explicit Writer(std::unique_ptr<State> state);
+    std::unique_ptr<State> state_;
+  };
+  /// A writer for the entry `key` of a width x height picture (even), or none when the folder
+  /// cannot be made or written. Thread-safe; each writer is used by one thread.
+  std::unique_ptr<Writer> writer(const std::string& key, cv::Size size) const;
+
   /// A small text kept under `key` beside the pictures (a photo's focus), or nothing.
   /// Written whole or not at all, like a picture; counted in the same budget. Thread-safe.
   std::optional<std::string> load_note(const std::string& key) const;

@@ -1,5 +1,6 @@
 // The compositor through stills and the pipeline: orientation, fits, alpha, transitions,
-// determinism across thread counts, and the bounded source cache.
+// determinism across thread counts, the bounded source cache, and framings never made larger
+// than their decode.
 #include <gtest/gtest.h>
 #include <jpeglib.h>
 #include <libheif/heif.h>
@@ -313,6 +314,50 @@ TEST(KenBurns, AutoPicksTheSameMovesWhenTheSourcesAreReplacedByUrls) {
   for (size_t i = 0; i < a.items.size(); ++i) {
     EXPECT_TRUE(a.items[i].kb.from == b.items[i].kb.from && a.items[i].kb.to == b.items[i].kb.to) << "item " << i;
   }
+}
+
+/// `name` planned on a canvas with a zoom from 1 to `zoom`, checked, and its source prepared.
+std::shared_ptr<const engine::PreparedSource> prepared(const TempDir& dir, const std::string& name, int w, int h,
+                                                       double zoom) {
+  Json j = slideshow_json(w, h, 25, {name}, 1000);
+  j["t"][0]["sg"][0]["m"] = {
+      {"kb", {{"from", {{"x", 0.5}, {"y", 0.5}, {"z", 1.0}}}, {"to", {{"x", 0.5}, {"y", 0.5}, {"z", zoom}}}}}};
+  engine::Plan plan = engine::make_plan(load(j), opts(dir));
+  engine::check_item(plan.items[0], engine::MediaLimits{});
+  EXPECT_DOUBLE_EQ(plan.items[0].prep_scale, zoom);
+  return engine::prepare_source(plan, plan.items[0]);
+}
+
+TEST(Framing, APictureTooSmallToCoverItsDeepestZoomIsPreparedAtItsOwnSize) {
+  TempDir dir;
+  // 400x300 covering 640x360 at 1.25x would be 800x600: kept at 400x300, the warp scales it.
+  const cv::Mat small = detailed_photo(400, 300, 70);
+  write_image(dir.file("small.png"), small);
+  auto src = prepared(dir, "small.png", 640, 360, 1.25);
+  EXPECT_EQ(src->full_width, 400);
+  EXPECT_EQ(src->full_height, 300);
+  EXPECT_NEAR(src->scale, 0.625, 1e-9);
+  EXPECT_LE(src->image.width(), 400);
+  // A 2800x2100 JPEG needs 1536 columns at 1.2x on 1280x720: libjpeg's 4/8 gives 1400 (less
+  // than 15 % short, so not decoded whole), and the framing is made at those 1400.
+  write_image(dir.file("big.jpg"), detailed_photo(2800, 2100, 71));
+  src = prepared(dir, "big.jpg", 1280, 720, 1.2);
+  EXPECT_EQ(src->full_width, 1400);
+  EXPECT_EQ(src->full_height, 1050);
+  EXPECT_NEAR(src->scale, 1.2 * 1400 / 1536, 1e-3);
+  // A photo larger than its framing is framed at the deepest zoom, as before.
+  write_image(dir.file("large.png"), detailed_photo(1200, 900, 72));
+  src = prepared(dir, "large.png", 640, 360, 1.25);
+  EXPECT_EQ(src->full_width, 800);
+  EXPECT_EQ(src->full_height, 600);
+  EXPECT_DOUBLE_EQ(src->scale, 1.25);
+  // What shows at zoom 1 is still the photo covering the canvas: its centred 16:9 part.
+  Json j = slideshow_json(640, 360, 25, {"small.png"}, 1000);
+  j["t"][0]["sg"][0]["m"] = {
+      {"kb", {{"from", {{"x", 0.5}, {"y", 0.5}, {"z", 1.0}}}, {"to", {{"x", 0.5}, {"y", 0.5}, {"z", 1.25}}}}}};
+  cv::Mat expected;
+  cv::resize(small(cv::Rect(0, 37, 400, 225)), expected, cv::Size(640, 360), 0, 0, cv::INTER_CUBIC);
+  EXPECT_GT(psnr(still(dir, j, 0), expected), 30.0);
 }
 
 TEST(Still, IsExactlyTheFrameTheRenderComposes) {

@@ -266,6 +266,67 @@ TEST(PhotoDecode, JpegDecodesAtTheDctScaleTheRuleGives) {
   EXPECT_EQ(decode(dir.file("r6.jpg"), {675, 900}).size(), cv::Size(750, 1000));
 }
 
+/// All the rows of `rows`, taken `band` at a time, in one picture.
+cv::Mat rows_in_bands(engine::PhotoRows& rows, int band) {
+  cv::Mat out;
+  for (cv::Mat m = rows.next(band); !m.empty(); m = rows.next(band)) {
+    EXPECT_LE(m.rows, band);
+    out.push_back(m);
+  }
+  return out;
+}
+
+TEST(PhotoDecode, RowsHandedOutInBandsAreThoseOfTheWholeDecode) {
+  TempDir dir;
+  write_jpeg(dir.file("up.jpg"), detailed_photo(1203, 901, 4));  // read from libjpeg a band at a time
+  write_jpeg_with_orientation(dir.file("r6.jpg"), detailed_photo(901, 1203, 5), 6);  // turned: decoded whole
+  write_image(dir.file("p.png"), detailed_photo(333, 221, 6));
+  for (const char* name : {"up.jpg", "r6.jpg", "p.png"}) {
+    const std::string path = dir.file(name);
+    const engine::PhotoInfo info = engine::probe_photo(path);
+    for (const cv::Size want : {cv::Size(0, 0), cv::Size(580, 435)}) {
+      const cv::Mat whole = decode(path, want, colour(0, 0, 0), engine::DecodeSize::About);
+      engine::PhotoRows rows(path, info, want, colour(0, 0, 0), engine::DecodeSize::About);
+      ASSERT_EQ(rows.size(), whole.size()) << name;
+      const cv::Mat banded = rows_in_bands(rows, 7);
+      ASSERT_EQ(banded.size(), whole.size()) << name;
+      EXPECT_EQ(cv::norm(banded, whole, cv::NORM_INF), 0) << name << " at " << want;
+      // The rest after a few bands: the rows not handed out yet, in a picture of their own.
+      engine::PhotoRows again(path, info, want, colour(0, 0, 0), engine::DecodeSize::About);
+      again.next(10);
+      again.next(10);
+      const cv::Mat rest = again.rest();
+      ASSERT_EQ(rest.rows, whole.rows - 20) << name;
+      EXPECT_EQ(cv::norm(rest, whole.rowRange(20, whole.rows), cv::NORM_INF), 0) << name;
+      EXPECT_TRUE(again.next(10).empty());
+      EXPECT_TRUE(again.rest().empty());
+    }
+  }
+  // A picture already decoded (a clip's) is handed out the same way.
+  const cv::Mat picture = detailed_photo(64, 40, 7);
+  engine::PhotoRows given(picture.clone());
+  EXPECT_EQ(cv::norm(rows_in_bands(given, 16), picture, cv::NORM_INF), 0);
+}
+
+TEST(PhotoDecode, AJpegCutShortWhileStreamedRendersWhatDecodedAsTheWholeDecodeDoes) {
+  TempDir dir;
+  write_jpeg(dir.file("a.jpg"), detailed_photo(640, 480, 8));
+  auto j = bytes_of(dir.file("a.jpg"));
+  // Half of the scan data gone; the EOI kept, so only the decoder can tell.
+  std::vector<uint8_t> cut(j.begin(), j.begin() + std::ptrdiff_t(j.size() / 2));
+  cut.push_back(0xFF);
+  cut.push_back(0xD9);
+  write_bytes(dir.file("cut.jpg"), cut);
+  const engine::PhotoInfo info = engine::probe_photo(dir.file("cut.jpg"));
+  testing::internal::CaptureStderr();
+  const cv::Mat whole = engine::decode_photo(dir.file("cut.jpg"), info, {}, colour(0, 0, 0));
+  engine::PhotoRows rows(dir.file("cut.jpg"), info, {}, colour(0, 0, 0), engine::DecodeSize::AtLeast);
+  const cv::Mat banded = rows_in_bands(rows, 32);
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
+  ASSERT_EQ(banded.size(), whole.size());
+  EXPECT_EQ(cv::norm(banded, whole, cv::NORM_INF), 0);
+}
+
 TEST(PhotoDecode, GreyJpegComesOutAsTheSameGreyInAllThreeChannels) {
   TempDir dir;
   cv::Mat grey(120, 200, CV_8UC1);

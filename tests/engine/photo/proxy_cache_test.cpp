@@ -168,6 +168,87 @@ TEST(Proxies, AFolderThatCannotBeWrittenDoesNotStopTheRender) {
   EXPECT_TRUE(fs::exists(c.dir.file("out.mp4")));
 }
 
+/// A picture whose every row differs, so a row out of place shows.
+engine::YuvImage numbered_picture(int w, int h) {
+  engine::YuvImage img(w, h);
+  const engine::YuvView v = img.view();
+  for (int p = 0; p < 3; ++p)
+    for (int y = 0; y < v.plane[p].height; ++y)
+      for (int x = 0; x < v.plane[p].width; ++x) v.plane[p].row(y)[x] = uint8_t(x * 7 + y * 13 + p * 50);
+  return img;
+}
+
+/// Rows [y0, y0 + n) of `img` as a view.
+engine::YuvView rows_of(const engine::YuvImage& img, int y0, int n) {
+  engine::YuvView v = img.view();
+  for (int p = 0; p < 3; ++p) {
+    const int shift = p ? 1 : 0;
+    v.plane[p].data = v.plane[p].row(y0 >> shift);
+    v.plane[p].height = n >> shift;
+  }
+  return v;
+}
+
+std::string file_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+TEST(Proxies, AnEntryWrittenBandByBandIsTheEntryStoredWhole) {
+  TempDir dir;
+  const engine::YuvImage picture = numbered_picture(120, 90);
+  engine::ProxyCache whole(dir.file("whole")), banded(dir.file("banded"));
+  whole.store("key", picture);
+  {
+    auto w = banded.writer("key", cv::Size(120, 90));
+    ASSERT_TRUE(w);
+    const int heights[] = {2, 6, 10, 4};
+    for (int y = 0, i = 0; y < 90; ++i) {
+      const int n = std::min(heights[i % 4], 90 - y);
+      w->add(rows_of(picture, y, n), y);
+      y += n;
+    }
+    w->commit();
+  }
+  const auto a = proxy_files(dir.file("whole")), b = proxy_files(dir.file("banded"));
+  ASSERT_EQ(a.size(), 1u);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(file_bytes(a[0]), file_bytes(b[0]));
+  auto back = banded.load("key");
+  ASSERT_TRUE(back);
+  EXPECT_EQ(cv::norm(back->view().plane[0].mat(), picture.view().plane[0].mat(), cv::NORM_INF), 0);
+  EXPECT_EQ(cv::norm(back->view().plane[2].mat(), picture.view().plane[2].mat(), cv::NORM_INF), 0);
+}
+
+TEST(Proxies, AnEntryMissingRowsOrNotCommittedLeavesNothing) {
+  TempDir dir;
+  const engine::YuvImage picture = numbered_picture(64, 40);
+  engine::ProxyCache cache(dir.file("p"));
+  {  // the last 8 rows never came
+    auto w = cache.writer("short", cv::Size(64, 40));
+    ASSERT_TRUE(w);
+    w->add(rows_of(picture, 0, 32), 0);
+    w->commit();
+  }
+  {  // a band out of order
+    auto w = cache.writer("jumbled", cv::Size(64, 40));
+    w->add(rows_of(picture, 0, 10), 0);
+    w->add(rows_of(picture, 20, 20), 20);
+    w->add(rows_of(picture, 10, 10), 10);
+    w->commit();
+  }
+  {  // dropped (a decode that failed half way)
+    auto w = cache.writer("dropped", cv::Size(64, 40));
+    w->add(rows_of(picture, 0, 20), 0);
+  }
+  EXPECT_FALSE(cache.load("short"));
+  EXPECT_FALSE(cache.load("jumbled"));
+  EXPECT_FALSE(cache.load("dropped"));
+  std::vector<std::string> left;
+  for (const auto& e : fs::directory_iterator(dir.file("p"))) left.push_back(e.path().filename().string());
+  EXPECT_TRUE(left.empty()) << left.size() << " files left, the first " << left.front();
+}
+
 TEST(Proxies, TheFolderStaysWithinItsBudgetDroppingTheLeastRecentlyUsed) {
   TempDir dir;
   const std::string folder = dir.file("proxies");
