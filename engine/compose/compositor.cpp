@@ -8,23 +8,38 @@
 
 namespace reel::engine {
 
-void warp_into(const PreparedSource& src, const Affine& m, const YuvView& out) {
+void warp_into(const PreparedSource& src, const Affine& m, const YuvView& out, int first_row) {
   YuvView s = src.image.view();
   Affine c = chroma_affine(m);
   for (int i = 0; i < 3; ++i) {
     const Affine& a = i == 0 ? m : c;
+    const int row0 = i == 0 ? first_row : first_row / 2;
     if (a[1] == 0 && a[3] == 0) {
       // Every map the compositor makes is a scale plus a shift: the exact separable warp.
-      resample_plane(s.plane[i], out.plane[i], a[0], a[2], a[4], a[5]);
+      resample_plane(s.plane[i], out.plane[i], a[0], a[2], a[4], a[5], row0);
       continue;
     }
-    cv::Matx23d M(a[0], a[1], a[2], a[3], a[4], a[5]);
+    cv::Matx23d M(a[0], a[1], a[2] + a[1] * row0, a[3], a[4], a[5] + a[4] * row0);
     cv::Mat dst = out.plane[i].mat();
     cv::warpAffine(s.plane[i].mat(), dst, M, dst.size(), cv::INTER_CUBIC | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
   }
 }
 
 namespace {
+
+// Rows of a transition's band (even); the pixels are the whole frame's at any height.
+constexpr int kTransitionBandRows = 64;
+
+/// Rows [y, y + rows) of `v` (both even) as a view.
+YuvView rows_of(const YuvView& v, int y, int rows) {
+  YuvView band = v;
+  for (int p = 0; p < 3; ++p) {
+    const int shift = p ? 1 : 0;
+    band.plane[p].data = v.plane[p].row(y >> shift);
+    band.plane[p].height = rows >> shift;
+  }
+  return band;
+}
 
 Affine layer_affine(const Plan& plan, int item, int64_t n, const PreparedSource& src, const LayerMotion& motion) {
   Affine m =
@@ -55,12 +70,21 @@ void compose_frame(const Plan& plan, int64_t n, SourceProvider& sources, const Y
       auto a = sources.get(s.a, n);
       warp_into(*a, layer_affine(plan, s.a, n, *a, outgoing_motion(s.type, s.progress, plan.width, plan.height)), out);
     }
-    if (scratch.incoming.width() != plan.width || scratch.incoming.height() != plan.height)
-      scratch.incoming = YuvImage(plan.width, plan.height);
-    YuvView in = scratch.incoming.view();
+    // The incoming picture is warped and blended a band of rows at a time: a frame's worth of
+    // scratch per worker otherwise (3 MB at 1080p, held through every transition).
+    const int band = std::min(kTransitionBandRows, plan.height);
+    if (scratch.incoming.width() != plan.width || scratch.incoming.height() != band)
+      scratch.incoming = YuvImage(plan.width, band);
     auto b = sources.get(s.b, n);
-    warp_into(*b, layer_affine(plan, s.b, n, *b, incoming_motion(s.type, s.progress, plan.width, plan.height)), in);
-    apply_transition(s.type, s.progress, out, in, black, white);
+    const Affine incoming =
+        layer_affine(plan, s.b, n, *b, incoming_motion(s.type, s.progress, plan.width, plan.height));
+    for (int y = 0; y < plan.height; y += band) {
+      const int rows = std::min(band, plan.height - y);
+      const YuvView in = rows_of(scratch.incoming.view(), 0, rows), here = rows_of(out, y, rows);
+      warp_into(*b, incoming, in, y);
+      apply_transition(s.type, s.progress, here, in, black, white, y, plan.height);
+    }
+    finish_transition(s.type, s.progress, out);
   }
   if (text && !text->empty()) text->draw(n, out);
   // The draft's fades at its ends take everything, words included, to the background.

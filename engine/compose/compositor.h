@@ -24,13 +24,15 @@ class SourceProvider {
   virtual std::shared_ptr<const PreparedSource> get(int item, int64_t frame) = 0;
 };
 
-/// A worker's reusable scratch memory (one per thread).
+/// A worker's reusable scratch memory (one per thread): a band of a transition's incoming
+/// picture.
 struct ComposeScratch {
   YuvImage incoming;
 };
 
-/// Warps `src` through the luma map `m` into every plane of `out` (bilinear, edges clamped).
-void warp_into(const PreparedSource& src, const Affine& m, const YuvView& out);
+/// Warps `src` through the luma map `m` into every plane of `out` (Catmull-Rom, edges
+/// clamped). `out` may be a band of the frame: rows first_row.. (even) of it.
+void warp_into(const PreparedSource& src, const Affine& m, const YuvView& out, int first_row = 0);
 
 /// Composes frame `n` of `plan` into `out` (plan.width x plan.height), then draws `text`
 /// (the draft's text tracks, on top of every video track) when given.

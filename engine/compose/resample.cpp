@@ -42,7 +42,7 @@ struct Axis {
   int lo = 0, hi = 0;  // unclamped source range touched
 };
 
-void make_axis(Axis& f, int n, double a, double b, int bits) {
+void make_axis(Axis& f, int n, double a, double b, int bits, int first_pos = 0) {
   const double scale = std::abs(a) > kWidenAbove ? std::abs(a) : 1.0, inv = 1.0 / scale;
   const double support = 2.0 * scale;
   f.taps = int(std::ceil(support)) * 2;
@@ -54,7 +54,7 @@ void make_axis(Axis& f, int n, double a, double b, int bits) {
   if (f.taps == 4) {
     // The common case, in closed form: c = first + 1 + t, taps at distances 1+t, t, 1-t, 2-t.
     for (int i = 0; i < n; ++i) {
-      const double c = a * i + b, fl = std::floor(c), t = c - fl;
+      const double c = a * (first_pos + i) + b, fl = std::floor(c), t = c - fl;
       const double w[4] = {((-0.5 * t + 1) * t - 0.5) * t, (1.5 * t - 2.5) * t * t + 1, ((-1.5 * t + 2) * t + 0.5) * t,
                            (0.5 * t - 0.5) * t * t};
       int32_t* q = &f.w[size_t(i) * 4];
@@ -71,7 +71,7 @@ void make_axis(Axis& f, int n, double a, double b, int bits) {
   thread_local std::vector<double> tmp;
   tmp.resize(size_t(f.taps));
   for (int i = 0; i < n; ++i) {
-    const double c = a * i + b;
+    const double c = a * (first_pos + i) + b;
     const int first = int(std::floor(c - support)) + 1;
     double sum = 0;
     int big = 0;
@@ -276,14 +276,14 @@ int16_t* aligned64(std::vector<int16_t>& v, size_t n) {
   return reinterpret_cast<int16_t*>((reinterpret_cast<uintptr_t>(v.data()) + 63) & ~uintptr_t(63));
 }
 
-void resample4(const PlaneView& src, const PlaneView& dst, double ax, double bx, double ay, double by) {
+void resample4(const PlaneView& src, const PlaneView& dst, double ax, double bx, double ay, double by, int first_row) {
   thread_local Axis fx, fy;
   thread_local std::vector<int> s;
   thread_local std::vector<int16_t> wx, wy, mids, widened;
   thread_local HTables tables;
   const int W = dst.width, H = dst.height, sw = src.width, sh = src.height;
   make_axis(fx, W, ax, bx, kWBits);
-  make_axis(fy, H, ay, by, kWBits);
+  make_axis(fy, H, ay, by, kWBits, first_row);
   // Horizontal taps index an intermediate row over the unclamped range [fx.lo, fx.hi]; the
   // columns off the source repeat the edge column, which is what clamping would read.
   const int len = fx.hi - fx.lo + 1, stride = (len + 16 + 31) & ~31;  // + 16: AVX2 reads 8 int16 from a window start
@@ -424,14 +424,15 @@ __attribute__((always_inline)) inline void general_rows(const GeneralJob& j) {
 void general_rows_portable(const GeneralJob& j) { general_rows(j); }
 __attribute__((target("avx2"))) void general_rows_avx2(const GeneralJob& j) { general_rows(j); }
 
-void resample_general(const PlaneView& src, const PlaneView& dst, double ax, double bx, double ay, double by) {
+void resample_general(const PlaneView& src, const PlaneView& dst, double ax, double bx, double ay, double by,
+                      int first_row) {
   thread_local Axis fx, fy;
   thread_local std::vector<int32_t> mid;
   thread_local std::vector<int> s;
   thread_local std::vector<const uint8_t*> rows;
   const int W = dst.width, sw = src.width;
   make_axis(fx, W, ax, bx, kGHBits);
-  make_axis(fy, dst.height, ay, by, kGVBits);
+  make_axis(fy, dst.height, ay, by, kGVBits, first_row);
   // As in resample4: an intermediate row over the unclamped range, edges repeated.
   mid.resize(size_t(fx.hi - fx.lo + 1));
   s.resize(size_t(W));
@@ -458,12 +459,13 @@ void resample_general(const PlaneView& src, const PlaneView& dst, double ax, dou
 
 }  // namespace
 
-void resample_plane(const PlaneView& src, const PlaneView& dst, double ax, double bx, double ay, double by) {
+void resample_plane(const PlaneView& src, const PlaneView& dst, double ax, double bx, double ay, double by,
+                    int first_row) {
   if (dst.width <= 0 || dst.height <= 0) return;
   if (std::abs(ax) > kWidenAbove || std::abs(ay) > kWidenAbove)
-    resample_general(src, dst, ax, bx, ay, by);
+    resample_general(src, dst, ax, bx, ay, by, first_row);
   else
-    resample4(src, dst, ax, bx, ay, by);
+    resample4(src, dst, ax, bx, ay, by, first_row);
 }
 
 void resample_force_portable_for_tests(bool on) { force_portable.store(on, std::memory_order_relaxed); }

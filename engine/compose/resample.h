@@ -12,8 +12,10 @@
 namespace reel::engine {
 
 /// dst(x, y) = src(ax * x + bx, ay * y + by), pixel centres at integers, edges clamped.
-/// Thread-safe (scratch memory is per thread).
-void resample_plane(const PlaneView& src, const PlaneView& dst, double ax, double bx, double ay, double by);
+/// `dst` may be a band of the picture: its rows are rows first_row.. of it (the same pixels
+/// as in one pass over the whole). Thread-safe (scratch memory is per thread).
+void resample_plane(const PlaneView& src, const PlaneView& dst, double ax, double bx, double ay, double by,
+                    int first_row = 0);
 
 /// For tests only: true makes resample_plane use its portable code instead of AVX2 (the
 /// results must be bit-identical). Process-wide; do not flip it while other threads resample.

@@ -62,13 +62,15 @@ void blend_colour(const PlaneView& out, uint8_t c, int alpha) {
 }
 
 /// Per-pixel alpha from f(x, y) in luma pixel coordinates (centres at integers). `sub` is 1
-/// for luma and 2 for chroma; a chroma sample sits at luma (2j + 0.5).
+/// for luma and 2 for chroma; a chroma sample sits at luma (2j + 0.5). The planes' rows are
+/// rows first_row.. of the picture.
 template <class F>
-void blend_mask(const PlaneView& out, const PlaneView& in, int sub, F&& f) {
+void blend_mask(const PlaneView& out, const PlaneView& in, int sub, int first_row, F&& f) {
   for (int y = 0; y < out.height; ++y) {
     uint8_t* o = out.row(y);
     const uint8_t* b = in.row(y);
-    double ly = sub == 1 ? y : 2 * y + 0.5;
+    const int py = first_row + y;
+    double ly = sub == 1 ? py : 2 * py + 0.5;
     for (int x = 0; x < out.width; ++x) {
       double lx = sub == 1 ? x : 2 * x + 0.5;
       int a = alpha256(f(lx, ly));
@@ -98,12 +100,13 @@ void pixelize(const PlaneView& p, int block) {
 
 }  // namespace
 
-void apply_transition(TransitionType t, double p, const YuvView& out, const YuvView& in, Yuv black, Yuv white) {
-  const double W = out.width(), H = out.height();
+void apply_transition(TransitionType t, double p, const YuvView& out, const YuvView& in, Yuv black, Yuv white,
+                      int first_row, int height) {
+  const double W = out.width(), H = height > 0 ? height : out.height();
   for (int i = 0; i < 3; ++i) {
     const PlaneView& o = out.plane[i];
     const PlaneView& b = in.plane[i];
-    const int sub = i == 0 ? 1 : 2;
+    const int sub = i == 0 ? 1 : 2, row0 = first_row / sub;
     const uint8_t blk = i == 0 ? black.y : i == 1 ? black.u : black.v;
     const uint8_t wht = i == 0 ? white.y : i == 1 ? white.u : white.v;
     switch (t) {
@@ -120,38 +123,38 @@ void apply_transition(TransitionType t, double p, const YuvView& out, const YuvV
         break;
       }
       case TransitionType::Dissolve:
-        blend_mask(o, b, sub, [&](double x, double y) { return noise(int(x), int(y)) < p ? 1.0 : 0.0; });
+        blend_mask(o, b, sub, row0, [&](double x, double y) { return noise(int(x), int(y)) < p ? 1.0 : 0.0; });
         break;
       case TransitionType::WipeLeft:
-        blend_mask(o, b, sub, [&](double x, double) { return x + 0.5 - W * (1 - p) + 0.5; });
+        blend_mask(o, b, sub, row0, [&](double x, double) { return x + 0.5 - W * (1 - p) + 0.5; });
         break;
       case TransitionType::WipeRight:
-        blend_mask(o, b, sub, [&](double x, double) { return W * p - (x + 0.5) + 0.5; });
+        blend_mask(o, b, sub, row0, [&](double x, double) { return W * p - (x + 0.5) + 0.5; });
         break;
       case TransitionType::WipeUp:
-        blend_mask(o, b, sub, [&](double, double y) { return y + 0.5 - H * (1 - p) + 0.5; });
+        blend_mask(o, b, sub, row0, [&](double, double y) { return y + 0.5 - H * (1 - p) + 0.5; });
         break;
       case TransitionType::WipeDown:
-        blend_mask(o, b, sub, [&](double, double y) { return H * p - (y + 0.5) + 0.5; });
+        blend_mask(o, b, sub, row0, [&](double, double y) { return H * p - (y + 0.5) + 0.5; });
         break;
       case TransitionType::SlideLeft:
-        blend_mask(o, b, sub, [&](double x, double) { return x + 0.5 - W * (1 - p) + 0.5; });
+        blend_mask(o, b, sub, row0, [&](double x, double) { return x + 0.5 - W * (1 - p) + 0.5; });
         break;
       case TransitionType::SlideRight:
-        blend_mask(o, b, sub, [&](double x, double) { return W * p - (x + 0.5) + 0.5; });
+        blend_mask(o, b, sub, row0, [&](double x, double) { return W * p - (x + 0.5) + 0.5; });
         break;
       case TransitionType::SlideUp:
-        blend_mask(o, b, sub, [&](double, double y) { return y + 0.5 - H * (1 - p) + 0.5; });
+        blend_mask(o, b, sub, row0, [&](double, double y) { return y + 0.5 - H * (1 - p) + 0.5; });
         break;
       case TransitionType::SlideDown:
-        blend_mask(o, b, sub, [&](double, double y) { return H * p - (y + 0.5) + 0.5; });
+        blend_mask(o, b, sub, row0, [&](double, double y) { return H * p - (y + 0.5) + 0.5; });
         break;
       case TransitionType::CircleOpen:
       case TransitionType::CircleClose: {
         double R = std::hypot(W, H) / 2, cx = W / 2, cy = H / 2;
         bool open = t == TransitionType::CircleOpen;
         double r = open ? p * R : (1 - p) * R;
-        blend_mask(o, b, sub, [&](double x, double y) {
+        blend_mask(o, b, sub, row0, [&](double x, double y) {
           double dx = x + 0.5 - cx, dy = y + 0.5 - cy, d = std::sqrt(dx * dx + dy * dy);
           return open ? r - d + 0.5 : d - r + 0.5;
         });
@@ -159,7 +162,7 @@ void apply_transition(TransitionType t, double p, const YuvView& out, const YuvV
       }
       case TransitionType::Radial: {
         double cx = W / 2, cy = H / 2, sweep = p * 2 * M_PI;
-        blend_mask(o, b, sub, [&](double x, double y) {
+        blend_mask(o, b, sub, row0, [&](double x, double y) {
           double dx = x + 0.5 - cx, dy = y + 0.5 - cy;
           double a = std::atan2(dx, -dy);  // 0 at twelve o'clock, clockwise
           if (a < 0) a += 2 * M_PI;
@@ -167,13 +170,9 @@ void apply_transition(TransitionType t, double p, const YuvView& out, const YuvV
         });
         break;
       }
-      case TransitionType::Pixelize: {
-        int max_block = std::max(2, int(W / 24));
-        int block = 1 + int(std::lround((max_block - 1) * (1 - std::abs(2 * p - 1))));
+      case TransitionType::Pixelize:  // then its blocks, over the whole frame: finish_transition
         blend_const(o, b, alpha256(p));
-        pixelize(o, i == 0 ? block : std::max(1, block / 2));
         break;
-      }
       case TransitionType::None:
         if (p >= 0.5) blend_const(o, b, 256);
         break;
@@ -184,6 +183,13 @@ void apply_transition(TransitionType t, double p, const YuvView& out, const YuvV
         break;
     }
   }
+}
+
+void finish_transition(TransitionType t, double p, const YuvView& out) {
+  if (t != TransitionType::Pixelize) return;
+  const int max_block = std::max(2, out.width() / 24);
+  const int block = 1 + int(std::lround((max_block - 1) * (1 - std::abs(2 * p - 1))));
+  for (int i = 0; i < 3; ++i) pixelize(out.plane[i], i == 0 ? block : std::max(1, block / 2));
 }
 
 }  // namespace reel::engine

@@ -18,9 +18,13 @@ struct LayerMotion {
 LayerMotion outgoing_motion(draft::TransitionType t, double progress, int width, int height);
 LayerMotion incoming_motion(draft::TransitionType t, double progress, int width, int height);
 
-/// Blends `in` over `out` (in place) for transition `t` at `progress`. `frame` seeds the
-/// dissolve pattern so the result does not depend on which thread composes the frame.
+/// Blends `in` over `out` (in place) for transition `t` at `progress`, then (once the whole
+/// frame is blended) finish_transition. `out` and `in` may be bands of the frame: their rows
+/// are rows first_row.. (even) of a frame `height` rows high (0: theirs), the same pixels as
+/// the whole frame at once.
 void apply_transition(draft::TransitionType t, double progress, const YuvView& out, const YuvView& in, Yuv black,
-                      Yuv white);
+                      Yuv white, int first_row = 0, int height = 0);
+/// What a transition does to the whole blended frame (pixelize's blocks reach across bands).
+void finish_transition(draft::TransitionType t, double progress, const YuvView& out);
 
 }  // namespace reel::engine

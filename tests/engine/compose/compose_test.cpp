@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "engine/compose/pipeline.h"
+#include "engine/compose/transition.h"
 #include "engine/errors.h"
 #include "engine/photo/focus.h"
 #include "engine/photo/framing.h"
@@ -358,6 +359,53 @@ TEST(Framing, APictureTooSmallToCoverItsDeepestZoomIsPreparedAtItsOwnSize) {
   cv::Mat expected;
   cv::resize(small(cv::Rect(0, 37, 400, 225)), expected, cv::Size(640, 360), 0, 0, cv::INTER_CUBIC);
   EXPECT_GT(psnr(still(dir, j, 0), expected), 30.0);
+}
+
+TEST(Transitions, BlendedABandOfRowsAtATimeEveryOneGivesTheWholeFramesPixels) {
+  // Two busy pictures, odd sizes of band included; every transition at a few instants.
+  const int w = 96, h = 70;
+  auto picture = [&](uint32_t seed) {
+    engine::YuvImage img(w, h);
+    cv::theRNG().state = seed;
+    const engine::YuvView v = img.view();
+    for (int p = 0; p < 3; ++p) cv::randu(v.plane[p].mat(), 0, 256);
+    return img;
+  };
+  const engine::YuvImage a = picture(1), b = picture(2);
+  const engine::Yuv black = engine::to_yuv709(0, 0, 0), white = engine::to_yuv709(255, 255, 255);
+  auto same = [](const engine::YuvImage& x, const engine::YuvImage& y) {
+    for (int p = 0; p < 3; ++p)
+      if (cv::norm(x.view().plane[p].mat(), y.view().plane[p].mat(), cv::NORM_INF) != 0) return false;
+    return true;
+  };
+  auto band_of = [](const engine::YuvView& v, int y, int rows) {
+    engine::YuvView out = v;
+    for (int p = 0; p < 3; ++p) {
+      out.plane[p].data = v.plane[p].row(y >> (p ? 1 : 0));
+      out.plane[p].height = rows >> (p ? 1 : 0);
+    }
+    return out;
+  };
+  for (int t = 0; t <= int(draft::TransitionType::Pixelize); ++t) {
+    const auto type = draft::TransitionType(t);
+    for (double progress : {0.2, 0.5, 0.83}) {
+      engine::YuvImage whole(w, h);
+      engine::copy(a.view(), whole.view());
+      engine::apply_transition(type, progress, whole.view(), b.view(), black, white);
+      engine::finish_transition(type, progress, whole.view());
+      for (int band : {2, 6, 64}) {
+        engine::YuvImage banded(w, h);
+        engine::copy(a.view(), banded.view());
+        for (int y = 0; y < h; y += band) {
+          const int rows = std::min(band, h - y);
+          engine::apply_transition(type, progress, band_of(banded.view(), y, rows), band_of(b.view(), y, rows), black,
+                                   white, y, h);
+        }
+        engine::finish_transition(type, progress, banded.view());
+        EXPECT_TRUE(same(whole, banded)) << "transition " << t << " at " << progress << " in bands of " << band;
+      }
+    }
+  }
 }
 
 TEST(Still, IsExactlyTheFrameTheRenderComposes) {
