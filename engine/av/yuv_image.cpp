@@ -72,13 +72,10 @@ struct BgrToYuvStream::Impl {
 
   void hand_on(int upto) {
     if (upto <= given) return;
-    YuvView rows;
-    for (int p = 0; p < 3; ++p) {
-      const int shift = p ? 1 : 0;
-      rows.plane[p] = PlaneView{plane[p] + ptrdiff_t(given >> shift) * stride[p], stride[p], width >> shift,
-                                (upto - given) >> shift};
-    }
-    sink(rows, given);
+    YuvView whole;
+    for (int p = 0; p < 3; ++p)
+      whole.plane[p] = PlaneView{plane[p], stride[p], width >> (p ? 1 : 0), height >> (p ? 1 : 0)};
+    sink(whole.rows(given, upto - given), given);
     given = upto;
     static const uintptr_t page = uintptr_t(::sysconf(_SC_PAGESIZE));
     for (int p = 0; p < 3; ++p) {

@@ -25,6 +25,16 @@ struct YuvView {
   PlaneView plane[3];
   int width() const { return plane[0].width; }
   int height() const { return plane[0].height; }
+  /// Rows [y, y + count) of the picture (both even), chroma rows from y / 2.
+  YuvView rows(int y, int count) const {
+    YuvView band = *this;
+    for (int p = 0; p < 3; ++p) {
+      const int shift = p ? 1 : 0;
+      band.plane[p].data = plane[p].row(y >> shift);
+      band.plane[p].height = count >> shift;
+    }
+    return band;
+  }
 };
 
 /// An owned YUV 4:2:0 picture with even width and height.

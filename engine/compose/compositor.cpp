@@ -30,17 +30,6 @@ namespace {
 // Rows of a transition's band (even); the pixels are the whole frame's at any height.
 constexpr int kTransitionBandRows = 64;
 
-/// Rows [y, y + rows) of `v` (both even) as a view.
-YuvView rows_of(const YuvView& v, int y, int rows) {
-  YuvView band = v;
-  for (int p = 0; p < 3; ++p) {
-    const int shift = p ? 1 : 0;
-    band.plane[p].data = v.plane[p].row(y >> shift);
-    band.plane[p].height = rows >> shift;
-  }
-  return band;
-}
-
 Affine layer_affine(const Plan& plan, int item, int64_t n, const PreparedSource& src, const LayerMotion& motion) {
   Affine m =
       ken_burns_affine(plan.focus_at(item, n), src.scale, src.full_width, src.full_height, plan.width, plan.height);
@@ -80,7 +69,7 @@ void compose_frame(const Plan& plan, int64_t n, SourceProvider& sources, const Y
         layer_affine(plan, s.b, n, *b, incoming_motion(s.type, s.progress, plan.width, plan.height));
     for (int y = 0; y < plan.height; y += band) {
       const int rows = std::min(band, plan.height - y);
-      const YuvView in = rows_of(scratch.incoming.view(), 0, rows), here = rows_of(out, y, rows);
+      const YuvView in = scratch.incoming.view().rows(0, rows), here = out.rows(y, rows);
       warp_into(*b, incoming, in, y);
       apply_transition(s.type, s.progress, here, in, black, white, y, plan.height);
     }

@@ -179,15 +179,7 @@ engine::YuvImage numbered_picture(int w, int h) {
 }
 
 /// Rows [y0, y0 + n) of `img` as a view.
-engine::YuvView rows_of(const engine::YuvImage& img, int y0, int n) {
-  engine::YuvView v = img.view();
-  for (int p = 0; p < 3; ++p) {
-    const int shift = p ? 1 : 0;
-    v.plane[p].data = v.plane[p].row(y0 >> shift);
-    v.plane[p].height = n >> shift;
-  }
-  return v;
-}
+engine::YuvView rows_of(const engine::YuvImage& img, int y0, int n) { return img.view().rows(y0, n); }
 
 std::string file_bytes(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
