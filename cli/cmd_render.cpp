@@ -16,6 +16,7 @@
 #include "cli/media_sources.h"
 #include "cli/process.h"
 #include "cli/progress.h"
+#include "cli/render_timings.h"
 #include "cli/watch.h"
 #include "draft/diff.h"
 #include "draft/json.h"
@@ -47,6 +48,7 @@ struct RenderArgs {
   std::optional<double> max_duration_s;
   std::string loudness;
   bool watch = false;
+  bool timings = false;     // render, preview: where the time went, told after the render
   bool draw_focus = false;  // storyboard --focus
   MediaArgs media;
   std::string part;                 // render --part: "I/N", or "N" with I from the environment
@@ -70,6 +72,13 @@ void add_common(CLI::App* sub, RenderArgs& a) {
                 "render everything afresh and keep nothing (otherwise large photos are kept decoded and "
                 "framed, and the video in chunks of a few seconds, in the cache folder, so the next render "
                 "of the draft or of an edit of it renders only what changed; see `reel cache`)");
+}
+
+// render and preview: --timings.
+void add_timings(CLI::App* sub, RenderArgs& a) {
+  sub->add_flag("--timings", a.timings,
+                "after the render, tell where its time went: the wall time by step (start-up, plan, video, "
+                "sound, join) and the CPU time by stage (decode, warp, text, audio, encode, ...)");
 }
 
 void add_encode(CLI::App* sub, RenderArgs& a) {
@@ -208,8 +217,10 @@ engine::RenderResult render_job(const RenderArgs& a, const Job& job, bool previe
 
 int run_render(RenderArgs a, bool preview) {
   name_default_output(a, preview);
+  if (a.timings) start_counting_stages();
   auto job = prepare(a);
   if (!job) return kExitBadInput;
+  const ProcessClocks render_start = ProcessClocks::now();
   auto result = render_job(a, *job, preview);
   if (progress_mode(a.progress) != ProgressMode::Json) {
     char secs[32];
@@ -218,6 +229,7 @@ int run_render(RenderArgs a, bool preview) {
               << " frames at " << draft::to_string(result.fps) << " fps, " << secs << " s" << reuse_text(result)
               << ")\n";
   }
+  if (a.timings) std::cerr << timings_text(result, {}, render_start);
   return kExitOk;
 }
 
@@ -242,6 +254,8 @@ int watch_render(RenderArgs a, bool preview) {
   for (bool first = true;; first = false) {
     watch.watch(watched);
     bool stopped = false;
+    const ProcessClocks attempt = ProcessClocks::now();
+    if (a.timings) start_counting_stages();
     const int code = run_reporting_errors([&] {
       auto job = prepare(a);
       const bool was_failed = last_failed;
@@ -267,6 +281,7 @@ int watch_render(RenderArgs a, bool preview) {
         }
       }
       engine::RenderResult r;
+      const ProcessClocks render_start = ProcessClocks::now();
       try {
         r = render_job(a, *job, preview);
       } catch (const engine::Cancelled&) {
@@ -279,6 +294,7 @@ int watch_render(RenderArgs a, bool preview) {
       std::cerr << "reel: " << clock_text() << " " << what << ": " << r.chunks_rendered << " of " << r.chunks
                 << " chunk" << (r.chunks == 1 ? "" : "s") << " rendered, " << r.chunks - r.chunks_rendered << " kept, "
                 << secs << " s; wrote " << a.out << "\n";
+      if (a.timings) std::cerr << timings_text(r, attempt, render_start);
       return kExitOk;
     });
     if (code == kExitInternal) return code;
@@ -365,8 +381,10 @@ std::pair<int, int> part_of_worker(const std::string& text) {
 
 // --part sound: the whole timeline's sound, for the join to copy.
 int run_sound_part(const RenderArgs& a) {
+  if (a.timings) start_counting_stages();
   auto job = prepare(a);
   if (!job) return kExitBadInput;
+  const ProcessClocks render_start = ProcessClocks::now();
   const engine::RenderResult r = show_progress(
       progress_mode(a.progress), "sound", a.out, [&](const engine::ProgressFn&, const std::atomic<bool>* c) {
         return engine::render_sound_part(job->in.loaded.draft, a.out, job->options, c);
@@ -378,14 +396,17 @@ int run_sound_part(const RenderArgs& a) {
               << (r.sound_kept ? ", kept from before" : "") << "); join it with the video parts: `reel join " << a.draft
               << " PART... " << a.out << " -o OUT.mp4`\n";
   }
+  if (a.timings) std::cerr << timings_text(r, {}, render_start);
   return kExitOk;
 }
 
 int run_part(const RenderArgs& a) {
   if (a.part == "sound") return run_sound_part(a);
   const auto [index, parts] = part_of_worker(a.part);
+  if (a.timings) start_counting_stages();
   auto job = prepare(a);
   if (!job) return kExitBadInput;
+  const ProcessClocks render_start = ProcessClocks::now();
   const std::string label = "part " + std::to_string(index) + "/" + std::to_string(parts);
   const engine::RenderResult r = show_progress(
       progress_mode(a.progress), label, a.out, [&](const engine::ProgressFn& p, const std::atomic<bool>* c) {
@@ -397,6 +418,7 @@ int run_part(const RenderArgs& a) {
     std::cerr << "reel: wrote " << a.out << " (" << label << ": " << r.frames << " frames, " << secs << " s"
               << reuse_text(r) << "); join the parts with `reel join " << a.draft << " PART... -o OUT.mp4`\n";
   }
+  if (a.timings) std::cerr << timings_text(r, {}, render_start);
   return kExitOk;
 }
 
@@ -479,6 +501,7 @@ void add_render_commands(CLI::App& app, Commands& commands) {
   auto* render = app.add_subcommand("render", "Render a draft to an MP4 (H.264) on this machine");
   add_common(render, *render_args);
   add_encode(render, *render_args);
+  add_timings(render, *render_args);
   render->add_option("-o,--output", render_args->out, "the MP4 to write")->required();
   render
       ->add_option("--preset", render_args->preset,
@@ -525,6 +548,7 @@ void add_render_commands(CLI::App& app, Commands& commands) {
   auto* preview = app.add_subcommand("preview", "Render a quick preview: " + preset_text(engine::Preset::Preview));
   add_common(preview, *preview_args);
   add_encode(preview, *preview_args);
+  add_timings(preview, *preview_args);
   preview->add_option("-o,--output", preview_args->out, "the MP4 to write (default: DRAFT.preview.mp4 here)");
   commands.add(preview, [preview_args] {
     return preview_args->watch ? watch_render(*preview_args, true) : run_render(*preview_args, true);

@@ -36,6 +36,7 @@
 #include "engine/plan/render_plan.h"
 #include "engine/text/fonts.h"
 #include "engine/text/layer.h"
+#include "engine/timings.h"
 
 extern "C" {
 #include <libavutil/base64.h>
@@ -91,6 +92,7 @@ H264Settings encoder_settings(const Plan& plan, const RenderOptions& o) {
 // The sound of frames [frame_begin, frame_end): every audio source is opened and checked here,
 // before anything is encoded, and one MediaError lists all the bad ones.
 std::unique_ptr<AudioMix> make_audio(const draft::Draft& draft, const Plan& plan, const RenderOptions& o) {
+  StageClock clock(Stage::Audio);
   const SourceResolver resolve = resolver_for(o);
   const int64_t end = draft::samples_before_frame(plan.frame_end, plan.fps, AudioMix::kRate);
   auto mix = std::make_unique<AudioMix>(sound_placements(draft), end, resolve, o.limits);
@@ -196,6 +198,7 @@ void render_chunk_run(const Plan& plan, const std::vector<Chunk>& chunks, size_t
       run, cache, pool, threads,
       [&](int64_t n, av::FramePtr f) {
         const Chunk& c = chunks[current];
+        StageClock clock(Stage::Encode);
         if (!writer) writer = std::make_unique<ChunkWriter>(store, c, settings);
         writer->add(f.get(), n - c.begin);
         if (n + 1 == c.end) {
@@ -285,6 +288,7 @@ struct ChunkedJob {
 enum class JobScope { Video, SoundOnly };
 
 ChunkedJob prepare_job(const draft::Draft& draft, const RenderOptions& options, JobScope scope = JobScope::Video) {
+  StageClock clock(Stage::Plan);
   ChunkedJob job;
   job.plan = make_plan(draft, options);
   if (job.plan.frame_end <= job.plan.frame_begin)
@@ -299,16 +303,24 @@ ChunkedJob prepare_job(const draft::Draft& draft, const RenderOptions& options, 
     // Where each photo's subject is (written in the draft, else found and kept with the
     // proxies) decides its Ken Burns path, so it comes before the chunks' keys.
     std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
+    StageClock subjects(Stage::Subjects);
     aim_at_subjects(job.plan, proxies.get(), options.notice);
   }
   notify(options, job.plan);
-  job.text = std::make_unique<TextLayer>(draft, job.plan.width, job.plan.height, job.plan.fps, resolver_for(options));
+  {
+    StageClock text(Stage::Text);
+    job.text = std::make_unique<TextLayer>(draft, job.plan.width, job.plan.height, job.plan.fps, resolver_for(options));
+  }
   if (options.notice)
     for (const std::string& n : job.text->missing_font_notices()) options.notice(n);
   job.settings = encoder_settings(job.plan, options);
   job.chunks = plan_chunks(job.plan, *job.text, encoder_identity(job.settings));
   job.store = std::make_unique<ChunkStore>(options.chunk_dir, options.chunk_budget_bytes);
   return job;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 // Renders the chunks [first, end) of the job that are not kept yet; progress counts the frames
@@ -332,7 +344,7 @@ void render_video(const ChunkedJob& job, size_t first, size_t end, const RenderO
     ++pr.frames_done;
     ++result.frames_rendered;
     if (progress) {
-      pr.seconds_elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      pr.seconds_elapsed = seconds_since(t0);
       progress(pr);
     }
   };
@@ -368,6 +380,7 @@ class SoundJob {
     kept_ = store.has_audio(key_);
     if (!kept_)
       encoding_ = std::async(std::launch::async, [this, &store, loudness] {
+        StageClock clock(Stage::Audio);
         // A measuring pass (or a few) over the mix, then the mix encoded with the gain found.
         if (loudness.normalise) loudness_notice_ = normalise_loudness(*mix_, loudness.lufs, &stop_).notice;
         store_sound(store, key_, *mix_, &stop_);
@@ -405,7 +418,7 @@ void fill_shape(const Plan& plan, int64_t frames, std::chrono::steady_clock::tim
   result.width = plan.width;
   result.height = plan.height;
   result.fps = plan.fps;
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  result.seconds = seconds_since(t0);
 }
 
 void trim_store(const ChunkedJob& job) {
@@ -463,11 +476,14 @@ RenderResult render_to_file(const draft::Draft& draft, const std::string& out_pa
                             const ProgressFn& progress, const std::atomic<bool>* cancel) {
   const auto t0 = std::chrono::steady_clock::now();
   ChunkedJob job = prepare_job(draft, options);
-  SoundJob sound(draft, job, options);
   RenderResult result;
+  result.planned_s = seconds_since(t0);
+  SoundJob sound(draft, job, options);
   result.sound_kept = sound.kept();
   render_video(job, 0, job.chunks.size(), options, progress, cancel, t0, result);
+  result.video_s = seconds_since(t0);
   sound.wait(cancel);
+  result.sound_s = seconds_since(t0);
 
   base::AtomicFile temp(out_path);
   join_chunks(*job.store, job.chunks, sound.key(), job.plan.frame_begin, job.plan.fps, temp.temp_path(), out_path);
@@ -496,7 +512,9 @@ RenderResult render_part(const draft::Draft& draft, int index, int parts, const 
   const std::vector<RenderPart> cut = cut_parts(job, parts);
   const RenderPart& part = part_of(cut, index, parts, job);
   RenderResult result;
+  result.planned_s = seconds_since(t0);
   render_video(job, part.first_chunk, part.end_chunk, options, progress, cancel, t0, result);
+  result.video_s = result.sound_s = seconds_since(t0);
   const std::vector<Chunk> mine(job.chunks.begin() + long(part.first_chunk), job.chunks.begin() + long(part.end_chunk));
   base::AtomicFile temp(out_path);
   // No +faststart: a part is read by `reel join` only, and one cut short then has no index
@@ -628,13 +646,15 @@ RenderResult render_sound_part(const draft::Draft& draft, const std::string& out
                                const std::atomic<bool>* cancel) {
   const auto t0 = std::chrono::steady_clock::now();
   ChunkedJob job = prepare_job(draft, options, JobScope::SoundOnly);
+  RenderResult result;
+  result.planned_s = result.video_s = seconds_since(t0);
   SoundJob sound(draft, job, options);
   if (sound.key().empty())
     throw EngineError("this draft has no sound (no music, voice or clip with sound): join its video parts alone",
                       base::Fault::Input);
-  RenderResult result;
   result.sound_kept = sound.kept();
   sound.wait(cancel);
+  result.sound_s = seconds_since(t0);
   if (cancel && cancel->load()) throw Cancelled();
   base::AtomicFile temp(out_path);
   std::error_code ec;

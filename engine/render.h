@@ -23,6 +23,9 @@ struct RenderResult {
   int64_t frames_rendered = 0;                // composed and encoded now
   bool sound_kept = false;                    // the encoded sound came from chunk_dir
   bool sound_given = false;                   // join_parts: the sound was among the parts (copied)
+  // When each step ended, in seconds from the start (`seconds` is the whole, the join last):
+  // the plan (sources checked, subjects found, chunks keyed), the video's chunks, the sound.
+  double planned_s = 0, video_s = 0, sound_s = 0;
 };
 
 /// The size, rate and frame count a render of `draft` with `options` will have; nothing is

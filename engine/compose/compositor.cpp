@@ -5,6 +5,7 @@
 #include "engine/compose/resample.h"
 #include "engine/compose/transition.h"
 #include "engine/text/layer.h"
+#include "engine/timings.h"
 
 namespace reel::engine {
 
@@ -44,6 +45,7 @@ Affine layer_affine(const Plan& plan, int item, int64_t n, const PreparedSource&
 
 void compose_frame(const Plan& plan, int64_t n, SourceProvider& sources, const YuvView& out, ComposeScratch& scratch,
                    TextLayer* text) {
+  StageClock clock(Stage::Warp);
   std::vector<TrackState> states = plan.state_at(n);
   // Every photo layer covers the whole canvas, so the background only shows when the bottom
   // track is empty at n or fades in from nothing.
@@ -75,7 +77,10 @@ void compose_frame(const Plan& plan, int64_t n, SourceProvider& sources, const Y
     }
     finish_transition(s.type, s.progress, out);
   }
-  if (text && !text->empty()) text->draw(n, out);
+  if (text && !text->empty()) {
+    StageClock words(Stage::Text);
+    text->draw(n, out);
+  }
   // The draft's fades at its ends take everything, words included, to the background.
   if (const double keep = plan.ends_opacity(n); keep < 1) fade_towards(out, plan.background_yuv, keep);
 }

@@ -4,6 +4,8 @@
 #include <iterator>
 #include <numeric>
 
+#include "engine/timings.h"
+
 namespace reel::engine {
 
 SourceCache::SourceCache(const Plan& plan, int64_t ahead_frames, int loaders, int clip_window,
@@ -44,6 +46,7 @@ bool SourceCache::load(int item, std::unique_lock<std::mutex>& lock, std::shared
   std::exception_ptr err;
   if (gate_) gate_->acquire();
   try {
+    StageClock clock(Stage::Decode);
     src = prepare_source(plan_, plan_.items[size_t(item)], proxies_);
   } catch (...) {
     err = std::current_exception();
@@ -61,6 +64,7 @@ bool SourceCache::load(int item, std::unique_lock<std::mutex>& lock, std::shared
 }
 
 std::shared_ptr<const PreparedSource> SourceCache::get_clip(int item, int64_t frame) {
+  StageClock clock(Stage::Decode);
   const PlanItem& it = plan_.items[size_t(item)];
   ClipState& c = *clips_[size_t(item)];
   cv::Mat picture;

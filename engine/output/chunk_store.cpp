@@ -14,6 +14,7 @@
 #include "engine/audio/mix.h"
 #include "engine/errors.h"
 #include "engine/output/aac_encoder.h"
+#include "engine/timings.h"
 
 namespace reel::engine {
 
@@ -185,6 +186,7 @@ av::InputPtr open_kept(const std::string& path, const std::string& key, AVMediaT
 void join_pieces(const std::vector<JoinPiece>& pieces, const std::string& audio_path, const std::string& audio_key,
                  int64_t frame_begin, draft::Rational fps, const std::string& path, const std::string& name,
                  const std::string& comment, bool faststart) {
+  StageClock clock(Stage::Join);
   if (pieces.empty()) throw EngineError("a render with no chunks to join");
   const AVRational frame_tb{int(fps.den), int(fps.num)};
   Mp4Muxer muxer(path, name, faststart);

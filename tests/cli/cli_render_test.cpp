@@ -13,6 +13,7 @@
 #include <map>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -491,6 +492,71 @@ TEST(RenderCommand, KeepsProxiesInTheCacheFolderAndCacheShowsAndClearsThem) {
   EXPECT_TRUE(fs::is_empty(proxies));
   // What the renders made does not depend on the cache.
   EXPECT_EQ(probe_video(dir.file("out.mp4")).frames, probe_video(dir.file("fresh.mp4")).frames);
+}
+
+// The stage's CPU seconds in a --timings line ("decode 0.42"); -1 when it is not there.
+double timing_of(const std::string& line, const std::string& stage) {
+  std::smatch m;
+  if (!std::regex_search(line, m, std::regex("[:,] " + stage + " ([0-9]+\\.[0-9]{2})(,|$)"))) return -1;
+  return std::stod(m[1]);
+}
+
+TEST(RenderCommand, TimingsTellTheWallTimeByStepAndTheCpuTimeByStageAndAKeptRenderDecodesNothing) {
+  TempDir dir;
+  write_image(dir.file("a.png"), detailed_photo(2400, 1800, 3));
+  write_image(dir.file("b.jpg"), detailed_photo(1800, 2400, 4));
+  reel::test::write_wav(dir.file("music.wav"), reel::test::sine(2.0, 440, 0.3));
+  Json j = slideshow_json(640, 360, 30, {"a.png", "b.jpg"}, 1000, {{"kb", "in"}});
+  j["t"].push_back({{"tt", 1}, {"sg", {{{"s", 0}, {"d", 2000}, {"src", "music.wav"}}}}});
+  j["t"].push_back({{"tt", 7}, {"sg", {{{"s", 0}, {"d", 2000}, {"m", {{"text", "Where the time went"}}}}}}});
+  std::ofstream(dir.file("draft.json")) << j.dump();
+  auto reel = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"XDG_CACHE_HOME=" + dir.file("cache"), REEL_BINARY});
+    return run_command("/usr/bin/env", args, "", dir.path().string());
+  };
+  const std::string number = "([0-9]+\\.[0-9]{2})";
+  const std::regex wall("reel: timings: " + number + " s of wall time: start-up " + number + ", plan " + number +
+                        ", video " + number + ", sound " + number + ", join " + number);
+  const std::regex cpu("reel: timings: " + number + " s of CPU time: start-up " + number + ", plan " + number +
+                       ", subjects " + number + ", decode " + number + ", warp " + number + ", text " + number +
+                       ", audio " + number + ", encode " + number + ", join " + number + ", other " + number);
+  // The two lines after the one that says what was written; each line's parts make its whole.
+  auto lines_of = [&](const RunResult& r) {
+    std::istringstream in(r.err);
+    std::string wrote, wall_line, cpu_line;
+    std::getline(in, wrote);
+    std::getline(in, wall_line);
+    std::getline(in, cpu_line);
+    EXPECT_EQ(wrote.rfind("reel: wrote out.mp4 (640x360, 60 frames", 0), 0u) << r.err;
+    std::smatch m;
+    EXPECT_TRUE(std::regex_match(wall_line, m, wall)) << wall_line;
+    double parts = 0;
+    for (size_t i = 2; i < m.size(); ++i) parts += std::stod(m[i]);
+    if (!m.empty()) EXPECT_NEAR(parts, std::stod(m[1]), 0.03) << wall_line;
+    EXPECT_TRUE(std::regex_match(cpu_line, m, cpu)) << cpu_line;
+    parts = 0;
+    for (size_t i = 2; i < m.size(); ++i) parts += std::stod(m[i]);
+    if (!m.empty()) EXPECT_NEAR(parts, std::stod(m[1]), 0.06) << cpu_line;
+    std::string rest;
+    EXPECT_FALSE(std::getline(in, rest)) << r.err;
+    return cpu_line;
+  };
+
+  RunResult r = reel({"render", "draft.json", "-o", "out.mp4", "--timings"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string first = lines_of(r);
+  // A 2400x1800 PNG takes tens of milliseconds to decode; 60 frames at 640x360 as long to encode.
+  for (const char* stage : {"decode", "warp", "encode"}) EXPECT_GE(timing_of(first, stage), 0.01) << first;
+
+  r = reel({"render", "draft.json", "-o", "out.mp4", "--timings"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("0 chunks rendered"), std::string::npos) << r.err;
+  const std::string kept = lines_of(r);
+  for (const char* stage : {"decode", "warp", "encode"}) EXPECT_EQ(timing_of(kept, stage), 0.0) << kept;
+
+  r = reel({"render", "draft.json", "-o", "out.mp4"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("timings"), std::string::npos) << "told only when asked: " << r.err;
 }
 
 TEST(RenderCommand, AnOutputInAFolderThatDoesNotExistIsRefusedBeforeRendering) {
