@@ -15,6 +15,7 @@
 #              after changing one photo's Ken Burns move, the title's words, one transition —
 #              each run a new value, so nothing of it is kept — as a share of the first render;
 #              and with nothing changed (what every re-render pays: start, plan, keys, join)
+#   timings    where each reel run's time went (--timings: wall by step, CPU by stage)
 #   memory     the first render of the same show with 450 photos (1 s each) against 45, and
 #              the 45-photo show's own floor (peak RSS only)
 # Photos land in benchmarks/photos/ (ignored), results in benchmarks/out/iterate/ (ignored).
@@ -80,7 +81,8 @@ for preset in $presets; do
     [[ $kind == firstjpeg ]] && draft=$out/show10jpeg.json
     for ((r = 1; r <= runs; r++)); do
       rm -rf "$XDG_CACHE_HOME"
-      measure "${kind}_${preset}_reel_$r" "$reel" render "$draft" -o "$out/$kind-$preset.mp4" --preset "$preset"
+      measure "${kind}_${preset}_reel_$r" "$reel" render "$draft" -o "$out/$kind-$preset.mp4" --preset "$preset" \
+        --timings
       if [[ ! -f $out/frames.yuv ]]; then
         ffmpeg -v error -y -i "$out/$kind-$preset.mp4" -f rawvideo -pix_fmt yuv420p "$out/frames.yuv"
         video_size "$out/$kind-$preset.mp4" >"$out/size.txt"
@@ -95,17 +97,20 @@ for preset in $presets; do
   # The 3-minute show: from nothing, then one edit at a time (each run a value not kept yet).
   [[ ${BENCH_EDIT:-1} == 1 ]] || continue
   rm -rf "$XDG_CACHE_HOME"
-  measure "edit_${preset}_fresh" "$reel" render "$out/show45.json" -o "$out/edit_$preset.mp4" --preset "$preset"
+  measure "edit_${preset}_fresh" "$reel" render "$out/show45.json" -o "$out/edit_$preset.mp4" --preset "$preset" \
+    --timings
   for ((r = 1; r <= runs; r++)); do
     # Nothing changed: what every re-render pays (start, plan, keys, the join).
-    measure "edit_${preset}_same_$r" "$reel" render "$out/show45.json" -o "$out/edit_$preset.mp4" --preset "$preset"
+    measure "edit_${preset}_same_$r" "$reel" render "$out/show45.json" -o "$out/edit_$preset.mp4" --preset "$preset" \
+      --timings
     show 45 4000 "$out/kb.json" "1.$((20 + r))"
-    measure "edit_${preset}_kb_$r" "$reel" render "$out/kb.json" -o "$out/edit_$preset.mp4" --preset "$preset"
+    measure "edit_${preset}_kb_$r" "$reel" render "$out/kb.json" -o "$out/edit_$preset.mp4" --preset "$preset" --timings
     show 45 4000 "$out/title.json" 1.2 "Summer by the sea, take $r"
-    measure "edit_${preset}_title_$r" "$reel" render "$out/title.json" -o "$out/edit_$preset.mp4" --preset "$preset"
+    measure "edit_${preset}_title_$r" "$reel" render "$out/title.json" -o "$out/edit_$preset.mp4" --preset "$preset" \
+      --timings
     show 45 4000 "$out/transition.json" 1.2 "Summer by the sea" $((500 + 40 * r))
     measure "edit_${preset}_transition_$r" "$reel" render "$out/transition.json" -o "$out/edit_$preset.mp4" \
-      --preset "$preset"
+      --preset "$preset" --timings
   done
   if [[ ${BENCH_450:-1} == 1 ]]; then
     rm -rf "$XDG_CACHE_HOME"
@@ -160,4 +165,11 @@ awk -F'\t' -v presets="$presets" '
           rows["memory_" p "_450", 4] / rows["memory_" p "_45", 4]
     }
   }' "$results" | tee "$out/report.txt"
+# Where the time went: each reel run's --timings (the wall time by step, the CPU time by stage).
+printf '\nwhere the time went (reel --timings, each run):\n' | tee -a "$out/report.txt"
+for log in "$out"/first*_reel_*.log "$out"/edit_*.log; do
+  [[ -f $log ]] || continue
+  echo "  $(basename "$log" .log):"
+  grep '^reel: timings: ' "$log" | sed 's/^reel: timings: /    /'
+done | tee -a "$out/report.txt"
 echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg) after the runs; details in $out"
