@@ -303,7 +303,7 @@ ChunkedJob prepare_job(const draft::Draft& draft, const RenderOptions& options, 
     // Where each photo's subject is (written in the draft, else found and kept with the
     // proxies) decides its Ken Burns path, so it comes before the chunks' keys.
     std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
-    StageClock subjects(Stage::Subjects);
+    StageClock subjects(Stage::Subjects, StageCpu::Process);  // it runs alone; OpenCV's threads help
     aim_at_subjects(job.plan, proxies.get(), options.notice);
   }
   notify(options, job.plan);

@@ -11,9 +11,9 @@ std::atomic<bool> counting{false};
 std::array<std::atomic<int64_t>, kStageCount> totals_ns{};
 thread_local StageClock* innermost = nullptr;
 
-int64_t thread_cpu_ns() {
+int64_t cpu_ns(clockid_t clock) {
   timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  clock_gettime(clock, &t);
   return int64_t(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
 }
 
@@ -36,18 +36,21 @@ std::array<double, kStageCount> stage_times() {
   return out;
 }
 
-StageClock::StageClock(Stage stage) : stage_(stage), counting_(counting.load(std::memory_order_relaxed)) {
+StageClock::StageClock(Stage stage, StageCpu cpu)
+    : stage_(stage), counting_(counting.load(std::memory_order_relaxed)), process_(cpu == StageCpu::Process) {
   if (!counting_) return;
   outer_ = innermost;
   innermost = this;
-  start_ns_ = thread_cpu_ns();
+  start_ns_ = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
+  if (process_) start_process_ns_ = cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 StageClock::~StageClock() {
   if (!counting_) return;
-  const int64_t spent = thread_cpu_ns() - start_ns_;
+  const int64_t on_this_thread = cpu_ns(CLOCK_THREAD_CPUTIME_ID) - start_ns_;
+  const int64_t spent = process_ ? cpu_ns(CLOCK_PROCESS_CPUTIME_ID) - start_process_ns_ : on_this_thread;
   totals_ns[size_t(stage_)].fetch_add(spent - inner_ns_, std::memory_order_relaxed);
-  if (outer_) outer_->inner_ns_ += spent;
+  if (outer_) outer_->inner_ns_ += on_this_thread;  // what the outer clock itself saw of it
   innermost = outer_;
 }
 

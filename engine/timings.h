@@ -29,10 +29,16 @@ void count_stage_times(bool on);
 /// another (a photo decoded while its frame is warped) counts as its own, not the outer one's.
 std::array<double, kStageCount> stage_times();
 
-/// Counts the calling thread's CPU time from its construction to its end as `stage`'s.
+/// Whose CPU time a clock counts: the calling thread's, or the whole process's, for a stage
+/// that runs alone and hands work to a library's own threads (the subject search: OpenCV's
+/// thread pool, whose time the calling thread never sees).
+enum class StageCpu { Thread, Process };
+
+/// Counts the calling thread's (or the process's) CPU time from its construction to its end
+/// as `stage`'s.
 class StageClock {
  public:
-  explicit StageClock(Stage stage);
+  explicit StageClock(Stage stage, StageCpu cpu = StageCpu::Thread);
   ~StageClock();
   StageClock(const StageClock&) = delete;
   StageClock& operator=(const StageClock&) = delete;
@@ -40,7 +46,8 @@ class StageClock {
  private:
   Stage stage_;
   bool counting_;
-  int64_t start_ns_ = 0;
+  bool process_;
+  int64_t start_ns_ = 0, start_process_ns_ = 0;
   int64_t inner_ns_ = 0;  // of clocks started inside this one, on this thread
   StageClock* outer_ = nullptr;
 };

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <ctime>
+#include <thread>
 
 #include "engine/render.h"
 #include "tests/engine/support/media_fixtures.h"
@@ -69,6 +70,26 @@ TEST(StageTimes, NothingIsCountedUnlessAskedAndCountingStartsFromZero) {
   engine::count_stage_times(false);
   EXPECT_EQ(std::string(engine::stage_name(Stage::Decode)), "decode");
   EXPECT_EQ(std::string(engine::stage_name(Stage::Join)), "join");
+}
+
+TEST(StageTimes, AProcessClockCountsTheHelperThreadsOfItsStageAndAThreadClockDoesNot) {
+  auto with_helper = [](engine::StageCpu cpu) {
+    engine::count_stage_times(true);
+    {
+      engine::StageClock plan(Stage::Plan);
+      engine::StageClock subjects(Stage::Subjects, cpu);
+      std::thread helper([] { spin(0.05); });  // as OpenCV's pool does the search's work
+      helper.join();
+    }
+    return engine::stage_times();
+  };
+  const std::array<double, engine::kStageCount> process = with_helper(engine::StageCpu::Process);
+  const std::array<double, engine::kStageCount> thread = with_helper(engine::StageCpu::Thread);
+  engine::count_stage_times(false);
+  EXPECT_GE(process[size_t(Stage::Subjects)], 0.05);
+  EXPECT_LT(thread[size_t(Stage::Subjects)], 0.01) << "the helper's time is not the calling thread's";
+  EXPECT_GE(process[size_t(Stage::Plan)], 0.0) << "the outer stage loses only what its own thread spent inside";
+  EXPECT_LT(process[size_t(Stage::Plan)], 0.01);
 }
 
 TEST(StageTimes, ARenderIsCountedInTheStagesThatDidTheWorkAndAKeptOneDecodesAndEncodesNothing) {
