@@ -780,7 +780,8 @@ std::vector<SegmentFocus> find_focus(const draft::Draft& draft, const RenderOpti
   Plan plan = make_plan(draft, options);
   check_plan_sources(plan, options.limits);
   std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
-  if (options.notice && !face_detection_problem().empty()) options.notice(face_detection_problem());
+  DetectionProblemNotice problem(options.notice);
+  problem.tell();
   std::vector<SegmentFocus> out;
   for (const PlanItem& item : plan.items) {
     SegmentFocus f;
@@ -797,6 +798,7 @@ std::vector<SegmentFocus> find_focus(const draft::Draft& draft, const RenderOpti
       f.focus = *item.focus;
     } else {
       const FoundFocus found = source_focus(item, proxies.get());
+      problem.tell();
       f.from = found.by == FoundFocus::By::Faces ? SegmentFocus::From::Faces : SegmentFocus::From::Saliency;
       f.focus = found.focus;
       f.faces = found.faces;

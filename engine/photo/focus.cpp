@@ -9,7 +9,6 @@
 #include <memory>
 #include <mutex>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/objdetect.hpp>
 #include <optional>
 #include <sstream>
 
@@ -17,6 +16,7 @@
 #include "engine/clip/decoder.h"
 #include "engine/errors.h"
 #include "engine/photo/decoder.h"
+#include "engine/photo/face_scan.h"
 #include "engine/photo/framing.h"
 #include "engine/photo/proxy_cache.h"
 
@@ -55,6 +55,12 @@ std::string detection_off(const char* name, const std::string& why) {
          "Framing follows saliency until then";
 }
 
+std::string scanner_off(const std::string& why) {
+  return "face detection is off: reel's face scanner " + why +
+         "; build reel again (make build), or put the file beside the reel program or name it in "
+         "REEL_FACE_SCAN_MODULE. Framing follows saliency until then";
+}
+
 const CascadeFiles& cascade_files() {
   static const CascadeFiles files = [] {
     CascadeFiles f;
@@ -74,6 +80,16 @@ const CascadeFiles& cascade_files() {
         break;
       }
     }
+    // The scanner that runs them is there (opened by the first search, not now).
+    std::error_code ec;
+    std::string looked;
+    bool found = false;
+    for (const std::string& module : face_scan_module_paths()) {
+      found = found || fs::is_regular_file(module, ec);
+      looked += (looked.empty() ? "" : ", ") + module;
+    }
+    if (f.problem.empty() && !found)
+      f.problem = scanner_off("libreel_face_scan.so was not found (looked for " + looked + ")");
     return f;
   }();
   return files;
@@ -83,28 +99,30 @@ const CascadeFiles& cascade_files() {
 std::mutex load_problem_mu;
 std::string load_problem;
 
-/// The cascades. OpenCV's CascadeClassifier keeps the picture it works on inside itself (its
-/// integral images at every scale: about 10 MB after the scans of a photo), so one detection at
-/// a time (`busy`); the profile cascade is loaded twice so that a picture and its mirror image
-/// are scanned side by side.
+/// The cascades. A cascade keeps the picture it works on inside itself (its integral images at
+/// every scale: about 10 MB after the scans of a photo), so one detection at a time (`busy`);
+/// the profile cascade is loaded twice so that a picture and its mirror image are scanned side
+/// by side.
 struct Cascades {
-  cv::CascadeClassifier frontal, frontal_check, profile, profile_mirrored;
+  std::unique_ptr<CascadeScanner> frontal, frontal_check, profile, profile_mirrored;
   std::string problem;  // empty when all loaded
   std::mutex busy;
 
   explicit Cascades(const CascadeFiles& files) {
-    const std::pair<cv::CascadeClassifier*, const fs::path*> wants[] = {{&frontal, &files.frontal},
-                                                                        {&frontal_check, &files.frontal_check},
-                                                                        {&profile, &files.profile},
-                                                                        {&profile_mirrored, &files.profile}};
+    std::string why;
+    const FaceScanModule* module = face_scan_module(&why);
+    if (!module) {
+      problem = scanner_off(why);
+      return;
+    }
+    const std::pair<std::unique_ptr<CascadeScanner>*, const fs::path*> wants[] = {
+        {&frontal, &files.frontal},
+        {&frontal_check, &files.frontal_check},
+        {&profile, &files.profile},
+        {&profile_mirrored, &files.profile}};
     for (const auto& [cascade, path] : wants) {
-      bool ok = false;
-      try {
-        ok = cascade->load(path->string());
-      } catch (const cv::Exception&) {
-        ok = false;
-      }
-      if (!ok) {
+      *cascade = module->load(path->string());
+      if (!*cascade) {
         problem = detection_off(path->filename().c_str(), " could not be read at " + path->string());
         return;
       }
@@ -160,9 +178,10 @@ constexpr double kCoarseStep = 1.4, kFineStep = 1.1;
 constexpr int kCoarseNeighbours = 1, kFineNeighbours = 3, kFrontalMin = 24;
 
 /// Cascade `find`'s faces of at least kFrontalMin px in `grey`, coarse to fine.
-std::vector<cv::Rect> frontal_faces(cv::CascadeClassifier& find, const cv::Mat& grey) {
-  std::vector<cv::Rect> candidates, faces;
-  find.detectMultiScale(grey, candidates, kCoarseStep, kCoarseNeighbours, 0, cv::Size(kFrontalMin, kFrontalMin));
+std::vector<cv::Rect> frontal_faces(CascadeScanner& find, const cv::Mat& grey) {
+  std::vector<cv::Rect> faces;
+  const std::vector<cv::Rect> candidates =
+      find.scan(grey, kCoarseStep, kCoarseNeighbours, cv::Size(kFrontalMin, kFrontalMin));
   for (const cv::Rect& c : candidates) {
     bool seen = false;
     for (const cv::Rect& f : faces) seen = seen || (f & c).area() > c.area() / 2;
@@ -170,10 +189,8 @@ std::vector<cv::Rect> frontal_faces(cv::CascadeClassifier& find, const cv::Mat& 
     const int pad = c.width / 2;
     const cv::Rect area =
         cv::Rect(c.x - pad, c.y - pad, c.width + 2 * pad, c.height + 2 * pad) & cv::Rect(0, 0, grey.cols, grey.rows);
-    std::vector<cv::Rect> found;
-    find.detectMultiScale(grey(area), found, kFineStep, kFineNeighbours, 0, cv::Size(kFrontalMin, kFrontalMin),
-                          area.size());
-    for (cv::Rect r : found) {
+    for (cv::Rect r :
+         find.scan(grey(area), kFineStep, kFineNeighbours, cv::Size(kFrontalMin, kFrontalMin), area.size())) {
       r += area.tl();
       bool twice = false;
       for (const cv::Rect& f : faces) twice = twice || (f & r).area() > std::min(f.area(), r.area()) / 2;
@@ -184,17 +201,15 @@ std::vector<cv::Rect> frontal_faces(cv::CascadeClassifier& find, const cv::Mat& 
 }
 
 /// Cascade `find`'s faces in the picture; each kept when `check` finds a face in the area around it.
-std::vector<cv::Rect> confirmed(cv::CascadeClassifier& find, cv::CascadeClassifier& check, const cv::Mat& grey) {
+std::vector<cv::Rect> confirmed(CascadeScanner& find, CascadeScanner& check, const cv::Mat& grey) {
   std::vector<cv::Rect> out;
   const std::vector<cv::Rect> hits = frontal_faces(find, grey);
   for (const cv::Rect& h : hits) {
     const int pad = h.width / 3;
     const cv::Rect area =
         cv::Rect(h.x - pad, h.y - pad, h.width + 2 * pad, h.height + 2 * pad) & cv::Rect(0, 0, grey.cols, grey.rows);
-    std::vector<cv::Rect> again;
-    check.detectMultiScale(grey(area), again, 1.05, 2, 0, cv::Size(h.width * 2 / 3, h.height * 2 / 3),
-                           cv::Size(area.width, area.height));
-    if (!again.empty()) out.push_back(h);
+    if (!check.scan(grey(area), 1.05, 2, cv::Size(h.width * 2 / 3, h.height * 2 / 3), area.size()).empty())
+      out.push_back(h);
   }
   return out;
 }
@@ -255,7 +270,7 @@ std::vector<cv::Rect> face_rects(const cv::Mat& grey, const cv::Rect& salient) {
   for (const cv::Rect& area : areas) {
     double s = 1;
     const cv::Mat part = part_at(grey, area, area == whole ? kWholeSide : kSalientSide, &s);
-    for (const cv::Rect& r : confirmed(c.frontal, c.frontal_check, part)) add(r, area, s, false, part.cols);
+    for (const cv::Rect& r : confirmed(*c.frontal, *c.frontal_check, part)) add(r, area, s, false, part.cols);
   }
   if (faces.empty()) {
     for (const cv::Rect& area : areas) {
@@ -268,9 +283,9 @@ std::vector<cv::Rect> face_rects(const cv::Mat& grey, const cv::Rect& salient) {
       auto mirrored_scan = std::async(std::launch::async | std::launch::deferred, [&] {
         cv::Mat mirrored;
         cv::flip(part, mirrored, 1);
-        c.profile_mirrored.detectMultiScale(mirrored, hits[1], 1.1, 4, 0, cv::Size(kProfileMin, kProfileMin));
+        hits[1] = c.profile_mirrored->scan(mirrored, 1.1, 4, cv::Size(kProfileMin, kProfileMin));
       });
-      c.profile.detectMultiScale(part, hits[0], 1.1, 4, 0, cv::Size(kProfileMin, kProfileMin));
+      hits[0] = c.profile->scan(part, 1.1, 4, cv::Size(kProfileMin, kProfileMin));
       mirrored_scan.get();
       for (bool flip : {false, true})
         for (const cv::Rect& r : hits[flip]) add(r, area, s, flip, part.cols);
@@ -391,6 +406,14 @@ std::string face_detection_problem() {
   return load_problem;
 }
 
+void DetectionProblemNotice::tell() {
+  if (told_ || !notice_) return;
+  const std::string problem = face_detection_problem();
+  if (problem.empty()) return;
+  notice_(problem);
+  told_ = true;
+}
+
 std::vector<FocusBox> find_faces(const cv::Mat& bgr) { return find_focus(bgr).faces; }
 
 FoundFocus find_focus(const cv::Mat& bgr) {
@@ -495,7 +518,7 @@ cv::Rect2d focus_on_canvas(const Plan& plan, int index, int64_t n, const FocusBo
 
 void aim_at_subjects(Plan& plan, const ProxyCache* proxies, const NoticeFn& notice, const std::vector<int>* only,
                      SubjectsFound which) {
-  bool told = false;
+  DetectionProblemNotice problem(notice);
   std::optional<FaceCascadesHold> held;  // let go when the last subject is found
   auto aim = [&](PlanItem& item) {
     const cv::Size shown = shown_size(item);
@@ -508,11 +531,9 @@ void aim_at_subjects(Plan& plan, const ProxyCache* proxies, const NoticeFn& noti
     } else if (!aimed && which == SubjectsFound::Aimed) {
       return;  // no pixel depends on it
     } else {
-      if (!told && notice && !face_detection_problem().empty()) {
-        notice(face_detection_problem());
-        told = true;
-      }
+      problem.tell();
       const FoundFocus found = subject_of(item, proxies, held);
+      problem.tell();
       focus = found.focus;
       item.faces = found.faces;
       item.focus = focus;

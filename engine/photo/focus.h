@@ -57,6 +57,19 @@ class FaceCascadesHold {
 /// saliency alone.
 std::string face_detection_problem();
 
+/// Tells face_detection_problem() through a notice once, as soon as it is known: missing files
+/// before any search, a scanner or cascade that cannot be read after the first.
+class DetectionProblemNotice {
+ public:
+  explicit DetectionProblemNotice(const NoticeFn& notice) : notice_(notice) {}
+  /// Tells the problem if there is one now and it was not told yet.
+  void tell();
+
+ private:
+  const NoticeFn& notice_;
+  bool told_ = false;
+};
+
 /// The subject of `item`'s source (probed): for a photo, found on a decode of at most
 /// kFocusDecodeSide; for a clip, on its pictures where the segment starts and a second later.
 /// Read from `proxies` when found before, else found and kept there. Throws MediaError naming

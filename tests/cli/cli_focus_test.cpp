@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -239,6 +240,46 @@ TEST(FocusCli, WithoutTheFaceCascadesSaysSoAndFollowsSaliency) {
             std::string::npos)
       << r.err;
   EXPECT_NE(r.out.find("(saliency)"), std::string::npos) << r.out;
+}
+
+// The cascades run in a module of their own (libreel_face_scan.so, opened by the first search):
+// when it is missing or is not a module, the search says so and frames by saliency.
+TEST(FocusCli, WithoutTheFaceScannerSaysSoAndFollowsSaliency) {
+  REQUIRE_SKIMAGE_PHOTOS();
+  TempDir dir;
+  write_image(dir.file("astronaut.jpg"), focus_scenes()[0].photo);
+  const Json d = slideshow_json(640, 360, 25, {"astronaut.jpg"}, 2000, {{"kb", "auto"}});
+  std::FILE* f = std::fopen(dir.file("d.json").c_str(), "wb");
+  std::fputs(draft::write_json(d, false).c_str(), f);
+  std::fclose(f);
+  const std::string advice =
+      "; build reel again (make build), or put the file beside the reel program or name it in "
+      "REEL_FACE_SCAN_MODULE. Framing follows saliency until then\n";
+
+  setenv("REEL_FACE_SCAN_MODULE", dir.file("gone.so").c_str(), 1);
+  RunResult r = reel({"focus", "d.json", "--no-cache"}, dir.path().string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err,
+            "reel: note: face detection is off: reel's face scanner libreel_face_scan.so was not found "
+            "(looked for " +
+                dir.file("gone.so") + ")" + advice);
+  EXPECT_NE(r.out.find("(saliency)"), std::string::npos) << r.out;
+
+  std::ofstream(dir.file("text.so")) << "not a shared object\n";
+  setenv("REEL_FACE_SCAN_MODULE", dir.file("text.so").c_str(), 1);
+  r = reel({"focus", "d.json", "--no-cache"}, dir.path().string());
+  unsetenv("REEL_FACE_SCAN_MODULE");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string opened =
+      "reel: note: face detection is off: reel's face scanner " + dir.file("text.so") + " could not be opened (";
+  EXPECT_EQ(r.err.rfind(opened, 0), 0u) << r.err;
+  EXPECT_NE(r.err.find(")" + advice), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("(saliency)"), std::string::npos) << r.out;
+
+  r = reel({"focus", "d.json", "--no-cache"}, dir.path().string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("face detection is off"), std::string::npos) << "found beside the program: " << r.err;
+  EXPECT_NE(r.out.find("face"), std::string::npos) << "the astronaut's face: " << r.out;
 }
 
 }  // namespace

@@ -818,5 +818,41 @@ TEST(RenderCommand, TheBinaryLoadsNeitherOpenCvsCodecModuleNorGdal) {
   EXPECT_EQ(r.out.find("libgdal"), std::string::npos);
 }
 
+// OpenCV's objdetect (and the dnn, protobuf ... it pulls in: 4.4 MB of RSS) is mapped only by a
+// render that searches for faces: the face scanner is a module opened by the first search.
+TEST(RenderCommand, FaceDetectionIsLoadedOnlyByARenderThatSearchesForFaces) {
+  const RunResult linked = run_command("/usr/bin/env", {"LD_TRACE_LOADED_OBJECTS=1", REEL_BINARY});
+  ASSERT_EQ(linked.exit_code, 0) << linked.err;
+  EXPECT_EQ(linked.out.find("libopencv_objdetect"), std::string::npos) << linked.out;
+
+  TempDir dir;
+  write_image(dir.file("a.jpg"), detailed_photo(640, 480, 1));
+  const Json explicit_move = {{"from", {{"x", 0.5}, {"y", 0.5}, {"z", 1.0}}},
+                              {"to", {{"x", 0.5}, {"y", 0.5}, {"z", 1.2}}}};
+  std::ofstream(dir.file("explicit.json")) << slideshow_json(320, 180, 25, {"a.jpg"}, 400, {{"kb", explicit_move}});
+  std::ofstream(dir.file("preset.json")) << slideshow_json(320, 180, 25, {"a.jpg"}, 400, {{"kb", "in"}});
+  // Every object the dynamic loader opens, from program start to exit, in one file per run.
+  auto loaded = [&](const std::string& draft) {
+    const std::string log = dir.file(draft + ".ld");
+    const RunResult r = run_command("/usr/bin/env",
+                                    {"LD_DEBUG=files", "LD_DEBUG_OUTPUT=" + log, "XDG_CACHE_HOME=" + dir.file("cache"),
+                                     REEL_BINARY, "render", draft, "-o", draft + ".mp4"},
+                                    "", dir.path().string());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::string all;
+    for (const auto& e : fs::directory_iterator(dir.path()))
+      if (e.path().filename().string().rfind(draft + ".ld.", 0) == 0) {
+        std::ifstream in(e.path());
+        all += std::string(std::istreambuf_iterator<char>(in), {});
+      }
+    EXPECT_NE(all.find("libavcodec"), std::string::npos) << "the loader's log was written";
+    return all;
+  };
+  EXPECT_EQ(loaded("explicit.json").find("libopencv_objdetect"), std::string::npos) << "an explicit move needs no face";
+  const std::string searched = loaded("preset.json");
+  EXPECT_NE(searched.find("libreel_face_scan.so"), std::string::npos);
+  EXPECT_NE(searched.find("libopencv_objdetect"), std::string::npos) << "a preset move looks for faces";
+}
+
 }  // namespace
 }  // namespace reel::test
