@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <numeric>
 #include <opencv2/imgproc.hpp>
 #include <optional>
 #include <vector>
@@ -170,9 +171,43 @@ cv::Mat decode_with_libav(const std::string& path, PhotoFormat format) {
   return out;
 }
 
+/// True when a WebP of w x h is scaled to `want` while it decodes (smaller both ways).
+bool webp_scales(int w, int h, cv::Size want) {
+  return want.width > 0 && want.height > 0 && want.width < w && want.height < h;
+}
+
+/// A WebP decoded for the rows `rows` of its picture: the source rows [top, bottom) and the
+/// rows of the whole scaled picture they make (see decoded_rows).
+struct WebpCrop {
+  int top = 0, bottom = 0;
+  RowSpan rows;
+};
+
+/// The crop of a w x h WebP, scaled to `want`, that makes at least the rows `asked`; none when
+/// that is every row. The source rows that scale onto whole rows are the multiples of
+/// h / gcd(h, scaled height) (libwebp's rescaler then starts in step with the whole
+/// picture's); twice that when needed for even rows on both sides (libwebp crops from an even
+/// row; the picture's chroma is halved).
+std::optional<WebpCrop> webp_crop(int w, int h, cv::Size want, RowSpan asked) {
+  const int scaled = webp_scales(w, h, want) ? want.height : h;
+  const int g = std::gcd(h, scaled);
+  int step_src = h / g, step_out = scaled / g;
+  if (step_src % 2 || step_out % 2) step_src *= 2, step_out *= 2;
+  const int first = std::clamp(asked.first, 0, scaled), end = std::clamp(asked.end, first, scaled);
+  WebpCrop c;
+  c.rows.first = first / step_out * step_out;
+  c.top = c.rows.first / step_out * step_src;
+  c.rows.end = std::min(scaled, (end + step_out - 1) / step_out * step_out);
+  c.bottom = c.rows.end == scaled ? h : c.rows.end / step_out * step_src;
+  if (c.rows.first == 0 && c.rows.end == scaled) return std::nullopt;
+  if (c.rows.end <= c.rows.first) return std::nullopt;
+  return c;
+}
+
 /// WebP through libwebp, scaled while decoding when smaller than the original, fed from the
-/// file in 256 kB pieces (the compressed file is never held whole either).
-cv::Mat decode_webp(const std::string& path, cv::Size want, draft::Color bg) {
+/// file in 256 kB pieces (the compressed file is never held whole either); with `crop`, only
+/// its rows.
+cv::Mat decode_webp(const std::string& path, cv::Size want, draft::Color bg, std::optional<WebpCrop> crop = {}) {
   std::ifstream in(path, std::ios::binary);
   std::vector<uint8_t> head(64 * 1024);
   in.read(reinterpret_cast<char*>(head.data()), std::streamsize(head.size()));
@@ -183,10 +218,17 @@ cv::Mat decode_webp(const std::string& path, cv::Size want, draft::Color bg) {
     throw DecodeError("the WebP image data is corrupt or truncated (the decoder gave up)");
   const bool alpha = config.input.has_alpha;
   int w = config.input.width, h = config.input.height;
-  if (want.width > 0 && want.height > 0 && want.width < w && want.height < h) {
+  if (crop) {
+    config.options.use_cropping = 1;
+    config.options.crop_left = 0;
+    config.options.crop_top = crop->top;
+    config.options.crop_width = w;
+    config.options.crop_height = crop->bottom - crop->top;
+  }
+  if (webp_scales(w, h, want)) {
     config.options.use_scaling = 1;
     config.options.scaled_width = want.width;
-    config.options.scaled_height = want.height;
+    config.options.scaled_height = crop ? crop->rows.end - crop->rows.first : want.height;
     // Shrunk to half or less, the in-loop deblocking and the smooth chroma upsampling do not
     // survive the downscale: skip them (a third of the decode time).
     if (want.width * 2 <= w && want.height * 2 <= h) {
@@ -194,7 +236,9 @@ cv::Mat decode_webp(const std::string& path, cv::Size want, draft::Color bg) {
       config.options.no_fancy_upsampling = 1;
     }
     w = want.width;
-    h = want.height;
+    h = config.options.scaled_height;
+  } else if (crop) {
+    h = crop->bottom - crop->top;
   }
   cv::Mat m(h, w, alpha ? CV_8UC4 : CV_8UC3);
   config.output.colorspace = alpha ? MODE_BGRA : MODE_BGR;
@@ -317,6 +361,14 @@ bool jpeg_rows(JpegReader& r, uint8_t* out, size_t step, JDIMENSION count, uint8
   return true;
 }
 
+/// Skips the next `count` rows (libjpeg-turbo decodes only what the rows after them need).
+/// False when libjpeg gave up.
+bool jpeg_skip(JpegReader& r, JDIMENSION count) {
+  if (setjmp(r.errors.back)) return false;
+  jpeg_skip_scanlines(&r.cinfo, count);
+  return true;
+}
+
 /// A JPEG being decoded at eighths/8 of its stored size (1 to 8), BGR, not yet oriented.
 struct JpegDecode {
   JpegReader r;
@@ -336,6 +388,9 @@ struct JpegDecode {
   /// The next `rows` rows into `out` (at least that many rows, CV_8UC3).
   void read(cv::Mat& out, int rows) {
     if (!jpeg_rows(r, out.data, out.step[0], JDIMENSION(rows), cmyk.empty() ? nullptr : cmyk.data())) throw corrupt();
+  }
+  void skip(int rows) {
+    if (rows > 0 && !jpeg_skip(r, JDIMENSION(rows))) throw corrupt();
   }
 };
 
@@ -469,9 +524,25 @@ cv::Size decoded_size(const PhotoInfo& info, cv::Size want, DecodeSize size) {
     const int64_t e = jpeg_eighths(shown_scale(info, want), size);
     return {int((w * e + 7) / 8), int((h * e + 7) / 8)};
   }
-  if (info.format == PhotoFormat::Webp && want.width > 0 && want.height > 0 && want.width < w && want.height < h)
-    return want;
+  if (info.format == PhotoFormat::Webp && webp_scales(w, h, want)) return want;
   return {w, h};
+}
+
+/// True for a JPEG that PhotoRows streams from libjpeg: stored upright.
+bool streamed_jpeg(const PhotoInfo& info) {
+  return info.format == PhotoFormat::Jpeg && (info.orientation < 2 || info.orientation > 8);
+}
+
+RowSpan decoded_rows(const PhotoInfo& info, cv::Size want, DecodeSize size, RowSpan asked) {
+  const RowSpan all{0, decoded_size(info, want, size).height};
+  if (streamed_jpeg(info)) {
+    // Any rows: those above skipped (only what the next rows need is decoded), those below never read.
+    const RowSpan rows{std::clamp(asked.first, 0, all.end) & ~1, std::min(all.end, (std::max(asked.end, 0) + 1) & ~1)};
+    return rows.end > rows.first && rows != all ? rows : all;
+  }
+  if (info.format != PhotoFormat::Webp) return all;
+  const std::optional<WebpCrop> crop = webp_crop(int(info.width), int(info.height), want, asked);
+  return crop ? crop->rows : all;
 }
 
 struct PhotoRows::State {
@@ -483,13 +554,29 @@ struct PhotoRows::State {
 };
 
 PhotoRows::PhotoRows(const std::string& path, const PhotoInfo& info, cv::Size want, draft::Color background,
-                     DecodeSize size)
+                     DecodeSize size, std::optional<RowSpan> rows)
     : state_(std::make_unique<State>()) {
+  if (rows && info.format == PhotoFormat::Webp) {
+    if (std::optional<WebpCrop> crop = webp_crop(int(info.width), int(info.height), want, *rows)) {
+      try {
+        state_->whole = decode_webp(path, want, background, crop);
+      } catch (const cv::Exception& e) {
+        throw DecodeError(std::string("the WebP image data is corrupt (") + e.err + ")");
+      }
+      state_->size = state_->whole.size();
+      return;
+    }
+  }
   // Upright as stored, and BGR (or CMYK, converted per row) straight from libjpeg: nothing
   // after the decode changes a row, so the rows can go on as they come.
-  if (info.format == PhotoFormat::Jpeg && (info.orientation < 2 || info.orientation > 8)) {
+  if (streamed_jpeg(info)) {
     state_->jpeg.emplace(path, jpeg_eighths(shown_scale(info, want), size));
     state_->size = state_->jpeg->size();
+    if (rows) {
+      const RowSpan span = decoded_rows(info, want, size, *rows);
+      state_->jpeg->skip(span.first);
+      state_->size.height = span.end - span.first;
+    }
   } else {
     state_->whole = decode_photo(path, info, want, background, size);
     state_->size = state_->whole.size();

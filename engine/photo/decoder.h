@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <opencv2/core.hpp>
+#include <optional>
 #include <string>
 
 #include "draft/model.h"
@@ -29,19 +30,35 @@ cv::Mat decode_photo(const std::string& path, const PhotoInfo& info, cv::Size wa
 /// size, else the photo's own. Known from the header alone, before decoding.
 cv::Size decoded_size(const PhotoInfo& info, cv::Size want, DecodeSize size);
 
+/// Rows [first, end) of a decoded picture.
+struct RowSpan {
+  int first = 0, end = 0;
+  bool operator==(const RowSpan&) const = default;
+};
+
+/// The rows of the picture decoded for `want` (decoded_size's) that a decode of only the rows
+/// `asked` makes: `asked` widened to where the format can start and stop, or every row when it
+/// cannot crop. WebP crops while it decodes (its rows below the span are never decoded, those
+/// above never scaled or converted): the span starts and ends on source rows that its scaling
+/// maps onto whole, even rows, so the rows are where the whole picture has them. Known from
+/// the header alone.
+RowSpan decoded_rows(const PhotoInfo& info, cv::Size want, DecodeSize size, RowSpan asked);
+
 /// A photo's rows as decode_photo makes them, handed out top to bottom, so that the whole
 /// picture need not be held: a JPEG stored upright (most photos) comes from libjpeg a band at
 /// a time; any other photo is decoded whole when opened and handed out in bands of that. A
-/// picture already decoded (a clip's) is handed out the same way. Throws DecodeError.
+/// picture already decoded (a clip's) is handed out the same way. With `rows` (from
+/// decoded_rows), only those rows are decoded and handed out. Throws DecodeError.
 class PhotoRows {
  public:
-  PhotoRows(const std::string& path, const PhotoInfo& info, cv::Size want, draft::Color background, DecodeSize size);
+  PhotoRows(const std::string& path, const PhotoInfo& info, cv::Size want, draft::Color background, DecodeSize size,
+            std::optional<RowSpan> rows = std::nullopt);
   explicit PhotoRows(cv::Mat picture);
   ~PhotoRows();
   PhotoRows(const PhotoRows&) = delete;
   PhotoRows& operator=(const PhotoRows&) = delete;
 
-  /// The decoded picture's size.
+  /// The decoded picture's size (of the rows asked for, when asked).
   cv::Size size() const;
   /// The next rows, at most `max_rows` of them (none once all are out); valid until the
   /// next call.

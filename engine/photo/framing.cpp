@@ -229,20 +229,24 @@ namespace {
 // Source rows decoded and scaled per step of a streamed framing: a few hundred kB in flight.
 constexpr int kBandRows = 32;
 
-/// Makes `item`'s framed picture (its fit mode at z.scale times the canvas, YUV 4:2:0) from
-/// `photo`'s rows, handing it to `sink` a band of rows at a time. Cover and stretch are one
-/// scaling by swscale straight from the decoder's rows, so neither the decoded photo nor the
-/// framed picture is ever held whole (together they were the largest buffers of a render);
-/// contain and blur compose the framing in BGR from the whole photo first.
-void frame_rows(const Plan& plan, const PlanItem& item, PhotoRows& photo, const FitSizes& z, const YuvRowsSink& sink) {
+/// Makes `item`'s framed picture (its fit mode at z.scale times the canvas, YUV 4:2:0), or its
+/// rows `rows`, from `photo`'s rows, handing it to `sink` a band of rows at a time (their
+/// first row counted in the whole framed picture). Cover and stretch are one scaling by
+/// swscale straight from the decoder's rows, so neither the decoded photo nor the framed
+/// picture is ever held whole (together they were the largest buffers of a render); contain
+/// and blur compose the framing in BGR from the whole photo first. Only a cover made at the
+/// decode's own size is made in part: `photo` then holds just those rows.
+void frame_rows(const Plan& plan, const PlanItem& item, PhotoRows& photo, const FitSizes& z, RowSpan rows,
+                const YuvRowsSink& whole_sink) {
   const int fw = z.fw, fh = z.fh;
+  const YuvRowsSink sink = [&](const YuvView& band, int y0) { whole_sink(band, y0 + rows.first); };
   cv::Mat framed;
   switch (item.fit) {
     case draft::Fit::Cover:
     case draft::Fit::Stretch: {
       const bool cover = item.fit == draft::Fit::Cover;
       const cv::Rect part = cover ? cover_rect(photo.size(), z) : cv::Rect(cv::Point(), photo.size());
-      const cv::Size out = cover ? z.cover : cv::Size(fw, fh);
+      const cv::Size out = cover ? cv::Size(z.cover.width, rows.end - rows.first) : cv::Size(fw, fh);
       BgrToYuvStream stream(part.width, part.height, out.width, out.height, sink);
       for (int y = 0; y < part.y + part.height;) {
         const cv::Mat band = photo.next(kBandRows);
@@ -319,15 +323,20 @@ std::shared_ptr<const PreparedSource> prepared_from(double scale, int cols, int 
   return out;
 }
 
+cv::Size framed_size(const PlanItem& item, const FitSizes& z) {
+  return item.fit == draft::Fit::Cover ? z.cover : cv::Size(z.fw, z.fh);
+}
+
 /// Frames `photo` for `item` and keeps the part its Ken Burns path reaches, copied from each
-/// band as it is made; with `proxy`, the whole framed picture is written there as it comes.
+/// band as it is made; with `proxy`, the framed picture's rows `made` (all of them, or those
+/// the photo was decoded for) are written there as they come.
 std::shared_ptr<const PreparedSource> frame_and_keep(const Plan& plan, const PlanItem& item, PhotoRows& photo,
-                                                     const FitSizes& z, ProxyCache::Writer* proxy) {
-  const cv::Size framed = item.fit == draft::Fit::Cover ? z.cover : cv::Size(z.fw, z.fh);
+                                                     const FitSizes& z, RowSpan made, ProxyCache::Writer* proxy) {
+  const cv::Size framed = framed_size(item, z);
   const Region r = reachable_region(plan, item, z.scale, framed.width, framed.height);
   YuvImage part(r.width, r.height);
   const YuvView kept = part.view();
-  frame_rows(plan, item, photo, z, [&](const YuvView& rows, int y0) {
+  frame_rows(plan, item, photo, z, made, [&](const YuvView& rows, int y0) {
     for (int p = 0; p < 3; ++p) {
       const int shift = p ? 1 : 0, top = y0 >> shift, region_top = r.y >> shift;
       const int from = std::max(top, region_top),
@@ -336,7 +345,7 @@ std::shared_ptr<const PreparedSource> frame_and_keep(const Plan& plan, const Pla
         std::memcpy(kept.plane[p].row(y - region_top), rows.plane[p].row(y - top) + (r.x >> shift),
                     size_t(kept.plane[p].width));
     }
-    if (proxy) proxy->add(rows, y0);
+    if (proxy) proxy->add(rows, y0 - made.first);
   });
   return prepared_from(z.scale, framed.width, framed.height, r, std::move(part));
 }
@@ -354,10 +363,29 @@ FitSizes framing_for(const Plan& plan, const PlanItem& item, cv::Size shown, cv:
   return have < 1 ? fit_sizes(plan, shown, item.prep_scale * have) : z;
 }
 
-/// The proxy key of `item`'s framed picture: the file's identity and everything the framing
-/// depends on. Empty when a proxy is not worth it (a photo not much larger than its framing
-/// decodes about as fast as its proxy reads) or the file cannot be identified.
-std::string proxy_key(const PlanItem& item, const PhotoInfo& info, const Plan& plan, const FitSizes& z, cv::Size want) {
+// Rows decoded beyond those the Ken Burns path reaches: a crop's edge rows (their chroma, the
+// scaling's filter) may differ from the whole picture's.
+constexpr int kCropEdgeRows = 8;
+
+/// The rows of the framed picture to decode: those `item`'s Ken Burns path reaches, where the
+/// format crops while decoding (WebP: a square photo covering 16:9 shows 56% of its rows) and
+/// the decoded picture is the framing itself (a cover made at the decode's size, with nothing
+/// cut off its sides); every row otherwise.
+RowSpan rows_to_decode(const Plan& plan, const PlanItem& item, const PhotoInfo& info, cv::Size want,
+                       const FitSizes& z) {
+  const cv::Size got = decoded_size(info, want, DecodeSize::About);
+  const RowSpan all{0, framed_size(item, z).height};
+  if (item.fit != draft::Fit::Cover || got != z.cover || z.cover_keep_w < 1 || z.cover_keep_h < 1) return all;
+  const Region r = reachable_region(plan, item, z.scale, z.cover.width, z.cover.height);
+  return decoded_rows(info, want, DecodeSize::About, {r.y - kCropEdgeRows, r.y + r.height + kCropEdgeRows});
+}
+
+/// The proxy key of `item`'s framed picture (its rows `rows`): the file's identity and
+/// everything the framing depends on. Empty when a proxy is not worth it (a photo not much
+/// larger than its framing decodes about as fast as its proxy reads) or the file cannot be
+/// identified.
+std::string proxy_key(const PlanItem& item, const PhotoInfo& info, const Plan& plan, const FitSizes& z, cv::Size want,
+                      RowSpan rows) {
   if (int64_t(info.width) * info.height < 2 * int64_t(want.width) * want.height) return {};
   std::string id = base::file_identity(item.path);
   if (id.empty()) return {};
@@ -370,10 +398,13 @@ std::string proxy_key(const PlanItem& item, const PhotoInfo& info, const Plan& p
     place = "|place=" + std::to_string(r.x) + "," + std::to_string(r.y) + "," + std::to_string(r.width) + "," +
             std::to_string(r.height);
   }
+  if (rows != RowSpan{0, framed_size(item, z).height})
+    place += "|rows=" + std::to_string(rows.first) + "," + std::to_string(rows.end);
   // The version changes whenever decoding or framing would make different pixels (2: cover
   // and stretch scaled by swscale; 3: blur's photo inside every frame of its path; 4: JPEG
-  // also decoded at 3/8 of its size; 5: a cover never framed larger than its decode).
-  return "reel-proxy-5|" + id + facts + place;
+  // also decoded at 3/8 of its size; 5: a cover never framed larger than its decode; 6: WebP
+  // decoded for the rows the path reaches).
+  return "reel-proxy-6|" + id + facts + place;
 }
 
 }  // namespace
@@ -401,23 +432,24 @@ std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const Pla
       break;
   }
   const FitSizes z = framing_for(plan, item, shown, decoded_size(info, want, DecodeSize::About));
-  const std::string key = proxies ? proxy_key(item, info, plan, z, want) : std::string();
+  const cv::Size framed = framed_size(item, z);
+  const RowSpan rows = rows_to_decode(plan, item, info, want, z);
+  const std::string key = proxies ? proxy_key(item, info, plan, z, want, rows) : std::string();
   if (!key.empty()) {
-    int cols = 0, rows = 0;
-    Region part;
+    // The entry holds the framed picture's rows `rows` (its key says which).
+    const Region part = reachable_region(plan, item, z.scale, framed.width, framed.height);
     auto reachable = [&](int w, int h) {
-      cols = w;
-      rows = h;
-      return part = reachable_region(plan, item, z.scale, w, h);
+      if (w != framed.width || h != rows.end - rows.first) return Region{-1, -1, 0, 0};  // not this framing's
+      return Region{part.x, part.y - rows.first, part.width, part.height};
     };
     if (std::optional<YuvImage> image = proxies->load(key, reachable))
-      return prepared_from(z.scale, cols, rows, part, std::move(*image));
+      return prepared_from(z.scale, framed.width, framed.height, part, std::move(*image));
   }
   try {
-    PhotoRows photo(item.path, info, want, plan.background, DecodeSize::About);
+    PhotoRows photo(item.path, info, want, plan.background, DecodeSize::About, rows);
     std::unique_ptr<ProxyCache::Writer> proxy;
-    if (!key.empty()) proxy = proxies->writer(key, item.fit == draft::Fit::Cover ? z.cover : cv::Size(z.fw, z.fh));
-    auto prepared = frame_and_keep(plan, item, photo, z, proxy.get());
+    if (!key.empty()) proxy = proxies->writer(key, cv::Size(framed.width, rows.end - rows.first));
+    auto prepared = frame_and_keep(plan, item, photo, z, rows, proxy.get());
     if (proxy) proxy->commit();
     return prepared;
   } catch (const DecodeError& e) {
@@ -432,7 +464,7 @@ std::shared_ptr<const PreparedSource> frame_picture(const Plan& plan, const Plan
   if (shown.width <= 0 || shown.height <= 0) shown = photo.size();
   const FitSizes z = framing_for(plan, item, shown, photo.size());
   PhotoRows rows(std::move(photo));
-  return frame_and_keep(plan, item, rows, z, nullptr);
+  return frame_and_keep(plan, item, rows, z, RowSpan{0, framed_size(item, z).height}, nullptr);
 }
 
 }  // namespace reel::engine

@@ -222,14 +222,19 @@ TEST(FocusCli, ShowsWritesAndKeepsTheFocusOfEveryPhoto) {
   EXPECT_GT(cyan("boxes.png"), 100);
 }
 
-TEST(FocusCli, WithoutTheFaceCascadesSaysSoAndFollowsSaliency) {
-  REQUIRE_SKIMAGE_PHOTOS();
-  TempDir dir;
+// d.json in `dir`: the astronaut (a face) with a move that is aimed at its subject.
+void write_astronaut_draft(const TempDir& dir) {
   write_image(dir.file("astronaut.jpg"), focus_scenes()[0].photo);
   const Json d = slideshow_json(640, 360, 25, {"astronaut.jpg"}, 2000, {{"kb", "auto"}});
   std::FILE* f = std::fopen(dir.file("d.json").c_str(), "wb");
   std::fputs(draft::write_json(d, false).c_str(), f);
   std::fclose(f);
+}
+
+TEST(FocusCli, WithoutTheFaceCascadesSaysSoAndFollowsSaliency) {
+  REQUIRE_SKIMAGE_PHOTOS();
+  TempDir dir;
+  write_astronaut_draft(dir);
   setenv("REEL_CASCADE_DIR", dir.file("no-cascades").c_str(), 1);
   RunResult r = reel({"focus", "d.json", "--no-cache"}, dir.path().string());
   unsetenv("REEL_CASCADE_DIR");
@@ -247,11 +252,7 @@ TEST(FocusCli, WithoutTheFaceCascadesSaysSoAndFollowsSaliency) {
 TEST(FocusCli, WithoutTheFaceScannerSaysSoAndFollowsSaliency) {
   REQUIRE_SKIMAGE_PHOTOS();
   TempDir dir;
-  write_image(dir.file("astronaut.jpg"), focus_scenes()[0].photo);
-  const Json d = slideshow_json(640, 360, 25, {"astronaut.jpg"}, 2000, {{"kb", "auto"}});
-  std::FILE* f = std::fopen(dir.file("d.json").c_str(), "wb");
-  std::fputs(draft::write_json(d, false).c_str(), f);
-  std::fclose(f);
+  write_astronaut_draft(dir);
   const std::string advice =
       "; build reel again (make build), or put the file beside the reel program or name it in "
       "REEL_FACE_SCAN_MODULE. Framing follows saliency until then\n";

@@ -11,8 +11,10 @@
 #include "engine/compose/pipeline.h"
 #include "engine/compose/transition.h"
 #include "engine/errors.h"
+#include "engine/photo/decoder.h"
 #include "engine/photo/focus.h"
 #include "engine/photo/framing.h"
+#include "engine/photo/proxy_cache.h"
 #include "engine/plan/render_plan.h"
 #include "engine/render.h"
 #include "tests/engine/support/media_fixtures.h"
@@ -359,6 +361,56 @@ TEST(Framing, APictureTooSmallToCoverItsDeepestZoomIsPreparedAtItsOwnSize) {
   cv::Mat expected;
   cv::resize(small(cv::Rect(0, 37, 400, 225)), expected, cv::Size(640, 360), 0, 0, cv::INTER_CUBIC);
   EXPECT_GT(psnr(still(dir, j, 0), expected), 30.0);
+}
+
+// A cover made at the decode's own size decodes only the rows its Ken Burns path reaches (JPEG
+// skips the rows above them and stops after them; WebP crops while it decodes), and those rows
+// are the whole picture's: the prepared source is the one a decode of every row gives.
+TEST(Framing, OnlyTheRowsThePathReachesAreDecodedAndTheyAreTheWholePicturesRows) {
+  TempDir dir;
+  const cv::Mat photo = detailed_photo(2048, 2048, 73);
+  write_image(dir.file("square.jpg"), photo);
+  write_image(dir.file("square.webp"), photo);
+  for (const char* name : {"square.jpg", "square.webp"}) {
+    SCOPED_TRACE(name);
+    Json j = slideshow_json(640, 360, 25, {name}, 1000);
+    j["t"][0]["sg"][0]["m"] = {
+        {"kb", {{"from", {{"x", 0.5}, {"y", 0.3}, {"z", 1.0}}}, {"to", {{"x", 0.5}, {"y", 0.6}, {"z", 1.2}}}}}};
+    engine::Plan plan = engine::make_plan(load(j), opts(dir));
+    engine::check_item(plan.items[0], engine::MediaLimits{});
+    const engine::PlanItem& item = plan.items[0];
+    const engine::ProxyCache proxies(dir.file(std::string("proxies-") + name));
+    const auto cropped = engine::prepare_source(plan, item, &proxies);
+    // 2048 rows covering 640x360 at 1.2x: 768 (JPEG's 3/8, WebP scaled while decoding).
+    const cv::Size want(768, 768);
+    ASSERT_EQ(engine::decoded_size(item.photo, want, engine::DecodeSize::About), want);
+    const engine::RowSpan rows =
+        engine::decoded_rows(item.photo, want, engine::DecodeSize::About, {cropped->offset_y, cropped->offset_y + 1});
+    EXPECT_GT(rows.first, 0) << "the rows above the path are not decoded";
+    const cv::Mat whole = engine::decode_photo(item.path, item.photo, want, plan.background, engine::DecodeSize::About);
+    const auto reference = engine::frame_picture(plan, item, whole, cv::Size(2048, 2048));
+    EXPECT_EQ(cropped->full_width, reference->full_width);
+    EXPECT_EQ(cropped->full_height, reference->full_height);
+    EXPECT_EQ(cropped->offset_x, reference->offset_x);
+    EXPECT_EQ(cropped->offset_y, reference->offset_y);
+    // The proxy entry holds the rows decoded: fewer than the framing's 768, more than those kept.
+    ASSERT_EQ(proxies.stores(), 1);
+    int64_t stored = 0;
+    for (const auto& e : fs::directory_iterator(proxies.dir())) stored += int64_t(fs::file_size(e.path()));
+    EXPECT_LT(stored, 768 * 720 * 3 / 2);
+    EXPECT_GT(stored, 768 * cropped->image.height() * 3 / 2);
+    // Read back from the proxy entry: the same part, at the same place.
+    const auto again = engine::prepare_source(plan, item, &proxies);
+    EXPECT_EQ(proxies.hits(), 1);
+    EXPECT_EQ(again->offset_y, reference->offset_y);
+    for (const auto* src : {cropped.get(), again.get()}) {
+      ASSERT_EQ(src->image.width(), reference->image.width());
+      ASSERT_EQ(src->image.height(), reference->image.height());
+      for (int p = 0; p < 3; ++p)
+        EXPECT_EQ(cv::norm(src->image.view().plane[p].mat(), reference->image.view().plane[p].mat(), cv::NORM_INF), 0)
+            << "plane " << p;
+    }
+  }
 }
 
 TEST(Transitions, BlendedABandOfRowsAtATimeEveryOneGivesTheWholeFramesPixels) {

@@ -276,6 +276,57 @@ cv::Mat rows_in_bands(engine::PhotoRows& rows, int band) {
   return out;
 }
 
+TEST(PhotoDecode, OnlyTheRowsAskedForAreDecodedWhereTheFormatCanStartAndStopThere) {
+  auto info = [](engine::PhotoFormat format, int w, int h, int orientation = 1) {
+    engine::PhotoInfo i;
+    i.format = format;
+    i.width = w;
+    i.height = h;
+    i.orientation = orientation;
+    return i;
+  };
+  using engine::DecodeSize;
+  using engine::PhotoFormat;
+  using engine::RowSpan;
+  // An upright JPEG: any even row (here at its 2/8 size, 1024 rows).
+  EXPECT_EQ(engine::decoded_rows(info(PhotoFormat::Jpeg, 4096, 4096), {1104, 1104}, DecodeSize::About, {225, 871}),
+            (RowSpan{224, 872}));
+  // One stored turned is decoded whole, then turned: every row.
+  EXPECT_EQ(engine::decoded_rows(info(PhotoFormat::Jpeg, 4096, 3072, 6), {828, 1104}, DecodeSize::About, {225, 871}),
+            (RowSpan{0, 1024}));
+  // WebP scaled 4096 -> 1104: only source rows that are multiples of 256 land on whole rows (69
+  // of them), and twice that for even ones: the span widens to multiples of 138.
+  EXPECT_EQ(engine::decoded_rows(info(PhotoFormat::Webp, 4096, 4096), {1104, 1104}, DecodeSize::About, {225, 870}),
+            (RowSpan{138, 966}));
+  // 2048 -> 768: multiples of 8 source rows make 3, of 16 make 6.
+  EXPECT_EQ(engine::decoded_rows(info(PhotoFormat::Webp, 2048, 2048), {768, 768}, DecodeSize::About, {101, 300}),
+            (RowSpan{96, 300}));
+  // Asking for everything, or for what reaches the bottom, or a format that cannot crop.
+  EXPECT_EQ(engine::decoded_rows(info(PhotoFormat::Webp, 2048, 2048), {768, 768}, DecodeSize::About, {0, 768}),
+            (RowSpan{0, 768}));
+  EXPECT_EQ(engine::decoded_rows(info(PhotoFormat::Webp, 2048, 2048), {768, 768}, DecodeSize::About, {400, 900}),
+            (RowSpan{396, 768}));
+  EXPECT_EQ(engine::decoded_rows(info(PhotoFormat::Png, 2048, 2048), {768, 768}, DecodeSize::About, {101, 300}),
+            (RowSpan{0, 2048}));
+
+  // The rows handed out are those of the whole decode.
+  TempDir dir;
+  write_jpeg(dir.file("up.jpg"), detailed_photo(1203, 901, 8));
+  write_image(dir.file("w.webp"), detailed_photo(1200, 900, 9));
+  for (const char* name : {"up.jpg", "w.webp"}) {
+    const std::string path = dir.file(name);
+    const engine::PhotoInfo probed = engine::probe_photo(path);
+    const cv::Size want(600, 450);
+    const cv::Mat whole = decode(path, want, colour(0, 0, 0), DecodeSize::About);
+    const RowSpan span = engine::decoded_rows(probed, want, DecodeSize::About, {101, 300});
+    EXPECT_GT(span.first, 0) << name;
+    EXPECT_LT(span.end, whole.rows) << name;
+    engine::PhotoRows rows(path, probed, want, colour(0, 0, 0), DecodeSize::About, RowSpan{101, 300});
+    ASSERT_EQ(rows.size(), cv::Size(whole.cols, span.end - span.first)) << name;
+    EXPECT_EQ(cv::norm(rows_in_bands(rows, 7), whole.rowRange(span.first, span.end), cv::NORM_INF), 0) << name;
+  }
+}
+
 TEST(PhotoDecode, RowsHandedOutInBandsAreThoseOfTheWholeDecode) {
   TempDir dir;
   write_jpeg(dir.file("up.jpg"), detailed_photo(1203, 901, 4));  // read from libjpeg a band at a time
