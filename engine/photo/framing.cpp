@@ -367,17 +367,19 @@ FitSizes framing_for(const Plan& plan, const PlanItem& item, cv::Size shown, cv:
 // scaling's filter) may differ from the whole picture's.
 constexpr int kCropEdgeRows = 8;
 
-/// The rows of the framed picture to decode: those `item`'s Ken Burns path reaches, where the
-/// format crops while decoding (WebP: a square photo covering 16:9 shows 56% of its rows) and
-/// the decoded picture is the framing itself (a cover made at the decode's size, with nothing
-/// cut off its sides); every row otherwise.
-RowSpan rows_to_decode(const Plan& plan, const PlanItem& item, const PhotoInfo& info, cv::Size want,
-                       const FitSizes& z) {
+/// The rows to decode, when not all: those `item`'s Ken Burns path reaches, where the format
+/// crops while decoding (a square photo covering 16:9 shows 56% of its rows) and the decoded
+/// picture is the framing itself (a cover made at the decode's size, with nothing cut off its
+/// sides), so that its rows are the framed picture's rows too.
+std::optional<RowSpan> rows_to_decode(const Plan& plan, const PlanItem& item, const PhotoInfo& info, cv::Size want,
+                                      const FitSizes& z) {
   const cv::Size got = decoded_size(info, want, DecodeSize::About);
-  const RowSpan all{0, framed_size(item, z).height};
-  if (item.fit != draft::Fit::Cover || got != z.cover || z.cover_keep_w < 1 || z.cover_keep_h < 1) return all;
+  if (item.fit != draft::Fit::Cover || got != z.cover || z.cover_keep_w < 1 || z.cover_keep_h < 1) return std::nullopt;
   const Region r = reachable_region(plan, item, z.scale, z.cover.width, z.cover.height);
-  return decoded_rows(info, want, DecodeSize::About, {r.y - kCropEdgeRows, r.y + r.height + kCropEdgeRows});
+  const RowSpan rows =
+      decoded_rows(info, want, DecodeSize::About, {r.y - kCropEdgeRows, r.y + r.height + kCropEdgeRows});
+  if (rows == RowSpan{0, got.height}) return std::nullopt;
+  return rows;
 }
 
 /// The proxy key of `item`'s framed picture (its rows `rows`): the file's identity and
@@ -433,7 +435,9 @@ std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const Pla
   }
   const FitSizes z = framing_for(plan, item, shown, decoded_size(info, want, DecodeSize::About));
   const cv::Size framed = framed_size(item, z);
-  const RowSpan rows = rows_to_decode(plan, item, info, want, z);
+  // The framed picture's rows made: those decoded, when not all are.
+  const std::optional<RowSpan> crop = rows_to_decode(plan, item, info, want, z);
+  const RowSpan rows = crop.value_or(RowSpan{0, framed.height});
   const std::string key = proxies ? proxy_key(item, info, plan, z, want, rows) : std::string();
   if (!key.empty()) {
     // The entry holds the framed picture's rows `rows` (its key says which).
@@ -446,7 +450,7 @@ std::shared_ptr<const PreparedSource> prepare_source(const Plan& plan, const Pla
       return prepared_from(z.scale, framed.width, framed.height, part, std::move(*image));
   }
   try {
-    PhotoRows photo(item.path, info, want, plan.background, DecodeSize::About, rows);
+    PhotoRows photo(item.path, info, want, plan.background, DecodeSize::About, crop);
     std::unique_ptr<ProxyCache::Writer> proxy;
     if (!key.empty()) proxy = proxies->writer(key, cv::Size(framed.width, rows.end - rows.first));
     auto prepared = frame_and_keep(plan, item, photo, z, rows, proxy.get());

@@ -365,45 +365,57 @@ TEST(Framing, APictureTooSmallToCoverItsDeepestZoomIsPreparedAtItsOwnSize) {
 
 // A cover made at the decode's own size decodes only the rows its Ken Burns path reaches (JPEG
 // skips the rows above them and stops after them; WebP crops while it decodes), and those rows
-// are the whole picture's: the prepared source is the one a decode of every row gives.
+// are the whole picture's: the prepared source is the one a decode of every row gives. A cover
+// scaled from a larger decode (swscale) decodes every row.
 TEST(Framing, OnlyTheRowsThePathReachesAreDecodedAndTheyAreTheWholePicturesRows) {
   TempDir dir;
-  const cv::Mat photo = detailed_photo(2048, 2048, 73);
-  write_image(dir.file("square.jpg"), photo);
-  write_image(dir.file("square.webp"), photo);
-  for (const char* name : {"square.jpg", "square.webp"}) {
-    SCOPED_TRACE(name);
-    Json j = slideshow_json(640, 360, 25, {name}, 1000);
+  write_image(dir.file("square.jpg"), detailed_photo(2048, 2048, 73));
+  write_image(dir.file("square.webp"), detailed_photo(2048, 2048, 73));
+  write_image(dir.file("wide.jpg"), detailed_photo(4000, 2250, 74));
+  struct Case {
+    const char* name;
+    cv::Size shown, want;  // the photo, and the cover it is decoded for (640x360 at 1.2x)
+    bool cropped;
+  };
+  // 2048 rows: 768 (JPEG's 3/8, WebP scaled while decoding), the framing itself. 4000x2250:
+  // 3/8 is 1500x844, larger than the 768x432 cover, which swscale makes from every row.
+  const Case cases[] = {{"square.jpg", {2048, 2048}, {768, 768}, true},
+                        {"square.webp", {2048, 2048}, {768, 768}, true},
+                        {"wide.jpg", {4000, 2250}, {768, 432}, false}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Json j = slideshow_json(640, 360, 25, {c.name}, 1000);
     j["t"][0]["sg"][0]["m"] = {
         {"kb", {{"from", {{"x", 0.5}, {"y", 0.3}, {"z", 1.0}}}, {"to", {{"x", 0.5}, {"y", 0.6}, {"z", 1.2}}}}}};
     engine::Plan plan = engine::make_plan(load(j), opts(dir));
     engine::check_item(plan.items[0], engine::MediaLimits{});
     const engine::PlanItem& item = plan.items[0];
-    const engine::ProxyCache proxies(dir.file(std::string("proxies-") + name));
-    const auto cropped = engine::prepare_source(plan, item, &proxies);
-    // 2048 rows covering 640x360 at 1.2x: 768 (JPEG's 3/8, WebP scaled while decoding).
-    const cv::Size want(768, 768);
-    ASSERT_EQ(engine::decoded_size(item.photo, want, engine::DecodeSize::About), want);
-    const engine::RowSpan rows =
-        engine::decoded_rows(item.photo, want, engine::DecodeSize::About, {cropped->offset_y, cropped->offset_y + 1});
-    EXPECT_GT(rows.first, 0) << "the rows above the path are not decoded";
-    const cv::Mat whole = engine::decode_photo(item.path, item.photo, want, plan.background, engine::DecodeSize::About);
-    const auto reference = engine::frame_picture(plan, item, whole, cv::Size(2048, 2048));
-    EXPECT_EQ(cropped->full_width, reference->full_width);
-    EXPECT_EQ(cropped->full_height, reference->full_height);
-    EXPECT_EQ(cropped->offset_x, reference->offset_x);
-    EXPECT_EQ(cropped->offset_y, reference->offset_y);
-    // The proxy entry holds the rows decoded: fewer than the framing's 768, more than those kept.
+    const engine::ProxyCache proxies(dir.file(std::string("proxies-") + c.name));
+    const auto prepared = engine::prepare_source(plan, item, &proxies);
+    const cv::Mat whole =
+        engine::decode_photo(item.path, item.photo, c.want, plan.background, engine::DecodeSize::About);
+    EXPECT_EQ(whole.size() == c.want, c.cropped);
+    const auto reference = engine::frame_picture(plan, item, whole, c.shown);
+    EXPECT_EQ(prepared->full_width, reference->full_width);
+    EXPECT_EQ(prepared->full_height, reference->full_height);
+    EXPECT_EQ(prepared->offset_x, reference->offset_x);
+    EXPECT_EQ(prepared->offset_y, reference->offset_y);
+    // The proxy entry holds the rows made: fewer than the framing's when cropped, else all.
     ASSERT_EQ(proxies.stores(), 1);
     int64_t stored = 0;
     for (const auto& e : fs::directory_iterator(proxies.dir())) stored += int64_t(fs::file_size(e.path()));
-    EXPECT_LT(stored, 768 * 720 * 3 / 2);
-    EXPECT_GT(stored, 768 * cropped->image.height() * 3 / 2);
+    const int64_t framing = int64_t(prepared->full_width) * prepared->full_height * 3 / 2;
+    if (c.cropped) {
+      EXPECT_LT(stored, framing * 94 / 100);
+      EXPECT_GT(stored, int64_t(prepared->full_width) * prepared->image.height() * 3 / 2);
+    } else {
+      EXPECT_GT(stored, framing);
+    }
     // Read back from the proxy entry: the same part, at the same place.
     const auto again = engine::prepare_source(plan, item, &proxies);
     EXPECT_EQ(proxies.hits(), 1);
     EXPECT_EQ(again->offset_y, reference->offset_y);
-    for (const auto* src : {cropped.get(), again.get()}) {
+    for (const auto* src : {prepared.get(), again.get()}) {
       ASSERT_EQ(src->image.width(), reference->image.width());
       ASSERT_EQ(src->image.height(), reference->image.height());
       for (int p = 0; p < 3; ++p)
