@@ -276,26 +276,59 @@ int16_t* aligned64(std::vector<int16_t>& v, size_t n) {
   return reinterpret_cast<int16_t*>((reinterpret_cast<uintptr_t>(v.data()) + 63) & ~uintptr_t(63));
 }
 
+/// The horizontal pass's taps for one map of the columns: the axis, its first taps in the
+/// intermediate row, the Q14 weights and the AVX2 tables.
+struct Columns {
+  int width = -1;
+  double a = 0, b = 0;
+  Axis fx;
+  std::vector<int> s;
+  std::vector<int16_t> wx;
+  HTables tables;
+  bool shuffle = false;  // the tables' windows fit (make_htables); W >= 32 has tables
+};
+
+/// The columns for (W, a, b), made once for the bands of a frame that share them: a frame's
+/// luma and its chroma planes alternate, so two are kept (a transition warps its incoming
+/// picture 64 rows at a time, and each band would make them again).
+const Columns& columns_for(int W, double a, double b) {
+  thread_local Columns kept[2];
+  thread_local int next = 0;
+  for (const Columns& c : kept)
+    if (c.width == W && c.a == a && c.b == b) return c;
+  Columns& c = kept[next];
+  next ^= 1;
+  make_axis(c.fx, W, a, b, kWBits);
+  c.s.resize(size_t(W));
+  c.wx.resize(size_t(W) * 4);
+  for (int x = 0; x < W; ++x) c.s[size_t(x)] = c.fx.first[size_t(x)] - c.fx.lo;
+  for (size_t i = 0; i < c.wx.size(); ++i) c.wx[i] = int16_t(c.fx.w[i]);
+  // Built whatever the CPU: use_avx2() may change between calls (the tests' portable runs).
+  c.shuffle = W >= 32 && make_htables(c.tables, W, c.s.data(), c.wx.data());
+  c.width = W;
+  c.a = a;
+  c.b = b;
+  return c;
+}
+
 void resample4(const PlaneView& src, const PlaneView& dst, double ax, double bx, double ay, double by, int first_row) {
-  thread_local Axis fx, fy;
-  thread_local std::vector<int> s;
-  thread_local std::vector<int16_t> wx, wy, mids, widened;
-  thread_local HTables tables;
+  thread_local Axis fy;
+  thread_local std::vector<int16_t> wy, mids, widened;
   const int W = dst.width, H = dst.height, sw = src.width, sh = src.height;
-  make_axis(fx, W, ax, bx, kWBits);
+  const Columns& columns = columns_for(W, ax, bx);
+  const Axis& fx = columns.fx;
+  const std::vector<int>& s = columns.s;
+  const std::vector<int16_t>& wx = columns.wx;
+  const HTables& tables = columns.tables;
   make_axis(fy, H, ay, by, kWBits, first_row);
   // Horizontal taps index an intermediate row over the unclamped range [fx.lo, fx.hi]; the
   // columns off the source repeat the edge column, which is what clamping would read.
   const int len = fx.hi - fx.lo + 1, stride = (len + 16 + 31) & ~31;  // + 16: AVX2 reads 8 int16 from a window start
   int16_t* const mid0 = aligned64(mids, size_t(stride) * kBand);
-  s.resize(size_t(W));
-  wx.resize(size_t(W) * 4);
   wy.resize(size_t(H) * 4);
-  for (int x = 0; x < W; ++x) s[size_t(x)] = fx.first[size_t(x)] - fx.lo;
-  for (size_t i = 0; i < wx.size(); ++i) wx[i] = int16_t(fx.w[i]);
   for (size_t i = 0; i < wy.size(); ++i) wy[i] = int16_t(fy.w[i]);
   const bool avx2 = use_avx2(), havx2 = avx2 && W >= 32;
-  const bool shuffle = havx2 && make_htables(tables, W, s.data(), wx.data());
+  const bool shuffle = havx2 && columns.shuffle;
   // Source columns computed: [cl, ch]; when the whole range is off one side that is the one
   // edge column, computed at its own place (`at`) and spread over the row.
   const int cl = std::clamp(fx.lo, 0, sw - 1), ch = std::clamp(fx.hi, 0, sw - 1);
