@@ -17,8 +17,8 @@ namespace reel::engine {
 /// Changes whenever the engine would compose different pixels for the same draft (a change of
 /// the warp, the framing, a transition, the text drawing): every kept chunk is then stale.
 // 2: blur keeps its photo whole under Ken Burns; 3: JPEG also decoded at 3/8 of its size;
-// 4: a cover never framed larger than its decode (the warp scales the rest); 5: WebP decoded
-// for the rows the Ken Burns path reaches.
+// 4: a cover never framed larger than its decode (the warp scales the rest); 5: JPEG and WebP
+// decoded for the rows the Ken Burns path reaches.
 inline constexpr int kPixelRevision = 5;
 
 struct Chunk {

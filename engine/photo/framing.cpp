@@ -404,8 +404,8 @@ std::string proxy_key(const PlanItem& item, const PhotoInfo& info, const Plan& p
     place += "|rows=" + std::to_string(rows.first) + "," + std::to_string(rows.end);
   // The version changes whenever decoding or framing would make different pixels (2: cover
   // and stretch scaled by swscale; 3: blur's photo inside every frame of its path; 4: JPEG
-  // also decoded at 3/8 of its size; 5: a cover never framed larger than its decode; 6: WebP
-  // decoded for the rows the path reaches).
+  // also decoded at 3/8 of its size; 5: a cover never framed larger than its decode; 6: JPEG
+  // and WebP decoded for the rows the path reaches).
   return "reel-proxy-6|" + id + facts + place;
 }
 
