@@ -33,9 +33,10 @@ struct FaceScanModule {
 /// cannot be found or opened.
 const FaceScanModule* face_scan_module(std::string* problem);
 
-/// Where the module is looked for: beside the program, then where this build made it; only
-/// REEL_FACE_SCAN_MODULE's file when that is set.
-std::vector<std::string> face_scan_module_paths();
+/// Empty when the module's file is there (it is opened by the first search, not now); else
+/// "libreel_face_scan.so was not found (looked for …)". It is looked for beside the program,
+/// then where this build made it; only at REEL_FACE_SCAN_MODULE's file when that is set.
+std::string face_scan_module_missing();
 
 }  // namespace reel::engine
 

@@ -81,15 +81,8 @@ const CascadeFiles& cascade_files() {
       }
     }
     // The scanner that runs them is there (opened by the first search, not now).
-    std::error_code ec;
-    std::string looked;
-    bool found = false;
-    for (const std::string& module : face_scan_module_paths()) {
-      found = found || fs::is_regular_file(module, ec);
-      looked += (looked.empty() ? "" : ", ") + module;
-    }
-    if (f.problem.empty() && !found)
-      f.problem = scanner_off("libreel_face_scan.so was not found (looked for " + looked + ")");
+    if (f.problem.empty())
+      if (const std::string missing = face_scan_module_missing(); !missing.empty()) f.problem = scanner_off(missing);
     return f;
   }();
   return files;
