@@ -217,10 +217,10 @@ engine::RenderResult render_job(const RenderArgs& a, const Job& job, bool previe
 
 int run_render(RenderArgs a, bool preview) {
   name_default_output(a, preview);
-  if (a.timings) start_counting_stages();
+  RenderTimings timings(a.timings);
   auto job = prepare(a);
   if (!job) return kExitBadInput;
-  const ProcessClocks render_start = ProcessClocks::now();
+  timings.render_starts();
   auto result = render_job(a, *job, preview);
   if (progress_mode(a.progress) != ProgressMode::Json) {
     char secs[32];
@@ -229,7 +229,7 @@ int run_render(RenderArgs a, bool preview) {
               << " frames at " << draft::to_string(result.fps) << " fps, " << secs << " s" << reuse_text(result)
               << ")\n";
   }
-  if (a.timings) std::cerr << timings_text(result, {}, render_start);
+  timings.tell(result);
   return kExitOk;
 }
 
@@ -254,8 +254,7 @@ int watch_render(RenderArgs a, bool preview) {
   for (bool first = true;; first = false) {
     watch.watch(watched);
     bool stopped = false;
-    const ProcessClocks attempt = ProcessClocks::now();
-    if (a.timings) start_counting_stages();
+    RenderTimings timings(a.timings, ProcessClocks::now());
     const int code = run_reporting_errors([&] {
       auto job = prepare(a);
       const bool was_failed = last_failed;
@@ -281,7 +280,7 @@ int watch_render(RenderArgs a, bool preview) {
         }
       }
       engine::RenderResult r;
-      const ProcessClocks render_start = ProcessClocks::now();
+      timings.render_starts();
       try {
         r = render_job(a, *job, preview);
       } catch (const engine::Cancelled&) {
@@ -294,7 +293,7 @@ int watch_render(RenderArgs a, bool preview) {
       std::cerr << "reel: " << clock_text() << " " << what << ": " << r.chunks_rendered << " of " << r.chunks
                 << " chunk" << (r.chunks == 1 ? "" : "s") << " rendered, " << r.chunks - r.chunks_rendered << " kept, "
                 << secs << " s; wrote " << a.out << "\n";
-      if (a.timings) std::cerr << timings_text(r, attempt, render_start);
+      timings.tell(r);
       return kExitOk;
     });
     if (code == kExitInternal) return code;
@@ -381,10 +380,10 @@ std::pair<int, int> part_of_worker(const std::string& text) {
 
 // --part sound: the whole timeline's sound, for the join to copy.
 int run_sound_part(const RenderArgs& a) {
-  if (a.timings) start_counting_stages();
+  RenderTimings timings(a.timings);
   auto job = prepare(a);
   if (!job) return kExitBadInput;
-  const ProcessClocks render_start = ProcessClocks::now();
+  timings.render_starts();
   const engine::RenderResult r = show_progress(
       progress_mode(a.progress), "sound", a.out, [&](const engine::ProgressFn&, const std::atomic<bool>* c) {
         return engine::render_sound_part(job->in.loaded.draft, a.out, job->options, c);
@@ -396,17 +395,17 @@ int run_sound_part(const RenderArgs& a) {
               << (r.sound_kept ? ", kept from before" : "") << "); join it with the video parts: `reel join " << a.draft
               << " PART... " << a.out << " -o OUT.mp4`\n";
   }
-  if (a.timings) std::cerr << timings_text(r, {}, render_start);
+  timings.tell(r);
   return kExitOk;
 }
 
 int run_part(const RenderArgs& a) {
   if (a.part == "sound") return run_sound_part(a);
   const auto [index, parts] = part_of_worker(a.part);
-  if (a.timings) start_counting_stages();
+  RenderTimings timings(a.timings);
   auto job = prepare(a);
   if (!job) return kExitBadInput;
-  const ProcessClocks render_start = ProcessClocks::now();
+  timings.render_starts();
   const std::string label = "part " + std::to_string(index) + "/" + std::to_string(parts);
   const engine::RenderResult r = show_progress(
       progress_mode(a.progress), label, a.out, [&](const engine::ProgressFn& p, const std::atomic<bool>* c) {
@@ -418,7 +417,7 @@ int run_part(const RenderArgs& a) {
     std::cerr << "reel: wrote " << a.out << " (" << label << ": " << r.frames << " frames, " << secs << " s"
               << reuse_text(r) << "); join the parts with `reel join " << a.draft << " PART... -o OUT.mp4`\n";
   }
-  if (a.timings) std::cerr << timings_text(r, {}, render_start);
+  timings.tell(r);
   return kExitOk;
 }
 

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <iostream>
+#include <string>
 
 #include "engine/timings.h"
 
@@ -58,16 +60,23 @@ ProcessClocks ProcessClocks::now() {
   return c;
 }
 
-void start_counting_stages() { engine::count_stage_times(true); }
+RenderTimings::RenderTimings(bool on, ProcessClocks since) : on_(on), since_(since), render_start_(since) {
+  if (on_) engine::count_stage_times(true);
+}
 
-std::string timings_text(const engine::RenderResult& r, const ProcessClocks& since, const ProcessClocks& render_start) {
+void RenderTimings::render_starts() {
+  if (on_) render_start_ = ProcessClocks::now();
+}
+
+void RenderTimings::tell(const engine::RenderResult& r) const {
+  if (!on_) return;
   const ProcessClocks end = ProcessClocks::now();
-  const double wall = end.wall_s - since.wall_s, cpu = end.cpu_s - since.cpu_s;
+  const double wall = end.wall_s - since_.wall_s, cpu = end.cpu_s - since_.cpu_s;
   // The render's own steps; start-up is everything else (reading the draft, fetching media).
   std::string text = "reel: timings: " + seconds(wall) + " s of wall time: start-up " + seconds(wall - r.seconds) +
                      ", plan " + seconds(r.planned_s) + ", video " + seconds(r.video_s - r.planned_s) + ", sound " +
                      seconds(r.sound_s - r.video_s) + ", join " + seconds(r.seconds - r.sound_s) + "\n";
-  const double startup_cpu = render_start.cpu_s - since.cpu_s;
+  const double startup_cpu = render_start_.cpu_s - since_.cpu_s;
   text += "reel: timings: " + seconds(cpu) + " s of CPU time: start-up " + seconds(startup_cpu);
   double counted = startup_cpu;
   const std::array<double, engine::kStageCount> stages = engine::stage_times();
@@ -75,7 +84,7 @@ std::string timings_text(const engine::RenderResult& r, const ProcessClocks& sin
     text += std::string(", ") + engine::stage_name(engine::Stage(i)) + " " + seconds(stages[size_t(i)]);
     counted += stages[size_t(i)];
   }
-  return text + ", other " + seconds(cpu - counted) + "\n";
+  std::cerr << text << ", other " << seconds(cpu - counted) << "\n";
 }
 
 }  // namespace reel::cli

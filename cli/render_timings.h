@@ -1,8 +1,6 @@
 #pragma once
 // `--timings`: where a render's time went, told after it — the wall time by step and the CPU
 // time by stage (engine/timings.h), with what came before the render as start-up.
-#include <string>
-
 #include "engine/render.h"
 
 namespace reel::cli {
@@ -14,13 +12,22 @@ struct ProcessClocks {
   static ProcessClocks now();
 };
 
-/// Counts the engine's stages from now on (engine::count_stage_times).
-void start_counting_stages();
+/// --timings for one render. Made before the command's own work (reading the draft, fetching
+/// media), which counts as start-up together with what came before: from the process's start,
+/// or from `since` (a watch's change). Does nothing when off.
+class RenderTimings {
+ public:
+  explicit RenderTimings(bool on, ProcessClocks since = {});
+  /// The render begins now: what came before is start-up.
+  void render_starts();
+  /// Two lines on stderr, each starting "reel: timings: ": the wall time split into start-up and
+  /// the render's steps, and the CPU time split into start-up, the engine's stages and "other"
+  /// (what no stage counted).
+  void tell(const engine::RenderResult& result) const;
 
-/// Two lines, each starting "reel: timings: ": the wall time from `since` to now, split into
-/// start-up (until the render began, at `render_start`) and the render's steps, and the CPU
-/// time, split into start-up, the engine's stages and "other" (what no stage counted).
-std::string timings_text(const engine::RenderResult& result, const ProcessClocks& since,
-                         const ProcessClocks& render_start);
+ private:
+  bool on_;
+  ProcessClocks since_, render_start_;
+};
 
 }  // namespace reel::cli

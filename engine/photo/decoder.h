@@ -38,10 +38,11 @@ struct RowSpan {
 
 /// The rows of the picture decoded for `want` (decoded_size's) that a decode of only the rows
 /// `asked` makes: `asked` widened to where the format can start and stop, or every row when it
-/// cannot crop. WebP crops while it decodes (its rows below the span are never decoded, those
-/// above never scaled or converted): the span starts and ends on source rows that its scaling
-/// maps onto whole, even rows, so the rows are where the whole picture has them. Known from
-/// the header alone.
+/// cannot crop. A JPEG stored upright starts and stops at any even row (the rows above are
+/// skipped, those below never read). WebP crops while it decodes (its rows below the span are
+/// never decoded, those above never scaled or converted): the span starts and ends on source
+/// rows that its scaling maps onto whole, even rows, so the rows are where the whole picture
+/// has them. Other formats and turned JPEGs: every row. Known from the header alone.
 RowSpan decoded_rows(const PhotoInfo& info, cv::Size want, DecodeSize size, RowSpan asked);
 
 /// A photo's rows as decode_photo makes them, handed out top to bottom, so that the whole

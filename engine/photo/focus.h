@@ -8,6 +8,7 @@
 #include <memory>
 #include <opencv2/core.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "draft/model.h"
@@ -61,12 +62,12 @@ std::string face_detection_problem();
 /// before any search, a scanner or cascade that cannot be read after the first.
 class DetectionProblemNotice {
  public:
-  explicit DetectionProblemNotice(const NoticeFn& notice) : notice_(notice) {}
+  explicit DetectionProblemNotice(NoticeFn notice) : notice_(std::move(notice)) {}
   /// Tells the problem if there is one now and it was not told yet.
   void tell();
 
  private:
-  const NoticeFn& notice_;
+  NoticeFn notice_;
   bool told_ = false;
 };
 

@@ -2,8 +2,9 @@
 // Prepared photos kept on disk between renders. Decoding a large photo is the
 // costliest step of a preview (a 16 MP WebP takes ~0.2 s and has no reduced-size decode), and
 // previews are for iterating: the second render of the same photos reads the framed picture
-// back instead. An entry holds exactly what the decoder and the framing made (YUV 4:2:0,
-// before the crop to the Ken Burns path), so renders with and without proxies are identical.
+// back instead. An entry holds exactly what the decoder and the framing made (YUV 4:2:0: the
+// framed picture, or the rows of it that were decoded when only those were, before the crop to
+// the part the Ken Burns path reaches), so renders with and without proxies are identical.
 //
 // One file per entry, named by a hash of its key and holding the key itself; written under a
 // temporary name and renamed, so a reader sees a whole entry or none. A damaged or foreign
