@@ -1,5 +1,8 @@
 #include "base/cache_folder.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <vector>
@@ -15,8 +18,10 @@ namespace {
 struct Entry {
   fs::path path;
   int64_t bytes;
-  fs::file_time_type used;
+  double used;
 };
+
+double seconds(const timespec& t) { return double(t.tv_sec) + double(t.tv_nsec) * 1e-9; }
 
 std::vector<Entry> entries_of(const std::string& dir, const EntryFilter& is_entry) {
   std::vector<Entry> entries;
@@ -24,13 +29,24 @@ std::vector<Entry> entries_of(const std::string& dir, const EntryFilter& is_entr
   for (const auto& de : fs::directory_iterator(dir, ec)) {
     const std::string name = de.path().filename().string();
     if (is_temporary_name(name) || !de.is_regular_file(ec) || (is_entry && !is_entry(name))) continue;
-    Entry e{de.path(), int64_t(de.file_size(ec)), de.last_write_time(ec)};
-    if (!ec) entries.push_back(std::move(e));
+    Entry e{de.path(), int64_t(de.file_size(ec)), last_used(de.path().string())};
+    if (!ec && e.used > 0) entries.push_back(std::move(e));
   }
   return entries;
 }
 
 }  // namespace
+
+void mark_used(const std::string& path) {
+  const timespec times[2] = {{0, UTIME_NOW}, {0, UTIME_OMIT}};
+  ::utimensat(AT_FDCWD, path.c_str(), times, 0);
+}
+
+double last_used(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return 0;
+  return std::max(seconds(st.st_atim), seconds(st.st_mtim));
+}
 
 FolderUsage folder_usage(const std::string& dir, const EntryFilter& is_entry) {
   FolderUsage u;

@@ -114,7 +114,7 @@ bool MediaCache::has(const std::string& url) const {
 }
 
 std::vector<CachedMedia> MediaCache::entries() const {
-  std::vector<std::pair<fs::file_time_type, CachedMedia>> found;
+  std::vector<std::pair<double, CachedMedia>> found;
   std::error_code ec;
   for (const auto& de : fs::directory_iterator(options_.dir, ec)) {
     const std::string name = de.path().filename().string();
@@ -124,7 +124,7 @@ std::vector<CachedMedia> MediaCache::entries() const {
     m.bytes = static_cast<int64_t>(de.file_size(ec));
     m.origin = first_bytes(m.path + kOriginSuffix, 4096);
     if (m.origin.empty()) m.origin = "?";
-    found.emplace_back(de.last_write_time(ec), std::move(m));
+    found.emplace_back(base::last_used(m.path), std::move(m));
   }
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   std::vector<CachedMedia> out;
@@ -138,7 +138,7 @@ std::string MediaCache::fetch(const std::string& url) {
   const std::string path = path_for(url);
   std::error_code ec;
   if (fs::is_regular_file(path, ec)) {
-    fs::last_write_time(path, fs::file_time_type::clock::now(), ec);  // recently used
+    base::mark_used(path);  // its access time: the file's identity (mtime) keys what is made from it
     return path;
   }
   const std::string shown = url_origin(url) + url_path(url);

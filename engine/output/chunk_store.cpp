@@ -1,7 +1,5 @@
 #include "engine/output/chunk_store.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -47,8 +45,6 @@ av::InputPtr open_entry(const std::string& path, const std::string& key, AVMedia
   return in;
 }
 
-void touch(const std::string& path) { ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0); }
-
 }  // namespace
 
 ChunkStore::ChunkStore(std::string dir, int64_t budget_bytes)
@@ -85,7 +81,7 @@ bool ChunkStore::has_video(const std::string& key, int64_t frames, int width, in
   const AVStream* st = in->streams[0];
   const bool whole = st->codecpar->codec_id == AV_CODEC_ID_H264 && st->codecpar->width == width &&
                      st->codecpar->height == height && st->nb_frames == frames;
-  if (whole) touch(path);
+  if (whole) base::mark_used(path);
   return whole;
 }
 
@@ -101,7 +97,7 @@ std::optional<std::string> read_sound_tag(const std::string& path) {
 bool ChunkStore::has_audio(const std::string& key) const {
   const std::string path = audio_path(key);
   if (read_sound_tag(path) != key) return false;
-  touch(path);
+  base::mark_used(path);
   return true;
 }
 

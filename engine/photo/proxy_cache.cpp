@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <limits.h>
-#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -104,7 +103,7 @@ std::optional<std::string> ProxyCache::load_note(const std::string& key) const {
   data.resize(std::fread(data.data(), 1, data.size(), f.f));
   const std::string head = std::string(kNoteMagic) + key + "\n";
   if (data.size() > kMaxNoteBytes || data.compare(0, head.size(), head) != 0) return std::nullopt;
-  ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0);
+  base::mark_used(path);
   return data.substr(head.size());
 }
 
@@ -152,7 +151,7 @@ std::optional<YuvImage> ProxyCache::load(const std::string& key, const RegionFn&
     }
   }
   if (entry_checksum(sums) != h.checksum || std::fgetc(f.f) != EOF) return std::nullopt;
-  ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0);  // recently used: trimmed last
+  base::mark_used(path);  // trimmed last
   ++hits_;
   return image;
 }

@@ -1,6 +1,8 @@
 #include "base/cache_folder.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <filesystem>
@@ -14,10 +16,17 @@ using reel::test::TempDir;
 
 namespace {
 
-// An entry of `bytes` used `age_s` seconds ago.
+// An entry of `bytes` written and last used `age_s` seconds ago.
 void entry(const TempDir& dir, const std::string& name, size_t bytes, int age_s) {
   std::ofstream(dir.file(name), std::ios::binary) << std::string(bytes, 'x');
-  fs::last_write_time(dir.file(name), fs::file_time_type::clock::now() - std::chrono::seconds(age_s));
+  const timespec then{::time(nullptr) - age_s, 0}, times[2] = {then, then};
+  ASSERT_EQ(::utimensat(AT_FDCWD, dir.file(name).c_str(), times, 0), 0);
+}
+
+struct stat stat_of(const std::string& path) {
+  struct stat st {};
+  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+  return st;
 }
 
 }  // namespace
@@ -53,4 +62,24 @@ TEST(CacheFolder, AWriteInProgressNeitherCountsNorIsRemoved) {
   EXPECT_EQ(reel::base::trim_folder(dir.path().string(), 50, 0), 100);
   EXPECT_TRUE(fs::exists(writing.temp_path()));
   EXPECT_EQ(reel::base::folder_usage("/nonexistent/folder").files, 0);
+}
+
+TEST(CacheFolder, AUseIsKeptInTheAccessTimeAndTheModificationTimeStaysTheFilesOwn) {
+  // A downloaded photo's mtime is part of its identity (the key of its proxies and chunks): a
+  // use must make it recently used without making it look like another file.
+  TempDir dir;
+  entry(dir, "a.jpg", 100, 50);
+  entry(dir, "b.jpg", 100, 40);
+  const struct stat before = stat_of(dir.file("a.jpg"));
+  reel::base::mark_used(dir.file("a.jpg"));
+  const struct stat after = stat_of(dir.file("a.jpg"));
+  EXPECT_EQ(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
+  EXPECT_EQ(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
+  EXPECT_GE(after.st_atim.tv_sec, ::time(nullptr) - 5);
+  EXPECT_GE(reel::base::last_used(dir.file("a.jpg")), double(::time(nullptr) - 5));
+  EXPECT_EQ(reel::base::last_used(dir.file("gone.jpg")), 0);
+
+  EXPECT_EQ(reel::base::trim_folder(dir.path().string(), 150, 100), 100);
+  EXPECT_TRUE(fs::exists(dir.file("a.jpg")));  // used last, though written first
+  EXPECT_FALSE(fs::exists(dir.file("b.jpg")));
 }

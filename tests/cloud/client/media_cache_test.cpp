@@ -1,7 +1,9 @@
 // Remote media for local renders: downloaded once, capped, never half a file.
 #include "cloud/client/media_cache.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 
@@ -79,7 +81,8 @@ TEST_F(Cache, TheWholeCacheIsCappedOldestFirst) {
   o.max_total_bytes = static_cast<int64_t>(server.video.size() * 2 + 10);
   MediaCache cache(o);
   std::string a = cache.fetch(video_url("a"));
-  fs::last_write_time(a, fs::file_time_type::clock::now() - std::chrono::hours(1));
+  const timespec hour_ago{::time(nullptr) - 3600, 0}, times[2] = {hour_ago, hour_ago};  // used an hour ago
+  ASSERT_EQ(::utimensat(AT_FDCWD, a.c_str(), times, 0), 0);
   std::string b = cache.fetch(video_url("b"));
   std::string c = cache.fetch(video_url("c"));
   EXPECT_FALSE(fs::exists(a));

@@ -220,6 +220,30 @@ TEST_F(RemoteMediaE2E, FetchFillsTheCacheThenOfflineRendersWithNoRequestAndCache
   }
 }
 
+TEST_F(RemoteMediaE2E, ADownloadedPhotoKeepsItsChunksAndSubjectsFromOneRenderToTheNext) {
+  // Using a cached file marks it used; that must not make it a new file to the proxies, the
+  // subject search and the chunks keyed by its identity, or every render of a pulled draft
+  // would start from nothing.
+  media.put("/m/a.jpg", jpeg_bytes(dir, 0));
+  media.put("/m/b.jpg", jpeg_bytes(dir, 120));
+  Json d = Json::parse(draft_of({media.url("/m/a.jpg"), media.url("/m/b.jpg")}));
+  for (Json& sg : d["t"][0]["sg"]) sg["m"] = {{"kb", "auto"}};  // a subject search for each
+  write_bytes(project() + "/draft.json", d.dump(2));
+  const std::string env = "REEL_API_URL=" + media.url();
+  auto first = reel({"preview", "draft.json", "-o", "p.mp4", "--timings"}, env);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(media.requests(), 2);
+  const std::string made = read_bytes(project() + "/p.mp4");
+  for (int run = 0; run < 2; ++run) {
+    auto again = reel({"preview", "draft.json", "-o", "p.mp4", "--timings"}, env);
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.err.find("; 0 chunks rendered, "), std::string::npos) << again.err;
+    EXPECT_NE(again.err.find(", subjects 0.00, decode 0.00, warp 0.00, "), std::string::npos) << again.err;
+    EXPECT_EQ(read_bytes(project() + "/p.mp4"), made);
+  }
+  EXPECT_EQ(media.requests(), 2);
+}
+
 TEST_F(RemoteMediaE2E, MakeWithAddressesDownloadsThemOnceAndKeepsTheAddressesInTheDraft) {
   media.put("/m/a.jpg", jpeg_bytes(dir, 0));
   media.put("/m/b.jpg", jpeg_bytes(dir, 200));
