@@ -223,6 +223,21 @@ struct Aim {
     f = e + std::clamp(start - e, -kLongestPan, kLongestPan);
     return {from, to, Ease::InOut};
   }
+  /// A preset pan of its whole length that passes where the window holds the subject (or
+  /// its middle, when larger), moved into the picture: for a guess the aimed pan cannot hold
+  /// all the way. At the picture's edge it ends or starts there.
+  KbPath placed_pan(int axis, int dir, double z, Ease ease) const {
+    FocusPoint mid = thirds(z), from = mid, to = mid;
+    const double w = win(axis, z);
+    if (w >= 1) return {mid, mid, ease};
+    const double len = std::min(2 * kPan, 1 - w);
+    auto [lo, hi] = holding(b0(axis), b1(axis), w);
+    const double held = lo > hi ? (b0(axis) + b1(axis)) / 2 : (lo + hi) / 2;
+    const double a = std::clamp(held - len / 2, w / 2, 1 - w / 2 - len);
+    (axis == 0 ? from.x : from.y) = dir > 0 ? a : a + len;
+    (axis == 0 ? to.x : to.y) = dir > 0 ? a + len : a;
+    return {from, to, ease};
+  }
   /// A preset pan: `dir` +1 travels towards larger x (or y), -1 towards smaller.
   KbPath preset_pan(int axis, int dir, double z, Ease ease) const {
     FocusPoint mid = thirds(z), from = mid, to = mid;
@@ -237,9 +252,18 @@ struct Aim {
   }
 };
 
+/// How far a path moves: its window's travel in windows (centres as the render clamps them,
+/// so a pan into the picture's edge does not count), or its zoom ratio.
+double travel(const KbPath& p, const SubjectView& v, int axis) {
+  auto centre = [&](const FocusPoint& f) {
+    return clamp_centre(axis == 0 ? f.x : f.y, (axis == 0 ? v.view_w : v.view_h) / f.zoom);
+  };
+  return centre(p.to) - centre(p.from);
+}
+
 double motion(const KbPath& p, const SubjectView& v) {
   double z = std::max(p.from.zoom, p.to.zoom);
-  return std::max({std::abs(p.to.x - p.from.x) / (v.view_w / z), std::abs(p.to.y - p.from.y) / (v.view_h / z),
+  return std::max({std::abs(travel(p, v, 0)) / (v.view_w / z), std::abs(travel(p, v, 1)) / (v.view_h / z),
                    std::abs(p.to.zoom / p.from.zoom - 1)});
 }
 
@@ -310,11 +334,35 @@ bool keeps_in_view(const KbPath& path, const FocusBox& b, double view_w, double 
   return true;
 }
 
+namespace {
+
+/// A subject found by saliency (no faces) is a guess: it decides where a move goes, never
+/// whether the move happens. The middle of it, as large as a move at zoom z that pans `pan`
+/// (of the picture) on `axis` (-1: none) keeps whole; a picture that is all subject would
+/// otherwise hold every preset still.
+FocusBox guess_for_move(const SubjectView& v, double z, int axis, double pan) {
+  const FocusBox& b = v.focus;
+  const double w = std::clamp(v.view_w / z * (1 - 2 * kEdgeMargin) - (axis == 0 ? pan : 0), 0.0, b.w);
+  const double h = std::clamp(v.view_h / z * (1 - 2 * kEdgeMargin) - (axis == 1 ? pan : 0), 0.0, b.h);
+  return {b.x + (b.w - w) / 2, b.y + (b.h - h) / 2, w, h};
+}
+
+}  // namespace
+
 KbPath aim_ken_burns(const draft::KenBurns& kb, int auto_pick, int previous_pick, const SubjectView& v) {
   if (kb.preset == KenBurnsPreset::Explicit) return {kb.from, kb.to, kb.ease};
-  // The deepest zoom any move uses decides which faces can be kept together.
-  const FocusBox t = subject_target(v, 1.0);
-  Aim a{v, t, !v.faces.empty(), 1.0};
+  const bool faces = !v.faces.empty();
+  const bool pan = kb.preset == KenBurnsPreset::Left || kb.preset == KenBurnsPreset::Right ||
+                   kb.preset == KenBurnsPreset::Up || kb.preset == KenBurnsPreset::Down;
+  const int pan_axis = !pan ? -1 : kb.preset == KenBurnsPreset::Left || kb.preset == KenBurnsPreset::Right ? 0 : 1;
+  // Faces are kept whole: the deepest zoom any move uses decides which of them can be kept
+  // together. A guess is shrunk to what the asked move holds (a pan: half its travel at least).
+  const double deepest = kb.preset == KenBurnsPreset::Auto   ? kAutoZoom
+                         : pan                               ? kPanZoom
+                         : kb.preset == KenBurnsPreset::None ? 1.0
+                                                             : kZoom;
+  const FocusBox t = faces ? subject_target(v, 1.0) : guess_for_move(v, deepest, pan_axis, pan ? kPan : 0);
+  Aim a{v, t, faces, 1.0};
   a.zfit = std::max(1.0, std::min(v.view_w * (1 - 2 * kEdgeMargin) / std::max(t.w, 1e-6),
                                   v.view_h * (1 - 2 * kEdgeMargin) / std::max(t.h, 1e-6)));
   const FocusPoint hold = a.thirds(1.0);
@@ -330,10 +378,12 @@ KbPath aim_ken_burns(const draft::KenBurns& kb, int auto_pick, int previous_pick
     case KenBurnsPreset::Right:
     case KenBurnsPreset::Up:
     case KenBurnsPreset::Down: {
-      const int axis = kb.preset == KenBurnsPreset::Left || kb.preset == KenBurnsPreset::Right ? 0 : 1;
       const int dir = kb.preset == KenBurnsPreset::Right || kb.preset == KenBurnsPreset::Down ? 1 : -1;
       const double z = a.zoom(kPanZoom);
-      return kept_or_calmer(a.preset_pan(axis, dir, z, ease), a.thirds(z), v, t);
+      const KbPath aimed = kept_or_calmer(a.preset_pan(pan_axis, dir, z, ease), a.thirds(z), v, t);
+      if (faces) return aimed;
+      // Holding the guess when that still moves, else the whole travel.
+      return motion(aimed, v) >= kLeastMotion ? aimed : a.placed_pan(pan_axis, dir, z, ease);
     }
     default:
       break;

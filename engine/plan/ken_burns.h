@@ -54,10 +54,12 @@ struct SubjectView {
 /// keeps the subject whole in every frame (zoom towards it, pan from the empty side towards
 /// it, drifts) and differs from `previous_pick`. Explicit paths come back as written.
 /// Group photos keep every face when they fit in the frame, else the largest group that does.
+/// A subject found by saliency alone is a guess: it is kept as far as the asked move allows
+/// (its middle, when larger), so a picture that is all subject still moves as asked.
 KbPath aim_ken_burns(const draft::KenBurns& kb, int auto_pick, int previous_pick, const SubjectView& subject);
 
-/// The part of the subject a path keeps in view: the box `aim_ken_burns` keeps whole in every
-/// frame (all faces, the largest group of them, or the focus, shrunk to the frame when larger).
+/// The part of the subject a path at zoom up to `max_zoom` keeps in view: all faces, the
+/// largest group of them, or the focus, shrunk to the frame when larger.
 draft::FocusBox subject_target(const SubjectView& subject, double max_zoom);
 
 /// Whether the subject box lies wholly inside the view of `path` at each of `samples` + 1
