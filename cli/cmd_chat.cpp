@@ -10,6 +10,8 @@
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "base/files.h"
 #include "cli/chat_router.h"
@@ -44,10 +46,11 @@ using cloud::ErrorKind;
 
 struct ChatArgs {
   CloudArgs cloud;
-  std::string draft;    // --draft: the file the local agent edits (offline)
-  bool local = false;   // --local: never the cloud
-  std::string message;  // -m: one message, then exit
-  std::string out;      // -o: where `export` writes
+  std::string draft;               // --draft: the file the local agent edits (offline)
+  bool local = false;              // --local: never the cloud
+  std::string message;             // -m: one message, then exit
+  std::vector<std::string> words;  // or the message as words after the options
+  std::string out;                 // -o: where `export` writes
 };
 
 const char* kHelp =
@@ -443,8 +446,18 @@ void add_chat_commands(CLI::App& app, Commands& commands) {
   sub->add_flag("--local", a->local, "the local agent on --draft only, even when a backend answers");
   sub->add_option("-m,--message", a->message, "send one message (or command) and exit");
   sub->add_option("-o,--output", a->out, "where `export` writes (default DRAFT.mp4, or reel-chat.mp4)");
+  sub->add_option("words", a->words, "the one message as words, as -m gives it: reel chat make it vertical");
   commands.add(
-      sub, [a] { return Chat(*a).run(); }, Needs::Network);
+      sub,
+      [a] {
+        if (!a->words.empty()) {
+          if (!a->message.empty())
+            throw UsageError("give the message once: as words after the options, or with -m, not both");
+          for (const std::string& w : a->words) a->message += (a->message.empty() ? "" : " ") + w;
+        }
+        return Chat(*a).run();
+      },
+      Needs::Network);
 }
 
 }  // namespace reel::cli

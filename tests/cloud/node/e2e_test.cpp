@@ -411,6 +411,16 @@ TEST_F(ChatE2E, OfflineItRoutesEveryKindOfLineAndEditsTheDraftFileLosslessly) {
   EXPECT_TRUE(has(d.dump(), "Summer in Lisbon"));
 }
 
+TEST_F(ChatE2E, TheMessageCanBeTheWordsAfterTheOptionsAsWithDashM) {
+  std::string out;
+  ASSERT_EQ(chat("--local --draft draft.json make it vertical", "", &out), 0) << out;
+  EXPECT_TRUE(has(out, "agent: The video is now 9:16")) << out;
+  Json d = Json::parse(read_bytes(project() + "/draft.json"));
+  EXPECT_LT(d["m"]["width"].get<int>(), d["m"]["height"].get<int>());
+  EXPECT_EQ(chat("--local --draft draft.json -m status make it square", "", &out), 2) << out;
+  EXPECT_TRUE(has(out, "give the message once: as words after the options, or with -m, not both")) << out;
+}
+
 TEST_F(ChatE2E, OfflineWithoutADraftItSaysHowToMakeOne) {
   std::string out;
   EXPECT_EQ(chat("--local", "status\n", &out), 2) << out;
