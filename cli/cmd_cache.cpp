@@ -15,19 +15,31 @@
 #include "cli/media_sources.h"
 #include "cli/terminal.h"
 #include "cloud/client/media_cache.h"
+#include "engine/render.h"
 
 namespace reel::cli {
 
 namespace fs = std::filesystem;
+
+namespace {
+int64_t megabytes(double mb) { return static_cast<int64_t>(mb * 1024 * 1024); }
+}  // namespace
 
 std::string cache_part_dir(const std::string& part) { return base::cache_dir() + "/" + part; }
 
 void use_cache_folders(engine::RenderOptions& options, bool disabled) {
   options.proxy_dir = disabled ? std::string() : cache_part_dir("proxies");
   options.chunk_dir = disabled ? std::string() : cache_part_dir("chunks");
+  if (!disabled) options.chunk_budget_bytes = megabytes(cache_budget_mb("chunk_budget_mb", std::nullopt));
 }
 
 namespace {
+
+std::string budget_line(double mb, const char* flag, const char* key) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "  budget %g MB (%s, config.json %s), least recently used out first\n", mb, flag, key);
+  return buf;
+}
 
 std::string describe(const base::FolderUsage& u) {
   char buf[64];
@@ -37,14 +49,15 @@ std::string describe(const base::FolderUsage& u) {
 
 bool is_media_entry(const std::string& name) { return !name.ends_with(".origin"); }
 
-int run_cache(bool clear, std::optional<double> budget_flag) {
+int run_cache(bool clear, std::optional<double> media_flag, std::optional<double> chunk_flag) {
   const fs::path root = base::cache_dir();
-  const double budget_mb = media_budget_mb(budget_flag);
+  const double media_mb = media_budget_mb(media_flag), chunk_mb = cache_budget_mb("chunk_budget_mb", chunk_flag);
   cloud::MediaCacheOptions mo;
   mo.dir = (root / "media").string();
-  mo.max_total_bytes = static_cast<int64_t>(budget_mb * 1024 * 1024);
+  mo.max_total_bytes = megabytes(media_mb);
   cloud::MediaCache media(mo);
-  if (budget_flag && !clear) media.trim();  // --media-budget: within it now
+  if (media_flag && !clear) media.trim();  // --media-budget: within it now
+  if (chunk_flag && !clear) engine::trim_kept_chunks((root / "chunks").string(), megabytes(chunk_mb));
 
   const std::pair<const char*, const char*> parts[] = {
       {"proxies", "photos decoded and framed by earlier renders (made again when needed)"},
@@ -59,11 +72,9 @@ int run_cache(bool clear, std::optional<double> budget_flag) {
     const base::FolderUsage before = base::folder_usage(dir.string(), is_media ? is_media_entry : base::EntryFilter());
     if (!clear) {
       std::cout << name << ": " << dir.string() << " - " << describe(before) << "; " << what << "\n";
+      if (std::string(name) == "chunks") std::cout << budget_line(chunk_mb, "--chunk-budget", "chunk_budget_mb");
       if (!is_media) continue;
-      char budget[32];
-      std::snprintf(budget, sizeof budget, "%.0f", budget_mb);
-      std::cout << "  budget " << budget
-                << " MB (--media-budget, config.json media_budget_mb), least recently used out first\n";
+      std::cout << budget_line(media_mb, "--media-budget", "media_budget_mb");
       for (const cloud::CachedMedia& m : media.entries())
         std::cout << "  " << mb_text(m.bytes) << "  " << terminal_safe(m.origin) << "  "
                   << fs::path(m.path).filename().string() << "\n";
@@ -115,6 +126,7 @@ int run_fetch(const FetchArgs& a) {
 void add_cache_commands(CLI::App& app, Commands& commands) {
   auto clear = std::make_shared<bool>(false);
   auto budget = std::make_shared<std::optional<double>>();
+  auto chunk_budget = std::make_shared<std::optional<double>>();
   auto* cache = app.add_subcommand("cache", "Show what reel keeps in its cache folder, or clear it");
   cache->add_flag("--clear", *clear, "remove the photo proxies, the rendered chunks and the downloaded media");
   cache
@@ -122,7 +134,12 @@ void add_cache_commands(CLI::App& app, Commands& commands) {
                    "trim the downloaded media to this many MB now, least recently used out first (default: "
                    "config.json media_budget_mb, else 4096)")
       ->check(CLI::Range(1.0, 1e7));
-  commands.add(cache, [clear, budget] { return run_cache(*clear, *budget); });
+  cache
+      ->add_option("--chunk-budget", *chunk_budget,
+                   "trim the rendered chunks to this many MB now, least recently used out first; renders keep "
+                   "them within config.json chunk_budget_mb (default 4096)")
+      ->check(CLI::Range(1.0, 1e7));
+  commands.add(cache, [clear, budget, chunk_budget] { return run_cache(*clear, *budget, *chunk_budget); });
 
   auto fetch = std::make_shared<FetchArgs>();
   auto* sub = app.add_subcommand(

@@ -57,13 +57,15 @@ std::function<void(const std::string&, int64_t, int64_t, bool)> download_progres
 
 }  // namespace
 
-double media_budget_mb(std::optional<double> flag) {
+double cache_budget_mb(const char* config_key, std::optional<double> flag) {
   if (flag) return *flag;
   const Json settings = cloud::ConfigStore(base::config_dir()).settings();
-  if (auto b = settings.find("media_budget_mb"); b != settings.end() && b->is_number() && b->get<double>() > 0)
+  if (auto b = settings.find(config_key); b != settings.end() && b->is_number() && b->get<double>() > 0)
     return b->get<double>();
   return kDefaultBudgetMb;
 }
+
+double media_budget_mb(std::optional<double> flag) { return cache_budget_mb("media_budget_mb", flag); }
 
 void add_media_flags(CLI::App* sub, MediaArgs& a, bool with_api) {
   sub->add_flag("--offline", a.offline,

@@ -27,8 +27,11 @@ struct MediaArgs {
   bool quiet = false;               // no download progress
 };
 
-/// The media cache's budget in MB: `flag` when given, else config.json media_budget_mb, else
-/// 4096.
+/// A cache folder's budget in MB: `flag` when given, else config.json's `config_key` (a
+/// positive number), else 4096.
+double cache_budget_mb(const char* config_key, std::optional<double> flag);
+
+/// The media cache's budget in MB: `flag`, else config.json media_budget_mb, else 4096.
 double media_budget_mb(std::optional<double> flag);
 
 /// --offline, --allow-private-media, --media-budget and (with `with_api`) --api.

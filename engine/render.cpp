@@ -164,6 +164,10 @@ RenderShape render_shape(const draft::Draft& draft, const RenderOptions& options
   return {canvas.width, canvas.height, canvas.fps, canvas.frame_end - canvas.frame_begin};
 }
 
+int64_t trim_kept_chunks(const std::string& chunk_dir, int64_t budget_bytes) {
+  return ChunkStore::trim_folder(chunk_dir, budget_bytes);
+}
+
 void check_sources(const draft::Draft& draft, const RenderOptions& options) {
   Plan plan = make_plan(draft, options);
   check_every_source(draft, plan, options);

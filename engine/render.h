@@ -95,6 +95,10 @@ RenderResult join_parts(const draft::Draft& draft, const std::vector<std::string
                         const std::string& out_path, const RenderOptions& options,
                         const std::atomic<bool>* cancel = nullptr);
 
+/// Keeps the chunk folder `chunk_dir` (RenderOptions::chunk_dir) within `budget_bytes` now,
+/// least recently used out first (`reel cache --chunk-budget`). Returns the bytes removed.
+int64_t trim_kept_chunks(const std::string& chunk_dir, int64_t budget_bytes);
+
 /// Checks every photo of the draft's video tracks without decoding it: it resolves, exists,
 /// is not empty, is within the limits (file size; pixel count read from the header), is a
 /// supported format and is complete. Throws MediaError naming every bad one.

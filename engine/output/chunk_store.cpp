@@ -119,6 +119,10 @@ void ChunkStore::trim(int64_t in_use_bytes) const {
   base::trim_folder(dir_, budget, budget - (budget - in_use_bytes) / 10, is_entry);
 }
 
+int64_t ChunkStore::trim_folder(const std::string& dir, int64_t budget_bytes) {
+  return base::trim_folder(dir, budget_bytes, budget_bytes, is_entry);
+}
+
 struct ChunkWriter::Impl {
   Impl(const ChunkStore& store, const Chunk& c, const H264Settings& s)
       : file(store.video_path(c.key)), encoder(s), muxer(file.temp_path(), file.path(), false) {

@@ -40,6 +40,8 @@ class ChunkStore {
   bool has_audio(const std::string& key) const;
   /// Keeps the folder within its budget, but never below `in_use_bytes` (this render's).
   void trim(int64_t in_use_bytes) const;
+  /// Keeps the chunk folder `dir` within `budget_bytes` now; returns the bytes removed.
+  static int64_t trim_folder(const std::string& dir, int64_t budget_bytes);
   /// Bytes of the entries under these keys.
   int64_t bytes_of(const std::vector<std::string>& video_keys) const;
 

@@ -461,6 +461,8 @@ TEST(RenderCommand, KeepsProxiesInTheCacheFolderAndCacheShowsAndClearsThem) {
                        cache +
                        "/reel/chunks - 0 files, 0.0 MB; video rendered by earlier renders, a few seconds a file, and "
                        "their sound (rendered again when needed)\n"
+                       "  budget 4096 MB (--chunk-budget, config.json chunk_budget_mb), least recently used out "
+                       "first\n"
                        "media: " +
                        media +
                        " - 0 files, 0.0 MB; sources downloaded for local renders (downloaded again when needed)\n"
@@ -492,6 +494,49 @@ TEST(RenderCommand, KeepsProxiesInTheCacheFolderAndCacheShowsAndClearsThem) {
   EXPECT_TRUE(fs::is_empty(proxies));
   // What the renders made does not depend on the cache.
   EXPECT_EQ(probe_video(dir.file("out.mp4")).frames, probe_video(dir.file("fresh.mp4")).frames);
+}
+
+TEST(RenderCommand, TheChunkBudgetOfTheConfigBoundsWhatRendersKeepAndCacheTrimsToItsFlag) {
+  TempDir dir;
+  write_image(dir.file("a.png"), detailed_photo(640, 360, 7));
+  write_image(dir.file("b.png"), detailed_photo(640, 360, 8));
+  std::ofstream(dir.file("a.json")) << slideshow_json(320, 180, 25, {"a.png"}, 1000, {{"kb", "in"}}).dump();
+  std::ofstream(dir.file("b.json")) << slideshow_json(320, 180, 25, {"b.png"}, 1000, {{"kb", "in"}}).dump();
+  const std::string cache = dir.file("cache"), chunks = cache + "/reel/chunks";
+  auto reel = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"XDG_CACHE_HOME=" + cache, "XDG_CONFIG_HOME=" + dir.file("config"), REEL_BINARY});
+    return run_command("/usr/bin/env", args, "", dir.path().string());
+  };
+  // Within the default budget the first draft's chunks are still there after the second's.
+  ASSERT_EQ(reel({"preview", "a.json", "-o", "a.mp4"}).exit_code, 0);
+  ASSERT_EQ(reel({"preview", "b.json", "-o", "b.mp4"}).exit_code, 0);
+  RunResult r = reel({"preview", "a.json", "-o", "a.mp4"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("; 0 chunks rendered, "), std::string::npos) << r.err;
+
+  // A budget of 1 kB: each render keeps its own chunks and pushes out the other's.
+  fs::create_directories(dir.file("config") + "/reel");
+  std::ofstream(dir.file("config") + "/reel/config.json") << R"({"chunk_budget_mb": 0.001})";
+  ASSERT_EQ(reel({"preview", "b.json", "-o", "b.mp4"}).exit_code, 0);
+  r = reel({"preview", "a.json", "-o", "a.mp4"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("kept"), std::string::npos) << "rendered again: " << r.err;
+  r = reel({"cache"});
+  EXPECT_NE(r.out.find("  budget 0.001 MB (--chunk-budget, config.json chunk_budget_mb)"), std::string::npos) << r.out;
+
+  // --chunk-budget trims now, least recently used first.
+  fs::remove(dir.file("config") + "/reel/config.json");
+  const std::string old_entry = chunks + "/old.chunk.mp4", new_entry = chunks + "/new.chunk.mp4";
+  std::ofstream(old_entry) << std::string(700 << 10, 'o');
+  std::ofstream(new_entry) << std::string(700 << 10, 'n');
+  const timespec hour_ago{::time(nullptr) - 3600, 0}, times[2] = {hour_ago, hour_ago};
+  ASSERT_EQ(::utimensat(AT_FDCWD, old_entry.c_str(), times, 0), 0);
+  r = reel({"cache", "--chunk-budget", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("  budget 1 MB (--chunk-budget, config.json chunk_budget_mb)"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(old_entry));
+  EXPECT_TRUE(fs::exists(new_entry));
+  EXPECT_EQ(reel({"cache", "--chunk-budget", "0"}).exit_code, 2);
 }
 
 // The stage's CPU seconds in a --timings line ("decode 0.42"); -1 when it is not there.
