@@ -27,14 +27,6 @@ namespace {
 
 // --- words ---------------------------------------------------------------------------------
 
-std::string trim(std::string s) {
-  const char* space = " \t\r\n.!?。！？：:";
-  while (!s.empty() && std::strchr(space, s.back())) s.pop_back();
-  size_t a = 0;
-  while (a < s.size() && std::strchr(space, s[a])) ++a;
-  return s.substr(a);
-}
-
 // One clause of an instruction: its text in lower case (ASCII only) and the quoted words it had.
 struct Clause {
   std::string text;    // lower-cased, quotes replaced by the placeholder "\x01"
@@ -121,6 +113,22 @@ std::vector<Clause> clauses_of(const std::string& instruction) {
       parts[i - 1] += " and " + parts[i];
       parts.erase(parts.begin() + static_cast<long>(i));
       --i;
+    }
+  }
+  // "a slideshow with a title Holiday", "… titled Holiday": the title is a request of its own.
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const std::string low = lower_ascii(parts[i]);
+    for (const char* link : {" with a title ", " with the title ", " with title ", " titled ", " called "}) {
+      const size_t at = low.find(link);
+      if (at == std::string::npos || at == 0 || low.compare(0, at, "title") == 0 ||
+          has_any_word(low.substr(0, at), {"title", "caption", "text", "photo", "picture", "image", "file", "song",
+                                           "music", "track", "audio", "sound"}))
+        continue;
+      const std::string title = trim(parts[i].substr(at + std::strlen(link)));
+      if (title.empty()) break;
+      parts[i] = parts[i].substr(0, at);
+      parts.insert(parts.begin() + static_cast<long>(i) + 1, "add the title " + title);
+      break;
     }
   }
   std::vector<Clause> out;

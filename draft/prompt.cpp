@@ -79,6 +79,26 @@ std::string topic_in(const std::string& piece) {
   return title_case(topic);
 }
 
+// "… with a title Summer Trip" (pieces are cut at " with "), "… titled Summer Trip", "a video
+// called Summer Trip": the words after, as written (at most six); not a song's name.
+std::string named_title_in(const std::string& piece) {
+  const std::string low = lower_ascii(piece);
+  size_t after = std::string::npos, before = 0;
+  for (const char* start : {"a title ", "the title ", "title "})
+    if (after == std::string::npos && low.rfind(start, 0) == 0) after = std::strlen(start);
+  for (const char* link : {" titled ", " called "})
+    if (size_t at = low.find(link); after == std::string::npos && at != std::string::npos) {
+      before = at;
+      after = at + std::strlen(link);
+    }
+  if (after == std::string::npos) return "";
+  const std::string title = trim(piece.substr(after));
+  const size_t words = 1 + static_cast<size_t>(std::count(title.begin(), title.end(), ' '));
+  if (title.empty() || words > 6 || has_any_word(low.substr(0, before), {"song", "music", "track", "audio", "sound"}))
+    return "";
+  return title;
+}
+
 }  // namespace
 
 PromptReading read_prompt(const std::string& prompt) {
@@ -149,6 +169,14 @@ PromptReading read_prompt(const std::string& prompt) {
                 has_any(p, {"transition", "转场", "cut",   "fast",    "quick", "slow",  "calm", "upbeat", "energetic",
                             "music",      "song", "音乐",  "快",      "慢",    "video", "视频", "photos", "照片",
                             "make",       "做",   "title", "tagline", "标题",  "口号",  "标语", "片名"});
+    if (r.title.empty()) {
+      const std::string named = named_title_in(piece);
+      if (!named.empty()) {
+        r.title = named;
+        r.understood.push_back("title: \"" + named + "\"");
+        read = true;
+      }
+    }
     if (r.title.empty()) {
       std::string topic = topic_in(piece);
       if (!topic.empty()) {

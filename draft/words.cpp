@@ -12,6 +12,14 @@ std::string lower_ascii(std::string s) {
   return s;
 }
 
+std::string trim(std::string s) {
+  const char* space = " \t\r\n.!?。！？：:";
+  while (!s.empty() && std::strchr(space, s.back())) s.pop_back();
+  size_t a = 0;
+  while (a < s.size() && std::strchr(space, s[a])) ++a;
+  return s.substr(a);
+}
+
 bool has_any(std::string_view text, std::initializer_list<const char*> words) {
   for (const char* w : words)
     if (text.find(w) != std::string_view::npos) return true;

@@ -15,6 +15,8 @@ namespace reel::draft {
 
 /// Lower-cases ASCII letters only; other bytes (UTF-8) stay as they are.
 std::string lower_ascii(std::string s);
+/// `s` without the spaces and sentence marks (. ! ? : and their CJK forms) at either end.
+std::string trim(std::string s);
 /// Any of `words` appears in `text` (plain substring; right for Chinese, which has no spaces).
 bool has_any(std::string_view text, std::initializer_list<const char*> words);
 /// Any of `words` appears in `text` as a whole word: "no" is not found in "now".

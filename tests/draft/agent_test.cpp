@@ -261,6 +261,25 @@ TEST(Agent, EveryKindInChineseToo) {
   EXPECT_EQ(r.message.rfind("改成了宣传片（每张 2.5 秒，slideleft 转场）。时间线：", 0), 0u) << r.message;
 }
 
+TEST(Agent, AStyleWithATitleGivesBoth) {
+  for (const char* words : {"make a slideshow of my photos with a title Holiday", "a slideshow titled 'Holiday'",
+                            "make it a slideshow with the title \"Holiday\""}) {
+    Draft d = base_draft();
+    say(d, "remove the title");
+    AgentReply r = say(d, words);
+    EXPECT_EQ(d.tracks[0].segments[0].duration_ms, 4000) << words << ": " << r.message;  // the slideshow's
+    ASSERT_EQ(d.tracks.size(), 3u) << words << ": " << r.message;
+    EXPECT_EQ(d.tracks[2].segments[0].text.text, "Holiday") << words;
+    EXPECT_EQ(r.message.find("did not understand"), std::string::npos) << r.message;
+  }
+  // A title that is itself the subject, or a song's name, is not split off.
+  Draft d = base_draft();
+  say(d, "change the title to 'Trip with friends'");
+  EXPECT_EQ(d.tracks[2].segments[0].text.text, "Trip with friends");
+  AgentReply r = say(d, "add the song called intro.mp3", {"intro.mp3"});
+  EXPECT_EQ(d.tracks[2].segments[0].text.text, "Trip with friends") << r.message;
+}
+
 TEST(Agent, AStyleAndALengthInOneClauseGiveBoth) {
   for (const char* words : {"一个15秒的竖屏宣传片", "a 15 second vertical promo"}) {
     Draft d = base_draft();

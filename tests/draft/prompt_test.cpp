@@ -58,6 +58,18 @@ TEST(Prompt, QuotedTextsAreTheTitleAndTheTagline) {
   EXPECT_TRUE(zh.not_understood.empty()) << zh.not_understood.front();
 }
 
+TEST(Prompt, ATitleNamedInWordsIsTheTitle) {
+  for (const char* words : {"make a slideshow of my photos with a title Holiday in Rome",
+                            "a slideshow titled Holiday in Rome", "a video called Holiday in Rome"}) {
+    PromptReading r = read_prompt(words);
+    EXPECT_EQ(r.title, "Holiday in Rome") << words;
+    EXPECT_NE(std::find(r.understood.begin(), r.understood.end(), "title: \"Holiday in Rome\""), r.understood.end())
+        << words;
+    EXPECT_TRUE(r.not_understood.empty()) << words << ": " << r.not_understood.front();
+  }
+  EXPECT_EQ(read_prompt("a slideshow with the song called intro").title, "");
+}
+
 TEST(Prompt, StylePaceTransitionsAndMood) {
   EXPECT_EQ(read_prompt("a calm slideshow of our trip").style, Style::Slideshow);
   EXPECT_EQ(read_prompt("a calm slideshow of our trip").pace, 1.5);
