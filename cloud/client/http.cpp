@@ -431,7 +431,19 @@ DownloadResult Http::download(const std::string& url, const Headers& headers, co
   }
   if (rc != CURLE_OK) {
     if (existing == 0 && sink.written == 0) fs::remove(part, ec);  // nothing arrived: nothing to resume
-    throw transport_error(rc, errbuf, url);                        // the part file stays for resume
+    if (rc == CURLE_OPERATION_TIMEDOUT && status >= 200 && status < 300) {
+      // The server answered and then stopped sending: not a network that is down.
+      const int64_t kept = existing + sink.written;
+      char got[96];
+      if (kept > 0)
+        std::snprintf(got, sizeof got, " after %.1f MB (kept: the next try resumes it)", double(kept) / (1 << 20));
+      else
+        std::snprintf(got, sizeof got, " before any of the file arrived");
+      throw CloudError(ErrorKind::Transient, "the download from " + url_origin(url) + url_path(url) +
+                                                 " stalled: no data for " +
+                                                 std::to_string(timeouts_.low_speed_seconds) + " s" + got);
+    }
+    throw transport_error(rc, errbuf, url);  // the part file stays for resume
   }
   if (status < 200 || status >= 300) {
     if (existing == 0) fs::remove(part, ec);

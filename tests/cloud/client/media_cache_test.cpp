@@ -56,6 +56,24 @@ TEST_F(Cache, APartialDownloadNeverCountsAsDone) {
   EXPECT_EQ(read_bytes(cache.fetch(video_url("b"))), server.video);  // resumed, whole
 }
 
+TEST_F(Cache, AServerThatStopsSendingIsSaidToHaveStalledAndTheNextTryResumes) {
+  auto o = options();
+  o.attempts = 1;
+  MediaCache cache(o);
+  server.stall_download = 1;
+  const std::string url = video_url("s");
+  try {
+    cache.fetch(url);
+    ADD_FAILURE() << "a stalled download cannot succeed";
+  } catch (const CloudError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Transient);  // the server answered: not a network that is down
+    EXPECT_EQ(std::string(e.what()), "cannot download the media " + url + ": the download from " + url +
+                                         " stalled: no data for 2 s before any of the file arrived");
+  }
+  EXPECT_FALSE(fs::exists(cache.path_for(url)));
+  EXPECT_EQ(read_bytes(cache.fetch(url)), server.video);
+}
+
 TEST_F(Cache, RetriesADroppedDownload) {
   MediaCache cache(options());
   server.drop_download = 2;

@@ -270,6 +270,13 @@ void FakeBackend::routes() {
       });
       return;
     }
+    if (take(stall_download)) {
+      res.set_content_provider(v->size(), "video/mp4", [](size_t, size_t, httplib::DataSink&) {
+        std::this_thread::sleep_for(std::chrono::seconds(6));  // well past the tests' 2 s low-speed limit
+        return false;
+      });
+      return;
+    }
     res.set_content_provider(v->size(), "video/mp4", [v](size_t offset, size_t length, httplib::DataSink& sink) {
       size_t n = std::min<size_t>(length, 64 * 1024);
       return sink.write(v->data() + offset, n);
