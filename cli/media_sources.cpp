@@ -124,7 +124,6 @@ std::vector<cloud::RemoteMediaItem> resolve_remote_sources(const std::vector<clo
   mc.max_file_bytes = o.limits.max_file_bytes;
   mc.max_total_bytes = static_cast<int64_t>(budget_mb * 1024 * 1024);
   mc.timeouts.connect_ms = static_cast<long>(env_ms("REEL_CONNECT_TIMEOUT_MS", mc.timeouts.connect_ms));
-  mc.follow_redirects = false;  // a redirect could lead a vetted address to a refused one
   mc.offline = a.offline;
   mc.vet = cloud::media_vetter({{co.api, uploads.api}, a.allow_private});
   mc.progress = download_progress(a.quiet);

@@ -447,6 +447,14 @@ DownloadResult Http::download(const std::string& url, const Headers& headers, co
   }
   if (status < 200 || status >= 300) {
     if (existing == 0) fs::remove(part, ec);
+    char* location = nullptr;
+    if (!follow_redirects_ && status >= 300 && status < 400 &&
+        curl_easy_getinfo(e, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location && *location) {
+      DownloadResult r;
+      r.status = status;
+      r.redirect = location;
+      return r;
+    }
     std::string what = "downloading " + url_path(url) + " failed with HTTP " + std::to_string(status);
     ErrorKind kind = status == 404                      ? ErrorKind::NotFound
                      : status == 429                    ? ErrorKind::RateLimited

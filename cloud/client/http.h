@@ -56,6 +56,9 @@ struct DownloadResult {
   long status = 0;
   int64_t bytes = 0;     // size of the finished file
   bool resumed = false;  // continued a partial download with a Range request
+  /// Not following redirects: the address a 3xx answer sent to (nothing was written), for
+  /// the caller to vet and download in turn.
+  std::string redirect;
 };
 
 /// Owns one curl easy handle (connections are reused between calls). Not thread-safe: one

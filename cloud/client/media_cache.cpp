@@ -146,8 +146,7 @@ std::string MediaCache::fetch(const std::string& url) {
   fs::create_directories(options_.dir, ec);
   if (ec) throw CloudError(ErrorKind::LocalFile, "cannot create the media cache " + options_.dir + ": " + ec.message());
   Http http(options_.timeouts, options_.log);
-  http.set_follow_redirects(options_.follow_redirects);
-  if (options_.vet) http.set_resolve(options_.vet(url));
+  http.set_follow_redirects(false);  // each hop vetted here, not followed by curl
   if (options_.progress)
     http.set_download_progress([&](int64_t done, int64_t total) { options_.progress(url, done, total, false); });
   std::function<void(const std::string&)> verify;
@@ -158,10 +157,30 @@ std::string MediaCache::fetch(const std::string& url) {
         throw CloudError(ErrorKind::UnsupportedType, shown + " is not media: " + why + "; it was not kept");
     };
   int64_t bytes = 0;
+  std::string at = url;  // where the bytes are: the URL, or where its redirects lead
+  int hops = 0;
+  if (options_.vet) http.set_resolve(options_.vet(at));
   for (int attempt = 1;; ++attempt) {
     try {
-      bytes = http.download(url, {}, path, options_.max_file_bytes, verify).bytes;
-      break;
+      const DownloadResult r = http.download(at, {}, path, options_.max_file_bytes, verify);
+      if (r.redirect.empty()) {
+        bytes = r.bytes;
+        break;
+      }
+      const std::string next = url_origin(r.redirect) + url_path(r.redirect);
+      if (!options_.follow_redirects)
+        throw CloudError(ErrorKind::Refused, "it redirects (HTTP " + std::to_string(r.status) + ") to " + next +
+                                                 ", and redirects are not followed here: use that address");
+      if (!is_http_url(r.redirect))
+        throw CloudError(ErrorKind::Refused, "it redirects to " + r.redirect + ", which is not http(s)");
+      if (++hops > 5) throw CloudError(ErrorKind::Refused, "more than 5 redirects (the last to " + next + ")");
+      try {  // vetted before it is the address: a retry after a failed look-up starts over
+        if (options_.vet) http.set_resolve(options_.vet(r.redirect));
+      } catch (const CloudError& refused) {
+        throw CloudError(refused.kind(), "it redirects to " + next + ": " + refused.what());
+      }
+      at = r.redirect;
+      --attempt;  // a hop is not a failed try
     } catch (const CloudError& e) {
       bool again = e.kind() == ErrorKind::Transient || e.kind() == ErrorKind::Timeout;
       if (e.kind() == ErrorKind::UnsupportedType) throw;  // the content check: already says it all

@@ -24,9 +24,11 @@ struct MediaCacheOptions {
   int64_t max_total_bytes = 4ll << 30;   // the whole cache
   HttpTimeouts timeouts{10'000, 30, 1, 0};
   int attempts = 3;  // tries of one download (resumed)
+  /// Redirects are followed (up to 5), each address vetted as the first; false: refused, with
+  /// the address they lead to (the render node's policy).
   bool follow_redirects = true;
-  /// When set, called before each download: throws CloudError to refuse the URL, or returns
-  /// CURLOPT_RESOLVE pins ("host:port:address") for it. The render node vets addresses here.
+  /// When set, called before each download and each redirect: throws CloudError to refuse the
+  /// URL, or returns CURLOPT_RESOLVE pins ("host:port:address") for it.
   std::function<std::vector<std::string>(const std::string& url)> vet;
   /// The bytes must be media: an image, video or sound by their magic numbers, of the kind the
   /// URL's extension names (when it names one); text (HTML, JSON, XML) never is.

@@ -120,14 +120,47 @@ TEST_F(Cache, MapsEveryKindOfReference) {
   EXPECT_THROW(m.resolve("ftp://host/a.jpg"), CloudError);
 }
 
-TEST_F(Cache, TheNodesCacheFollowsNoRedirects) {
+TEST_F(Cache, RedirectsAreFollowedWithEveryHopVettedOrRefusedSayingWhereTheyLead) {
+  const std::string from = server.url() + "/redirect", to = server.url() + "/cdn/x.jpg";
   auto o = options();
-  o.follow_redirects = false;
-  MediaCache cache(o);
-  EXPECT_THROW(cache.fetch(server.url() + "/redirect"), CloudError);
-  EXPECT_FALSE(fs::exists(cache.path_for(server.url() + "/redirect")));
-  MediaCache following(options());
-  EXPECT_EQ(read_bytes(following.fetch(server.url() + "/redirect")), "bytes of x.jpg");
+  o.follow_redirects = false;  // the render node's policy
+  MediaCache refusing(o);
+  try {
+    refusing.fetch(from);
+    ADD_FAILURE() << "a redirect is not followed";
+  } catch (const CloudError& e) {
+    EXPECT_EQ(std::string(e.what()), "cannot download the media " + from + ": it redirects (HTTP 302) to " + to +
+                                         ", and redirects are not followed here: use that address");
+  }
+  EXPECT_FALSE(fs::exists(refusing.path_for(from)));
+
+  // Followed, each address vetted as the first was: the client's cache.
+  std::vector<std::string> vetted;
+  o = options();
+  o.vet = [&](const std::string& url) {
+    vetted.push_back(url);
+    return std::vector<std::string>{};
+  };
+  MediaCache following(o);
+  EXPECT_EQ(read_bytes(following.fetch(from)), "bytes of x.jpg");
+  EXPECT_EQ(vetted, (std::vector<std::string>{from, to}));
+
+  // A hop the vetter refuses (a redirect to a metadata address, say) is not followed.
+  o.dir = dir.file("media2");
+  o.vet = [&](const std::string& url) -> std::vector<std::string> {
+    if (url == to) throw CloudError(ErrorKind::Refused, url + " is a link-local address");
+    return {};
+  };
+  MediaCache vetting(o);
+  try {
+    vetting.fetch(from);
+    ADD_FAILURE() << "the refused hop was followed";
+  } catch (const CloudError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Refused);
+    EXPECT_EQ(std::string(e.what()),
+              "cannot download the media " + from + ": it redirects to " + to + ": " + to + " is a link-local address");
+  }
+  EXPECT_FALSE(fs::exists(vetting.path_for(from)));
 }
 
 TEST_F(Cache, AVetterCanRefuseAUrlOrPinItsAddress) {

@@ -49,6 +49,10 @@ class MediaServer {
       std::lock_guard lock(mutex_);
       headers_.push_back(req.headers);
       paths_.push_back(req.path);
+      if (auto r = redirects_.find(req.path); r != redirects_.end()) {
+        res.set_redirect(r->second);
+        return;
+      }
       auto it = files_.find(req.path);
       if (it == files_.end()) {
         res.status = 404;
@@ -69,6 +73,10 @@ class MediaServer {
     std::lock_guard lock(mutex_);
     files_[path] = std::move(bytes);
   }
+  void redirect(const std::string& path, std::string to) {
+    std::lock_guard lock(mutex_);
+    redirects_[path] = std::move(to);
+  }
   int requests() {
     std::lock_guard lock(mutex_);
     return static_cast<int>(paths_.size());
@@ -83,7 +91,7 @@ class MediaServer {
   std::thread thread_;
   int port_ = 0;
   std::mutex mutex_;
-  std::map<std::string, std::string> files_;
+  std::map<std::string, std::string> files_, redirects_;
   std::vector<httplib::Headers> headers_;
   std::vector<std::string> paths_;
 };
@@ -323,6 +331,27 @@ TEST_F(RemoteMediaE2E, LinkLocalIsRefusedAlwaysPrivateWithoutTheFlagLoopbackUnle
   EXPECT_EQ(p.exit_code, 1);
   EXPECT_EQ(p.err.find("refused"), std::string::npos) << p.err;
   EXPECT_NE(p.err.find("  /t/0/sg/0/src  http://10.255.0.1/b.jpg"), std::string::npos) << p.err;
+}
+
+TEST_F(RemoteMediaE2E, ARedirectIsFollowedToAnAllowedAddressAndRefusedToAMetadataOne) {
+  media.put("/m/a.jpg", jpeg_bytes(dir, 20));
+  media.redirect("/short/a.jpg", media.url("/m/a.jpg"));
+  media.redirect("/short/meta.jpg", "http://169.254.169.254/latest/meta-data/a.jpg");
+  const std::string env = "REEL_API_URL=" + media.url();  // the backend's origin: loopback allowed
+  write_draft("ok.json", {media.url("/short/a.jpg")});
+  auto ok = reel({"preview", "ok.json", "-o", "ok.mp4"}, env);
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(media.requests(), 2);  // the short address, then where it leads
+
+  write_draft("meta.json", {media.url("/short/meta.jpg")});
+  auto meta = reel({"preview", "meta.json", "-o", "meta.mp4"}, env);
+  EXPECT_EQ(meta.exit_code, 1);
+  EXPECT_EQ(meta.err, "reel: 1 media source cannot be used:\n  /t/0/sg/0/src  " + media.url("/short/meta.jpg") +
+                          ": it redirects to http://169.254.169.254/latest/meta-data/a.jpg: refused: 169.254.169.254 "
+                          "is a link-local address (where cloud metadata services answer); such addresses are never "
+                          "fetched\n");
+  EXPECT_EQ(media.requests(), 3);  // nothing asked of the metadata address
+  EXPECT_FALSE(fs::exists(project() + "/meta.mp4"));
 }
 
 TEST_F(RemoteMediaE2E, NoTokenIsSentToAMediaOriginEvenTheBackendsOwn) {
