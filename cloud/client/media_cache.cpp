@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <thread>
 #include <vector>
@@ -203,10 +204,16 @@ std::string MediaCache::fetch(const std::string& url) {
 void MediaCache::trim(const std::string& keep) {
   base::trim_folder(options_.dir, options_.max_total_bytes, options_.max_total_bytes, is_entry, keep);
   std::error_code ec;
-  for (const auto& de : fs::directory_iterator(options_.dir, ec)) {  // an origin whose file went
+  const double day_ago = double(std::time(nullptr)) - 24 * 3600;
+  for (const auto& de : fs::directory_iterator(options_.dir, ec)) {
     const std::string name = de.path().string();
-    if (!is_entry(name) && !fs::exists(name.substr(0, name.size() - std::string_view(kOriginSuffix).size()), ec))
+    if (name.ends_with(".part")) {
+      // A partial download kept to be resumed, outside the budget: given up after a day.
+      if (base::last_used(name) < day_ago) fs::remove(de.path(), ec);
+    } else if (!is_entry(name) &&  // an origin whose file went
+               !fs::exists(name.substr(0, name.size() - std::string_view(kOriginSuffix).size()), ec)) {
       fs::remove(de.path(), ec);
+    }
   }
 }
 

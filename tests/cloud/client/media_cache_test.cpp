@@ -74,6 +74,20 @@ TEST_F(Cache, AServerThatStopsSendingIsSaidToHaveStalledAndTheNextTryResumes) {
   EXPECT_EQ(read_bytes(cache.fetch(url)), server.video);
 }
 
+TEST_F(Cache, APartialDownloadLeftForADayIsGivenUp) {
+  MediaCache cache(options());
+  fs::create_directories(dir.file("media"));
+  const std::string old_part = cache.path_for(video_url("old")) + ".part",
+                    new_part = cache.path_for(video_url("new")) + ".part";
+  write_bytes(old_part, "half of a file");
+  write_bytes(new_part, "half of a file");
+  const timespec two_days_ago{::time(nullptr) - 2 * 24 * 3600, 0}, times[2] = {two_days_ago, two_days_ago};
+  ASSERT_EQ(::utimensat(AT_FDCWD, old_part.c_str(), times, 0), 0);
+  cache.fetch(video_url("a"));  // every download ends by keeping the folder in its budget
+  EXPECT_FALSE(fs::exists(old_part));
+  EXPECT_TRUE(fs::exists(new_part));
+}
+
 TEST_F(Cache, RetriesADroppedDownload) {
   MediaCache cache(options());
   server.drop_download = 2;
