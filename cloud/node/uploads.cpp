@@ -51,7 +51,13 @@ bool fetch_url(NodeState& n, Http& http, const std::string& url, const std::stri
   NodeFile f;
   f.path = dir + "/" + stored;
   try {
-    http.download(url, {}, f.path, n.opt.max_upload_bytes);
+    const DownloadResult r = http.download(url, {}, f.path, n.opt.max_upload_bytes);
+    if (!r.redirect.empty()) {  // not followed: it could lead the vetted address elsewhere
+      got.bad_request = "cannot fetch " + url_path(url) + ": it redirects (HTTP " + std::to_string(r.status) + ") to " +
+                        url_origin(r.redirect) + url_path(r.redirect) +
+                        ", and redirects are not followed here: upload that address";
+      return false;
+    }
   } catch (const CloudError& e) {
     if (e.kind() != ErrorKind::TooLarge) {
       got.bad_request = std::string("cannot fetch ") + url_path(url) + ": " + e.what();

@@ -252,8 +252,8 @@ struct Aim {
   }
 };
 
-/// How far a path moves: its window's travel in windows (centres as the render clamps them,
-/// so a pan into the picture's edge does not count), or its zoom ratio.
+/// How far a path's window travels on `axis`, in fractions of the picture (centres as the
+/// render clamps them, so a pan into the picture's edge does not count).
 double travel(const KbPath& p, const SubjectView& v, int axis) {
   auto centre = [&](const FocusPoint& f) {
     return clamp_centre(axis == 0 ? f.x : f.y, (axis == 0 ? v.view_w : v.view_h) / f.zoom);

@@ -1,8 +1,11 @@
 // The render node's protocol, over real HTTP on 127.0.0.1, with a stand-in renderer.
 #include <arpa/inet.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <thread>
 
 #include "cloud/client/client.h"
 #include "cloud/node/media_policy.h"
@@ -163,6 +166,32 @@ TEST_F(Node, AllowLocalMediaLetsATrustedBoxReadItsFiles) {
   Client c(client_options());
   c.export_draft(photo_draft({dir.file("local.jpg"), "file://" + dir.file("local.jpg")}), dir.file("out.mp4"));
   EXPECT_NE(read_bytes(dir.file("out.mp4")).find("local.jpg -> 10"), std::string::npos);
+}
+
+TEST_F(Node, AnUploadByAddressThatRedirectsIsRefusedSayingWhereItLeads) {
+  auto o = node_options();
+  o.allow_local_media = true;  // the redirecting server is on loopback
+  node.reset();
+  start(o);
+  httplib::Server media;
+  media.Get("/short.jpg", [](const httplib::Request&, httplib::Response& res) {
+    res.set_redirect("http://169.254.169.254/latest/a.jpg");
+  });
+  const int port = media.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { media.listen_after_bind(); });
+  for (int i = 0; i < 400 && !media.is_running(); ++i) std::this_thread::sleep_for(5ms);
+  Client c(client_options());
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/short.jpg";
+  std::string msg;
+  const ErrorKind kind = error_kind([&] { c.upload_urls({url}); }, &msg);
+  media.stop();
+  serving.join();
+  EXPECT_NE(kind, ErrorKind::Transient);
+  EXPECT_NE(msg.find("cannot fetch /short.jpg: it redirects (HTTP 302) to http://169.254.169.254/latest/a.jpg, and "
+                     "redirects are not followed here: upload that address"),
+            std::string::npos)
+      << msg;
+  EXPECT_TRUE(c.state()["state"]["video_infos"].empty());
 }
 
 TEST_F(Node, AddressRulesCoverEveryNonPublicRange) {
