@@ -58,7 +58,7 @@ FolderUsage folder_usage(const std::string& dir, const EntryFilter& is_entry) {
 }
 
 int64_t trim_folder(const std::string& dir, int64_t budget, int64_t target, const EntryFilter& is_entry,
-                    const std::string& keep) {
+                    const std::vector<std::string>& keep) {
   std::vector<Entry> entries = entries_of(dir, is_entry);
   int64_t total = 0;
   for (const Entry& e : entries) total += e.bytes;
@@ -68,7 +68,7 @@ int64_t trim_folder(const std::string& dir, int64_t budget, int64_t target, cons
   std::error_code ec;
   for (const Entry& e : entries) {
     if (total <= target) break;
-    if (!keep.empty() && e.path == fs::path(keep)) continue;
+    if (std::any_of(keep.begin(), keep.end(), [&](const std::string& k) { return e.path == fs::path(k); })) continue;
     if (fs::remove(e.path, ec)) {
       total -= e.bytes;
       removed += e.bytes;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace reel::base {
 
@@ -32,9 +33,10 @@ double last_used(const std::string& path);
 
 /// When the entries of `dir` take more than `budget` bytes, removes the least recently used
 /// (see last_used) until they take at most `target`
-/// (<= budget, so the next few stores do not each walk the folder). Never removes `keep`.
+/// (<= budget, so the next few stores do not each walk the folder). Never removes the paths in
+/// `keep` (what the caller is using: uses that fall in one tick of the file clock tie).
 /// Returns the bytes removed. Entries that cannot be removed are skipped.
 int64_t trim_folder(const std::string& dir, int64_t budget, int64_t target, const EntryFilter& is_entry = {},
-                    const std::string& keep = {});
+                    const std::vector<std::string>& keep = {});
 
 }  // namespace reel::base

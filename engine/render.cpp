@@ -428,7 +428,7 @@ void fill_shape(const Plan& plan, int64_t frames, std::chrono::steady_clock::tim
 void trim_store(const ChunkedJob& job) {
   std::vector<std::string> keys;
   for (const Chunk& c : job.chunks) keys.push_back(c.key);
-  job.store->trim(job.store->bytes_of(keys));
+  job.store->trim(keys);
 }
 
 // What names the video of a whole render: every chunk's portable key in order, so a part

@@ -202,7 +202,8 @@ std::string MediaCache::fetch(const std::string& url) {
 }
 
 void MediaCache::trim(const std::string& keep) {
-  base::trim_folder(options_.dir, options_.max_total_bytes, options_.max_total_bytes, is_entry, keep);
+  base::trim_folder(options_.dir, options_.max_total_bytes, options_.max_total_bytes, is_entry,
+                    keep.empty() ? std::vector<std::string>{} : std::vector<std::string>{keep});
   std::error_code ec;
   const double day_ago = double(std::time(nullptr)) - 24 * 3600;
   for (const auto& de : fs::directory_iterator(options_.dir, ec)) {

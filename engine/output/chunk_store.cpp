@@ -111,12 +111,15 @@ int64_t ChunkStore::bytes_of(const std::vector<std::string>& video_keys) const {
   return bytes;
 }
 
-void ChunkStore::trim(int64_t in_use_bytes) const {
+void ChunkStore::trim(const std::vector<std::string>& in_use_keys) const {
   if (temporary_) return;
-  // This render's entries were touched last, so they go last; a render larger than the
-  // budget keeps its own.
+  // A render larger than the budget keeps its own; its entries are kept by name, not by their
+  // time of use (the join reads them all within one tick of the file clock).
+  const int64_t in_use_bytes = bytes_of(in_use_keys);
   const int64_t budget = std::max(budget_, in_use_bytes);
-  base::trim_folder(dir_, budget, budget - (budget - in_use_bytes) / 10, is_entry);
+  std::vector<std::string> keep;
+  for (const std::string& key : in_use_keys) keep.push_back(video_path(key));
+  base::trim_folder(dir_, budget, budget - (budget - in_use_bytes) / 10, is_entry, keep);
 }
 
 int64_t ChunkStore::trim_folder(const std::string& dir, int64_t budget_bytes) {

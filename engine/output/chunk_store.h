@@ -38,8 +38,9 @@ class ChunkStore {
   bool has_video(const std::string& key, int64_t frames, int width, int height) const;
   /// Whether sound is kept under `key`.
   bool has_audio(const std::string& key) const;
-  /// Keeps the folder within its budget, but never below `in_use_bytes` (this render's).
-  void trim(int64_t in_use_bytes) const;
+  /// Keeps the folder within its budget, never removing the video under `in_use_keys` (this
+  /// render's) and never below their bytes.
+  void trim(const std::vector<std::string>& in_use_keys) const;
   /// Keeps the chunk folder `dir` within `budget_bytes` now; returns the bytes removed.
   static int64_t trim_folder(const std::string& dir, int64_t budget_bytes);
   /// Bytes of the entries under these keys.

@@ -42,7 +42,7 @@ TEST(CacheFolder, TrimsTheLeastRecentlyUsedDownToTheTargetAndKeepsWhatItIsTold) 
   EXPECT_EQ(reel::base::folder_usage(dir.path().string(), is_proxy).bytes, 400);
 
   EXPECT_EQ(reel::base::trim_folder(dir.path().string(), 400, 200, is_proxy), 0);  // within the budget
-  EXPECT_EQ(reel::base::trim_folder(dir.path().string(), 350, 200, is_proxy, dir.file("a.proxy")), 200);
+  EXPECT_EQ(reel::base::trim_folder(dir.path().string(), 350, 200, is_proxy, {dir.file("a.proxy")}), 200);
   EXPECT_TRUE(fs::exists(dir.file("a.proxy")));  // kept although oldest
   EXPECT_FALSE(fs::exists(dir.file("b.proxy")));
   EXPECT_FALSE(fs::exists(dir.file("c.proxy")));
