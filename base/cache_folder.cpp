@@ -23,14 +23,17 @@ struct Entry {
 
 double seconds(const timespec& t) { return double(t.tv_sec) + double(t.tv_nsec) * 1e-9; }
 
+double used_of(const struct stat& st) { return std::max(seconds(st.st_atim), seconds(st.st_mtim)); }
+
 std::vector<Entry> entries_of(const std::string& dir, const EntryFilter& is_entry) {
   std::vector<Entry> entries;
   std::error_code ec;
   for (const auto& de : fs::directory_iterator(dir, ec)) {
     const std::string name = de.path().filename().string();
-    if (is_temporary_name(name) || !de.is_regular_file(ec) || (is_entry && !is_entry(name))) continue;
-    Entry e{de.path(), int64_t(de.file_size(ec)), last_used(de.path().string())};
-    if (!ec && e.used > 0) entries.push_back(std::move(e));
+    if (is_temporary_name(name) || (is_entry && !is_entry(name))) continue;
+    struct stat st {};  // one look at the file: its kind, size and times
+    if (::stat(de.path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    entries.push_back({de.path(), int64_t(st.st_size), used_of(st)});
   }
   return entries;
 }
@@ -44,8 +47,7 @@ void mark_used(const std::string& path) {
 
 double last_used(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return 0;
-  return std::max(seconds(st.st_atim), seconds(st.st_mtim));
+  return ::stat(path.c_str(), &st) == 0 ? used_of(st) : 0;
 }
 
 FolderUsage folder_usage(const std::string& dir, const EntryFilter& is_entry) {

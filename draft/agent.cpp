@@ -117,19 +117,12 @@ std::vector<Clause> clauses_of(const std::string& instruction) {
   }
   // "a slideshow with a title Holiday", "… titled Holiday": the title is a request of its own.
   for (size_t i = 0; i < parts.size(); ++i) {
-    const std::string low = lower_ascii(parts[i]);
-    for (const char* link : {" with a title ", " with the title ", " with title ", " titled ", " called "}) {
-      const size_t at = low.find(link);
-      if (at == std::string::npos || at == 0 || low.compare(0, at, "title") == 0 ||
-          has_any_word(low.substr(0, at), {"title", "caption", "text", "photo", "picture", "image", "file", "song",
-                                           "music", "track", "audio", "sound"}))
-        continue;
-      const std::string title = trim(parts[i].substr(at + std::strlen(link)));
-      if (title.empty()) break;
-      parts[i] = parts[i].substr(0, at);
-      parts.insert(parts.begin() + static_cast<long>(i) + 1, "add the title " + title);
-      break;
-    }
+    size_t cut = 0;
+    const std::string title = title_named_in(parts[i], &cut);
+    if (title.empty() || cut == 0) continue;
+    parts[i] = parts[i].substr(0, cut);
+    parts.insert(parts.begin() + static_cast<long>(i) + 1, "add the title " + title);
+    ++i;
   }
   std::vector<Clause> out;
   for (auto& p : parts) {

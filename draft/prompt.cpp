@@ -79,24 +79,11 @@ std::string topic_in(const std::string& piece) {
   return title_case(topic);
 }
 
-// "… with a title Summer Trip" (pieces are cut at " with "), "… titled Summer Trip", "a video
-// called Summer Trip": the words after, as written (at most six); not a song's name.
+// A title named in the piece (title_named_in), of at most six words.
 std::string named_title_in(const std::string& piece) {
-  const std::string low = lower_ascii(piece);
-  size_t after = std::string::npos, before = 0;
-  for (const char* start : {"a title ", "the title ", "title "})
-    if (after == std::string::npos && low.rfind(start, 0) == 0) after = std::strlen(start);
-  for (const char* link : {" titled ", " called "})
-    if (size_t at = low.find(link); after == std::string::npos && at != std::string::npos) {
-      before = at;
-      after = at + std::strlen(link);
-    }
-  if (after == std::string::npos) return "";
-  const std::string title = trim(piece.substr(after));
+  const std::string title = title_named_in(piece);
   const size_t words = 1 + static_cast<size_t>(std::count(title.begin(), title.end(), ' '));
-  if (title.empty() || words > 6 || has_any_word(low.substr(0, before), {"song", "music", "track", "audio", "sound"}))
-    return "";
-  return title;
+  return words > 6 ? "" : title;
 }
 
 }  // namespace

@@ -20,6 +20,22 @@ std::string trim(std::string s) {
   return s.substr(a);
 }
 
+std::string title_named_in(const std::string& text, size_t* cut) {
+  const std::string low = lower_ascii(text);
+  size_t at = std::string::npos, after = 0;
+  for (const char* start : {"a title ", "the title ", "title "})
+    if (at == std::string::npos && low.rfind(start, 0) == 0) at = 0, after = std::strlen(start);
+  for (const char* link : {" with a title ", " with the title ", " with title ", " titled ", " called "})
+    if (size_t found = low.find(link); at == std::string::npos && found != std::string::npos && found > 0)
+      at = found, after = found + std::strlen(link);
+  if (at == std::string::npos ||
+      has_any_word(low.substr(0, at), {"title", "caption", "text", "photo", "picture", "image", "file", "song", "music",
+                                       "track", "audio", "sound"}))
+    return "";
+  if (cut) *cut = at;
+  return trim(text.substr(after));
+}
+
 bool has_any(std::string_view text, std::initializer_list<const char*> words) {
   for (const char* w : words)
     if (text.find(w) != std::string_view::npos) return true;

@@ -17,6 +17,12 @@ namespace reel::draft {
 std::string lower_ascii(std::string s);
 /// `s` without the spaces and sentence marks (. ! ? : and their CJK forms) at either end.
 std::string trim(std::string s);
+/// A title named in words: "… with a title Summer Trip", "… titled …", "a video called …", or
+/// a part that starts "a title …", "the title …", "title …" (a sentence cut at " with "): the
+/// words after, as written and trimmed, and in `*cut` where the naming starts (0 when the part
+/// starts with it). Empty when there is none, or when the words before name a song, a caption,
+/// a photo or a file (a song called X is a song, not a title).
+std::string title_named_in(const std::string& text, size_t* cut = nullptr);
 /// Any of `words` appears in `text` (plain substring; right for Chinese, which has no spaces).
 bool has_any(std::string_view text, std::initializer_list<const char*> words);
 /// Any of `words` appears in `text` as a whole word: "no" is not found in "now".

@@ -175,6 +175,18 @@ TEST_F(Cache, RedirectsAreFollowedWithEveryHopVettedOrRefusedSayingWhereTheyLead
               "cannot download the media " + from + ": it redirects to " + to + ": " + to + " is a link-local address");
   }
   EXPECT_FALSE(fs::exists(vetting.path_for(from)));
+
+  // A redirect that leads back to itself is given up after five hops.
+  const std::string loop = server.url() + "/loop";
+  try {
+    following.fetch(loop);
+    ADD_FAILURE() << "a redirect loop cannot end in a file";
+  } catch (const CloudError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Refused);
+    EXPECT_EQ(std::string(e.what()),
+              "cannot download the media " + loop + ": more than 5 redirects (the last to " + loop + ")");
+  }
+  EXPECT_FALSE(fs::exists(following.path_for(loop)));
 }
 
 TEST_F(Cache, AVetterCanRefuseAUrlOrPinItsAddress) {

@@ -316,6 +316,7 @@ void FakeBackend::routes() {
         });
   });
 
+  s.Get("/loop", [this](const httplib::Request&, httplib::Response& res) { res.set_redirect(url() + "/loop"); });
   s.Get("/redirect",
         [this](const httplib::Request&, httplib::Response& res) { res.set_redirect(url() + "/cdn/x.jpg"); });
   s.Get(R"(/cdn/missing.mp4)", [](const httplib::Request&, httplib::Response& res) {
