@@ -4,6 +4,7 @@
 // the local agent (draft/agent.h) on the --draft file.
 #include <unistd.h>
 
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -437,6 +438,17 @@ class Chat {
 
 }  // namespace
 
+namespace {
+
+bool names_json_file(const std::string& word) {
+  if (word.size() <= 5) return false;
+  std::string end = word.substr(word.size() - 5);
+  for (char& ch : end) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+  return end == ".json";
+}
+
+}  // namespace
+
 void add_chat_commands(CLI::App& app, Commands& commands) {
   auto a = std::make_shared<ChatArgs>();
   auto* sub =
@@ -446,10 +458,18 @@ void add_chat_commands(CLI::App& app, Commands& commands) {
   sub->add_flag("--local", a->local, "the local agent on --draft only, even when a backend answers");
   sub->add_option("-m,--message", a->message, "send one message (or command) and exit");
   sub->add_option("-o,--output", a->out, "where `export` writes (default DRAFT.mp4, or reel-chat.mp4)");
-  sub->add_option("words", a->words, "the one message as words, as -m gives it: reel chat make it vertical");
+  sub->add_option("words", a->words,
+                  "the one message as words, as -m gives it: reel chat make it vertical; a first word that "
+                  "names a .json file is the draft (as --draft): reel chat trip.json make it vertical");
   commands.add(
       sub,
       [a] {
+        // `reel chat trip.json …`, as every other command takes its draft: a first word that
+        // names a JSON file is the draft when --draft is not given.
+        if (!a->words.empty() && a->draft.empty() && names_json_file(a->words.front())) {
+          a->draft = a->words.front();
+          a->words.erase(a->words.begin());
+        }
         if (!a->words.empty()) {
           if (!a->message.empty())
             throw UsageError("give the message once: as words after the options, or with -m, not both");

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <random>
 #include <variant>
 
 #include "draft/edit.h"
@@ -48,6 +49,24 @@ struct Clause {
 };
 
 std::optional<int64_t> length_in(const Clause& c) { return length_in_words(c.text); }
+
+// With a length in the words: +1 when it is added ("add 2 seconds", "2 seconds longer"), -1
+// when taken off ("1 second shorter", "take a second off"), 0 when it is the length to have.
+int length_change_in(const Clause& c) {
+  if (c.has_word({"add", "extra", "more", "longer", "plus", "lengthen", "extend"}) || c.has({"加长", "增加", "延长"}))
+    return 1;
+  if (c.has_word({"shorter", "less", "minus", "off", "shorten", "trim"}) || c.has({"缩短", "减少"})) return -1;
+  return 0;
+}
+
+// "half as long", "twice as long": the factor on the whole length; 0 when none is said.
+double length_factor_in(const Clause& c) {
+  if (c.has({"half as long", "half the length", "half the duration", "half as much time", "一半"})) return 0.5;
+  if (c.has({"twice as long", "twice the length", "double the length", "double the duration", "double its length",
+             "两倍长", "长一倍", "加倍"}))
+    return 2.0;
+  return 0;
+}
 
 // The text with each file name ("../beat120.mp3", "logo.png") replaced by "\x02", so the words
 // of a name ("beat", "logo") are not read as a request.
@@ -109,7 +128,10 @@ std::vector<Clause> clauses_of(const std::string& instruction) {
     bool swap = has_any_word(prev, {"swap", "switch", "exchange"});
     bool names_photo = !cur.empty() && (std::isdigit(static_cast<unsigned char>(cur[0])) ||
                                         has_any_word(cur, {"photo", "picture", "image", "slide", "the"}));
-    if (swap && names_photo && cur.size() < 24) {
+    // "pan left on photos 4 and 5": a bare number is the photo list's.
+    const bool bare_number = !cur.empty() && cur.find_first_not_of("0123456789") == std::string::npos &&
+                             has_any_word(prev, {"photos", "pictures", "images", "slides"});
+    if ((swap && names_photo && cur.size() < 24) || bare_number) {
       parts[i - 1] += " and " + parts[i];
       parts.erase(parts.begin() + static_cast<long>(i));
       --i;
@@ -153,6 +175,9 @@ std::vector<Clause> clauses_of(const std::string& instruction) {
 }
 
 // --- the draft's parts ----------------------------------------------------------------------
+
+// The shortest a photo may be made by words.
+constexpr int64_t kShortestPhotoMs = 500;
 
 std::optional<size_t> first_track(const Draft& d, TrackKind kind, const std::function<bool(const Track&)>& also = {}) {
   for (size_t i = 0; i < d.tracks.size(); ++i)
@@ -359,6 +384,19 @@ bool is_image_file(const std::string& path) {
 
 // A photo the clause names, 1-based: "photo 2", "the third photo", "2nd picture", "第三张",
 // "the last photo", "最后一张". `count` is how many there are (for "last").
+// True when the number that ends at `at` in `t` is followed by a unit of time: "photo 3 seconds"
+// names a length, not photo 3.
+bool a_length_follows(const std::string& t, size_t at) {
+  while (at < t.size() && (std::isdigit(static_cast<unsigned char>(t[at])) || t[at] == '.')) ++at;
+  while (at < t.size() && t[at] == ' ') ++at;
+  size_t end = at;
+  while (end < t.size() && std::isalpha(static_cast<unsigned char>(t[end]))) ++end;
+  const std::string unit = t.substr(at, end - at);
+  for (const char* u : {"s", "sec", "secs", "second", "seconds", "ms", "min", "mins", "minute", "minutes"})
+    if (unit == u) return true;
+  return t.compare(at, std::strlen("秒"), "秒") == 0;
+}
+
 std::vector<size_t> photo_numbers(const Clause& c, size_t count) {
   static const char* nouns[] = {"photos", "photo", "pictures", "picture", "images", "image", "slides",
                                 "slide",  "shots", "shot",     "clips",   "clip",   "pics",  "pic"};
@@ -378,7 +416,7 @@ std::vector<size_t> photo_numbers(const Clause& c, size_t count) {
       if (after < t.size() && std::isalpha(static_cast<unsigned char>(t[after]))) continue;
       size_t p = after;
       while (p < t.size() && t[p] == ' ') ++p;
-      if (p < t.size() && (std::isdigit(static_cast<unsigned char>(t[p])))) {
+      if (p < t.size() && std::isdigit(static_cast<unsigned char>(t[p])) && !a_length_follows(t, p)) {
         if (auto v = number_at(p)) out.push_back(*v);
         // "photos 2 and 4", "photo 1 with photo 3"
         size_t q = p;
@@ -850,6 +888,82 @@ Said handle_logo(Turn& t, const Clause& c) {
               "在结尾加上了标志 " + file_stem(file) + "（" + seconds_text(len) + " 秒）");
 }
 
+std::string joined(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
+  return out;
+}
+
+bool is_caption_track(const Track& t) { return t.kind == TrackKind::Text && lower_ascii(t.kind_label) == "caption"; }
+
+// "make the text white", "move the words to the top", "remove the text", "no captions": every
+// text on screen (titles included), or the caption tracks when captions are named.
+Said handle_text_look(Turn& t, const Clause& c) {
+  const bool captions = c.has_word({"caption", "captions", "subtitle", "subtitles"}) || c.has({"字幕"});
+  const bool texts = captions || c.has_word({"text", "texts", "words", "lettering"}) || c.has({"文字"});
+  if (!texts) return std::nullopt;
+  const bool remove =
+      c.has_word({"remove", "delete", "no", "without", "drop", "hide"}) || c.has({"去掉", "删除", "不要", "取消"});
+  Draft& d = t.d;
+  if (!c.quoted.empty()) {
+    // "remove the text 'The End'": the texts with those words; a quoted text otherwise is a new one.
+    if (!remove) return std::nullopt;
+    size_t removed = 0;
+    for (size_t tr = d.tracks.size(); tr-- > 0;) {
+      if (d.tracks[tr].kind != TrackKind::Text) continue;
+      for (size_t i = d.tracks[tr].segments.size(); i-- > 0;)
+        if (lower_ascii(trim(d.tracks[tr].segments[i].text.text)) == lower_ascii(trim(c.quoted))) {
+          remove_segment(d, tr, i);
+          ++removed;
+        }
+      if (d.tracks[tr].segments.empty()) remove_track(d, tr);
+    }
+    if (removed == 0) return t.tr(c, "no text reads \"" + c.quoted + "\"", "没有文字是“" + c.quoted + "”");
+    return t.tr(c, "removed \"" + c.quoted + "\"", "去掉了“" + c.quoted + "”");
+  }
+  std::vector<size_t> tracks;
+  for (size_t i = 0; i < d.tracks.size(); ++i)
+    if (d.tracks[i].kind == TrackKind::Text && is_caption_track(d.tracks[i]) == captions &&
+        !d.tracks[i].segments.empty())
+      tracks.push_back(i);
+  const char* what_en = captions ? "captions" : "text";
+  const char* what_zh = captions ? "字幕" : "文字";
+  if (remove) {
+    if (tracks.empty())
+      return t.tr(c, std::string("there was no ") + what_en + " to remove", std::string("没有可以去掉的") + what_zh);
+    for (auto it = tracks.rbegin(); it != tracks.rend(); ++it) remove_track(d, *it);
+    return t.tr(c,
+                std::string("removed the ") + what_en + " (" + std::to_string(tracks.size()) + " track" +
+                    (tracks.size() == 1 ? "" : "s") + ")",
+                std::string("去掉了") + what_zh + "（" + std::to_string(tracks.size()) + " 条轨道）");
+  }
+  const auto color = color_in(c);
+  const auto pos = position_in(c);
+  const int size = size_change_in(c);
+  if (!color && !pos && size == 0) return std::nullopt;
+  if (tracks.empty())
+    return t.tr(c, std::string("there is no ") + what_en + " to change; add some first",
+                std::string("还没有") + what_zh);
+  for (size_t tr : tracks)
+    for (size_t i = 0; i < d.tracks[tr].segments.size(); ++i) {
+      Json& m = segment_meta(d, tr, i);
+      if (!m["style"].is_object()) m["style"] = Json::object();
+      if (color) m["style"]["color"] = color->hex;
+      if (pos) m["style"]["pos"] = *pos;
+      if (size) {
+        double now = d.tracks[tr].segments[i].text.style.size;
+        m["style"]["size"] = std::round(std::clamp(size > 0 ? now * 1.25 : now / 1.25, 0.02, 0.3) * 1000) / 1000;
+      }
+    }
+  refresh(d);
+  std::vector<std::string> en, zh;
+  if (color) en.push_back(color->en), zh.push_back(std::string(color->zh) + "色");
+  if (pos) en.push_back("at the " + *pos), zh.push_back("在" + *pos);
+  if (size) en.push_back(size > 0 ? "bigger" : "smaller"), zh.push_back(size > 0 ? "变大" : "变小");
+  return t.tr(c, std::string("all the ") + what_en + (captions ? " are now " : " is now ") + joined(en, ", "),
+              std::string("所有") + what_zh + "现在" + joined(zh, "，"));
+}
+
 Said handle_text(Turn& t, const Clause& c) {
   bool at_end = c.has({"at the end", "end card", "结尾", "最后"}),
        at_start = c.has({"at the start", "at the beginning", "开头", "最前"});
@@ -878,6 +992,41 @@ Said handle_text(Turn& t, const Clause& c) {
   return t.tr(c, "put \"" + text + "\" " + where_en, "在" + where_zh + "加上了“" + text + "”");
 }
 
+// The whole video's fade from black at its start and to black at its end (m.fi, m.fo): "fade
+// to black at the end", "fade in from black", "no fade at the end". Fades between photos are
+// transitions; the music's fades are the music's (handle_music takes those first).
+Said handle_end_fades(Turn& t, const Clause& c) {
+  if (!c.has({"fade", "淡入", "淡出", "渐隐", "渐显"})) return std::nullopt;
+  if (c.has({"transition", "between", "each photo", "every photo", "cuts", "转场", "每张"})) return std::nullopt;
+  const bool ends = c.has({"black", "at the end", "at the start", "at the beginning", "the picture", "the screen", "黑",
+                           "开头", "结尾", "画面"});
+  if (!ends) return std::nullopt;
+  Draft& d = t.d;
+  const int64_t total = d.duration_ms();
+  if (total <= 0) return t.tr(c, "the draft is empty; add photos first", "草稿是空的，请先添加照片");
+  const bool said_in = c.has(
+      {"fade in", "fade-in", "fade up", "from black", "at the start", "at the beginning", "淡入", "渐显", "开头"});
+  const bool said_out = c.has({"fade out", "fade-out", "to black", "at the end", "淡出", "渐隐", "结尾"});
+  const bool in = said_in || !said_out, out = said_out || !said_in;
+  const char* which_en = in && out ? "in from and out to black" : in ? "in from black" : "out to black";
+  const char* which_zh = in && out ? "淡入淡出" : in ? "从黑场淡入" : "淡出到黑场";
+  if (c.has_word({"no", "remove", "without", "stop"}) || c.has({"去掉", "不要", "取消"})) {
+    if (in) set_draft_meta(d, "fi", 0);
+    if (out) set_draft_meta(d, "fo", 0);
+    return t.tr(c, std::string("the video no longer fades ") + which_en, std::string("去掉了视频的") + which_zh);
+  }
+  // reel make's length unless the words give one (at most half the video each).
+  std::optional<int64_t> len = length_in(c);
+  const int64_t ms = std::clamp<int64_t>(len.value_or(kEndsFadeMs), 100, std::max<int64_t>(100, total / 2));
+  if (in) set_draft_meta(d, "fi", ms);
+  if (out) set_draft_meta(d, "fo", ms);
+  return t.tr(c, std::string("the video now fades ") + which_en + " (" + seconds_text(ms) + " s)",
+              std::string("视频现在") + which_zh + "（" + seconds_text(ms) + " 秒）");
+}
+
+// The longest length read as a transition's from words ("1 second fades").
+constexpr int64_t kMaxTransitionWordsMs = 5000;
+
 Said handle_transitions(Turn& t, const Clause& c) {
   if (!c.has({"transition", "fade", "dissolve", "wipe", "转场", "过渡", "切换效果"})) return std::nullopt;
   auto photos = photo_track(t.d);
@@ -905,44 +1054,176 @@ Said handle_transitions(Turn& t, const Clause& c) {
     return t.tr(c, faster ? "made the transitions twice as fast" : "made the transitions slower",
                 faster ? "转场加快了一倍" : "转场放慢了");
   }
-  TransitionType type = transition_in_words(c.text).value_or(TransitionType::Fade);
-  set_transition(d, *photos, type, std::nullopt);
-  return t.tr(c, std::string("every cut now has a ") + to_string(type) + " transition",
-              std::string("每个切换都加上了 ") + to_string(type) + " 转场");
+  // "make the transitions 1 second", "half-second fades": a length of a few seconds at most is
+  // the transitions'; a longer one in the same words is not theirs ("15 seconds with fades").
+  std::optional<int64_t> len = length_in(c);
+  if (len && (*len < 100 || *len > kMaxTransitionWordsMs)) len.reset();
+  const std::optional<TransitionType> named = transition_in_words(c.text);
+  const std::string for_en = len ? " of " + seconds_text(*len) + " s" : "";
+  const std::string for_zh = len ? "（" + seconds_text(*len) + " 秒）" : "";
+  bool any = false;
+  for (size_t i : order) any = any || d.tracks[*photos].segments[i].video.transition.has_value();
+  if (len && !named && any) {
+    // Only the length: each cut keeps its kind of transition.
+    for (size_t i : order) {
+      if (!d.tracks[*photos].segments[i].video.transition) continue;
+      Json& tr = segment_meta(d, *photos, i)["tr"];
+      if (!tr.is_object()) continue;
+      tr[find_key(tr, Key::Duration) ? std::string(spelling_in(tr, Key::Duration)) : key_name(d, Key::Duration)] = *len;
+    }
+    refresh(d);
+    return t.tr(c, "every transition now lasts " + seconds_text(*len) + " s",
+                "每个转场现在持续 " + seconds_text(*len) + " 秒");
+  }
+  TransitionType type = named.value_or(TransitionType::Fade);
+  set_transition(d, *photos, type, len);
+  return t.tr(c, std::string("every cut now has a ") + to_string(type) + " transition" + for_en,
+              std::string("每个切换都加上了 ") + to_string(type) + " 转场" + for_zh);
+}
+
+// "photo 2" / "photos 2 and 4" (and in Chinese) for a reply.
+std::pair<std::string, std::string> photos_named(const std::vector<size_t>& named) {
+  std::string en = named.size() == 1 ? "photo " : "photos ", zh = "第 ";
+  for (size_t i = 0; i < named.size(); ++i) {
+    const char* sep_en = i == 0 ? "" : i + 1 == named.size() ? " and " : ", ";
+    en += sep_en + std::to_string(named[i]);
+    zh += (i ? "、" : "") + std::to_string(named[i]);
+  }
+  return {en, zh + " 张照片"};
+}
+
+// Words of a Ken Burns move ("pan" as a word: not "company").
+bool asks_for_motion(const Clause& c) {
+  return c.has_word({"ken burns", "kenburns", "motion", "zoom", "zooms", "zooming", "zoomed", "pan", "pans", "panning",
+                     "movement"}) ||
+         c.has({"zoom in", "zoom out", "动效", "缩放", "推近", "拉远", "放大", "缩小", "平移", "运动"});
+}
+
+// The reply when a named photo is not in the draft; none when all are.
+Said no_such_photo(const Turn& t, const Clause& c, const std::vector<size_t>& named, size_t count) {
+  for (size_t k : named)
+    if (k < 1 || k > count)
+      return t.tr(c, "there is no photo " + std::to_string(k) + "; the draft has " + std::to_string(count),
+                  "没有第 " + std::to_string(k) + " 张照片；一共有 " + std::to_string(count) + " 张");
+  return std::nullopt;
 }
 
 Said handle_motion(Turn& t, const Clause& c) {
-  if (!c.has({"ken burns", "kenburns", "motion", "zoom", "pan", "movement", "动效", "缩放", "推近", "拉远", "放大",
-              "缩小", "平移", "运动"}))
-    return std::nullopt;
+  if (!asks_for_motion(c)) return std::nullopt;
   auto photos = photo_track(t.d);
   if (!photos) return no_photos(t, c);
-  if (c.has_word({"no", "remove", "without", "static", "stop", "still"}) || c.has({"不要", "去掉", "取消", "静止"})) {
-    set_ken_burns(t.d, *photos, "none");
-    return t.tr(c, "the photos now hold still (no Ken Burns)", "照片不再移动（去掉了 Ken Burns）");
-  }
-  if (c.has({"zoom in", "推近", "放大"})) {
-    bool slow = c.has_word({"slowly", "slow", "gently", "gentle", "subtle"}) || c.has({"慢", "缓"});
-    if (slow) {
-      Json kb = {{"from", {{"x", 0.5}, {"y", 0.5}, {"z", 1.0}}},
-                 {"to", {{"x", 0.5}, {"y", 0.5}, {"z", 1.08}}},
-                 {"ease", "linear"}};
-      set_ken_burns(t.d, *photos, kb);
-      return t.tr(c, "every photo now zooms in slowly (8%)", "每张照片缓慢推近（8%）");
+  // The move, and what is said of it for every photo, one photo or several.
+  struct Move {
+    Json kb;
+    std::string every_en, every_zh, one_en, many_en, zh;
+  };
+  auto move_of = [&]() -> Move {
+    if (c.has_word({"no", "remove", "without", "static", "stop", "still"}) || c.has({"不要", "去掉", "取消", "静止"}))
+      return {"none",
+              "the photos now hold still (no Ken Burns)",
+              "照片不再移动（去掉了 Ken Burns）",
+              "now holds still (no Ken Burns)",
+              "now hold still (no Ken Burns)",
+              "不再移动（去掉了 Ken Burns）"};
+    if (c.has({"zoom in", "推近", "放大"})) {
+      if (c.has_word({"slowly", "slow", "gently", "gentle", "subtle"}) || c.has({"慢", "缓"}))
+        return {Json{{"from", {{"x", 0.5}, {"y", 0.5}, {"z", 1.0}}},
+                     {"to", {{"x", 0.5}, {"y", 0.5}, {"z", 1.08}}},
+                     {"ease", "linear"}},
+                "every photo now zooms in slowly (8%)",
+                "每张照片缓慢推近（8%）",
+                "now zooms in slowly (8%)",
+                "now zoom in slowly (8%)",
+                "缓慢推近（8%）"};
+      return {"in", "every photo now zooms in", "每张照片推近", "now zooms in", "now zoom in", "推近"};
     }
-    set_ken_burns(t.d, *photos, "in");
-    return t.tr(c, "every photo now zooms in", "每张照片推近");
+    static const std::pair<const char*, const char*> moves[] = {
+        {"zoom out", "out"}, {"拉远", "out"},      {"缩小", "out"},  {"pan left", "left"}, {"pan right", "right"},
+        {"pan up", "up"},    {"pan down", "down"}, {"向左", "left"}, {"向右", "right"}};
+    for (const auto& [words, preset] : moves)
+      if (c.has({words}))
+        return {preset,
+                std::string("every photo now moves: ") + preset,
+                std::string("每张照片的运动改为 ") + preset,
+                std::string("now moves: ") + preset,
+                std::string("now move: ") + preset,
+                std::string("的运动改为 ") + preset};
+    return {"auto",
+            "gave every photo a gentle, varied Ken Burns move",
+            "每张照片加上了柔和多变的 Ken Burns 运动",
+            "now has a gentle Ken Burns move",
+            "now have a gentle Ken Burns move",
+            "加上了柔和的 Ken Burns 运动"};
+  };
+  const Move move = move_of();
+  // "zoom out on photo 2", "no Ken Burns on the first photo": those photos only.
+  const auto order = in_start_order(t.d.tracks[*photos]);
+  const std::vector<size_t> named = photo_numbers(c, order.size());
+  if (named.empty()) {
+    set_ken_burns(t.d, *photos, move.kb);
+    return t.tr(c, move.every_en, move.every_zh);
   }
-  static const std::pair<const char*, const char*> moves[] = {
-      {"zoom out", "out"}, {"拉远", "out"},      {"缩小", "out"},  {"pan left", "left"}, {"pan right", "right"},
-      {"pan up", "up"},    {"pan down", "down"}, {"向左", "left"}, {"向右", "right"}};
-  for (const auto& [words, preset] : moves)
-    if (c.has({words})) {
-      set_ken_burns(t.d, *photos, preset);
-      return t.tr(c, std::string("every photo now moves: ") + preset, std::string("每张照片的运动改为 ") + preset);
+  if (Said missing = no_such_photo(t, c, named, order.size())) return missing;
+  for (size_t k : named) segment_meta(t.d, *photos, order[k - 1])["kb"] = move.kb;
+  refresh(t.d);
+  const auto [who_en, who_zh] = photos_named(named);
+  return t.tr(c, who_en + " " + (named.size() == 1 ? move.one_en : move.many_en), who_zh + move.zh);
+}
+
+// "make it 4K", "in 720p", "60 fps": the canvas's size (its shape kept) and frame rate.
+Said handle_canvas(Turn& t, const Clause& c) {
+  static const std::pair<const char*, int> sizes[] = {
+      {"4k", 2160},      {"uhd", 2160}, {"2160p", 2160}, {"1440p", 1440}, {"2k", 1440},  {"1080p", 1080},
+      {"full hd", 1080}, {"fhd", 1080}, {"720p", 720},   {"540p", 540},   {"480p", 480}, {"360p", 360}};
+  std::optional<int> side;
+  for (const auto& [words, px] : sizes)
+    if (c.has_word({words})) {
+      side = px;
+      break;
     }
-  set_ken_burns(t.d, *photos, "auto");
-  return t.tr(c, "gave every photo a gentle, varied Ken Burns move", "每张照片加上了柔和多变的 Ken Burns 运动");
+  std::optional<double> fps;
+  for (const char* unit : {"fps", "frames per second", "frames a second", "帧"})
+    if (size_t at = c.text.find(unit); at != std::string::npos) {
+      auto before = numbers_in(c.text.substr(0, at));
+      if (!before.empty()) fps = before.back();
+      break;
+    }
+  if (!fps && c.has({"frame rate", "framerate"})) {
+    auto nums = numbers_in(c.text);
+    if (!nums.empty()) fps = nums.back();
+  }
+  if (!side && !fps) return std::nullopt;
+  Draft& d = t.d;
+  std::vector<std::string> en, zh;
+  if (fps) {
+    if (*fps < 1 || *fps > kMaxFps)
+      return t.tr(c, "a frame rate is 1 to " + std::to_string(kMaxFps) + " fps (24, 25, 30 and 60 are usual)",
+                  "帧率须在 1 到 " + std::to_string(kMaxFps) + " 之间（常用 24、25、30、60）");
+    const double rounded = std::round(*fps * 1000) / 1000;
+    set_draft_meta(d, "fps", rounded == std::floor(rounded) ? Json(static_cast<int>(rounded)) : Json(rounded));
+    en.push_back((side ? "plays at " : "now plays at ") +
+                 seconds_text(static_cast<int64_t>(std::llround(rounded * 1000))) + " fps");
+    zh.push_back("帧率为 " + seconds_text(static_cast<int64_t>(std::llround(rounded * 1000))) + " fps");
+  }
+  if (side) {
+    // The short side is the size's; the long one keeps the shape, even (H.264).
+    const int w = d.canvas.width, h = d.canvas.height;
+    const auto other = [&](int a, int b) { return static_cast<int>(std::lround(double(*side) * a / b / 2.0)) * 2; };
+    const int nw = w >= h ? other(w, h) : *side, nh = w >= h ? *side : other(h, w);
+    if (nw > kMaxCanvasSide || nh > kMaxCanvasSide)
+      return t.tr(c, "that size is past " + std::to_string(kMaxCanvasSide) + " pixels on a side",
+                  "尺寸超过了每边 " + std::to_string(kMaxCanvasSide) + " 像素");
+    set_draft_meta(d, "width", nw);
+    set_draft_meta(d, "height", nh);
+    Json& m = *find_key(d.json, Key::Metadata);
+    m.erase("ar");
+    m.erase("res");
+    refresh(d);
+    const std::string wxh = std::to_string(nw) + "x" + std::to_string(nh);
+    en.insert(en.begin(), "is now " + wxh);
+    zh.insert(zh.begin(), "尺寸为 " + wxh);
+  }
+  return t.tr(c, "the video " + joined(en, " and "), "视频现在" + joined(zh, "，"));
 }
 
 Said handle_aspect(Turn& t, const Clause& c) {
@@ -960,12 +1241,10 @@ Said handle_photo(Turn& t, const Clause& c) {
   Draft& d = t.d;
   auto order = in_start_order(d.tracks[*photos]);
   std::vector<size_t> named = photo_numbers(c, order.size());
-  if (named.empty()) return std::nullopt;
+  // "remove the zoom on photo 2" is the photo's move (handle_motion), not the photo.
+  if (named.empty() || asks_for_motion(c)) return std::nullopt;
   const size_t n = order.size();
-  for (size_t k : named)
-    if (k < 1 || k > n)
-      return t.tr(c, "there is no photo " + std::to_string(k) + "; the draft has " + std::to_string(n),
-                  "没有第 " + std::to_string(k) + " 张照片；一共有 " + std::to_string(n) + " 张");
+  if (Said missing = no_such_photo(t, c, named, n)) return missing;
   const size_t k = named[0];
   const std::string name_en = "photo " + std::to_string(k), name_zh = "第 " + std::to_string(k) + " 张照片";
   const Segment photo = d.tracks[*photos].segments[order[k - 1]];
@@ -1037,9 +1316,12 @@ Said handle_photo(Turn& t, const Clause& c) {
                 c.has({"长一点", "长一些", "加长", "更长", "久一点", "延长"});
   bool shorter = c.has_word({"shorter", "shorten", "less"}) || c.has({"短一点", "短一些", "缩短", "更短"});
   if (!len && !longer && !shorter) return std::nullopt;
-  int64_t target =
-      len ? *len : static_cast<int64_t>(std::llround(photo.duration_ms * (longer ? 1.5 : 0.66) / 100.0)) * 100;
-  if (target < 500) return t.tr(c, "a photo needs at least half a second", "每张照片至少半秒");
+  // "make photo 3 2 seconds longer", "add a second to photo 3": the length is added.
+  const int change = len ? length_change_in(c) : 0;
+  int64_t target = !len ? static_cast<int64_t>(std::llround(photo.duration_ms * (longer ? 1.5 : 0.66) / 100.0)) * 100
+                   : change == 0 ? *len
+                                 : photo.duration_ms + change * *len;
+  if (target < kShortestPhotoMs) return t.tr(c, "a photo needs at least half a second", "每张照片至少半秒");
   std::vector<int64_t> lengths;
   for (size_t i = 0; i < n; ++i)
     lengths.push_back(i == k - 1 ? target : d.tracks[*photos].segments[order[i]].duration_ms);
@@ -1051,32 +1333,64 @@ Said handle_photo(Turn& t, const Clause& c) {
 
 Said handle_order(Turn& t, const Clause& c) {
   bool reverse = c.has_word({"reverse", "backwards"}) || c.has({"倒序", "反转", "倒过来", "颠倒"});
-  if (!reverse) return std::nullopt;
+  bool shuffle = c.has_word({"shuffle", "randomize", "randomise"}) ||
+                 c.has({"random order", "mix up the", "mix the photos", "随机", "打乱"});
+  if (!reverse && !shuffle) return std::nullopt;
   auto photos = photo_track(t.d);
   if (!photos) return no_photos(t, c);
   auto order = in_start_order(t.d.tracks[*photos]);
-  std::reverse(order.begin(), order.end());
+  if (reverse) {
+    std::reverse(order.begin(), order.end());
+    reorder_photos(t.d, *photos, order);
+    return t.tr(c, "reversed the order of the photos", "照片顺序反转了");
+  }
+  if (order.size() < 2) return t.tr(c, "there is only one photo to shuffle", "只有一张照片，无法打乱");
+  // Seeded by the photos' present order: the same draft shuffles the same way (a turn can be
+  // replayed), and shuffling again gives another order. Never the order it had.
+  std::string seed;
+  for (size_t s : order) seed += t.d.tracks[*photos].segments[s].source + '\n';
+  std::mt19937 random(static_cast<uint32_t>(std::hash<std::string>{}(seed)));
+  const auto before = order;
+  std::shuffle(order.begin(), order.end(), random);
+  if (order == before) std::rotate(order.begin(), order.begin() + 1, order.end());
   reorder_photos(t.d, *photos, order);
-  return t.tr(c, "reversed the order of the photos", "照片顺序反转了");
+  return t.tr(c, "shuffled the photos into a new order", "照片顺序已随机打乱");
 }
 
 Said handle_length(Turn& t, const Clause& c) {
   auto photos = photo_track(t.d);
   bool per_photo = c.has({"each photo", "per photo", "every photo", "each picture", "per picture", "each image",
-                          "per image", "each slide", "per slide", "a photo", "每张", "每个"});
+                          "per image", "each slide", "per slide", "a photo", "all photos", "all the photos",
+                          "all pictures", "all the pictures", "每张", "每个"}) ||
+                   c.has_word({"each", "apiece"});
   auto len = length_in(c);
+  const int change = len ? length_change_in(c) : 0;
   if (per_photo && len) {
     if (!photos) return no_photos(t, c);
-    set_photo_length(t.d, *photos, *len);
-    return t.tr(c, "every photo now shows for " + seconds_text(*len) + " s",
-                "每张照片显示 " + seconds_text(*len) + " 秒");
+    if (change == 0) {
+      set_photo_length(t.d, *photos, *len);
+      return t.tr(c, "every photo now shows for " + seconds_text(*len) + " s",
+                  "每张照片显示 " + seconds_text(*len) + " 秒");
+    }
+    std::vector<int64_t> lengths;
+    for (const Segment& s : t.d.tracks[*photos].segments)
+      lengths.push_back(std::max<int64_t>(kShortestPhotoMs, s.duration_ms + change * *len));
+    set_photo_lengths(t.d, *photos, lengths);
+    return t.tr(
+        c,
+        "every photo now shows " + seconds_text(*len) + " s " + (change > 0 ? "longer" : "shorter") +
+            " (at least half a second)",
+        "每张照片" + std::string(change > 0 ? "加长" : "缩短") + "了 " + seconds_text(*len) + " 秒（至少半秒）");
   }
+  const double factor = length_factor_in(c);
   bool shorter = c.has_word({"shorter"}) || c.has({"短一点", "短些", "缩短", "更短"});
   bool longer = c.has_word({"longer"}) || c.has({"长一点", "长些", "加长", "更长"});
-  if (!len && !shorter && !longer) return std::nullopt;
+  if (!len && !shorter && !longer && factor == 0) return std::nullopt;
   if (!photos || t.d.tracks[*photos].segments.empty()) return no_photos(t, c);
   int64_t total = t.d.duration_ms();
-  int64_t target = len ? *len : static_cast<int64_t>(std::llround(total * (shorter ? 0.75 : 1.25)));
+  int64_t target = factor != 0 ? static_cast<int64_t>(std::llround(total * factor))
+                   : len       ? (change == 0 ? *len : total + change * *len)
+                               : static_cast<int64_t>(std::llround(total * (shorter ? 0.75 : 1.25)));
   if (target < 500) return t.tr(c, "that is too short for a video; give at least 1 second", "太短了，至少 1 秒");
   scale_timeline(t.d, static_cast<double>(target) / total);
   return t.tr(c, "the video now lasts " + seconds_text(t.d.duration_ms()) + " s",
@@ -1100,15 +1414,9 @@ Said handle_pacing(Turn& t, const Clause& c) {
 using Handler = Said (*)(Turn&, const Clause&);
 // The first whose words a clause has takes it; the aspect is read from every clause besides
 // ("make it 15 seconds for TikTok": the length, and the shape).
-constexpr Handler kHandlers[] = {handle_style, handle_fit_song, handle_beat,        handle_music, handle_title,
-                                 handle_logo,  handle_text,     handle_transitions, handle_photo, handle_motion,
-                                 handle_order, handle_length,   handle_pacing};
-
-std::string joined(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
-  return out;
-}
+constexpr Handler kHandlers[] = {handle_style, handle_fit_song,  handle_beat,  handle_music,     handle_title,
+                                 handle_logo,  handle_text_look, handle_text,  handle_end_fades, handle_transitions,
+                                 handle_photo, handle_motion,    handle_order, handle_length,    handle_pacing};
 
 }  // namespace
 
@@ -1158,23 +1466,26 @@ void keep_transitions_and_texts_fitting(Draft& d, size_t photos) {
 std::string agent_capabilities(const std::string& sample) {
   if (has_cjk(sample))
     return "我能做的：做成幻灯片/宣传片/集锦；时长（“30秒”、“短一点”、“每张照片3秒”）；画面（竖屏、方形、4:5）；"
-           "转场（加转场、去掉转场、转场快一点）；动效（不要动效、缓慢推近）；节奏（慢一点、快一点）；"
+           "尺寸与帧率（4K、720p、60帧）；转场（加转场、去掉转场、转场快一点）；开头淡入、结尾淡出；"
+           "动效（不要动效、缓慢推近、第2张照片拉远）；节奏（慢一点、快一点）；随机打乱顺序；文字改成白色、去掉文字；"
            "标题（标题改为 "
            "城市之梦、去掉标题）；文字（在结尾加上“立即购买”）；音乐（添加背景音乐、音乐音量30%、音乐淡出、不要音乐）；"
            "顺序（把第3张照片移到开头、倒序）；单张照片（删除第三张、交换第一张和第三张、第二张长一点）；"
            "标题样式（标题大一点、标题改成黄色、把标题移到底部、在结尾加一个标题）；标志（在结尾加上标志 logo.png）；"
            "音乐卡点、视频和音乐一样长；撤销、重做。";
   return "I can: make it a slideshow, promo or highlight reel; set the length (\"30 seconds\", \"make it shorter\", "
-         "\"3 seconds per photo\"); change the shape (vertical / 9:16 / for TikTok, square, Instagram 4:5, 16:9); "
-         "transitions (\"use slide transitions\", \"no transitions\", \"faster fades\"); motion (\"no Ken Burns\", "
-         "\"zoom in slowly\"); pacing (\"slower\", \"faster\"); titles and text (\"add the title 'Summer in Lisbon'\", "
-         "\"put 'Shop now' at the end\", \"remove the title\"); music (\"add background music\" with a file, "
-         "\"music at 30%\", \"fade out the music\", \"no music\"); order (\"move photo 3 to the start\", \"reverse the "
-         "order\"); one photo (\"remove the third photo\", \"swap photo 1 and photo 3\", \"make photo 2 longer\"); the "
-         "title's look (\"make the title bigger\", \"make the title yellow\", \"move the title to the bottom\", \"add "
-         "a "
-         "title at the end\"); a logo (\"add my logo logo.png at the end\"); the music's beat (\"cut on the beat\", "
-         "\"fit the video to the song\"); \"undo\", \"redo\".";
+         "\"twice as long\", \"3 seconds per photo\", \"add 2 seconds to each photo\"); change the shape (vertical / "
+         "9:16 / for TikTok, square, Instagram 4:5, 16:9), the size (\"4K\", \"720p\") and the frame rate "
+         "(\"60 fps\"); transitions (\"use slide transitions\", \"no transitions\", \"faster fades\", \"1 second "
+         "transitions\"); the video's ends (\"fade in from black\", \"fade to black at the end\"); motion (\"no Ken "
+         "Burns\", \"zoom in slowly\", \"zoom out on photo 2\"); pacing (\"slower\", \"faster\"); titles and text "
+         "(\"add the title 'Summer in Lisbon'\", \"put 'Shop now' at the end\", \"remove the title\", \"make the text "
+         "white\", \"remove the text\"); music (\"add background music\" with a file, \"music at 30%\", \"fade out "
+         "the music\", \"no music\"); order (\"move photo 3 to the start\", \"reverse the order\", \"shuffle the "
+         "photos\"); one photo (\"remove the third photo\", \"swap photo 1 and photo 3\", \"make photo 2 longer\"); "
+         "the title's look (\"make the title bigger\", \"make the title yellow\", \"move the title to the bottom\", "
+         "\"add a title at the end\"); a logo (\"add my logo logo.png at the end\"); the music's beat (\"cut on the "
+         "beat\", \"fit the video to the song\"); \"undo\", \"redo\".";
 }
 
 std::string summary_diff(const Draft& before, const Draft& after) {
@@ -1232,14 +1543,22 @@ AgentReply apply_instruction(Draft& draft, const std::string& instruction, const
         took = h;
         break;
       }
+    // The shape, size and frame rate are read from every clause besides ("a vertical 4K promo").
+    // The size first: the shape then keeps it ("vertical in 720p": 720x1280).
+    Said canvas = handle_canvas(turn, c);
     Said shape = handle_aspect(turn, c);
     if (said) done.push_back(*said);
+    // "make it 15 seconds with fades": a length too long for the transitions is the video's.
+    if (took == handle_transitions)
+      if (auto len = length_in(c); len && *len > kMaxTransitionWordsMs)
+        if (Said length = handle_length(turn, c)) done.push_back(*length);
     // A style sets each photo's length; a whole length in the same words ("一个15秒的宣传片")
     // is then applied over it.
     if (took == handle_style)
       if (Said length = handle_length(turn, c)) done.push_back(*length);
+    if (canvas) done.push_back(*canvas);
     if (shape) done.push_back(*shape);
-    if (!said && !shape) not_understood.push_back(c.raw);
+    if (!said && !shape && !canvas) not_understood.push_back(c.raw);
   }
   // Whatever moved the photos, their transitions and the texts over them still fit.
   if (auto photos = photo_track(draft); photos && *photos < before.tracks.size()) {

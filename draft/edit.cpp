@@ -186,8 +186,10 @@ void scale_timeline(Draft& draft, double factor) {
     for (size_t s = 0; s < draft.tracks[t].segments.size(); ++s) {
       const Segment& seg = draft.tracks[t].segments[s];
       Json& obj = segment_json(draft, t, s);
-      if (find_key(obj, Key::Start) || seg.start_ms != 0) set_key(draft, obj, Key::Start, scaled(seg.start_ms, factor));
-      set_key(draft, obj, Key::Duration, std::max<int64_t>(1, scaled(seg.duration_ms, factor)));
+      // Ends are scaled as starts are, so segments end to end stay so (no 1 ms gap or overlap).
+      const int64_t start = scaled(seg.start_ms, factor), end = scaled(seg.start_ms + seg.duration_ms, factor);
+      if (find_key(obj, Key::Start) || seg.start_ms != 0) set_key(draft, obj, Key::Start, start);
+      set_key(draft, obj, Key::Duration, std::max<int64_t>(1, end - start));
     }
   }
   if (draft.declared_duration_ms)

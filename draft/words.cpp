@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 namespace reel::draft {
 
@@ -194,6 +195,22 @@ std::optional<int64_t> length_in_words(std::string_view t) {
     if (unit_is({"seconds", "second", "secs", "sec", "s", "秒"})) return std::llround(value * 1000);
     if (unit_is({"minutes", "minute", "mins", "min", "m", "分钟", "分"})) return std::llround(value * 60000);
   }
+  // "half a second", "a second longer", "a minute": a length without a number (but "a second
+  // photo" is an ordinal).
+  static const std::pair<const char*, int64_t> spoken[] = {
+      {"half a second", 500}, {"half a minute", 30000}, {"a second", 1000}, {"a minute", 60000}};
+  for (const auto& [words, ms] : spoken)
+    for (size_t at = t.find(words); at != std::string_view::npos; at = t.find(words, at + 1)) {
+      const size_t end = at + std::strlen(words);
+      if (at > 0 && is_alpha(t[at - 1])) continue;
+      if (end < t.size() && is_alpha(t[end])) continue;
+      std::string_view next = t.substr(std::min(t.size(), end + 1));
+      next = next.substr(0, next.find(' '));
+      if (has_any_word(next, {"photo", "picture", "image", "slide", "clip", "shot", "one", "title", "text", "song",
+                              "track", "time", "transition", "video", "version"}))
+        continue;
+      return ms;
+    }
   return std::nullopt;
 }
 

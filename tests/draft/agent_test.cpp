@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "draft/fades.h"
 #include "draft/summary.h"
 #include "draft_test_util.h"
 
@@ -50,7 +53,9 @@ TEST(Agent, TargetLengthScalesEverythingInStep) {
 }
 
 TEST(Agent, PerPhotoLengthInBothLanguages) {
-  for (const char* words : {"3 seconds per photo", "每张照片3秒"}) {
+  // "each photo 3 seconds" is every photo's length, not photo 3's.
+  for (const char* words : {"3 seconds per photo", "每张照片3秒", "make each photo 3 seconds", "every photo 3s",
+                            "make the photos 3 seconds each", "all photos 3 sec"}) {
     Draft d = base_draft();
     say(d, words);
     for (const auto& s : d.tracks[0].segments) EXPECT_EQ(s.duration_ms, 3000) << words;
@@ -183,6 +188,35 @@ TEST(Agent, Order) {
   AgentReply r = say(d, "move photo 9 to the start");
   EXPECT_EQ(r.message, "There is no photo 9; the draft has 5.");
   EXPECT_FALSE(r.changed);
+  // A length after the photo's number: "make photo 2 4.5 seconds" still names photo 2.
+  d = base_draft();
+  say(d, "make photo 2 4.5 seconds");
+  EXPECT_EQ(d.tracks[0].segments[1].duration_ms, 4500);
+  EXPECT_EQ(d.tracks[0].segments[2].duration_ms, 4000);
+}
+
+TEST(Agent, ShuffleGivesANewOrderOfTheSamePhotosEachTime) {
+  struct Case {
+    const char *words, *said;
+  };
+  for (Case c : {Case{"shuffle the photos", "Shuffled the photos into a new order."},
+                 Case{"put them in a random order", "Shuffled the photos into a new order."},
+                 Case{"打乱照片顺序", "照片顺序已随机打乱。"}}) {
+    const char* words = c.words;
+    Draft d = base_draft();
+    std::vector<std::string> before = sources(d);
+    AgentReply r = say(d, words);
+    EXPECT_TRUE(r.changed) << words;
+    EXPECT_EQ(r.message, c.said);
+    std::vector<std::string> after = sources(d);
+    EXPECT_NE(after, before) << words;
+    std::vector<std::string> a = after, b = before;
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    EXPECT_EQ(a, b) << words;
+    say(d, words);
+    EXPECT_NE(sources(d), after) << words;
+  }
 }
 
 TEST(Agent, Styles) {
@@ -327,4 +361,136 @@ TEST(Agent, TheFirstWordsAreReadAsABriefTitleIncluded) {
   apply_first_words(plain, "make the title yellow", {});
   say(same, "make the title yellow");
   EXPECT_EQ(plain.json, same.json);
+}
+
+TEST(Agent, AMoveForNamedPhotosChangesThoseOnly) {
+  struct Case {
+    const char* words;
+    std::vector<KenBurnsPreset> after;  // the five photos' moves
+    const char* said;
+  };
+  const KenBurnsPreset A = KenBurnsPreset::Auto, N = KenBurnsPreset::None;
+  for (Case c :
+       {Case{"zoom out on photo 2", {A, KenBurnsPreset::Out, A, A, A}, "Photo 2 now moves: out."},
+        Case{"no ken burns on the first photo", {N, A, A, A, A}, "Photo 1 now holds still (no Ken Burns)."},
+        Case{"remove the zoom on photo 3", {A, A, N, A, A}, "Photo 3 now holds still (no Ken Burns)."},
+        Case{"pan left on photos 4 and 5",
+             {A, A, A, KenBurnsPreset::Left, KenBurnsPreset::Left},
+             "Photos 4 and 5 now move: left."},
+        Case{"第2张照片拉远", {A, KenBurnsPreset::Out, A, A, A}, "第 2 张照片的运动改为 out。"},
+        Case{"zoom in on every photo",
+             {KenBurnsPreset::In, KenBurnsPreset::In, KenBurnsPreset::In, KenBurnsPreset::In, KenBurnsPreset::In},
+             "Every photo now zooms in."}}) {
+    Draft d = base_draft();
+    say(d, "give every photo a ken burns move");
+    AgentReply r = say(d, c.words);
+    EXPECT_EQ(r.message, c.said) << c.words;
+    std::vector<KenBurnsPreset> moves;
+    for (const auto& s : d.tracks[0].segments) moves.push_back(s.video.ken_burns.preset);
+    EXPECT_EQ(moves, c.after) << c.words;
+    EXPECT_EQ(d.tracks[0].segments.size(), 5u) << c.words;  // no photo removed
+  }
+  Draft d = base_draft();
+  EXPECT_EQ(say(d, "zoom out on photo 7").message, "There is no photo 7; the draft has 5.");
+}
+
+TEST(Agent, LengthsAddedTakenOffOrMultiplied) {
+  struct Case {
+    const char* words;
+    std::vector<int64_t> photos;  // each photo's length after
+  };
+  for (Case c : {Case{"add 2 seconds to each photo", {6000, 6000, 6000, 6000, 6000}},
+                 Case{"make each photo 1 second shorter", {3000, 3000, 3000, 3000, 3000}},
+                 Case{"make the first photo 2 seconds longer", {6000, 4000, 4000, 4000, 4000}},
+                 Case{"add a second to photo 3", {4000, 4000, 5000, 4000, 4000}},
+                 Case{"make photo 2 half a second shorter", {4000, 3500, 4000, 4000, 4000}},
+                 Case{"make the second photo 2 seconds", {4000, 2000, 4000, 4000, 4000}},
+                 Case{"make it half as long", {2000, 2000, 2000, 2000, 2000}},
+                 Case{"make it twice as long", {8000, 8000, 8000, 8000, 8000}},
+                 Case{"make it 10 seconds shorter", {2000, 2000, 2000, 2000, 2000}},
+                 Case{"make it 5 seconds longer", {5000, 5000, 5000, 5000, 5000}}}) {
+    Draft d = base_draft();
+    say(d, c.words);
+    std::vector<int64_t> lengths;
+    for (const auto& s : d.tracks[0].segments) lengths.push_back(s.duration_ms);
+    EXPECT_EQ(lengths, c.photos) << c.words;
+  }
+  Draft d = base_draft();
+  EXPECT_EQ(say(d, "add 2 seconds to each photo").message.substr(0, 45),
+            "Every photo now shows 2 s longer (at least ha");
+}
+
+TEST(Agent, TransitionLengthsKeepTheirKindAndALongLengthIsTheVideos) {
+  Draft d = base_draft();
+  say(d, "use wipe transitions");
+  AgentReply r = say(d, "make the transitions 1 second");
+  EXPECT_EQ(r.message, "Every transition now lasts 1 s.");
+  for (size_t i = 1; i < 5; ++i) {
+    EXPECT_EQ(d.tracks[0].segments[i].video.transition->type, TransitionType::WipeLeft);
+    EXPECT_EQ(d.tracks[0].segments[i].video.transition->duration_ms, 1000);
+  }
+  r = say(d, "1.5 second fades");
+  EXPECT_EQ(r.message, "Every cut now has a fade transition of 1.5 s.");
+  EXPECT_EQ(d.tracks[0].segments[2].video.transition->type, TransitionType::Fade);
+  EXPECT_EQ(d.tracks[0].segments[2].video.transition->duration_ms, 1500);
+  r = say(d, "make it 15 seconds with fades");
+  EXPECT_EQ(d.duration_ms(), 15000) << r.message;
+  EXPECT_EQ(d.tracks[0].segments[2].video.transition->type, TransitionType::Fade) << r.message;
+}
+
+TEST(Agent, TheVideoFadesFromAndToBlackAtItsEnds) {
+  Draft d = base_draft();
+  EXPECT_EQ(say(d, "fade to black at the end").message, "The video now fades out to black (1 s).");
+  EXPECT_EQ(end_fades(d).out_ms, 1000);
+  EXPECT_EQ(end_fades(d).in_ms, 0);
+  EXPECT_EQ(say(d, "fade in from black over 2 seconds").message, "The video now fades in from black (2 s).");
+  EXPECT_EQ(end_fades(d).in_ms, 2000);
+  EXPECT_EQ(say(d, "no fade at the end").message, "The video no longer fades out to black.");
+  EXPECT_EQ(end_fades(d).out_ms, 0);
+  EXPECT_EQ(end_fades(d).in_ms, 2000);
+  // Fades between the photos stay transitions; the music's fades the music's.
+  say(d, "use fade transitions between the photos");
+  EXPECT_EQ(end_fades(d).out_ms, 0);
+  say(d, "fade out the music at the end");
+  EXPECT_EQ(end_fades(d).out_ms, 0);
+  EXPECT_EQ(say(d, "结尾淡出").message, "视频现在淡出到黑场（1 秒）。");
+}
+
+TEST(Agent, AllTheTextChangesLookOrGoesAndAQuotedOneGoesByItsWords) {
+  Draft d = base_draft();
+  say(d, "add text 'The End' at the end");
+  AgentReply r = say(d, "make the text yellow");
+  EXPECT_EQ(r.message, "All the text is now yellow.");
+  for (const auto& t : d.tracks)
+    if (t.kind == TrackKind::Text)
+      for (const auto& s : t.segments) EXPECT_EQ(s.text.style.color, (Color{255, 212, 0, 255})) << s.text.text;
+  EXPECT_EQ(say(d, "move the words to the top").message, "All the text is now at the top.");
+  EXPECT_EQ(say(d, "remove the text 'the end'").message, "Removed \"the end\". Timeline: − Text: \"The End\" (17-20s)");
+  EXPECT_EQ(say(d, "remove the text 'Nope'").message, "No text reads \"Nope\".");
+  EXPECT_EQ(say(d, "remove the captions").message, "There was no captions to remove.");
+  EXPECT_EQ(say(d, "remove the text").message, "Removed the text (1 track). Timeline: − Title: \"Trip\" (0-3s)");
+  for (const auto& t : d.tracks) EXPECT_NE(t.kind, TrackKind::Text);
+}
+
+TEST(Agent, TheCanvasSizeAndFrameRateKeepTheShape) {
+  Draft d = base_draft();
+  EXPECT_EQ(say(d, "make it 4k").message, "The video is now 3840x2160. Timeline: canvas 1920x1080 → 3840x2160");
+  EXPECT_EQ(say(d, "make it 60fps").message, "The video now plays at 60 fps.");
+  EXPECT_EQ(d.canvas.fps.value(), 60);
+  say(d, "make it vertical in 720p at 24 fps");
+  EXPECT_EQ(d.canvas.width, 720);
+  EXPECT_EQ(d.canvas.height, 1280);
+  EXPECT_EQ(d.canvas.fps.value(), 24);
+  EXPECT_EQ(say(d, "make it 500 fps").message, "A frame rate is 1 to 240 fps (24, 25, 30 and 60 are usual).");
+}
+
+TEST(Agent, AScaledTimelineKeepsItsPhotosEndToEndThroughALaterReorder) {
+  Draft d = base_draft();
+  say(d, "make it 11.251 seconds");  // 4 s photos become 2250.2 ms: starts and ends rounded alike
+  say(d, "shuffle the photos");
+  EXPECT_EQ(d.duration_ms(), 11251);
+  auto order = d.tracks[0].segments;
+  std::sort(order.begin(), order.end(), [](const Segment& a, const Segment& b) { return a.start_ms < b.start_ms; });
+  for (size_t i = 1; i < order.size(); ++i) EXPECT_EQ(order[i].start_ms, order[i - 1].end_ms()) << i;
+  EXPECT_EQ(order.back().end_ms(), 11251);
 }

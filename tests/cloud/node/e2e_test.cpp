@@ -421,6 +421,17 @@ TEST_F(ChatE2E, TheMessageCanBeTheWordsAfterTheOptionsAsWithDashM) {
   EXPECT_TRUE(has(out, "give the message once: as words after the options, or with -m, not both")) << out;
 }
 
+TEST_F(ChatE2E, TheDraftCanBeNamedAsEveryCommandTakesItBeforeOrAfterTheMessage) {
+  std::string out;
+  ASSERT_EQ(chat("--local -m \"make it vertical\" draft.json", "", &out), 0) << out;
+  EXPECT_TRUE(has(out, "agent: The video is now 9:16")) << out;
+  Json d = Json::parse(read_bytes(project() + "/draft.json"));
+  EXPECT_LT(d["m"]["width"].get<int>(), d["m"]["height"].get<int>());
+  ASSERT_EQ(chat("--local draft.json make it square", "", &out), 0) << out;
+  d = Json::parse(read_bytes(project() + "/draft.json"));
+  EXPECT_EQ(d["m"]["width"].get<int>(), d["m"]["height"].get<int>());
+}
+
 TEST_F(ChatE2E, OfflineWithoutADraftItSaysHowToMakeOne) {
   std::string out;
   EXPECT_EQ(chat("--local", "status\n", &out), 2) << out;
