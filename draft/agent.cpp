@@ -59,6 +59,12 @@ int length_change_in(const Clause& c) {
   return 0;
 }
 
+std::string joined(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
+  return out;
+}
+
 // "half as long", "twice as long": the factor on the whole length; 0 when none is said.
 double length_factor_in(const Clause& c) {
   if (c.has({"half as long", "half the length", "half the duration", "half as much time", "一半"})) return 0.5;
@@ -128,10 +134,15 @@ std::vector<Clause> clauses_of(const std::string& instruction) {
     bool swap = has_any_word(prev, {"swap", "switch", "exchange"});
     bool names_photo = !cur.empty() && (std::isdigit(static_cast<unsigned char>(cur[0])) ||
                                         has_any_word(cur, {"photo", "picture", "image", "slide", "the"}));
+    // "make the title smaller and yellow": a look word alone is the title's (or the text's).
+    const bool look_only = !cur.empty() && cur.find(' ') == std::string::npos &&
+                           has_any_word(cur, {"yellow", "red", "white", "black", "blue", "green", "orange", "pink",
+                                              "purple", "gold", "grey", "gray", "bigger", "smaller", "larger"}) &&
+                           has_any_word(prev, {"title", "text", "words", "caption", "captions"});
     // "pan left on photos 4 and 5": a bare number is the photo list's.
     const bool bare_number = !cur.empty() && cur.find_first_not_of("0123456789") == std::string::npos &&
                              has_any_word(prev, {"photos", "pictures", "images", "slides"});
-    if ((swap && names_photo && cur.size() < 24) || bare_number) {
+    if ((swap && names_photo && cur.size() < 24) || bare_number || look_only) {
       parts[i - 1] += " and " + parts[i];
       parts.erase(parts.begin() + static_cast<long>(i));
       --i;
@@ -599,7 +610,11 @@ Said handle_fit_song(Turn& t, const Clause& c) {
 }
 
 Said handle_music(Turn& t, const Clause& c) {
-  if (!c.has({"music", "song", "bgm", "soundtrack", "音乐", "配乐", "歌"})) return std::nullopt;
+  // "louder" / "quieter" said alone is the music's.
+  const std::string said = trim(c.text);
+  const bool alone =
+      said == "louder" || said == "quieter" || said == "softer" || said == "turn it up" || said == "turn it down";
+  if (!alone && !c.has({"music", "song", "bgm", "soundtrack", "音乐", "配乐", "歌"})) return std::nullopt;
   Draft& d = t.d;
   std::vector<size_t> music = music_tracks(d);
   if (c.has_word({"no", "remove", "without", "delete", "drop", "mute"}) || c.has({"去掉", "删除", "不要", "取消"})) {
@@ -739,9 +754,12 @@ std::optional<std::string> position_in(const Clause& c) {
 
 // +1 bigger, -1 smaller, 0 neither.
 int size_change_in(const Clause& c) {
-  if (c.has_word({"bigger", "larger", "huge", "enlarge"}) || c.has({"大一点", "大一些", "放大", "更大", "大些"}))
+  if (c.has_word({"bigger", "larger", "huge", "enlarge", "too small", "too tiny"}) ||
+      c.has({"大一点", "大一些", "放大", "更大", "大些", "太小"}))
     return 1;
-  if (c.has_word({"smaller", "tiny", "shrink"}) || c.has({"小一点", "小一些", "缩小", "更小", "小些"})) return -1;
+  if (c.has_word({"smaller", "tiny", "shrink", "too big", "too large"}) ||
+      c.has({"小一点", "小一些", "缩小", "更小", "小些", "太大"}))
+    return -1;
   return 0;
 }
 
@@ -751,6 +769,68 @@ Placement placement_in(const Clause& c) {
   if (c.has({"at the start", "at the beginning", "to the start", "to the beginning", "开头", "开始", "最前"}))
     return Placement::Start;
   return Placement::Keep;
+}
+
+// The title's length on screen or its animation, when the words ask for one of them.
+Said retime_or_animate_title(Turn& t, const Clause& c, size_t track) {
+  Draft& d = t.d;
+  std::vector<std::string> en, zh;
+  static const std::pair<const char*, const char*> ins[] = {
+      {"fade in", "fade"}, {"淡入", "fade"},       {"slide up", "slide-up"}, {"slides up", "slide-up"},
+      {"pop", "pop"},      {"typewriter", "type"}, {"type in", "type"},      {"typed", "type"}};
+  std::optional<std::string> anim_in, anim_out;
+  for (const auto& [words, name] : ins)
+    if (c.has({words})) {
+      anim_in = name;
+      break;
+    }
+  if (c.has({"fade out", "淡出"})) anim_out = "fade";
+  if (c.has({"no animation", "not animated", "without animation", "不要动画"})) anim_in = "none", anim_out = "none";
+  const auto len = length_in(c);
+  const bool longer = c.has_word({"longer"}) || c.has({"久一点", "长一点"}),
+             shorter = c.has_word({"shorter"}) || c.has({"短一点"});
+  const bool retime = len ||
+                      ((longer || shorter) && c.has_word({"show", "shows", "stay", "stays", "last", "lasts", "keep",
+                                                          "display", "on", "up", "screen"})) ||
+                      ((longer || shorter) && c.has({"title", "标题"}) && !c.has_word({"video", "photo"}));
+  if (!anim_in && !anim_out && !retime) return std::nullopt;
+  // "change the title to 5 Seconds of Summer" gives words, not a length.
+  if (c.has({"title to ", "title: ", "title as ", "call it", "name it", "标题改为", "标题改成"})) return std::nullopt;
+  const int64_t total = d.duration_ms();
+  for (size_t s = 0; s < d.tracks[track].segments.size(); ++s) {
+    const Segment seg = d.tracks[track].segments[s];
+    Json& m = segment_meta(d, track, s);
+    if (anim_in || anim_out) {
+      if (!m["anim"].is_object()) m["anim"] = Json::object();
+      if (anim_in) m["anim"]["in"] = *anim_in;
+      if (anim_out) m["anim"]["out"] = *anim_out;
+    }
+    if (retime) {
+      int64_t want = len ? *len : static_cast<int64_t>(std::llround(seg.duration_ms * (longer ? 1.5 : 0.66)));
+      want = std::clamp<int64_t>(want, std::min<int64_t>(1000, total), std::max<int64_t>(1, total - seg.start_ms));
+      set_segment_duration(d, track, s, want);
+    }
+  }
+  refresh(d);
+  if (retime) {
+    const int64_t now = d.tracks[track].segments.front().duration_ms;
+    en.push_back("the title now shows for " + seconds_text(now) + " s");
+    zh.push_back("标题现在显示 " + seconds_text(now) + " 秒");
+  }
+  if (anim_in && *anim_in != "none") {
+    en.push_back(*anim_in == "fade" ? std::string("the title now fades in")
+                                    : "the title now comes in with " + *anim_in);
+    zh.push_back("标题以 " + *anim_in + " 出现");
+  }
+  if (anim_out && *anim_out != "none") {
+    en.push_back("the title now fades out");
+    zh.push_back("标题淡出");
+  }
+  if (anim_in && *anim_in == "none") {
+    en.push_back("the title is no longer animated");
+    zh.push_back("标题不再有动画");
+  }
+  return t.tr(c, joined(en, ", "), joined(zh, "，"));
 }
 
 Said handle_title(Turn& t, const Clause& c) {
@@ -771,12 +851,19 @@ Said handle_title(Turn& t, const Clause& c) {
   const int size = size_change_in(c);
   const Placement place = placement_in(c);
   const bool look_or_place = color || pos || size != 0 || place != Placement::Keep;
-  std::string text = c.quoted;
-  if (text.empty() && !look_or_place)
-    text = c.after({"标题改为", "标题改成", "标题设为", "标题为", "标题是", "标题：", "标题:", "添加标题", "加标题",
-                    "title to ", "title: ", "title ", "call it ", "name it "});
   const bool has_title = !titles.empty() && !d.tracks[titles[0]].segments.empty();
   const bool add = c.has_word({"add", "put", "insert", "new"}) || c.has({"添加", "加一个", "加个", "加上", "加"});
+  // How long it shows and how it comes and goes: "make the title last 5 seconds", "show the
+  // title for longer", "make the title fade in". Never read as its words.
+  if (has_title && c.quoted.empty() && !add)
+    if (Said timing = retime_or_animate_title(t, c, titles[0])) return timing;
+  std::string text = c.quoted;
+  // Unquoted words are the title's after "title to", "title:", "call it"; after a bare "title"
+  // only when one is added ("add a title My Trip"): "make the title last longer" names none.
+  if (text.empty() && !look_or_place)
+    text = c.after({"标题改为", "标题改成", "标题设为", "标题为", "标题是", "标题：", "标题:", "添加标题", "加标题",
+                    "title to ", "title: ", "title as ", "call it ", "name it "});
+  if (text.empty() && !look_or_place && add) text = c.after({"title "});
   if (text.empty() && !look_or_place)
     return t.tr(c, "say the title's words, for example: add the title 'Summer in Lisbon'",
                 "请说出标题文字，例如：标题改为 城市之梦");
@@ -886,12 +973,6 @@ Said handle_logo(Turn& t, const Clause& c) {
   if (d.declared_duration_ms && *d.declared_duration_ms == old_end) set_declared_duration(d, old_end + len);
   return t.tr(c, "added the logo " + file_stem(file) + " as an end card (" + seconds_text(len) + " s)",
               "在结尾加上了标志 " + file_stem(file) + "（" + seconds_text(len) + " 秒）");
-}
-
-std::string joined(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
-  return out;
 }
 
 bool is_caption_track(const Track& t) { return t.kind == TrackKind::Text && lower_ascii(t.kind_label) == "caption"; }
@@ -1106,6 +1187,53 @@ Said no_such_photo(const Turn& t, const Clause& c, const std::vector<size_t>& na
       return t.tr(c, "there is no photo " + std::to_string(k) + "; the draft has " + std::to_string(count),
                   "没有第 " + std::to_string(k) + " 张照片；一共有 " + std::to_string(count) + " 张");
   return std::nullopt;
+}
+
+// How the photos fill the frame (m.fit), for every photo or those named: "don't crop the
+// photos", "show the whole photo 3" (contain), "fill the frame" (cover), "blurred background"
+// (blur), "stretch".
+Said handle_fit(Turn& t, const Clause& c) {
+  const char* fit = nullptr;
+  if (c.has({"blurred background", "blur background", "blurry background", "blur the background", "blur the sides",
+             "blurred sides", "模糊背景"}))
+    fit = "blur";
+  else if (c.has({"don't crop", "dont crop", "do not crop", "no crop", "without crop", "not cropped", "whole photo",
+                  "whole picture", "whole image", "entire photo", "entire picture", "letterbox", "fit inside",
+                  "不要裁剪", "不裁剪", "完整显示"}))
+    fit = "contain";
+  else if (c.has({"fill the frame", "fill the screen", "crop to fill", "no black bars", "no bars", "full frame", "铺满",
+                  "填满"}))
+    fit = "cover";
+  else if (c.has_word({"stretch", "stretched"}) || c.has({"拉伸"}))
+    fit = "stretch";
+  if (!fit) return std::nullopt;
+  auto photos = photo_track(t.d);
+  if (!photos) return no_photos(t, c);
+  const auto order = in_start_order(t.d.tracks[*photos]);
+  const std::vector<size_t> named = photo_numbers(c, order.size());
+  if (Said missing = no_such_photo(t, c, named, order.size())) return missing;
+  for (size_t i = 0; i < order.size(); ++i)
+    if (named.empty() || std::find(named.begin(), named.end(), i + 1) != named.end())
+      segment_meta(t.d, *photos, order[i])["fit"] = fit;
+  refresh(t.d);
+  static const std::map<std::string, std::pair<const char*, const char*>> said = {
+      {"contain", {"shown whole (fit: contain)", "完整显示（contain）"}},
+      {"cover", {"filling the frame (fit: cover)", "铺满画面（cover）"}},
+      {"blur", {"shown whole over a blurred copy (fit: blur)", "完整显示在模糊背景上（blur）"}},
+      {"stretch", {"stretched to the frame (fit: stretch)", "拉伸到画面（stretch）"}}};
+  const auto& [en, zh] = said.at(fit);
+  if (named.empty()) return t.tr(c, std::string("every photo is now ") + en, std::string("每张照片现在") + zh);
+  const auto [who_en, who_zh] = photos_named(named);
+  return t.tr(c, who_en + (named.size() == 1 ? " is now " : " are now ") + en, who_zh + "现在" + zh);
+}
+
+// The canvas's background (m.bg): behind photos shown whole, and what the ends fade from and to.
+Said handle_background(Turn& t, const Clause& c) {
+  if (!c.has_word({"background", "backdrop"}) && !c.has({"背景"})) return std::nullopt;
+  const auto color = color_in(c);
+  if (!color) return std::nullopt;
+  set_draft_meta(t.d, "bg", color->hex);
+  return t.tr(c, std::string("the background is now ") + color->en, std::string("背景改成了") + color->zh + "色");
 }
 
 Said handle_motion(Turn& t, const Clause& c) {
@@ -1414,9 +1542,10 @@ Said handle_pacing(Turn& t, const Clause& c) {
 using Handler = Said (*)(Turn&, const Clause&);
 // The first whose words a clause has takes it; the aspect is read from every clause besides
 // ("make it 15 seconds for TikTok": the length, and the shape).
-constexpr Handler kHandlers[] = {handle_style, handle_fit_song,  handle_beat,  handle_music,     handle_title,
-                                 handle_logo,  handle_text_look, handle_text,  handle_end_fades, handle_transitions,
-                                 handle_photo, handle_motion,    handle_order, handle_length,    handle_pacing};
+constexpr Handler kHandlers[] = {handle_style,      handle_fit_song,    handle_beat,  handle_music,     handle_title,
+                                 handle_logo,       handle_text_look,   handle_text,  handle_end_fades, handle_fit,
+                                 handle_background, handle_transitions, handle_photo, handle_motion,    handle_order,
+                                 handle_length,     handle_pacing};
 
 }  // namespace
 

@@ -494,3 +494,41 @@ TEST(Agent, AScaledTimelineKeepsItsPhotosEndToEndThroughALaterReorder) {
   for (size_t i = 1; i < order.size(); ++i) EXPECT_EQ(order[i].start_ms, order[i - 1].end_ms()) << i;
   EXPECT_EQ(order.back().end_ms(), 11251);
 }
+
+TEST(Agent, TheTitlesTimeAndAnimationAreNeverReadAsItsWords) {
+  Draft d = base_draft();  // the title "Trip", 0-3 s
+  EXPECT_EQ(say(d, "make the title last 5 seconds").message,
+            "The title now shows for 5 s. Timeline: 3. Title: \"Trip\" (0-3s → 0-5s)");
+  EXPECT_EQ(say(d, "show the title for longer").message,
+            "The title now shows for 7.5 s. Timeline: 3. Title: \"Trip\" (0-5s → 0-7.5s)");
+  EXPECT_EQ(say(d, "make the title pop in").message, "The title now comes in with pop.");
+  EXPECT_EQ(say(d, "make the title fade out").message, "The title now fades out.");
+  for (const auto& t : d.tracks)
+    if (t.kind == TrackKind::Text) {
+      EXPECT_EQ(t.segments[0].text.text, "Trip");
+      EXPECT_EQ(t.segments[0].text.anim.in, TextAnimIn::Pop);
+      EXPECT_EQ(t.segments[0].text.anim.out, TextAnimOut::Fade);
+    }
+  // Its words change where words are given.
+  EXPECT_EQ(say(d, "change the title to 5 Seconds of Summer").message.substr(0, 46),
+            "The title now reads \"5 Seconds of Summer\". Tim");
+  // A look word after "and" is the title's too.
+  EXPECT_EQ(say(d, "make the title smaller and yellow").message, "The title is now yellow, the title is smaller.");
+  EXPECT_EQ(say(d, "the title is too small").message, "The title is bigger.");
+  EXPECT_EQ(say(d, "make the title fade in").message, "The title now fades in.");
+}
+
+TEST(Agent, FitBackgroundAndALoneLouder) {
+  Draft d = base_draft();
+  EXPECT_EQ(say(d, "don't crop the photos").message, "Every photo is now shown whole (fit: contain).");
+  for (const auto& s : d.tracks[0].segments) EXPECT_EQ(s.video.fit, Fit::Contain);
+  EXPECT_EQ(say(d, "fill the frame with photo 2").message, "Photo 2 is now filling the frame (fit: cover).");
+  EXPECT_EQ(d.tracks[0].segments[1].video.fit, Fit::Cover);
+  EXPECT_EQ(d.tracks[0].segments[0].video.fit, Fit::Contain);
+  EXPECT_EQ(say(d, "use a blurred background").message,
+            "Every photo is now shown whole over a blurred copy (fit: blur).");
+  EXPECT_EQ(say(d, "make the background white").message, "The background is now white.");
+  EXPECT_EQ(d.canvas.background, (Color{255, 255, 255, 255}));
+  AgentReply r = say(d, "louder");
+  EXPECT_EQ(r.message, "Made the music louder. Timeline: 2. BGM: Song (0-20s, 35% → 0-20s, 52%)");
+}
