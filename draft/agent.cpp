@@ -1403,6 +1403,26 @@ Said handle_photo(Turn& t, const Clause& c) {
     return t.tr(c, "removed " + name_en + " (" + file_stem(photo.source) + ")",
                 "删除了" + name_zh + "（" + file_stem(photo.source) + "）");
   }
+  if (c.has_word({"duplicate", "repeat", "copy", "clone"}) || c.has({"复制", "重复"})) {
+    // The copy follows its photo; the cut into it is the one that led to the next photo.
+    auto old_spans = photo_spans(d, *photos);
+    const int64_t old_total = d.duration_ms();
+    std::vector<Json> cut_transitions;
+    for (size_t s : order) cut_transitions.push_back(transition_json(d, *photos, s));
+    add_segment(d, *photos, d.json.at(Json::json_pointer(photo.pointer)));
+    std::vector<size_t> with_copy = order;
+    with_copy.insert(with_copy.begin() + static_cast<long>(k), d.tracks[*photos].segments.size() - 1);
+    reorder_segments(d, *photos, with_copy);
+    cut_transitions.insert(cut_transitions.begin() + static_cast<long>(k),
+                           k < n ? cut_transitions[k] : cut_transitions[k - 1]);
+    set_cut_transitions(d, *photos, cut_transitions);
+    std::vector<std::pair<int64_t, int64_t>> new_spans = old_spans;
+    for (size_t i = k; i < new_spans.size(); ++i)
+      new_spans[i] = {new_spans[i].first + photo.duration_ms, new_spans[i].second + photo.duration_ms};
+    retime_other_tracks(d, *photos, old_spans, new_spans, old_total);
+    return t.tr(c, "duplicated " + name_en + " (" + file_stem(photo.source) + "): the copy follows it",
+                "复制了" + name_zh + "（" + file_stem(photo.source) + "），副本紧随其后");
+  }
   if (c.has_word({"swap", "switch", "exchange"}) || c.has({"交换", "对调", "互换", "调换"})) {
     if (named.size() < 2)
       return t.tr(c, "say which two photos to swap, for example: swap photo 1 and photo 3",
@@ -1413,7 +1433,16 @@ Said handle_photo(Turn& t, const Clause& c) {
     return t.tr(c, "swapped photos " + std::to_string(k) + " and " + std::to_string(k2),
                 "交换了第 " + std::to_string(k) + " 张和第 " + std::to_string(k2) + " 张照片");
   }
-  if (c.has_word({"move", "put", "place"}) || c.has({"移到", "放到", "挪到", "移动到", "放在"})) {
+  // "put photo 2 first", "make photo 5 the last one".
+  const std::string said = trim(c.text);
+  const auto ends_with = [&](const char* end) {
+    const size_t n = std::strlen(end);
+    return said.size() >= n && said.compare(said.size() - n, n, end) == 0;
+  };
+  const bool said_first = ends_with(" first") || ends_with(" the first one") || ends_with(" the first photo");
+  const bool said_last = ends_with(" last") || ends_with(" the last one") || ends_with(" the last photo");
+  if (c.has_word({"move", "put", "place"}) || c.has({"移到", "放到", "挪到", "移动到", "放在"}) ||
+      (c.has_word({"make"}) && (said_first || said_last))) {
     // Where to: read after "to" / "移到", so "the last photo to the start" goes to the start.
     std::string dest = c.text;
     for (const char* marker : {" to ", "移到", "放到", "挪到", "移动到", "放在"})
@@ -1421,7 +1450,9 @@ Said handle_photo(Turn& t, const Clause& c) {
         dest = c.text.substr(at + std::strlen(marker));
         break;
       }
-    size_t to = has_any(dest, {"end", "last", "结尾", "最后"})                             ? n
+    size_t to = said_first                                                                 ? 1
+                : said_last                                                                ? n
+                : has_any(dest, {"end", "last", "结尾", "最后"})                           ? n
                 : has_any(dest, {"start", "beginning", "front", "开头", "最前", "第一位"}) ? 1
                 : named.size() > 1                                                         ? named[1]
                                                                                            : 0;

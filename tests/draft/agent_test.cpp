@@ -532,3 +532,24 @@ TEST(Agent, FitBackgroundAndALoneLouder) {
   AgentReply r = say(d, "louder");
   EXPECT_EQ(r.message, "Made the music louder. Timeline: 2. BGM: Song (0-20s, 35% → 0-20s, 52%)");
 }
+
+TEST(Agent, APhotoIsDuplicatedAfterItselfAndPutFirstOrLastByWordAtTheEnd) {
+  Draft d = base_draft();
+  AgentReply r = say(d, "duplicate the first photo");
+  EXPECT_EQ(r.message,
+            "Duplicated photo 1 (p1): the copy follows it. Timeline: 1. Video: trip (0-20s → 0-24s); 2. BGM: Song "
+            "(0-20s, 35% → 0-24s, 35%)");
+  EXPECT_EQ(sources(d), (std::vector<std::string>{"p1.jpg", "p1.jpg", "p2.jpg", "p3.jpg", "p4.jpg", "p5.jpg"}));
+  // The first cut (into the copy) is the fade that led to p2; the title stays over photo 1.
+  auto order = d.tracks[0].segments;
+  std::sort(order.begin(), order.end(), [](const Segment& a, const Segment& b) { return a.start_ms < b.start_ms; });
+  EXPECT_FALSE(order[0].video.transition.has_value());
+  ASSERT_TRUE(order[1].video.transition.has_value());
+  EXPECT_EQ(order[1].video.transition->duration_ms, 600);
+  EXPECT_EQ(d.tracks[2].segments[0].end_ms(), 3000);
+  d = base_draft();
+  say(d, "put photo 3 first");
+  EXPECT_EQ(sources(d), (std::vector<std::string>{"p3.jpg", "p1.jpg", "p2.jpg", "p4.jpg", "p5.jpg"}));
+  say(d, "make photo 2 the last one");
+  EXPECT_EQ(sources(d), (std::vector<std::string>{"p3.jpg", "p2.jpg", "p4.jpg", "p5.jpg", "p1.jpg"}));
+}
