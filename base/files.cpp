@@ -96,6 +96,12 @@ std::string size_text(int64_t bytes) {
 
 }  // namespace
 
+std::string special_file_kind(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return "";
+  return kind_of_special(st.st_mode);
+}
+
 void ensure_folder(const std::string& dir, unsigned mode) {
   if (dir.empty()) return;
   std::error_code ec;

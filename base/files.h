@@ -51,6 +51,12 @@ void ensure_folder(const std::string& dir, unsigned mode = 0755);
 /// unreadable) or Error(Fault::Input) (not a regular file, too large).
 std::string read_input_file(const std::string& path, int64_t max_bytes, const std::string& kind);
 
+/// What `path` is when it is there but not a regular file — "a FIFO (named pipe)", "a device",
+/// "a socket", "a folder" — following links; empty for a regular file or nothing there. Media
+/// are checked with it before they are opened: opening a FIFO waits for a writer forever, and
+/// a device reads as endless or empty.
+std::string special_file_kind(const std::string& path);
+
 /// What identifies a file's content without reading it all: its absolute path, size,
 /// modification time, inode, and a hash of its first and last 64 kB (file times are only as
 /// fine as the kernel's tick). The key cached renders of a file (photo proxies, rendered

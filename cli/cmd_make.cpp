@@ -59,8 +59,12 @@ int64_t parse_duration(const std::string& text) {
 // How a file is named in the draft: relative to the folder the draft is written to.
 std::string reference_for(const std::string& path, const fs::path& draft_dir) {
   std::error_code ec;
-  fs::path rel = fs::relative(fs::absolute(path), draft_dir, ec);
-  return ec || rel.empty() ? fs::absolute(path).string() : rel.generic_string();
+  // The folder is resolved, the file's own name kept: a link named trip.mp4 stays trip.mp4 in
+  // the draft (its name says what it is), not the name of what it points to.
+  const fs::path absolute = fs::absolute(path);
+  fs::path rel = fs::relative(absolute.parent_path(), draft_dir, ec);
+  if (ec || rel.empty()) return absolute.string();
+  return (rel / absolute.filename()).lexically_normal().generic_string();
 }
 
 // The local file of each http(s) argument (media and music), fetched through the media cache
@@ -188,7 +192,11 @@ int run_make(const MakeArgs& given) {
     try {
       req.media.push_back(engine::describe_media(local(path), reference(path)));
     } catch (const engine::MediaError& e) {
-      issues.insert(issues.end(), e.issues().begin(), e.issues().end());
+      // Named as typed: a link's target ("../../dev/zero") is not what the person gave.
+      for (engine::MediaIssue issue : e.issues()) {
+        issue.file = path;
+        issues.push_back(std::move(issue));
+      }
     }
   }
   std::vector<engine::BeatAnalysis> songs;

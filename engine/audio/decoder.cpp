@@ -10,6 +10,7 @@ extern "C" {
 #include <libavutil/opt.h>
 }
 
+#include "base/files.h"
 #include "draft/time.h"
 #include "engine/errors.h"
 
@@ -160,6 +161,8 @@ Opened open_audio(const std::string& path, const AudioSourceRef& ref, bool may_b
 AudioSourceInfo probe_audio(const std::string& path, const AudioSourceRef& ref, const MediaLimits& limits,
                             bool may_be_silent) {
   std::error_code ec;
+  if (const std::string kind = base::special_file_kind(path); !kind.empty())
+    fail(ref, "is " + kind + ", not an audio file", "point it at the audio file itself");
   if (!fs::is_regular_file(path, ec)) {
     fail(ref, "the file does not exist", "check the path (a relative path is read from the draft's folder)");
   }

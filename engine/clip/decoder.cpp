@@ -5,6 +5,7 @@
 #include <cmath>
 #include <opencv2/core.hpp>
 
+#include "base/files.h"
 #include "engine/errors.h"
 
 extern "C" {
@@ -47,6 +48,8 @@ ClipInfo probe_clip(const std::string& path, const std::string& pointer, const s
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0)
     refuse(pointer, reference, "the file does not exist", "check the path (it is relative to the draft's folder)");
+  if (const std::string kind = base::special_file_kind(path); !kind.empty())
+    refuse(pointer, reference, "is " + kind + ", not a video file", "point it at the clip file itself");
   if (st.st_size == 0) refuse(pointer, reference, "the file is empty (0 bytes)", "replace it with the clip itself");
   int err = 0;
   av::InputPtr in = av::open_input(path, err);

@@ -179,6 +179,8 @@ PhotoInfo check_source(const PlanItem& item, const MediaLimits& limits) {
   if (ec || !fs::exists(status))
     fail("file not found (looked for " + item.path + ")", "check the path; relative paths start at the draft's folder");
   if (fs::is_directory(status)) fail("is a folder, not a photo", "point the segment at a photo file");
+  if (const std::string kind = base::special_file_kind(item.path); !kind.empty())
+    fail("is " + kind + ", not a photo file", "point the segment at the photo file itself");
   int64_t bytes = int64_t(fs::file_size(item.path, ec));
   if (ec) fail("cannot be read (" + ec.message() + ")", "check the file's permissions");
   if (bytes == 0) fail("the file is empty (0 bytes)", "replace it with the photo itself");

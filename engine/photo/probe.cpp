@@ -9,6 +9,8 @@
 #include <memory>
 #include <vector>
 
+#include "base/files.h"
+
 namespace reel::engine {
 
 namespace {
@@ -230,6 +232,10 @@ bool looks_like_text(const Bytes& b) {
 
 PhotoInfo probe_photo(const std::string& path) {
   PhotoInfo info;
+  if (const std::string kind = base::special_file_kind(path); !kind.empty()) {
+    info.defect = "is " + kind + ", not a photo file";
+    return info;
+  }
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) {
     info.defect = "cannot be opened";

@@ -1,5 +1,6 @@
 // `reel make` end to end on media the test makes: photos (OpenCV), a click track (WAV).
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -163,6 +164,47 @@ TEST(CliMake, BadInputsAreNamedAndNothingIsWritten) {
   RunResult d = make({photo("ok2.jpg", 400, 300, 0), "--duration", "soon", "-o", out});
   EXPECT_EQ(d.exit_code, 2);
   EXPECT_EQ(d.err, "reel: --duration takes a length such as 30s, 45 or 1m30s, not \"soon\"\n");
+}
+
+// Opening a FIFO waits for a writer forever; a device reads as empty or endless. Each is
+// refused before it is opened, named as it was given (not as the link's target), all at once.
+TEST(CliMake, AFifoOrADeviceAmongThePhotosClipsOrMusicIsRefusedNamedAsGiven) {
+  const fs::path d = dir() / "special";
+  fs::create_directories(d);
+  ASSERT_EQ(::mkfifo((d / "pipe.jpg").c_str(), 0600), 0);
+  ASSERT_EQ(::mkfifo((d / "pipe.mp4").c_str(), 0600), 0);
+  ASSERT_EQ(::mkfifo((d / "pipe.mp3").c_str(), 0600), 0);
+  fs::create_symlink("/dev/zero", d / "zero.jpg");
+  const std::string out = (d / "never.mp4").string();
+  RunResult r = make({photo("special/ok.jpg", 400, 300, 0), (d / "pipe.jpg").string(), (d / "zero.jpg").string(),
+                      (d / "pipe.mp4").string(), "--music", (d / "pipe.mp3").string(), "-o", out});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  for (const std::string line :
+       {(d / "pipe.jpg").string() + ": is a FIFO (named pipe), not a photo file; replace it with a JPEG, PNG, WebP "
+                                    "or HEIC photo",
+        (d / "zero.jpg").string() + ": is a device, not a photo file; replace it with a JPEG, PNG, WebP or HEIC photo",
+        (d / "pipe.mp4").string() + ": is a FIFO (named pipe), not a video file; point it at the clip file itself"})
+    EXPECT_NE(r.err.find(line), std::string::npos) << line << "\n" << r.err;
+  EXPECT_FALSE(fs::exists(out));
+  RunResult m = make({(d / "ok.jpg").string(), "--music", (d / "pipe.mp3").string(), "-o", out});
+  EXPECT_EQ(m.exit_code, 1) << m.err;
+  EXPECT_NE(m.err.find("pipe.mp3: is a FIFO (named pipe), not an audio file; point it at the audio file itself"),
+            std::string::npos)
+      << m.err;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+// A link keeps its own name in the draft: its name (and extension) says what it is.
+TEST(CliMake, ALinkToAPhotoIsWrittenIntoTheDraftByItsOwnName) {
+  const fs::path d = dir() / "links";
+  fs::create_directories(d / "card");
+  photo("links/card/IMG_0001.jpg", 400, 300, 40);
+  fs::rename(d / "card" / "IMG_0001.jpg", d / "card" / "IMG_0001");  // a name with no extension
+  fs::create_symlink(d / "card" / "IMG_0001", d / "beach.jpg");
+  const fs::path draft = d / "show.json";
+  RunResult r = make({(d / "beach.jpg").string(), "--draft-only", "--draft-out", draft.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_json(draft)["t"][0]["sg"][0]["src"], "beach.jpg");
 }
 
 // HEIC keeps its capture time in an EXIF block behind a 4-byte offset; make reads it and orders

@@ -829,6 +829,23 @@ TEST(HostileInput, TextThatCouldNeverFitIsDrawnInMemoryBoundedByTheFrame) {
   EXPECT_EQ(probe_video(dir.file("o.mp4")).frames, 30);
 }
 
+TEST(HostileInput, PhotosThatAreAFifoOrADeviceAreRefusedBeforeTheyAreOpened) {
+  GoodCase c;
+  ASSERT_EQ(::mkfifo(c.dir.file("pipe.jpg").c_str(), 0600), 0);
+  Json j = Json::parse(slurp(c.dir.file("draft.json")));
+  j["t"][0]["sg"][0]["src"] = "pipe.jpg";
+  j["t"][0]["sg"][1]["src"] = "/dev/zero";
+  std::ofstream(c.dir.file("special.json")) << j.dump();
+  RunResult r = c.reel({"render", "special.json", "-o", "o.mp4"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("/t/0/sg/0: pipe.jpg: is a FIFO (named pipe), not a photo file; point the segment at the photo "
+                       "file itself\n/t/0/sg/1: /dev/zero: is a device, not a photo file; point the segment at the "
+                       "photo file itself"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(c.dir.file("o.mp4")));
+}
+
 TEST(HostileInput, SubtitlesThatAreAFifoADeviceOrAFolderAreRefusedAtOnce) {
   GoodCase c;
   ASSERT_EQ(::mkfifo(c.dir.file("pipe.srt").c_str(), 0600), 0);
