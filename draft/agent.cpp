@@ -53,9 +53,13 @@ std::optional<int64_t> length_in(const Clause& c) { return length_in_words(c.tex
 // With a length in the words: +1 when it is added ("add 2 seconds", "2 seconds longer"), -1
 // when taken off ("1 second shorter", "take a second off"), 0 when it is the length to have.
 int length_change_in(const Clause& c) {
-  if (c.has_word({"add", "extra", "more", "longer", "plus", "lengthen", "extend"}) || c.has({"加长", "增加", "延长"}))
+  // "加到5秒", "改为5秒": the length to have.
+  if (c.has({"加到", "增加到", "延长到", "缩短到", "减到", "减少到", "改为", "改成", "设为", "至少", "最少", "最多",
+             "多少"}))
+    return 0;
+  if (c.has_word({"add", "extra", "more", "longer", "plus", "lengthen", "extend"}) || c.has({"加", "多", "延长"}))
     return 1;
-  if (c.has_word({"shorter", "less", "minus", "off", "shorten", "trim"}) || c.has({"缩短", "减少"})) return -1;
+  if (c.has_word({"shorter", "less", "minus", "off", "shorten", "trim"}) || c.has({"缩短", "减", "少"})) return -1;
   return 0;
 }
 

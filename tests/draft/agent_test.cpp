@@ -399,16 +399,20 @@ TEST(Agent, LengthsAddedTakenOffOrMultiplied) {
     const char* words;
     std::vector<int64_t> photos;  // each photo's length after
   };
-  for (Case c : {Case{"add 2 seconds to each photo", {6000, 6000, 6000, 6000, 6000}},
-                 Case{"make each photo 1 second shorter", {3000, 3000, 3000, 3000, 3000}},
-                 Case{"make the first photo 2 seconds longer", {6000, 4000, 4000, 4000, 4000}},
-                 Case{"add a second to photo 3", {4000, 4000, 5000, 4000, 4000}},
-                 Case{"make photo 2 half a second shorter", {4000, 3500, 4000, 4000, 4000}},
-                 Case{"make the second photo 2 seconds", {4000, 2000, 4000, 4000, 4000}},
-                 Case{"make it half as long", {2000, 2000, 2000, 2000, 2000}},
-                 Case{"make it twice as long", {8000, 8000, 8000, 8000, 8000}},
-                 Case{"make it 10 seconds shorter", {2000, 2000, 2000, 2000, 2000}},
-                 Case{"make it 5 seconds longer", {5000, 5000, 5000, 5000, 5000}}}) {
+  for (Case c :
+       {Case{"add 2 seconds to each photo", {6000, 6000, 6000, 6000, 6000}},
+        Case{"make each photo 1 second shorter", {3000, 3000, 3000, 3000, 3000}},
+        Case{"make the first photo 2 seconds longer", {6000, 4000, 4000, 4000, 4000}},
+        Case{"add a second to photo 3", {4000, 4000, 5000, 4000, 4000}},
+        Case{"make photo 2 half a second shorter", {4000, 3500, 4000, 4000, 4000}},
+        Case{"make the second photo 2 seconds", {4000, 2000, 4000, 4000, 4000}},
+        Case{"make it half as long", {2000, 2000, 2000, 2000, 2000}},
+        Case{"make it twice as long", {8000, 8000, 8000, 8000, 8000}},
+        Case{"make it 10 seconds shorter", {2000, 2000, 2000, 2000, 2000}},
+        Case{"make it 5 seconds longer", {5000, 5000, 5000, 5000, 5000}},
+        Case{"每张照片加2秒", {6000, 6000, 6000, 6000, 6000}}, Case{"每张照片减1秒", {3000, 3000, 3000, 3000, 3000}},
+        Case{"每张照片加到5秒", {5000, 5000, 5000, 5000, 5000}},
+        Case{"视频加长10秒", {6000, 6000, 6000, 6000, 6000}}}) {
     Draft d = base_draft();
     say(d, c.words);
     std::vector<int64_t> lengths;
