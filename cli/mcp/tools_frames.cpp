@@ -168,6 +168,8 @@ std::vector<Moment> moments(const draft::Draft& d, size_t most) {
   }
   std::stable_sort(all.begin(), all.end(), [](const Moment& a, const Moment& b) { return a.ms < b.ms; });
   if (all.size() <= most) return all;
+  // One is the middle one; more run from the first to the last.
+  if (most == 1) return {all[all.size() / 2]};
   std::vector<Moment> picked;
   for (size_t i = 0; i < most; ++i) picked.push_back(all[i * (all.size() - 1) / (most - 1)]);
   return picked;

@@ -138,6 +138,9 @@ try {
     assert.equal(r.content.filter((c) => c.type === 'image').length, 9);
     const few = conforms('review_frames', await client.callTool({ name: 'review_frames', arguments: { draft: 'show/demo.json', max_frames: 3 } }));
     assert.equal(few.frames.length, 3);
+    // One frame is the middle moment (it once divided by zero and killed the server).
+    const one = conforms('review_frames', await client.callTool({ name: 'review_frames', arguments: { draft: 'show/demo.json', max_frames: 1 } }));
+    assert.deepEqual(one.frames.map((f) => f.frame), [225]);
     const board = await client.callTool({ name: 'review_frames', arguments: { draft: 'show/demo.json', mode: 'storyboard' } });
     assert.equal(conforms('review_frames', board).mode, 'storyboard');
     const png = decodePng(Buffer.from(board.content.find((c) => c.type === 'image').data, 'base64'));
