@@ -775,6 +775,22 @@ Placement placement_in(const Clause& c) {
   return Placement::Keep;
 }
 
+// Every text of a track in a new colour, place or size (× 1.25 bigger, ÷ 1.25 smaller).
+void restyle_texts(Draft& d, size_t track, const std::optional<NamedColor>& color,
+                   const std::optional<std::string>& pos, int size) {
+  for (size_t s = 0; s < d.tracks[track].segments.size(); ++s) {
+    Json& m = segment_meta(d, track, s);
+    if (!m["style"].is_object()) m["style"] = Json::object();
+    if (color) m["style"]["color"] = color->hex;
+    if (pos) m["style"]["pos"] = *pos;
+    if (size) {
+      double now = d.tracks[track].segments[s].text.style.size;
+      m["style"]["size"] = std::round(std::clamp(size > 0 ? now * 1.25 : now / 1.25, 0.02, 0.3) * 1000) / 1000;
+    }
+  }
+  refresh(d);
+}
+
 // The title's length on screen or its animation, when the words ask for one of them.
 Said retime_or_animate_title(Turn& t, const Clause& c, size_t track) {
   Draft& d = t.d;
@@ -908,17 +924,7 @@ Said handle_title(Turn& t, const Clause& c) {
     en.push_back("the title now reads \"" + text + "\"");
     zh.push_back("标题改为“" + text + "”");
   }
-  for (size_t s = 0; s < d.tracks[tt].segments.size() && (color || pos || size); ++s) {
-    Json& m = segment_meta(d, tt, s);
-    if (!m["style"].is_object()) m["style"] = Json::object();
-    if (color) m["style"]["color"] = color->hex;
-    if (pos) m["style"]["pos"] = *pos;
-    if (size) {
-      double now = d.tracks[tt].segments[s].text.style.size;
-      m["style"]["size"] = std::round(std::clamp(size > 0 ? now * 1.25 : now / 1.25, 0.02, 0.3) * 1000) / 1000;
-    }
-  }
-  refresh(d);
+  if (color || pos || size) restyle_texts(d, tt, color, pos, size);
   if (color) {
     en.push_back(std::string("the title is now ") + color->en);
     zh.push_back(std::string("标题改成了") + color->zh + "色");
@@ -1029,18 +1035,7 @@ Said handle_text_look(Turn& t, const Clause& c) {
   if (tracks.empty())
     return t.tr(c, std::string("there is no ") + what_en + " to change; add some first",
                 std::string("还没有") + what_zh);
-  for (size_t tr : tracks)
-    for (size_t i = 0; i < d.tracks[tr].segments.size(); ++i) {
-      Json& m = segment_meta(d, tr, i);
-      if (!m["style"].is_object()) m["style"] = Json::object();
-      if (color) m["style"]["color"] = color->hex;
-      if (pos) m["style"]["pos"] = *pos;
-      if (size) {
-        double now = d.tracks[tr].segments[i].text.style.size;
-        m["style"]["size"] = std::round(std::clamp(size > 0 ? now * 1.25 : now / 1.25, 0.02, 0.3) * 1000) / 1000;
-      }
-    }
-  refresh(d);
+  for (size_t tr : tracks) restyle_texts(d, tr, color, pos, size);
   std::vector<std::string> en, zh;
   if (color) en.push_back(color->en), zh.push_back(std::string(color->zh) + "色");
   if (pos) en.push_back("at the " + *pos), zh.push_back("在" + *pos);
