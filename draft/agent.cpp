@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -1311,8 +1312,13 @@ Said handle_canvas(Turn& t, const Clause& c) {
   std::optional<double> fps;
   for (const char* unit : {"fps", "frames per second", "frames a second", "帧"})
     if (size_t at = c.text.find(unit); at != std::string::npos) {
-      auto before = numbers_in(c.text.substr(0, at));
-      if (!before.empty()) fps = before.back();
+      // The number right before the unit ("60 fps", "24帧"; not the 3 of "第3张照片的每一帧").
+      size_t end = at;
+      while (end > 0 && c.text[end - 1] == ' ') --end;
+      size_t begin = end;
+      while (begin > 0 && (std::isdigit(static_cast<unsigned char>(c.text[begin - 1])) || c.text[begin - 1] == '.'))
+        --begin;
+      if (begin < end) fps = std::strtod(c.text.substr(begin, end - begin).c_str(), nullptr);
       break;
     }
   if (!fps && c.has({"frame rate", "framerate"})) {

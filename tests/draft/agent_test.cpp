@@ -486,6 +486,9 @@ TEST(Agent, TheCanvasSizeAndFrameRateKeepTheShape) {
   EXPECT_EQ(d.canvas.height, 1280);
   EXPECT_EQ(d.canvas.fps.value(), 24);
   EXPECT_EQ(say(d, "make it 500 fps").message, "A frame rate is 1 to 240 fps (24, 25, 30 and 60 are usual).");
+  EXPECT_EQ(say(d, "29.97 fps").message, "The video now plays at 29.97 fps.");
+  say(d, "第3张照片的每一帧都缩小");                        // a 3 that is no frame rate
+  EXPECT_NEAR(d.canvas.fps.value(), 30000.0 / 1001, 1e-9);  // 29.97 is the NTSC rate
 }
 
 TEST(Agent, AScaledTimelineKeepsItsPhotosEndToEndThroughALaterReorder) {
