@@ -87,8 +87,15 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? kExitOk : kExitUsage;
+    if (e.get_exit_code() == 0) return app.exit(e) == 0 ? kExitOk : kExitUsage;  // --help, --version
+    // One line naming the command, as reel's other messages: "reel still: --at is required; …".
+    std::string command;
+    for (int i = 1; i < argc && command.empty(); ++i)
+      if (argv[i][0] != '-') command = argv[i];
+    const std::string who = command.empty() ? "reel" : "reel " + command;
+    std::cerr << who << ": " << e.what() << "; see `" << (command.empty() ? "reel help" : "reel help " + command)
+              << "`\n";
+    return kExitUsage;
   }
 
   if (help->parsed() || app.get_subcommands().empty()) {

@@ -829,6 +829,22 @@ TEST(HostileInput, TextThatCouldNeverFitIsDrawnInMemoryBoundedByTheFrame) {
   EXPECT_EQ(probe_video(dir.file("o.mp4")).frames, 30);
 }
 
+TEST(RenderCommand, AUsageErrorIsOneLineNamingTheCommandAndWhereItsHelpIs) {
+  GoodCase c;
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"still", "draft.json", "-o", "s.png"}, "reel still: --at is required; see `reel help still`\n"},
+      {{"render", "draft.json", "--preset", "nope"},
+       "reel render: --preset: nope not in {final,preview}; see `reel help render`\n"},
+      {{"render"}, "reel render: draft is required; see `reel help render`\n"},
+  };
+  for (const auto& [args, message] : cases) {
+    RunResult r = c.reel(args);
+    EXPECT_EQ(r.exit_code, 2) << message;
+    EXPECT_EQ(r.err, message);
+  }
+  EXPECT_FALSE(fs::exists(c.dir.file("s.png")));
+}
+
 TEST(HostileInput, PhotosThatAreAFifoOrADeviceAreRefusedBeforeTheyAreOpened) {
   GoodCase c;
   ASSERT_EQ(::mkfifo(c.dir.file("pipe.jpg").c_str(), 0600), 0);
