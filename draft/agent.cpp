@@ -15,6 +15,7 @@
 #include <variant>
 
 #include "draft/edit.h"
+#include "draft/fades.h"
 #include "draft/keys.h"
 #include "draft/make.h"
 #include "draft/names.h"
@@ -1099,10 +1100,14 @@ Said handle_end_fades(Turn& t, const Clause& c) {
   // reel make's length unless the words give one (at most half the video each).
   std::optional<int64_t> len = length_in(c);
   const int64_t ms = std::clamp<int64_t>(len.value_or(kEndsFadeMs), 100, std::max<int64_t>(100, total / 2));
+  const EndFades had = end_fades(d);
+  const bool already = (!in || had.in_ms == ms) && (!out || had.out_ms == ms);
   if (in) set_draft_meta(d, "fi", ms);
   if (out) set_draft_meta(d, "fo", ms);
-  return t.tr(c, std::string("the video now fades ") + which_en + " (" + seconds_text(ms) + " s)",
-              std::string("视频现在") + which_zh + "（" + seconds_text(ms) + " 秒）");
+  return t.tr(c,
+              std::string("the video ") + (already ? "already fades " : "now fades ") + which_en + " (" +
+                  seconds_text(ms) + " s)",
+              std::string("视频") + (already ? "已经" : "现在") + which_zh + "（" + seconds_text(ms) + " 秒）");
 }
 
 // The longest length read as a transition's from words ("1 second fades").

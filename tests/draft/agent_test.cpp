@@ -445,6 +445,7 @@ TEST(Agent, TransitionLengthsKeepTheirKindAndALongLengthIsTheVideos) {
 TEST(Agent, TheVideoFadesFromAndToBlackAtItsEnds) {
   Draft d = base_draft();
   EXPECT_EQ(say(d, "fade to black at the end").message, "The video now fades out to black (1 s).");
+  EXPECT_EQ(say(d, "fade out to black").message, "The video already fades out to black (1 s).");
   EXPECT_EQ(end_fades(d).out_ms, 1000);
   EXPECT_EQ(end_fades(d).in_ms, 0);
   EXPECT_EQ(say(d, "fade in from black over 2 seconds").message, "The video now fades in from black (2 s).");
