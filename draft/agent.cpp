@@ -149,7 +149,7 @@ std::vector<Clause> clauses_of(const std::string& instruction) {
     const bool bare_number = !cur.empty() && cur.find_first_not_of("0123456789") == std::string::npos &&
                              has_any_word(prev, {"photos", "pictures", "images", "slides"});
     if ((swap && names_photo && cur.size() < 24) || bare_number || look_only) {
-      parts[i - 1] += " and " + parts[i];
+      parts[i - 1] += " and " + trim(parts[i]);
       parts.erase(parts.begin() + static_cast<long>(i));
       --i;
     }
@@ -435,14 +435,19 @@ std::vector<size_t> photo_numbers(const Clause& c, size_t count) {
       while (p < t.size() && t[p] == ' ') ++p;
       if (p < t.size() && std::isdigit(static_cast<unsigned char>(t[p])) && !a_length_follows(t, p)) {
         if (auto v = number_at(p)) out.push_back(*v);
-        // "photos 2 and 4", "photo 1 with photo 3"
+        // "photos 2 and 4", "photos 1 and 2 and 3", "photo 1 with photo 3"
         size_t q = p;
-        while (q < t.size() && std::isdigit(static_cast<unsigned char>(t[q]))) ++q;
-        for (const char* link : {" and ", " with ", " & ", "和"}) {
-          size_t l = std::strlen(link);
-          if (t.compare(q, l, link) == 0 && q + l < t.size() && std::isdigit(static_cast<unsigned char>(t[q + l]))) {
-            if (auto v = number_at(q + l)) out.push_back(*v);
-            break;
+        for (bool more = true; more;) {
+          more = false;
+          while (q < t.size() && std::isdigit(static_cast<unsigned char>(t[q]))) ++q;
+          for (const char* link : {" and ", " with ", " & ", "和"}) {
+            size_t l = std::strlen(link);
+            if (t.compare(q, l, link) == 0 && q + l < t.size() && std::isdigit(static_cast<unsigned char>(t[q + l]))) {
+              if (auto v = number_at(q + l)) out.push_back(*v);
+              q += l;
+              more = true;
+              break;
+            }
           }
         }
       }
@@ -485,6 +490,21 @@ std::vector<size_t> photo_numbers(const Clause& c, size_t count) {
   if (count > 0 &&
       (has_any(t, {"last photo", "last picture", "last image", "last slide", "last one", "最后一张", "最后一个"})))
     out.push_back(count);
+  // "the last 2 photos", "the first three pictures"
+  for (const std::string end : {"first ", "last "})
+    for (size_t at = t.find(end); at != std::string::npos && count > 0; at = t.find(end, at + 1)) {
+      if (at > 0 && std::isalpha(static_cast<unsigned char>(t[at - 1]))) continue;
+      const size_t p = at + end.size(), space = t.find(' ', p);
+      if (space == std::string::npos) continue;
+      const auto nums = numbers_in(t.substr(p, space - p));
+      const std::string after = t.substr(space + 1);
+      bool plural = false;
+      for (const char* noun : {"photos", "pictures", "images", "slides", "shots", "clips", "pics"})
+        plural = plural || after.rfind(noun, 0) == 0;
+      if (nums.size() != 1 || nums[0] < 1 || !plural) continue;
+      const size_t k = std::min(count, static_cast<size_t>(nums[0]));
+      for (size_t i = 0; i < k; ++i) out.push_back(end == "first " ? i + 1 : count - k + 1 + i);
+    }
   return out;
 }
 
@@ -1372,6 +1392,31 @@ Said handle_aspect(Turn& t, const Clause& c) {
   return t.tr(c, "the video is now " + *ar + " (" + size + ")", "画面改为 " + *ar + "（" + size + "）");
 }
 
+// Removes the k-th photo (from 1): the rest close the gap from where the first began, each cut
+// keeping its transition, and the other tracks move with them.
+void remove_photo(Draft& d, size_t photos, size_t k) {
+  const auto order = in_start_order(d.tracks[photos]);
+  auto old_spans = photo_spans(d, photos);
+  const int64_t old_total = d.duration_ms();
+  std::vector<Json> cut_transitions;
+  for (size_t s : order) cut_transitions.push_back(transition_json(d, photos, s));
+  remove_segment(d, photos, order[k - 1]);
+  auto rest = in_start_order(d.tracks[photos]);
+  set_segment_start(d, photos, rest.front(), old_spans.front().first);
+  reorder_segments(d, photos, rest);
+  cut_transitions.erase(cut_transitions.begin() + static_cast<long>(k == 1 ? 1 : k - 1));
+  set_cut_transitions(d, photos, cut_transitions);
+  std::vector<std::pair<int64_t, int64_t>> new_spans;
+  auto now = photo_spans(d, photos);
+  for (size_t i = 0, j = 0; i < old_spans.size(); ++i)
+    if (i == k - 1)
+      new_spans.emplace_back(j < now.size() ? now[j].first : now.back().second,
+                             j < now.size() ? now[j].first : now.back().second);
+    else
+      new_spans.push_back(now[j++]);
+  retime_other_tracks(d, photos, old_spans, new_spans, old_total);
+}
+
 // One photo named by its place: remove, swap, move, lengthen or shorten it.
 Said handle_photo(Turn& t, const Clause& c) {
   auto photos = photo_track(t.d);
@@ -1388,30 +1433,21 @@ Said handle_photo(Turn& t, const Clause& c) {
   const Segment photo = d.tracks[*photos].segments[order[k - 1]];
   if (c.has_word({"remove", "delete", "drop", "cut", "without", "lose"}) ||
       c.has({"删除", "删掉", "去掉", "移除", "不要"})) {
-    if (n == 1)
-      return t.tr(c, "that is the only photo; a video needs at least one", "这是唯一的一张，视频至少需要一张");
-    auto old_spans = photo_spans(d, *photos);
-    int64_t old_total = d.duration_ms();
-    std::vector<Json> cut_transitions;
-    for (size_t s : order) cut_transitions.push_back(transition_json(d, *photos, s));
-    remove_segment(d, *photos, order[k - 1]);
-    // The rest close the gap from where the first began, each cut keeping its transition.
-    auto rest = in_start_order(d.tracks[*photos]);
-    set_segment_start(d, *photos, rest.front(), old_spans.front().first);
-    reorder_segments(d, *photos, rest);
-    cut_transitions.erase(cut_transitions.begin() + static_cast<long>(k == 1 ? 1 : k - 1));
-    set_cut_transitions(d, *photos, cut_transitions);
-    std::vector<std::pair<int64_t, int64_t>> new_spans;
-    auto now = photo_spans(d, *photos);
-    for (size_t i = 0, j = 0; i < old_spans.size(); ++i)
-      if (i == k - 1)
-        new_spans.emplace_back(j < now.size() ? now[j].first : now.back().second,
-                               j < now.size() ? now[j].first : now.back().second);
-      else
-        new_spans.push_back(now[j++]);
-    retime_other_tracks(d, *photos, old_spans, new_spans, old_total);
-    return t.tr(c, "removed " + name_en + " (" + file_stem(photo.source) + ")",
-                "删除了" + name_zh + "（" + file_stem(photo.source) + "）");
+    // Every photo named ("remove photos 2 and 3"), the last first so the places hold.
+    std::vector<size_t> gone = named;
+    std::sort(gone.begin(), gone.end());
+    gone.erase(std::unique(gone.begin(), gone.end()), gone.end());
+    if (gone.size() >= n)
+      return t.tr(c,
+                  n == 1 ? "that is the only photo; a video needs at least one"
+                         : "that is every photo; a video needs at least one",
+                  "这是唯一的一张，视频至少需要一张");
+    std::vector<std::string> stems;
+    for (size_t g : gone) stems.push_back(file_stem(d.tracks[*photos].segments[order[g - 1]].source));
+    for (auto it = gone.rbegin(); it != gone.rend(); ++it) remove_photo(d, *photos, *it);
+    const auto [who_en, who_zh] = photos_named(gone);
+    return t.tr(c, "removed " + who_en + " (" + joined(stems, ", ") + ")",
+                "删除了" + who_zh + "（" + joined(stems, "、") + "）");
   }
   if (c.has_word({"duplicate", "repeat", "copy", "clone"}) || c.has({"复制", "重复"})) {
     // The copy follows its photo; the cut into it is the one that led to the next photo.

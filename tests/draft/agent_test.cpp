@@ -561,3 +561,19 @@ TEST(Agent, APhotoIsDuplicatedAfterItselfAndPutFirstOrLastByWordAtTheEnd) {
   say(d, "make photo 2 the last one");
   EXPECT_EQ(sources(d), (std::vector<std::string>{"p3.jpg", "p2.jpg", "p4.jpg", "p5.jpg", "p1.jpg"}));
 }
+
+TEST(Agent, SeveralNamedPhotosAreEachRemovedOrMoved) {
+  Draft d = base_draft();
+  AgentReply r = say(d, "remove photos 2 and 3");
+  EXPECT_EQ(r.message.substr(0, 35), "Removed photos 2 and 3 (p2, p3). Ti");
+  EXPECT_EQ(sources(d), (std::vector<std::string>{"p1.jpg", "p4.jpg", "p5.jpg"}));
+  EXPECT_EQ(d.duration_ms(), 12000);
+  EXPECT_EQ(say(d, "remove photos 1, 2 and 3").message, "That is every photo; a video needs at least one.");
+  d = base_draft();
+  EXPECT_EQ(say(d, "make the last 2 photos zoom out").message, "Photos 4 and 5 now move: out.");
+  EXPECT_EQ(say(d, "no ken burns on the first three photos").message.substr(0, 32), "Photos 1, 2 and 3 now hold still");
+  std::vector<KenBurnsPreset> moves;
+  for (const auto& s : d.tracks[0].segments) moves.push_back(s.video.ken_burns.preset);
+  EXPECT_EQ(moves, (std::vector<KenBurnsPreset>{KenBurnsPreset::None, KenBurnsPreset::None, KenBurnsPreset::None,
+                                                KenBurnsPreset::Out, KenBurnsPreset::Out}));
+}
