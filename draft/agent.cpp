@@ -145,10 +145,24 @@ std::vector<Clause> clauses_of(const std::string& instruction) {
                            has_any_word(cur, {"yellow", "red", "white", "black", "blue", "green", "orange", "pink",
                                               "purple", "gold", "grey", "gray", "bigger", "smaller", "larger"}) &&
                            has_any_word(prev, {"title", "text", "words", "caption", "captions"});
-    // "pan left on photos 4 and 5": a bare number is the photo list's.
-    const bool bare_number = !cur.empty() && cur.find_first_not_of("0123456789") == std::string::npos &&
-                             has_any_word(prev, {"photos", "pictures", "images", "slides"});
-    if ((swap && names_photo && cur.size() < 24) || bare_number || look_only) {
+    // "pan left on photos 4 and 5", "delete photo 1, photo 2", "remove the second and third
+    // photos": a part that only names photos belongs to the request before it.
+    const bool prev_names_photos =
+        has_any_word(prev, {"photo", "photos", "picture", "pictures", "image", "images", "slide", "slides"}) ||
+        has_any_word(prev, {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+                            "tenth", "last"});
+    bool only_photo_words = !cur.empty() && cur.size() < 24;
+    for (size_t at = 0; only_photo_words && at < cur.size();) {
+      const size_t end = std::min(cur.find(' ', at), cur.size());
+      const std::string word = cur.substr(at, end - at);
+      only_photo_words = word.empty() || word.find_first_not_of("0123456789") == std::string::npos ||
+                         has_any_word(word, {"the",   "photo",  "photos",  "picture", "pictures", "image", "images",
+                                             "slide", "slides", "one",     "first",   "second",   "third", "fourth",
+                                             "fifth", "sixth",  "seventh", "eighth",  "ninth",    "tenth", "last"});
+      at = end + 1;
+    }
+    const bool photo_list = only_photo_words && prev_names_photos;
+    if ((swap && names_photo && cur.size() < 24) || photo_list || look_only) {
       parts[i - 1] += " and " + trim(parts[i]);
       parts.erase(parts.begin() + static_cast<long>(i));
       --i;
@@ -460,8 +474,11 @@ std::vector<size_t> photo_numbers(const Clause& c, size_t count) {
     std::string w = ordinal_words[i];
     for (size_t at = t.find(w + " "); at != std::string::npos; at = t.find(w + " ", at + 1)) {
       std::string rest = t.substr(at + w.size() + 1);
+      // "the second and third photos": an ordinal before "and" shares the noun after it.
+      const bool shares_noun =
+          rest.rfind("and ", 0) == 0 && has_any_word(rest, {"photos", "pictures", "images", "slides"});
       for (const char* noun : nouns)
-        if (rest.rfind(noun, 0) == 0 || rest.rfind(std::string("one"), 0) == 0) {
+        if (rest.rfind(noun, 0) == 0 || rest.rfind(std::string("one"), 0) == 0 || shares_noun) {
           out.push_back(i + 1);
           break;
         }

@@ -569,6 +569,11 @@ TEST(Agent, SeveralNamedPhotosAreEachRemovedOrMoved) {
   EXPECT_EQ(sources(d), (std::vector<std::string>{"p1.jpg", "p4.jpg", "p5.jpg"}));
   EXPECT_EQ(d.duration_ms(), 12000);
   EXPECT_EQ(say(d, "remove photos 1, 2 and 3").message, "That is every photo; a video needs at least one.");
+  for (const char* words : {"remove the second and third photos", "delete photo 2, photo 3"}) {
+    Draft e = base_draft();
+    say(e, words);
+    EXPECT_EQ(sources(e), (std::vector<std::string>{"p1.jpg", "p4.jpg", "p5.jpg"})) << words;
+  }
   d = base_draft();
   EXPECT_EQ(say(d, "make the last 2 photos zoom out").message, "Photos 4 and 5 now move: out.");
   EXPECT_EQ(say(d, "no ken burns on the first three photos").message.substr(0, 32), "Photos 1, 2 and 3 now hold still");
