@@ -745,13 +745,14 @@ TEST(OptionLimits, ValuesAtTheirExtremesAreRefusedWithExitTwoBeforeAnyWork) {
     std::string message;
   };
   const std::vector<Case> cases = {
-      {{"render", "draft.json", "-o", "o.mp4", "--threads", "100000"}, "--threads: Value 100000 not in range 0 to 256"},
+      {{"render", "draft.json", "-o", "o.mp4", "--threads", "100000"},
+       "reel render: --threads: Value 100000 not in range 0 to 256; see `reel help render`"},
       {{"render", "draft.json", "-o", "o.mp4", "--max-file-mb", "1e308"},
-       "--max-file-mb: Value 1e308 not in range 0.001000 to 100000.000000"},
+       "reel render: --max-file-mb: Value 1e308 not in range 0.001000 to 100000.000000; see `reel help render`"},
       {{"render", "draft.json", "-o", "o.mp4", "--from", "1e300"},
-       "--from: Value 1e300 not in range 0.000000 to 864000.000000"},
+       "reel render: --from: Value 1e300 not in range 0.000000 to 864000.000000; see `reel help render`"},
       {{"still", "draft.json", "--at", "1e300", "-o", "o.png"},
-       "--at: Value 1e300 not in range 0.000000 to 864000.000000"},
+       "reel still: --at: Value 1e300 not in range 0.000000 to 864000.000000; see `reel help still`"},
       {{"make", "p0.jpg", "--duration", "99999999999999999999s"},
        "reel: --duration takes a length such as 30s, 45 or 1m30s, not \"99999999999999999999s\""},
       {{"make", "p0.jpg", "--duration", "999999999s"},
