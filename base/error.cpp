@@ -47,6 +47,8 @@ std::string file_error_advice(Access access, int err) {
     case ENOTDIR:
     case ENOENT:
       return access == Access::Read ? "check the path" : "check that the folder exists";
+    case ENAMETOOLONG:
+      return "the name is too long; choose a shorter one";
     case EMFILE:
     case ENFILE:
       return "too many files are open; close some programs and try again";

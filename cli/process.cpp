@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -56,6 +57,19 @@ ProcessSetup::~ProcessSetup() {
 
 void require_writable_output(const std::string& out) {
   namespace fs = std::filesystem;
+  const std::string name = fs::path(out).filename().string();
+  if (name.size() > NAME_MAX || out.size() >= PATH_MAX)
+    throw UsageError("cannot write the output: its " + std::string(name.size() > NAME_MAX ? "name" : "path") + " is " +
+                     std::to_string(name.size() > NAME_MAX ? name.size() : out.size()) + " bytes, longer than a file " +
+                     (name.size() > NAME_MAX ? "name" : "path") + " may be (" +
+                     std::to_string(name.size() > NAME_MAX ? NAME_MAX : PATH_MAX - 1) + "); choose a shorter one");
+  // A draft's undo history (".NAME.history.json", cli/draft_history) is never a render's output.
+  const std::string history_end = ".history.json";
+  if (name.size() > history_end.size() + 1 && name[0] == '.' &&
+      name.compare(name.size() - history_end.size(), history_end.size(), history_end) == 0)
+    throw UsageError("cannot write " + out + ": it is the undo history reel keeps beside the draft " +
+                     name.substr(1, name.size() - 1 - history_end.size()) +
+                     "; choose another output (nothing was written)");
   fs::path folder = fs::path(out).parent_path();
   if (folder.empty()) folder = ".";
   std::error_code ec;

@@ -846,6 +846,25 @@ TEST(RenderCommand, AUsageErrorIsOneLineNamingTheCommandAndWhereItsHelpIs) {
   EXPECT_FALSE(fs::exists(c.dir.file("s.png")));
 }
 
+TEST(RenderCommand, TheDraftsUndoHistoryAndANameTooLongAreNeverAnOutput) {
+  GoodCase c;
+  ASSERT_EQ(c.reel({"chat", "--local", "draft.json", "make", "it", "vertical"}).exit_code, 0);
+  const std::string history = c.dir.file(".draft.json.history.json");
+  ASSERT_TRUE(fs::exists(history));
+  const std::string before = slurp(history);
+  RunResult r = c.reel({"render", "draft.json", "-o", ".draft.json.history.json"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(r.err,
+            "reel: cannot write .draft.json.history.json: it is the undo history reel keeps beside the draft "
+            "draft.json; choose another output (nothing was written)\n");
+  EXPECT_EQ(slurp(history), before);
+  RunResult n = c.reel({"render", "draft.json", "-o", std::string(300, 'y') + ".mp4"});
+  EXPECT_EQ(n.exit_code, 2) << n.err;
+  EXPECT_EQ(n.err,
+            "reel: cannot write the output: its name is 304 bytes, longer than a file name may be (255); choose a "
+            "shorter one\n");
+}
+
 TEST(HostileInput, PhotosThatAreAFifoOrADeviceAreRefusedBeforeTheyAreOpened) {
   GoodCase c;
   ASSERT_EQ(::mkfifo(c.dir.file("pipe.jpg").c_str(), 0600), 0);
