@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <variant>
 
 #include "draft/edit.h"
@@ -104,6 +105,28 @@ std::string without_file_names(std::string t) {
   return t;
 }
 
+// The nouns and ordinals that name photos by place ("the third photo", "photos 2 and 4").
+constexpr const char* kPhotoNouns[] = {"photos", "photo", "pictures", "picture", "images", "image", "slides",
+                                       "slide",  "shots", "shot",     "clips",   "clip",   "pics",  "pic"};
+constexpr const char* kOrdinals[] = {"first",   "second", "third", "fourth", "fifth",    "sixth",
+                                     "seventh", "eighth", "ninth", "tenth",  "eleventh", "twelfth"};
+
+bool is_photo_place_word(const std::string& word) {
+  if (word == "last") return true;
+  for (const char* w : kPhotoNouns)
+    if (word == w) return true;
+  for (const char* w : kOrdinals)
+    if (word == w) return true;
+  return false;
+}
+
+std::vector<std::string> words_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
 // Splits an instruction into clauses, keeping quoted phrases whole.
 std::vector<Clause> clauses_of(const std::string& instruction) {
   struct Quote {
@@ -147,20 +170,11 @@ std::vector<Clause> clauses_of(const std::string& instruction) {
                            has_any_word(prev, {"title", "text", "words", "caption", "captions"});
     // "pan left on photos 4 and 5", "delete photo 1, photo 2", "remove the second and third
     // photos": a part that only names photos belongs to the request before it.
-    const bool prev_names_photos =
-        has_any_word(prev, {"photo", "photos", "picture", "pictures", "image", "images", "slide", "slides"}) ||
-        has_any_word(prev, {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
-                            "tenth", "last"});
-    bool only_photo_words = !cur.empty() && cur.size() < 24;
-    for (size_t at = 0; only_photo_words && at < cur.size();) {
-      const size_t end = std::min(cur.find(' ', at), cur.size());
-      const std::string word = cur.substr(at, end - at);
-      only_photo_words = word.empty() || word.find_first_not_of("0123456789") == std::string::npos ||
-                         has_any_word(word, {"the",   "photo",  "photos",  "picture", "pictures", "image", "images",
-                                             "slide", "slides", "one",     "first",   "second",   "third", "fourth",
-                                             "fifth", "sixth",  "seventh", "eighth",  "ninth",    "tenth", "last"});
-      at = end + 1;
-    }
+    bool prev_names_photos = false, only_photo_words = !cur.empty() && cur.size() < 24;
+    for (const std::string& word : words_of(prev)) prev_names_photos = prev_names_photos || is_photo_place_word(word);
+    for (const std::string& word : words_of(cur))
+      only_photo_words = only_photo_words && (word == "the" || word == "one" || is_photo_place_word(word) ||
+                                              word.find_first_not_of("0123456789") == std::string::npos);
     const bool photo_list = only_photo_words && prev_names_photos;
     if ((swap && names_photo && cur.size() < 24) || photo_list || look_only) {
       parts[i - 1] += " and " + trim(parts[i]);
@@ -429,8 +443,7 @@ bool a_length_follows(const std::string& t, size_t at) {
 }
 
 std::vector<size_t> photo_numbers(const Clause& c, size_t count) {
-  static const char* nouns[] = {"photos", "photo", "pictures", "picture", "images", "image", "slides",
-                                "slide",  "shots", "shot",     "clips",   "clip",   "pics",  "pic"};
+  const auto& nouns = kPhotoNouns;
   std::vector<size_t> out;
   const std::string& t = c.text;
   auto number_at = [&](size_t at) -> std::optional<size_t> {
@@ -468,10 +481,8 @@ std::vector<size_t> photo_numbers(const Clause& c, size_t count) {
     }
   }
   // "the third photo", "2nd picture": an ordinal before the noun.
-  static const char* ordinal_words[] = {"first",   "second", "third", "fourth", "fifth",    "sixth",
-                                        "seventh", "eighth", "ninth", "tenth",  "eleventh", "twelfth"};
-  for (size_t i = 0; i < sizeof ordinal_words / sizeof *ordinal_words; ++i) {
-    std::string w = ordinal_words[i];
+  for (size_t i = 0; i < std::size(kOrdinals); ++i) {
+    std::string w = kOrdinals[i];
     for (size_t at = t.find(w + " "); at != std::string::npos; at = t.find(w + " ", at + 1)) {
       std::string rest = t.substr(at + w.size() + 1);
       // "the second and third photos": an ordinal before "and" shares the noun after it.
