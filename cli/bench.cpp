@@ -90,8 +90,11 @@ BenchFigures measure_bench(const draft::Draft& d, const std::string& base_dir, c
     for (int i = 0; i < 2; ++i) {
       const engine::Preset preset = i == 0 ? engine::Preset::Preview : engine::Preset::Final;
       tell(f.rows[size_t(i)].name);
-      const engine::RenderOptions ro =
+      engine::RenderOptions ro =
           plan.local_options ? plan.local_options(preset) : local_render_options(d, base_dir, co, preset, true, 0);
+      // Every run from nothing, as the cloud renders: kept chunks or proxies would time a join.
+      ro.chunk_dir.clear();
+      ro.proxy_dir.clear();
       const auto t0 = std::chrono::steady_clock::now();
       engine::render_to_file(d, f.rows[size_t(i)].file, ro, {}, cancel);
       f.rows[size_t(i)].times.push_back(seconds_since(t0));

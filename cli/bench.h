@@ -37,7 +37,8 @@ struct BenchPlan {
   std::function<void(const std::string& what, int done, int total)> progress;
 };
 
-/// Renders `d` as `plan` says and measures it. The cloud renders run in a scratch session of
+/// Renders `d` as `plan` says and measures it; every local render is from nothing (no kept
+/// chunks or proxies are read or written), as the cloud's are. The cloud renders run in a scratch session of
 /// their own (the project's session keeps its draft). Throws engine::Cancelled when cancelled.
 BenchFigures measure_bench(const draft::Draft& d, const std::string& base_dir, const cloud::ClientOptions& co,
                            const BenchPlan& plan);

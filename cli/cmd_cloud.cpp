@@ -414,8 +414,8 @@ int run_bench(const BenchArgs& a) {
   const BenchFigures figures = measure_bench(in.loaded.draft, in.base_dir, co, plan);
   const std::vector<BenchRow>& rows = figures.rows;
   const std::string& cloud_error = figures.cloud_error;
-  std::printf("reel bench %s  (%d run%s each; cloud: %s)\n", a.draft.c_str(), std::max(1, a.runs),
-              a.runs == 1 ? "" : "s", co.api.c_str());
+  std::printf("reel bench %s  (%d run%s each, every one from nothing; cloud: %s)\n", a.draft.c_str(),
+              std::max(1, a.runs), a.runs == 1 ? "" : "s", co.api.c_str());
   std::printf("%-15s %5s %10s %10s %10s\n", "render", "runs", "median s", "min s", "max s");
   for (const auto& r : rows) {
     if (r.times.empty()) {

@@ -546,6 +546,40 @@ double timing_of(const std::string& line, const std::string& stage) {
   return std::stod(m[1]);
 }
 
+TEST(RenderCommand, BenchTimesEveryLocalRenderFromNothingNeverAJoinOfKeptChunks) {
+  TempDir dir;
+  write_image(dir.file("a.jpg"), detailed_photo(640, 360, 3));
+  write_image(dir.file("b.jpg"), detailed_photo(640, 360, 4));
+  std::ofstream(dir.file("draft.json")) << slideshow_json(320, 180, 25, {"a.jpg", "b.jpg"}, 600).dump();
+  const std::string cache = dir.file("cache"), chunks = cache + "/reel/chunks", proxies = cache + "/reel/proxies";
+  auto reel = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"XDG_CACHE_HOME=" + cache, "XDG_CONFIG_HOME=" + dir.file("config"), REEL_BINARY});
+    return run_command("/usr/bin/env", args, "", dir.path().string());
+  };
+  ASSERT_EQ(reel({"render", "draft.json", "-o", "kept.mp4"}).exit_code, 0);
+  ASSERT_EQ(reel({"preview", "draft.json", "-o", "kept-preview.mp4"}).exit_code, 0);
+  // Every kept file and when it was last used: a bench that read one would mark it used.
+  auto kept = [&] {
+    std::map<std::string, int64_t> used;
+    for (const std::string& folder : {chunks, proxies})
+      for (auto& e : fs::directory_iterator(folder)) {
+        struct stat st {};
+        EXPECT_EQ(::stat(e.path().c_str(), &st), 0);
+        used[e.path().string()] = int64_t(st.st_atim.tv_sec) * 1000000000 + st.st_atim.tv_nsec;
+      }
+    return used;
+  };
+  const auto before = kept();
+  ASSERT_FALSE(before.empty());
+  RunResult r = reel({"bench", "draft.json", "--no-cloud", "--runs", "2", "--keep", "runs"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("reel bench draft.json  (2 runs each, every one from nothing; cloud: ", 0), 0u) << r.out;
+  EXPECT_EQ(kept(), before) << "bench neither reads nor adds kept chunks or proxies";
+  // Its renders are the renders a user gets.
+  EXPECT_EQ(probe_video(dir.file("runs/local-final.mp4")).frames, probe_video(dir.file("kept.mp4")).frames);
+  EXPECT_EQ(probe_video(dir.file("runs/local-preview.mp4")).frames, probe_video(dir.file("kept-preview.mp4")).frames);
+}
+
 TEST(RenderCommand, TimingsTellTheWallTimeByStepAndTheCpuTimeByStageAndAKeptRenderDecodesNothing) {
   TempDir dir;
   write_image(dir.file("a.png"), detailed_photo(2400, 1800, 3));
