@@ -352,6 +352,10 @@ void render_video(const ChunkedJob& job, size_t first, size_t end, const RenderO
       progress(pr);
     }
   };
+  if (progress && pr.frames_done > 0) {  // the kept frames are done at once (all of them, often)
+    pr.seconds_elapsed = seconds_since(t0);
+    progress(pr);
+  }
   std::unique_ptr<ProxyCache> proxies = proxy_cache_for(options);
   render_missing(plan, job.chunks, missing, job.settings, *job.store, *job.text, options, proxies.get(), frame_done,
                  cancel);

@@ -27,6 +27,32 @@ namespace {
 // Edits of one server are made one at a time: the hash check and the write belong together.
 std::mutex g_edit_mutex;
 
+// The draft with `edits` (a JSON Patch) applied, one edit after another as RFC 6902 says; an
+// edit that cannot be applied is named by its place, op and path, in words without the JSON
+// library's tags ("[json.exception.out_of_range.401] array index 9 is out of range").
+Json patched_draft(const Json& draft, const Json& edits) {
+  Json now = draft;
+  for (size_t i = 0; i < edits.size(); ++i) {
+    const Json& edit = edits[i];
+    std::string what = "edit " + std::to_string(i + 1) + " of " + std::to_string(edits.size());
+    if (!edit.is_object()) throw ToolError(what + " is not an object {\"op\": …, \"path\": …}; nothing was changed");
+    std::string named;  // "replace /t/0/sg/1/d"
+    for (const char* key : {"op", "path"})
+      if (edit.contains(key) && edit[key].is_string())
+        named += (named.empty() ? "" : " ") + edit[key].get<std::string>();
+    if (!named.empty()) what += " (" + named + ")";
+    try {
+      now = now.patch(Json::array({edit}));
+    } catch (const std::exception& e) {
+      std::string why = e.what();
+      if (why.starts_with("[json.exception.")) why = why.substr(why.find("] ") + 2);
+      if (why.starts_with("unsuccessful")) why = "its test does not hold: the draft has another value there";
+      throw ToolError(what + " cannot be applied: " + why + "; nothing was changed");
+    }
+  }
+  return now;
+}
+
 Json problems_schema() {
   Json problem = object_schema(
       {{"path", string_schema("JSON Pointer of the problem in the draft (/t/0/sg/1/d); / for the whole")},
@@ -252,12 +278,7 @@ ToolResult edit(const DraftKeeper& keeper, const Json& args) {
     if (!patch.is_array() || patch.empty())
       throw ToolError(
           "edits is a JSON Patch (RFC 6902) list: [{\"op\":\"replace\",\"path\":\"/t/0/sg/1/d\",\"value\":3000}]");
-    Json patched;
-    try {
-      patched = d.loaded.draft.json.patch(patch);
-    } catch (const std::exception& e) {
-      throw ToolError(std::string("the edits cannot be applied: ") + e.what() + "; nothing was changed");
-    }
+    const Json patched = patched_draft(d.loaded.draft.json, patch);
     draft::LoadResult loaded = draft::load_draft(patched);
     if (!loaded.ok()) {
       std::string lines;

@@ -35,12 +35,14 @@ Json image_block(const std::string& bytes, const std::string& mime) {
 
 int even(double v) { return std::max(2, int(std::lround(v / 2)) * 2); }
 
-// Options for stills `width` wide (the draft's shape kept), media checked against the root.
-engine::RenderOptions still_options(const Workspace& ws, const ToolDraft& d, int width) {
+// Options for stills `width` wide (the draft's shape kept), narrower when a tall draft's
+// height would pass `most` too; media checked against the root.
+engine::RenderOptions still_options(const Workspace& ws, const ToolDraft& d, int width, int most) {
   engine::RenderOptions o = ws.render_options(d, engine::Preset::Final);
   const draft::Canvas& c = d.loaded.draft.canvas;
-  o.width = even(width);
-  o.height = even(double(width) * c.height / c.width);
+  const double w = std::min(double(width), double(most) * c.width / c.height);
+  o.width = even(w);
+  o.height = std::min(most, even(w * c.height / c.width));
   return o;
 }
 
@@ -113,13 +115,14 @@ Json frame_schema_properties() {
 ToolResult get_frame(const Workspace& ws, const Json& args) {
   const auto started = std::chrono::steady_clock::now();
   ToolDraft d = ws.load_usable(args);
-  const int width = width_arg(args, 960, 3840);
+  constexpr int kMostPixels = 3840;  // either side
+  const int width = width_arg(args, 960, kMostPixels);
   const std::string format = string_arg(args, "format", "auto");
   if (format != "auto" && format != "png" && format != "jpeg") throw ToolError("format is auto, png or jpeg");
-  const auto ms = number_arg(args, "ms", 0, 864e6);
+  const auto ms = number_arg(args, "ms", 0, 1e10);  // as long as a draft may be
   const auto index = number_arg(args, "frame", 0, 1e9);
   if (ms && index) throw ToolError("give ms or frame, not both");
-  engine::RenderOptions o = still_options(ws, d, width);
+  engine::RenderOptions o = still_options(ws, d, width, kMostPixels);
   const engine::RenderShape shape = engine::render_shape(d.loaded.draft, o);
   if (shape.frames <= 0) throw ToolError("the draft has no frames: it is empty");
   int64_t frame = 0;
@@ -149,7 +152,8 @@ ToolResult get_frame(const Workspace& ws, const Json& args) {
 }
 
 // Times worth a look: each video segment's midpoint and each transition's middle (the cut it
-// is centred on), at most `most`, spread over the timeline when there are more.
+// is centred on), at most `most`, spread over the timeline when there are more. A draft with
+// no photo or clip shows its text: each text's middle, else the middle of the whole.
 struct Moment {
   int64_t ms;
   std::string why;
@@ -166,6 +170,12 @@ std::vector<Moment> moments(const draft::Draft& d, size_t most) {
                                        " transition into " + s.pointer});
     }
   }
+  const bool no_pictures = all.empty();
+  for (const draft::Track& t : d.tracks)
+    for (const draft::Segment& s : t.segments)
+      if (no_pictures && t.kind == draft::TrackKind::Text && s.duration_ms > 0)
+        all.push_back({s.start_ms + s.duration_ms / 2, "the middle of " + s.pointer});
+  if (all.empty() && d.duration_ms() > 0) all.push_back({d.duration_ms() / 2, "the middle of the video"});
   std::stable_sort(all.begin(), all.end(), [](const Moment& a, const Moment& b) { return a.ms < b.ms; });
   if (all.size() <= most) return all;
   // One is the middle one; more run from the first to the last.
@@ -179,10 +189,11 @@ ToolResult review_frames(const Workspace& ws, const Json& args, const ToolCall& 
   ToolDraft d = ws.load_usable(args);
   const std::string mode = string_arg(args, "mode", "frames");
   if (mode != "frames" && mode != "storyboard") throw ToolError("mode is frames or storyboard");
-  const int width = width_arg(args, 480, 1280);
+  constexpr int kMostPixels = 1280;  // either side
+  const int width = width_arg(args, 480, kMostPixels);
   const auto most_arg = number_arg(args, "max_frames", 1, 12);
   const size_t most = most_arg ? size_t(*most_arg) : 12;
-  engine::RenderOptions o = still_options(ws, d, width);
+  engine::RenderOptions o = still_options(ws, d, width, kMostPixels);
   ToolResult r;
   if (mode == "storyboard") {
     engine::RenderOptions board = ws.render_options(d, engine::Preset::Final);
@@ -264,7 +275,11 @@ void add_frame_tools(ToolCatalog& tools, const Workspace& ws) {
            {{"ms", {{"type", "number"}, {"minimum", 0}, {"description", "the time on the timeline, in milliseconds"}}},
             {"frame", {{"type", "integer"}, {"minimum", 0}, {"description", "the frame's zero-based index"}}},
             {"width",
-             {{"type", "integer"}, {"minimum", 16}, {"maximum", 3840}, {"description", "image width (default 960)"}}},
+             {{"type", "integer"},
+              {"minimum", 16},
+              {"maximum", 3840},
+              {"description",
+               "image width (default 960); a tall draft's image is narrower so that no side passes 3840"}}},
             {"format", enum_schema({"auto", "png", "jpeg"}, "image format (default auto: PNG unless too large)")}})),
        get_frame_out, true, [w](const Json& a, const ToolCall&) { return get_frame(*w, a); }});
   Json review_frame = object_schema(with_properties(frame_properties, {{"why", string_schema("why this frame")}}),
@@ -279,7 +294,10 @@ void add_frame_tools(ToolCatalog& tools, const Workspace& ws) {
            {{"mode", enum_schema({"frames", "storyboard"}, "frames (default) or one storyboard image")},
             {"max_frames", {{"type", "integer"}, {"minimum", 1}, {"maximum", 12}, {"description", "at most (12)"}}},
             {"width",
-             {{"type", "integer"}, {"minimum", 16}, {"maximum", 1280}, {"description", "each frame's width (480)"}}}})),
+             {{"type", "integer"},
+              {"minimum", 16},
+              {"maximum", 1280},
+              {"description", "each frame's width (480); narrower for a tall draft, no side past 1280"}}}})),
        object_schema(
            {{"mode", enum_schema({"frames", "storyboard"}, "what was made")},
             {"frames", {{"type", "array"}, {"items", review_frame}}},

@@ -126,6 +126,10 @@ try {
     assert.equal(byIndex.mime, 'image/jpeg');
     const other = conforms('get_frame', await client.callTool({ name: 'get_frame', arguments: { draft: 'show/demo.json', frame: s.frame + 90, width: 960 } }));
     assert.notEqual(other.pixel_hash, s.pixel_hash);
+    // A tall draft's image keeps within the limit on its long side too (it was 16 x 65536).
+    const tall = { m: { width: 2, height: 8192 }, t: [{ tt: 7, sg: [{ s: 0, d: 1000, m: { text: 'I' } }] }] };
+    const thin = conforms('get_frame', await client.callTool({ name: 'get_frame', arguments: { draft_json: tall, width: 16 } }));
+    assert.deepEqual([thin.width, thin.height], [2, 3840]);
     const past = errorText(await client.callTool({ name: 'get_frame', arguments: { draft: 'show/demo.json', frame: 450 } }));
     assert.match(past, /frame 450 is past the end of the draft: it has 450 frames \(0 to 449\)/);
   });
@@ -141,6 +145,10 @@ try {
     // One frame is the middle moment (it once divided by zero and killed the server).
     const one = conforms('review_frames', await client.callTool({ name: 'review_frames', arguments: { draft: 'show/demo.json', max_frames: 1 } }));
     assert.deepEqual(one.frames.map((f) => f.frame), [225]);
+    // A draft of text only shows its texts (it once returned no frame and no word why).
+    const words = { t: [{ tt: 7, sg: [{ s: 0, d: 2000, m: { text: 'Hello' } }, { s: 2000, d: 2000, m: { text: 'Bye' } }] }] };
+    const texts = conforms('review_frames', await client.callTool({ name: 'review_frames', arguments: { draft_json: words } }));
+    assert.deepEqual(texts.frames.map((f) => [f.frame, f.why]), [[30, 'the middle of /t/0/sg/0'], [90, 'the middle of /t/0/sg/1']]);
     const board = await client.callTool({ name: 'review_frames', arguments: { draft: 'show/demo.json', mode: 'storyboard' } });
     assert.equal(conforms('review_frames', board).mode, 'storyboard');
     const png = decodePng(Buffer.from(board.content.find((c) => c.type === 'image').data, 'base64'));
@@ -170,6 +178,11 @@ try {
     assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).m.title, 'Lisbon');
     const broken = errorText(await client.callTool({ name: 'edit_draft', arguments: { draft: 'show/demo.json', expected_hash: p.hash, edits: [{ op: 'replace', path: '/t/0/sg/0/d', value: -1 }] } }));
     assert.match(broken, /the edits would leave the draft with errors; nothing was changed/);
+    // An edit that cannot be applied is named by its place, op and path, in words.
+    const missing = errorText(await client.callTool({ name: 'edit_draft', arguments: { draft: 'show/demo.json', expected_hash: p.hash, edits: [
+      { op: 'replace', path: '/m/title', value: 'Faro' }, { op: 'replace', path: '/t/0/sg/9/d', value: 1000 }] } }));
+    assert.equal(missing, 'reel: edit 2 of 2 (replace /t/0/sg/9/d) cannot be applied: array index 9 is out of range; nothing was changed');
+    assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).m.title, 'Lisbon', 'no edit of a failed patch is kept');
     // "撤销" (undo) in words takes the history's step, as reel chat does; then undo_edit.
     const back = conforms('edit_draft', await client.callTool({ name: 'edit_draft', arguments: { draft: 'show/demo.json', expected_hash: p.hash, instruction: '撤销' } }));
     assert.deepEqual([back.changed, back.hash], [true, e.hash]);
@@ -241,6 +254,12 @@ try {
     assert.deepEqual([s.frames, s.duration_ms, s.width, s.height], [450, 15000, 960, 540]);
     const p = probe(file);
     assert.ok(Math.abs(p.duration - 15) < 0.1, 'duration ' + p.duration);
+    // Again, every chunk kept: the progress still reaches its end (it once sent none).
+    const again = [];
+    conforms('render_preview', await client.callTool({ name: 'render_preview', arguments: { draft: 'show/demo.json' } },
+                                                     CallToolResultSchema, { onprogress: (q) => again.push(q), timeout: 120000 }));
+    assert.ok(again.length >= 1, 'no progress for a render of kept chunks');
+    assert.deepEqual([again.at(-1).progress, again.at(-1).total], [450, 450]);
   });
 
   // Starts `name`, cancels it (the SDK's AbortSignal: notifications/cancelled) once progress
