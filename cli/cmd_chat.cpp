@@ -260,10 +260,10 @@ class Chat {
     draft::AgentContext context;
     for (const auto& f : files) {
       std::error_code ec;
-      if (!cloud::is_http_url(f) && !fs::is_regular_file(f, ec)) {
-        std::cout << "agent: " << terminal_safe(f) << ": there is no such file (looked in "
-                  << terminal_safe(fs::absolute(f, ec).string())
-                  << "); nothing was changed — name a file that exists\n";
+      if (const NamedFileProblem problem = cloud::is_http_url(f) ? NamedFileProblem{} : named_file_problem(f);
+          !problem.why.empty()) {
+        std::cout << "agent: " << terminal_safe(f) << ": " << terminal_safe(problem.why) << "; nothing was changed — "
+                  << problem.advice << "\n";
         status_ = kExitBadInput;
         return;
       }
@@ -287,10 +287,16 @@ class Chat {
     std::map<std::string, std::string> uploaded;
     bool looked = false;
     for (const auto& f : files) {
-      std::error_code ec;
-      if (cloud::is_http_url(f) || fs::is_regular_file(f, ec)) {
+      const NamedFileProblem problem = cloud::is_http_url(f) ? NamedFileProblem{} : named_file_problem(f);
+      if (problem.why.empty()) {
         to_upload.push_back(f);
         continue;
+      }
+      if (!problem.missing) {  // a folder, a FIFO: never an upload's name
+        std::cout << "reel: " << terminal_safe(f) << ": " << terminal_safe(problem.why) << "; nothing was sent — "
+                  << problem.advice << "\n";
+        status_ = kExitBadInput;
+        return;
       }
       if (!looked) uploaded = client_->uploaded_files(true);
       looked = true;

@@ -111,6 +111,7 @@ struct PullArgs {
 };
 
 int run_pull(const PullArgs& a) {
+  if (a.out != "-") require_writable_output(a.out, OutputKind::Draft);  // before the network
   cloud::Client c(client_options(a.cloud));
   Json d = session_draft(c.state());  // the state's files are remembered as the session's uploads
   if (!d.is_object()) {
@@ -203,7 +204,7 @@ int run_export(ExportArgs a) {
     return kExitBadInput;
   }
   // The video may come from the local engine: it must not land on the draft or its media.
-  require_writable_output(a.out);
+  require_writable_output(a.out, OutputKind::Video);
   engine::RenderOptions local;
   local.base_dir = base_dir;
   std::vector<std::string> inputs = engine::local_inputs(d, local);

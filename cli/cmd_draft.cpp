@@ -68,12 +68,12 @@ int run_summary(const DraftArgs& a) {
 
 // Standard output for "" or "-", else the file, whole or not at all (checked first: writable,
 // and not the draft it was made from).
-void print_or_write(const std::string& out, const std::string& text, const std::string& draft_path) {
+void print_or_write(const std::string& out, OutputKind kind, const std::string& text, const std::string& draft_path) {
   if (out.empty() || out == "-") {
     std::cout << text;
     return;
   }
-  require_writable_output(out);
+  require_writable_output(out, kind);
   require_not_an_input(out, {draft_path});
   base::write_file_atomically(out, text);
 }
@@ -81,7 +81,7 @@ void print_or_write(const std::string& out, const std::string& text, const std::
 int run_fmt(const DraftArgs& a) {
   DraftInput in = read_draft_input(a.path);
   std::string text = draft::write_json(in.loaded.draft.json, a.pretty) + "\n";
-  print_or_write(a.out, text, a.path);
+  print_or_write(a.out, OutputKind::Draft, text, a.path);
   if (!in.loaded.ok())
     std::cerr << "reel: note: the draft was written as it is, but it has errors; `reel validate` lists them\n";
   return kExitOk;
@@ -92,7 +92,7 @@ int run_captions(const DraftArgs& a) {
   if (!a.add.empty() && (a.out.empty() || a.out == "-"))
     throw UsageError("captions --add writes a new draft: give it -o NEW.json (the draft itself is not changed)");
   if (!a.out.empty() && a.out != "-") {  // before any other answer: a bad -o is a usage error
-    require_writable_output(a.out);
+    require_writable_output(a.out, a.add.empty() ? OutputKind::Subtitles : OutputKind::Draft);
     require_not_an_input(a.out,
                          a.add.empty() ? std::vector<std::string>{a.path} : std::vector<std::string>{a.path, a.add});
   }
@@ -113,7 +113,7 @@ int run_captions(const DraftArgs& a) {
   }
   bool vtt = a.out.size() > 4 && a.out.compare(a.out.size() - 4, 4, ".vtt") == 0;
   std::string text = vtt ? draft::write_vtt(cues) : draft::write_srt(cues);
-  print_or_write(a.out, text, a.path);
+  print_or_write(a.out, OutputKind::Subtitles, text, a.path);
   return kExitOk;
 }
 

@@ -133,7 +133,10 @@ int run_make(const MakeArgs& given) {
   if (!style) throw UsageError("--style is slideshow, promo or highlight");
   if (a.draft_only && a.draft_out.empty())
     throw UsageError("--draft-only writes the draft and renders nothing: give --draft-out DRAFT.json");
-  if (!a.draft_only) require_writable_output(a.out);
+  if (!a.draft_out.empty() && !a.draft_only &&
+      fs::absolute(a.draft_out).lexically_normal() == fs::absolute(a.out).lexically_normal())
+    throw UsageError("--draft-out and -o both name " + a.out + "; give the draft and the video a file each");
+  if (!a.draft_only) require_writable_output(a.out, OutputKind::Video);
   std::vector<std::string> inputs;
   for (const std::string& m : a.media)
     if (!cloud::is_http_url(m)) inputs.push_back(m);
@@ -141,10 +144,8 @@ int run_make(const MakeArgs& given) {
     if (!cloud::is_http_url(m)) inputs.push_back(m);
   if (!a.draft_only) require_not_an_input(a.out, inputs);
   if (!a.draft_out.empty()) {
-    require_writable_output(a.draft_out);
+    require_writable_output(a.draft_out, OutputKind::Draft);
     require_not_an_input(a.draft_out, inputs);
-    if (!a.draft_only && fs::absolute(a.draft_out).lexically_normal() == fs::absolute(a.out).lexically_normal())
-      throw UsageError("--draft-out and -o both name " + a.out + "; give the draft and the video a file each");
   }
   if (a.fit_music && a.music.empty()) throw UsageError("--fit-music needs the song: give --music SONG");
   req.style = *style;

@@ -177,12 +177,12 @@ struct Job {
   engine::RenderOptions options;
 };
 // A command with no output (plan) leaves `a.out` empty; `more_inputs` are read too (join's parts).
-std::optional<Job> prepare(const RenderArgs& a, const std::vector<std::string>& more_inputs = {}) {
+std::optional<Job> prepare(const RenderArgs& a, OutputKind kind, const std::vector<std::string>& more_inputs = {}) {
   auto in = read_usable_draft(a.draft);
   if (!in) return std::nullopt;
   if (!a.subtitles.empty())
     add_captions_from_file(in->loaded.draft, a.subtitles);  // for this render; the file is not changed
-  if (!a.out.empty()) require_writable_output(a.out);
+  if (!a.out.empty()) require_writable_output(a.out, kind);
   Job job{std::move(*in), {}};
   job.options = options_from(a, job.in);
   MediaArgs media = a.media;
@@ -218,7 +218,7 @@ engine::RenderResult render_job(const RenderArgs& a, const Job& job, bool previe
 int run_render(RenderArgs a, bool preview) {
   name_default_output(a, preview);
   RenderTimings timings(a.timings);
-  auto job = prepare(a);
+  auto job = prepare(a, OutputKind::Video);
   if (!job) return kExitBadInput;
   timings.render_starts();
   auto result = render_job(a, *job, preview);
@@ -256,7 +256,7 @@ int watch_render(RenderArgs a, bool preview) {
     bool stopped = false;
     RenderTimings timings(a.timings, ProcessClocks::now());
     const int code = run_reporting_errors([&] {
-      auto job = prepare(a);
+      auto job = prepare(a, OutputKind::Video);
       const bool was_failed = last_failed;
       last_failed = !job;
       if (!job) {
@@ -307,7 +307,7 @@ int watch_render(RenderArgs a, bool preview) {
 }
 
 int run_still(const RenderArgs& a) {
-  auto job = prepare(a);
+  auto job = prepare(a, OutputKind::Picture);
   if (!job) return kExitBadInput;
   const int64_t at_ms = int64_t(std::llround(a.at_s * 1000));
   const draft::Draft& d = job->in.loaded.draft;
@@ -324,7 +324,7 @@ int run_still(const RenderArgs& a) {
 }
 
 int run_storyboard(const RenderArgs& a) {
-  auto job = prepare(a);
+  auto job = prepare(a, OutputKind::Picture);
   if (!job) return kExitBadInput;
   engine::render_storyboard(job->in.loaded.draft, a.out, job->options, a.draw_focus);
   return kExitOk;
@@ -381,7 +381,7 @@ std::pair<int, int> part_of_worker(const std::string& text) {
 // --part sound: the whole timeline's sound, for the join to copy.
 int run_sound_part(const RenderArgs& a) {
   RenderTimings timings(a.timings);
-  auto job = prepare(a);
+  auto job = prepare(a, OutputKind::Sound);
   if (!job) return kExitBadInput;
   timings.render_starts();
   const engine::RenderResult r = show_progress(
@@ -403,7 +403,7 @@ int run_part(const RenderArgs& a) {
   if (a.part == "sound") return run_sound_part(a);
   const auto [index, parts] = part_of_worker(a.part);
   RenderTimings timings(a.timings);
-  auto job = prepare(a);
+  auto job = prepare(a, OutputKind::Video);
   if (!job) return kExitBadInput;
   timings.render_starts();
   const std::string label = "part " + std::to_string(index) + "/" + std::to_string(parts);
@@ -428,7 +428,7 @@ std::string seconds_of(int64_t frame, draft::Rational fps) {
 }
 
 int run_plan(const RenderArgs& a) {
-  auto job = prepare(a);
+  auto job = prepare(a, OutputKind::Video);
   if (!job) return kExitBadInput;
   const engine::PartPlan plan = engine::plan_parts(job->in.loaded.draft, a.parts, job->options);
   double total = 0, largest = 0;
@@ -469,7 +469,7 @@ int run_plan(const RenderArgs& a) {
 }
 
 int run_join(const RenderArgs& a) {
-  auto job = prepare(a, a.joined);
+  auto job = prepare(a, OutputKind::Video, a.joined);
   if (!job) return kExitBadInput;
   const engine::RenderResult r = show_progress(
       progress_mode(a.progress), "join", a.out, [&](const engine::ProgressFn&, const std::atomic<bool>* c) {

@@ -5,13 +5,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <vector>
 
+#include "base/files.h"
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
 #include "cli/terminal.h"
@@ -55,7 +58,37 @@ ProcessSetup::~ProcessSetup() {
   network_started = false;
 }
 
-void require_writable_output(const std::string& out) {
+namespace {
+
+struct KindOfOutput {
+  const char* what;                  // "an MP4 video"
+  std::vector<const char*> endings;  // the first is the one suggested
+};
+
+KindOfOutput kind_of(OutputKind kind) {
+  switch (kind) {
+    case OutputKind::Video:
+      return {"an MP4 video", {".mp4", ".m4v"}};
+    case OutputKind::Sound:
+      return {"the sound as AAC in MP4", {".m4a", ".mp4"}};
+    case OutputKind::Picture:
+      return {"a PNG picture", {".png"}};
+    case OutputKind::Draft:
+      return {"a draft (JSON)", {".json"}};
+    case OutputKind::Subtitles:
+      return {"subtitles (SubRip or WebVTT)", {".srt", ".vtt"}};
+  }
+  return {"a file", {""}};
+}
+
+std::string lowercase(std::string s) {
+  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+void require_writable_output(const std::string& out, OutputKind kind) {
   namespace fs = std::filesystem;
   const std::string name = fs::path(out).filename().string();
   if (name.size() > NAME_MAX || out.size() >= PATH_MAX)
@@ -90,6 +123,23 @@ void require_writable_output(const std::string& out) {
   if (::access(folder.c_str(), W_OK) != 0)
     throw UsageError("cannot write " + out + ": the folder " + folder.string() + " is not writable (" +
                      std::strerror(errno) + "); choose another output");
+  const KindOfOutput k = kind_of(kind);
+  const std::string ending = lowercase(fs::path(out).extension().string());
+  for (const char* e : k.endings)
+    if (ending == e) return;
+  throw UsageError("cannot write " + out + ": this command writes " + k.what + ", and " +
+                   (ending.empty() ? "the name has no ending that says so"
+                                   : "a name ending " + ending + " says another kind of file") +
+                   "; name it " + fs::path(out).replace_extension(k.endings[0]).string() + " (nothing was written)");
+}
+
+NamedFileProblem named_file_problem(const std::string& path) {
+  if (const std::string kind = base::special_file_kind(path); !kind.empty())
+    return {"is " + kind + ", not a file", "name a photo, clip or sound file", false};
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) return {};
+  return {"there is no such file (looked in " + std::filesystem::absolute(path, ec).string() + ")",
+          "name a file that exists", true};
 }
 
 void require_not_an_input(const std::string& out, const std::vector<std::string>& inputs) {

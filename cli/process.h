@@ -32,9 +32,20 @@ class UsageError : public base::Error {
   explicit UsageError(const std::string& message) : base::Error(base::Fault::Usage, message) {}
 };
 
-/// Throws UsageError unless a file can be written at `out`: it is not a folder, and its folder
-/// exists and is writable. Checked before any work starts, not found out when it ends.
-void require_writable_output(const std::string& out);
+/// What a command writes. The output's name must say so: a video never lands under a draft's
+/// or a photo's name (`-o show.json` replaced a draft with an MP4), nor a draft on a photo.
+enum class OutputKind {
+  Video,      // .mp4, .m4v
+  Sound,      // .m4a, .mp4 (AAC in MP4: render --part sound)
+  Picture,    // .png
+  Draft,      // .json
+  Subtitles,  // .srt, .vtt
+};
+
+/// Throws UsageError unless a file of `kind` can be written at `out`: it is not a folder, its
+/// folder exists and is writable, and its name ends as that kind's do. Checked before any work
+/// starts, not found out when it ends.
+void require_writable_output(const std::string& out, OutputKind kind);
 
 /// The bounds of the options every command shares (docs/cli.md, "Limits"): beyond them a value
 /// is refused with exit 2 before anything runs, never overflowed or clamped in silence.
@@ -42,6 +53,16 @@ constexpr int kMaxThreads = 256;
 constexpr double kMaxFileMb = 100000;     // 100 GB
 constexpr double kMaxMegapixels = 10000;  // 10 gigapixels
 constexpr double kMaxSeconds = 864000;    // --from, --to, --at, --max-duration: ten days
+
+/// Why a file a person named in words (a song for chat, a photo to add) cannot be used, as the
+/// rest of a sentence beginning with its name — "there is no such file (looked in /abs/x.mp3)",
+/// "is a folder, not a file", "is a FIFO (named pipe), not a file" — and what to do instead.
+/// Both empty for a file that is there.
+struct NamedFileProblem {
+  std::string why, advice;
+  bool missing = false;  // nothing is there (an upload of the session may have the name)
+};
+NamedFileProblem named_file_problem(const std::string& path);
 
 /// Throws UsageError when `out` is the same file as one of `inputs` — by identity (device and
 /// inode), so a symlink, "./x" or a hard link is caught as well as the same spelling — before

@@ -205,6 +205,33 @@ std::string read_capped(FILE* f, size_t cap) {
   return text;
 }
 
+// What a file that is not text is, from its first bytes ("an MP4 video", "a JPEG photo"):
+// a draft's name on another kind of file is told as that, not as JSON that "looks truncated"
+// at its first NUL. Empty for text.
+std::string binary_kind(std::string_view text) {
+  auto at = [&](size_t offset, std::string_view magic) {
+    return text.size() >= offset + magic.size() && text.substr(offset, magic.size()) == magic;
+  };
+  if (at(4, "ftyp"))
+    return at(8, "heic") || at(8, "heix") || at(8, "mif1") || at(8, "avif") ? "a HEIF or AVIF picture"
+           : at(8, "M4A ")                                                  ? "an M4A sound"
+                                                                            : "an MP4 or QuickTime video";
+  if (at(0, "\xFF\xD8\xFF")) return "a JPEG photo";
+  if (at(0, "\x89PNG")) return "a PNG picture";
+  if (at(0, "RIFF") && at(8, "WEBP")) return "a WebP picture";
+  if (at(0, "RIFF") && at(8, "WAVE")) return "a WAV sound";
+  if (at(0, "ID3") || (text.size() > 1 && uint8_t(text[0]) == 0xFF && (uint8_t(text[1]) & 0xE0) == 0xE0))
+    return "an MP3 sound";
+  if (at(0, "OggS")) return "an Ogg sound or video";
+  if (at(0, "fLaC")) return "a FLAC sound";
+  if (at(0, "\x1A\x45\xDF\xA3")) return "a Matroska or WebM video";
+  if (at(0, "GIF8")) return "a GIF picture";
+  if (at(0, "PK\x03\x04")) return "a ZIP archive";
+  if (at(0, "%PDF")) return "a PDF document";
+  if (text.substr(0, 4096).find('\0') != std::string_view::npos) return "binary data";
+  return "";
+}
+
 }  // namespace
 
 Json parse_json(std::string_view text, std::string_view origin, const ParseLimits& limits) {
@@ -215,6 +242,8 @@ Json parse_json(std::string_view text, std::string_view origin, const ParseLimit
                          std::to_string(limits.max_bytes >> 20) + " MB (is this the right file?)");
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     throw DraftError(from, "", "the draft is empty; a draft is a JSON object such as {\"t\": []}");
+  if (const std::string kind = binary_kind(text); !kind.empty())
+    throw DraftError(from, "", "is " + kind + ", not a draft (JSON text); give the draft's .json file");
   prescan(text, origin, limits.max_depth);
   Builder builder(text, from);
   Json::sax_parse(text, &builder);

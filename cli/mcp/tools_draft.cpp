@@ -11,6 +11,7 @@
 #include "cli/mcp/schemas.h"
 #include "cli/mcp/tools.h"
 #include "cli/music_facts.h"
+#include "cli/process.h"
 #include "cloud/client/media_cache.h"
 #include "draft/agent.h"
 #include "draft/diff.h"
@@ -159,10 +160,8 @@ std::vector<std::string> instruction_files(const Workspace& ws, const ToolDraft&
     }
     const std::string path = ws.inside(f, "the file");
     std::error_code ec;
-    if (!fs::is_regular_file(path, ec))
-      throw ToolError(f + ": there is no such file (looked in " + path +
-                      "); nothing was changed — name a file that "
-                      "exists");
+    if (const NamedFileProblem problem = named_file_problem(path); !problem.why.empty())
+      throw ToolError(f + ": " + problem.why + "; nothing was changed — " + problem.advice);
     const fs::path rel = fs::relative(path, d.base_dir, ec);
     files.push_back(ec || rel.empty() ? path : rel.string());
   }

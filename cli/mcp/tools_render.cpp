@@ -62,7 +62,7 @@ ToolResult cancelled_result(const std::string& out) {
 std::string checked_output(const Workspace& ws, const Json& args, const ToolDraft& d, const std::string& suffix,
                            const engine::RenderOptions& o) {
   const std::string out = ws.output_path(args, d, suffix);
-  require_writable_output(out);
+  require_writable_output(out, OutputKind::Video);
   std::vector<std::string> inputs = engine::local_inputs(d.loaded.draft, o);
   inputs.push_back(d.path);
   require_not_an_input(out, inputs);

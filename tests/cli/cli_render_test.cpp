@@ -729,10 +729,15 @@ std::string digest_of(const std::string& path) {
 TEST(OutputIsAnInput, EveryCommandRefusesToOverwriteAFileItReadsByIdentityNotSpelling) {
   GoodCase c;
   write_image(c.dir.file("p9.jpg"), detailed_photo(64, 64, 9));
-  fs::create_symlink(c.dir.file("p0.jpg"), c.dir.file("link.jpg"));
-  fs::create_hard_link(c.dir.file("music.wav"), c.dir.file("hard.wav"));
   const std::string subs = c.dir.file("subs.srt");
   std::ofstream(subs) << "1\n00:00:00,000 --> 00:00:00,400\nhi\n";
+  // Names of the kind each command writes, that are the inputs by another spelling.
+  fs::create_symlink(c.dir.file("p0.jpg"), c.dir.file("link.mp4"));
+  fs::create_symlink(c.dir.file("p1.jpg"), c.dir.file("p1.png"));
+  fs::create_symlink(c.dir.file("p1.jpg"), c.dir.file("p1.json"));
+  fs::create_symlink(c.dir.file("p9.jpg"), c.dir.file("p9.mp4"));
+  fs::create_symlink(subs, c.dir.file("subs.mp4"));
+  fs::create_hard_link(c.dir.file("music.wav"), c.dir.file("hard.mp4"));
   const std::vector<std::string> inputs = {"draft.json", "p0.jpg", "p1.jpg", "music.wav", "subs.srt", "p9.jpg"};
   std::map<std::string, std::string> before;
   for (const auto& f : inputs) before[f] = digest_of(c.dir.file(f));
@@ -742,19 +747,18 @@ TEST(OutputIsAnInput, EveryCommandRefusesToOverwriteAFileItReadsByIdentityNotSpe
     std::string named;  // the input the message names ("" when it is the spelling given)
   };
   const std::vector<Case> cases = {
-      {{"render", "draft.json", "-o", "draft.json"}, ""},
-      {{"render", "draft.json", "-o", "./p0.jpg"}, c.dir.file("p0.jpg")},
-      {{"render", "draft.json", "-o", "link.jpg"}, c.dir.file("p0.jpg")},
-      {{"preview", "draft.json", "-o", "hard.wav"}, c.dir.file("music.wav")},
-      {{"render", "draft.json", "--subtitles", "subs.srt", "-o", "subs.srt"}, ""},
-      {{"still", "draft.json", "--at", "0", "-o", "p1.jpg"}, c.dir.file("p1.jpg")},
-      {{"storyboard", "draft.json", "-o", "p1.jpg"}, c.dir.file("p1.jpg")},
-      {{"captions", "draft.json", "-o", "draft.json"}, ""},
+      {{"render", "draft.json", "-o", "./link.mp4"}, c.dir.file("p0.jpg")},
+      {{"render", "draft.json", "-o", "link.mp4"}, c.dir.file("p0.jpg")},
+      {{"preview", "draft.json", "-o", "hard.mp4"}, c.dir.file("music.wav")},
+      {{"render", "draft.json", "--subtitles", "subs.srt", "-o", "subs.mp4"}, "subs.srt"},
+      {{"still", "draft.json", "--at", "0", "-o", "p1.png"}, c.dir.file("p1.jpg")},
+      {{"storyboard", "draft.json", "-o", "p1.png"}, c.dir.file("p1.jpg")},
+      {{"captions", "draft.json", "--add", "subs.srt", "-o", "draft.json"}, ""},
       {{"fmt", "draft.json", "-o", "./draft.json"}, "draft.json"},
-      {{"make", "p9.jpg", "p1.jpg", "-o", "p9.jpg"}, ""},
-      {{"make", "p9.jpg", "p1.jpg", "--draft-out", "p1.jpg", "-o", "new.mp4"}, ""},
-      {{"make", "p9.jpg", "--music", "music.wav", "-o", "hard.wav"}, "music.wav"},
-      {{"export", "draft.json", "--local", "-o", "p1.jpg"}, c.dir.file("p1.jpg")},
+      {{"make", "p9.jpg", "p1.jpg", "-o", "p9.mp4"}, "p9.jpg"},
+      {{"make", "p9.jpg", "p1.jpg", "--draft-out", "p1.json", "-o", "new.mp4"}, "p1.jpg"},
+      {{"make", "p9.jpg", "--music", "music.wav", "-o", "hard.mp4"}, "music.wav"},
+      {{"export", "draft.json", "--local", "-o", "link.mp4"}, c.dir.file("p0.jpg")},
   };
   for (const Case& k : cases) {
     RunResult r = c.reel(k.args);
@@ -765,11 +769,66 @@ TEST(OutputIsAnInput, EveryCommandRefusesToOverwriteAFileItReadsByIdentityNotSpe
         << k.args[0] << " " << out << ": " << r.err;
   }
   for (const auto& f : inputs) EXPECT_EQ(digest_of(c.dir.file(f)), before[f]) << f << " was changed";
-  EXPECT_TRUE(fs::is_symlink(c.dir.file("link.jpg")));
+  EXPECT_TRUE(fs::is_symlink(c.dir.file("link.mp4")));
   EXPECT_FALSE(fs::exists(c.dir.file("new.mp4")));
   RunResult r = c.reel({"make", "p9.jpg", "-o", "same.mp4", "--draft-out", "same.mp4"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "reel: --draft-out and -o both name same.mp4; give the draft and the video a file each\n");
+}
+
+TEST(OutputIsAnInput, AnOutputNamedAsAnotherKindOfFileIsRefusedSoNoDraftOrPhotoIsReplaced) {
+  GoodCase c;
+  std::ofstream(c.dir.file("other.json")) << "{\"t\": []}\n";  // another draft, kept whatever is asked
+  std::ofstream(c.dir.file("subs.srt")) << "1\n00:00:00,000 --> 00:00:00,400\nhi\n";
+  const std::vector<std::string> kept = {"draft.json", "other.json", "p0.jpg", "p1.jpg", "music.wav"};
+  std::map<std::string, std::string> before;
+  for (const auto& f : kept) before[f] = digest_of(c.dir.file(f));
+  struct Case {
+    std::vector<std::string> args;
+    std::string err;
+  };
+  const auto refused = [](const std::string& out, const std::string& what, const std::string& why,
+                          const std::string& instead) {
+    return "reel: cannot write " + out + ": this command writes " + what + ", and " + why + "; name it " + instead +
+           " (nothing was written)\n";
+  };
+  const std::string video = "an MP4 video", other = "a name ending .json says another kind of file";
+  const std::vector<Case> cases = {
+      // `make -o trip.json` once wrote the MP4 under the draft's name.
+      {{"make", "p0.jpg", "-o", "other.json"}, refused("other.json", video, other, "other.mp4")},
+      {{"render", "draft.json", "-o", "other.json"}, refused("other.json", video, other, "other.mp4")},
+      {{"preview", "draft.json", "-o", "P0.JPG"},
+       refused("P0.JPG", video, "a name ending .jpg says another kind of file", "P0.mp4")},
+      {{"export", "draft.json", "--local", "-o", "video"},
+       refused("video", video, "the name has no ending that says so", "video.mp4")},
+      {{"still", "draft.json", "--at", "0", "-o", "frame.jpg"},
+       refused("frame.jpg", "a PNG picture", "a name ending .jpg says another kind of file", "frame.png")},
+      {{"storyboard", "draft.json", "-o", "board.mp4"},
+       refused("board.mp4", "a PNG picture", "a name ending .mp4 says another kind of file", "board.png")},
+      {{"captions", "draft.json", "-o", "subs.txt"},
+       refused("subs.txt", "subtitles (SubRip or WebVTT)", "a name ending .txt says another kind of file", "subs.srt")},
+      {{"captions", "draft.json", "--add", "subs.srt", "-o", "p0.jpg"},
+       refused("p0.jpg", "a draft (JSON)", "a name ending .jpg says another kind of file", "p0.json")},
+      {{"fmt", "draft.json", "-o", "p1.jpg"},
+       refused("p1.jpg", "a draft (JSON)", "a name ending .jpg says another kind of file", "p1.json")},
+      {{"make", "p0.jpg", "--draft-only", "--draft-out", "trip.mp4"},
+       refused("trip.mp4", "a draft (JSON)", "a name ending .mp4 says another kind of file", "trip.json")},
+      {{"render", "draft.json", "--part", "sound", "-o", "music.wav"},
+       refused("music.wav", "the sound as AAC in MP4", "a name ending .wav says another kind of file", "music.m4a")},
+  };
+  for (const Case& k : cases) {
+    RunResult r = c.reel(k.args);
+    EXPECT_EQ(r.exit_code, 2) << k.args[0] << ": " << r.err;
+    EXPECT_EQ(r.err, k.err) << k.args[0];
+  }
+  for (const auto& f : kept) EXPECT_EQ(digest_of(c.dir.file(f)), before[f]) << f << " was changed";
+  for (const char* f : {"video", "frame.jpg", "board.mp4", "subs.txt", "trip.mp4"})
+    EXPECT_FALSE(fs::exists(c.dir.file(f)));
+  // Every ending of its kind is taken, in any case.
+  EXPECT_EQ(c.reel({"preview", "draft.json", "-o", "quick.M4V"}).exit_code, 0);
+  EXPECT_EQ(c.reel({"captions", "draft.json", "--add", "subs.srt", "-o", "with-captions.JSON"}).exit_code, 0);
+  RunResult vtt = c.reel({"captions", "with-captions.JSON", "-o", "subs.vtt"});
+  EXPECT_EQ(vtt.exit_code, 0) << vtt.err;
 }
 
 TEST(OptionLimits, ValuesAtTheirExtremesAreRefusedWithExitTwoBeforeAnyWork) {

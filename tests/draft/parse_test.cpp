@@ -46,6 +46,29 @@ TEST(Parse, TruncatedInputGivesThePositionAndSaysSo) {
             "expected string literal (the draft looks truncated)");
 }
 
+TEST(Parse, AVideoOrPhotoUnderADraftsNameIsToldAsWhatItIs) {
+  // An MP4 once read as JSON that "looks truncated" at 1:1 (its size field's NUL bytes).
+  const std::string mp4(
+      "\0\0\0\x20"
+      "ftypisom\0\0\x02\0isomiso2avc1mp41",
+      32);
+  const auto told = [](const std::string& what) {
+    return "d.json: is " + what + ", not a draft (JSON text); give the draft's .json file";
+  };
+  EXPECT_EQ(parse_error(mp4), told("an MP4 or QuickTime video"));
+  EXPECT_EQ(parse_error(std::string("\0\0\0\x18"
+                                    "ftypheic\0\0\0\0",
+                                    16)),
+            told("a HEIF or AVIF picture"));
+  EXPECT_EQ(parse_error("\xFF\xD8\xFF\xE0\0\x10JFIF"), told("a JPEG photo"));
+  EXPECT_EQ(parse_error("\x89PNG\r\n\x1A\n"), told("a PNG picture"));
+  EXPECT_EQ(parse_error(std::string("RIFF\x24\0\0\0WAVEfmt ", 16)), told("a WAV sound"));
+  EXPECT_EQ(parse_error("ID3\x04\0\0\0\0"), told("an MP3 sound"));
+  EXPECT_EQ(parse_error(std::string("{\"t\": [\0]}", 10)), told("binary data"));
+  // Text is still read as JSON, with its position.
+  EXPECT_EQ(parse_error("RIFF").rfind("d.json:1:1: not valid JSON: ", 0), 0u);
+}
+
 TEST(Parse, TextThatIsNotJsonGivesLineAndColumn) {
   EXPECT_EQ(parse_error("hello"),
             "d.json:1:1: not valid JSON: syntax error while parsing value - invalid literal; last read: 'h'");

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -504,11 +505,22 @@ TEST_F(ChatE2E, OfflineFilesInChineseLinesAreTheAgentsAndAMissingFileIsRefused) 
             0);
   std::string out;
   // The draft is in project/; the song one folder up, named from here as ../beat120.mp3.
+  // A FIFO or a folder by a song's name is told as what it is (it was "no such file").
+  ASSERT_EQ(::mkfifo((project() + "/pipe.mp3").c_str(), 0600), 0);
+  fs::create_directory(project() + "/songs.mp3");
   int rc =
       chat("--local --draft draft.json",
            "加背景音乐 ../beat120.mp3\n背景音乐换成 nosuch.mp3\nuse nosuch.mp3 as the music\nopen the export panel\n"
-           "status\n",
+           "status\nadd background music pipe.mp3\nuse songs.mp3 as the music\n",
            &out);
+  EXPECT_TRUE(has(out,
+                  "agent: pipe.mp3: is a FIFO (named pipe), not a file; nothing was changed — name a photo, "
+                  "clip or sound file"))
+      << out;
+  EXPECT_TRUE(has(out,
+                  "agent: songs.mp3: is a folder, not a file; nothing was changed — name a photo, clip or "
+                  "sound file"))
+      << out;
   EXPECT_EQ(rc, 0) << "a piped conversation ends with 0 even after a refused line\n" << out;
   EXPECT_TRUE(has(out, "agent: 添加了背景音乐 beat120")) << out;
   EXPECT_TRUE(has(out, "agent: nosuch.mp3: there is no such file (looked in " + project() +
@@ -573,6 +585,7 @@ TEST_F(ChatE2E, OfflineTwentyEditsUndoneAndRedoneGiveTheDraftFileBackByteForByte
 
 TEST_F(ChatE2E, ConnectedAFileUploadedBeforeIsUsedByItsNameAndUndoWorksOnTheSession) {
   fs::create_directories(project() + "/music");
+  fs::create_directories(project() + "/tunes.mp3");
   ASSERT_EQ(
       sh("ffmpeg -v error -y -f lavfi -i sine=frequency=440:duration=4 " + shell_quote(project() + "/music/song.mp3")),
       0);
@@ -582,9 +595,11 @@ TEST_F(ChatE2E, ConnectedAFileUploadedBeforeIsUsedByItsNameAndUndoWorksOnTheSess
   std::string out;
   int rc = chat("--api " + url,
                 "upload photos/01.jpg photos/02.jpg photos/03.jpg music/song.mp3\nmake a slideshow\n"
-                "add background music song.mp3\nundo\nredo\nuse gone.mp3 as the music\n",
+                "add background music song.mp3\nundo\nredo\nuse gone.mp3 as the music\nuse tunes.mp3 as the music\n",
                 &out);
   stop(pid);
+  EXPECT_TRUE(has(out, "reel: tunes.mp3: is a folder, not a file; nothing was sent — name a photo, clip or sound file"))
+      << out;
   ASSERT_EQ(rc, 0) << out;
   EXPECT_TRUE(has(out, "uploaded 4 file(s)")) << out;
   EXPECT_TRUE(has(out, "nemo: Added song as background music")) << out;
