@@ -8,6 +8,7 @@
 #include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -426,6 +427,32 @@ TEST_F(PulledDraftE2E, APulledSessionDraftPreviewsWithTheNodeStopped) {
   EXPECT_EQ(b.exit_code, 0) << b.err;
   EXPECT_TRUE(fs::is_regular_file(project() + "/s.png"));
   EXPECT_TRUE(fs::is_regular_file(project() + "/b.png"));
+}
+
+TEST_F(PulledDraftE2E, PullChecksItsOutputAsEveryCommandDoesBeforeAskingTheNode) {
+  // It once wrote over a photo, a FIFO, a device and the draft's history, and named a folder
+  // "Device or resource busy" after the download.
+  write_bytes(project() + "/photo.jpg", jpeg_bytes(dir, 10));
+  write_bytes(project() + "/.d.json.history.json", "{}");
+  ASSERT_EQ(::mkfifo((project() + "/pipe.json").c_str(), 0600), 0);
+  const std::map<std::string, std::string> refused = {
+      {"photo.jpg",
+       "reel: cannot write photo.jpg: this command writes a draft (JSON), and a name ending .jpg says another kind of "
+       "file; name it photo.json (nothing was written)\n"},
+      {"pipe.json", "reel: cannot write pipe.json: it is a FIFO, not a file; name a file\n"},
+      {".", "reel: cannot write .: it is a folder; name a file inside it, e.g. ./video.mp4\n"},
+      {".d.json.history.json",
+       "reel: cannot write .d.json.history.json: it is the undo history reel keeps beside the draft d.json; choose "
+       "another output (nothing was written)\n"},
+  };
+  for (const auto& [out, message] : refused) {
+    auto p = reel({"pull", "-o", out, "--api", api});
+    EXPECT_EQ(p.exit_code, 2) << out << ": " << p.err;
+    EXPECT_EQ(p.err, message) << out;
+  }
+  EXPECT_EQ(read_bytes(project() + "/photo.jpg"), jpeg_bytes(dir, 10));
+  EXPECT_EQ(read_bytes(project() + "/.d.json.history.json"), "{}");
+  EXPECT_TRUE(fs::is_fifo(project() + "/pipe.json"));
 }
 
 TEST_F(PulledDraftE2E, PullThenFetchMapsSandboxPathsAndNamesTheOneThatCannotBe) {
