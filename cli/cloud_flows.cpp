@@ -47,6 +47,7 @@ cloud::ClientOptions client_options(const CloudArgs& a) {
   o.retry.rate_limit_wait =
       std::chrono::milliseconds(env_ms("REEL_RATE_LIMIT_WAIT_MS", o.retry.rate_limit_wait.count()));
   o.timeouts.connect_ms = static_cast<long>(env_ms("REEL_CONNECT_TIMEOUT_MS", o.timeouts.connect_ms));
+  o.cancel = &interrupted();  // Ctrl-C stops a request or a wait at once, a stalled backend's too
   return o;
 }
 

@@ -81,6 +81,10 @@ class Chat {
         return kExitUsage;
       }
       std::error_code ec;
+      if (const std::string kind = base::special_file_kind(a_.draft); !kind.empty()) {
+        std::cerr << "reel: " << a_.draft << ": is " << kind << ", not a draft; give the draft's .json file\n";
+        return kExitBadInput;
+      }
       if (!fs::is_regular_file(a_.draft, ec)) {
         std::cerr << "reel: " << a_.draft << ": no such draft (make one with `reel make PHOTOS... --draft-out "
                   << a_.draft << "`)\n";

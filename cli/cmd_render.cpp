@@ -253,16 +253,13 @@ int watch_render(RenderArgs a, bool preview) {
   bool last_failed = false;  // the last change left a draft with errors
   for (bool first = true;; first = false) {
     watch.watch(watched);
-    bool stopped = false;
+    bool stopped = false, prepared = false;
     RenderTimings timings(a.timings, ProcessClocks::now());
     const int code = run_reporting_errors([&] {
       auto job = prepare(a, OutputKind::Video);
       const bool was_failed = last_failed;
-      last_failed = !job;
-      if (!job) {
-        std::cerr << "reel: " << clock_text() << " " << a.out << " is left as it was; waiting for the next change\n";
-        return kExitBadInput;
-      }
+      if (!job) return kExitBadInput;
+      prepared = true;
       watched = engine::local_inputs(job->in.loaded.draft, job->options);
       watched.push_back(a.draft);
       watched.push_back(a.subtitles);
@@ -298,6 +295,10 @@ int watch_render(RenderArgs a, bool preview) {
     });
     if (code == kExitInternal) return code;
     if (stopped || interrupted().load()) break;
+    // Whatever failed — a draft with errors or not JSON at all, a damaged photo — the output stays.
+    if (code != kExitOk)
+      std::cerr << "reel: " << clock_text() << " " << a.out << " is left as it was; waiting for the next change\n";
+    last_failed = code != kExitOk && !prepared;  // the draft itself was the trouble
     watch.watch(watched);
     changed_files = watch.wait(std::chrono::milliseconds(200), interrupted());
     if (changed_files.empty()) break;  // Ctrl-C

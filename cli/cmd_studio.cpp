@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "base/files.h"
 #include "cli/cloud_flows.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
@@ -61,6 +62,9 @@ int run(const StudioArgs& a) {
   if (one_draft) {
     if (a.inputs[0] == "-") throw UsageError("the studio edits a draft file in place; give its path, not '-'");
     std::error_code ec;
+    if (const std::string kind = base::special_file_kind(a.inputs[0]); !kind.empty())
+      throw base::Error(base::Fault::Input,
+                        a.inputs[0] + ": is " + kind + ", not a draft; give the draft's .json file");
     if (!fs::is_regular_file(a.inputs[0], ec))
       throw base::Error(base::Fault::Input, a.inputs[0] +
                                                 ": no such draft (start from photos with `reel studio "

@@ -10,6 +10,7 @@
 #include "base/dirs.h"
 #include "cli/cloud_flows.h"
 #include "cli/process.h"
+#include "cli/progress.h"
 #include "cli/terminal.h"
 #include "cloud/client/client.h"
 #include "cloud/client/config.h"
@@ -127,6 +128,7 @@ std::vector<cloud::RemoteMediaItem> resolve_remote_sources(const std::vector<clo
   mc.offline = a.offline;
   mc.vet = cloud::media_vetter({{co.api, uploads.api}, a.allow_private});
   mc.progress = download_progress(a.quiet);
+  mc.cancel = &interrupted();  // a dribbling or stalled server never holds a Ctrl-C
   auto cache = std::make_shared<cloud::MediaCache>(mc);
   auto mapper = std::make_shared<cloud::SourceMapper>(*cache, o.base_dir, uploads.files);
 

@@ -118,6 +118,7 @@ Client::Client(ClientOptions options)
     : options_(std::move(options)),
       store_(options_.config_dir.empty() ? base::config_dir() : options_.config_dir),
       http_(options_.timeouts, options_.log) {
+  http_.set_cancel(options_.cancel);
   options_.api = strip_slash(options_.api);
   if (options_.project.empty()) {
     std::error_code ec;
@@ -153,6 +154,7 @@ ErrorContext Client::context(const std::string& what) const {
 }
 
 void Client::sleep_for(milliseconds d, const std::atomic<bool>* cancel) const {
+  if (!cancel) cancel = options_.cancel;
   auto until = steady_clock::now() + d;
   while (steady_clock::now() < until) {
     if (cancel && cancel->load()) return;
@@ -212,7 +214,12 @@ void Client::fetch_anonymous_token() {
         sleep_for(backoff(attempt));
         continue;
       }
-      throw CloudError(e.kind(), scrub(e.what()), e.http_status(), e.backend_code());
+      CloudError failed(e.kind(), scrub(e.what()), e.http_status(), e.backend_code());
+      // A backend that did not answer is not asked again by this client's next call: its tries
+      // were spent here (an export read the credits, then made a session: six tries of 30 s).
+      if (e.kind() == ErrorKind::Timeout || e.kind() == ErrorKind::Unreachable || e.kind() == ErrorKind::Transient)
+        token_failure_ = failed;
+      throw failed;
     }
   }
 }
@@ -227,6 +234,7 @@ std::string Client::token() {
     expires_at_ = cached->expires_at;
     return token_;
   }
+  if (token_failure_) throw *token_failure_;
   fetch_anonymous_token();
   return token_;
 }
@@ -470,7 +478,19 @@ void Client::cancel_render(const std::string& id) {
   c.method = "POST";
   c.path = "/api/render/proxy/lambda/" + id + "/cancel";
   c.what = "cancelling render " + id;
-  api_call(c);
+  // Sent after a Ctrl-C too (that is when it is wanted), once and briefly: a backend that does
+  // not answer must not hold the person who asked to stop.
+  c.retry = Retry::None;
+  c.wait_on_429 = false;
+  c.request_ms = 10'000;
+  http_.set_cancel(nullptr);
+  try {
+    api_call(c);
+  } catch (...) {
+    http_.set_cancel(options_.cancel);
+    throw;
+  }
+  http_.set_cancel(options_.cancel);
 }
 
 RenderStatus Client::wait_render(const std::string& id, const RenderProgressFn& progress,

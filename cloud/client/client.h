@@ -55,6 +55,9 @@ struct ClientOptions {
   int64_t max_upload_bytes = 200ll << 20;
   int64_t max_download_bytes = 8ll << 30;
   LogFn log;  // --verbose lines; never given the token
+  /// When it becomes true (Ctrl-C), every request and wait stops within about a second
+  /// (CloudError Cancelled); only the request that cancels a cloud render still goes out.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 /// Options from the environment and config.json: REEL_API_URL (unless `api` is given),
@@ -168,6 +171,7 @@ class Client {
 
   ClientOptions options_;
   ConfigStore store_;
+  std::optional<CloudError> token_failure_;  // the anonymous token could not be had: no more tries
   Http http_;
   std::string token_;  // in memory only
   std::string user_id_;

@@ -129,6 +129,34 @@ long elapsed_ms(std::chrono::steady_clock::time_point since) {
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - since).count());
 }
 
+// The transfer's ticks (about once a second, data or not): a cancel stops it, and a
+// download's progress is told.
+struct CancelTicks {
+  const std::atomic<bool>* cancel;
+  const std::function<void(int64_t, int64_t)>* progress;  // downloads only; may be null
+  int64_t existing;                                       // bytes of a resumed part file
+  bool cancelled() const { return cancel && cancel->load(); }
+};
+
+int on_tick(void* user, curl_off_t total, curl_off_t now, curl_off_t, curl_off_t) {
+  auto* t = static_cast<CancelTicks*>(user);
+  if (t->cancelled()) return 1;  // aborts the transfer
+  if (t->progress && *t->progress)
+    (*t->progress)(t->existing + static_cast<int64_t>(now), total > 0 ? t->existing + static_cast<int64_t>(total) : 0);
+  return 0;
+}
+
+void watch_cancel(CURL* e, CancelTicks& ticks) {
+  if (!ticks.cancel && !(ticks.progress && *ticks.progress)) return;
+  curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_tick);
+  curl_easy_setopt(e, CURLOPT_XFERINFODATA, &ticks);
+  curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+}
+
+CloudError cancelled_transfer(const std::string& url) {
+  return CloudError(ErrorKind::Cancelled, "cancelled while talking to " + url_origin(url) + url_path(url));
+}
+
 }  // namespace
 
 CurlGlobal::CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
@@ -194,11 +222,14 @@ HttpResponse Http::send(const HttpRequest& req) {
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &sink);
 
+  CancelTicks ticks{cancel_, nullptr, 0};
+  watch_cancel(e, ticks);
   auto start = std::chrono::steady_clock::now();
   CURLcode rc = curl_easy_perform(e);
   // Nothing of the request's headers or body outlives the call in the handle.
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, nullptr);
   if (mime) curl_easy_setopt(e, CURLOPT_MIMEPOST, nullptr);
+  if (ticks.cancelled()) throw cancelled_transfer(req.url);
   if (rc != CURLE_OK) {
     if (log_) log_(req.method + " " + url_path(req.url) + " -> failed: " + curl_easy_strerror(rc));
     if (sink.overflow)
@@ -231,6 +262,7 @@ struct StreamSink {
   const std::function<bool(std::string_view)>* on_data;
   const std::function<bool()>* on_tick;
   std::string* error_body;
+  const std::atomic<bool>* cancel;
   bool started = false, to_callback = true, stopped = false;
 };
 
@@ -255,7 +287,7 @@ size_t on_stream(char* data, size_t size, size_t n, void* user) {
 
 int on_stream_tick(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   auto* s = static_cast<StreamSink*>(user);
-  if (*s->on_tick && !(*s->on_tick)()) {
+  if ((s->cancel && s->cancel->load()) || (*s->on_tick && !(*s->on_tick)())) {
     s->stopped = true;
     return 1;  // aborts the transfer
   }
@@ -279,7 +311,7 @@ HttpResponse Http::stream(const HttpRequest& req, const std::function<bool(std::
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, list.get());
 
   HttpResponse res;
-  StreamSink sink{e, &on_data, &on_tick, &res.body};
+  StreamSink sink{e, &on_data, &on_tick, &res.body, cancel_};
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, &res.headers);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_stream);
@@ -355,15 +387,6 @@ size_t on_file(char* data, size_t size, size_t n, void* user) {
   return len;
 }
 
-struct DownloadTicks {
-  const std::function<void(int64_t, int64_t)>* progress;
-  int64_t existing;
-};
-int on_download_tick(void* user, curl_off_t total, curl_off_t now, curl_off_t, curl_off_t) {
-  auto* t = static_cast<DownloadTicks*>(user);
-  (*t->progress)(t->existing + static_cast<int64_t>(now), total > 0 ? t->existing + static_cast<int64_t>(total) : 0);
-  return 0;
-}
 }  // namespace
 
 DownloadResult Http::download(const std::string& url, const Headers& headers, const std::string& dest,
@@ -397,12 +420,8 @@ DownloadResult Http::download(const std::string& url, const Headers& headers, co
   FileSink sink{e, file.get(), existing, 0, max_bytes};
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_file);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &sink);
-  DownloadTicks ticks{&progress_, existing};
-  if (progress_) {
-    curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_download_tick);
-    curl_easy_setopt(e, CURLOPT_XFERINFODATA, &ticks);
-    curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
-  }
+  CancelTicks ticks{cancel_, &progress_, existing};
+  watch_cancel(e, ticks);
 
   auto start = std::chrono::steady_clock::now();
   CURLcode rc = curl_easy_perform(e);
@@ -418,6 +437,10 @@ DownloadResult Http::download(const std::string& url, const Headers& headers, co
          (rc == CURLE_OK ? std::to_string(status) : std::string("failed: ") + curl_easy_strerror(rc)) + " (" +
          std::to_string(elapsed_ms(start)) + " ms)");
 
+  if (ticks.cancelled()) {
+    if (existing == 0 && sink.written == 0) fs::remove(part, ec);
+    throw cancelled_transfer(url);  // what arrived stays for the next try
+  }
   if (sink.overflow) {
     fs::remove(part, ec);
     throw CloudError(ErrorKind::TooLarge, "the download from " + url_path(url) + " is larger than " +
@@ -435,12 +458,18 @@ DownloadResult Http::download(const std::string& url, const Headers& headers, co
       // The server answered and then stopped sending: not a network that is down.
       const int64_t kept = existing + sink.written;
       char got[96];
-      if (kept > 0)
+      if (kept >= (1 << 20))
         std::snprintf(got, sizeof got, " after %.1f MB (kept: the next try resumes it)", double(kept) / (1 << 20));
+      else if (kept > 0)
+        std::snprintf(got, sizeof got, " after %lld bytes (kept: the next try resumes it)", (long long)kept);
       else
         std::snprintf(got, sizeof got, " before any of the file arrived");
+      // A server that dribbles a few bytes a second is stalled as surely as a silent one.
+      const std::string slow = timeouts_.low_speed_bytes <= 1
+                                   ? "no data"
+                                   : "less than " + std::to_string(timeouts_.low_speed_bytes) + " bytes a second";
       throw CloudError(ErrorKind::Transient, "the download from " + url_origin(url) + url_path(url) +
-                                                 " stalled: no data for " +
+                                                 " stalled: " + slow + " for " +
                                                  std::to_string(timeouts_.low_speed_seconds) + " s" + got);
     }
     throw transport_error(rc, errbuf, url);  // the part file stays for resume

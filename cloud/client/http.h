@@ -3,6 +3,7 @@
 // downloads that land atomically. No retries here (the client decides what may be retried);
 // transport failures become CloudError (Unreachable, Timeout, Transient). Header values are
 // never logged: only the method, the URL's path, the status and the time taken.
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -107,10 +108,16 @@ class Http {
   const HttpTimeouts& timeouts() const { return timeouts_; }
   void set_timeouts(const HttpTimeouts& t) { timeouts_ = t; }
 
+  /// When `cancel` becomes true (Ctrl-C), a transfer stops within about a second — a stalled
+  /// or dribbling server included — and throws CloudError (Cancelled); a download's part file
+  /// stays for the next try. Null: transfers stop only by their limits.
+  void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
+
  private:
   struct Handle;
   std::unique_ptr<Handle> handle_;
   HttpTimeouts timeouts_;
+  const std::atomic<bool>* cancel_ = nullptr;
   LogFn log_;
   bool follow_redirects_ = true;
   std::vector<std::string> resolve_;

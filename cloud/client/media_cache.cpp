@@ -148,6 +148,7 @@ std::string MediaCache::fetch(const std::string& url) {
   if (ec) throw CloudError(ErrorKind::LocalFile, "cannot create the media cache " + options_.dir + ": " + ec.message());
   Http http(options_.timeouts, options_.log);
   http.set_follow_redirects(false);  // each hop vetted here, not followed by curl
+  http.set_cancel(options_.cancel);
   if (options_.progress)
     http.set_download_progress([&](int64_t done, int64_t total) { options_.progress(url, done, total, false); });
   std::function<void(const std::string&)> verify;
@@ -184,7 +185,7 @@ std::string MediaCache::fetch(const std::string& url) {
       --attempt;  // a hop is not a failed try
     } catch (const CloudError& e) {
       bool again = e.kind() == ErrorKind::Transient || e.kind() == ErrorKind::Timeout;
-      if (e.kind() == ErrorKind::UnsupportedType) throw;  // the content check: already says it all
+      if (e.kind() == ErrorKind::UnsupportedType || e.kind() == ErrorKind::Cancelled) throw;  // says it all
       if (!again || attempt >= options_.attempts)
         throw CloudError(e.kind(), std::string("cannot download the media ") + shown + ": " + e.what(),
                          e.http_status());

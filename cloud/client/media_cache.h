@@ -6,6 +6,7 @@
 // as photo.jpg is refused and not kept). Beside each file, "<file>.origin" names where it came
 // from (scheme, host and path: never a query, which may hold a signature), for `reel cache`.
 // Thread-safe: the engine may resolve sources from several threads.
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -19,11 +20,11 @@
 namespace reel::cloud {
 
 struct MediaCacheOptions {
-  std::string dir;                       // base::cache_dir() + "/media" when empty
-  int64_t max_file_bytes = 500ll << 20;  // one source
-  int64_t max_total_bytes = 4ll << 30;   // the whole cache
-  HttpTimeouts timeouts{10'000, 30, 1, 0};
-  int attempts = 3;  // tries of one download (resumed)
+  std::string dir;                             // base::cache_dir() + "/media" when empty
+  int64_t max_file_bytes = 500ll << 20;        // one source
+  int64_t max_total_bytes = 4ll << 30;         // the whole cache
+  HttpTimeouts timeouts{10'000, 30, 1024, 0};  // under 1 kB a second for 30 s: stalled
+  int attempts = 3;                            // tries of one download (resumed)
   /// Redirects are followed (up to 5), each address vetted as the first; false: refused, with
   /// the address they lead to (the render node's policy).
   bool follow_redirects = true;
@@ -39,6 +40,9 @@ struct MediaCacheOptions {
   /// finished) and once more when it is complete (finished); never for a cached file.
   std::function<void(const std::string& url, int64_t done, int64_t total, bool finished)> progress;
   LogFn log;
+  /// When it becomes true (Ctrl-C), a download stops within about a second (CloudError
+  /// Cancelled; what arrived is kept for the next try).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 /// One file of the cache, for `reel cache`.

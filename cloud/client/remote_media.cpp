@@ -137,6 +137,7 @@ std::vector<RemoteMediaItem> fetch_remote_media(SourceMapper& mapper, MediaCache
       item.bytes = static_cast<int64_t>(std::filesystem::file_size(item.path, ec));
       done.push_back(std::move(item));
     } catch (const CloudError& e) {
+      if (e.kind() == ErrorKind::Cancelled) throw;  // Ctrl-C: no list, no more downloads
       if (e.kind() == ErrorKind::Unreachable || e.kind() == ErrorKind::Timeout) {
         const std::string why =
             (e.kind() == ErrorKind::Timeout ? "no answer in time from " : "cannot reach ") + url_origin(url);

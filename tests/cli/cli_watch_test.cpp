@@ -164,6 +164,30 @@ TEST(RenderWatch, RendersAgainOnEachChangeOfTheDraftOrAPhotoAndEndsCleanlyOnCtrl
   EXPECT_NE(w.text().find(" draft.json is valid again: 0 of 4 chunks rendered, 4 kept", t.size()), std::string::npos)
       << w.text();
 
+  // A draft that is not JSON at all, and then a damaged photo: each told, the output kept (the
+  // line was missing for both).
+  auto left_after = [&](size_t from) {
+    for (int i = 0; i < 1200 && w.text().find("is left as it was", from) == std::string::npos; ++i)
+      std::this_thread::sleep_for(50ms);
+    return w.text().substr(from);
+  };
+  size_t from = w.text().size();
+  s.save("{\"t\": [");
+  std::string told = left_after(from);
+  EXPECT_NE(told.find("reel: draft.json:1:8: not valid JSON"), std::string::npos) << told;
+  EXPECT_TRUE(std::regex_search(
+      told, std::regex(R"(reel: \d\d:\d\d:\d\d out\.mp4 is left as it was; waiting for the next change\n)")))
+      << told;
+  s.save();
+  for (int i = 0; i < 1200 && w.text().find("wrote out.mp4", from) == std::string::npos; ++i)
+    std::this_thread::sleep_for(50ms);
+  from = w.text().size();
+  std::ofstream(s.dir.file("p3.png"), std::ios::binary | std::ios::trunc) << "garbage";
+  told = left_after(from);
+  EXPECT_NE(told.find("p3.png"), std::string::npos) << told;
+  EXPECT_NE(told.find("out.mp4 is left as it was; waiting for the next change\n"), std::string::npos) << told;
+  EXPECT_EQ(probe_video(s.dir.file("out.mp4")).frames, 100);
+
   EXPECT_EQ(w.stop(), 0);
   EXPECT_NE(w.text().find("reel: stopped watching; out.mp4 is the last good render\n"), std::string::npos) << w.text();
   for (auto& e : std::filesystem::recursive_directory_iterator(s.dir.path()))

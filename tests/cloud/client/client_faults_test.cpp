@@ -1,9 +1,14 @@
 // The client against the fault-injecting backend: every fault of the issue, real HTTP.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "cloud/client/client.h"
 #include "tests/cloud/support/fake_backend.h"
@@ -135,6 +140,52 @@ TEST_F(ClientFaults, StalledServerTripsTheTimeoutFast) {
   EXPECT_EQ(error_kind([&] { c.credits(); }), ErrorKind::Timeout);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
   backend.stall_ms = 0;
+}
+
+TEST_F(ClientFaults, CtrlCStopsACallToAStalledServerAtOnceNotAtItsLimit) {
+  auto o = options();
+  o.timeouts.low_speed_seconds = 30;
+  std::atomic<bool> cancel{false};
+  o.cancel = &cancel;
+  Client c(o);
+  c.login();
+  backend.stall_ms = 6000;
+  std::thread ctrl_c([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    cancel = true;
+  });
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(error_kind([&] { c.credits(); }), ErrorKind::Cancelled);
+  ctrl_c.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s) << "it waited for the server";
+  backend.stall_ms = 0;
+}
+
+TEST_F(ClientFaults, ABackendThatNeverAnswersIsTriedForATokenOnceNotAgainByEachCall) {
+  // A port that takes connections and never answers them.
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in at{};
+  at.sin_family = AF_INET;
+  at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&at), sizeof at), 0);
+  ASSERT_EQ(::listen(listener, 16), 0);
+  socklen_t len = sizeof at;
+  ::getsockname(listener, reinterpret_cast<sockaddr*>(&at), &len);
+  auto o = options();
+  o.api = "http://127.0.0.1:" + std::to_string(ntohs(at.sin_port));
+  o.timeouts.low_speed_seconds = 1;
+  Client c(o);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(error_kind([&] { c.credits(); }), ErrorKind::Timeout);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 2s) << "the token's tries";
+  // An export reads the credits, then makes a session: the second call does not start over
+  // (it was six tries of 30 s before the fallback).
+  start = std::chrono::steady_clock::now();
+  std::string msg;
+  EXPECT_EQ(error_kind([&] { c.state(); }, &msg), ErrorKind::Timeout);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 500ms);
+  EXPECT_NE(msg.find("no answer in time from"), std::string::npos) << msg;
+  ::close(listener);
 }
 
 TEST_F(ClientFaults, UnreachableServerIsTypedAndQuick) {

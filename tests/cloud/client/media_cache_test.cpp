@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "cloud/client/address_policy.h"
 #include "cloud/client/remote_media.h"
@@ -72,6 +73,49 @@ TEST_F(Cache, AServerThatStopsSendingIsSaidToHaveStalledAndTheNextTryResumes) {
   }
   EXPECT_FALSE(fs::exists(cache.path_for(url)));
   EXPECT_EQ(read_bytes(cache.fetch(url)), server.video);
+}
+
+TEST_F(Cache, AServerThatDribblesBytesHasStalledAndACancelStopsAStallAtOnce) {
+  auto o = options();
+  o.attempts = 1;
+  o.timeouts.low_speed_bytes = 1024;  // the default floor: a few bytes a second is no download
+  const std::string url = video_url("d");
+  {
+    MediaCache cache(o);
+    server.dribble_download = 1;
+    try {
+      cache.fetch(url);
+      ADD_FAILURE() << "a dribbled download cannot succeed";
+    } catch (const CloudError& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::Transient);
+      const std::string said = e.what();
+      EXPECT_EQ(said.rfind("cannot download the media " + url + ": the download from " + url +
+                               " stalled: less than 1024 bytes a second for 2 s after ",
+                           0),
+                0u)
+          << said;
+    }
+  }
+  // Ctrl-C while a server sends nothing: stopped within about a second, not at the stall limit.
+  o.timeouts.low_speed_seconds = 60;
+  std::atomic<bool> cancel{false};
+  o.cancel = &cancel;
+  MediaCache cache(o);
+  server.stall_download = 1;
+  std::thread ctrl_c([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    cancel = true;
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    cache.fetch(video_url("c"));
+    ADD_FAILURE() << "a cancelled download cannot succeed";
+  } catch (const CloudError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Cancelled) << e.what();
+  }
+  ctrl_c.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5)) << "the stall limit is 60 s";
+  EXPECT_FALSE(fs::exists(cache.path_for(video_url("c"))));
 }
 
 TEST_F(Cache, APartialDownloadLeftForADayIsGivenUp) {

@@ -437,6 +437,10 @@ TEST_F(ChatE2E, OfflineWithoutADraftItSaysHowToMakeOne) {
   std::string out;
   EXPECT_EQ(chat("--local", "status\n", &out), 2) << out;
   EXPECT_TRUE(has(out, "--draft-out DRAFT.json")) << out;
+  // A FIFO by a draft's name is told as what it is (it was "no such draft").
+  ASSERT_EQ(::mkfifo((project() + "/pipe.json").c_str(), 0600), 0);
+  EXPECT_EQ(chat("--local --draft pipe.json", "status\n", &out), 1) << out;
+  EXPECT_TRUE(has(out, "reel: pipe.json: is a FIFO (named pipe), not a draft; give the draft's .json file")) << out;
 }
 
 TEST_F(ChatE2E, AgainstServeTheAgentsTextStreamsAndTheEditsLandInTheSession) {

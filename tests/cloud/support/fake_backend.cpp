@@ -270,6 +270,14 @@ void FakeBackend::routes() {
       });
       return;
     }
+    if (take(dribble_download)) {
+      res.set_content_provider(v->size(), "video/mp4", [v](size_t offset, size_t, httplib::DataSink& sink) {
+        if (offset >= 12) return false;  // 6 s of it: well past the tests' limits
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        return sink.write(v->data() + offset, 2);
+      });
+      return;
+    }
     if (take(stall_download)) {
       res.set_content_provider(v->size(), "video/mp4", [](size_t, size_t, httplib::DataSink&) {
         std::this_thread::sleep_for(std::chrono::seconds(6));  // well past the tests' 2 s low-speed limit

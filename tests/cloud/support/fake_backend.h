@@ -40,6 +40,7 @@ class FakeBackend {
   std::atomic<int> duplicate{0};               // render submits answering "duplicate id"
   std::atomic<int> drop_poll{0};               // polls: headers, half a body, then the connection drops
   std::atomic<int> drop_download{0};           // downloads: part of the file, then the connection drops
+  std::atomic<int> dribble_download{0};        // downloads: 2 bytes a second for 6 s, then a drop
   std::atomic<int> stall_download{0};          // downloads: the headers, then 6 s of nothing, then a drop
   std::atomic<int> poll_503{0};                // polls answering 503
   std::atomic<int> stall_ms{0};                // credits calls wait this long before answering
