@@ -158,12 +158,12 @@ static std::optional<cloud::ExportOutcome> try_cloud_export(const cloud::ClientO
   } catch (const CloudError& e) {
     if (mode == ExportMode::Cloud || e.kind() == ErrorKind::Cancelled) throw;
     if (e.kind() == ErrorKind::GaveUp) {  // falling back: the cloud job is no longer wanted
-      if (auto job = c.pending_job()) {
+      if (auto job = c.pending_job(out)) {
         try {
           c.cancel_render(job->id);
         } catch (const CloudError&) {
         }
-        c.store().remove_job(co.api, co.project);
+        c.store().remove_job(co.api, co.project, job->out_path);
       }
     }
     reason = short_reason(e);

@@ -583,14 +583,31 @@ ExportOutcome Client::export_draft(const Json& draft, const std::string& out, co
   return resume_export(out_abs, progress, cancel);
 }
 
-std::optional<JobRecord> Client::pending_job() const { return store_.load_job(options_.api, options_.project); }
+std::optional<JobRecord> Client::pending_job(const std::string& out) const {
+  const std::vector<JobRecord> jobs = store_.load_jobs(options_.api, options_.project);
+  std::error_code ec;
+  const std::string out_abs = out.empty() ? std::string() : fs::absolute(out, ec).string();
+  for (const JobRecord& j : jobs)
+    if (out_abs.empty() ? jobs.size() == 1 : j.out_path == out_abs) return j;
+  return std::nullopt;
+}
 
 ExportOutcome Client::resume_export(const std::string& out, const RenderProgressFn& progress,
                                     const std::atomic<bool>* cancel) {
-  auto job = pending_job();
-  if (!job)
-    throw CloudError(ErrorKind::NotFound,
-                     "there is no cloud render to resume for " + options_.project + " on " + options_.api);
+  auto job = pending_job(out);
+  const std::vector<JobRecord> jobs = store_.load_jobs(options_.api, options_.project);
+  if (!job && jobs.size() == 1) job = jobs.front();  // the only one, to the file `out` names
+  if (!job) {
+    if (jobs.empty())
+      throw CloudError(ErrorKind::NotFound,
+                       "there is no cloud render to resume for " + options_.project + " on " + options_.api);
+    std::string outputs;
+    for (const JobRecord& j : jobs) outputs += (outputs.empty() ? "" : ", ") + j.out_path;
+    throw CloudError(ErrorKind::NotFound, std::to_string(jobs.size()) + " cloud renders are left running for " +
+                                              options_.project + " (to " + outputs +
+                                              "); say which with -o, e.g. `reel export --resume -o " +
+                                              jobs.front().out_path + "`");
+  }
   ExportOutcome r;
   r.job_id = job->id;
   r.out_path = out.empty() ? job->out_path : out;
@@ -600,11 +617,11 @@ ExportOutcome Client::resume_export(const std::string& out, const RenderProgress
   } catch (const CloudError& e) {
     // A failed, cancelled or vanished job has nothing left to resume; a give-up keeps the id.
     if (e.kind() == ErrorKind::RenderFailed || e.kind() == ErrorKind::Cancelled || e.kind() == ErrorKind::NotFound)
-      store_.remove_job(options_.api, options_.project);
+      store_.remove_job(options_.api, options_.project, job->out_path);
     throw;
   }
   DownloadResult d = download_render(st, r.out_path, job->expected_ms);
-  store_.remove_job(options_.api, options_.project);
+  store_.remove_job(options_.api, options_.project, job->out_path);
   r.bytes = d.bytes;
   r.resumed_download = d.resumed;
   return r;

@@ -132,10 +132,13 @@ class Client {
   /// submit -> job id on disk -> poll -> download -> job id removed.
   ExportOutcome export_draft(const Json& draft, const std::string& out, const RenderProgressFn& progress = {},
                              const std::atomic<bool>* cancel = nullptr, const Json& output = {});
-  /// Picks up the job left by an earlier export of this project. `out` overrides the file.
+  /// Picks up a job left by an earlier export of this project: the one for `out` when there is
+  /// one, else the project's only one (downloaded to `out` when given, else to its own file).
+  /// Several and none for `out`: CloudError (NotFound) naming their outputs.
   ExportOutcome resume_export(const std::string& out, const RenderProgressFn& progress = {},
                               const std::atomic<bool>* cancel = nullptr);
-  std::optional<JobRecord> pending_job() const;
+  /// The job left running for `out`; for no `out`, the project's only one; else none.
+  std::optional<JobRecord> pending_job(const std::string& out = "") const;
 
   /// Sends one message to the agent (POST /run_sse in the current session) and streams the
   /// answer to `callbacks` until the server closes the stream. Never sent twice: only a

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -208,10 +209,9 @@ void ConfigStore::record_pulled_draft(const std::string& draft_path, const Sessi
   write_json("pulled.json", all);
 }
 
-std::optional<JobRecord> ConfigStore::load_job(const std::string& api, const std::string& project) const {
-  auto text = read_file(dir_ + "/jobs/" + base::hash_hex(key_of(api, project)) + ".json");
-  if (!text) return std::nullopt;
-  Json j = draft::try_parse_json(*text).value_or(Json());
+namespace {
+std::optional<JobRecord> job_of(const std::string& text) {
+  Json j = draft::try_parse_json(text).value_or(Json());
   if (!j.is_object() || !j.contains("id")) return std::nullopt;
   JobRecord r;
   r.api = j.value("api", std::string());
@@ -221,8 +221,22 @@ std::optional<JobRecord> ConfigStore::load_job(const std::string& api, const std
   r.out_path = j.value("out_path", std::string());
   r.submitted_at_ms = j.value("submitted_at_ms", int64_t{0});
   r.expected_ms = j.value("expected_ms", int64_t{0});
-  if (r.api != api || r.project != project || r.id.empty()) return std::nullopt;
+  if (r.id.empty()) return std::nullopt;
   return r;
+}
+}  // namespace
+
+std::vector<JobRecord> ConfigStore::load_jobs(const std::string& api, const std::string& project) const {
+  std::vector<JobRecord> jobs;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir_ + "/jobs", ec)) {
+    if (e.path().extension() != ".json") continue;
+    auto text = read_file(e.path().string());
+    if (auto r = text ? job_of(*text) : std::nullopt; r && r->api == api && r->project == project) jobs.push_back(*r);
+  }
+  std::sort(jobs.begin(), jobs.end(),
+            [](const JobRecord& a, const JobRecord& b) { return a.submitted_at_ms < b.submitted_at_ms; });
+  return jobs;
 }
 
 void ConfigStore::save_job(const JobRecord& r) {
@@ -233,12 +247,19 @@ void ConfigStore::save_job(const JobRecord& r) {
          {"out_path", r.out_path},
          {"submitted_at_ms", r.submitted_at_ms},
          {"expected_ms", r.expected_ms}};
-  write_private(dir_ + "/jobs/" + base::hash_hex(key_of(r.api, r.project)) + ".json", j.dump(2) + "\n");
+  write_private(dir_ + "/jobs/" + base::hash_hex(key_of(r.api, r.project) + " " + r.out_path) + ".json",
+                j.dump(2) + "\n");
 }
 
-void ConfigStore::remove_job(const std::string& api, const std::string& project) {
+void ConfigStore::remove_job(const std::string& api, const std::string& project, const std::string& out_path) {
   std::error_code ec;
-  fs::remove(dir_ + "/jobs/" + base::hash_hex(key_of(api, project)) + ".json", ec);
+  for (const auto& e : fs::directory_iterator(dir_ + "/jobs", ec)) {
+    auto text = e.path().extension() == ".json" ? read_file(e.path().string()) : std::nullopt;
+    // Records of earlier versions (one per project, keyed without the output) are found too.
+    if (auto r = text ? job_of(*text) : std::nullopt;
+        r && r->api == api && r->project == project && r->out_path == out_path)
+      fs::remove(e.path(), ec);
+  }
 }
 
 Json ConfigStore::settings() const { return read_json("config.json"); }

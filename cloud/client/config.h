@@ -85,9 +85,12 @@ class ConfigStore {
   std::optional<SessionRef> pulled_draft(const std::string& draft_path) const;
   void record_pulled_draft(const std::string& draft_path, const SessionRef& from);
 
-  std::optional<JobRecord> load_job(const std::string& api, const std::string& project) const;
+  /// The cloud renders an export left running for a project, one file each in jobs/ keyed by
+  /// the project and the output (two exports from one folder keep a record each), oldest first.
+  std::vector<JobRecord> load_jobs(const std::string& api, const std::string& project) const;
   void save_job(const JobRecord& job);
-  void remove_job(const std::string& api, const std::string& project);
+  /// Removes the record of the job for `out_path` (absolute) of the project.
+  void remove_job(const std::string& api, const std::string& project, const std::string& out_path);
 
   /// config.json ({"skill": {"name", "version"}, "api", "register_url"}); {} when absent.
   Json settings() const;

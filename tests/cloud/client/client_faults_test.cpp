@@ -297,6 +297,39 @@ TEST_F(ClientFaults, AJobLeftRunningIsResumedByANewProcess) {
   EXPECT_EQ(backend.submit_calls, 1);
 }
 
+TEST_F(ClientFaults, TwoExportsOfOneProjectKeepARecordEachAndAreResumedByTheirOutput) {
+  // Two exports from one folder once shared one record: the second replaced the first's, and
+  // the first to finish removed the other's, so --resume found nothing.
+  backend.polls_until_done = 1000;
+  auto o = options();
+  o.poll.give_up = 300ms;
+  const std::string a = dir.file("a.mp4"), b = dir.file("b.mp4");
+  {
+    Client first(o), second(o);
+    EXPECT_EQ(error_kind([&] { first.export_draft(Json::object(), a); }), ErrorKind::GaveUp);
+    EXPECT_EQ(error_kind([&] { second.export_draft(Json::object(), b); }), ErrorKind::GaveUp);
+  }
+  Client c(options());
+  ASSERT_TRUE(c.pending_job(a));
+  ASSERT_TRUE(c.pending_job(b));
+  EXPECT_NE(c.pending_job(a)->id, c.pending_job(b)->id);
+  EXPECT_FALSE(c.pending_job()) << "two: no output named, none picked";
+  std::string msg;
+  EXPECT_EQ(error_kind([&] { c.resume_export(""); }, &msg), ErrorKind::NotFound);
+  EXPECT_EQ(msg, "2 cloud renders are left running for " + o.project + " (to " + a + ", " + b +
+                     "); say which with -o, e.g. `reel export --resume -o " + a + "`");
+  backend.polls_until_done = 0;
+  EXPECT_EQ(c.resume_export(b).job_id, c.pending_job(b)->id);  // read before it is removed
+  EXPECT_EQ(read_bytes(b), backend.video);
+  EXPECT_FALSE(fs::exists(a)) << "only the one asked for";
+  ASSERT_TRUE(c.pending_job(a)) << "the other's record stays";
+  // One left: found without naming it, and downloaded to another name when one is given.
+  const std::string elsewhere = dir.file("elsewhere.mp4");
+  c.resume_export(elsewhere);
+  EXPECT_EQ(read_bytes(elsewhere), backend.video);
+  EXPECT_FALSE(c.pending_job());
+}
+
 TEST_F(ClientFaults, TheJobIdIsOnDiskBeforeTheFirstPoll) {
   Client c(options());
   bool seen = false;
